@@ -1,0 +1,171 @@
+//! Pieces every page uses: the frame with its header, and form fields that
+//! show their own error.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+use crate::api::account::UserSummary;
+use crate::api::auth::SignOut;
+use crate::domain::{Lang, Problem};
+use crate::error::AppError;
+use crate::use_lang;
+
+/// The frame of every page: the name of the Center, the language switch,
+/// and for a signed-in user their name opening My profile and Sign out.
+#[component]
+pub fn Layout(#[prop(optional)] user: Option<UserSummary>, children: Children) -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts();
+    let home = if user.is_some() { "/dashboard" } else { "/sign-in" };
+    view! {
+        <header class="top">
+            <a class="brand" href=home>
+                {t.app_name}
+            </a>
+            <nav class="top-right">
+                <LanguageSwitch />
+                {user.map(|user| view! { <UserMenu user /> })}
+            </nav>
+        </header>
+        <main class="page">{children()}</main>
+    }
+}
+
+/// A plain form (no script needed) that posts the chosen language.
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let lang = use_lang();
+    let location = use_location();
+    let next = move || location.pathname.get();
+    view! {
+        <form class="language-switch" method="post" action="/language">
+            <input type="hidden" name="next" prop:value=next />
+            <span class="visually-hidden">{lang.texts().language}</span>
+            {Lang::ALL
+                .into_iter()
+                .filter(move |other| *other != lang)
+                .map(|other| {
+                    view! {
+                        <button type="submit" name="lang" value=other.code() lang=other.code()>
+                            {other.native_name()}
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </form>
+    }
+}
+
+#[component]
+fn UserMenu(user: UserSummary) -> impl IntoView {
+    let t = use_lang().texts();
+    let sign_out = ServerAction::<SignOut>::new();
+    follow_on_success(sign_out);
+    view! {
+        <details class="user-menu">
+            <summary>{user.full_name()}</summary>
+            <ul>
+                <li>
+                    <a href="/profile">{t.my_profile}</a>
+                </li>
+                <li>
+                    <ActionForm action=sign_out>
+                        <button type="submit" class="link-button">
+                            {t.sign_out}
+                        </button>
+                    </ActionForm>
+                </li>
+            </ul>
+        </details>
+    }
+}
+
+/// After an action that changes who is signed in succeeds, load the page it
+/// names afresh, so header, language and data all follow.
+pub fn follow_on_success<A>(action: ServerAction<A>)
+where
+    A: leptos::server_fn::ServerFn<Output = String, Error = AppError> + Clone + Send + Sync + 'static,
+    A::Output: Clone + Send + Sync + 'static,
+{
+    Effect::new(move || {
+        if let Some(Ok(path)) = action.value().get() {
+            let _ = window().location().set_href(&path);
+        }
+    });
+}
+
+/// The problem a server function reported for `field`, if any.
+pub fn server_problem<T, S>(value: S, field: &'static str) -> Signal<Option<Problem>>
+where
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    Signal::derive(move || {
+        value
+            .get()
+            .and_then(|result| result.err())
+            .and_then(|error| error.problem_with(field))
+    })
+}
+
+/// The message for the whole form when a call failed for another reason.
+#[component]
+pub fn FormError<T, S>(value: S) -> impl IntoView
+where
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    let lang = use_lang();
+    move || {
+        value.get().and_then(|result| result.err()).map(|error| {
+            view! {
+                <p class="form-error" role="alert">
+                    {error.summary(lang)}
+                </p>
+            }
+        })
+    }
+}
+
+/// A labelled input whose problem, if it has one, is shown right under it
+/// and tied to it for screen readers.
+#[component]
+pub fn Field(
+    label: &'static str,
+    name: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional, into)] problem: Option<Signal<Option<Problem>>>,
+    #[prop(optional)] on_input: Option<Callback<String>>,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] inputmode: Option<&'static str>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let problem = problem.unwrap_or_else(|| Signal::derive(|| None));
+    let invalid = move || problem.get().is_some().then_some("true");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <input
+                id=id
+                name=name
+                type=kind
+                value=value
+                autocomplete=autocomplete
+                inputmode=inputmode
+                required=required
+                aria-invalid=invalid
+                aria-describedby=error_id.clone()
+                on:input=move |ev| {
+                    if let Some(on_input) = on_input {
+                        on_input.run(event_target_value(&ev));
+                    }
+                }
+            />
+            <p class="field-error" id=error_id aria-live="polite">
+                {move || problem.get().map(|problem| problem.text(lang))}
+            </p>
+        </div>
+    }
+}

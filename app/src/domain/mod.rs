@@ -1,0 +1,20 @@
+//! Values that mean something to the business, shared by browser and server.
+//! Each is parsed once at the edge; a value of these types is always valid.
+
+mod agreement;
+mod email;
+mod lang;
+mod password;
+mod person;
+mod problem;
+mod role;
+mod token;
+
+pub use agreement::{AgreementNumber, PurchasingAccountNumber};
+pub use email::Email;
+pub use lang::{Country, Lang, COUNTRIES};
+pub use password::{PasswordRule, MAX_PASSWORD_LEN, MIN_PASSWORD_LEN};
+pub use person::{OrganizationName, PersonName};
+pub use problem::Problem;
+pub use role::{Capability, Role};
+pub use token::InvitationToken;

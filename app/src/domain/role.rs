@@ -1,0 +1,213 @@
+//! The one place that knows what each customer role may do and who may
+//! grant it. Pages ask it what to show; the server asks it what to allow.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::Lang;
+
+/// A customer role in the Center. A user holds one or more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Role {
+    AccountAdmin,
+    AgreementAdmin,
+    UserAdmin,
+    AccountManager,
+    ReportViewer,
+    AccountViewer,
+}
+
+/// Something a user may see or do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Capability {
+    ViewAgreements,
+    ModifyAgreements,
+    ViewOrders,
+    ViewLicenses,
+    ViewKeys,
+    DownloadSoftware,
+    ViewReports,
+    ManageProvisioning,
+    InviteUsers,
+    ManageUsers,
+}
+
+impl Role {
+    pub const ALL: [Role; 6] = [
+        Role::AccountAdmin,
+        Role::AgreementAdmin,
+        Role::UserAdmin,
+        Role::AccountManager,
+        Role::ReportViewer,
+        Role::AccountViewer,
+    ];
+
+    /// The stable name kept in the database and used by the API.
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::AccountAdmin => "account_admin",
+            Role::AgreementAdmin => "agreement_admin",
+            Role::UserAdmin => "user_admin",
+            Role::AccountManager => "account_manager",
+            Role::ReportViewer => "report_viewer",
+            Role::AccountViewer => "account_viewer",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|role| role.key() == key)
+    }
+
+    pub fn name(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Role::AccountAdmin, Lang::En) => "Account Admin",
+            (Role::AccountAdmin, Lang::Fr) => "Administrateur de compte",
+            (Role::AgreementAdmin, Lang::En) => "Agreement Admin",
+            (Role::AgreementAdmin, Lang::Fr) => "Administrateur de contrat",
+            (Role::UserAdmin, Lang::En) => "User Admin",
+            (Role::UserAdmin, Lang::Fr) => "Administrateur d'utilisateurs",
+            (Role::AccountManager, Lang::En) => "Account Manager",
+            (Role::AccountManager, Lang::Fr) => "Responsable des comptes",
+            (Role::ReportViewer, Lang::En) => "Report Viewer",
+            (Role::ReportViewer, Lang::Fr) => "Observateur de rapports",
+            (Role::AccountViewer, Lang::En) => "Account Viewer",
+            (Role::AccountViewer, Lang::Fr) => "Observateur du compte",
+        }
+    }
+
+    pub fn allows(self, capability: Capability) -> bool {
+        use Capability::*;
+        match self {
+            Role::AccountAdmin => true,
+            Role::AgreementAdmin => matches!(capability, ViewAgreements | InviteUsers),
+            Role::UserAdmin => matches!(capability, InviteUsers | ManageUsers),
+            Role::AccountManager => matches!(
+                capability,
+                ViewAgreements
+                    | ModifyAgreements
+                    | ViewOrders
+                    | ViewLicenses
+                    | ViewKeys
+                    | DownloadSoftware
+                    | ViewReports
+                    | ManageProvisioning
+            ),
+            Role::ReportViewer => matches!(
+                capability,
+                ViewAgreements | ViewOrders | ViewLicenses | ViewKeys | ViewReports
+            ),
+            Role::AccountViewer => {
+                matches!(capability, ViewAgreements | ViewOrders | ViewLicenses | ViewReports)
+            }
+        }
+    }
+
+    /// Whether a holder of `self` may give `role` to someone.
+    pub fn may_grant(self, role: Role) -> bool {
+        match self {
+            Role::AccountAdmin => true,
+            Role::UserAdmin => role != Role::AccountAdmin,
+            Role::AgreementAdmin => matches!(
+                role,
+                Role::AgreementAdmin | Role::ReportViewer | Role::AccountViewer
+            ),
+            Role::AccountManager | Role::ReportViewer | Role::AccountViewer => false,
+        }
+    }
+
+    /// Whether any of `roles` allows `capability`.
+    pub fn any_allows(roles: &[Role], capability: Capability) -> bool {
+        roles.iter().any(|role| role.allows(capability))
+    }
+
+    /// The roles that a holder of `roles` may grant, in display order.
+    pub fn grantable_by(roles: &[Role]) -> Vec<Role> {
+        Self::ALL
+            .into_iter()
+            .filter(|candidate| roles.iter().any(|held| held.may_grant(*candidate)))
+            .collect()
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name(Lang::En))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Capability::*;
+
+    #[test]
+    fn role_keys_round_trip() {
+        for role in Role::ALL {
+            assert_eq!(Role::from_key(role.key()), Some(role));
+        }
+        assert_eq!(Role::from_key("superuser"), None);
+    }
+
+    #[test]
+    fn only_account_admins_user_admins_and_agreement_admins_invite() {
+        let inviters: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|role| role.allows(InviteUsers))
+            .collect();
+        assert_eq!(
+            inviters,
+            [Role::AccountAdmin, Role::AgreementAdmin, Role::UserAdmin]
+        );
+    }
+
+    #[test]
+    fn account_viewers_see_no_keys_but_report_viewers_do() {
+        assert!(!Role::AccountViewer.allows(ViewKeys));
+        assert!(Role::ReportViewer.allows(ViewKeys));
+        assert!(Role::AccountViewer.allows(ViewOrders));
+    }
+
+    #[test]
+    fn only_account_managers_and_admins_download_and_provision() {
+        for role in Role::ALL {
+            let expected = matches!(role, Role::AccountAdmin | Role::AccountManager);
+            assert_eq!(role.allows(DownloadSoftware), expected, "{role}");
+            assert_eq!(role.allows(ManageProvisioning), expected, "{role}");
+        }
+    }
+
+    #[test]
+    fn the_grant_matrix_matches_the_specification() {
+        use Role::*;
+        let expected: [(Role, &[Role]); 6] = [
+            (AccountAdmin, &Role::ALL),
+            (
+                UserAdmin,
+                &[AgreementAdmin, UserAdmin, AccountManager, ReportViewer, AccountViewer],
+            ),
+            (AgreementAdmin, &[AgreementAdmin, ReportViewer, AccountViewer]),
+            (AccountManager, &[]),
+            (ReportViewer, &[]),
+            (AccountViewer, &[]),
+        ];
+        for (granter, grantable) in expected {
+            for role in Role::ALL {
+                assert_eq!(
+                    granter.may_grant(role),
+                    grantable.contains(&role),
+                    "{granter} granting {role}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn several_roles_grant_the_union_of_what_each_grants() {
+        assert_eq!(
+            Role::grantable_by(&[Role::AgreementAdmin, Role::UserAdmin]),
+            Role::grantable_by(&[Role::UserAdmin])
+        );
+        assert!(Role::grantable_by(&[Role::ReportViewer]).is_empty());
+    }
+}

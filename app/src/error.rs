@@ -1,0 +1,171 @@
+//! The one error type every server function returns.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{Lang, Problem};
+
+/// A problem with one field of a form, shown next to that field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub problem: Problem,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// Some fields need fixing; each carries its own message.
+    #[error("some fields need attention: {0:?}")]
+    Invalid(Vec<FieldError>),
+    #[error("sign in to continue")]
+    Unauthenticated,
+    #[error("the email address or password is not correct")]
+    BadCredentials,
+    #[error("your roles do not allow this")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("too many attempts; wait and try again")]
+    RateLimited,
+    /// Something failed on the server; the details are in its log under
+    /// this reference, never in the response.
+    #[error("something went wrong on our side (reference {0})")]
+    Internal(String),
+    /// The request itself failed (network, bad arguments).
+    #[error("the request could not be completed: {0}")]
+    Request(String),
+}
+
+impl AppError {
+    pub fn field(field: &str, problem: Problem) -> Self {
+        AppError::Invalid(vec![FieldError {
+            field: field.to_owned(),
+            problem,
+        }])
+    }
+
+    /// The problem with `field`, if this error names one.
+    pub fn problem_with(&self, field: &str) -> Option<Problem> {
+        match self {
+            AppError::Invalid(errors) => errors
+                .iter()
+                .find(|error| error.field == field)
+                .map(|error| error.problem),
+            _ => None,
+        }
+    }
+
+    /// A message for the whole form, when the error is not about one field.
+    pub fn summary(&self, lang: Lang) -> String {
+        let fr = lang == Lang::Fr;
+        match self {
+            AppError::Invalid(_) => if fr {
+                "Corrigez les champs signalés ci-dessous."
+            } else {
+                "Correct the fields marked below."
+            }
+            .to_owned(),
+            AppError::Unauthenticated => if fr {
+                "Votre session a expiré. Reconnectez-vous."
+            } else {
+                "Your session has ended. Sign in again."
+            }
+            .to_owned(),
+            AppError::BadCredentials => if fr {
+                "L'adresse e-mail ou le mot de passe n'est pas correct."
+            } else {
+                "The email address or password is not correct."
+            }
+            .to_owned(),
+            AppError::Forbidden => if fr {
+                "Vos rôles ne permettent pas cette action."
+            } else {
+                "Your roles do not allow this."
+            }
+            .to_owned(),
+            AppError::NotFound => if fr {
+                "Cet élément n'existe pas ou plus."
+            } else {
+                "This item does not exist or no longer exists."
+            }
+            .to_owned(),
+            AppError::RateLimited => if fr {
+                "Trop de tentatives. Patientez une heure puis réessayez, ou contactez votre partenaire."
+            } else {
+                "Too many attempts. Wait an hour and try again, or contact your partner."
+            }
+            .to_owned(),
+            AppError::Internal(reference) => if fr {
+                format!("Une erreur s'est produite de notre côté. Réessayez ; si cela persiste, contactez le support avec la référence {reference}.")
+            } else {
+                format!("Something went wrong on our side. Try again; if it keeps happening, contact support with reference {reference}.")
+            },
+            AppError::Request(_) => if fr {
+                "La demande n'a pas abouti. Vérifiez votre connexion et réessayez."
+            } else {
+                "The request did not go through. Check your connection and try again."
+            }
+            .to_owned(),
+        }
+    }
+
+    /// The HTTP status a server function answers with for this error.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Invalid(_) | AppError::Request(_) => 422,
+            AppError::Unauthenticated | AppError::BadCredentials => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::RateLimited => 429,
+            AppError::Internal(_) => 500,
+        }
+    }
+}
+
+impl From<Vec<FieldError>> for AppError {
+    fn from(errors: Vec<FieldError>) -> Self {
+        AppError::Invalid(errors)
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Request(value.to_string())
+    }
+}
+
+/// Collects field problems while parsing a form, so that every bad field is
+/// reported at once rather than one per submit.
+#[derive(Default)]
+pub struct FormErrors(Vec<FieldError>);
+
+impl FormErrors {
+    /// Parses one field, remembering its problem if it has one.
+    pub fn check<T>(&mut self, field: &str, parsed: Result<T, Problem>) -> Option<T> {
+        match parsed {
+            Ok(value) => Some(value),
+            Err(problem) => {
+                self.add(field, problem);
+                None
+            }
+        }
+    }
+
+    pub fn add(&mut self, field: &str, problem: Problem) {
+        self.0.push(FieldError {
+            field: field.to_owned(),
+            problem,
+        });
+    }
+
+    /// Ends the parse: the values if every field was fine, else every problem.
+    pub fn finish<T>(self, values: Option<T>) -> Result<T, AppError> {
+        match values {
+            Some(values) if self.0.is_empty() => Ok(values),
+            _ => Err(AppError::Invalid(self.0)),
+        }
+    }
+}

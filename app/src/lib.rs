@@ -1,0 +1,99 @@
+//! Business Center: the pages, the server functions behind them, and the
+//! types both the browser and the server use.
+
+pub mod api;
+pub mod components;
+pub mod domain;
+pub mod error;
+pub mod i18n;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+use crate::domain::Lang;
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = detect_lang();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.code()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The interface language: on the server from the request, in the browser
+/// from the `<html lang>` the server wrote, so both render the same words.
+fn detect_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<axum::http::request::Parts>()
+            .map(|parts| server::http::request_lang(&parts.headers))
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        document()
+            .document_element()
+            .and_then(|root| root.get_attribute("lang"))
+            .and_then(|code| Lang::parse(&code).ok())
+            .unwrap_or_default()
+    }
+}
+
+/// The language of the page being rendered.
+pub fn use_lang() -> Lang {
+    use_context::<Lang>().unwrap_or_default()
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let lang = detect_lang();
+    provide_context(lang);
+    view! {
+        <leptos_meta::Stylesheet id="leptos" href="/pkg/business-center.css" />
+        <Title text=lang.texts().app_name />
+        <Router>
+            <Routes fallback=pages::NotFound>
+                <Route path=path!("/") view=pages::Home ssr=SsrMode::Async />
+                <Route path=path!("/sign-in") view=pages::sign_in::SignInPage />
+                <Route
+                    path=path!("/request-invitation")
+                    view=pages::request_invitation::RequestInvitationPage
+                />
+                <Route
+                    path=path!("/invitation/:token")
+                    view=pages::invitation::InvitationPage
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=path!("/dashboard")
+                    view=pages::dashboard::DashboardPage
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=path!("/profile")
+                    view=pages::profile::ProfilePage
+                    ssr=SsrMode::Async
+                />
+            </Routes>
+        </Router>
+    }
+}

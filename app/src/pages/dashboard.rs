@@ -1,0 +1,120 @@
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+use crate::api::account::{get_dashboard, Dashboard};
+use crate::components::Layout;
+use crate::domain::{Capability, Role};
+use crate::error::AppError;
+use crate::i18n::Texts;
+use crate::use_lang;
+
+/// The areas of the Center, each opened by one capability.
+fn areas(t: &'static Texts) -> [(Capability, &'static str); 8] {
+    [
+        (Capability::ViewAgreements, t.area_agreements),
+        (Capability::ViewOrders, t.area_orders),
+        (Capability::ViewLicenses, t.area_licenses),
+        (Capability::ViewKeys, t.area_keys),
+        (Capability::DownloadSoftware, t.area_downloads),
+        (Capability::ViewReports, t.area_reports),
+        (Capability::ManageProvisioning, t.area_provisioning),
+        (Capability::InviteUsers, t.area_users),
+    ]
+}
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let t = use_lang().texts();
+    let dashboard = Resource::new(|| (), |_| get_dashboard());
+    view! {
+        <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+            {move || Suspend::new(async move {
+                match dashboard.await {
+                    Ok(dashboard) => view! { <DashboardView dashboard /> }.into_any(),
+                    Err(AppError::Unauthenticated) => {
+                        view! { <Redirect path="/sign-in" /> }.into_any()
+                    }
+                    Err(error) => {
+                        view! {
+                            <Layout>
+                                <p class="form-error" role="alert">
+                                    {error.summary(use_lang())}
+                                </p>
+                            </Layout>
+                        }
+                            .into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn DashboardView(dashboard: Dashboard) -> impl IntoView {
+    let t = use_lang().texts();
+    let roles = dashboard.user.roles.clone();
+    let open: Vec<&'static str> = areas(t)
+        .into_iter()
+        .filter(|(capability, _)| Role::any_allows(&roles, *capability))
+        .map(|(_, label)| label)
+        .collect();
+    view! {
+        <Layout user=dashboard.user.clone()>
+            <h1>{t.welcome} ", " {dashboard.user.first_name.clone()}</h1>
+            <section class="card">
+                <h2>{t.organization}</h2>
+                <p class="organization">{dashboard.organization.clone()}</p>
+                <h3>{t.agreements}</h3>
+                <table class="agreements">
+                    <thead>
+                        <tr>
+                            <th scope="col">{t.agreement_number}</th>
+                            <th scope="col">{t.purchasing_account_number}</th>
+                            <th scope="col">{t.account_administrator}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {dashboard
+                            .agreements
+                            .iter()
+                            .flat_map(|agreement| {
+                                agreement
+                                    .purchasing_accounts
+                                    .iter()
+                                    .map(move |account| {
+                                        view! {
+                                            <tr>
+                                                <td>{agreement.number.clone()} " (" {agreement.kind.clone()} ")"</td>
+                                                <td>{account.number.clone()}</td>
+                                                <td>
+                                                    {account.admin_name.clone()} " · "
+                                                    {account.admin_email.clone()}
+                                                </td>
+                                            </tr>
+                                        }
+                                    })
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </section>
+            <section class="card">
+                <h2>{t.your_areas}</h2>
+                {if open.is_empty() {
+                    view! { <p>{t.no_areas}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="tiles">
+                            {open
+                                .into_iter()
+                                .map(|label| view! { <li class="tile">{label}</li> })
+                                .collect_view()}
+                        </ul>
+                    }
+                        .into_any()
+                }}
+            </section>
+        </Layout>
+    }
+}

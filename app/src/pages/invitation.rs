@@ -1,0 +1,216 @@
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::invitation::{get_invitation, AcceptInvitation, InvitationView, LinkState};
+use crate::components::{follow_on_success, server_problem, Field, FormError, Layout};
+use crate::domain::{PasswordRule, Problem, COUNTRIES};
+use crate::use_lang;
+
+/// Where an emailed invitation link lands: the account form while the link
+/// is good, otherwise a page saying what happened and what to do.
+#[component]
+pub fn InvitationPage() -> impl IntoView {
+    let t = use_lang().texts();
+    let params = use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let link = Resource::new(token, get_invitation);
+    view! {
+        <Layout>
+            <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+                {move || Suspend::new(async move {
+                    match link.await {
+                        Ok(LinkState::Valid(invitation)) => {
+                            view! { <CreateAccount token=token() invitation /> }.into_any()
+                        }
+                        Ok(state) => view! { <DeadLink state /> }.into_any(),
+                        Err(error) => {
+                            view! {
+                                <p class="form-error" role="alert">
+                                    {error.summary(use_lang())}
+                                </p>
+                            }
+                                .into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </Layout>
+    }
+}
+
+#[component]
+fn DeadLink(state: LinkState) -> impl IntoView {
+    let t = use_lang().texts();
+    let (title, body, status) = match state {
+        LinkState::Expired => (t.expired_title, t.expired_body, 410),
+        LinkState::Used => (t.used_title, t.used_body, 410),
+        LinkState::Superseded => (t.superseded_title, t.superseded_body, 410),
+        LinkState::Revoked => (t.revoked_title, t.revoked_body, 410),
+        LinkState::Unknown | LinkState::Valid(_) => (t.unknown_title, t.unknown_body, 404),
+    };
+    super::set_status(status);
+    let (action_href, action_label) = if state == LinkState::Used {
+        ("/sign-in", t.sign_in)
+    } else {
+        ("/request-invitation", t.request_new_invitation)
+    };
+    view! {
+        <section class="card narrow dead-link">
+            <h1>{title}</h1>
+            <p>{body}</p>
+            <p>
+                <a class="button primary" href=action_href>
+                    {action_label}
+                </a>
+            </p>
+        </section>
+    }
+}
+
+#[component]
+fn CreateAccount(token: String, invitation: InvitationView) -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts();
+    let action = ServerAction::<AcceptInvitation>::new();
+    let value = action.value();
+    follow_on_success(action);
+
+    // What the person types, checked as they type and again by the server.
+    let password = RwSignal::new(String::new());
+    let confirmation = RwSignal::new(String::new());
+    let live = Memo::new(move |_| PasswordRule::check(&password.get(), &confirmation.get()));
+    let password_problem = Signal::derive(move || {
+        let typed = !password.get().is_empty();
+        let live_problem = live.get().0.filter(|_| typed);
+        live_problem.or_else(|| server_problem(value, "password").get())
+    });
+    let confirmation_problem = Signal::derive(move || {
+        let typed = !confirmation.get().is_empty();
+        let live_problem = live
+            .get()
+            .1
+            .filter(|problem| typed && *problem == Problem::PasswordMismatch);
+        live_problem.or_else(|| server_problem(value, "confirm_password").get())
+    });
+    let rule = move |rule: PasswordRule, text: &'static str| {
+        let met = move || rule.is_met_by(&password.get());
+        view! {
+            <li class:met=met>
+                <span aria-hidden="true">{move || if met() { "✓ " } else { "• " }}</span>
+                {text}
+            </li>
+        }
+    };
+    let country_problem = server_problem(value, "country");
+    let expires = lang.format_date(invitation.expires_at);
+    let selected_country = invitation.country.clone();
+
+    view! {
+        <section class="card narrow">
+            <h1>{t.create_account_title}</h1>
+            {invitation
+                .agreement_number
+                .clone()
+                .map(|number| {
+                    view! {
+                        <p class="context">
+                            {invitation.organization.clone()} " · " {t.invitation_for_agreement} " "
+                            {number}
+                        </p>
+                    }
+                })}
+            <ActionForm action=action>
+                <FormError value=value />
+                <input type="hidden" name="token" value=token />
+                <div class="field">
+                    <label for="field-email">{t.email_address}</label>
+                    <input
+                        id="field-email"
+                        type="email"
+                        value=invitation.email.clone()
+                        readonly=true
+                        aria-describedby="not-you"
+                    />
+                    <p class="note" id="not-you">
+                        {t.not_you}
+                    </p>
+                </div>
+                <div class="name-row">
+                    <Field
+                        label=t.first_name
+                        name="first_name"
+                        value=invitation.first_name.clone()
+                        autocomplete="given-name"
+                        required=true
+                        problem=server_problem(value, "first_name")
+                    />
+                    <Field
+                        label=t.last_name
+                        name="last_name"
+                        value=invitation.last_name.clone()
+                        autocomplete="family-name"
+                        required=true
+                        problem=server_problem(value, "last_name")
+                    />
+                </div>
+                <div class="password-rules" id="password-rules">
+                    <p>{t.password_rules_title}</p>
+                    <ul>
+                        {rule(PasswordRule::Length, t.rule_length)}
+                        {rule(PasswordRule::Variety, t.rule_variety)}
+                    </ul>
+                </div>
+                <Field
+                    label=t.create_password
+                    name="password"
+                    kind="password"
+                    autocomplete="new-password"
+                    required=true
+                    problem=password_problem
+                    on_input=Callback::new(move |typed| password.set(typed))
+                />
+                <Field
+                    label=t.confirm_password
+                    name="confirm_password"
+                    kind="password"
+                    autocomplete="new-password"
+                    required=true
+                    problem=confirmation_problem
+                    on_input=Callback::new(move |typed| confirmation.set(typed))
+                />
+                <div class="field">
+                    <label for="field-country">{t.country_region}</label>
+                    <select id="field-country" name="country" autocomplete="country">
+                        {COUNTRIES
+                            .iter()
+                            .map(|country| {
+                                view! {
+                                    <option
+                                        value=country.code
+                                        selected=country.code == selected_country
+                                    >
+                                        {country.name(lang)}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                    <p class="field-error" aria-live="polite">
+                        {move || country_problem.get().map(|problem| problem.text(lang))}
+                    </p>
+                    <details class="note">
+                        <summary>{t.country_missing}</summary>
+                        <p>{t.country_missing_help}</p>
+                    </details>
+                </div>
+                <p class="terms">
+                    {t.terms_before} " " <strong>{t.start}</strong> {t.terms_after}
+                </p>
+                <p class="note">{t.invitation_expires_on} " " {expires} "."</p>
+                <button type="submit" class="primary" disabled=move || action.pending().get()>
+                    {t.start}
+                </button>
+            </ActionForm>
+        </section>
+    }
+}

@@ -1,0 +1,47 @@
+//! One module per page.
+
+pub mod dashboard;
+pub mod invitation;
+pub mod profile;
+pub mod request_invitation;
+pub mod sign_in;
+
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+use crate::components::Layout;
+use crate::use_lang;
+
+/// `/`: the dashboard, which sends anyone not signed in to sign in.
+#[component]
+pub fn Home() -> impl IntoView {
+    view! { <Redirect path="/dashboard" /> }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    set_status(404);
+    let t = use_lang().texts();
+    view! {
+        <Layout>
+            <h1>{t.not_found_title}</h1>
+            <p>{t.not_found_body}</p>
+            <p>
+                <a href="/">{t.dashboard}</a>
+            </p>
+        </Layout>
+    }
+}
+
+/// Sets the status of the server-rendered response; nothing in the browser.
+pub fn set_status(code: u16) {
+    #[cfg(feature = "ssr")]
+    if let (Some(response), Ok(status)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        axum::http::StatusCode::from_u16(code),
+    ) {
+        response.set_status(status);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = code;
+}

@@ -1,0 +1,144 @@
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+use crate::api::account::{get_profile, ChangePassword, Profile};
+use crate::components::{server_problem, Field, FormError, Layout};
+use crate::domain::{Country, PasswordRule, Problem};
+use crate::error::AppError;
+use crate::use_lang;
+
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let t = use_lang().texts();
+    let profile = Resource::new(|| (), |_| get_profile());
+    view! {
+        <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+            {move || Suspend::new(async move {
+                match profile.await {
+                    Ok(profile) => view! { <ProfileView profile /> }.into_any(),
+                    Err(AppError::Unauthenticated) => {
+                        view! { <Redirect path="/sign-in" /> }.into_any()
+                    }
+                    Err(error) => {
+                        view! {
+                            <Layout>
+                                <p class="form-error" role="alert">
+                                    {error.summary(use_lang())}
+                                </p>
+                            </Layout>
+                        }
+                            .into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ProfileView(profile: Profile) -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts();
+    let user = profile.user.clone();
+    let country = Country::parse(&profile.country)
+        .map(|country| country.name(lang).to_owned())
+        .unwrap_or(profile.country.clone());
+    view! {
+        <Layout user=user.clone()>
+            <h1>{t.my_profile}</h1>
+            <section class="card">
+                <dl class="profile">
+                    <dt>{t.name}</dt>
+                    <dd>{user.full_name()}</dd>
+                    <dt>{t.email_address}</dt>
+                    <dd>{user.email.clone()}</dd>
+                    <dt>{t.preferred_language}</dt>
+                    <dd>{user.lang.native_name()}</dd>
+                    <dt>{t.country_region}</dt>
+                    <dd>{country}</dd>
+                    <dt>{t.roles}</dt>
+                    <dd>
+                        <ul class="roles">
+                            {user
+                                .roles
+                                .iter()
+                                .map(|role| view! { <li>{role.name(lang)}</li> })
+                                .collect_view()}
+                        </ul>
+                        <p class="note">{t.roles_note}</p>
+                    </dd>
+                </dl>
+            </section>
+            <ChangePasswordForm />
+        </Layout>
+    }
+}
+
+#[component]
+fn ChangePasswordForm() -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts();
+    let action = ServerAction::<ChangePassword>::new();
+    let value = action.value();
+    let new_password = RwSignal::new(String::new());
+    let confirmation = RwSignal::new(String::new());
+    let live = Memo::new(move |_| PasswordRule::check(&new_password.get(), &confirmation.get()));
+    let new_problem = Signal::derive(move || {
+        let typed = !new_password.get().is_empty();
+        live.get()
+            .0
+            .filter(|_| typed)
+            .or_else(|| server_problem(value, "new_password").get())
+    });
+    let confirm_problem = Signal::derive(move || {
+        let typed = !confirmation.get().is_empty();
+        live.get()
+            .1
+            .filter(|problem| typed && *problem == Problem::PasswordMismatch)
+            .or_else(|| server_problem(value, "confirm_password").get())
+    });
+    let changed = move || matches!(value.get(), Some(Ok(())));
+    view! {
+        <section class="card">
+            <h2>{t.change_password}</h2>
+            <Show when=changed>
+                <p class="notice" role="status">
+                    {t.password_changed}
+                </p>
+            </Show>
+            <ActionForm action=action>
+                <FormError value=value />
+                <Field
+                    label=t.current_password
+                    name="current_password"
+                    kind="password"
+                    autocomplete="current-password"
+                    required=true
+                    problem=server_problem(value, "current_password")
+                />
+                <p class="note">{t.password_rules_title} " " {t.rule_length} "; " {t.rule_variety}</p>
+                <Field
+                    label=t.new_password
+                    name="new_password"
+                    kind="password"
+                    autocomplete="new-password"
+                    required=true
+                    problem=new_problem
+                    on_input=Callback::new(move |typed| new_password.set(typed))
+                />
+                <Field
+                    label=t.confirm_password
+                    name="confirm_password"
+                    kind="password"
+                    autocomplete="new-password"
+                    required=true
+                    problem=confirm_problem
+                    on_input=Callback::new(move |typed| confirmation.set(typed))
+                />
+                <button type="submit" class="primary" disabled=move || action.pending().get()>
+                    {t.change_password}
+                </button>
+            </ActionForm>
+        </section>
+    }
+}

@@ -1,0 +1,44 @@
+use leptos::prelude::*;
+
+use crate::api::auth::SignIn;
+use crate::components::{follow_on_success, Field, FormError, Layout};
+use crate::use_lang;
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let t = use_lang().texts();
+    let action = ServerAction::<SignIn>::new();
+    follow_on_success(action);
+    view! {
+        <Layout>
+            <section class="card narrow">
+                <h1>{t.sign_in_title}</h1>
+                <p>{t.work_account_intro}</p>
+                <p class="note">{t.work_account_not_personal}</p>
+                <ActionForm action=action>
+                    <FormError value=action.value() />
+                    <Field
+                        label=t.email_address
+                        name="email"
+                        kind="email"
+                        autocomplete="username"
+                        required=true
+                    />
+                    <Field
+                        label=t.password
+                        name="password"
+                        kind="password"
+                        autocomplete="current-password"
+                        required=true
+                    />
+                    <button type="submit" class="primary" disabled=move || action.pending().get()>
+                        {t.sign_in}
+                    </button>
+                </ActionForm>
+                <p class="below-form">
+                    <a href="/request-invitation">{t.no_invitation_link}</a>
+                </p>
+            </section>
+        </Layout>
+    }
+}

@@ -1,0 +1,193 @@
+//! Signed-in people: who they are, signing in, their dashboard and profile.
+
+use tracing::instrument;
+
+use super::password::Hasher;
+use super::{sessions, Db};
+use crate::api::account::{AgreementSummary, Dashboard, Profile, PurchasingAccountSummary, UserSummary};
+use crate::domain::{Country, Email, Lang, PasswordRule, Problem, Role};
+use crate::error::{AppError, FormErrors};
+
+/// The person behind a request, as the server knows them.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub organization_id: i64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub lang: Lang,
+    pub country: String,
+    pub roles: Vec<Role>,
+}
+
+impl CurrentUser {
+    pub fn summary(&self) -> UserSummary {
+        UserSummary {
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            email: self.email.clone(),
+            lang: self.lang,
+            roles: self.roles.clone(),
+        }
+    }
+}
+
+pub async fn load(db: &Db, user_id: i64) -> Result<Option<CurrentUser>, AppError> {
+    let row: Option<(i64, String, String, String, String, String)> = sqlx::query_as(
+        "SELECT organization_id, email, first_name, last_name, language, country \
+         FROM users WHERE id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(db)
+    .await?;
+    let Some((organization_id, email, first_name, last_name, language, country)) = row else {
+        return Ok(None);
+    };
+    let role_keys: Vec<(String,)> = sqlx::query_as("SELECT role FROM user_roles WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_all(db)
+        .await?;
+    let mut roles: Vec<Role> = role_keys
+        .iter()
+        .filter_map(|(key,)| Role::from_key(key))
+        .collect();
+    roles.sort();
+    Ok(Some(CurrentUser {
+        id: user_id,
+        organization_id,
+        email,
+        first_name,
+        last_name,
+        lang: Lang::parse(&language).unwrap_or_default(),
+        country,
+        roles,
+    }))
+}
+
+/// Checks an email and password. Every failure looks the same and takes
+/// as long, so the answer reveals nothing about which accounts exist.
+#[instrument(skip_all)]
+pub async fn verify_credentials(
+    db: &Db,
+    hasher: &Hasher,
+    email: &str,
+    password: &str,
+) -> Result<i64, AppError> {
+    let email = Email::parse(email).ok();
+    let found: Option<(i64, String)> = match &email {
+        Some(email) => {
+            sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1")
+                .bind(email.as_str())
+                .fetch_optional(db)
+                .await?
+        }
+        None => None,
+    };
+    let (user_id, stored) = match found {
+        Some((id, hash)) => (Some(id), Some(hash)),
+        None => (None, None),
+    };
+    let matches = hasher.verify(password.to_owned(), stored).await?;
+    match user_id {
+        Some(id) if matches => Ok(id),
+        _ => Err(AppError::BadCredentials),
+    }
+}
+
+/// Changes a password after checking the current one, and signs the user
+/// out everywhere but the session `keep_session`.
+#[instrument(skip_all, fields(user = user.id))]
+pub async fn change_password(
+    db: &Db,
+    hasher: &Hasher,
+    user: &CurrentUser,
+    keep_session: &str,
+    current_password: &str,
+    new_password: &str,
+    confirm_password: &str,
+) -> Result<(), AppError> {
+    let mut errors = FormErrors::default();
+    if current_password.is_empty() {
+        errors.add("current_password", Problem::Required);
+    }
+    let (new_problem, confirm_problem) = PasswordRule::check(new_password, confirm_password);
+    if let Some(problem) = new_problem {
+        errors.add("new_password", problem);
+    }
+    if let Some(problem) = confirm_problem {
+        errors.add("confirm_password", problem);
+    }
+    errors.finish(Some(()))?;
+
+    let (stored,): (String,) = sqlx::query_as("SELECT password_hash FROM users WHERE id = $1")
+        .bind(user.id)
+        .fetch_one(db)
+        .await?;
+    if !hasher
+        .verify(current_password.to_owned(), Some(stored))
+        .await?
+    {
+        return Err(AppError::field("current_password", Problem::CurrentPasswordWrong));
+    }
+    let hash = hasher.hash(new_password.to_owned()).await?;
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(hash)
+        .bind(user.id)
+        .execute(db)
+        .await?;
+    sessions::end_others(db, user.id, keep_session).await?;
+    Ok(())
+}
+
+/// The home page: the organization, its agreements and purchasing accounts.
+pub async fn dashboard(db: &Db, user: &CurrentUser) -> Result<Dashboard, AppError> {
+    let (organization,): (String,) = sqlx::query_as("SELECT name FROM organizations WHERE id = $1")
+        .bind(user.organization_id)
+        .fetch_one(db)
+        .await?;
+    let rows: Vec<(String, String, Option<String>, Option<String>, Option<String>, Option<String>)> =
+        sqlx::query_as(
+            "SELECT a.number, a.kind, p.number, p.admin_first_name, p.admin_last_name, p.admin_email \
+             FROM agreements a LEFT JOIN purchasing_accounts p ON p.agreement_id = a.id \
+             WHERE a.organization_id = $1 ORDER BY a.number, p.number",
+        )
+        .bind(user.organization_id)
+        .fetch_all(db)
+        .await?;
+    let mut agreements: Vec<AgreementSummary> = Vec::new();
+    for (number, kind, account, first, last, email) in rows {
+        if agreements.last().is_none_or(|last| last.number != number) {
+            agreements.push(AgreementSummary {
+                number: number.clone(),
+                kind,
+                purchasing_accounts: Vec::new(),
+            });
+        }
+        if let (Some(account), Some(agreement)) = (account, agreements.last_mut()) {
+            agreement.purchasing_accounts.push(PurchasingAccountSummary {
+                number: account,
+                admin_name: format!(
+                    "{} {}",
+                    first.unwrap_or_default(),
+                    last.unwrap_or_default()
+                ),
+                admin_email: email.unwrap_or_default(),
+            });
+        }
+    }
+    Ok(Dashboard {
+        user: user.summary(),
+        organization,
+        agreements,
+    })
+}
+
+pub fn profile(user: &CurrentUser) -> Profile {
+    Profile {
+        user: user.summary(),
+        country: Country::parse(&user.country)
+            .map(|country| country.code.to_owned())
+            .unwrap_or_else(|_| user.country.clone()),
+    }
+}

@@ -1,0 +1,320 @@
+//! Invitations: issued with a single-use link that works for 60 days,
+//! superseded by a resend, consumed when the account is created.
+
+use sqlx::AnyConnection;
+use tracing::instrument;
+
+use super::mail::{self, InvitationMail};
+use super::password::Hasher;
+use super::{is_unique_violation, Db, Settings, INVITATION_LIFETIME_SECS};
+use crate::api::invitation::{InvitationView, LinkState};
+use crate::domain::{
+    AgreementNumber, Country, Email, InvitationToken, Lang, PasswordRule, PersonName, Problem,
+    PurchasingAccountNumber, Role,
+};
+use crate::error::{AppError, FormErrors};
+
+/// Who to invite, to what, and with which roles.
+pub struct NewInvitation<'a> {
+    pub organization_id: i64,
+    pub organization_name: &'a str,
+    /// Set when inviting a purchasing account's designated administrator.
+    pub purchasing_account_id: Option<i64>,
+    pub agreement_number: Option<&'a str>,
+    pub email: &'a Email,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub lang: Lang,
+    pub country: &'a str,
+    pub roles: &'a [Role],
+    pub invited_by: Option<i64>,
+}
+
+/// Issues an invitation inside the caller's transaction: any pending one
+/// for the same person and organization stops working, and the email is
+/// queued with the invitation so that neither exists without the other.
+pub async fn issue(
+    conn: &mut AnyConnection,
+    settings: &Settings,
+    now: i64,
+    new: &NewInvitation<'_>,
+) -> Result<(i64, InvitationToken), AppError> {
+    sqlx::query(
+        "UPDATE invitations SET status = 'superseded', finished_at = $1 \
+         WHERE organization_id = $2 AND email = $3 AND status = 'pending'",
+    )
+    .bind(now)
+    .bind(new.organization_id)
+    .bind(new.email.as_str())
+    .execute(&mut *conn)
+    .await?;
+
+    let token = InvitationToken::generate();
+    let expires_at = now + INVITATION_LIFETIME_SECS;
+    let roles: Vec<&str> = new.roles.iter().map(|role| role.key()).collect();
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO invitations (organization_id, purchasing_account_id, email, first_name, \
+         last_name, language, country, roles, invited_by, token_hash, status, sent_at, expires_at, \
+         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $12, $11) \
+         RETURNING id",
+    )
+    .bind(new.organization_id)
+    .bind(new.purchasing_account_id)
+    .bind(new.email.as_str())
+    .bind(new.first_name)
+    .bind(new.last_name)
+    .bind(new.lang.code())
+    .bind(new.country)
+    .bind(roles.join(","))
+    .bind(new.invited_by)
+    .bind(token.hash())
+    .bind(now)
+    .bind(expires_at)
+    .fetch_one(&mut *conn)
+    .await?;
+
+    let message = InvitationMail {
+        lang: new.lang,
+        to: new.email,
+        organization: new.organization_name,
+        agreement_number: new.agreement_number,
+        token: &token,
+        expires_at,
+    }
+    .render(settings);
+    mail::enqueue(conn, &message, Some(id), now).await?;
+    Ok((id, token))
+}
+
+#[derive(sqlx::FromRow)]
+struct InvitationRow {
+    id: i64,
+    status: String,
+    expires_at: i64,
+    email: String,
+    first_name: String,
+    last_name: String,
+    language: String,
+    country: String,
+    roles: String,
+    organization_id: i64,
+    organization: String,
+    agreement_number: Option<String>,
+}
+
+async fn find_by_token(
+    conn: &mut AnyConnection,
+    token: &InvitationToken,
+) -> Result<Option<InvitationRow>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT i.id, i.status, i.expires_at, i.email, i.first_name, i.last_name, i.language, \
+         i.country, i.roles, i.organization_id, o.name AS organization, a.number AS agreement_number \
+         FROM invitations i JOIN organizations o ON o.id = i.organization_id \
+         LEFT JOIN purchasing_accounts p ON p.id = i.purchasing_account_id \
+         LEFT JOIN agreements a ON a.id = p.agreement_id WHERE i.token_hash = $1",
+    )
+    .bind(token.hash())
+    .fetch_optional(conn)
+    .await?)
+}
+
+fn state_of(row: Option<InvitationRow>, now: i64) -> LinkState {
+    let Some(row) = row else {
+        return LinkState::Unknown;
+    };
+    match row.status.as_str() {
+        "accepted" => LinkState::Used,
+        "superseded" => LinkState::Superseded,
+        "revoked" => LinkState::Revoked,
+        "pending" if now >= row.expires_at => LinkState::Expired,
+        "pending" => LinkState::Valid(InvitationView {
+            email: row.email,
+            first_name: row.first_name,
+            last_name: row.last_name,
+            country: row.country,
+            organization: row.organization,
+            agreement_number: row.agreement_number,
+            expires_at: row.expires_at,
+        }),
+        _ => LinkState::Unknown,
+    }
+}
+
+/// What an invitation link leads to at `now`.
+#[instrument(skip_all)]
+pub async fn look_up(db: &Db, token: &str, now: i64) -> Result<LinkState, AppError> {
+    let Ok(token) = InvitationToken::parse(token) else {
+        return Ok(LinkState::Unknown);
+    };
+    let mut conn = db.acquire().await?;
+    Ok(state_of(find_by_token(&mut conn, &token).await?, now))
+}
+
+/// Sends a fresh invitation to a purchasing account's designated
+/// administrator, but only when the email, agreement number and purchasing
+/// account number all match and that person has no account yet. Returns
+/// `None` otherwise; callers must not tell the two apart to the public.
+#[instrument(skip_all)]
+pub async fn resend_to_designated_admin(
+    db: &Db,
+    settings: &Settings,
+    now: i64,
+    email: &Email,
+    agreement: &AgreementNumber,
+    purchasing_account: &PurchasingAccountNumber,
+) -> Result<Option<InvitationToken>, AppError> {
+    #[derive(sqlx::FromRow)]
+    struct Designated {
+        purchasing_account_id: i64,
+        admin_first_name: String,
+        admin_last_name: String,
+        admin_language: String,
+        admin_country: String,
+        organization_id: i64,
+        organization: String,
+    }
+    let mut tx = db.begin().await?;
+    let designated: Option<Designated> = sqlx::query_as(
+        "SELECT p.id AS purchasing_account_id, p.admin_first_name, p.admin_last_name, \
+         p.admin_language, p.admin_country, a.organization_id, o.name AS organization \
+         FROM purchasing_accounts p JOIN agreements a ON a.id = p.agreement_id \
+         JOIN organizations o ON o.id = a.organization_id \
+         WHERE a.number = $1 AND p.number = $2 AND p.admin_email = $3",
+    )
+    .bind(agreement.as_str())
+    .bind(purchasing_account.as_str())
+    .bind(email.as_str())
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(designated) = designated else {
+        return Ok(None);
+    };
+    let registered: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
+        .bind(email.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+    if registered.is_some() {
+        return Ok(None);
+    }
+    let (_, token) = issue(
+        &mut tx,
+        settings,
+        now,
+        &NewInvitation {
+            organization_id: designated.organization_id,
+            organization_name: &designated.organization,
+            purchasing_account_id: Some(designated.purchasing_account_id),
+            agreement_number: Some(agreement.as_str()),
+            email,
+            first_name: &designated.admin_first_name,
+            last_name: &designated.admin_last_name,
+            lang: Lang::parse(&designated.admin_language).unwrap_or_default(),
+            country: &designated.admin_country,
+            roles: &[Role::AccountAdmin],
+            invited_by: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Some(token))
+}
+
+/// What a person fills in to accept an invitation.
+pub struct AcceptForm {
+    pub first_name: String,
+    pub last_name: String,
+    pub country: String,
+    pub password: String,
+    pub confirm_password: String,
+}
+
+/// Creates the account an invitation offers and consumes the invitation.
+/// Returns the new user's id.
+#[instrument(skip_all)]
+pub async fn accept(
+    db: &Db,
+    hasher: &Hasher,
+    now: i64,
+    token: &str,
+    form: AcceptForm,
+) -> Result<i64, AppError> {
+    let token = InvitationToken::parse(token).map_err(|_| AppError::NotFound)?;
+    let mut errors = FormErrors::default();
+    let first_name = errors.check("first_name", PersonName::parse(&form.first_name));
+    let last_name = errors.check("last_name", PersonName::parse(&form.last_name));
+    let country = errors.check("country", Country::parse(&form.country));
+    let (password_problem, confirm_problem) =
+        PasswordRule::check(&form.password, &form.confirm_password);
+    if let Some(problem) = password_problem {
+        errors.add("password", problem);
+    }
+    if let Some(problem) = confirm_problem {
+        errors.add("confirm_password", problem);
+    }
+    let (first_name, last_name, country) = errors.finish(
+        first_name
+            .zip(last_name)
+            .zip(country)
+            .map(|((first, last), country)| (first, last, country)),
+    )?;
+
+    // Refuse a dead link before spending a password hash on it.
+    {
+        let mut conn = db.acquire().await?;
+        if !matches!(
+            state_of(find_by_token(&mut conn, &token).await?, now),
+            LinkState::Valid(_)
+        ) {
+            return Err(AppError::NotFound);
+        }
+    }
+    let password_hash = hasher.hash(form.password).await?;
+
+    let mut tx = db.begin().await?;
+    let row = find_by_token(&mut tx, &token).await?;
+    let Some(row) = row.filter(|row| row.status == "pending" && now < row.expires_at) else {
+        return Err(AppError::NotFound);
+    };
+    let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
+        "INSERT INTO users (organization_id, email, first_name, last_name, language, country, \
+         password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(row.organization_id)
+    .bind(&row.email)
+    .bind(first_name.as_str())
+    .bind(last_name.as_str())
+    .bind(&row.language)
+    .bind(country.code)
+    .bind(&password_hash)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await;
+    let user_id = match inserted {
+        Ok((id,)) => id,
+        Err(error) if is_unique_violation(&error) => {
+            return Err(AppError::field("email", Problem::EmailTaken))
+        }
+        Err(error) => return Err(error.into()),
+    };
+    for role in row.roles.split(',').filter_map(Role::from_key) {
+        sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")
+            .bind(user_id)
+            .bind(role.key())
+            .execute(&mut *tx)
+            .await?;
+    }
+    // The status guard makes a second, concurrent acceptance change nothing.
+    let consumed = sqlx::query(
+        "UPDATE invitations SET status = 'accepted', finished_at = $1 \
+         WHERE id = $2 AND status = 'pending'",
+    )
+    .bind(now)
+    .bind(row.id)
+    .execute(&mut *tx)
+    .await?;
+    if consumed.rows_affected() != 1 {
+        return Err(AppError::NotFound);
+    }
+    tx.commit().await?;
+    Ok(user_id)
+}

@@ -1,0 +1,129 @@
+//! Everything that runs only on the server: state, database access, the
+//! business services the server functions call, and mail.
+
+pub mod accounts;
+pub mod agreements;
+pub mod db;
+pub mod http;
+pub mod invitations;
+pub mod mail;
+pub mod password;
+pub mod ratelimit;
+pub mod sessions;
+
+use std::sync::Arc;
+
+use sha2::{Digest, Sha256};
+
+use crate::error::AppError;
+pub use db::Db;
+
+/// How long an invitation link works after it is sent.
+pub const INVITATION_LIFETIME_SECS: i64 = 60 * 24 * 60 * 60;
+
+/// Settings every part of the server reads.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The address people reach the Center at; every link in an email is
+    /// built from it, never from a request's Host header.
+    pub public_url: url::Url,
+    /// Demo mode: the development mailbox exists only then.
+    pub demo: bool,
+}
+
+impl Settings {
+    /// Cookies get `Secure` whenever the Center is served over HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+
+    /// An absolute link to `path` under `PUBLIC_URL`.
+    pub fn link(&self, path: &str) -> String {
+        format!(
+            "{}{}",
+            self.public_url.as_str().trim_end_matches('/'),
+            path
+        )
+    }
+}
+
+/// The time, injectable so tests can move it instead of waiting.
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> i64 + Send + Sync>);
+
+impl Clock {
+    pub fn system() -> Self {
+        Clock(Arc::new(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |elapsed| elapsed.as_secs() as i64)
+        }))
+    }
+
+    pub fn fixed(at: i64) -> Self {
+        Clock(Arc::new(move || at))
+    }
+
+    pub fn from_fn(f: impl Fn() -> i64 + Send + Sync + 'static) -> Self {
+        Clock(Arc::new(f))
+    }
+
+    /// Seconds since the Unix epoch, UTC.
+    pub fn now(&self) -> i64 {
+        (self.0)()
+    }
+}
+
+/// What the server functions and handlers share.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub settings: Arc<Settings>,
+    pub hasher: password::Hasher,
+    pub clock: Clock,
+    /// Wakes the mail worker as soon as something is queued.
+    pub mail_ready: Arc<tokio::sync::Notify>,
+    pub leptos_options: leptos::prelude::LeptosOptions,
+}
+
+impl axum::extract::FromRef<AppState> for leptos::prelude::LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// 32 bytes from the operating system, URL-safe base64: for session ids.
+pub fn random_secret() -> String {
+    use base64::Engine;
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> Self {
+        internal(error)
+    }
+}
+
+/// Logs an unexpected failure and returns an error that names it only by a
+/// reference the operator can search the log for.
+pub fn internal(error: impl std::fmt::Display) -> AppError {
+    use rand::Rng;
+    let reference = format!("{:08x}", rand::thread_rng().gen::<u32>());
+    tracing::error!(%reference, %error, "internal error");
+    AppError::Internal(reference)
+}
+
+/// Whether a database error is a violated unique constraint.
+pub fn is_unique_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(db_error) if db_error.is_unique_violation())
+}
