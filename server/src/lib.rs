@@ -1,1 +1,10 @@
+//! The Business Center server: configuration, the HTTP router, the mail
+//! worker and the operator's command line.
 
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod mail_worker;
+pub mod routes;
+
+pub use routes::router;

@@ -65,6 +65,16 @@ pub async fn load(db: &Db, user_id: i64) -> Result<Option<CurrentUser>, AppError
     }))
 }
 
+/// Records the interface language a user chose.
+pub async fn set_language(db: &Db, user_id: i64, lang: Lang) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
+        .bind(lang.code())
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
 /// Checks an email and password. Every failure looks the same and takes
 /// as long, so the answer reveals nothing about which accounts exist.
 #[instrument(skip_all)]

@@ -245,14 +245,14 @@ pub struct MailboxEntry {
     pub id: i64,
     pub to_email: String,
     pub subject: String,
-    pub body_html: String,
+    pub body_text: String,
     pub status: String,
     pub created_at: i64,
 }
 
 pub async fn recent(db: &Db, limit: i64) -> Result<Vec<MailboxEntry>, AppError> {
     Ok(sqlx::query_as(
-        "SELECT id, to_email, subject, body_html, status, created_at FROM outbox \
+        "SELECT id, to_email, subject, body_text, status, created_at FROM outbox \
          ORDER BY id DESC LIMIT $1",
     )
     .bind(limit)

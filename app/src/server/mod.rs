@@ -10,6 +10,8 @@ pub mod mail;
 pub mod password;
 pub mod ratelimit;
 pub mod sessions;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 
 use std::sync::Arc;
 
@@ -27,8 +29,9 @@ pub struct Settings {
     /// The address people reach the Center at; every link in an email is
     /// built from it, never from a request's Host header.
     pub public_url: url::Url,
-    /// Demo mode: the development mailbox exists only then.
-    pub demo: bool,
+    /// Demo mode with no SMTP server: only then does the development
+    /// mailbox page exist.
+    pub dev_mailbox: bool,
 }
 
 impl Settings {

@@ -1,0 +1,126 @@
+//! Fresh databases for tests: an SQLite file each, and a PostgreSQL
+//! database each when `TEST_POSTGRES_URL` names a server, so every rule is
+//! checked on both engines with the same code.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use sqlx::{Connection, Executor};
+
+use super::db::{self, Db};
+
+pub struct TestDb {
+    pub db: Db,
+    /// "sqlite" or "postgres", for assertion messages.
+    pub engine: &'static str,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    File(PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+static SWEPT: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+
+fn unique_name() -> String {
+    format!(
+        "bc_test_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed),
+        super::random_secret()[..8].to_ascii_lowercase().replace(['-', '_'], "x")
+    )
+}
+
+impl TestDb {
+    /// A new SQLite file in the temporary folder.
+    pub async fn sqlite() -> TestDb {
+        let path = std::env::temp_dir().join(format!("{}.db", unique_name()));
+        let db = db::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .expect("open a fresh SQLite test database");
+        TestDb {
+            db,
+            engine: "sqlite",
+            cleanup: Cleanup::File(path),
+        }
+    }
+
+    /// A new database on the `TEST_POSTGRES_URL` server, if one is named.
+    pub async fn postgres() -> Option<TestDb> {
+        let admin_url = std::env::var("TEST_POSTGRES_URL").ok()?;
+        sqlx::any::install_default_drivers();
+        SWEPT
+            .get_or_init(|| drop_leftovers(&admin_url))
+            .await;
+        let name = unique_name();
+        let mut admin = sqlx::AnyConnection::connect(&admin_url)
+            .await
+            .expect("connect to TEST_POSTGRES_URL");
+        admin
+            .execute(format!("CREATE DATABASE {name}").as_str())
+            .await
+            .expect("create a PostgreSQL test database");
+        let _ = admin.close().await;
+        let mut url = url::Url::parse(&admin_url).expect("TEST_POSTGRES_URL is a URL");
+        url.set_path(&name);
+        let db = db::connect(url.as_str())
+            .await
+            .expect("open the PostgreSQL test database");
+        Some(TestDb {
+            db,
+            engine: "postgres",
+            cleanup: Cleanup::Postgres { admin_url, name },
+        })
+    }
+
+    /// One fresh database per available engine.
+    pub async fn all() -> Vec<TestDb> {
+        let mut databases = vec![TestDb::sqlite().await];
+        databases.extend(TestDb::postgres().await);
+        databases
+    }
+
+    /// Deletes the database. A test that panics leaves its database
+    /// behind; the next run's first PostgreSQL test sweeps those away.
+    pub async fn close(self) {
+        self.db.close().await;
+        match self.cleanup {
+            Cleanup::File(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            Cleanup::Postgres { admin_url, name } => {
+                if let Ok(mut admin) = sqlx::AnyConnection::connect(&admin_url).await {
+                    let _ = admin
+                        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+                        .await;
+                    let _ = admin.close().await;
+                }
+            }
+        }
+    }
+}
+
+/// Drops test databases that earlier, interrupted runs left behind.
+async fn drop_leftovers(admin_url: &str) {
+    let Ok(mut admin) = sqlx::AnyConnection::connect(admin_url).await else {
+        return;
+    };
+    let mine = format!("bc_test_{}_%", std::process::id());
+    let names: Vec<(String,)> = sqlx::query_as(
+        "SELECT datname FROM pg_database WHERE datname LIKE 'bc\\_test\\_%' AND datname NOT LIKE $1",
+    )
+    .bind(mine)
+    .fetch_all(&mut admin)
+    .await
+    .unwrap_or_default();
+    for (name,) in names {
+        let _ = admin
+            .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+            .await;
+    }
+    let _ = admin.close().await;
+}

@@ -1,0 +1,228 @@
+//! The `business-center` command line.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use app::error::AppError;
+use app::server::agreements::{self, AgreementInput};
+use app::server::{db, password, AppState, Clock};
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{self, Config};
+
+#[derive(Debug, Parser)]
+#[command(name = "business-center", version, about = "Business Center: the customer portal for volume-licensing agreements")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web interface, the JSON API and the mail worker.
+    Serve {
+        /// Load a demo organization, print its invitation link, and offer
+        /// the development mailbox at /dev/mailbox when SMTP_URL is unset.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Signed agreements.
+    #[command(subcommand)]
+    Agreement(AgreementCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AgreementCommand {
+    /// Register a signed agreement and invite its Purchasing Account Administrator.
+    Create(CreateAgreement),
+}
+
+#[derive(Debug, Args)]
+pub struct CreateAgreement {
+    /// The 10-digit agreement number.
+    #[arg(long)]
+    pub agreement_number: String,
+    /// The customer organization's name.
+    #[arg(long)]
+    pub organization: String,
+    /// The purchasing account number.
+    #[arg(long)]
+    pub purchasing_account: String,
+    /// The designated Purchasing Account Administrator's work email.
+    #[arg(long)]
+    pub admin_email: String,
+    #[arg(long)]
+    pub admin_first_name: String,
+    #[arg(long)]
+    pub admin_last_name: String,
+    /// The administrator's language: en or fr.
+    #[arg(long, default_value = "en")]
+    pub language: String,
+    /// The administrator's country or region (ISO code).
+    #[arg(long, default_value = "US")]
+    pub country: String,
+}
+
+/// The command-line flag for each field a service may complain about.
+fn flag_of(field: &str) -> String {
+    match field {
+        "purchasing_account" => "--purchasing-account".to_owned(),
+        other => format!("--{}", other.replace('_', "-")),
+    }
+}
+
+pub async fn run(cli: Cli) -> ExitCode {
+    let result = match cli.command {
+        Command::Serve { demo } => serve(demo).await,
+        Command::Agreement(AgreementCommand::Create(args)) => create_agreement(args).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The state every command shares: configuration, database, clock.
+async fn state(config: &Config, demo: bool) -> Result<AppState, String> {
+    let database = db::connect(&config.database_url).await?;
+    Ok(AppState {
+        db: database,
+        settings: config.settings(demo),
+        hasher: password::Hasher::default(),
+        clock: Clock::system(),
+        mail_ready: Arc::new(tokio::sync::Notify::new()),
+        leptos_options: config::leptos_options()?,
+    })
+}
+
+/// One line per problem, naming the flag to fix.
+fn explain(error: &AppError) -> String {
+    match error {
+        AppError::Invalid(problems) => problems
+            .iter()
+            .map(|problem| format!("{}: {}", flag_of(&problem.field), problem.problem))
+            .collect::<Vec<_>>()
+            .join("\nerror: "),
+        other => other.to_string(),
+    }
+}
+
+async fn create_agreement(args: CreateAgreement) -> Result<(), String> {
+    let input = AgreementInput {
+        agreement_number: args.agreement_number,
+        organization: args.organization,
+        purchasing_account: args.purchasing_account,
+        admin_email: args.admin_email,
+        admin_first_name: args.admin_first_name,
+        admin_last_name: args.admin_last_name,
+        language: args.language,
+        country: args.country,
+    };
+    // Check the input before touching the database, so a typo never
+    // creates a data directory.
+    let agreement = input.parse().map_err(|error| explain(&error))?;
+    let config = Config::from_env()?;
+    let state = state(&config, false).await?;
+    let now = state.clock.now();
+    let registered = agreements::register(&state.db, &state.settings, now, &agreement)
+        .await
+        .map_err(|error| explain(&error))?;
+    println!(
+        "Agreement {} (MPSA) registered for {}.",
+        agreement.number, agreement.organization
+    );
+    println!(
+        "Purchasing account {}: designated administrator {} {} <{}>.",
+        agreement.purchasing_account,
+        agreement.admin_first_name,
+        agreement.admin_last_name,
+        agreement.admin_email
+    );
+    match registered.invitation {
+        Some(_) => println!(
+            "Invitation email queued for {} ({}); the link expires on {}.",
+            agreement.admin_email,
+            agreement.language.native_name(),
+            agreement
+                .language
+                .format_date(now + app::server::INVITATION_LIFETIME_SECS)
+        ),
+        None => println!(
+            "{} already has an account in this organization; no invitation sent.",
+            agreement.admin_email
+        ),
+    }
+    Ok(())
+}
+
+async fn serve(demo: bool) -> Result<(), String> {
+    let config = Config::from_env()?;
+    let state = state(&config, demo).await?;
+    if demo {
+        crate::demo::load(&state).await?;
+    }
+    let addr = state.leptos_options.site_addr;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|error| format!("LEPTOS_SITE_ADDR: cannot listen on {addr}: {error}"))?;
+
+    let (stop_mail, stopped) = tokio::sync::watch::channel(false);
+    let worker = match &config.smtp_url {
+        Some(smtp_url) => Some(tokio::spawn(crate::mail_worker::run(
+            state.clone(),
+            crate::mail_worker::Mailer::new(smtp_url, &config.mail_from)?,
+            stopped,
+        ))),
+        None => {
+            tracing::warn!("SMTP_URL is not set: emails stay in the outbox until it is");
+            None
+        }
+    };
+
+    tracing::info!("Business Center listening on http://{addr}, public address {}", config.public_url);
+    let app = crate::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let served = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
+    let _ = stop_mail.send(true);
+    if let Some(worker) = worker {
+        let _ = worker.await;
+    }
+    served.map_err(|error| format!("server stopped: {error}"))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_maps_to_its_flag() {
+        assert_eq!(flag_of("agreement_number"), "--agreement-number");
+        assert_eq!(flag_of("admin_email"), "--admin-email");
+        assert_eq!(flag_of("purchasing_account"), "--purchasing-account");
+    }
+}

@@ -1,0 +1,129 @@
+//! Delivers the outbox over SMTP. A message leaves the outbox only when
+//! the mail server accepted it; a server that is down or says "try later"
+//! gets the message again with backoff, so mail is delayed, never lost.
+
+use std::time::Duration;
+
+use app::server::mail::{self, QueuedMail};
+use app::server::AppState;
+use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use tokio::sync::watch;
+
+/// How often the outbox is checked when nothing wakes the worker (mail
+/// queued by the command line or another instance).
+const POLL: Duration = Duration::from_secs(2);
+const BATCH: i64 = 20;
+
+/// The SMTP connection settings and the sender address.
+#[derive(Clone)]
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+/// Why one message could not be delivered.
+#[derive(Debug)]
+pub struct DeliveryError {
+    pub message: String,
+    /// The server refused for good (bad address, rejected content).
+    pub permanent: bool,
+}
+
+impl Mailer {
+    /// `smtp_url` is lettre's URL form: `smtp://host:port`, `smtps://…`,
+    /// `smtp://user:pass@host:587?tls=required`.
+    pub fn new(smtp_url: &str, from: &str) -> Result<Self, String> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp_url)
+            .map_err(|error| format!("SMTP_URL: {error}"))?
+            .timeout(Some(Duration::from_secs(30)))
+            .build();
+        let from = from
+            .parse()
+            .map_err(|error| format!("MAIL_FROM: {from:?} is not an email address ({error})"))?;
+        Ok(Mailer { transport, from })
+    }
+
+    pub async fn deliver(&self, mail: &QueuedMail) -> Result<(), DeliveryError> {
+        let to: Mailbox = mail.to_email.parse().map_err(|error| DeliveryError {
+            message: format!("invalid recipient: {error}"),
+            permanent: true,
+        })?;
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(&mail.subject)
+            .multipart(
+                MultiPart::alternative()
+                    .singlepart(
+                        SinglePart::builder()
+                            .header(ContentType::TEXT_PLAIN)
+                            .body(mail.body_text.clone()),
+                    )
+                    .singlepart(
+                        SinglePart::builder()
+                            .header(ContentType::TEXT_HTML)
+                            .body(mail.body_html.clone()),
+                    ),
+            )
+            .map_err(|error| DeliveryError {
+                message: format!("could not build the message: {error}"),
+                permanent: true,
+            })?;
+        self.transport
+            .send(message)
+            .await
+            .map(|_| ())
+            .map_err(|error| DeliveryError {
+                permanent: error.is_permanent(),
+                message: error.to_string(),
+            })
+    }
+}
+
+/// Delivers due messages until `stop` turns true.
+pub async fn run(state: AppState, mailer: Mailer, mut stop: watch::Receiver<bool>) {
+    loop {
+        if let Err(error) = deliver_due(&state, &mailer).await {
+            tracing::warn!(?error, "mail worker could not read the outbox");
+        }
+        tokio::select! {
+            () = state.mail_ready.notified() => {}
+            () = tokio::time::sleep(POLL) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+/// One pass over the outbox; returns how many messages were delivered.
+pub async fn deliver_due(state: &AppState, mailer: &Mailer) -> Result<usize, app::error::AppError> {
+    let mut delivered = 0;
+    loop {
+        let due = mail::claim_due(&state.db, state.clock.now(), BATCH).await?;
+        if due.is_empty() {
+            return Ok(delivered);
+        }
+        for message in &due {
+            match mailer.deliver(message).await {
+                Ok(()) => {
+                    mail::mark_sent(&state.db, message.id, state.clock.now()).await?;
+                    delivered += 1;
+                }
+                Err(error) => {
+                    tracing::warn!(id = message.id, permanent = error.permanent, error = %error.message, "mail not delivered");
+                    mail::mark_attempt_failed(
+                        &state.db,
+                        message,
+                        &error.message,
+                        error.permanent,
+                        state.clock.now(),
+                    )
+                    .await?;
+                }
+            }
+        }
+        if due.len() < BATCH as usize {
+            return Ok(delivered);
+        }
+    }
+}

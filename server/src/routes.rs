@@ -1,0 +1,243 @@
+//! The HTTP surface: pages and server functions from the app crate, the
+//! language switch, the development mailbox (demo only), and the guards
+//! every request passes.
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::header::{self, HeaderName, HeaderValue};
+use axum::http::{Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use leptos::prelude::provide_context;
+use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
+use serde::Deserialize;
+use tower_http::trace::TraceLayer;
+
+use app::domain::Lang;
+use app::server::mail::escape;
+use app::server::{accounts, http, mail, sessions, AppState};
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(app::App);
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let shell = {
+        let options = state.leptos_options.clone();
+        move || app::shell(options.clone())
+    };
+    let mut router = Router::new()
+        .route("/language", post(set_language))
+        .route("/health", get(health));
+    if state.settings.dev_mailbox {
+        router = router.route("/dev/mailbox", get(dev_mailbox));
+    }
+    router
+        .leptos_routes_with_context(&state, routes, context.clone(), shell)
+        .fallback(file_and_error_handler_with_context::<AppState, _>(
+            context,
+            app::shell,
+        ))
+        .layer(middleware::from_fn_with_state(state.clone(), refuse_cross_site))
+        .layer(middleware::from_fn(security_headers))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn health(State(state): State<AppState>) -> Response {
+    match sqlx::query("SELECT 1").execute(&state.db).await {
+        Ok(_) => (StatusCode::OK, "ok").into_response(),
+        Err(error) => {
+            tracing::error!(%error, "health check: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct LanguageChoice {
+    lang: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// The language switch: a cookie for everyone, and the preference of a
+/// signed-in user so that their emails follow too.
+async fn set_language(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Form(choice): Form<LanguageChoice>,
+) -> Response {
+    let Ok(lang) = Lang::parse(&choice.lang) else {
+        return (StatusCode::BAD_REQUEST, "Unknown language.").into_response();
+    };
+    if let Some(secret) = http::cookie(&headers, http::SESSION_COOKIE) {
+        let signed_in = sessions::user_of(&state.db, &secret, state.clock.now()).await;
+        if let Ok(Some(user_id)) = signed_in {
+            if let Err(error) = accounts::set_language(&state.db, user_id, lang).await {
+                tracing::warn!(?error, "could not save the preferred language");
+            }
+        }
+    }
+    let mut response = Redirect::to(local_path(&choice.next)).into_response();
+    if let Ok(cookie) = HeaderValue::from_str(&http::lang_cookie(&state.settings, lang)) {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+/// `next` if it is a path on this site, else the home page: the switch
+/// must not become an open redirect.
+fn local_path(next: &str) -> &str {
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(char::is_control);
+    if local {
+        next
+    } else {
+        "/"
+    }
+}
+
+/// The development mailbox: what the Center would have sent, newest first.
+async fn dev_mailbox(State(state): State<AppState>) -> Response {
+    let entries = match mail::recent(&state.db, 50).await {
+        Ok(entries) => entries,
+        Err(error) => return (StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), error.to_string()).into_response(),
+    };
+    let public = state.settings.link("/");
+    let mut page = String::from(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <title>Development mailbox</title><link rel=\"icon\" href=\"/favicon.svg\">\
+         <link rel=\"stylesheet\" href=\"/pkg/business-center.css\"></head>\
+         <body><main class=\"page\"><h1>Development mailbox</h1>\
+         <p class=\"note\">Demo mode without SMTP_URL: emails stay here instead of being sent.</p>",
+    );
+    if entries.is_empty() {
+        page.push_str("<p>No emails yet.</p>");
+    }
+    for entry in entries {
+        page.push_str(&format!(
+            "<article class=\"card mail\"><h2>{subject}</h2><p class=\"note\">To {to} · {status} · {when}</p><pre>{body}</pre></article>",
+            subject = escape(&entry.subject),
+            to = escape(&entry.to_email),
+            status = escape(&entry.status),
+            when = Lang::En.format_date(entry.created_at),
+            body = linkify(&entry.body_text, &public),
+        ));
+    }
+    page.push_str("</main></body></html>");
+    Html(page).into_response()
+}
+
+/// Escapes `text`, turning the Center's own links into anchors.
+fn linkify(text: &str, public: &str) -> String {
+    text.split_inclusive(char::is_whitespace)
+        .map(|word| {
+            let trimmed = word.trim_end();
+            if trimmed.starts_with(public) {
+                format!(
+                    "<a href=\"{link}\">{link}</a>{rest}",
+                    link = escape(trimmed),
+                    rest = &word[trimmed.len()..]
+                )
+            } else {
+                escape(word)
+            }
+        })
+        .collect()
+}
+
+/// Refuses a state-changing request that a browser says comes from another
+/// site, so a hostile page cannot act with a signed-in user's cookie.
+/// Scripts and the command line send neither header and pass.
+async fn refuse_cross_site(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if !safe && is_cross_site(&request, &state.settings.public_url) {
+        tracing::warn!(path = %request.uri().path(), "cross-site request refused");
+        return (StatusCode::FORBIDDEN, "Cross-site requests are not accepted.").into_response();
+    }
+    next.run(request).await
+}
+
+fn is_cross_site(request: &Request<Body>, public_url: &url::Url) -> bool {
+    let headers = request.headers();
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|value| value.to_str().ok()) {
+        // "none" is the user typing an address or using a bookmark.
+        return !matches!(site, "same-origin" | "none");
+    }
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return false;
+    };
+    let Ok(origin) = origin.to_str() else {
+        return true;
+    };
+    let public_origin = public_url.origin().ascii_serialization();
+    if origin == public_origin {
+        return false;
+    }
+    // Reached directly (not through PUBLIC_URL): same site when the
+    // origin names the host the request was sent to.
+    let host = headers.get(header::HOST).and_then(|value| value.to_str().ok());
+    let origin_authority = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"));
+    !matches!((origin_authority, host), (Some(authority), Some(host)) if authority == host)
+}
+
+/// Headers every response carries. No referrer at all: an invitation
+/// link holds a secret and must not leak to another site.
+async fn security_headers(request: Request, next: Next) -> Response {
+    let is_asset = request.uri().path().starts_with("/pkg/");
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let fixed = [
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
+        ),
+        (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
+    ];
+    for (name, value) in fixed {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    // Pages show personal data: keep them out of shared caches.
+    if !is_asset && !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(local_path("/dashboard"), "/dashboard");
+        assert_eq!(local_path("/invitation/abc"), "/invitation/abc");
+        assert_eq!(local_path("//evil.example"), "/");
+        assert_eq!(local_path("https://evil.example"), "/");
+        assert_eq!(local_path("/\\evil.example"), "/");
+        assert_eq!(local_path(""), "/");
+    }
+
+    #[test]
+    fn links_become_anchors_and_the_rest_is_escaped() {
+        let html = linkify(
+            "Go <now>: http://127.0.0.1:3000/invitation/abc\nthen",
+            "http://127.0.0.1:3000/",
+        );
+        assert_eq!(
+            html,
+            "Go &lt;now&gt;: <a href=\"http://127.0.0.1:3000/invitation/abc\">http://127.0.0.1:3000/invitation/abc</a>\nthen"
+        );
+    }
+}
