@@ -16,7 +16,11 @@ use crate::use_lang;
 pub fn Layout(#[prop(optional)] user: Option<UserSummary>, children: Children) -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();
-    let home = if user.is_some() { "/dashboard" } else { "/sign-in" };
+    let home = if user.is_some() {
+        "/dashboard"
+    } else {
+        "/sign-in"
+    };
     view! {
         <header class="top">
             <a class="brand" href=home>
@@ -84,7 +88,11 @@ fn UserMenu(user: UserSummary) -> impl IntoView {
 /// names afresh, so header, language and data all follow.
 pub fn follow_on_success<A>(action: ServerAction<A>)
 where
-    A: leptos::server_fn::ServerFn<Output = String, Error = AppError> + Clone + Send + Sync + 'static,
+    A: leptos::server_fn::ServerFn<Output = String, Error = AppError>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
     A::Output: Clone + Send + Sync + 'static,
 {
     Effect::new(move || {

@@ -271,12 +271,32 @@ impl Lang {
     pub fn format_date(self, unix_seconds: i64) -> String {
         let (year, month, day) = civil_from_days(unix_seconds.div_euclid(86_400));
         const EN_MONTHS: [&str; 12] = [
-            "January", "February", "March", "April", "May", "June", "July", "August",
-            "September", "October", "November", "December",
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
         ];
         const FR_MONTHS: [&str; 12] = [
-            "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-            "septembre", "octobre", "novembre", "décembre",
+            "janvier",
+            "février",
+            "mars",
+            "avril",
+            "mai",
+            "juin",
+            "juillet",
+            "août",
+            "septembre",
+            "octobre",
+            "novembre",
+            "décembre",
         ];
         let month_index = (month - 1) as usize;
         match self {

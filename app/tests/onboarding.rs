@@ -67,14 +67,23 @@ async fn registering_an_agreement_queues_the_invitation_email_in_the_admins_lang
         assert_eq!(mail.status, "queued");
         assert_eq!(mail.subject, "Explore the new Business Center");
         assert!(mail.body_text.contains("1234567890"), "names the agreement");
-        assert!(mail.body_text.contains("harry@contoso.com"), "names the work email");
         assert!(
-            mail.body_text
-                .contains(&format!("Get started now: https://bc.example.com/invitation/{}", token.as_str())),
+            mail.body_text.contains("harry@contoso.com"),
+            "names the work email"
+        );
+        assert!(
+            mail.body_text.contains(&format!(
+                "Get started now: https://bc.example.com/invitation/{}",
+                token.as_str()
+            )),
             "link from PUBLIC_URL: {}",
             mail.body_text
         );
-        assert!(mail.body_text.contains("January 17, 2027"), "expiry date: {}", mail.body_text);
+        assert!(
+            mail.body_text.contains("January 17, 2027"),
+            "expiry date: {}",
+            mail.body_text
+        );
 
         let mut french = contoso();
         french.agreement_number = "1111111111".into();
@@ -84,10 +93,21 @@ async fn registering_an_agreement_queues_the_invitation_email_in_the_admins_lang
         french.country = "FR".into();
         register(&t.db, french, NOW).await;
         let mails = outbox(&t.db).await;
-        let mail = mails.iter().find(|m| m.to_email == "chloe@fabrikam.fr").expect("French mail");
+        let mail = mails
+            .iter()
+            .find(|m| m.to_email == "chloe@fabrikam.fr")
+            .expect("French mail");
         assert_eq!(mail.subject, "Découvrez le nouveau Centre d'affaires");
-        assert!(mail.body_text.contains("Démarrer maintenant"), "{}", mail.body_text);
-        assert!(mail.body_text.contains("17 janvier 2027"), "{}", mail.body_text);
+        assert!(
+            mail.body_text.contains("Démarrer maintenant"),
+            "{}",
+            mail.body_text
+        );
+        assert!(
+            mail.body_text.contains("17 janvier 2027"),
+            "{}",
+            mail.body_text
+        );
         t.close().await;
     }
 }
@@ -99,9 +119,18 @@ async fn bad_agreement_input_names_each_field() {
     input.admin_email = "harry-at-contoso".into();
     input.language = "de".into();
     let error = input.parse().expect_err("invalid input is refused");
-    assert_eq!(error.problem_with("agreement_number"), Some(Problem::AgreementNumberInvalid));
-    assert_eq!(error.problem_with("admin_email"), Some(Problem::EmailInvalid));
-    assert_eq!(error.problem_with("language"), Some(Problem::LanguageUnsupported));
+    assert_eq!(
+        error.problem_with("agreement_number"),
+        Some(Problem::AgreementNumberInvalid)
+    );
+    assert_eq!(
+        error.problem_with("admin_email"),
+        Some(Problem::EmailInvalid)
+    );
+    assert_eq!(
+        error.problem_with("language"),
+        Some(Problem::LanguageUnsupported)
+    );
     assert_eq!(error.problem_with("organization"), None);
 }
 
@@ -114,8 +143,18 @@ async fn a_duplicate_agreement_is_refused_and_changes_nothing() {
         let error = agreements::register(&t.db, &settings(), NOW, &again.parse().expect("valid"))
             .await
             .expect_err("duplicate refused");
-        assert_eq!(error.problem_with("agreement_number"), Some(Problem::AgreementExists), "{}", t.engine);
-        assert_eq!(outbox(&t.db).await.len(), 1, "no second email ({})", t.engine);
+        assert_eq!(
+            error.problem_with("agreement_number"),
+            Some(Problem::AgreementExists),
+            "{}",
+            t.engine
+        );
+        assert_eq!(
+            outbox(&t.db).await.len(),
+            1,
+            "no second email ({})",
+            t.engine
+        );
         t.close().await;
     }
 }
@@ -124,8 +163,14 @@ async fn a_duplicate_agreement_is_refused_and_changes_nothing() {
 async fn accepting_creates_the_account_admin_and_the_link_works_once() {
     for t in TestDb::all().await {
         let hasher = Hasher::default();
-        let token = register(&t.db, contoso(), NOW).await.invitation.expect("invited");
-        let LinkState::Valid(view) = invitations::look_up(&t.db, token.as_str(), NOW + 60).await.expect("look up") else {
+        let token = register(&t.db, contoso(), NOW)
+            .await
+            .invitation
+            .expect("invited");
+        let LinkState::Valid(view) = invitations::look_up(&t.db, token.as_str(), NOW + 60)
+            .await
+            .expect("look up")
+        else {
             panic!("a fresh link is valid ({})", t.engine);
         };
         assert_eq!(view.email, "harry@contoso.com");
@@ -133,25 +178,46 @@ async fn accepting_creates_the_account_admin_and_the_link_works_once() {
         assert_eq!(view.agreement_number.as_deref(), Some("1234567890"));
         assert_eq!(view.expires_at, NOW + INVITATION_LIFETIME_SECS);
 
-        let user_id = invitations::accept(&t.db, &hasher, NOW + 120, token.as_str(), form(PASSWORD, PASSWORD))
+        let user_id = invitations::accept(
+            &t.db,
+            &hasher,
+            NOW + 120,
+            token.as_str(),
+            form(PASSWORD, PASSWORD),
+        )
+        .await
+        .expect("account created");
+        let user = accounts::load(&t.db, user_id)
             .await
-            .expect("account created");
-        let user = accounts::load(&t.db, user_id).await.expect("load").expect("exists");
+            .expect("load")
+            .expect("exists");
         assert_eq!(user.roles, vec![Role::AccountAdmin], "{}", t.engine);
         assert_eq!(user.email, "harry@contoso.com");
 
         assert_eq!(
-            invitations::look_up(&t.db, token.as_str(), NOW + 180).await.expect("look up"),
+            invitations::look_up(&t.db, token.as_str(), NOW + 180)
+                .await
+                .expect("look up"),
             LinkState::Used
         );
-        let again = invitations::accept(&t.db, &hasher, NOW + 180, token.as_str(), form(PASSWORD, PASSWORD)).await;
+        let again = invitations::accept(
+            &t.db,
+            &hasher,
+            NOW + 180,
+            token.as_str(),
+            form(PASSWORD, PASSWORD),
+        )
+        .await;
         assert_eq!(again, Err(AppError::NotFound), "single use ({})", t.engine);
 
         let dashboard = accounts::dashboard(&t.db, &user).await.expect("dashboard");
         assert_eq!(dashboard.organization, "Contoso Ltd");
         assert_eq!(dashboard.agreements.len(), 1);
         assert_eq!(dashboard.agreements[0].number, "1234567890");
-        assert_eq!(dashboard.agreements[0].purchasing_accounts[0].number, "9876543210");
+        assert_eq!(
+            dashboard.agreements[0].purchasing_accounts[0].number,
+            "9876543210"
+        );
         t.close().await;
     }
 }
@@ -159,19 +225,33 @@ async fn accepting_creates_the_account_admin_and_the_link_works_once() {
 #[tokio::test]
 async fn a_link_expires_sixty_days_after_it_was_sent() {
     for t in TestDb::all().await {
-        let token = register(&t.db, contoso(), NOW).await.invitation.expect("invited");
+        let token = register(&t.db, contoso(), NOW)
+            .await
+            .invitation
+            .expect("invited");
         let last_second = NOW + 60 * DAY - 1;
         assert!(matches!(
-            invitations::look_up(&t.db, token.as_str(), last_second).await.expect("look up"),
+            invitations::look_up(&t.db, token.as_str(), last_second)
+                .await
+                .expect("look up"),
             LinkState::Valid(_)
         ));
         assert_eq!(
-            invitations::look_up(&t.db, token.as_str(), NOW + 60 * DAY).await.expect("look up"),
+            invitations::look_up(&t.db, token.as_str(), NOW + 60 * DAY)
+                .await
+                .expect("look up"),
             LinkState::Expired,
             "{}",
             t.engine
         );
-        let late = invitations::accept(&t.db, &Hasher::default(), NOW + 61 * DAY, token.as_str(), form(PASSWORD, PASSWORD)).await;
+        let late = invitations::accept(
+            &t.db,
+            &Hasher::default(),
+            NOW + 61 * DAY,
+            token.as_str(),
+            form(PASSWORD, PASSWORD),
+        )
+        .await;
         assert_eq!(late, Err(AppError::NotFound));
         t.close().await;
     }
@@ -184,7 +264,9 @@ async fn unknown_and_malformed_links_are_unknown() {
         let other = app::domain::InvitationToken::generate();
         for token in [other.as_str(), "not-a-token", "", "../../etc/passwd"] {
             assert_eq!(
-                invitations::look_up(&t.db, token, NOW).await.expect("look up"),
+                invitations::look_up(&t.db, token, NOW)
+                    .await
+                    .expect("look up"),
                 LinkState::Unknown,
                 "{token:?} on {}",
                 t.engine
@@ -198,28 +280,59 @@ async fn unknown_and_malformed_links_are_unknown() {
 async fn weak_or_mismatched_passwords_are_refused_and_the_link_stays_valid() {
     for t in TestDb::all().await {
         let hasher = Hasher::default();
-        let token = register(&t.db, contoso(), NOW).await.invitation.expect("invited");
+        let token = register(&t.db, contoso(), NOW)
+            .await
+            .invitation
+            .expect("invited");
         let short = invitations::accept(&t.db, &hasher, NOW, token.as_str(), form("Ab1!", "Ab1!"))
             .await
             .expect_err("too short");
-        assert_eq!(short.problem_with("password"), Some(Problem::PasswordTooShort));
-        let weak = invitations::accept(&t.db, &hasher, NOW, token.as_str(), form("alllowercaseletters", "alllowercaseletters"))
-            .await
-            .expect_err("weak");
+        assert_eq!(
+            short.problem_with("password"),
+            Some(Problem::PasswordTooShort)
+        );
+        let weak = invitations::accept(
+            &t.db,
+            &hasher,
+            NOW,
+            token.as_str(),
+            form("alllowercaseletters", "alllowercaseletters"),
+        )
+        .await
+        .expect_err("weak");
         assert_eq!(weak.problem_with("password"), Some(Problem::PasswordWeak));
-        let mismatch = invitations::accept(&t.db, &hasher, NOW, token.as_str(), form(PASSWORD, "Correct-Horse-43"))
-            .await
-            .expect_err("mismatch");
-        assert_eq!(mismatch.problem_with("confirm_password"), Some(Problem::PasswordMismatch));
-        assert!(matches!(
-            invitations::look_up(&t.db, token.as_str(), NOW).await.expect("look up"),
-            LinkState::Valid(_)
-        ), "{}", t.engine);
+        let mismatch = invitations::accept(
+            &t.db,
+            &hasher,
+            NOW,
+            token.as_str(),
+            form(PASSWORD, "Correct-Horse-43"),
+        )
+        .await
+        .expect_err("mismatch");
+        assert_eq!(
+            mismatch.problem_with("confirm_password"),
+            Some(Problem::PasswordMismatch)
+        );
+        assert!(
+            matches!(
+                invitations::look_up(&t.db, token.as_str(), NOW)
+                    .await
+                    .expect("look up"),
+                LinkState::Valid(_)
+            ),
+            "{}",
+            t.engine
+        );
         t.close().await;
     }
 }
 
-fn triple(email: &str, agreement: &str, account: &str) -> (Email, AgreementNumber, PurchasingAccountNumber) {
+fn triple(
+    email: &str,
+    agreement: &str,
+    account: &str,
+) -> (Email, AgreementNumber, PurchasingAccountNumber) {
     (
         Email::parse(email).expect("email"),
         AgreementNumber::parse(agreement).expect("agreement number"),
@@ -230,45 +343,88 @@ fn triple(email: &str, agreement: &str, account: &str) -> (Email, AgreementNumbe
 #[tokio::test]
 async fn a_resend_kills_the_old_link_only_when_all_three_match() {
     for t in TestDb::all().await {
-        let old = register(&t.db, contoso(), NOW).await.invitation.expect("invited");
+        let old = register(&t.db, contoso(), NOW)
+            .await
+            .invitation
+            .expect("invited");
         for (email, agreement, account) in [
             ("harry@contoso.com", "1234567899", "9876543210"),
             ("harry@contoso.com", "1234567890", "9876543211"),
             ("mallory@contoso.com", "1234567890", "9876543210"),
         ] {
             let (email, agreement, account) = triple(email, agreement, account);
-            let sent = invitations::resend_to_designated_admin(&t.db, &settings(), NOW + DAY, &email, &agreement, &account)
-                .await
-                .expect("resend");
-            assert!(sent.is_none(), "{email} {agreement} {account} must not match ({})", t.engine);
+            let sent = invitations::resend_to_designated_admin(
+                &t.db,
+                &settings(),
+                NOW + DAY,
+                &email,
+                &agreement,
+                &account,
+            )
+            .await
+            .expect("resend");
+            assert!(
+                sent.is_none(),
+                "{email} {agreement} {account} must not match ({})",
+                t.engine
+            );
         }
         assert_eq!(outbox(&t.db).await.len(), 1, "no email for a wrong triple");
 
         // Case does not matter in the email.
         let (email, agreement, account) = triple("HARRY@contoso.COM", "1234567890", "9876543210");
-        let new = invitations::resend_to_designated_admin(&t.db, &settings(), NOW + DAY, &email, &agreement, &account)
-            .await
-            .expect("resend")
-            .expect("a new link");
+        let new = invitations::resend_to_designated_admin(
+            &t.db,
+            &settings(),
+            NOW + DAY,
+            &email,
+            &agreement,
+            &account,
+        )
+        .await
+        .expect("resend")
+        .expect("a new link");
         assert_eq!(
-            invitations::look_up(&t.db, old.as_str(), NOW + DAY).await.expect("look up"),
+            invitations::look_up(&t.db, old.as_str(), NOW + DAY)
+                .await
+                .expect("look up"),
             LinkState::Superseded,
             "{}",
             t.engine
         );
-        let LinkState::Valid(view) = invitations::look_up(&t.db, new.as_str(), NOW + DAY).await.expect("look up") else {
+        let LinkState::Valid(view) = invitations::look_up(&t.db, new.as_str(), NOW + DAY)
+            .await
+            .expect("look up")
+        else {
             panic!("the new link works");
         };
-        assert_eq!(view.expires_at, NOW + DAY + INVITATION_LIFETIME_SECS, "a resend restarts the 60 days");
+        assert_eq!(
+            view.expires_at,
+            NOW + DAY + INVITATION_LIFETIME_SECS,
+            "a resend restarts the 60 days"
+        );
         assert_eq!(outbox(&t.db).await.len(), 2);
 
         // Once registered, nobody can get another invitation this way.
-        invitations::accept(&t.db, &Hasher::default(), NOW + DAY, new.as_str(), form(PASSWORD, PASSWORD))
-            .await
-            .expect("accepted");
-        let after = invitations::resend_to_designated_admin(&t.db, &settings(), NOW + 2 * DAY, &email, &agreement, &account)
-            .await
-            .expect("resend");
+        invitations::accept(
+            &t.db,
+            &Hasher::default(),
+            NOW + DAY,
+            new.as_str(),
+            form(PASSWORD, PASSWORD),
+        )
+        .await
+        .expect("accepted");
+        let after = invitations::resend_to_designated_admin(
+            &t.db,
+            &settings(),
+            NOW + 2 * DAY,
+            &email,
+            &agreement,
+            &account,
+        )
+        .await
+        .expect("resend");
         assert!(after.is_none(), "{}", t.engine);
         assert_eq!(outbox(&t.db).await.len(), 2);
         t.close().await;
@@ -279,10 +435,19 @@ async fn a_resend_kills_the_old_link_only_when_all_three_match() {
 async fn sign_in_compares_emails_case_insensitively_and_fails_generically() {
     for t in TestDb::all().await {
         let hasher = Hasher::default();
-        let token = register(&t.db, contoso(), NOW).await.invitation.expect("invited");
-        let user_id = invitations::accept(&t.db, &hasher, NOW, token.as_str(), form(PASSWORD, PASSWORD))
+        let token = register(&t.db, contoso(), NOW)
             .await
-            .expect("accepted");
+            .invitation
+            .expect("invited");
+        let user_id = invitations::accept(
+            &t.db,
+            &hasher,
+            NOW,
+            token.as_str(),
+            form(PASSWORD, PASSWORD),
+        )
+        .await
+        .expect("accepted");
         assert_eq!(
             accounts::verify_credentials(&t.db, &hasher, "  HARRY@Contoso.com ", PASSWORD).await,
             Ok(user_id),
@@ -309,27 +474,80 @@ async fn sign_in_compares_emails_case_insensitively_and_fails_generically() {
 async fn changing_the_password_ends_the_other_sessions() {
     for t in TestDb::all().await {
         let hasher = Hasher::default();
-        let token = register(&t.db, contoso(), NOW).await.invitation.expect("invited");
-        let user_id = invitations::accept(&t.db, &hasher, NOW, token.as_str(), form(PASSWORD, PASSWORD))
+        let token = register(&t.db, contoso(), NOW)
             .await
-            .expect("accepted");
-        let here = sessions::create(&t.db, user_id, NOW).await.expect("session");
-        let elsewhere = sessions::create(&t.db, user_id, NOW).await.expect("session");
-        let user = accounts::load(&t.db, user_id).await.expect("load").expect("exists");
+            .invitation
+            .expect("invited");
+        let user_id = invitations::accept(
+            &t.db,
+            &hasher,
+            NOW,
+            token.as_str(),
+            form(PASSWORD, PASSWORD),
+        )
+        .await
+        .expect("accepted");
+        let here = sessions::create(&t.db, user_id, NOW)
+            .await
+            .expect("session");
+        let elsewhere = sessions::create(&t.db, user_id, NOW)
+            .await
+            .expect("session");
+        let user = accounts::load(&t.db, user_id)
+            .await
+            .expect("load")
+            .expect("exists");
 
-        let wrong = accounts::change_password(&t.db, &hasher, &user, &here, "nope", "New-Password-77", "New-Password-77")
-            .await
-            .expect_err("wrong current password");
-        assert_eq!(wrong.problem_with("current_password"), Some(Problem::CurrentPasswordWrong));
-        assert_eq!(sessions::user_of(&t.db, &elsewhere, NOW).await.expect("lookup"), Some(user_id));
-
-        accounts::change_password(&t.db, &hasher, &user, &here, PASSWORD, "New-Password-77", "New-Password-77")
-            .await
-            .expect("changed");
-        assert_eq!(sessions::user_of(&t.db, &here, NOW).await.expect("lookup"), Some(user_id), "{}", t.engine);
-        assert_eq!(sessions::user_of(&t.db, &elsewhere, NOW).await.expect("lookup"), None, "{}", t.engine);
+        let wrong = accounts::change_password(
+            &t.db,
+            &hasher,
+            &user,
+            &here,
+            "nope",
+            "New-Password-77",
+            "New-Password-77",
+        )
+        .await
+        .expect_err("wrong current password");
         assert_eq!(
-            accounts::verify_credentials(&t.db, &hasher, "harry@contoso.com", "New-Password-77").await,
+            wrong.problem_with("current_password"),
+            Some(Problem::CurrentPasswordWrong)
+        );
+        assert_eq!(
+            sessions::user_of(&t.db, &elsewhere, NOW)
+                .await
+                .expect("lookup"),
+            Some(user_id)
+        );
+
+        accounts::change_password(
+            &t.db,
+            &hasher,
+            &user,
+            &here,
+            PASSWORD,
+            "New-Password-77",
+            "New-Password-77",
+        )
+        .await
+        .expect("changed");
+        assert_eq!(
+            sessions::user_of(&t.db, &here, NOW).await.expect("lookup"),
+            Some(user_id),
+            "{}",
+            t.engine
+        );
+        assert_eq!(
+            sessions::user_of(&t.db, &elsewhere, NOW)
+                .await
+                .expect("lookup"),
+            None,
+            "{}",
+            t.engine
+        );
+        assert_eq!(
+            accounts::verify_credentials(&t.db, &hasher, "harry@contoso.com", "New-Password-77")
+                .await,
             Ok(user_id)
         );
         assert_eq!(
@@ -343,17 +561,50 @@ async fn changing_the_password_ends_the_other_sessions() {
 #[tokio::test]
 async fn sessions_end_after_twelve_hours_and_on_sign_out() {
     for t in TestDb::all().await {
-        let token = register(&t.db, contoso(), NOW).await.invitation.expect("invited");
-        let user_id = invitations::accept(&t.db, &Hasher::default(), NOW, token.as_str(), form(PASSWORD, PASSWORD))
+        let token = register(&t.db, contoso(), NOW)
             .await
-            .expect("accepted");
-        let secret = sessions::create(&t.db, user_id, NOW).await.expect("session");
-        assert_eq!(sessions::user_of(&t.db, &secret, NOW + 12 * 3600 - 1).await.expect("lookup"), Some(user_id));
-        assert_eq!(sessions::user_of(&t.db, &secret, NOW + 12 * 3600).await.expect("lookup"), None, "{}", t.engine);
-        let other = sessions::create(&t.db, user_id, NOW).await.expect("session");
+            .invitation
+            .expect("invited");
+        let user_id = invitations::accept(
+            &t.db,
+            &Hasher::default(),
+            NOW,
+            token.as_str(),
+            form(PASSWORD, PASSWORD),
+        )
+        .await
+        .expect("accepted");
+        let secret = sessions::create(&t.db, user_id, NOW)
+            .await
+            .expect("session");
+        assert_eq!(
+            sessions::user_of(&t.db, &secret, NOW + 12 * 3600 - 1)
+                .await
+                .expect("lookup"),
+            Some(user_id)
+        );
+        assert_eq!(
+            sessions::user_of(&t.db, &secret, NOW + 12 * 3600)
+                .await
+                .expect("lookup"),
+            None,
+            "{}",
+            t.engine
+        );
+        let other = sessions::create(&t.db, user_id, NOW)
+            .await
+            .expect("session");
         sessions::end(&t.db, &other).await.expect("sign out");
-        assert_eq!(sessions::user_of(&t.db, &other, NOW).await.expect("lookup"), None);
-        assert_eq!(sessions::user_of(&t.db, "forged", NOW).await.expect("lookup"), None);
+        assert_eq!(
+            sessions::user_of(&t.db, &other, NOW).await.expect("lookup"),
+            None
+        );
+        assert_eq!(
+            sessions::user_of(&t.db, "forged", NOW)
+                .await
+                .expect("lookup"),
+            None
+        );
         t.close().await;
     }
 }
@@ -364,19 +615,41 @@ async fn failed_deliveries_are_retried_with_backoff_then_given_up() {
         register(&t.db, contoso(), NOW).await;
         let claimed = mail::claim_due(&t.db, NOW, 10).await.expect("claim");
         assert_eq!(claimed.len(), 1);
-        assert!(mail::claim_due(&t.db, NOW, 10).await.expect("claim").is_empty(), "claimed once");
+        assert!(
+            mail::claim_due(&t.db, NOW, 10)
+                .await
+                .expect("claim")
+                .is_empty(),
+            "claimed once"
+        );
 
         let mut message = claimed[0].clone();
-        mail::mark_attempt_failed(&t.db, &message, "connection refused", false, NOW).await.expect("record");
-        assert!(mail::claim_due(&t.db, NOW + 9, 10).await.expect("claim").is_empty(), "waits 10 s");
-        message = mail::claim_due(&t.db, NOW + 10, 10).await.expect("claim").remove(0);
+        mail::mark_attempt_failed(&t.db, &message, "connection refused", false, NOW)
+            .await
+            .expect("record");
+        assert!(
+            mail::claim_due(&t.db, NOW + 9, 10)
+                .await
+                .expect("claim")
+                .is_empty(),
+            "waits 10 s"
+        );
+        message = mail::claim_due(&t.db, NOW + 10, 10)
+            .await
+            .expect("claim")
+            .remove(0);
         assert_eq!(message.attempts, 1);
         assert_eq!(outbox(&t.db).await[0].status, "queued");
 
         message.attempts = mail::MAX_ATTEMPTS - 1;
-        mail::mark_attempt_failed(&t.db, &message, "still down", false, NOW + 20).await.expect("record");
+        mail::mark_attempt_failed(&t.db, &message, "still down", false, NOW + 20)
+            .await
+            .expect("record");
         assert_eq!(outbox(&t.db).await[0].status, "failed", "{}", t.engine);
-        assert!(mail::claim_due(&t.db, NOW + 100 * DAY, 10).await.expect("claim").is_empty());
+        assert!(mail::claim_due(&t.db, NOW + 100 * DAY, 10)
+            .await
+            .expect("claim")
+            .is_empty());
         t.close().await;
     }
 }
@@ -385,11 +658,23 @@ async fn failed_deliveries_are_retried_with_backoff_then_given_up() {
 async fn rate_limits_count_per_key_within_the_window() {
     for t in TestDb::all().await {
         for _ in 0..5 {
-            assert!(ratelimit::allow(&t.db, "agreement:1", NOW, 3600, 5).await.expect("count"));
+            assert!(ratelimit::allow(&t.db, "agreement:1", NOW, 3600, 5)
+                .await
+                .expect("count"));
         }
-        assert!(!ratelimit::allow(&t.db, "agreement:1", NOW + 1, 3600, 5).await.expect("count"), "{}", t.engine);
-        assert!(ratelimit::allow(&t.db, "agreement:2", NOW + 1, 3600, 5).await.expect("count"));
-        assert!(ratelimit::allow(&t.db, "agreement:1", NOW + 3601, 3600, 5).await.expect("count"));
+        assert!(
+            !ratelimit::allow(&t.db, "agreement:1", NOW + 1, 3600, 5)
+                .await
+                .expect("count"),
+            "{}",
+            t.engine
+        );
+        assert!(ratelimit::allow(&t.db, "agreement:2", NOW + 1, 3600, 5)
+            .await
+            .expect("count"));
+        assert!(ratelimit::allow(&t.db, "agreement:1", NOW + 3601, 3600, 5)
+            .await
+            .expect("count"));
         t.close().await;
     }
 }

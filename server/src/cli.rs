@@ -11,7 +11,11 @@ use clap::{Args, Parser, Subcommand};
 use crate::config::{self, Config};
 
 #[derive(Debug, Parser)]
-#[command(name = "business-center", version, about = "Business Center: the customer portal for volume-licensing agreements")]
+#[command(
+    name = "business-center",
+    version,
+    about = "Business Center: the customer portal for volume-licensing agreements"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -182,7 +186,10 @@ async fn serve(demo: bool) -> Result<(), String> {
         }
     };
 
-    tracing::info!("Business Center listening on http://{addr}, public address {}", config.public_url);
+    tracing::info!(
+        "Business Center listening on http://{addr}, public address {}",
+        config.public_url
+    );
     let app = crate::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())

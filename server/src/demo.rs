@@ -52,9 +52,14 @@ pub async fn load(state: &AppState) -> Result<(), String> {
     match token {
         Some(token) => println!(
             "Invitation for {ADMIN_EMAIL}: {}",
-            state.settings.link(&format!("/invitation/{}", token.as_str()))
+            state
+                .settings
+                .link(&format!("/invitation/{}", token.as_str()))
         ),
-        None => println!("{ADMIN_EMAIL} has already signed up: sign in at {}", state.settings.link("/sign-in")),
+        None => println!(
+            "{ADMIN_EMAIL} has already signed up: sign in at {}",
+            state.settings.link("/sign-in")
+        ),
     }
     if state.settings.dev_mailbox {
         println!("Sent emails: {}", state.settings.link("/dev/mailbox"));

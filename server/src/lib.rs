@@ -1,3 +1,5 @@
+// Leptos view types nest deeply.
+#![recursion_limit = "256"]
 //! The Business Center server: configuration, the HTTP router, the mail
 //! worker and the operator's command line.
 

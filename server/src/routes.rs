@@ -41,7 +41,10 @@ pub fn router(state: AppState) -> Router {
             context,
             app::shell,
         ))
-        .layer(middleware::from_fn_with_state(state.clone(), refuse_cross_site))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            refuse_cross_site,
+        ))
         .layer(middleware::from_fn(security_headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -107,7 +110,13 @@ fn local_path(next: &str) -> &str {
 async fn dev_mailbox(State(state): State<AppState>) -> Response {
     let entries = match mail::recent(&state.db, 50).await {
         Ok(entries) => entries,
-        Err(error) => return (StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), error.to_string()).into_response(),
+        Err(error) => {
+            return (
+                StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                error.to_string(),
+            )
+                .into_response()
+        }
     };
     let public = state.settings.link("/");
     let mut page = String::from(
@@ -155,18 +164,32 @@ fn linkify(text: &str, public: &str) -> String {
 /// Refuses a state-changing request that a browser says comes from another
 /// site, so a hostile page cannot act with a signed-in user's cookie.
 /// Scripts and the command line send neither header and pass.
-async fn refuse_cross_site(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+async fn refuse_cross_site(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
     if !safe && is_cross_site(&request, &state.settings.public_url) {
         tracing::warn!(path = %request.uri().path(), "cross-site request refused");
-        return (StatusCode::FORBIDDEN, "Cross-site requests are not accepted.").into_response();
+        return (
+            StatusCode::FORBIDDEN,
+            "Cross-site requests are not accepted.",
+        )
+            .into_response();
     }
     next.run(request).await
 }
 
 fn is_cross_site(request: &Request<Body>, public_url: &url::Url) -> bool {
     let headers = request.headers();
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|value| value.to_str().ok()) {
+    if let Some(site) = headers
+        .get("sec-fetch-site")
+        .and_then(|value| value.to_str().ok())
+    {
         // "none" is the user typing an address or using a bookmark.
         return !matches!(site, "same-origin" | "none");
     }
@@ -182,7 +205,9 @@ fn is_cross_site(request: &Request<Body>, public_url: &url::Url) -> bool {
     }
     // Reached directly (not through PUBLIC_URL): same site when the
     // origin names the host the request was sent to.
-    let host = headers.get(header::HOST).and_then(|value| value.to_str().ok());
+    let host = headers
+        .get(header::HOST)
+        .and_then(|value| value.to_str().ok());
     let origin_authority = origin
         .strip_prefix("https://")
         .or_else(|| origin.strip_prefix("http://"));
@@ -203,7 +228,10 @@ async fn security_headers(request: Request, next: Next) -> Response {
             header::CONTENT_SECURITY_POLICY,
             "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
         ),
-        (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
+        (
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ),
     ];
     for (name, value) in fixed {
         headers.insert(name, HeaderValue::from_static(value));

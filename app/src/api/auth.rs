@@ -23,10 +23,7 @@ pub async fn sign_in(email: String, password: String) -> Result<String, AppError
 /// with (so a planted session id is worthless), and switches the interface
 /// to the user's preferred language.
 #[cfg(feature = "ssr")]
-pub async fn start_session(
-    state: &crate::server::AppState,
-    user_id: i64,
-) -> Result<(), AppError> {
+pub async fn start_session(state: &crate::server::AppState, user_id: i64) -> Result<(), AppError> {
     use crate::server::{accounts, http, sessions};
     if let Some(previous) = http::session_secret() {
         sessions::end(&state.db, &previous).await?;

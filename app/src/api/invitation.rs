@@ -60,14 +60,9 @@ pub async fn accept_invitation(
                 password,
                 confirm_password,
             };
-            let user_id = invitations::accept(
-                &state.db,
-                &state.hasher,
-                state.clock.now(),
-                &token,
-                form,
-            )
-            .await?;
+            let user_id =
+                invitations::accept(&state.db, &state.hasher, state.clock.now(), &token, form)
+                    .await?;
             super::auth::start_session(&state, user_id).await?;
             Ok("/dashboard".to_owned())
         }
@@ -98,7 +93,10 @@ pub async fn request_invitation(
     let result = async {
         let mut errors = FormErrors::default();
         let email = errors.check("email", Email::parse(&email));
-        let agreement = errors.check("agreement_number", AgreementNumber::parse(&agreement_number));
+        let agreement = errors.check(
+            "agreement_number",
+            AgreementNumber::parse(&agreement_number),
+        );
         let account = errors.check(
             "purchasing_account_number",
             PurchasingAccountNumber::parse(&purchasing_account_number),

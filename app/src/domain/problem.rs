@@ -56,7 +56,9 @@ impl Problem {
             (PurchasingAccountNumberInvalid, Lang::Fr) => {
                 "Un numéro de compte d'achats comporte de 1 à 20 chiffres, par exemple 9876543210."
             }
-            (NameInvalid, Lang::En) => "A name is at most 100 characters and cannot contain < or >.",
+            (NameInvalid, Lang::En) => {
+                "A name is at most 100 characters and cannot contain < or >."
+            }
             (NameInvalid, Lang::Fr) => {
                 "Un nom comporte au plus 100 caractères et ne peut pas contenir < ou >."
             }

@@ -98,7 +98,10 @@ impl Role {
                 ViewAgreements | ViewOrders | ViewLicenses | ViewKeys | ViewReports
             ),
             Role::AccountViewer => {
-                matches!(capability, ViewAgreements | ViewOrders | ViewLicenses | ViewReports)
+                matches!(
+                    capability,
+                    ViewAgreements | ViewOrders | ViewLicenses | ViewReports
+                )
             }
         }
     }
@@ -184,9 +187,18 @@ mod tests {
             (AccountAdmin, &Role::ALL),
             (
                 UserAdmin,
-                &[AgreementAdmin, UserAdmin, AccountManager, ReportViewer, AccountViewer],
+                &[
+                    AgreementAdmin,
+                    UserAdmin,
+                    AccountManager,
+                    ReportViewer,
+                    AccountViewer,
+                ],
             ),
-            (AgreementAdmin, &[AgreementAdmin, ReportViewer, AccountViewer]),
+            (
+                AgreementAdmin,
+                &[AgreementAdmin, ReportViewer, AccountViewer],
+            ),
             (AccountManager, &[]),
             (ReportViewer, &[]),
             (AccountViewer, &[]),

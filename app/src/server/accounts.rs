@@ -4,7 +4,9 @@ use tracing::instrument;
 
 use super::password::Hasher;
 use super::{sessions, Db};
-use crate::api::account::{AgreementSummary, Dashboard, Profile, PurchasingAccountSummary, UserSummary};
+use crate::api::account::{
+    AgreementSummary, Dashboard, Profile, PurchasingAccountSummary, UserSummary,
+};
 use crate::domain::{Country, Email, Lang, PasswordRule, Problem, Role};
 use crate::error::{AppError, FormErrors};
 
@@ -44,10 +46,11 @@ pub async fn load(db: &Db, user_id: i64) -> Result<Option<CurrentUser>, AppError
     let Some((organization_id, email, first_name, last_name, language, country)) = row else {
         return Ok(None);
     };
-    let role_keys: Vec<(String,)> = sqlx::query_as("SELECT role FROM user_roles WHERE user_id = $1")
-        .bind(user_id)
-        .fetch_all(db)
-        .await?;
+    let role_keys: Vec<(String,)> =
+        sqlx::query_as("SELECT role FROM user_roles WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_all(db)
+            .await?;
     let mut roles: Vec<Role> = role_keys
         .iter()
         .filter_map(|(key,)| Role::from_key(key))
@@ -138,7 +141,10 @@ pub async fn change_password(
         .verify(current_password.to_owned(), Some(stored))
         .await?
     {
-        return Err(AppError::field("current_password", Problem::CurrentPasswordWrong));
+        return Err(AppError::field(
+            "current_password",
+            Problem::CurrentPasswordWrong,
+        ));
     }
     let hash = hasher.hash(new_password.to_owned()).await?;
     sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
@@ -156,15 +162,21 @@ pub async fn dashboard(db: &Db, user: &CurrentUser) -> Result<Dashboard, AppErro
         .bind(user.organization_id)
         .fetch_one(db)
         .await?;
-    let rows: Vec<(String, String, Option<String>, Option<String>, Option<String>, Option<String>)> =
-        sqlx::query_as(
-            "SELECT a.number, a.kind, p.number, p.admin_first_name, p.admin_last_name, p.admin_email \
+    let rows: Vec<(
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    )> = sqlx::query_as(
+        "SELECT a.number, a.kind, p.number, p.admin_first_name, p.admin_last_name, p.admin_email \
              FROM agreements a LEFT JOIN purchasing_accounts p ON p.agreement_id = a.id \
              WHERE a.organization_id = $1 ORDER BY a.number, p.number",
-        )
-        .bind(user.organization_id)
-        .fetch_all(db)
-        .await?;
+    )
+    .bind(user.organization_id)
+    .fetch_all(db)
+    .await?;
     let mut agreements: Vec<AgreementSummary> = Vec::new();
     for (number, kind, account, first, last, email) in rows {
         if agreements.last().is_none_or(|last| last.number != number) {
@@ -175,15 +187,17 @@ pub async fn dashboard(db: &Db, user: &CurrentUser) -> Result<Dashboard, AppErro
             });
         }
         if let (Some(account), Some(agreement)) = (account, agreements.last_mut()) {
-            agreement.purchasing_accounts.push(PurchasingAccountSummary {
-                number: account,
-                admin_name: format!(
-                    "{} {}",
-                    first.unwrap_or_default(),
-                    last.unwrap_or_default()
-                ),
-                admin_email: email.unwrap_or_default(),
-            });
+            agreement
+                .purchasing_accounts
+                .push(PurchasingAccountSummary {
+                    number: account,
+                    admin_name: format!(
+                        "{} {}",
+                        first.unwrap_or_default(),
+                        last.unwrap_or_default()
+                    ),
+                    admin_email: email.unwrap_or_default(),
+                });
         }
     }
     Ok(Dashboard {

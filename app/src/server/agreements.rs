@@ -6,8 +6,8 @@ use tracing::instrument;
 use super::invitations::{self, NewInvitation};
 use super::{is_unique_violation, Db, Settings};
 use crate::domain::{
-    AgreementNumber, Country, Email, InvitationToken, Lang, OrganizationName, PersonName,
-    Problem, PurchasingAccountNumber, Role,
+    AgreementNumber, Country, Email, InvitationToken, Lang, OrganizationName, PersonName, Problem,
+    PurchasingAccountNumber, Role,
 };
 use crate::error::{AppError, FormErrors};
 
@@ -41,15 +41,23 @@ impl AgreementInput {
     /// Checks every field, reporting all problems at once.
     pub fn parse(&self) -> Result<NewAgreement, AppError> {
         let mut errors = FormErrors::default();
-        let number = errors.check("agreement_number", AgreementNumber::parse(&self.agreement_number));
-        let organization = errors.check("organization", OrganizationName::parse(&self.organization));
+        let number = errors.check(
+            "agreement_number",
+            AgreementNumber::parse(&self.agreement_number),
+        );
+        let organization =
+            errors.check("organization", OrganizationName::parse(&self.organization));
         let purchasing_account = errors.check(
             "purchasing_account",
             PurchasingAccountNumber::parse(&self.purchasing_account),
         );
         let admin_email = errors.check("admin_email", Email::parse(&self.admin_email));
-        let admin_first_name = errors.check("admin_first_name", PersonName::parse(&self.admin_first_name));
-        let admin_last_name = errors.check("admin_last_name", PersonName::parse(&self.admin_last_name));
+        let admin_first_name = errors.check(
+            "admin_first_name",
+            PersonName::parse(&self.admin_first_name),
+        );
+        let admin_last_name =
+            errors.check("admin_last_name", PersonName::parse(&self.admin_last_name));
         let language = errors.check("language", Lang::parse(&self.language));
         let country = errors.check("country", Country::parse(&self.country));
         let parsed = (|| {
@@ -121,7 +129,10 @@ pub async fn register(
     let agreement_id = match inserted {
         Ok((id,)) => id,
         Err(error) if is_unique_violation(&error) => {
-            return Err(AppError::field("agreement_number", Problem::AgreementExists))
+            return Err(AppError::field(
+                "agreement_number",
+                Problem::AgreementExists,
+            ))
         }
         Err(error) => return Err(error.into()),
     };

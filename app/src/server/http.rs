@@ -54,14 +54,22 @@ pub fn session_cookie(settings: &Settings, secret: &str) -> String {
     format!(
         "{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
         sessions::SESSION_LIFETIME_SECS,
-        if settings.secure_cookies() { "; Secure" } else { "" }
+        if settings.secure_cookies() {
+            "; Secure"
+        } else {
+            ""
+        }
     )
 }
 
 pub fn expired_session_cookie(settings: &Settings) -> String {
     format!(
         "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
-        if settings.secure_cookies() { "; Secure" } else { "" }
+        if settings.secure_cookies() {
+            "; Secure"
+        } else {
+            ""
+        }
     )
 }
 
@@ -69,7 +77,11 @@ pub fn lang_cookie(settings: &Settings, lang: Lang) -> String {
     format!(
         "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000{}",
         lang.code(),
-        if settings.secure_cookies() { "; Secure" } else { "" }
+        if settings.secure_cookies() {
+            "; Secure"
+        } else {
+            ""
+        }
     )
 }
 

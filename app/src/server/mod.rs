@@ -42,11 +42,7 @@ impl Settings {
 
     /// An absolute link to `path` under `PUBLIC_URL`.
     pub fn link(&self, path: &str) -> String {
-        format!(
-            "{}{}",
-            self.public_url.as_str().trim_end_matches('/'),
-            path
-        )
+        format!("{}{}", self.public_url.as_str().trim_end_matches('/'), path)
     }
 }
 

@@ -64,11 +64,7 @@ impl Hasher {
         &self,
         work: impl FnOnce() -> Result<T, String> + Send + 'static,
     ) -> Result<T, AppError> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(super::internal)?;
+        let _permit = self.permits.acquire().await.map_err(super::internal)?;
         tokio::task::spawn_blocking(work)
             .await
             .map_err(super::internal)?

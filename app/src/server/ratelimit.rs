@@ -6,7 +6,13 @@ use crate::error::AppError;
 
 /// Records a hit on `key` and says whether it is within `max` hits in the
 /// last `window_secs`.
-pub async fn allow(db: &Db, key: &str, now: i64, window_secs: i64, max: i64) -> Result<bool, AppError> {
+pub async fn allow(
+    db: &Db,
+    key: &str,
+    now: i64,
+    window_secs: i64,
+    max: i64,
+) -> Result<bool, AppError> {
     let since = now - window_secs;
     sqlx::query("DELETE FROM rate_limit_hits WHERE key = $1 AND at <= $2")
         .bind(key)

@@ -29,7 +29,9 @@ fn unique_name() -> String {
         "bc_test_{}_{}_{}",
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::Relaxed),
-        super::random_secret()[..8].to_ascii_lowercase().replace(['-', '_'], "x")
+        super::random_secret()[..8]
+            .to_ascii_lowercase()
+            .replace(['-', '_'], "x")
     )
 }
 
@@ -51,9 +53,7 @@ impl TestDb {
     pub async fn postgres() -> Option<TestDb> {
         let admin_url = std::env::var("TEST_POSTGRES_URL").ok()?;
         sqlx::any::install_default_drivers();
-        SWEPT
-            .get_or_init(|| drop_leftovers(&admin_url))
-            .await;
+        SWEPT.get_or_init(|| drop_leftovers(&admin_url)).await;
         let name = unique_name();
         let mut admin = sqlx::AnyConnection::connect(&admin_url)
             .await

@@ -1,0 +1,212 @@
+//! A real router over a fresh database, driven request by request.
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+use app::server::agreements::{self, AgreementInput};
+use app::server::invitations::{self, AcceptForm};
+use app::server::password::Hasher;
+use app::server::testing::TestDb;
+use app::server::{AppState, Clock, Settings};
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode};
+use http_body_util::BodyExt;
+use leptos::prelude::LeptosOptions;
+use tower::ServiceExt;
+
+pub const NOW: i64 = 1_795_000_000;
+pub const PASSWORD: &str = "Correct-Horse-42";
+
+pub struct TestApp {
+    pub t: TestDb,
+    pub state: AppState,
+    pub now: Arc<AtomicI64>,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn cookies(&self) -> Vec<String> {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// The value a `Set-Cookie` gives `name`.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies().iter().find_map(|cookie| {
+            cookie
+                .split(';')
+                .next()
+                .and_then(|pair| pair.split_once('='))
+                .filter(|(key, _)| *key == name)
+                .map(|(_, value)| value.to_owned())
+        })
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+}
+
+impl TestApp {
+    pub async fn new(t: TestDb, public_url: &str, dev_mailbox: bool) -> TestApp {
+        let now = Arc::new(AtomicI64::new(NOW));
+        let clock_now = now.clone();
+        let state = AppState {
+            db: t.db.clone(),
+            settings: Arc::new(Settings {
+                public_url: url::Url::parse(public_url).expect("valid URL"),
+                dev_mailbox,
+            }),
+            hasher: Hasher::default(),
+            clock: Clock::from_fn(move || clock_now.load(Ordering::SeqCst)),
+            mail_ready: Arc::new(tokio::sync::Notify::new()),
+            leptos_options: LeptosOptions::builder()
+                .output_name("business-center")
+                .site_root("target/site")
+                .build(),
+        };
+        TestApp { t, state, now }
+    }
+
+    pub fn advance(&self, seconds: i64) {
+        self.now.fetch_add(seconds, Ordering::SeqCst);
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        let response = server::router(self.state.clone())
+            .oneshot(request)
+            .await
+            .expect("the router always answers");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("read the body")
+            .to_bytes();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
+        // As a browser navigates: it asks for HTML.
+        let mut request = Request::builder()
+            .method(Method::GET)
+            .uri(path)
+            .header("accept", "text/html,application/xhtml+xml");
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        self.send(request.body(Body::empty()).expect("request"))
+            .await
+    }
+
+    /// A form post as the app's own pages send it.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let body = form
+            .iter()
+            .map(|(key, value)| format!("{key}={}", encode(value)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut request = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header("content-type", "application/x-www-form-urlencoded");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        self.send(request.body(Body::from(body)).expect("request"))
+            .await
+    }
+
+    /// Registers Contoso and returns the invitation link's token.
+    pub async fn invite_contoso(&self) -> String {
+        let agreement = AgreementInput {
+            agreement_number: "1234567890".into(),
+            organization: "Contoso Ltd".into(),
+            purchasing_account: "9876543210".into(),
+            admin_email: "Harry@Contoso.com".into(),
+            admin_first_name: "Harry".into(),
+            admin_last_name: "Roldan".into(),
+            language: "en".into(),
+            country: "US".into(),
+        }
+        .parse()
+        .expect("valid agreement");
+        agreements::register(
+            &self.state.db,
+            &self.state.settings,
+            self.state.clock.now(),
+            &agreement,
+        )
+        .await
+        .expect("registered")
+        .invitation
+        .expect("invited")
+        .as_str()
+        .to_owned()
+    }
+
+    /// Contoso with Harry signed up; returns his user id.
+    pub async fn harry(&self) -> i64 {
+        let token = self.invite_contoso().await;
+        invitations::accept(
+            &self.state.db,
+            &self.state.hasher,
+            self.state.clock.now(),
+            &token,
+            AcceptForm {
+                first_name: "Harry".into(),
+                last_name: "Roldan".into(),
+                country: "US".into(),
+                password: PASSWORD.into(),
+                confirm_password: PASSWORD.into(),
+            },
+        )
+        .await
+        .expect("accepted")
+    }
+
+    pub async fn close(self) {
+        self.t.close().await;
+    }
+}
+
+pub fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (byte as char).to_string()
+            }
+            _ => format!("%{byte:02X}"),
+        })
+        .collect()
+}
+
+pub async fn apps(public_url: &str, dev_mailbox: bool) -> Vec<TestApp> {
+    let mut apps = Vec::new();
+    for t in TestDb::all().await {
+        apps.push(TestApp::new(t, public_url, dev_mailbox).await);
+    }
+    apps
+}
