@@ -7,6 +7,7 @@ use app::error::AppError;
 use app::server::agreements::{self, AgreementInput};
 use app::server::{db, password, AppState, Clock};
 use clap::{Args, Parser, Subcommand};
+use leptos::prelude::LeptosOptions;
 
 use crate::config::{self, Config};
 
@@ -90,7 +91,11 @@ pub async fn run(cli: Cli) -> ExitCode {
 }
 
 /// The state every command shares: configuration, database, clock.
-async fn state(config: &Config, demo: bool) -> Result<AppState, String> {
+async fn state(
+    config: &Config,
+    demo: bool,
+    leptos_options: LeptosOptions,
+) -> Result<AppState, String> {
     let database = db::connect(&config.database_url).await?;
     Ok(AppState {
         db: database,
@@ -98,7 +103,7 @@ async fn state(config: &Config, demo: bool) -> Result<AppState, String> {
         hasher: password::Hasher::default(),
         clock: Clock::system(),
         mail_ready: Arc::new(tokio::sync::Notify::new()),
-        leptos_options: config::leptos_options()?,
+        leptos_options,
     })
 }
 
@@ -129,7 +134,11 @@ async fn create_agreement(args: CreateAgreement) -> Result<(), String> {
     // creates a data directory.
     let agreement = input.parse().map_err(|error| explain(&error))?;
     let config = Config::from_env()?;
-    let state = state(&config, false).await?;
+    // No pages are served: Leptos' own settings are not needed.
+    let pages = LeptosOptions::builder()
+        .output_name("business-center")
+        .build();
+    let state = state(&config, false, pages).await?;
     let now = state.clock.now();
     let registered = agreements::register(&state.db, &state.settings, now, &agreement)
         .await
@@ -164,7 +173,7 @@ async fn create_agreement(args: CreateAgreement) -> Result<(), String> {
 
 async fn serve(demo: bool) -> Result<(), String> {
     let config = Config::from_env()?;
-    let state = state(&config, demo).await?;
+    let state = state(&config, demo, config::leptos_options()?).await?;
     if demo {
         crate::demo::load(&state).await?;
     }

@@ -1,0 +1,24 @@
+// Where the browser tests find the server, its mail and its database.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const ROOT = path.resolve(here, '..');
+export const APP_PORT = Number(process.env.E2E_APP_PORT ?? 3100);
+export const SMTP_PORT = Number(process.env.E2E_SMTP_PORT ?? 2525);
+export const MAIL_API_PORT = Number(process.env.E2E_MAIL_API_PORT ?? 2526);
+export const APP_URL = `http://127.0.0.1:${APP_PORT}`;
+export const MAIL_API = `http://127.0.0.1:${MAIL_API_PORT}`;
+export const DB_FILE = path.join(here, '.tmp', 'e2e.db');
+export const BINARY = path.join(ROOT, 'target', 'server-release', 'business-center');
+
+/** The environment the server and the command line share. */
+export const SERVER_ENV = {
+  DATABASE_URL: `sqlite://${DB_FILE}`,
+  PUBLIC_URL: APP_URL,
+  LEPTOS_SITE_ADDR: `127.0.0.1:${APP_PORT}`,
+  LEPTOS_SITE_ROOT: path.join(ROOT, 'target', 'site'),
+  LEPTOS_ENV: 'PROD',
+  SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`,
+  RUST_LOG: 'info,sqlx=warn',
+};

@@ -1,0 +1,56 @@
+import { defineConfig } from '@playwright/test';
+import { APP_URL, BINARY, DB_FILE, MAIL_API, SERVER_ENV } from './env';
+import fs from 'node:fs';
+import path from 'node:path';
+
+// A fresh database for every run.
+fs.rmSync(path.dirname(DB_FILE), { recursive: true, force: true });
+fs.mkdirSync(path.dirname(DB_FILE), { recursive: true });
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  workers: 1,
+  retries: 0,
+  forbidOnly: true,
+  reporter: [['list']],
+  use: {
+    baseURL: APP_URL,
+    locale: 'en-US',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      // Debian's Chromium: browsers cannot be downloaded on these machines.
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+  webServer: [
+    {
+      command: 'node smtp-capture.mjs',
+      url: `${MAIL_API}/health`,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      command: `"${BINARY}" serve`,
+      env: SERVER_ENV,
+      url: `${APP_URL}/health`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+  ],
+});

@@ -1,0 +1,135 @@
+import { test as base, expect, type Page } from '@playwright/test';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { BINARY, DB_FILE, MAIL_API, ROOT, SERVER_ENV } from '../env';
+
+/**
+ * Every test fails on a script error or a console error (a failed
+ * hydration shows up as one). Answers the server gives on purpose — 401
+ * for a wrong password, 404/410 for dead links, 422 for bad input — are
+ * logged by Chromium as failed loads and are allowed.
+ */
+export const test = base.extend<{ consoleErrors: string[] }>({
+  consoleErrors: [
+    async ({ page }, use) => {
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+      page.on('console', (message) => {
+        if (message.type() !== 'error') return;
+        const text = message.text();
+        if (/Failed to load resource: the server responded with a status of (401|404|410|422)/.test(text)) return;
+        errors.push(`console: ${text}`);
+      });
+      await use(errors);
+      expect(errors, 'no script or console errors').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+export { expect };
+
+export function unique(digits: number): string {
+  let out = String(1 + Math.floor(Math.random() * 9));
+  while (out.length < digits) out += String(Math.floor(Math.random() * 10));
+  return out;
+}
+
+export interface Agreement {
+  number: string;
+  purchasingAccount: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  organization: string;
+}
+
+/** Runs the operator's command line against the running server's database. */
+export function cli(args: string[]) {
+  return spawnSync(BINARY, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...SERVER_ENV },
+    encoding: 'utf8',
+  });
+}
+
+export function createAgreement(options: { language?: string; country?: string; firstName?: string } = {}): Agreement & { stdout: string } {
+  const id = unique(6);
+  const agreement: Agreement = {
+    number: unique(10),
+    purchasingAccount: unique(8),
+    // Mixed case on purpose: the Center treats emails case-insensitively.
+    email: `Admin.${id}@Contoso-E2E.com`,
+    firstName: options.firstName ?? 'Harry',
+    lastName: `Roldan${id}`,
+    organization: `Contoso ${id} Ltd`,
+  };
+  const result = cli([
+    'agreement', 'create',
+    '--agreement-number', agreement.number,
+    '--organization', agreement.organization,
+    '--purchasing-account', agreement.purchasingAccount,
+    '--admin-email', agreement.email,
+    '--admin-first-name', agreement.firstName,
+    '--admin-last-name', agreement.lastName,
+    '--language', options.language ?? 'en',
+    '--country', options.country ?? 'US',
+  ]);
+  expect(result.status, result.stderr).toBe(0);
+  return { ...agreement, stdout: result.stdout };
+}
+
+export interface Mail {
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** Waits until `to` has received `count` emails; returns them, oldest first. */
+export async function waitForMail(to: string, count = 1): Promise<Mail[]> {
+  let mails: Mail[] = [];
+  await expect
+    .poll(
+      async () => {
+        const response = await fetch(`${MAIL_API}/messages?to=${encodeURIComponent(to.toLowerCase())}`);
+        mails = await response.json();
+        return mails.length;
+      },
+      { timeout: 20_000, message: `${count} email(s) to ${to}` },
+    )
+    .toBeGreaterThanOrEqual(count);
+  return mails;
+}
+
+export async function mailCount(to: string): Promise<number> {
+  const response = await fetch(`${MAIL_API}/messages?to=${encodeURIComponent(to.toLowerCase())}`);
+  return (await response.json()).length;
+}
+
+/** The invitation link of an email, as its button carries it. */
+export function invitationLink(mail: Mail): string {
+  const match = mail.html.match(/href="([^"]*\/invitation\/[^"]+)"/);
+  expect(match, `a link in: ${mail.html}`).not.toBeNull();
+  return match![1].replace(/&amp;/g, '&');
+}
+
+/** Opens `url` and waits until the page's script has taken over. */
+export async function openHydrated(page: Page, url: string) {
+  const response = await page.goto(url);
+  await expect(page.locator('html[data-hydrated]')).toHaveCount(1);
+  return response;
+}
+
+export async function waitHydrated(page: Page) {
+  await expect(page.locator('html[data-hydrated]')).toHaveCount(1);
+}
+
+/** Moves an invitation's expiry into the past, as if 60 days had gone by. */
+export function expireInvitationsOf(email: string) {
+  execFileSync('python3', [
+    '-c',
+    'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); ' +
+      "c.execute(\"UPDATE invitations SET expires_at = strftime('%s','now') - 1 WHERE email = ?\", (sys.argv[2],)); c.commit()",
+    DB_FILE,
+    email.toLowerCase(),
+  ]);
+}

@@ -1,0 +1,135 @@
+//! The operator's command line, run as a process the way an operator runs it.
+
+use std::process::{Command, Output};
+
+struct Scratch(std::path::PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("bc-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        Scratch(dir)
+    }
+
+    fn database_url(&self) -> String {
+        format!("sqlite://{}/bc.db", self.0.display())
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_business-center"))
+            .args(args)
+            .env("DATABASE_URL", self.database_url())
+            .env("PUBLIC_URL", "https://bc.example.com")
+            .env_remove("SMTP_URL")
+            .output()
+            .expect("run business-center")
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn create(number: &str, email: &str) -> Vec<String> {
+    [
+        "agreement",
+        "create",
+        "--agreement-number",
+        number,
+        "--organization",
+        "Contoso Ltd",
+        "--purchasing-account",
+        "9876543210",
+        "--admin-email",
+        email,
+        "--admin-first-name",
+        "Harry",
+        "--admin-last-name",
+        "Roldan",
+        "--language",
+        "en",
+        "--country",
+        "US",
+    ]
+    .iter()
+    .map(|arg| arg.to_string())
+    .collect()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn creating_an_agreement_prints_it_and_queues_the_invitation() {
+    let scratch = Scratch::new("create");
+    let args = create("1234567890", "Harry@Contoso.com");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let output = scratch.run(&args);
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{stdout}{}", text(&output.stderr));
+    assert!(
+        stdout.contains("Agreement 1234567890 (MPSA) registered for Contoso Ltd."),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Invitation email queued for harry@contoso.com"),
+        "{stdout}"
+    );
+
+    // The same agreement again: one line, a non-zero exit, no panic.
+    let again = scratch.run(&args);
+    let stderr = text(&again.stderr);
+    assert!(!again.status.success());
+    assert_eq!(
+        stderr.trim(),
+        "error: --agreement-number: an agreement with this number is already registered"
+    );
+}
+
+#[test]
+fn bad_input_gets_one_line_per_problem_and_a_non_zero_exit() {
+    let scratch = Scratch::new("bad");
+    let args = create("12345abcde", "not-an-email");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let output = scratch.run(&args);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "error: --agreement-number: an agreement number is exactly 10 digits, such as 1234567890",
+            "error: --admin-email: enter an email address such as name@contoso.com",
+        ]
+    );
+    assert!(!scratch.0.exists(), "nothing written for bad input");
+
+    let mut language = create("1234567890", "harry@contoso.com");
+    let position = language.len() - 3;
+    language[position] = "de".into();
+    let language: Vec<&str> = language.iter().map(String::as_str).collect();
+    let output = scratch.run(&language);
+    assert!(!output.status.success());
+    assert_eq!(
+        text(&output.stderr).trim(),
+        "error: --language: choose English (en) or French (fr)"
+    );
+}
+
+#[test]
+fn a_database_url_for_another_engine_is_explained() {
+    let output = Command::new(env!("CARGO_BIN_EXE_business-center"))
+        .args(create("1234567890", "harry@contoso.com"))
+        .env("DATABASE_URL", "mysql://localhost/bc")
+        .output()
+        .expect("run business-center");
+    assert!(!output.status.success());
+    assert_eq!(
+        text(&output.stderr).trim(),
+        "error: DATABASE_URL must start with sqlite: or postgres:, not \"mysql\""
+    );
+}
