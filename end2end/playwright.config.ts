@@ -1,11 +1,6 @@
 import { defineConfig } from '@playwright/test';
 import { APP_URL, BINARY, DB_FILE, MAIL_API, SERVER_ENV } from './env';
-import fs from 'node:fs';
 import path from 'node:path';
-
-// A fresh database for every run.
-fs.rmSync(path.dirname(DB_FILE), { recursive: true, force: true });
-fs.mkdirSync(path.dirname(DB_FILE), { recursive: true });
 
 export default defineConfig({
   testDir: './tests',
@@ -44,7 +39,9 @@ export default defineConfig({
       stderr: 'pipe',
     },
     {
-      command: `"${BINARY}" serve`,
+      // A fresh database each run (this file is loaded again by every
+      // worker, so the reset belongs to the server's start, not here).
+      command: `rm -rf "${path.dirname(DB_FILE)}" && exec "${BINARY}" serve`,
       env: SERVER_ENV,
       url: `${APP_URL}/health`,
       reuseExistingServer: false,

@@ -69,7 +69,8 @@ test('an administrator goes from the agreement to the dashboard, in English', as
 
   // My profile, from the name at the top right.
   await openHydrated(page, '/dashboard');
-  await page.getByText(`Harry ${agreement.lastName}`).click();
+  await expect(page.locator('header summary')).toHaveText(`Harry ${agreement.lastName}`);
+  await page.locator('header summary').click();
   await page.getByRole('link', { name: 'My profile' }).click();
   await expect(page).toHaveURL(`${APP_URL}/profile`);
   await waitHydrated(page);
@@ -90,7 +91,8 @@ test('an administrator goes from the agreement to the dashboard, in English', as
   await expect(page.getByRole('status')).toHaveText('Your password was changed. Your other sessions were signed out.');
 
   // 5. Sign out, then in again.
-  await page.getByText(`Harry ${agreement.lastName}`).click();
+  await expect(page.locator('header summary')).toHaveText(`Harry ${agreement.lastName}`);
+  await page.locator('header summary').click();
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(`${APP_URL}/sign-in`);
   await waitHydrated(page);
