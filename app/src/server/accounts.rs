@@ -156,47 +156,54 @@ pub async fn change_password(
     Ok(())
 }
 
+/// An agreement with one of its purchasing accounts, if it has any.
+#[derive(sqlx::FromRow)]
+struct AgreementRow {
+    number: String,
+    kind: String,
+    account: Option<String>,
+    admin_first_name: Option<String>,
+    admin_last_name: Option<String>,
+    admin_email: Option<String>,
+}
+
 /// The home page: the organization, its agreements and purchasing accounts.
 pub async fn dashboard(db: &Db, user: &CurrentUser) -> Result<Dashboard, AppError> {
     let (organization,): (String,) = sqlx::query_as("SELECT name FROM organizations WHERE id = $1")
         .bind(user.organization_id)
         .fetch_one(db)
         .await?;
-    let rows: Vec<(
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-    )> = sqlx::query_as(
-        "SELECT a.number, a.kind, p.number, p.admin_first_name, p.admin_last_name, p.admin_email \
-             FROM agreements a LEFT JOIN purchasing_accounts p ON p.agreement_id = a.id \
-             WHERE a.organization_id = $1 ORDER BY a.number, p.number",
+    let rows: Vec<AgreementRow> = sqlx::query_as(
+        "SELECT a.number, a.kind, p.number AS account, p.admin_first_name, p.admin_last_name, \
+         p.admin_email FROM agreements a LEFT JOIN purchasing_accounts p ON p.agreement_id = a.id \
+         WHERE a.organization_id = $1 ORDER BY a.number, p.number",
     )
     .bind(user.organization_id)
     .fetch_all(db)
     .await?;
     let mut agreements: Vec<AgreementSummary> = Vec::new();
-    for (number, kind, account, first, last, email) in rows {
-        if agreements.last().is_none_or(|last| last.number != number) {
+    for row in rows {
+        if agreements
+            .last()
+            .is_none_or(|last| last.number != row.number)
+        {
             agreements.push(AgreementSummary {
-                number: number.clone(),
-                kind,
+                number: row.number.clone(),
+                kind: row.kind,
                 purchasing_accounts: Vec::new(),
             });
         }
-        if let (Some(account), Some(agreement)) = (account, agreements.last_mut()) {
+        if let (Some(account), Some(agreement)) = (row.account, agreements.last_mut()) {
             agreement
                 .purchasing_accounts
                 .push(PurchasingAccountSummary {
                     number: account,
                     admin_name: format!(
                         "{} {}",
-                        first.unwrap_or_default(),
-                        last.unwrap_or_default()
+                        row.admin_first_name.unwrap_or_default(),
+                        row.admin_last_name.unwrap_or_default()
                     ),
-                    admin_email: email.unwrap_or_default(),
+                    admin_email: row.admin_email.unwrap_or_default(),
                 });
         }
     }
