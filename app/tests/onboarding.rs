@@ -5,14 +5,13 @@ use app::api::invitation::LinkState;
 use app::domain::{AgreementNumber, Email, Problem, PurchasingAccountNumber, Role};
 use app::error::AppError;
 use app::server::agreements::{self, AgreementInput, RegisteredAgreement};
-use app::server::invitations::{self, AcceptForm};
+use app::server::invitations;
 use app::server::password::Hasher;
-use app::server::testing::TestDb;
+use app::server::testing::{accept_form as form, contoso, sign_up_harry, TestDb, PASSWORD};
 use app::server::{accounts, mail, ratelimit, sessions, Db, Settings, INVITATION_LIFETIME_SECS};
 
 const NOW: i64 = 1_795_000_000; // 2026-11-18
 const DAY: i64 = 24 * 60 * 60;
-const PASSWORD: &str = "Correct-Horse-42";
 
 fn settings() -> Settings {
     Settings {
@@ -21,34 +20,11 @@ fn settings() -> Settings {
     }
 }
 
-fn contoso() -> AgreementInput {
-    AgreementInput {
-        agreement_number: "1234567890".into(),
-        organization: "Contoso Ltd".into(),
-        purchasing_account: "9876543210".into(),
-        admin_email: "Harry@Contoso.com".into(),
-        admin_first_name: "Harry".into(),
-        admin_last_name: "Roldan".into(),
-        language: "en".into(),
-        country: "US".into(),
-    }
-}
-
 async fn register(db: &Db, input: AgreementInput, now: i64) -> RegisteredAgreement {
     let agreement = input.parse().expect("valid agreement");
     agreements::register(db, &settings(), now, &agreement)
         .await
         .expect("agreement registers")
-}
-
-fn form(password: &str, confirm: &str) -> AcceptForm {
-    AcceptForm {
-        first_name: "Harry".into(),
-        last_name: "Roldan".into(),
-        country: "US".into(),
-        password: password.into(),
-        confirm_password: confirm.into(),
-    }
 }
 
 async fn outbox(db: &Db) -> Vec<mail::MailboxEntry> {
@@ -435,19 +411,7 @@ async fn a_resend_kills_the_old_link_only_when_all_three_match() {
 async fn sign_in_compares_emails_case_insensitively_and_fails_generically() {
     for t in TestDb::all().await {
         let hasher = Hasher::default();
-        let token = register(&t.db, contoso(), NOW)
-            .await
-            .invitation
-            .expect("invited");
-        let user_id = invitations::accept(
-            &t.db,
-            &hasher,
-            NOW,
-            token.as_str(),
-            form(PASSWORD, PASSWORD),
-        )
-        .await
-        .expect("accepted");
+        let user_id = sign_up_harry(&t.db, &settings(), &hasher, NOW).await;
         assert_eq!(
             accounts::verify_credentials(&t.db, &hasher, "  HARRY@Contoso.com ", PASSWORD).await,
             Ok(user_id),
@@ -474,19 +438,7 @@ async fn sign_in_compares_emails_case_insensitively_and_fails_generically() {
 async fn changing_the_password_ends_the_other_sessions() {
     for t in TestDb::all().await {
         let hasher = Hasher::default();
-        let token = register(&t.db, contoso(), NOW)
-            .await
-            .invitation
-            .expect("invited");
-        let user_id = invitations::accept(
-            &t.db,
-            &hasher,
-            NOW,
-            token.as_str(),
-            form(PASSWORD, PASSWORD),
-        )
-        .await
-        .expect("accepted");
+        let user_id = sign_up_harry(&t.db, &settings(), &hasher, NOW).await;
         let here = sessions::create(&t.db, user_id, NOW)
             .await
             .expect("session");
@@ -561,19 +513,7 @@ async fn changing_the_password_ends_the_other_sessions() {
 #[tokio::test]
 async fn sessions_end_after_twelve_hours_and_on_sign_out() {
     for t in TestDb::all().await {
-        let token = register(&t.db, contoso(), NOW)
-            .await
-            .invitation
-            .expect("invited");
-        let user_id = invitations::accept(
-            &t.db,
-            &Hasher::default(),
-            NOW,
-            token.as_str(),
-            form(PASSWORD, PASSWORD),
-        )
-        .await
-        .expect("accepted");
+        let user_id = sign_up_harry(&t.db, &settings(), &Hasher::default(), NOW).await;
         let secret = sessions::create(&t.db, user_id, NOW)
             .await
             .expect("session");

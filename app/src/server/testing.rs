@@ -124,3 +124,57 @@ async fn drop_leftovers(admin_url: &str) {
     }
     let _ = admin.close().await;
 }
+
+/// The guide's example customer: Contoso Ltd, whose designated
+/// administrator Harry typed his email with capitals.
+pub fn contoso() -> super::agreements::AgreementInput {
+    super::agreements::AgreementInput {
+        agreement_number: "1234567890".into(),
+        organization: "Contoso Ltd".into(),
+        purchasing_account: "9876543210".into(),
+        admin_email: "Harry@Contoso.com".into(),
+        admin_first_name: "Harry".into(),
+        admin_last_name: "Roldan".into(),
+        language: "en".into(),
+        country: "US".into(),
+    }
+}
+
+/// The password every test account is created with.
+pub const PASSWORD: &str = "Correct-Horse-42";
+
+/// The account form as Harry fills it in.
+pub fn accept_form(password: &str, confirm: &str) -> super::invitations::AcceptForm {
+    super::invitations::AcceptForm {
+        first_name: "Harry".into(),
+        last_name: "Roldan".into(),
+        country: "US".into(),
+        password: password.into(),
+        confirm_password: confirm.into(),
+    }
+}
+
+/// Registers Contoso and returns the invitation link's token.
+pub async fn invite_contoso(db: &Db, settings: &super::Settings, now: i64) -> String {
+    let agreement = contoso().parse().expect("valid agreement");
+    super::agreements::register(db, settings, now, &agreement)
+        .await
+        .expect("agreement registers")
+        .invitation
+        .expect("an invitation was issued")
+        .as_str()
+        .to_owned()
+}
+
+/// Contoso with Harry signed up (password [`PASSWORD`]); returns his id.
+pub async fn sign_up_harry(
+    db: &Db,
+    settings: &super::Settings,
+    hasher: &super::password::Hasher,
+    now: i64,
+) -> i64 {
+    let token = invite_contoso(db, settings, now).await;
+    super::invitations::accept(db, hasher, now, &token, accept_form(PASSWORD, PASSWORD))
+        .await
+        .expect("account created")
+}

@@ -4,10 +4,8 @@
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
-use app::server::agreements::{self, AgreementInput};
-use app::server::invitations::{self, AcceptForm};
 use app::server::password::Hasher;
-use app::server::testing::TestDb;
+use app::server::testing::{self, TestDb};
 use app::server::{AppState, Clock, Settings};
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
@@ -16,7 +14,8 @@ use leptos::prelude::LeptosOptions;
 use tower::ServiceExt;
 
 pub const NOW: i64 = 1_795_000_000;
-pub const PASSWORD: &str = "Correct-Horse-42";
+#[allow(unused_imports)] // not every test file signs in
+pub use app::server::testing::PASSWORD;
 
 pub struct TestApp {
     pub t: TestDb,
@@ -140,50 +139,18 @@ impl TestApp {
 
     /// Registers Contoso and returns the invitation link's token.
     pub async fn invite_contoso(&self) -> String {
-        let agreement = AgreementInput {
-            agreement_number: "1234567890".into(),
-            organization: "Contoso Ltd".into(),
-            purchasing_account: "9876543210".into(),
-            admin_email: "Harry@Contoso.com".into(),
-            admin_first_name: "Harry".into(),
-            admin_last_name: "Roldan".into(),
-            language: "en".into(),
-            country: "US".into(),
-        }
-        .parse()
-        .expect("valid agreement");
-        agreements::register(
-            &self.state.db,
-            &self.state.settings,
-            self.state.clock.now(),
-            &agreement,
-        )
-        .await
-        .expect("registered")
-        .invitation
-        .expect("invited")
-        .as_str()
-        .to_owned()
+        testing::invite_contoso(&self.state.db, &self.state.settings, self.state.clock.now()).await
     }
 
     /// Contoso with Harry signed up; returns his user id.
     pub async fn harry(&self) -> i64 {
-        let token = self.invite_contoso().await;
-        invitations::accept(
+        testing::sign_up_harry(
             &self.state.db,
+            &self.state.settings,
             &self.state.hasher,
             self.state.clock.now(),
-            &token,
-            AcceptForm {
-                first_name: "Harry".into(),
-                last_name: "Roldan".into(),
-                country: "US".into(),
-                password: PASSWORD.into(),
-                confirm_password: PASSWORD.into(),
-            },
         )
         .await
-        .expect("accepted")
     }
 
     pub async fn close(self) {
