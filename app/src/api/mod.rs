@@ -1,6 +1,7 @@
 //! Server functions: public HTTP endpoints under `/api/`. Each checks the
 //! session and roles itself, then calls a service in `crate::server`.
 
+pub mod access;
 pub mod account;
 pub mod auth;
 pub mod invitation;

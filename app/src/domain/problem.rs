@@ -33,6 +33,10 @@ pub enum Problem {
     AgreementExists,
     #[error("this email address already has an account in the Business Center")]
     EmailTaken,
+    #[error("choose at least one role")]
+    RoleRequired,
+    #[error("choose a role from the list")]
+    RoleUnknown,
 }
 
 impl Problem {
@@ -88,6 +92,10 @@ impl Problem {
             (EmailTaken, Lang::Fr) => {
                 "Cette adresse e-mail a déjà un compte dans le Centre d'affaires."
             }
+            (RoleRequired, Lang::En) => "Choose at least one role.",
+            (RoleRequired, Lang::Fr) => "Choisissez au moins un rôle.",
+            (RoleUnknown, Lang::En) => "Choose a role from the list.",
+            (RoleUnknown, Lang::Fr) => "Choisissez un rôle dans la liste.",
         }
     }
 }

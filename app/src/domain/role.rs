@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::Lang;
+use super::{Lang, Problem};
 
 /// A customer role in the Center. A user holds one or more.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -119,6 +119,33 @@ impl Role {
         }
     }
 
+    /// Whether a holder of `held` may give every one of `wanted`.
+    pub fn may_grant_all(held: &[Role], wanted: &[Role]) -> bool {
+        wanted
+            .iter()
+            .all(|role| held.iter().any(|own| own.may_grant(*role)))
+    }
+
+    /// Parses role keys as a form or the API sends them: at least one,
+    /// each known, duplicates dropped, in display order.
+    pub fn parse_list<S: AsRef<str>>(keys: &[S]) -> Result<Vec<Role>, Problem> {
+        let mut roles = Vec::new();
+        for key in keys.iter().map(|key| key.as_ref().trim()) {
+            if key.is_empty() {
+                continue;
+            }
+            let role = Role::from_key(key).ok_or(Problem::RoleUnknown)?;
+            if !roles.contains(&role) {
+                roles.push(role);
+            }
+        }
+        if roles.is_empty() {
+            return Err(Problem::RoleRequired);
+        }
+        roles.sort();
+        Ok(roles)
+    }
+
     /// Whether any of `roles` allows `capability`.
     pub fn any_allows(roles: &[Role], capability: Capability) -> bool {
         roles.iter().any(|role| role.allows(capability))
@@ -143,6 +170,39 @@ impl fmt::Display for Role {
 mod tests {
     use super::*;
     use Capability::*;
+
+    #[test]
+    fn role_lists_need_one_known_role_and_drop_blanks_and_repeats() {
+        assert_eq!(
+            Role::parse_list(&["report_viewer", "", "account_admin", "report_viewer"]),
+            Ok(vec![Role::AccountAdmin, Role::ReportViewer])
+        );
+        assert_eq!(Role::parse_list(&["", " "]), Err(Problem::RoleRequired));
+        assert_eq!(Role::parse_list::<&str>(&[]), Err(Problem::RoleRequired));
+        assert_eq!(Role::parse_list(&["superuser"]), Err(Problem::RoleUnknown));
+    }
+
+    #[test]
+    fn granting_several_roles_needs_power_over_each() {
+        let user_admin = [Role::UserAdmin];
+        assert!(Role::may_grant_all(
+            &user_admin,
+            &[Role::AccountManager, Role::AccountViewer]
+        ));
+        assert!(!Role::may_grant_all(
+            &user_admin,
+            &[Role::AccountViewer, Role::AccountAdmin]
+        ));
+        let both = [Role::AgreementAdmin, Role::UserAdmin];
+        assert!(Role::may_grant_all(
+            &both,
+            &[Role::AccountManager, Role::AgreementAdmin]
+        ));
+        assert!(!Role::may_grant_all(
+            &[Role::AccountViewer],
+            &[Role::AccountViewer]
+        ));
+    }
 
     #[test]
     fn role_keys_round_trip() {

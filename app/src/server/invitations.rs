@@ -27,7 +27,8 @@ pub struct NewInvitation<'a> {
     pub lang: Lang,
     pub country: &'a str,
     pub roles: &'a [Role],
-    pub invited_by: Option<i64>,
+    /// The colleague who invited, with their name for the email.
+    pub invited_by: Option<(i64, &'a str)>,
 }
 
 /// Issues an invitation inside the caller's transaction: any pending one
@@ -66,7 +67,7 @@ pub async fn issue(
     .bind(new.lang.code())
     .bind(new.country)
     .bind(roles.join(","))
-    .bind(new.invited_by)
+    .bind(new.invited_by.map(|(id, _)| id))
     .bind(token.hash())
     .bind(now)
     .bind(expires_at)
@@ -78,6 +79,7 @@ pub async fn issue(
         to: new.email,
         organization: new.organization_name,
         agreement_number: new.agreement_number,
+        inviter: new.invited_by.map(|(_, name)| name),
         token: &token,
         expires_at,
     }
@@ -100,6 +102,7 @@ struct InvitationRow {
     organization_id: i64,
     organization: String,
     agreement_number: Option<String>,
+    invited_by: Option<i64>,
 }
 
 async fn find_by_token(
@@ -108,7 +111,8 @@ async fn find_by_token(
 ) -> Result<Option<InvitationRow>, AppError> {
     Ok(sqlx::query_as(
         "SELECT i.id, i.status, i.expires_at, i.email, i.first_name, i.last_name, i.language, \
-         i.country, i.roles, i.organization_id, o.name AS organization, a.number AS agreement_number \
+         i.country, i.roles, i.organization_id, o.name AS organization, a.number AS agreement_number, \
+         i.invited_by \
          FROM invitations i JOIN organizations o ON o.id = i.organization_id \
          LEFT JOIN purchasing_accounts p ON p.id = i.purchasing_account_id \
          LEFT JOIN agreements a ON a.id = p.agreement_id WHERE i.token_hash = $1",
@@ -275,6 +279,26 @@ pub async fn accept(
     let Some(row) = row.filter(|row| row.status == "pending" && now < row.expires_at) else {
         return Err(AppError::NotFound);
     };
+    let roles: Vec<Role> = row.roles.split(',').filter_map(Role::from_key).collect();
+    if let Some(inviter) = row.invited_by {
+        // The inviter's power is what it is now, not what it was when
+        // they sent the link: a demoted or removed inviter grants nothing.
+        let held: Vec<(String,)> = sqlx::query_as(
+            "SELECT r.role FROM user_roles r JOIN users u ON u.id = r.user_id \
+             WHERE r.user_id = $1 AND u.organization_id = $2",
+        )
+        .bind(inviter)
+        .bind(row.organization_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let held: Vec<Role> = held
+            .iter()
+            .filter_map(|(key,)| Role::from_key(key))
+            .collect();
+        if !Role::may_grant_all(&held, &roles) {
+            return Err(AppError::Forbidden);
+        }
+    }
     let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
         "INSERT INTO users (organization_id, email, first_name, last_name, language, country, \
          password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -296,7 +320,7 @@ pub async fn accept(
         }
         Err(error) => return Err(error.into()),
     };
-    for role in row.roles.split(',').filter_map(Role::from_key) {
+    for role in roles {
         sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")
             .bind(user_id)
             .bind(role.key())

@@ -48,6 +48,8 @@ pub struct InvitationMail<'a> {
     pub to: &'a Email,
     pub organization: &'a str,
     pub agreement_number: Option<&'a str>,
+    /// Who sent it, when a colleague did.
+    pub inviter: Option<&'a str>,
     pub token: &'a InvitationToken,
     pub expires_at: i64,
 }
@@ -81,14 +83,20 @@ impl InvitationMail<'_> {
                 "Vous recevez cette invitation car vous êtes désigné comme contact du compte d'achats dans le contrat de fourniture de produits et services (MPSA) numéro {number} de {}.",
                 self.organization
             ),
-            (None, false) => format!(
-                "You are invited to the Business Center of {}.",
-                self.organization
-            ),
-            (None, true) => format!(
-                "Vous êtes invité dans le Centre d'affaires de {}.",
-                self.organization
-            ),
+            (None, false) => match self.inviter {
+                Some(inviter) => format!(
+                    "{inviter} invited you to the Business Center of {}.",
+                    self.organization
+                ),
+                None => format!("You are invited to the Business Center of {}.", self.organization),
+            },
+            (None, true) => match self.inviter {
+                Some(inviter) => format!(
+                    "{inviter} vous invite dans le Centre d'affaires de {}.",
+                    self.organization
+                ),
+                None => format!("Vous êtes invité dans le Centre d'affaires de {}.", self.organization),
+            },
         };
         let register = if fr {
             "Inscrivez-vous avec votre compte professionnel :"

@@ -12,6 +12,7 @@ pub mod ratelimit;
 pub mod sessions;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+pub mod users;
 
 use std::sync::Arc;
 
