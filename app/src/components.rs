@@ -146,6 +146,9 @@ pub fn Field(
     #[prop(optional)] on_input: Option<Callback<String>>,
     #[prop(optional)] required: bool,
     #[prop(optional)] inputmode: Option<&'static str>,
+    /// Keeps the input and this signal in step, so the form can be cleared.
+    #[prop(optional)]
+    bind: Option<RwSignal<String>>,
 ) -> impl IntoView {
     let lang = use_lang();
     let id = format!("field-{name}");
@@ -165,9 +168,14 @@ pub fn Field(
                 required=required
                 aria-invalid=invalid
                 aria-describedby=error_id.clone()
+                prop:value=move || bind.map(|bound| bound.get())
                 on:input=move |ev| {
+                    let typed = event_target_value(&ev);
+                    if let Some(bound) = bind {
+                        bound.set(typed.clone());
+                    }
                     if let Some(on_input) = on_input {
-                        on_input.run(event_target_value(&ev));
+                        on_input.run(typed);
                     }
                 }
             />

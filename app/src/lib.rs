@@ -89,6 +89,11 @@ pub fn App() -> impl IntoView {
                     ssr=SsrMode::Async
                 />
                 <Route
+                    path=path!("/manage-access")
+                    view=pages::access::ManageAccessPage
+                    ssr=SsrMode::Async
+                />
+                <Route
                     path=path!("/profile")
                     view=pages::profile::ProfilePage
                     ssr=SsrMode::Async

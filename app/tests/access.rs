@@ -9,10 +9,18 @@ use app::server::accounts::{self, CurrentUser};
 use app::server::invitations;
 use app::server::password::Hasher;
 use app::server::testing::{accept_form, sign_up_harry, TestDb, PASSWORD};
-use app::server::users::{self, InviteInput, Invitee};
+use app::server::users::{self, Actor, InviteInput, Invitee};
 use app::server::{mail, Db, Settings};
 
 const NOW: i64 = 1_795_000_000;
+const ADDRESS: &str = "203.0.113.7";
+
+fn actor(user: &CurrentUser) -> Actor<'_> {
+    Actor {
+        user,
+        client_address: ADDRESS,
+    }
+}
 
 fn settings() -> Settings {
     Settings {
@@ -72,9 +80,15 @@ async fn member(
     email: &str,
     roles: &[Role],
 ) -> CurrentUser {
-    users::invite(db, &settings(), NOW, harry, &invitee(email, roles, "en"))
-        .await
-        .expect("Harry invites");
+    users::invite(
+        db,
+        &settings(),
+        NOW,
+        &actor(harry),
+        &invitee(email, roles, "en"),
+    )
+    .await
+    .expect("Harry invites");
     let token = newest_link(db, email).await;
     let id = invitations::accept(db, hasher, NOW, &token, accept_form(PASSWORD, PASSWORD))
         .await
@@ -118,7 +132,7 @@ async fn every_role_grants_exactly_what_the_specification_says_on_invite_and_on_
                     &t.db,
                     &settings(),
                     NOW,
-                    &inviter,
+                    &actor(&inviter),
                     &invitee(&email, &[granted], "en"),
                 )
                 .await;
@@ -169,7 +183,7 @@ async fn acceptance_checks_the_inviters_power_at_that_moment() {
                 &t.db,
                 &settings(),
                 NOW,
-                &ursula,
+                &actor(&ursula),
                 &invitee(email, &[granted], "en"),
             )
             .await
@@ -227,7 +241,7 @@ async fn inviting_again_resends_and_kills_the_old_link() {
             &t.db,
             &settings(),
             NOW,
-            &harry,
+            &actor(&harry),
             &invitee("Ana@Contoso.com", &[Role::ReportViewer], "fr"),
         )
         .await;
@@ -237,7 +251,7 @@ async fn inviting_again_resends_and_kills_the_old_link() {
             &t.db,
             &settings(),
             NOW + 60,
-            &harry,
+            &actor(&harry),
             &invitee("ana@CONTOSO.com", &[Role::ReportViewer], "fr"),
         )
         .await;
@@ -282,7 +296,7 @@ async fn inviting_again_resends_and_kills_the_old_link() {
             &t.db,
             &settings(),
             NOW,
-            &harry,
+            &actor(&harry),
             &invitee("HARRY@contoso.com", &[Role::ReportViewer], "en"),
         )
         .await
@@ -313,4 +327,410 @@ fn bad_invitations_are_explained_field_by_field() {
     assert_eq!(error.problem_with("country"), Some(Problem::CountryUnknown));
     assert_eq!(error.problem_with("roles"), Some(Problem::RoleRequired));
     assert_eq!(error.problem_with("last_name"), None);
+}
+
+/// Who may edit roles, per the specification: those who manage users
+/// (Account Admin, User Admin), within what they may grant.
+fn spec_allows_change(actor: Role, from: Role, to: Role) -> bool {
+    matches!(actor, Role::AccountAdmin | Role::UserAdmin)
+        && spec_allows(actor, from)
+        && spec_allows(actor, to)
+}
+
+#[tokio::test]
+async fn role_changes_follow_the_grant_matrix() {
+    for t in TestDb::all().await {
+        let hasher = Hasher::default();
+        let harry = load(&t.db, sign_up_harry(&t.db, &settings(), &hasher, NOW).await).await;
+        let target = member(
+            &t.db,
+            &hasher,
+            &harry,
+            "target@contoso.com",
+            &[Role::AccountViewer],
+        )
+        .await;
+        for (i, actor_role) in Role::ALL.into_iter().enumerate() {
+            let editor = member(
+                &t.db,
+                &hasher,
+                &harry,
+                &format!("editor{i}@contoso.com"),
+                &[actor_role],
+            )
+            .await;
+            for wanted in Role::ALL {
+                set_roles(&t.db, target.id, &[Role::AccountViewer]).await;
+                let result =
+                    users::change_roles(&t.db, NOW, &actor(&editor), target.id, &[wanted]).await;
+                let now_holds = load(&t.db, target.id).await.roles;
+                if spec_allows_change(actor_role, Role::AccountViewer, wanted) {
+                    assert_eq!(
+                        result,
+                        Ok(()),
+                        "{actor_role} changes to {wanted} ({})",
+                        t.engine
+                    );
+                    assert_eq!(now_holds, vec![wanted]);
+                } else {
+                    assert_eq!(
+                        result,
+                        Err(AppError::Forbidden),
+                        "{actor_role} must not give {wanted} ({})",
+                        t.engine
+                    );
+                    assert_eq!(now_holds, vec![Role::AccountViewer], "nothing changed");
+                }
+            }
+        }
+        // A User Admin cannot strip an Account Admin either.
+        let ursula = member(
+            &t.db,
+            &hasher,
+            &harry,
+            "ursula@contoso.com",
+            &[Role::UserAdmin],
+        )
+        .await;
+        let demote = users::change_roles(
+            &t.db,
+            NOW,
+            &actor(&ursula),
+            harry.id,
+            &[Role::AccountViewer],
+        )
+        .await;
+        assert_eq!(demote, Err(AppError::Forbidden));
+        t.close().await;
+    }
+}
+
+#[tokio::test]
+async fn the_last_account_admin_is_never_demoted_or_removed() {
+    for t in TestDb::all().await {
+        let hasher = Hasher::default();
+        let harry = load(&t.db, sign_up_harry(&t.db, &settings(), &hasher, NOW).await).await;
+        let demoted =
+            users::change_roles(&t.db, NOW, &actor(&harry), harry.id, &[Role::UserAdmin]).await;
+        assert_eq!(
+            demoted.map_err(|e| e.problem_with("roles")),
+            Err(Some(Problem::LastAccountAdmin)),
+            "{}",
+            t.engine
+        );
+        let removed = users::remove_user(&t.db, NOW, &actor(&harry), harry.id).await;
+        assert_eq!(
+            removed.map_err(|e| e.problem_with("roles")),
+            Err(Some(Problem::LastAccountAdmin))
+        );
+        assert_eq!(load(&t.db, harry.id).await.roles, vec![Role::AccountAdmin]);
+
+        // With a second admin, one may step down.
+        let anna = member(
+            &t.db,
+            &hasher,
+            &harry,
+            "anna@contoso.com",
+            &[Role::AccountAdmin],
+        )
+        .await;
+        users::change_roles(&t.db, NOW, &actor(&anna), harry.id, &[Role::AccountViewer])
+            .await
+            .expect("two admins: one may go");
+        let anna_again = users::remove_user(&t.db, NOW, &actor(&anna), anna.id).await;
+        assert_eq!(
+            anna_again.map_err(|e| e.problem_with("roles")),
+            Err(Some(Problem::LastAccountAdmin))
+        );
+        t.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_admins_demoting_each_other_at_once_leave_one_admin() {
+    for t in TestDb::all().await {
+        let hasher = Hasher::default();
+        for round in 0..5 {
+            let harry = if round == 0 {
+                load(&t.db, sign_up_harry(&t.db, &settings(), &hasher, NOW).await).await
+            } else {
+                let (id,): (i64,) =
+                    sqlx::query_as("SELECT id FROM users WHERE email = 'harry@contoso.com'")
+                        .fetch_one(&t.db)
+                        .await
+                        .expect("harry");
+                set_roles(&t.db, id, &[Role::AccountAdmin]).await;
+                load(&t.db, id).await
+            };
+            let other = member(
+                &t.db,
+                &hasher,
+                &harry,
+                &format!("admin{round}@contoso.com"),
+                &[Role::AccountAdmin],
+            )
+            .await;
+            // Everyone else loses Account Admin, so exactly these two hold it.
+            sqlx::query(
+                "DELETE FROM user_roles WHERE role = 'account_admin' AND user_id NOT IN ($1, $2)",
+            )
+            .bind(harry.id)
+            .bind(other.id)
+            .execute(&t.db)
+            .await
+            .expect("reset");
+            let (db1, db2) = (t.db.clone(), t.db.clone());
+            let (h, o) = (harry.clone(), other.clone());
+            let first = tokio::spawn(async move {
+                users::change_roles(&db1, NOW, &actor(&h), o.id, &[Role::AccountViewer]).await
+            });
+            let (h, o) = (harry.clone(), other.clone());
+            let second = tokio::spawn(async move {
+                users::change_roles(&db2, NOW, &actor(&o), h.id, &[Role::AccountViewer]).await
+            });
+            let results = [first.await.expect("task"), second.await.expect("task")];
+            let (admins,): (i64,) =
+                sqlx::query_as("SELECT COUNT(*) FROM user_roles WHERE role = 'account_admin'")
+                    .fetch_one(&t.db)
+                    .await
+                    .expect("count");
+            assert_eq!(admins, 1, "round {round} on {}: {results:?}", t.engine);
+            assert_eq!(
+                results.iter().filter(|r| r.is_ok()).count(),
+                1,
+                "{results:?}"
+            );
+        }
+        t.close().await;
+    }
+}
+
+#[tokio::test]
+async fn invitations_can_be_revoked_or_fixed_and_resent() {
+    for t in TestDb::all().await {
+        let hasher = Hasher::default();
+        let harry = load(&t.db, sign_up_harry(&t.db, &settings(), &hasher, NOW).await).await;
+        users::invite(
+            &t.db,
+            &settings(),
+            NOW,
+            &actor(&harry),
+            &invitee("ana@contso.com", &[Role::AccountViewer], "en"),
+        )
+        .await
+        .expect("invited with a typo");
+        let typo_link = newest_link(&t.db, "ana@contso.com").await;
+        let page = users::list(&t.db, &harry, NOW, "", "").await.expect("list");
+        let row = page
+            .invitations
+            .iter()
+            .find(|row| row.email == "ana@contso.com")
+            .expect("listed");
+        assert_eq!(row.status, app::api::access::PersonStatus::Invited);
+        assert_eq!(row.expires_at, Some(NOW + 60 * 24 * 3600));
+
+        let fixed = app::domain::Email::parse("ana@contoso.com").expect("email");
+        users::resend_invitation(
+            &t.db,
+            &settings(),
+            NOW + 60,
+            &actor(&harry),
+            row.id,
+            Some(&fixed),
+        )
+        .await
+        .expect("fixed and resent");
+        assert_eq!(
+            invitations::look_up(&t.db, &typo_link, NOW + 60)
+                .await
+                .expect("look up"),
+            LinkState::Superseded
+        );
+        let good_link = newest_link(&t.db, "ana@contoso.com").await;
+
+        let page = users::list(&t.db, &harry, NOW + 60, "ana", "")
+            .await
+            .expect("list");
+        assert_eq!(
+            page.invitations.len(),
+            1,
+            "{}: {:?}",
+            t.engine,
+            page.invitations
+        );
+        let id = page.invitations[0].id;
+        users::revoke_invitation(&t.db, NOW + 120, &actor(&harry), id)
+            .await
+            .expect("revoked");
+        assert_eq!(
+            invitations::look_up(&t.db, &good_link, NOW + 120)
+                .await
+                .expect("look up"),
+            LinkState::Revoked
+        );
+        let page = users::list(&t.db, &harry, NOW + 120, "ana", "")
+            .await
+            .expect("list");
+        assert_eq!(
+            page.invitations[0].status,
+            app::api::access::PersonStatus::Revoked
+        );
+
+        // Someone who could not have granted the roles cannot touch it.
+        let viewer = member(
+            &t.db,
+            &hasher,
+            &harry,
+            "vic@contoso.com",
+            &[Role::AgreementAdmin],
+        )
+        .await;
+        users::invite(
+            &t.db,
+            &settings(),
+            NOW,
+            &actor(&harry),
+            &invitee("mgr@contoso.com", &[Role::AccountManager], "en"),
+        )
+        .await
+        .expect("invited");
+        let page = users::list(&t.db, &harry, NOW, "mgr", "")
+            .await
+            .expect("list");
+        let mgr = page.invitations[0].id;
+        assert_eq!(
+            users::revoke_invitation(&t.db, NOW, &actor(&viewer), mgr).await,
+            Err(AppError::Forbidden)
+        );
+
+        let log = users::audit_log(&t.db, &harry, None)
+            .await
+            .expect("audit log");
+        let actions: Vec<&str> = log.iter().map(|(_, entry)| entry.action.as_str()).collect();
+        assert!(actions.contains(&"invitation.revoked"), "{actions:?}");
+        assert!(actions.contains(&"invitation.address_fixed"), "{actions:?}");
+        assert!(log.iter().all(|(_, entry)| entry.client_address == ADDRESS));
+        assert_eq!(
+            users::audit_log(&t.db, &viewer, None).await,
+            Err(AppError::Forbidden),
+            "Account Admins only"
+        );
+        t.close().await;
+    }
+}
+
+#[tokio::test]
+async fn removing_a_user_ends_their_access_and_their_pending_invitations() {
+    for t in TestDb::all().await {
+        let hasher = Hasher::default();
+        let harry = load(&t.db, sign_up_harry(&t.db, &settings(), &hasher, NOW).await).await;
+        let ursula = member(
+            &t.db,
+            &hasher,
+            &harry,
+            "ursula@contoso.com",
+            &[Role::UserAdmin],
+        )
+        .await;
+        let session = app::server::sessions::create(&t.db, ursula.id, NOW)
+            .await
+            .expect("session");
+        users::invite(
+            &t.db,
+            &settings(),
+            NOW,
+            &actor(&ursula),
+            &invitee("new@contoso.com", &[Role::AccountViewer], "en"),
+        )
+        .await
+        .expect("invited");
+        let link = newest_link(&t.db, "new@contoso.com").await;
+
+        users::remove_user(&t.db, NOW, &actor(&harry), ursula.id)
+            .await
+            .expect("removed");
+        assert_eq!(
+            app::server::sessions::user_of(&t.db, &session, NOW)
+                .await
+                .expect("lookup"),
+            None,
+            "{}",
+            t.engine
+        );
+        assert_eq!(
+            invitations::look_up(&t.db, &link, NOW)
+                .await
+                .expect("look up"),
+            LinkState::Revoked
+        );
+        assert_eq!(
+            accounts::verify_credentials(&t.db, &hasher, "ursula@contoso.com", PASSWORD).await,
+            Err(AppError::BadCredentials)
+        );
+        t.close().await;
+    }
+}
+
+#[tokio::test]
+async fn the_user_list_pages_by_email_and_searches_names() {
+    for t in TestDb::all().await {
+        let hasher = Hasher::default();
+        let harry = load(&t.db, sign_up_harry(&t.db, &settings(), &hasher, NOW).await).await;
+        for n in 0..(users::PAGE_SIZE + 5) {
+            sqlx::query(
+                "INSERT INTO users (organization_id, email, first_name, last_name, language, country, \
+                 password_hash, created_at) VALUES ($1, $2, 'Zed', $3, 'en', 'US', 'x', $4)",
+            )
+            .bind(harry.organization_id)
+            .bind(format!("user{n:03}@contoso.com"))
+            .bind(format!("Number{n:03}"))
+            .bind(NOW)
+            .execute(&t.db)
+            .await
+            .expect("insert");
+        }
+        let first = users::list(&t.db, &harry, NOW, "", "")
+            .await
+            .expect("page 1");
+        assert_eq!(first.users.len() as i64, users::PAGE_SIZE);
+        assert_eq!(first.users[0].email, "harry@contoso.com");
+        assert_eq!(first.users[0].roles, vec![Role::AccountAdmin]);
+        let after = first.next_after.clone().expect("a second page");
+        let second = users::list(&t.db, &harry, NOW, "", &after)
+            .await
+            .expect("page 2");
+        assert_eq!(second.users.len(), 6, "{}", t.engine);
+        assert_eq!(second.next_after, None);
+        assert!(
+            first
+                .users
+                .iter()
+                .all(|a| second.users.iter().all(|b| a.email != b.email)),
+            "no overlap"
+        );
+
+        let found = users::list(&t.db, &harry, NOW, "zed number007", "")
+            .await
+            .expect("search");
+        assert_eq!(found.users.len(), 1);
+        assert_eq!(found.users[0].email, "user007@contoso.com");
+        let by_email = users::list(&t.db, &harry, NOW, "USER05", "")
+            .await
+            .expect("search");
+        assert_eq!(by_email.users.len(), 5, "user050..054");
+
+        let viewer = member(
+            &t.db,
+            &hasher,
+            &harry,
+            "viewer@contoso.com",
+            &[Role::AccountViewer],
+        )
+        .await;
+        assert_eq!(
+            users::list(&t.db, &viewer, NOW, "", "").await,
+            Err(AppError::Forbidden)
+        );
+        t.close().await;
+    }
 }

@@ -37,6 +37,10 @@ pub enum Problem {
     RoleRequired,
     #[error("choose a role from the list")]
     RoleUnknown,
+    #[error(
+        "the organization needs at least one Account Admin: make someone else Account Admin first"
+    )]
+    LastAccountAdmin,
 }
 
 impl Problem {
@@ -96,6 +100,12 @@ impl Problem {
             (RoleRequired, Lang::Fr) => "Choisissez au moins un rôle.",
             (RoleUnknown, Lang::En) => "Choose a role from the list.",
             (RoleUnknown, Lang::Fr) => "Choisissez un rôle dans la liste.",
+            (LastAccountAdmin, Lang::En) => {
+                "The organization needs at least one Account Admin: make someone else Account Admin first."
+            }
+            (LastAccountAdmin, Lang::Fr) => {
+                "L'organisation a besoin d'au moins un Administrateur de compte : nommez-en d'abord un autre."
+            }
         }
     }
 }

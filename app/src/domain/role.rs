@@ -31,6 +31,7 @@ pub enum Capability {
     ManageProvisioning,
     InviteUsers,
     ManageUsers,
+    ViewAuditLog,
 }
 
 impl Role {

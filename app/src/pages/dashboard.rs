@@ -8,17 +8,22 @@ use crate::error::AppError;
 use crate::i18n::Texts;
 use crate::use_lang;
 
-/// The areas of the Center, each opened by one capability.
-fn areas(t: &'static Texts) -> [(Capability, &'static str); 8] {
+/// The areas of the Center, each opened by one capability, with the page
+/// that serves it once it exists.
+fn areas(t: &'static Texts) -> [(Capability, &'static str, Option<&'static str>); 8] {
     [
-        (Capability::ViewAgreements, t.area_agreements),
-        (Capability::ViewOrders, t.area_orders),
-        (Capability::ViewLicenses, t.area_licenses),
-        (Capability::ViewKeys, t.area_keys),
-        (Capability::DownloadSoftware, t.area_downloads),
-        (Capability::ViewReports, t.area_reports),
-        (Capability::ManageProvisioning, t.area_provisioning),
-        (Capability::InviteUsers, t.area_users),
+        (Capability::ViewAgreements, t.area_agreements, None),
+        (Capability::ViewOrders, t.area_orders, None),
+        (Capability::ViewLicenses, t.area_licenses, None),
+        (Capability::ViewKeys, t.area_keys, None),
+        (Capability::DownloadSoftware, t.area_downloads, None),
+        (Capability::ViewReports, t.area_reports, None),
+        (Capability::ManageProvisioning, t.area_provisioning, None),
+        (
+            Capability::InviteUsers,
+            t.area_users,
+            Some("/manage-access"),
+        ),
     ]
 }
 
@@ -54,10 +59,10 @@ pub fn DashboardPage() -> impl IntoView {
 fn DashboardView(dashboard: Dashboard) -> impl IntoView {
     let t = use_lang().texts();
     let roles = dashboard.user.roles.clone();
-    let open: Vec<&'static str> = areas(t)
+    let open: Vec<(&'static str, Option<&'static str>)> = areas(t)
         .into_iter()
-        .filter(|(capability, _)| Role::any_allows(&roles, *capability))
-        .map(|(_, label)| label)
+        .filter(|(capability, _, _)| Role::any_allows(&roles, *capability))
+        .map(|(_, label, page)| (label, page))
         .collect();
     view! {
         <Layout user=dashboard.user.clone()>
@@ -108,7 +113,17 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
                         <ul class="tiles">
                             {open
                                 .into_iter()
-                                .map(|label| view! { <li class="tile">{label}</li> })
+                                .map(|(label, page)| match page {
+                                    Some(href) => {
+                                        view! {
+                                            <li class="tile">
+                                                <a href=href>{label}</a>
+                                            </li>
+                                        }
+                                            .into_any()
+                                    }
+                                    None => view! { <li class="tile">{label}</li> }.into_any(),
+                                })
                                 .collect_view()}
                         </ul>
                     }

@@ -1,5 +1,6 @@
 //! One module per page.
 
+pub mod access;
 pub mod dashboard;
 pub mod invitation;
 pub mod profile;
