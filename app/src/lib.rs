@@ -94,6 +94,11 @@ pub fn App() -> impl IntoView {
                     ssr=SsrMode::Async
                 />
                 <Route
+                    path=path!("/manage-access/audit")
+                    view=pages::access::AuditLogPage
+                    ssr=SsrMode::Async
+                />
+                <Route
                     path=path!("/profile")
                     view=pages::profile::ProfilePage
                     ssr=SsrMode::Async

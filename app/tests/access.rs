@@ -734,3 +734,76 @@ async fn the_user_list_pages_by_email_and_searches_names() {
         t.close().await;
     }
 }
+
+#[tokio::test]
+async fn a_reminder_goes_once_a_week_before_expiry() {
+    for t in TestDb::all().await {
+        let hasher = Hasher::default();
+        let harry = load(&t.db, sign_up_harry(&t.db, &settings(), &hasher, NOW).await).await;
+        users::invite(
+            &t.db,
+            &settings(),
+            NOW,
+            &actor(&harry),
+            &invitee("ana@contoso.com", &[Role::AccountViewer], "fr"),
+        )
+        .await
+        .expect("invited");
+        users::invite(
+            &t.db,
+            &settings(),
+            NOW,
+            &actor(&harry),
+            &invitee("bob@contoso.com", &[Role::AccountViewer], "en"),
+        )
+        .await
+        .expect("invited");
+        let bob = newest_link(&t.db, "bob@contoso.com").await;
+        invitations::accept(&t.db, &hasher, NOW, &bob, accept_form(PASSWORD, PASSWORD))
+            .await
+            .expect("bob joins");
+
+        let day = 24 * 3600;
+        let expires = NOW + 60 * day;
+        assert_eq!(
+            invitations::send_reminders(&t.db, &settings(), expires - 7 * day - 1).await,
+            Ok(0)
+        );
+        assert_eq!(
+            invitations::send_reminders(&t.db, &settings(), expires - 7 * day).await,
+            Ok(1),
+            "{}",
+            t.engine
+        );
+        assert_eq!(
+            invitations::send_reminders(&t.db, &settings(), expires - day).await,
+            Ok(0),
+            "only once"
+        );
+        assert_eq!(
+            invitations::send_reminders(&t.db, &settings(), expires + 1).await,
+            Ok(0),
+            "none once expired"
+        );
+
+        let mails = mail::recent(&t.db, 10).await.expect("outbox");
+        let reminder = &mails[0];
+        assert_eq!(reminder.to_email, "ana@contoso.com");
+        assert!(
+            reminder.subject.contains("expire bientôt"),
+            "{}",
+            reminder.subject
+        );
+        assert!(
+            reminder.body_text.contains("17 janvier 2027"),
+            "{}",
+            reminder.body_text
+        );
+        assert!(
+            reminder.body_text.contains("Harry Roldan"),
+            "{}",
+            reminder.body_text
+        );
+        t.close().await;
+    }
+}

@@ -183,6 +183,10 @@ async fn serve(demo: bool) -> Result<(), String> {
         .map_err(|error| format!("LEPTOS_SITE_ADDR: cannot listen on {addr}: {error}"))?;
 
     let (stop_mail, stopped) = tokio::sync::watch::channel(false);
+    let reminders = tokio::spawn(crate::mail_worker::run_reminders(
+        state.clone(),
+        stopped.clone(),
+    ));
     let worker = match &config.smtp_url {
         Some(smtp_url) => Some(tokio::spawn(crate::mail_worker::run(
             state.clone(),
@@ -207,6 +211,7 @@ async fn serve(demo: bool) -> Result<(), String> {
     if let Some(worker) = worker {
         let _ = worker.await;
     }
+    let _ = reminders.await;
     served.map_err(|error| format!("server stopped: {error}"))
 }
 

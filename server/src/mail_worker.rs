@@ -127,3 +127,31 @@ pub async fn deliver_due(state: &AppState, mailer: &Mailer) -> Result<usize, app
         }
     }
 }
+
+/// How often pending invitations are checked for their reminder.
+const REMINDER_CHECK: Duration = Duration::from_secs(60);
+
+/// Queues invitation reminders until `stop` turns true; the delivery
+/// worker sends them like any other mail.
+pub async fn run_reminders(state: AppState, mut stop: watch::Receiver<bool>) {
+    loop {
+        match app::server::invitations::send_reminders(
+            &state.db,
+            &state.settings,
+            state.clock.now(),
+        )
+        .await
+        {
+            Ok(0) => {}
+            Ok(queued) => {
+                tracing::info!(queued, "invitation reminders queued");
+                state.mail_ready.notify_one();
+            }
+            Err(error) => tracing::warn!(?error, "could not queue invitation reminders"),
+        }
+        tokio::select! {
+            () = tokio::time::sleep(REMINDER_CHECK) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}

@@ -186,3 +186,228 @@ pub struct AuditEntry {
     pub detail: String,
     pub client_address: String,
 }
+
+/// The signed-in user as an actor of the audit log.
+#[cfg(feature = "ssr")]
+async fn acting() -> Result<
+    (
+        crate::server::AppState,
+        crate::server::accounts::CurrentUser,
+        String,
+    ),
+    AppError,
+> {
+    use crate::server::http;
+    let state = http::state()?;
+    let (user, _) = http::current_user(&state).await?;
+    Ok((state, user, http::client_ip()))
+}
+
+/// One page of Manage users: open invitations and accounts matching
+/// `search`, accounts after the email `after`.
+#[server(endpoint = "list_people")]
+pub async fn list_people(search: String, after: String) -> Result<PeoplePage, AppError> {
+    use crate::server::{http, users};
+    http::respond(
+        async {
+            let (state, user, _) = acting().await?;
+            users::list(&state.db, &user, state.clock.now(), &search, &after).await
+        }
+        .await,
+    )
+}
+
+/// Sends an invitation again with a new link; `email`, when not empty,
+/// corrects the address first.
+#[server(endpoint = "resend_invitation")]
+pub async fn resend_invitation(invitation_id: i64, email: String) -> Result<String, AppError> {
+    use crate::domain::Email;
+    use crate::server::{http, users};
+    http::respond(
+        async {
+            let (state, user, address) = acting().await?;
+            let corrected = match email.trim() {
+                "" => None,
+                typed => {
+                    Some(Email::parse(typed).map_err(|problem| AppError::field("email", problem))?)
+                }
+            };
+            let actor = users::Actor {
+                user: &user,
+                client_address: &address,
+            };
+            let sent = users::resend_invitation(
+                &state.db,
+                &state.settings,
+                state.clock.now(),
+                &actor,
+                invitation_id,
+                corrected.as_ref(),
+            )
+            .await?;
+            state.mail_ready.notify_one();
+            Ok(sent.to_string())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "revoke_invitation")]
+pub async fn revoke_invitation(invitation_id: i64) -> Result<(), AppError> {
+    use crate::server::{http, users};
+    http::respond(
+        async {
+            let (state, user, address) = acting().await?;
+            let actor = users::Actor {
+                user: &user,
+                client_address: &address,
+            };
+            users::revoke_invitation(&state.db, state.clock.now(), &actor, invitation_id).await
+        }
+        .await,
+    )
+}
+
+/// Replaces a user's roles (their keys), within the grant rules.
+#[server(endpoint = "change_roles")]
+pub async fn change_roles(user_id: i64, roles: Vec<String>) -> Result<(), AppError> {
+    use crate::server::{http, users};
+    http::respond(
+        async {
+            let (state, user, address) = acting().await?;
+            let roles =
+                Role::parse_list(&roles).map_err(|problem| AppError::field("roles", problem))?;
+            let actor = users::Actor {
+                user: &user,
+                client_address: &address,
+            };
+            users::change_roles(&state.db, state.clock.now(), &actor, user_id, &roles).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "remove_user")]
+pub async fn remove_user(user_id: i64) -> Result<(), AppError> {
+    use crate::server::{http, users};
+    http::respond(
+        async {
+            let (state, user, address) = acting().await?;
+            let actor = users::Actor {
+                user: &user,
+                client_address: &address,
+            };
+            users::remove_user(&state.db, state.clock.now(), &actor, user_id).await
+        }
+        .await,
+    )
+}
+
+/// The most rows one bulk call takes; the page sends a file in chunks.
+pub const BULK_CHUNK: usize = 50;
+
+/// Invites each row on its own: a bad row gets its reason and never stops
+/// the others.
+#[server(endpoint = "bulk_invite", input = server_fn::codec::Json)]
+pub async fn bulk_invite(
+    rows: Vec<crate::domain::csv::CsvInvite>,
+) -> Result<Vec<RowResult>, AppError> {
+    use crate::domain::Problem;
+    use crate::server::{http, users};
+    http::respond(
+        async {
+            let (state, user, address) = acting().await?;
+            if rows.len() > BULK_CHUNK {
+                return Err(AppError::Request(format!(
+                    "at most {BULK_CHUNK} rows per call"
+                )));
+            }
+            if !Role::any_allows(&user.roles, crate::domain::Capability::InviteUsers) {
+                return Err(AppError::Forbidden);
+            }
+            let actor = users::Actor {
+                user: &user,
+                client_address: &address,
+            };
+            let lang = user.lang;
+            let mut results = Vec::with_capacity(rows.len());
+            for row in rows {
+                let input = users::InviteInput {
+                    email: row.email.clone(),
+                    first_name: row.first_name,
+                    last_name: row.last_name,
+                    language: row.language,
+                    country: row.country,
+                    // "Account Viewer" reads as account_viewer.
+                    roles: row
+                        .roles
+                        .iter()
+                        .map(|role| role.trim().to_lowercase().replace([' ', '-'], "_"))
+                        .collect(),
+                };
+                let outcome = match input.parse() {
+                    Err(error) => Err(error),
+                    Ok(invitee) => {
+                        users::invite(
+                            &state.db,
+                            &state.settings,
+                            state.clock.now(),
+                            &actor,
+                            &invitee,
+                        )
+                        .await
+                    }
+                };
+                let outcome = match outcome {
+                    Ok(InviteOutcome::Invited) => RowOutcome::Invited,
+                    Ok(InviteOutcome::Resent) => RowOutcome::Resent,
+                    Err(error) if error.problem_with("email") == Some(Problem::EmailTaken) => {
+                        RowOutcome::AlreadyUser
+                    }
+                    Err(AppError::Invalid(problems)) => RowOutcome::Refused(
+                        problems
+                            .iter()
+                            .map(|problem| {
+                                format!("{}: {}", problem.field, problem.problem.text(lang))
+                            })
+                            .collect(),
+                    ),
+                    Err(AppError::Internal(reference)) => {
+                        return Err(AppError::Internal(reference))
+                    }
+                    Err(other) => RowOutcome::Refused(vec![other.summary(lang)]),
+                };
+                results.push(RowResult {
+                    line: row.line,
+                    email: row.email,
+                    outcome,
+                });
+            }
+            state.mail_ready.notify_one();
+            Ok(results)
+        }
+        .await,
+    )
+}
+
+/// The organization's audit log, newest first, 100 entries before `before`.
+#[server(endpoint = "get_audit_log")]
+pub async fn get_audit_log(
+    before: Option<i64>,
+) -> Result<(AccessView, Vec<(i64, AuditEntry)>), AppError> {
+    use crate::server::{http, users};
+    http::respond(
+        async {
+            let (state, user, _) = acting().await?;
+            let entries = users::audit_log(&state.db, &user, before).await?;
+            Ok((
+                AccessView {
+                    grantable: Role::grantable_by(&user.roles),
+                    user: user.summary(),
+                },
+                entries,
+            ))
+        }
+        .await,
+    )
+}

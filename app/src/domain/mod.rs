@@ -2,6 +2,7 @@
 //! Each is parsed once at the edge; a value of these types is always valid.
 
 mod agreement;
+pub mod csv;
 mod email;
 mod lang;
 mod password;

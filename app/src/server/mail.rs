@@ -288,3 +288,71 @@ mod tests {
         );
     }
 }
+
+/// The reminder sent once, a week before a pending invitation expires. The
+/// link itself cannot be repeated (only its hash is kept), so it points to
+/// the invitation email and to whoever can send a new one.
+pub struct ReminderMail<'a> {
+    pub lang: Lang,
+    pub to: &'a Email,
+    pub organization: &'a str,
+    pub sent_at: i64,
+    pub expires_at: i64,
+    pub inviter: Option<&'a str>,
+}
+
+impl ReminderMail<'_> {
+    pub fn render(&self, settings: &Settings) -> OutgoingMail {
+        let fr = self.lang == Lang::Fr;
+        let sent = self.lang.format_date(self.sent_at);
+        let expires = self.lang.format_date(self.expires_at);
+        let request = settings.link("/request-invitation");
+        let subject = if fr {
+            format!(
+                "Votre invitation au Centre d'affaires de {} expire bientôt",
+                self.organization
+            )
+        } else {
+            format!(
+                "Your invitation to the {} Business Center expires soon",
+                self.organization
+            )
+        };
+        let body = if fr {
+            format!(
+                "Votre invitation au Centre d'affaires de {org} expire le {expires}.\n\n\
+                 Pour créer votre compte, ouvrez le lien « Démarrer maintenant » de l'e-mail d'invitation reçu le {sent}.\n\n\
+                 Vous ne le trouvez plus ? {who}",
+                org = self.organization,
+                who = match self.inviter {
+                    Some(name) => format!("Demandez à {name} de vous l'envoyer à nouveau."),
+                    None => format!("Demandez une nouvelle invitation : {request}"),
+                }
+            )
+        } else {
+            format!(
+                "Your invitation to the {org} Business Center expires on {expires}.\n\n\
+                 To create your account, open the \"Get started now\" link in the invitation email sent on {sent}.\n\n\
+                 Can't find it? {who}",
+                org = self.organization,
+                who = match self.inviter {
+                    Some(name) => format!("Ask {name} to send it again."),
+                    None => format!("Request a new invitation: {request}"),
+                }
+            )
+        };
+        let html = format!(
+            "<!doctype html><html lang=\"{}\"><body style=\"font-family:Segoe UI,Arial,sans-serif\">{}</body></html>",
+            self.lang.code(),
+            body.split("\n\n")
+                .map(|paragraph| format!("<p>{}</p>", escape(paragraph)))
+                .collect::<String>()
+        );
+        OutgoingMail {
+            to: self.to.clone(),
+            subject,
+            text: format!("{body}\n"),
+            html,
+        }
+    }
+}
