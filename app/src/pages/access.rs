@@ -463,8 +463,16 @@ fn PersonLine(
     let chosen = RwSignal::new(row.roles.clone());
     let new_email = RwSignal::new(row.email.clone());
     let id = row.id;
-    let roles_text = row.roles.iter().map(|role| role.name(lang)).collect::<Vec<_>>().join(", ");
-    let expires = row.expires_at.map(|at| lang.format_date(at)).unwrap_or_default();
+    let roles_text = row
+        .roles
+        .iter()
+        .map(|role| role.name(lang))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let expires = row
+        .expires_at
+        .map(|at| lang.format_date(at))
+        .unwrap_or_default();
     let can_touch_invitation = Role::may_grant_all(&grantable, &row.roles);
     let can_touch_user = can_manage && Role::may_grant_all(&grantable, &row.roles);
     let grantable = StoredValue::new(grantable);

@@ -1,0 +1,316 @@
+//! Manage access over HTTP, called the way an attacker would: server
+//! functions posted directly, with forged roles and other people's ids.
+
+mod common;
+
+use app::domain::Role;
+use app::server::accounts::{self, CurrentUser};
+use app::server::testing::{accept_form, PASSWORD};
+use app::server::users::{self, Actor, InviteInput};
+use app::server::{invitations, mail, sessions};
+use common::{apps, Reply, TestApp};
+
+const SAME_ORIGIN: (&str, &str) = ("sec-fetch-site", "same-origin");
+
+fn spec_allows(inviter: Role, granted: Role) -> bool {
+    use Role::*;
+    match inviter {
+        AccountAdmin => true,
+        UserAdmin => granted != AccountAdmin,
+        AgreementAdmin => matches!(granted, AgreementAdmin | ReportViewer | AccountViewer),
+        AccountManager | ReportViewer | AccountViewer => false,
+    }
+}
+
+async fn load(app: &TestApp, id: i64) -> CurrentUser {
+    accounts::load(&app.state.db, id)
+        .await
+        .expect("load")
+        .expect("user")
+}
+
+/// A member of Contoso holding `roles`, invited by `by`, and their cookie.
+async fn member(
+    app: &TestApp,
+    by: &CurrentUser,
+    email: &str,
+    roles: &[Role],
+) -> (CurrentUser, String) {
+    let invitee = InviteInput {
+        email: email.into(),
+        first_name: "Test".into(),
+        last_name: "Member".into(),
+        language: "en".into(),
+        country: "US".into(),
+        roles: roles.iter().map(|role| role.key().to_owned()).collect(),
+    }
+    .parse()
+    .expect("valid");
+    let actor = Actor {
+        user: by,
+        client_address: "test",
+    };
+    users::invite(
+        &app.state.db,
+        &app.state.settings,
+        app.state.clock.now(),
+        &actor,
+        &invitee,
+    )
+    .await
+    .expect("invited");
+    let mails = mail::recent(&app.state.db, 1).await.expect("outbox");
+    let text = &mails[0].body_text;
+    let start = text.find("/invitation/").expect("link") + "/invitation/".len();
+    let id = invitations::accept(
+        &app.state.db,
+        &app.state.hasher,
+        app.state.clock.now(),
+        &text[start..start + 43],
+        accept_form(PASSWORD, PASSWORD),
+    )
+    .await
+    .expect("accepted");
+    (load(app, id).await, cookie_for(app, id).await)
+}
+
+async fn cookie_for(app: &TestApp, user_id: i64) -> String {
+    let secret = sessions::create(&app.state.db, user_id, app.state.clock.now())
+        .await
+        .expect("session");
+    format!("bc_session={secret}")
+}
+
+async fn invite_over_http(app: &TestApp, cookie: &str, email: &str, roles: &[&str]) -> Reply {
+    let mut form = vec![
+        ("email", email.to_owned()),
+        ("first_name", "Ana".to_owned()),
+        ("last_name", "Bell".to_owned()),
+        ("language", "fr".to_owned()),
+        ("country", "FR".to_owned()),
+    ];
+    const FIELDS: [&str; 3] = ["roles[0]", "roles[1]", "roles[2]"];
+    for (field, role) in FIELDS.iter().zip(roles) {
+        form.push((field, (*role).to_owned()));
+    }
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    app.post_form(
+        "/api/invite_user",
+        &form,
+        &[SAME_ORIGIN, ("cookie", cookie)],
+    )
+    .await
+}
+
+async fn pending_for(app: &TestApp, email: &str) -> i64 {
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM invitations WHERE email = $1")
+        .bind(email)
+        .fetch_one(&app.state.db)
+        .await
+        .expect("count");
+    count
+}
+
+#[tokio::test]
+async fn the_grant_matrix_holds_for_forged_requests() {
+    for app in apps("http://127.0.0.1:3000", false).await {
+        let harry = load(&app, app.harry().await).await;
+        for (i, inviter_role) in Role::ALL.into_iter().enumerate() {
+            let (_, cookie) = member(
+                &app,
+                &harry,
+                &format!("inviter{i}@contoso.com"),
+                &[inviter_role],
+            )
+            .await;
+            for (j, granted) in Role::ALL.into_iter().enumerate() {
+                let email = format!("invitee{i}-{j}@contoso.com");
+                let reply = invite_over_http(&app, &cookie, &email, &[granted.key()]).await;
+                if spec_allows(inviter_role, granted) {
+                    assert_eq!(
+                        reply.status, 200,
+                        "{inviter_role} grants {granted}: {}",
+                        reply.body
+                    );
+                    assert_eq!(pending_for(&app, &email).await, 1);
+                } else {
+                    assert_eq!(
+                        reply.status, 403,
+                        "{inviter_role} must not grant {granted} ({})",
+                        app.t.engine
+                    );
+                    assert_eq!(pending_for(&app, &email).await, 0, "nothing written");
+                }
+            }
+        }
+        app.close().await;
+    }
+}
+
+#[tokio::test]
+async fn forged_role_changes_and_lists_are_refused() {
+    for app in apps("http://127.0.0.1:3000", false).await {
+        let harry = load(&app, app.harry().await).await;
+        let (_, ursula) = member(&app, &harry, "ursula@contoso.com", &[Role::UserAdmin]).await;
+        let (viewer, viewer_cookie) =
+            member(&app, &harry, "viewer@contoso.com", &[Role::AccountViewer]).await;
+
+        let harry_id = harry.id.to_string();
+        let demote = app
+            .post_form(
+                "/api/change_roles",
+                &[("user_id", &harry_id), ("roles[0]", "account_viewer")],
+                &[SAME_ORIGIN, ("cookie", &ursula)],
+            )
+            .await;
+        assert_eq!(demote.status, 403, "{}", demote.body);
+        assert_eq!(load(&app, harry.id).await.roles, vec![Role::AccountAdmin]);
+
+        let viewer_id = viewer.id.to_string();
+        let promote_self = app
+            .post_form(
+                "/api/change_roles",
+                &[("user_id", &viewer_id), ("roles[0]", "account_admin")],
+                &[SAME_ORIGIN, ("cookie", &viewer_cookie)],
+            )
+            .await;
+        assert_eq!(promote_self.status, 403);
+        assert_eq!(load(&app, viewer.id).await.roles, vec![Role::AccountViewer]);
+
+        let list = app
+            .post_form(
+                "/api/list_people",
+                &[("search", ""), ("after", "")],
+                &[SAME_ORIGIN, ("cookie", &viewer_cookie)],
+            )
+            .await;
+        assert_eq!(list.status, 403);
+        assert!(!list.body.contains("harry@contoso.com"));
+
+        let page = app.get("/manage-access", Some(&viewer_cookie)).await;
+        assert_eq!(page.status, 403);
+        assert!(!page.body.contains("INVITE USER"));
+        let audit = app.get("/manage-access/audit", Some(&ursula)).await;
+        assert_eq!(audit.status, 403, "the audit log is for Account Admins");
+
+        let admin_page = app
+            .get("/manage-access", Some(&cookie_for(&app, harry.id).await))
+            .await;
+        assert_eq!(admin_page.status, 200);
+        assert!(admin_page.body.contains("INVITE USER"));
+        app.close().await;
+    }
+}
+
+#[tokio::test]
+async fn another_organizations_people_cannot_be_touched() {
+    for app in apps("http://127.0.0.1:3000", false).await {
+        let harry = load(&app, app.harry().await).await;
+        let (ana, _) = member(&app, &harry, "ana@contoso.com", &[Role::AccountViewer]).await;
+        // A second organization with its own admin.
+        let other = app::server::agreements::AgreementInput {
+            agreement_number: "5555555555".into(),
+            organization: "Fabrikam".into(),
+            purchasing_account: "1".into(),
+            admin_email: "olga@fabrikam.com".into(),
+            admin_first_name: "Olga".into(),
+            admin_last_name: "F".into(),
+            language: "en".into(),
+            country: "US".into(),
+        }
+        .parse()
+        .expect("valid");
+        app::server::agreements::register(
+            &app.state.db,
+            &app.state.settings,
+            app.state.clock.now(),
+            &other,
+        )
+        .await
+        .expect("registered");
+        let mails = mail::recent(&app.state.db, 1).await.expect("outbox");
+        let text = &mails[0].body_text;
+        let start = text.find("/invitation/").expect("link") + "/invitation/".len();
+        let olga = invitations::accept(
+            &app.state.db,
+            &app.state.hasher,
+            app.state.clock.now(),
+            &text[start..start + 43],
+            accept_form(PASSWORD, PASSWORD),
+        )
+        .await
+        .expect("olga joins");
+        let olga_cookie = cookie_for(&app, olga).await;
+        let ana_id = ana.id.to_string();
+        for (path, form) in [
+            ("/api/remove_user", vec![("user_id", ana_id.as_str())]),
+            (
+                "/api/change_roles",
+                vec![("user_id", ana_id.as_str()), ("roles[0]", "account_admin")],
+            ),
+        ] {
+            let reply = app
+                .post_form(path, &form, &[SAME_ORIGIN, ("cookie", &olga_cookie)])
+                .await;
+            assert_eq!(reply.status, 404, "{path}: {}", reply.body);
+        }
+        assert_eq!(load(&app, ana.id).await.roles, vec![Role::AccountViewer]);
+        app.close().await;
+    }
+}
+
+#[tokio::test]
+async fn a_bulk_invite_answers_row_by_row() {
+    for app in apps("http://127.0.0.1:3000", false).await {
+        let harry_id = app.harry().await;
+        let cookie = cookie_for(&app, harry_id).await;
+        let rows = serde_json::json!({ "rows": [
+            { "line": 2, "email": "ana@contoso.com", "first_name": "Ana", "last_name": "Bell", "language": "fr", "country": "FR", "roles": ["Account Viewer"] },
+            { "line": 3, "email": "not-an-email", "first_name": "Bad", "last_name": "Row", "language": "en", "country": "US", "roles": ["account_viewer"] },
+            { "line": 4, "email": "harry@contoso.com", "first_name": "Harry", "last_name": "Roldan", "language": "en", "country": "US", "roles": ["account_viewer"] },
+            { "line": 5, "email": "ana@contoso.com", "first_name": "Ana", "last_name": "Bell", "language": "fr", "country": "FR", "roles": ["account_viewer"] },
+            { "line": 6, "email": "bob@contoso.com", "first_name": "Bob", "last_name": "Stone", "language": "en", "country": "US", "roles": ["superuser"] }
+        ]});
+        let request = axum::http::Request::builder()
+            .method("POST")
+            .uri("/api/bulk_invite")
+            .header("content-type", "application/json")
+            .header("sec-fetch-site", "same-origin")
+            .header("cookie", &cookie)
+            .body(axum::body::Body::from(rows.to_string()))
+            .expect("request");
+        let reply = app.send(request).await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        let results: serde_json::Value = serde_json::from_str(&reply.body).expect("json");
+        let outcomes: Vec<String> = results
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|row| match &row["outcome"] {
+                serde_json::Value::String(name) => name.clone(),
+                other => other
+                    .as_object()
+                    .and_then(|o| o.keys().next().cloned())
+                    .unwrap_or_default(),
+            })
+            .collect();
+        assert_eq!(
+            outcomes,
+            ["Invited", "Refused", "AlreadyUser", "Resent", "Refused"],
+            "{}",
+            reply.body
+        );
+        assert!(
+            reply.body.contains("Enter an email address"),
+            "{}",
+            reply.body
+        );
+        assert_eq!(
+            pending_for(&app, "ana@contoso.com").await,
+            2,
+            "invited then resent: {}",
+            app.t.engine
+        );
+        app.close().await;
+    }
+}
