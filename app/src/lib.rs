@@ -1,3 +1,5 @@
+// Leptos view types nest deeply.
+#![recursion_limit = "256"]
 //! Business Center: the pages, the server functions behind them, and the
 //! types both the browser and the server use.
 

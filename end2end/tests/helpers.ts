@@ -133,3 +133,43 @@ export function expireInvitationsOf(email: string) {
     email.toLowerCase(),
   ]);
 }
+
+export const ADMIN_PASSWORD = 'Correct-Horse-42';
+
+/** An operator registers an agreement and its administrator signs up; the page ends on the dashboard. */
+export async function onboardAdmin(page: Page): Promise<Agreement> {
+  const agreement = createAgreement();
+  const [mail] = await waitForMail(agreement.email);
+  await openHydrated(page, invitationLink(mail));
+  await page.getByLabel('Create password').fill(ADMIN_PASSWORD);
+  await page.getByLabel('Confirm your password').fill(ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await waitHydrated(page);
+  return agreement;
+}
+
+/** Someone invited by a colleague opens their link in `page` and creates their account. */
+export async function join(page: Page, link: string, password: string, labels = { create: 'Create password', confirm: 'Confirm your password', start: 'Start' }) {
+  await openHydrated(page, link);
+  await page.getByLabel(labels.create).fill(password);
+  await page.getByLabel(labels.confirm).fill(password);
+  await page.getByRole('button', { name: labels.start }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await waitHydrated(page);
+}
+
+/** Fills the INVITE USER form (already open). */
+export async function fillInvite(page: Page, person: { email: string; first: string; last: string; language: string; country: string; roles: string[] }) {
+  const form = page.locator('form', { has: page.getByRole('button', { name: 'INVITE', exact: true }) });
+  await form.getByLabel('EMAIL ADDRESS').fill(person.email);
+  await form.getByLabel('FIRST NAME').fill(person.first);
+  await form.getByLabel('LAST NAME').fill(person.last);
+  await form.getByLabel('PREFERRED LANGUAGE').selectOption(person.language);
+  await form.getByLabel('COUNTRY/REGION').selectOption(person.country);
+  for (const [index, role] of person.roles.entries()) {
+    if (index > 0) await form.getByRole('button', { name: 'Add another role' }).click();
+    await form.getByLabel(`ROLE ${index + 1}`).selectOption({ label: role });
+  }
+  return form;
+}
