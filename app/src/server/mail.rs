@@ -268,27 +268,6 @@ pub async fn recent(db: &Db, limit: i64) -> Result<Vec<MailboxEntry>, AppError> 
     .await?)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn retries_back_off_exponentially_up_to_an_hour() {
-        assert_eq!(retry_delay(1), 10);
-        assert_eq!(retry_delay(2), 20);
-        assert_eq!(retry_delay(4), 80);
-        assert_eq!(retry_delay(12), 3600);
-    }
-
-    #[test]
-    fn escaping_neutralises_markup() {
-        assert_eq!(
-            escape("<a href=\"x\">O'Brien & co</a>"),
-            "&lt;a href=&quot;x&quot;&gt;O&#39;Brien &amp; co&lt;/a&gt;"
-        );
-    }
-}
-
 /// The reminder sent once, a week before a pending invitation expires. The
 /// link itself cannot be repeated (only its hash is kept), so it points to
 /// the invitation email and to whoever can send a new one.
@@ -354,5 +333,26 @@ impl ReminderMail<'_> {
             text: format!("{body}\n"),
             html,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_exponentially_up_to_an_hour() {
+        assert_eq!(retry_delay(1), 10);
+        assert_eq!(retry_delay(2), 20);
+        assert_eq!(retry_delay(4), 80);
+        assert_eq!(retry_delay(12), 3600);
+    }
+
+    #[test]
+    fn escaping_neutralises_markup() {
+        assert_eq!(
+            escape("<a href=\"x\">O'Brien & co</a>"),
+            "&lt;a href=&quot;x&quot;&gt;O&#39;Brien &amp; co&lt;/a&gt;"
+        );
     }
 }
