@@ -98,6 +98,16 @@ test('resend kills the old link and revoke shows the revoked page', async ({ pag
   const revoked = await openHydrated(visitor, invitationLink(mails[1]));
   expect(revoked?.status()).toBe(410);
   await expect(visitor.getByRole('heading', { name: 'This invitation was withdrawn' })).toBeVisible();
+
+  // Every step is in the audit log, which Account Admins can read.
+  await page.getByRole('link', { name: 'Audit log' }).click();
+  await expect(page).toHaveURL(`${APP_URL}/manage-access/audit`);
+  const log = page.locator('table.audit tbody');
+  await expect(log.locator('tr').filter({ hasText: eve })).toHaveCount(3);
+  await expect(log.locator('tr').nth(0)).toContainText('Invitation revoked');
+  await expect(log.locator('tr').nth(1)).toContainText('Invitation resent');
+  await expect(log.locator('tr').nth(2)).toContainText('Invitation sent');
+  await expect(log.locator('tr').nth(2)).toContainText('account_manager');
 });
 
 test('a CSV with good and bad rows gives a result per row', async ({ page }) => {

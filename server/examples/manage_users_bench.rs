@@ -39,14 +39,17 @@ async fn bench(t: &TestDb) {
         hasher: Hasher::default(),
         clock: Clock::fixed(NOW),
         mail_ready: Arc::new(tokio::sync::Notify::new()),
-        leptos_options: LeptosOptions::builder().output_name("business-center").build(),
+        leptos_options: LeptosOptions::builder()
+            .output_name("business-center")
+            .build(),
     };
     let harry = sign_up_harry(&state.db, &state.settings, &state.hasher, NOW).await;
-    let (organization_id,): (i64,) = sqlx::query_as("SELECT organization_id FROM users WHERE id = $1")
-        .bind(harry)
-        .fetch_one(&state.db)
-        .await
-        .expect("organization");
+    let (organization_id,): (i64,) =
+        sqlx::query_as("SELECT organization_id FROM users WHERE id = $1")
+            .bind(harry)
+            .fetch_one(&state.db)
+            .await
+            .expect("organization");
 
     let filling = Instant::now();
     let mut tx = state.db.begin().await.expect("transaction");
@@ -64,13 +67,22 @@ async fn bench(t: &TestDb) {
              password_hash, created_at) VALUES {}",
             values.join(", ")
         );
-        sqlx::query(&sql).execute(&mut *tx).await.expect("insert users");
+        sqlx::query(&sql)
+            .execute(&mut *tx)
+            .await
+            .expect("insert users");
         let roles: Vec<String> = batch
             .iter()
             .map(|n| format!("((SELECT id FROM users WHERE email = 'user{n:06}@contoso.com'), 'account_viewer')"))
             .collect();
-        let sql = format!("INSERT INTO user_roles (user_id, role) VALUES {}", roles.join(", "));
-        sqlx::query(&sql).execute(&mut *tx).await.expect("insert roles");
+        let sql = format!(
+            "INSERT INTO user_roles (user_id, role) VALUES {}",
+            roles.join(", ")
+        );
+        sqlx::query(&sql)
+            .execute(&mut *tx)
+            .await
+            .expect("insert roles");
     }
     tx.commit().await.expect("commit");
     println!(
@@ -79,7 +91,9 @@ async fn bench(t: &TestDb) {
         filling.elapsed().as_secs_f64()
     );
 
-    let secret = sessions::create(&state.db, harry, NOW).await.expect("session");
+    let secret = sessions::create(&state.db, harry, NOW)
+        .await
+        .expect("session");
     let cookie = format!("bc_session={secret}");
     let router = server::router(state);
     for (label, search, after) in [
@@ -104,7 +118,12 @@ async fn bench(t: &TestDb) {
             let started = Instant::now();
             let response = router.clone().oneshot(request).await.expect("answer");
             let status = response.status();
-            let bytes = response.into_body().collect().await.expect("body").to_bytes();
+            let bytes = response
+                .into_body()
+                .collect()
+                .await
+                .expect("body")
+                .to_bytes();
             times.push(started.elapsed());
             assert_eq!(status, 200, "{}", String::from_utf8_lossy(&bytes));
             rows = String::from_utf8_lossy(&bytes).matches("\"email\"").count();

@@ -314,3 +314,55 @@ async fn a_bulk_invite_answers_row_by_row() {
         app.close().await;
     }
 }
+
+#[tokio::test]
+async fn role_changes_over_http_follow_the_grant_matrix() {
+    for app in apps("http://127.0.0.1:3000", false).await {
+        let harry = load(&app, app.harry().await).await;
+        let (target, _) = member(&app, &harry, "target@contoso.com", &[Role::AccountViewer]).await;
+        let target_id = target.id.to_string();
+        for (i, actor_role) in Role::ALL.into_iter().enumerate() {
+            let (_, cookie) = member(
+                &app,
+                &harry,
+                &format!("editor{i}@contoso.com"),
+                &[actor_role],
+            )
+            .await;
+            for wanted in Role::ALL {
+                sqlx::query("UPDATE user_roles SET role = 'account_viewer' WHERE user_id = $1")
+                    .bind(target.id)
+                    .execute(&app.state.db)
+                    .await
+                    .expect("reset");
+                let reply = app
+                    .post_form(
+                        "/api/change_roles",
+                        &[("user_id", &target_id), ("roles[0]", wanted.key())],
+                        &[SAME_ORIGIN, ("cookie", &cookie)],
+                    )
+                    .await;
+                let allowed = matches!(actor_role, Role::AccountAdmin | Role::UserAdmin)
+                    && spec_allows(actor_role, Role::AccountViewer)
+                    && spec_allows(actor_role, wanted);
+                let holds = load(&app, target.id).await.roles;
+                if allowed {
+                    assert_eq!(
+                        reply.status, 200,
+                        "{actor_role} gives {wanted}: {}",
+                        reply.body
+                    );
+                    assert_eq!(holds, vec![wanted]);
+                } else {
+                    assert_eq!(
+                        reply.status, 403,
+                        "{actor_role} must not give {wanted} ({})",
+                        app.t.engine
+                    );
+                    assert_eq!(holds, vec![Role::AccountViewer], "nothing changed");
+                }
+            }
+        }
+        app.close().await;
+    }
+}

@@ -41,6 +41,8 @@ pub enum Problem {
         "the organization needs at least one Account Admin: make someone else Account Admin first"
     )]
     LastAccountAdmin,
+    #[error("the person who invited you can no longer give the roles in this invitation; ask them or another administrator to invite you again")]
+    InviterLacksPower,
 }
 
 impl Problem {
@@ -102,6 +104,12 @@ impl Problem {
             (RoleUnknown, Lang::Fr) => "Choisissez un rôle dans la liste.",
             (LastAccountAdmin, Lang::En) => {
                 "The organization needs at least one Account Admin: make someone else Account Admin first."
+            }
+            (InviterLacksPower, Lang::En) => {
+                "The person who invited you can no longer give the roles in this invitation. Ask them or another administrator to invite you again."
+            }
+            (InviterLacksPower, Lang::Fr) => {
+                "La personne qui vous a invité ne peut plus attribuer les rôles de cette invitation. Demandez-lui, ou à un autre administrateur, de vous inviter à nouveau."
             }
             (LastAccountAdmin, Lang::Fr) => {
                 "L'organisation a besoin d'au moins un Administrateur de compte : nommez-en d'abord un autre."

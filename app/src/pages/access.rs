@@ -743,7 +743,7 @@ pub fn AuditLogPage() -> impl IntoView {
                                                         <tr>
                                                             <td>{lang.format_date_time(entry.at)}</td>
                                                             <td>{entry.actor_email}</td>
-                                                            <td>{entry.action}</td>
+                                                            <td>{action_name(&entry.action, lang)}</td>
                                                             <td>{entry.subject_email}</td>
                                                             <td>{entry.detail}</td>
                                                             <td>{entry.client_address}</td>
@@ -770,4 +770,24 @@ pub fn AuditLogPage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// The audit log's action keys, in words.
+fn action_name(key: &str, lang: Lang) -> String {
+    let words = match (key, lang) {
+        ("invitation.sent", Lang::En) => "Invitation sent",
+        ("invitation.sent", Lang::Fr) => "Invitation envoyée",
+        ("invitation.resent", Lang::En) => "Invitation resent",
+        ("invitation.resent", Lang::Fr) => "Invitation renvoyée",
+        ("invitation.address_fixed", Lang::En) => "Invitation address corrected",
+        ("invitation.address_fixed", Lang::Fr) => "Adresse de l'invitation corrigée",
+        ("invitation.revoked", Lang::En) => "Invitation revoked",
+        ("invitation.revoked", Lang::Fr) => "Invitation révoquée",
+        ("user.roles_changed", Lang::En) => "Roles changed",
+        ("user.roles_changed", Lang::Fr) => "Rôles modifiés",
+        ("user.removed", Lang::En) => "User removed",
+        ("user.removed", Lang::Fr) => "Utilisateur supprimé",
+        (other, _) => other,
+    };
+    words.to_owned()
 }

@@ -102,6 +102,7 @@ fn CreateAccount(token: String, invitation: InvitationView) -> impl IntoView {
         }
     };
     let country_problem = server_problem(value, "country");
+    let invitation_problem = server_problem(value, "invitation");
     let expires = lang.format_date(invitation.expires_at);
     let selected_country = invitation.country.clone();
 
@@ -121,6 +122,9 @@ fn CreateAccount(token: String, invitation: InvitationView) -> impl IntoView {
                 })}
             <ActionForm action=action>
                 <FormError value=value />
+                <p class="form-error" role="alert" hidden=move || invitation_problem.get().is_none()>
+                    {move || invitation_problem.get().map(|problem| problem.text(lang))}
+                </p>
                 <input type="hidden" name="token" value=token />
                 <div class="field">
                     <label for="field-email">{t.email_address}</label>

@@ -296,7 +296,7 @@ pub async fn accept(
             .filter_map(|(key,)| Role::from_key(key))
             .collect();
         if !Role::may_grant_all(&held, &roles) {
-            return Err(AppError::Forbidden);
+            return Err(AppError::field("invitation", Problem::InviterLacksPower));
         }
     }
     let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(

@@ -379,14 +379,6 @@ pub async fn resend_invitation(
     if !matches!(old.status.as_str(), "pending" | "revoked") {
         return Err(AppError::NotFound);
     }
-    sqlx::query(
-        "UPDATE invitations SET status = 'superseded', finished_at = $1 WHERE id = $2 \
-         AND status IN ('pending', 'revoked')",
-    )
-    .bind(now)
-    .bind(old.id)
-    .execute(&mut *tx)
-    .await?;
     let email = match corrected_email {
         Some(email) => email.clone(),
         None => Email::parse(&old.email).map_err(|_| AppError::NotFound)?,
@@ -402,7 +394,17 @@ pub async fn resend_invitation(
         roles,
         email,
     };
+    // Same address: issuing supersedes the pending one and logs a resend.
     invite_in(&mut tx, settings, now, actor, &invitee).await?;
+    // A corrected address or a revoked invitation: the old link dies too.
+    sqlx::query(
+        "UPDATE invitations SET status = 'superseded', finished_at = $1 WHERE id = $2 \
+         AND status IN ('pending', 'revoked')",
+    )
+    .bind(now)
+    .bind(old.id)
+    .execute(&mut *tx)
+    .await?;
     if invitee.email.as_str() != old.email {
         audit(
             &mut tx,
