@@ -185,3 +185,45 @@ pub fn Field(
         </div>
     }
 }
+
+/// The frame of a page for signed-in people: while `resource` loads, a
+/// loading line; someone not signed in goes to sign in; any other error
+/// is shown in place, with its status on the server-rendered response.
+pub fn signed_in_page<T, V>(
+    resource: Resource<Result<T, AppError>>,
+    render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    let lang = use_lang();
+    let t = lang.texts();
+    view! {
+        <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    match resource.await {
+                        Ok(value) => render(value).into_any(),
+                        Err(AppError::Unauthenticated) => {
+                            view! { <leptos_router::components::Redirect path="/sign-in" /> }
+                                .into_any()
+                        }
+                        Err(error) => {
+                            crate::pages::set_status(error.status());
+                            view! {
+                                <Layout>
+                                    <p class="form-error" role="alert">
+                                        {error.summary(lang)}
+                                    </p>
+                                </Layout>
+                            }
+                                .into_any()
+                        }
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}

@@ -2,44 +2,20 @@
 //! signed-in user may grant (the roles module decides which).
 
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 
 use crate::api::access::{
-    get_access, get_audit_log, list_people, AccessView, ChangeRoles, InviteOutcome, InviteUser,
-    Invited, PersonRow, RemoveUser, ResendInvitation, RevokeInvitation, RowOutcome, RowResult,
+    get_access, get_audit_log, list_people, AccessView, AuditEntry, ChangeRoles, InviteOutcome,
+    InviteUser, Invited, PersonRow, RemoveUser, ResendInvitation, RevokeInvitation, RowOutcome,
+    RowResult,
 };
-use crate::components::{server_problem, Field, FormError, Layout};
+use crate::components::{server_problem, signed_in_page, Field, FormError, Layout};
 use crate::domain::{Capability, Lang, Role, COUNTRIES};
-use crate::error::AppError;
 use crate::use_lang;
 
 #[component]
 pub fn ManageAccessPage() -> impl IntoView {
-    let t = use_lang().texts();
-    let access = Resource::new(|| (), |_| get_access());
-    view! {
-        <Suspense fallback=move || view! { <p>{t.loading}</p> }>
-            {move || Suspend::new(async move {
-                match access.await {
-                    Ok(access) => view! { <ManageUsers access /> }.into_any(),
-                    Err(AppError::Unauthenticated) => {
-                        view! { <Redirect path="/sign-in" /> }.into_any()
-                    }
-                    Err(error) => {
-                        super::set_status(error.status());
-                        view! {
-                            <Layout>
-                                <p class="form-error" role="alert">
-                                    {error.summary(use_lang())}
-                                </p>
-                            </Layout>
-                        }
-                            .into_any()
-                    }
-                }
-            })}
-        </Suspense>
-    }
+    let resource = Resource::new(|| (), |_| get_access());
+    signed_in_page(resource, |access| view! { <ManageUsers access /> })
 }
 
 #[component]
@@ -695,80 +671,70 @@ fn BulkInvite(refresh: RwSignal<u32>) -> impl IntoView {
 /// Manage access → Audit log, for Account Admins.
 #[component]
 pub fn AuditLogPage() -> impl IntoView {
+    let before = RwSignal::new(None::<i64>);
+    let resource = Resource::new(move || before.get(), get_audit_log);
+    signed_in_page(resource, move |(access, entries)| {
+        view! { <AuditView access entries before /> }
+    })
+}
+
+#[component]
+fn AuditView(
+    access: AccessView,
+    entries: Vec<(i64, AuditEntry)>,
+    before: RwSignal<Option<i64>>,
+) -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();
-    let before = RwSignal::new(None::<i64>);
-    let log = Resource::new(move || before.get(), get_audit_log);
+    let oldest = entries.last().map(|(id, _)| *id);
+    let full = entries.len() == 100;
     view! {
-        <Suspense fallback=move || view! { <p>{t.loading}</p> }>
-            {move || Suspend::new(async move {
-                match log.await {
-                    Err(AppError::Unauthenticated) => view! { <Redirect path="/sign-in" /> }.into_any(),
-                    Err(error) => {
-                        super::set_status(error.status());
+        <Layout user=access.user>
+            <h1>{t.manage_access}</h1>
+            <nav class="tabs" aria-label=t.manage_access>
+                <a href="/manage-access">{t.manage_users}</a>
+                <a href="/manage-access/audit" aria-current="page">{t.audit_log}</a>
+            </nav>
+            <section class="card">
+                <table class="audit">
+                    <thead>
+                        <tr>
+                            <th scope="col">{t.audit_when}</th>
+                            <th scope="col">{t.audit_who}</th>
+                            <th scope="col">{t.audit_what}</th>
+                            <th scope="col">{t.audit_whom}</th>
+                            <th scope="col">{t.audit_detail}</th>
+                            <th scope="col">{t.audit_from}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {entries
+                            .into_iter()
+                            .map(|(_, entry)| {
+                                view! {
+                                    <tr>
+                                        <td>{lang.format_date_time(entry.at)}</td>
+                                        <td>{entry.actor_email}</td>
+                                        <td>{action_name(&entry.action, lang)}</td>
+                                        <td>{entry.subject_email}</td>
+                                        <td>{entry.detail}</td>
+                                        <td>{entry.client_address}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+                {(full && oldest.is_some())
+                    .then(|| {
                         view! {
-                            <Layout>
-                                <p class="form-error" role="alert">{error.summary(lang)}</p>
-                            </Layout>
+                            <button type="button" class="link-button" on:click=move |_| before.set(oldest)>
+                                {t.older}
+                            </button>
                         }
-                            .into_any()
-                    }
-                    Ok((access, entries)) => {
-                        let oldest = entries.last().map(|(id, _)| *id);
-                        let full = entries.len() == 100;
-                        view! {
-                            <Layout user=access.user>
-                                <h1>{t.manage_access}</h1>
-                                <nav class="tabs" aria-label=t.manage_access>
-                                    <a href="/manage-access">{t.manage_users}</a>
-                                    <a href="/manage-access/audit" aria-current="page">{t.audit_log}</a>
-                                </nav>
-                                <section class="card">
-                                    <table class="audit">
-                                        <thead>
-                                            <tr>
-                                                <th scope="col">{t.audit_when}</th>
-                                                <th scope="col">{t.audit_who}</th>
-                                                <th scope="col">{t.audit_what}</th>
-                                                <th scope="col">{t.audit_whom}</th>
-                                                <th scope="col">{t.audit_detail}</th>
-                                                <th scope="col">{t.audit_from}</th>
-                                            </tr>
-                                        </thead>
-                                        <tbody>
-                                            {entries
-                                                .into_iter()
-                                                .map(|(_, entry)| {
-                                                    view! {
-                                                        <tr>
-                                                            <td>{lang.format_date_time(entry.at)}</td>
-                                                            <td>{entry.actor_email}</td>
-                                                            <td>{action_name(&entry.action, lang)}</td>
-                                                            <td>{entry.subject_email}</td>
-                                                            <td>{entry.detail}</td>
-                                                            <td>{entry.client_address}</td>
-                                                        </tr>
-                                                    }
-                                                })
-                                                .collect_view()}
-                                        </tbody>
-                                    </table>
-                                    {(full && oldest.is_some())
-                                        .then(|| {
-                                            view! {
-                                                <button type="button" class="link-button" on:click=move |_| before.set(oldest)>
-                                                    {t.older}
-                                                </button>
-                                            }
-                                        })}
-                                </section>
-                            </Layout>
-                        }
-                            .into_any()
-                    }
-                }
-            })}
-        </Suspense>
+                    })}
+            </section>
+        </Layout>
     }
 }
 

@@ -1,10 +1,8 @@
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 
 use crate::api::account::{get_dashboard, Dashboard};
-use crate::components::Layout;
+use crate::components::{signed_in_page, Layout};
 use crate::domain::{Capability, Role};
-use crate::error::AppError;
 use crate::i18n::Texts;
 use crate::use_lang;
 
@@ -29,30 +27,8 @@ fn areas(t: &'static Texts) -> [(Capability, &'static str, Option<&'static str>)
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
-    let t = use_lang().texts();
-    let dashboard = Resource::new(|| (), |_| get_dashboard());
-    view! {
-        <Suspense fallback=move || view! { <p>{t.loading}</p> }>
-            {move || Suspend::new(async move {
-                match dashboard.await {
-                    Ok(dashboard) => view! { <DashboardView dashboard /> }.into_any(),
-                    Err(AppError::Unauthenticated) => {
-                        view! { <Redirect path="/sign-in" /> }.into_any()
-                    }
-                    Err(error) => {
-                        view! {
-                            <Layout>
-                                <p class="form-error" role="alert">
-                                    {error.summary(use_lang())}
-                                </p>
-                            </Layout>
-                        }
-                            .into_any()
-                    }
-                }
-            })}
-        </Suspense>
-    }
+    let resource = Resource::new(|| (), |_| get_dashboard());
+    signed_in_page(resource, |dashboard| view! { <DashboardView dashboard /> })
 }
 
 #[component]

@@ -1,38 +1,14 @@
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 
 use crate::api::account::{get_profile, ChangePassword, Profile};
-use crate::components::{server_problem, Field, FormError, Layout};
+use crate::components::{server_problem, signed_in_page, Field, FormError, Layout};
 use crate::domain::{Country, PasswordRule, Problem};
-use crate::error::AppError;
 use crate::use_lang;
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
-    let t = use_lang().texts();
-    let profile = Resource::new(|| (), |_| get_profile());
-    view! {
-        <Suspense fallback=move || view! { <p>{t.loading}</p> }>
-            {move || Suspend::new(async move {
-                match profile.await {
-                    Ok(profile) => view! { <ProfileView profile /> }.into_any(),
-                    Err(AppError::Unauthenticated) => {
-                        view! { <Redirect path="/sign-in" /> }.into_any()
-                    }
-                    Err(error) => {
-                        view! {
-                            <Layout>
-                                <p class="form-error" role="alert">
-                                    {error.summary(use_lang())}
-                                </p>
-                            </Layout>
-                        }
-                            .into_any()
-                    }
-                }
-            })}
-        </Suspense>
-    }
+    let resource = Resource::new(|| (), |_| get_profile());
+    signed_in_page(resource, |profile| view! { <ProfileView profile /> })
 }
 
 #[component]
