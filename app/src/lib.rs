@@ -91,6 +91,11 @@ pub fn App() -> impl IntoView {
                     ssr=SsrMode::Async
                 />
                 <Route
+                    path=path!("/agreements")
+                    view=pages::agreements::AgreementsPage
+                    ssr=SsrMode::Async
+                />
+                <Route
                     path=path!("/manage-access")
                     view=pages::access::ManageAccessPage
                     ssr=SsrMode::Async

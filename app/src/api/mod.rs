@@ -3,5 +3,6 @@
 
 pub mod access;
 pub mod account;
+pub mod agreements;
 pub mod auth;
 pub mod invitation;

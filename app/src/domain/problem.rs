@@ -43,6 +43,10 @@ pub enum Problem {
     LastAccountAdmin,
     #[error("the person who invited you can no longer give the roles in this invitation; ask them or another administrator to invite you again")]
     InviterLacksPower,
+    #[error("a purchase order reference is at most 50 letters, digits, spaces or - / . _")]
+    PurchaseOrderInvalid,
+    #[error("only an active agreement can be changed")]
+    AgreementNotActive,
 }
 
 impl Problem {
@@ -105,6 +109,14 @@ impl Problem {
             (LastAccountAdmin, Lang::En) => {
                 "The organization needs at least one Account Admin: make someone else Account Admin first."
             }
+            (PurchaseOrderInvalid, Lang::En) => {
+                "A purchase order reference is at most 50 letters, digits, spaces or - / . _"
+            }
+            (PurchaseOrderInvalid, Lang::Fr) => {
+                "Une référence de bon de commande compte au plus 50 lettres, chiffres, espaces ou - / . _"
+            }
+            (AgreementNotActive, Lang::En) => "Only an active agreement can be changed.",
+            (AgreementNotActive, Lang::Fr) => "Seul un contrat actif peut être modifié.",
             (InviterLacksPower, Lang::En) => {
                 "The person who invited you can no longer give the roles in this invitation. Ask them or another administrator to invite you again."
             }

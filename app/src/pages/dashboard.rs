@@ -10,7 +10,11 @@ use crate::use_lang;
 /// that serves it once it exists.
 fn areas(t: &'static Texts) -> [(Capability, &'static str, Option<&'static str>); 8] {
     [
-        (Capability::ViewAgreements, t.area_agreements, None),
+        (
+            Capability::ViewAgreements,
+            t.area_agreements,
+            Some("/agreements"),
+        ),
         (Capability::ViewOrders, t.area_orders, None),
         (Capability::ViewLicenses, t.area_licenses, None),
         (Capability::ViewKeys, t.area_keys, None),

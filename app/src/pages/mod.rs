@@ -1,6 +1,7 @@
 //! One module per page.
 
 pub mod access;
+pub mod agreements;
 pub mod dashboard;
 pub mod invitation;
 pub mod profile;

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod agreements;
+pub mod audit;
 pub mod db;
 pub mod http;
 pub mod invitations;

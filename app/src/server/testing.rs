@@ -178,3 +178,53 @@ pub async fn sign_up_harry(
         .await
         .expect("account created")
 }
+
+/// The token of the newest invitation link mailed to `email`.
+pub async fn newest_link(db: &Db, email: &str) -> String {
+    let mails = super::mail::recent(db, 1000)
+        .await
+        .expect("read the outbox");
+    let mail = mails
+        .iter()
+        .find(|mail| mail.to_email == email)
+        .expect("an email to this address");
+    let start = mail.body_text.find("/invitation/").expect("a link") + "/invitation/".len();
+    mail.body_text[start..start + 43].to_owned()
+}
+
+/// A colleague `inviter` invited with `roles`, signed up with [`PASSWORD`].
+pub async fn member(
+    db: &Db,
+    settings: &super::Settings,
+    hasher: &super::password::Hasher,
+    now: i64,
+    inviter: &super::accounts::CurrentUser,
+    email: &str,
+    roles: &[crate::domain::Role],
+) -> super::accounts::CurrentUser {
+    let invitee = super::users::InviteInput {
+        email: email.into(),
+        first_name: "Test".into(),
+        last_name: "Member".into(),
+        language: "en".into(),
+        country: "US".into(),
+        roles: roles.iter().map(|role| role.key().to_owned()).collect(),
+    }
+    .parse()
+    .expect("a valid invitee");
+    let actor = super::audit::Actor {
+        user: inviter,
+        client_address: "test",
+    };
+    super::users::invite(db, settings, now, &actor, &invitee)
+        .await
+        .expect("invited");
+    let token = newest_link(db, &invitee.email.to_string()).await;
+    let id = super::invitations::accept(db, hasher, now, &token, accept_form(PASSWORD, PASSWORD))
+        .await
+        .expect("accepted");
+    super::accounts::load(db, id)
+        .await
+        .expect("load")
+        .expect("the new member exists")
+}

@@ -5,9 +5,11 @@ use tracing::instrument;
 use sqlx::AnyConnection;
 
 use super::accounts::CurrentUser;
+use super::audit;
+pub use super::audit::{log as audit_log, Actor};
 use super::invitations::{self, NewInvitation};
 use super::{Db, Settings};
-use crate::api::access::{AuditEntry, InviteOutcome, PeoplePage, PersonRow, PersonStatus};
+use crate::api::access::{InviteOutcome, PeoplePage, PersonRow, PersonStatus};
 use crate::domain::{Capability, Country, Email, Lang, PersonName, Problem, Role};
 use crate::error::{AppError, FormErrors};
 
@@ -142,7 +144,7 @@ pub async fn invite_in(
         InviteOutcome::Invited => "invitation.sent",
         InviteOutcome::Resent => "invitation.resent",
     };
-    audit(
+    audit::record(
         tx,
         actor,
         now,
@@ -154,43 +156,12 @@ pub async fn invite_in(
     Ok(outcome)
 }
 
-/// Who is acting, and from where, for the audit log.
-pub struct Actor<'a> {
-    pub user: &'a CurrentUser,
-    pub client_address: &'a str,
-}
-
 fn role_keys(roles: &[Role]) -> String {
     roles
         .iter()
         .map(|role| role.key())
         .collect::<Vec<_>>()
         .join(",")
-}
-
-/// Writes one line of the audit log in the transaction of the change.
-async fn audit(
-    conn: &mut AnyConnection,
-    actor: &Actor<'_>,
-    now: i64,
-    action: &str,
-    subject: &str,
-    detail: &str,
-) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO audit_log (organization_id, actor_email, action, subject_email, detail, \
-         client_address, at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(actor.user.organization_id)
-    .bind(&actor.user.email)
-    .bind(action)
-    .bind(subject)
-    .bind(detail)
-    .bind(actor.client_address)
-    .bind(now)
-    .execute(conn)
-    .await?;
-    Ok(())
 }
 
 /// How many accounts a page of the list shows.
@@ -406,7 +377,7 @@ pub async fn resend_invitation(
     .execute(&mut *tx)
     .await?;
     if invitee.email.as_str() != old.email {
-        audit(
+        audit::record(
             &mut tx,
             actor,
             now,
@@ -441,7 +412,7 @@ pub async fn revoke_invitation(
     if revoked.rows_affected() != 1 {
         return Err(AppError::NotFound);
     }
-    audit(
+    audit::record(
         &mut tx,
         actor,
         now,
@@ -547,7 +518,7 @@ pub async fn change_roles(
             .await?;
     }
     let detail = format!("{} -> {}", role_keys(&current), role_keys(roles));
-    audit(&mut tx, actor, now, "user.roles_changed", &email, &detail).await?;
+    audit::record(&mut tx, actor, now, "user.roles_changed", &email, &detail).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -589,7 +560,7 @@ pub async fn remove_user(
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
-    audit(
+    audit::record(
         &mut tx,
         actor,
         now,
@@ -600,41 +571,4 @@ pub async fn remove_user(
     .await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// The organization's audit log, newest first, for Account Admins.
-pub async fn audit_log(
-    db: &Db,
-    viewer: &CurrentUser,
-    before: Option<i64>,
-) -> Result<Vec<(i64, AuditEntry)>, AppError> {
-    if !Role::any_allows(&viewer.roles, Capability::ViewAuditLog) {
-        return Err(AppError::Forbidden);
-    }
-    let rows: Vec<(i64, i64, String, String, String, String, String)> = sqlx::query_as(
-        "SELECT id, at, actor_email, action, subject_email, detail, client_address \
-         FROM audit_log WHERE organization_id = $1 AND id < $2 ORDER BY id DESC LIMIT 100",
-    )
-    .bind(viewer.organization_id)
-    .bind(before.unwrap_or(i64::MAX))
-    .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(id, at, actor_email, action, subject_email, detail, client_address)| {
-                (
-                    id,
-                    AuditEntry {
-                        at,
-                        actor_email,
-                        action,
-                        subject_email,
-                        detail,
-                        client_address,
-                    },
-                )
-            },
-        )
-        .collect())
 }

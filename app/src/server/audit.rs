@@ -1,0 +1,78 @@
+//! The audit log: who did what to whom, when, from which address. Written
+//! in the transaction of the change it records, so neither exists alone.
+
+use sqlx::AnyConnection;
+
+use super::accounts::CurrentUser;
+use super::Db;
+use crate::api::access::AuditEntry;
+use crate::domain::{Capability, Role};
+use crate::error::AppError;
+
+/// Who is acting, and from where, for the audit log.
+pub struct Actor<'a> {
+    pub user: &'a CurrentUser,
+    pub client_address: &'a str,
+}
+
+/// Writes one line of the audit log in the transaction of the change.
+pub async fn record(
+    conn: &mut AnyConnection,
+    actor: &Actor<'_>,
+    now: i64,
+    action: &str,
+    subject: &str,
+    detail: &str,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO audit_log (organization_id, actor_email, action, subject_email, detail, \
+         client_address, at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(actor.user.organization_id)
+    .bind(&actor.user.email)
+    .bind(action)
+    .bind(subject)
+    .bind(detail)
+    .bind(actor.client_address)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The organization's audit log, newest first, for Account Admins.
+pub async fn log(
+    db: &Db,
+    viewer: &CurrentUser,
+    before: Option<i64>,
+) -> Result<Vec<(i64, AuditEntry)>, AppError> {
+    if !Role::any_allows(&viewer.roles, Capability::ViewAuditLog) {
+        return Err(AppError::Forbidden);
+    }
+    let rows: Vec<(i64, i64, String, String, String, String, String)> = sqlx::query_as(
+        "SELECT id, at, actor_email, action, subject_email, detail, client_address \
+         FROM audit_log WHERE organization_id = $1 AND id < $2 ORDER BY id DESC LIMIT 100",
+    )
+    .bind(viewer.organization_id)
+    .bind(before.unwrap_or(i64::MAX))
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, at, actor_email, action, subject_email, detail, client_address)| {
+                (
+                    id,
+                    AuditEntry {
+                        at,
+                        actor_email,
+                        action,
+                        subject_email,
+                        detail,
+                        client_address,
+                    },
+                )
+            },
+        )
+        .collect())
+}
