@@ -5,8 +5,7 @@ mod common;
 
 use app::domain::Role;
 use app::server::accounts::{self, CurrentUser};
-use app::server::testing::{accept_form, PASSWORD};
-use app::server::users::{self, Actor, InviteInput};
+use app::server::testing::{self, accept_form, PASSWORD};
 use app::server::{invitations, mail, sessions};
 use common::{apps, Reply, TestApp};
 
@@ -36,42 +35,19 @@ async fn member(
     email: &str,
     roles: &[Role],
 ) -> (CurrentUser, String) {
-    let invitee = InviteInput {
-        email: email.into(),
-        first_name: "Test".into(),
-        last_name: "Member".into(),
-        language: "en".into(),
-        country: "US".into(),
-        roles: roles.iter().map(|role| role.key().to_owned()).collect(),
-    }
-    .parse()
-    .expect("valid");
-    let actor = Actor {
-        user: by,
-        client_address: "test",
-    };
-    users::invite(
-        &app.state.db,
-        &app.state.settings,
-        app.state.clock.now(),
-        &actor,
-        &invitee,
+    let state = &app.state;
+    let user = testing::member(
+        &state.db,
+        &state.settings,
+        &state.hasher,
+        state.clock.now(),
+        by,
+        email,
+        roles,
     )
-    .await
-    .expect("invited");
-    let mails = mail::recent(&app.state.db, 1).await.expect("outbox");
-    let text = &mails[0].body_text;
-    let start = text.find("/invitation/").expect("link") + "/invitation/".len();
-    let id = invitations::accept(
-        &app.state.db,
-        &app.state.hasher,
-        app.state.clock.now(),
-        &text[start..start + 43],
-        accept_form(PASSWORD, PASSWORD),
-    )
-    .await
-    .expect("accepted");
-    (load(app, id).await, cookie_for(app, id).await)
+    .await;
+    let cookie = cookie_for(app, user.id).await;
+    (user, cookie)
 }
 
 async fn cookie_for(app: &TestApp, user_id: i64) -> String {

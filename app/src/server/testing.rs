@@ -104,23 +104,26 @@ impl TestDb {
     }
 }
 
-/// Drops test databases that earlier, interrupted runs left behind.
+/// Drops test databases that earlier, interrupted runs left behind: those
+/// whose process is gone. Without FORCE, a database someone still uses is
+/// never dropped, so test runs side by side leave each other alone.
 async fn drop_leftovers(admin_url: &str) {
     let Ok(mut admin) = sqlx::AnyConnection::connect(admin_url).await else {
         return;
     };
-    let mine = format!("bc_test_{}_%", std::process::id());
-    let names: Vec<(String,)> = sqlx::query_as(
-        "SELECT datname FROM pg_database WHERE datname LIKE 'bc\\_test\\_%' AND datname NOT LIKE $1",
-    )
-    .bind(mine)
-    .fetch_all(&mut admin)
-    .await
-    .unwrap_or_default();
+    let names: Vec<(String,)> =
+        sqlx::query_as("SELECT datname FROM pg_database WHERE datname LIKE 'bc\\_test\\_%'")
+            .fetch_all(&mut admin)
+            .await
+            .unwrap_or_default();
     for (name,) in names {
-        let _ = admin
-            .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
-            .await;
+        let pid = name.split('_').nth(2).unwrap_or_default();
+        let alive = std::path::Path::new("/proc").join(pid).exists();
+        if !alive {
+            let _ = admin
+                .execute(format!("DROP DATABASE IF EXISTS {name}").as_str())
+                .await;
+        }
     }
     let _ = admin.close().await;
 }
