@@ -130,6 +130,19 @@ pub struct Texts {
     pub contact_email: &'static str,
     pub edit_details: &'static str,
     pub saved: &'static str,
+    pub order_number: &'static str,
+    pub order_date: &'static str,
+    pub products: &'static str,
+    pub amount: &'static str,
+    pub date_from: &'static str,
+    pub date_to: &'static str,
+    pub product: &'static str,
+    pub any: &'static str,
+    pub filter: &'static str,
+    pub no_orders: &'static str,
+    pub quantity: &'static str,
+    pub see_orders: &'static str,
+    pub no_licenses: &'static str,
 
     pub name: &'static str,
     pub preferred_language: &'static str,
@@ -271,6 +284,19 @@ pub const EN: Texts = Texts {
     contact_email: "CONTACT EMAIL",
     edit_details: "Edit details",
     saved: "Saved.",
+    order_number: "Order number",
+    order_date: "Date",
+    products: "Products",
+    amount: "Amount",
+    date_from: "FROM",
+    date_to: "TO",
+    product: "PRODUCT",
+    any: "Any",
+    filter: "Filter",
+    no_orders: "No orders match.",
+    quantity: "Quantity",
+    see_orders: "See orders",
+    no_licenses: "No licenses yet.",
 
     name: "Name",
     preferred_language: "PREFERRED LANGUAGE",
@@ -412,6 +438,19 @@ pub const FR: Texts = Texts {
     contact_email: "E-MAIL DU CONTACT",
     edit_details: "Modifier les détails",
     saved: "Enregistré.",
+    order_number: "Numéro de commande",
+    order_date: "Date",
+    products: "Produits",
+    amount: "Montant",
+    date_from: "DU",
+    date_to: "AU",
+    product: "PRODUIT",
+    any: "Tous",
+    filter: "Filtrer",
+    no_orders: "Aucune commande ne correspond.",
+    quantity: "Quantité",
+    see_orders: "Voir les commandes",
+    no_licenses: "Aucune licence pour l'instant.",
 
     name: "Nom",
     preferred_language: "LANGUE PRÉFÉRÉE",
@@ -486,6 +525,38 @@ impl Lang {
     }
 }
 
+/// Reads a date written `YYYY-MM-DD` (as `<input type="date">` sends it):
+/// the UTC midnight that starts it, in seconds since the epoch.
+pub fn parse_iso_date(text: &str) -> Option<i64> {
+    let mut parts = text.trim().splitn(3, '-');
+    let year: i64 = parts.next()?.parse().ok()?;
+    let month: u32 = parts.next()?.parse().ok()?;
+    let day: u32 = parts.next()?.parse().ok()?;
+    if !(1..=9999).contains(&year) || !(1..=12).contains(&month) || day == 0 {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    // Reject days past the month's end (2026-02-30 is not a date).
+    (civil_from_days(days) == (year, month, day)).then_some(days * 86_400)
+}
+
+/// The date `YYYY-MM-DD` of `unix_seconds`, UTC.
+pub fn iso_date(unix_seconds: i64) -> String {
+    let (year, month, day) = civil_from_days(unix_seconds.div_euclid(86_400));
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// Howard Hinnant's civil-to-days algorithm, the inverse of the one below.
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let yoe = year.rem_euclid(400);
+    let month = i64::from(month);
+    let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// Howard Hinnant's days-to-civil algorithm: no date crate in the browser.
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
@@ -516,5 +587,16 @@ mod tests {
         assert_eq!(Lang::En.format_date(0), "January 1, 1970");
         // 2028-02-29T00:00:00Z
         assert_eq!(Lang::En.format_date(1_835_395_200), "February 29, 2028");
+    }
+
+    #[test]
+    fn iso_dates_round_trip_and_impossible_ones_are_refused() {
+        assert_eq!(parse_iso_date("1970-01-01"), Some(0));
+        assert_eq!(parse_iso_date("2028-02-29"), Some(1_835_395_200));
+        assert_eq!(iso_date(1_835_395_200 + 3600), "2028-02-29");
+        assert_eq!(parse_iso_date("2027-02-29"), None);
+        assert_eq!(parse_iso_date("2026-13-01"), None);
+        assert_eq!(parse_iso_date("yesterday"), None);
+        assert_eq!(parse_iso_date(""), None);
     }
 }

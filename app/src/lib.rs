@@ -95,6 +95,12 @@ pub fn App() -> impl IntoView {
                     view=pages::agreements::AgreementsPage
                     ssr=SsrMode::Async
                 />
+                <Route path=path!("/orders") view=pages::orders::OrdersPage ssr=SsrMode::Async />
+                <Route
+                    path=path!("/licenses")
+                    view=pages::orders::LicensesPage
+                    ssr=SsrMode::Async
+                />
                 <Route
                     path=path!("/manage-access")
                     view=pages::access::ManageAccessPage

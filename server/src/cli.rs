@@ -34,6 +34,19 @@ pub enum Command {
     /// Signed agreements.
     #[command(subcommand)]
     Agreement(AgreementCommand),
+    /// Volume-licensing orders.
+    #[command(subcommand)]
+    Orders(OrdersCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrdersCommand {
+    /// Import order lines from a CSV file with the columns
+    /// agreement_number,purchasing_account,order_number,order_date,product,version,quantity,unit_price,currency
+    Import {
+        /// The CSV file.
+        file: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -80,6 +93,7 @@ pub async fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Serve { demo } => serve(demo).await,
         Command::Agreement(AgreementCommand::Create(args)) => create_agreement(args).await,
+        Command::Orders(OrdersCommand::Import { file }) => import_orders(&file).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -167,6 +181,36 @@ async fn create_agreement(args: CreateAgreement) -> Result<(), String> {
             "{} already has an account in this organization; no invitation sent.",
             agreement.admin_email
         ),
+    }
+    Ok(())
+}
+
+async fn import_orders(file: &std::path::Path) -> Result<(), String> {
+    let text =
+        std::fs::read_to_string(file).map_err(|error| format!("{}: {error}", file.display()))?;
+    let config = Config::from_env()?;
+    let pages = LeptosOptions::builder()
+        .output_name("business-center")
+        .build();
+    let state = state(&config, false, pages).await?;
+    let results = app::server::orders::import(&state.db, state.clock.now(), &text)
+        .await
+        .map_err(|error| explain(&error))?;
+    let mut refused = 0;
+    for (line, outcome) in &results {
+        match outcome {
+            app::server::orders::ImportOutcome::Imported => println!("line {line}: imported"),
+            app::server::orders::ImportOutcome::Refused(reason) => {
+                refused += 1;
+                println!("line {line}: refused: {reason}");
+            }
+        }
+    }
+    println!("{} imported, {refused} refused", results.len() - refused);
+    if refused > 0 {
+        return Err(format!(
+            "{refused} line(s) refused; the others were imported"
+        ));
     }
     Ok(())
 }

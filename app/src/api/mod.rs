@@ -6,3 +6,4 @@ pub mod account;
 pub mod agreements;
 pub mod auth;
 pub mod invitation;
+pub mod orders;

@@ -47,6 +47,8 @@ pub enum Problem {
     PurchaseOrderInvalid,
     #[error("only an active agreement can be changed")]
     AgreementNotActive,
+    #[error("enter a date as YYYY-MM-DD")]
+    DateInvalid,
 }
 
 impl Problem {
@@ -115,6 +117,8 @@ impl Problem {
             (PurchaseOrderInvalid, Lang::Fr) => {
                 "Une référence de bon de commande compte au plus 50 lettres, chiffres, espaces ou - / . _"
             }
+            (DateInvalid, Lang::En) => "Enter a date as YYYY-MM-DD.",
+            (DateInvalid, Lang::Fr) => "Saisissez une date au format AAAA-MM-JJ.",
             (AgreementNotActive, Lang::En) => "Only an active agreement can be changed.",
             (AgreementNotActive, Lang::Fr) => "Seul un contrat actif peut être modifié.",
             (InviterLacksPower, Lang::En) => {

@@ -8,6 +8,7 @@ pub mod db;
 pub mod http;
 pub mod invitations;
 pub mod mail;
+pub mod orders;
 pub mod password;
 pub mod ratelimit;
 pub mod sessions;
