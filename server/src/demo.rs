@@ -47,6 +47,7 @@ pub async fn load(state: &AppState) -> Result<(), String> {
         }
         Err(error) => return Err(fail(error)),
     };
+    load_orders(state).await?;
     println!();
     println!("Demo organization: Contoso Ltd, agreement {AGREEMENT}, purchasing account {PURCHASING_ACCOUNT}.");
     match token {
@@ -65,5 +66,48 @@ pub async fn load(state: &AppState) -> Result<(), String> {
         println!("Sent emails: {}", state.settings.link("/dev/mailbox"));
     }
     println!();
+    Ok(())
+}
+
+/// Products the demo organization has bought, with a unit price in cents.
+const DEMO_PRODUCTS: [(&str, &str, i64); 5] = [
+    ("Office Professional Plus", "2024", 45_000),
+    ("Windows Server Standard", "2022", 97_200),
+    ("SQL Server Enterprise", "2022", 1_385_900),
+    ("Visio Professional", "2024", 52_900),
+    ("Project Professional", "2024", 111_900),
+];
+
+/// Fills the Orders and License details screens on the first demo run.
+async fn load_orders(state: &AppState) -> Result<(), String> {
+    let (existing,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM orders")
+        .fetch_one(&state.db)
+        .await
+        .map_err(|error| format!("loading the demo orders: {error}"))?;
+    if existing > 0 {
+        return Ok(());
+    }
+    let mut file = String::new();
+    for n in 0..40_i64 {
+        let (product, version, cents) = DEMO_PRODUCTS[(n % 5) as usize];
+        let quantity = [250, 10, 4, 35, 12][(n % 5) as usize] + n;
+        let date = app::i18n::iso_date(state.clock.now() - (40 - n) * 9 * 86_400);
+        file.push_str(&format!(
+            "{AGREEMENT},{PURCHASING_ACCOUNT},DEMO-{:05},{date},{product},{version},{quantity},{}.{:02},USD\n",
+            10_000 + n,
+            cents / 100,
+            cents % 100
+        ));
+    }
+    let results = app::server::orders::import(&state.db, state.clock.now(), &file)
+        .await
+        .map_err(|error| format!("loading the demo orders: {error}"))?;
+    let refused = results
+        .iter()
+        .filter(|(_, outcome)| *outcome != app::server::orders::ImportOutcome::Imported)
+        .count();
+    if refused > 0 {
+        return Err(format!("loading the demo orders: {refused} refused"));
+    }
     Ok(())
 }

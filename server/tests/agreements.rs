@@ -71,3 +71,81 @@ async fn agreements_are_shown_and_edited_only_as_roles_allow() {
         app.close().await;
     }
 }
+
+#[tokio::test]
+async fn orders_and_license_pages_open_only_to_roles_that_see_them() {
+    for app in apps("http://127.0.0.1:3000", false).await {
+        let harry_id = app.harry().await;
+        let harry = accounts::load(&app.state.db, harry_id)
+            .await
+            .expect("load")
+            .expect("harry");
+        app::server::orders::import(
+            &app.state.db,
+            app.state.clock.now(),
+            "1234567890,9876543210,ORD-77,2026-02-01,Visio Professional,2024,5,52.90,USD\n",
+        )
+        .await
+        .expect("import");
+        for (i, role) in Role::ALL.into_iter().enumerate() {
+            let user = member(
+                &app.state.db,
+                &app.state.settings,
+                &app.state.hasher,
+                app.state.clock.now(),
+                &harry,
+                &format!("o{i}@contoso.com"),
+                &[role],
+            )
+            .await;
+            let secret = sessions::create(&app.state.db, user.id, app.state.clock.now())
+                .await
+                .expect("session");
+            let cookie = format!("bc_session={secret}");
+            let allowed = !matches!(role, Role::AgreementAdmin | Role::UserAdmin);
+            for path in ["/orders", "/licenses"] {
+                let page = app.get(path, Some(&cookie)).await;
+                assert_eq!(
+                    page.status,
+                    if allowed { 200 } else { 403 },
+                    "{role} {path} ({})",
+                    app.t.engine
+                );
+                assert_eq!(
+                    page.body.contains("Visio Professional"),
+                    allowed,
+                    "{role} {path}"
+                );
+            }
+            let call = app
+                .post_form(
+                    "/api/get_licenses",
+                    &[],
+                    &[SAME_ORIGIN, ("cookie", &cookie)],
+                )
+                .await;
+            assert_eq!(
+                call.status,
+                if allowed { 200 } else { 403 },
+                "{role}: {}",
+                call.body
+            );
+        }
+        let viewer_page = app
+            .get(
+                "/orders?product=abc&from=2026-01-01&after=junk",
+                Some(&format!(
+                    "bc_session={}",
+                    sessions::create(&app.state.db, harry_id, app.state.clock.now())
+                        .await
+                        .expect("session")
+                )),
+            )
+            .await;
+        assert_eq!(
+            viewer_page.status, 200,
+            "odd filters are ignored or explained, never a 500"
+        );
+        app.close().await;
+    }
+}

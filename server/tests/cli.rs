@@ -133,3 +133,38 @@ fn a_database_url_for_another_engine_is_explained() {
         "error: DATABASE_URL must start with sqlite: or postgres:, not \"mysql\""
     );
 }
+
+#[test]
+fn orders_import_reports_each_line_and_keeps_the_good_ones() {
+    let scratch = Scratch::new("orders");
+    let args = create("1234567890", "harry@contoso.com");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    assert!(scratch.run(&args).status.success());
+    std::fs::create_dir_all(&scratch.0).expect("folder");
+    let file = scratch.0.join("orders.csv");
+    std::fs::write(
+        &file,
+        "agreement_number,purchasing_account,order_number,order_date,product,version,quantity,unit_price,currency\n\
+         1234567890,9876543210,ORD-1,2026-01-15,Visio,2024,10,52.90,USD\n\
+         1234567890,9876543210,ORD-2,not-a-date,Visio,2024,10,52.90,USD\n",
+    )
+    .expect("write");
+    let output = scratch.run(&["orders", "import", file.to_str().expect("path")]);
+    let stdout = text(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "a refused line fails the run"
+    );
+    assert!(stdout.contains("line 2: imported"), "{stdout}");
+    assert!(stdout.contains("line 3: refused: order_date"), "{stdout}");
+    assert!(stdout.contains("1 imported, 1 refused"), "{stdout}");
+
+    let missing = scratch.run(&["orders", "import", "/nonexistent/orders.csv"]);
+    assert!(!missing.status.success());
+    assert!(
+        text(&missing.stderr).starts_with("error: /nonexistent/orders.csv:"),
+        "{}",
+        text(&missing.stderr)
+    );
+}
