@@ -143,6 +143,9 @@ pub struct Texts {
     pub quantity: &'static str,
     pub see_orders: &'static str,
     pub no_licenses: &'static str,
+    pub key: &'static str,
+    pub show_key: &'static str,
+    pub no_keys: &'static str,
 
     pub name: &'static str,
     pub preferred_language: &'static str,
@@ -297,6 +300,9 @@ pub const EN: Texts = Texts {
     quantity: "Quantity",
     see_orders: "See orders",
     no_licenses: "No licenses yet.",
+    key: "Key",
+    show_key: "Show key",
+    no_keys: "No product keys yet.",
 
     name: "Name",
     preferred_language: "PREFERRED LANGUAGE",
@@ -451,6 +457,9 @@ pub const FR: Texts = Texts {
     quantity: "Quantité",
     see_orders: "Voir les commandes",
     no_licenses: "Aucune licence pour l'instant.",
+    key: "Clé",
+    show_key: "Afficher la clé",
+    no_keys: "Aucune clé de produit pour l'instant.",
 
     name: "Nom",
     preferred_language: "LANGUE PRÉFÉRÉE",

@@ -95,6 +95,7 @@ pub fn App() -> impl IntoView {
                     view=pages::agreements::AgreementsPage
                     ssr=SsrMode::Async
                 />
+                <Route path=path!("/keys") view=pages::keys::KeysPage ssr=SsrMode::Async />
                 <Route path=path!("/orders") view=pages::orders::OrdersPage ssr=SsrMode::Async />
                 <Route
                     path=path!("/licenses")

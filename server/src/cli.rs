@@ -37,6 +37,19 @@ pub enum Command {
     /// Volume-licensing orders.
     #[command(subcommand)]
     Orders(OrdersCommand),
+    /// Product keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Import product keys from a CSV file with the columns
+    /// agreement_number,purchasing_account,product,version,key
+    Import {
+        /// The CSV file.
+        file: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -93,7 +106,8 @@ pub async fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Serve { demo } => serve(demo).await,
         Command::Agreement(AgreementCommand::Create(args)) => create_agreement(args).await,
-        Command::Orders(OrdersCommand::Import { file }) => import_orders(&file).await,
+        Command::Orders(OrdersCommand::Import { file }) => import(&file, Import::Orders).await,
+        Command::Keys(KeysCommand::Import { file }) => import(&file, Import::Keys).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -185,7 +199,14 @@ async fn create_agreement(args: CreateAgreement) -> Result<(), String> {
     Ok(())
 }
 
-async fn import_orders(file: &std::path::Path) -> Result<(), String> {
+enum Import {
+    Orders,
+    Keys,
+}
+
+/// Imports a CSV file line by line, printing each line's result; the good
+/// lines stay even when others are refused (and the exit code says so).
+async fn import(file: &std::path::Path, what: Import) -> Result<(), String> {
     let text =
         std::fs::read_to_string(file).map_err(|error| format!("{}: {error}", file.display()))?;
     let config = Config::from_env()?;
@@ -193,14 +214,26 @@ async fn import_orders(file: &std::path::Path) -> Result<(), String> {
         .output_name("business-center")
         .build();
     let state = state(&config, false, pages).await?;
-    let results = app::server::orders::import(&state.db, state.clock.now(), &text)
-        .await
-        .map_err(|error| explain(&error))?;
+    let now = state.clock.now();
+    let results: Vec<(usize, Option<String>)> = match what {
+        Import::Orders => app::server::orders::import(&state.db, now, &text)
+            .await
+            .map_err(|error| explain(&error))?
+            .into_iter()
+            .map(|(line, outcome)| match outcome {
+                app::server::orders::ImportOutcome::Imported => (line, None),
+                app::server::orders::ImportOutcome::Refused(reason) => (line, Some(reason)),
+            })
+            .collect(),
+        Import::Keys => app::server::keys::import(&state.db, now, &text)
+            .await
+            .map_err(|error| explain(&error))?,
+    };
     let mut refused = 0;
-    for (line, outcome) in &results {
-        match outcome {
-            app::server::orders::ImportOutcome::Imported => println!("line {line}: imported"),
-            app::server::orders::ImportOutcome::Refused(reason) => {
+    for (line, reason) in &results {
+        match reason {
+            None => println!("line {line}: imported"),
+            Some(reason) => {
                 refused += 1;
                 println!("line {line}: refused: {reason}");
             }

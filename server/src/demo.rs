@@ -109,5 +109,15 @@ async fn load_orders(state: &AppState) -> Result<(), String> {
     if refused > 0 {
         return Err(format!("loading the demo orders: {refused} refused"));
     }
+    let keys: String = DEMO_PRODUCTS
+        .iter()
+        .enumerate()
+        .map(|(n, (product, version, _))| {
+            format!("{AGREEMENT},{PURCHASING_ACCOUNT},{product},{version},DEMO{n}-7QX4K-M2P9R-W8T3V-K6J{n}H\n")
+        })
+        .collect();
+    app::server::keys::import(&state.db, state.clock.now(), &keys)
+        .await
+        .map_err(|error| format!("loading the demo keys: {error}"))?;
     Ok(())
 }

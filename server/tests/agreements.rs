@@ -149,3 +149,70 @@ async fn orders_and_license_pages_open_only_to_roles_that_see_them() {
         app.close().await;
     }
 }
+
+#[tokio::test]
+async fn keys_over_http_follow_the_role_table() {
+    for app in apps("http://127.0.0.1:3000", false).await {
+        let harry_id = app.harry().await;
+        let harry = accounts::load(&app.state.db, harry_id)
+            .await
+            .expect("load")
+            .expect("harry");
+        app::server::keys::import(
+            &app.state.db,
+            app.state.clock.now(),
+            "1234567890,9876543210,Windows Server Standard,2022,ABCDE-FGHIJ-KLMNO-PQRST-UVWXY\n",
+        )
+        .await
+        .expect("import");
+        let (key_id,): (i64,) = sqlx::query_as("SELECT id FROM product_keys")
+            .fetch_one(&app.state.db)
+            .await
+            .expect("key");
+        for (i, role) in Role::ALL.into_iter().enumerate() {
+            let user = member(
+                &app.state.db,
+                &app.state.settings,
+                &app.state.hasher,
+                app.state.clock.now(),
+                &harry,
+                &format!("k{i}@contoso.com"),
+                &[role],
+            )
+            .await;
+            let secret = sessions::create(&app.state.db, user.id, app.state.clock.now())
+                .await
+                .expect("session");
+            let cookie = format!("bc_session={secret}");
+            let allowed = matches!(
+                role,
+                Role::AccountAdmin | Role::AccountManager | Role::ReportViewer
+            );
+            let page = app.get("/keys", Some(&cookie)).await;
+            assert_eq!(
+                page.status,
+                if allowed { 200 } else { 403 },
+                "{role} ({})",
+                app.t.engine
+            );
+            assert!(
+                !page.body.contains("ABCDE-FGHIJ"),
+                "the list never holds a whole key"
+            );
+            let reveal = app
+                .post_form(
+                    "/api/reveal_key",
+                    &[("key_id", &key_id.to_string())],
+                    &[SAME_ORIGIN, ("cookie", &cookie)],
+                )
+                .await;
+            assert_eq!(reveal.status, if allowed { 200 } else { 403 }, "{role}");
+            assert_eq!(
+                reveal.body.contains("ABCDE-FGHIJ-KLMNO-PQRST-UVWXY"),
+                allowed,
+                "{role}"
+            );
+        }
+        app.close().await;
+    }
+}

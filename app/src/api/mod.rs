@@ -6,4 +6,5 @@ pub mod account;
 pub mod agreements;
 pub mod auth;
 pub mod invitation;
+pub mod keys;
 pub mod orders;

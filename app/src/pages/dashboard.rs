@@ -17,7 +17,7 @@ fn areas(t: &'static Texts) -> [(Capability, &'static str, Option<&'static str>)
         ),
         (Capability::ViewOrders, t.area_orders, Some("/orders")),
         (Capability::ViewLicenses, t.area_licenses, Some("/licenses")),
-        (Capability::ViewKeys, t.area_keys, None),
+        (Capability::ViewKeys, t.area_keys, Some("/keys")),
         (Capability::DownloadSoftware, t.area_downloads, None),
         (Capability::ViewReports, t.area_reports, None),
         (Capability::ManageProvisioning, t.area_provisioning, None),

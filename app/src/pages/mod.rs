@@ -4,6 +4,7 @@ pub mod access;
 pub mod agreements;
 pub mod dashboard;
 pub mod invitation;
+pub mod keys;
 pub mod orders;
 pub mod profile;
 pub mod request_invitation;

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod db;
 pub mod http;
 pub mod invitations;
+pub mod keys;
 pub mod mail;
 pub mod orders;
 pub mod password;

@@ -1,0 +1,181 @@
+//! Product keys: imported by the operator, listed masked to the roles
+//! that may see keys, each full view written to the audit log.
+
+use super::accounts::CurrentUser;
+use super::audit::{self, Actor};
+use super::Db;
+use crate::api::keys::KeyRow;
+use crate::domain::{AgreementNumber, Capability, PurchasingAccountNumber, Role};
+use crate::error::AppError;
+
+fn mask(key: &str) -> String {
+    let last = key.rsplit('-').next().unwrap_or_default();
+    let hidden = key.split('-').count().saturating_sub(1).max(1);
+    format!("{}{last}", "XXXXX-".repeat(hidden))
+}
+
+fn check(viewer: &CurrentUser) -> Result<(), AppError> {
+    if Role::any_allows(&viewer.roles, Capability::ViewKeys) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+pub async fn list(db: &Db, viewer: &CurrentUser) -> Result<Vec<KeyRow>, AppError> {
+    check(viewer)?;
+    let rows: Vec<(i64, String, String, String, String)> = sqlx::query_as(
+        "SELECT k.id, pr.name, pr.version, p.number, k.key_text FROM product_keys k \
+         JOIN products pr ON pr.id = k.product_id \
+         JOIN purchasing_accounts p ON p.id = k.purchasing_account_id \
+         WHERE k.organization_id = $1 ORDER BY pr.name, pr.version, k.id",
+    )
+    .bind(viewer.organization_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, product, version, purchasing_account, key)| KeyRow {
+            id,
+            product,
+            version,
+            purchasing_account,
+            masked: mask(&key),
+        })
+        .collect())
+}
+
+/// One whole key of the viewer's organization, audited.
+pub async fn reveal(db: &Db, now: i64, actor: &Actor<'_>, key_id: i64) -> Result<String, AppError> {
+    check(actor.user)?;
+    let mut tx = db.begin().await?;
+    let found: Option<(String, String, String)> = sqlx::query_as(
+        "SELECT k.key_text, pr.name, pr.version FROM product_keys k \
+         JOIN products pr ON pr.id = k.product_id WHERE k.id = $1 AND k.organization_id = $2",
+    )
+    .bind(key_id)
+    .bind(actor.user.organization_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (key, product, version) = found.ok_or(AppError::NotFound)?;
+    audit::record(
+        &mut tx,
+        actor,
+        now,
+        "key.viewed",
+        &format!("{product} {version}"),
+        &mask(&key),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(key)
+}
+
+/// The columns of a keys file, in order.
+pub const KEYS_HEADER: &str = "agreement_number,purchasing_account,product,version,key";
+
+/// Imports product keys from CSV text; returns a result per line (`None`
+/// when imported, the reason otherwise).
+pub async fn import(
+    db: &Db,
+    now: i64,
+    text: &str,
+) -> Result<Vec<(usize, Option<String>)>, AppError> {
+    let mut results = Vec::new();
+    for (line, cells) in crate::domain::csv::records(text) {
+        let cell = |index: usize| cells.get(index).map(|c| c.trim()).unwrap_or_default();
+        if line == 1 && cell(0).eq_ignore_ascii_case("agreement_number") {
+            continue;
+        }
+        let outcome = import_row(db, now, &cells).await.err();
+        results.push((line, outcome));
+    }
+    Ok(results)
+}
+
+async fn import_row(db: &Db, now: i64, cells: &[String]) -> Result<(), String> {
+    let cell = |index: usize| cells.get(index).map(|c| c.trim()).unwrap_or_default();
+    let agreement =
+        AgreementNumber::parse(cell(0)).map_err(|p| format!("agreement_number: {p}"))?;
+    let account =
+        PurchasingAccountNumber::parse(cell(1)).map_err(|p| format!("purchasing_account: {p}"))?;
+    let (product, version, key) = (cell(2), cell(3), cell(4).to_ascii_uppercase());
+    if product.is_empty() || product.len() > 200 || version.len() > 50 {
+        return Err("product: a name (up to 200 characters) and a version".to_owned());
+    }
+    let well_formed = key.len() <= 64
+        && key.contains('-')
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if !well_formed {
+        return Err("key: groups of letters and digits separated by -".to_owned());
+    }
+    let internal = |error: sqlx::Error| format!("database: {error}");
+    let mut tx = db.begin().await.map_err(internal)?;
+    let found: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT p.id, a.organization_id FROM purchasing_accounts p \
+         JOIN agreements a ON a.id = p.agreement_id WHERE a.number = $1 AND p.number = $2",
+    )
+    .bind(agreement.as_str())
+    .bind(account.as_str())
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(internal)?;
+    let (account_id, organization_id) =
+        found.ok_or("purchasing_account: no such purchasing account on this agreement")?;
+    let product_id: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM products WHERE name = $1 AND version = $2")
+            .bind(product)
+            .bind(version)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(internal)?;
+    let product_id = match product_id {
+        Some((id,)) => id,
+        None => {
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO products (name, version, created_at) VALUES ($1, $2, $3) RETURNING id",
+            )
+            .bind(product)
+            .bind(version)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(internal)?;
+            id
+        }
+    };
+    let inserted = sqlx::query(
+        "INSERT INTO product_keys (organization_id, purchasing_account_id, product_id, key_text, \
+         created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(organization_id)
+    .bind(account_id)
+    .bind(product_id)
+    .bind(&key)
+    .bind(now)
+    .execute(&mut *tx)
+    .await;
+    match inserted {
+        Ok(_) => {}
+        Err(error) if super::is_unique_violation(&error) => {
+            return Err("key: already imported".to_owned())
+        }
+        Err(error) => return Err(internal(error)),
+    }
+    tx.commit().await.map_err(internal)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_masked_but_for_their_last_group() {
+        assert_eq!(
+            mask("ABCDE-FGHIJ-KLMNO-PQRST-UVWXY"),
+            "XXXXX-XXXXX-XXXXX-XXXXX-UVWXY"
+        );
+        assert_eq!(mask("AB-CD"), "XXXXX-CD");
+    }
+}

@@ -1,0 +1,138 @@
+//! Product keys: only Account Admins, Account Managers and Report Viewers
+//! see them; a full key is shown only on request and every view is audited.
+
+use app::domain::Role;
+use app::error::AppError;
+use app::server::accounts::{self, CurrentUser};
+use app::server::agreements::{self, AgreementInput};
+use app::server::audit::{self, Actor};
+use app::server::keys;
+use app::server::password::Hasher;
+use app::server::testing::{member, sign_up_harry, TestDb};
+use app::server::{Db, Settings};
+
+const NOW: i64 = 1_795_000_000;
+const KEY: &str = "ABCDE-FGHIJ-KLMNO-PQRST-UVWXY";
+
+fn settings() -> Settings {
+    Settings {
+        public_url: url::Url::parse("https://bc.example.com").expect("valid URL"),
+        dev_mailbox: false,
+    }
+}
+
+async fn harry(db: &Db) -> CurrentUser {
+    let id = sign_up_harry(db, &settings(), &Hasher::default(), NOW).await;
+    accounts::load(db, id).await.expect("load").expect("harry")
+}
+
+fn spec_sees_keys(role: Role) -> bool {
+    matches!(
+        role,
+        Role::AccountAdmin | Role::AccountManager | Role::ReportViewer
+    )
+}
+
+#[tokio::test]
+async fn keys_show_only_to_roles_that_may_see_them_and_every_view_is_audited() {
+    for t in TestDb::all().await {
+        let harry = harry(&t.db).await;
+        let file = format!(
+            "agreement_number,purchasing_account,product,version,key\n\
+             1234567890,9876543210,Windows Server Standard,2022,{KEY}\n\
+             1234567890,9876543210,Windows Server Standard,2022,{KEY}\n\
+             1234567890,9876543210,Visio,2024,not a key\n"
+        );
+        let results = keys::import(&t.db, NOW, &file).await.expect("import");
+        assert_eq!(results[0], (2, None), "{}", t.engine);
+        assert_eq!(results[1].1.as_deref(), Some("key: already imported"));
+        assert!(results[2]
+            .1
+            .as_deref()
+            .is_some_and(|r| r.starts_with("key:")));
+
+        for (i, role) in Role::ALL.into_iter().enumerate() {
+            let user = member(
+                &t.db,
+                &settings(),
+                &Hasher::default(),
+                NOW,
+                &harry,
+                &format!("k{i}@contoso.com"),
+                &[role],
+            )
+            .await;
+            let listed = keys::list(&t.db, &user).await;
+            let actor = Actor {
+                user: &user,
+                client_address: "192.0.2.9",
+            };
+            if spec_sees_keys(role) {
+                let listed = listed.expect("allowed");
+                assert_eq!(listed.len(), 1, "{role} ({})", t.engine);
+                assert_eq!(
+                    listed[0].masked, "XXXXX-XXXXX-XXXXX-XXXXX-UVWXY",
+                    "masked in the list"
+                );
+                assert_eq!(
+                    keys::reveal(&t.db, NOW, &actor, listed[0].id).await,
+                    Ok(KEY.to_owned())
+                );
+            } else {
+                assert_eq!(listed, Err(AppError::Forbidden), "{role} ({})", t.engine);
+                assert_eq!(
+                    keys::reveal(&t.db, NOW, &actor, 1).await,
+                    Err(AppError::Forbidden),
+                    "{role}"
+                );
+            }
+        }
+        let log = audit::log(&t.db, &harry, None).await.expect("log");
+        let views = log.iter().filter(|(_, e)| e.action == "key.viewed").count();
+        assert_eq!(views, 3, "one entry per view ({})", t.engine);
+        t.close().await;
+    }
+}
+
+#[tokio::test]
+async fn another_organizations_keys_stay_out_of_reach() {
+    for t in TestDb::all().await {
+        let harry = harry(&t.db).await;
+        let other = AgreementInput {
+            agreement_number: "5555555555".into(),
+            organization: "Fabrikam".into(),
+            purchasing_account: "77".into(),
+            admin_email: "olga@fabrikam.com".into(),
+            admin_first_name: "Olga".into(),
+            admin_last_name: "F".into(),
+            language: "en".into(),
+            country: "US".into(),
+        }
+        .parse()
+        .expect("valid");
+        agreements::register(&t.db, &settings(), NOW, &other)
+            .await
+            .expect("registered");
+        keys::import(&t.db, NOW, &format!("5555555555,77,Visio,2024,{KEY}\n"))
+            .await
+            .expect("import");
+        assert!(
+            keys::list(&t.db, &harry).await.expect("list").is_empty(),
+            "{}",
+            t.engine
+        );
+        let (fabrikam_key,): (i64,) = sqlx::query_as("SELECT id FROM product_keys")
+            .fetch_one(&t.db)
+            .await
+            .expect("key id");
+        let actor = Actor {
+            user: &harry,
+            client_address: "x",
+        };
+        assert_eq!(
+            keys::reveal(&t.db, NOW, &actor, fabrikam_key).await,
+            Err(AppError::NotFound)
+        );
+        t.close().await;
+    }
+}
