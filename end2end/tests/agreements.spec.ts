@@ -51,3 +51,22 @@ test('an Account Admin edits an agreement and follows licenses to their orders',
   await expect(orders).toHaveCount(2);
   await expect(page.locator('table.orders')).not.toContainText(`A-${agreement.number}-1`);
 });
+
+test('product keys stay masked until shown', async ({ page }) => {
+  const agreement = await onboardAdmin(page);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bc-keys-')), 'keys.csv');
+  const key = `K${agreement.number.slice(0, 4)}-7QX4K-M2P9R-W8T3V-ZZ${agreement.number.slice(-3)}`;
+  fs.writeFileSync(file, `${agreement.number},${agreement.purchasingAccount},Windows Server Standard,2022,${key}\n`);
+  const imported = cli(['keys', 'import', file]);
+  expect(imported.status, imported.stdout + imported.stderr).toBe(0);
+
+  await page.getByRole('link', { name: 'Product keys' }).click();
+  await waitHydrated(page);
+  const row = page.locator('table.keys tbody tr', { hasText: 'Windows Server Standard 2022' });
+  await expect(row.locator('code')).toHaveText(`XXXXX-XXXXX-XXXXX-XXXXX-ZZ${agreement.number.slice(-3)}`);
+  await row.getByRole('button', { name: 'Show key' }).click();
+  await expect(row.locator('code')).toHaveText(key);
+
+  await openHydrated(page, '/manage-access/audit');
+  await expect(page.locator('table.audit tbody tr').first()).toContainText('key.viewed');
+});
