@@ -68,5 +68,5 @@ test('product keys stay masked until shown', async ({ page }) => {
   await expect(row.locator('code')).toHaveText(key);
 
   await openHydrated(page, '/manage-access/audit');
-  await expect(page.locator('table.audit tbody tr').first()).toContainText('key.viewed');
+  await expect(page.locator('table.audit tbody tr').first()).toContainText('Product key viewed');
 });

@@ -753,6 +753,10 @@ fn action_name(key: &str, lang: Lang) -> String {
         ("user.roles_changed", Lang::Fr) => "Rôles modifiés",
         ("user.removed", Lang::En) => "User removed",
         ("user.removed", Lang::Fr) => "Utilisateur supprimé",
+        ("agreement.modified", Lang::En) => "Agreement modified",
+        ("agreement.modified", Lang::Fr) => "Contrat modifié",
+        ("key.viewed", Lang::En) => "Product key viewed",
+        ("key.viewed", Lang::Fr) => "Clé de produit affichée",
         (other, _) => other,
     };
     words.to_owned()
