@@ -88,7 +88,7 @@ async fn pending_for(app: &TestApp, email: &str) -> i64 {
 }
 
 #[tokio::test]
-async fn the_grant_matrix_holds_for_forged_requests() {
+async fn the_grant_matrix_holds_for_forged_requests_and_acceptance() {
     for app in apps("http://127.0.0.1:3000", false).await {
         let harry = load(&app, app.harry().await).await;
         for (i, inviter_role) in Role::ALL.into_iter().enumerate() {
@@ -109,6 +109,29 @@ async fn the_grant_matrix_holds_for_forged_requests() {
                         reply.body
                     );
                     assert_eq!(pending_for(&app, &email).await, 1);
+                    // The invitee joins with exactly that role, over HTTP too.
+                    let token = testing::newest_link(&app.state.db, &email).await;
+                    let joined = app
+                        .post_form(
+                            "/api/accept_invitation",
+                            &[
+                                ("token", token.as_str()),
+                                ("first_name", "Ana"),
+                                ("last_name", "Bell"),
+                                ("country", "FR"),
+                                ("password", PASSWORD),
+                                ("confirm_password", PASSWORD),
+                            ],
+                            &[SAME_ORIGIN],
+                        )
+                        .await;
+                    assert_eq!(joined.status, 200, "{}", joined.body);
+                    let (id,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = $1")
+                        .bind(&email)
+                        .fetch_one(&app.state.db)
+                        .await
+                        .expect("joined");
+                    assert_eq!(load(&app, id).await.roles, vec![granted]);
                 } else {
                     assert_eq!(
                         reply.status, 403,
