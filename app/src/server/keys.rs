@@ -3,7 +3,7 @@
 
 use super::accounts::CurrentUser;
 use super::audit::{self, Actor};
-use super::Db;
+use super::{catalog, Db};
 use crate::api::keys::KeyRow;
 use crate::domain::{AgreementNumber, Capability, PurchasingAccountNumber, Role};
 use crate::error::AppError;
@@ -100,9 +100,7 @@ async fn import_row(db: &Db, now: i64, cells: &[String]) -> Result<(), String> {
     let account =
         PurchasingAccountNumber::parse(cell(1)).map_err(|p| format!("purchasing_account: {p}"))?;
     let (product, version, key) = (cell(2), cell(3), cell(4).to_ascii_uppercase());
-    if product.is_empty() || product.len() > 200 || version.len() > 50 {
-        return Err("product: a name (up to 200 characters) and a version".to_owned());
-    }
+    catalog::check_product(product, version)?;
     let well_formed = key.len() <= 64
         && key.contains('-')
         && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
@@ -111,39 +109,14 @@ async fn import_row(db: &Db, now: i64, cells: &[String]) -> Result<(), String> {
     }
     let internal = |error: sqlx::Error| format!("database: {error}");
     let mut tx = db.begin().await.map_err(internal)?;
-    let found: Option<(i64, i64)> = sqlx::query_as(
-        "SELECT p.id, a.organization_id FROM purchasing_accounts p \
-         JOIN agreements a ON a.id = p.agreement_id WHERE a.number = $1 AND p.number = $2",
-    )
-    .bind(agreement.as_str())
-    .bind(account.as_str())
-    .fetch_optional(&mut *tx)
-    .await
-    .map_err(internal)?;
+    let found = catalog::purchasing_account(&mut tx, &agreement, &account)
+        .await
+        .map_err(internal)?;
     let (account_id, organization_id) =
         found.ok_or("purchasing_account: no such purchasing account on this agreement")?;
-    let product_id: Option<(i64,)> =
-        sqlx::query_as("SELECT id FROM products WHERE name = $1 AND version = $2")
-            .bind(product)
-            .bind(version)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(internal)?;
-    let product_id = match product_id {
-        Some((id,)) => id,
-        None => {
-            let (id,): (i64,) = sqlx::query_as(
-                "INSERT INTO products (name, version, created_at) VALUES ($1, $2, $3) RETURNING id",
-            )
-            .bind(product)
-            .bind(version)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(internal)?;
-            id
-        }
-    };
+    let product_id = catalog::product_id(&mut tx, product, version, now)
+        .await
+        .map_err(internal)?;
     let inserted = sqlx::query(
         "INSERT INTO product_keys (organization_id, purchasing_account_id, product_id, key_text, \
          created_at) VALUES ($1, $2, $3, $4, $5)",

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod agreements;
 pub mod audit;
+pub mod catalog;
 pub mod db;
 pub mod http;
 pub mod invitations;

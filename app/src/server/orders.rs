@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use tracing::instrument;
 
 use super::accounts::CurrentUser;
-use super::Db;
+use super::{catalog, Db};
 use crate::api::orders::{
     LicenseRow, OrderFilter, OrderLineView, OrderView, OrdersPage, ProductChoice,
 };
@@ -252,9 +252,7 @@ async fn import_row(db: &Db, now: i64, cells: &[String]) -> Result<(), String> {
     }
     let ordered_at = parse_iso_date(cell(3)).ok_or("order_date: enter a date as YYYY-MM-DD")?;
     let (product, version) = (cell(4), cell(5));
-    if product.is_empty() || product.len() > 200 || version.len() > 50 {
-        return Err("product: a name (up to 200 characters) and a version".to_owned());
-    }
+    catalog::check_product(product, version)?;
     let quantity: i64 = cell(6)
         .parse()
         .ok()
@@ -268,15 +266,9 @@ async fn import_row(db: &Db, now: i64, cells: &[String]) -> Result<(), String> {
 
     let internal = |error: sqlx::Error| format!("database: {error}");
     let mut tx = db.begin().await.map_err(internal)?;
-    let found: Option<(i64, i64)> = sqlx::query_as(
-        "SELECT p.id, a.organization_id FROM purchasing_accounts p \
-         JOIN agreements a ON a.id = p.agreement_id WHERE a.number = $1 AND p.number = $2",
-    )
-    .bind(agreement.as_str())
-    .bind(account.as_str())
-    .fetch_optional(&mut *tx)
-    .await
-    .map_err(internal)?;
+    let found = catalog::purchasing_account(&mut tx, &agreement, &account)
+        .await
+        .map_err(internal)?;
     let (account_id, organization_id) =
         found.ok_or("purchasing_account: no such purchasing account on this agreement")?;
     let existing: Option<(i64, i64)> =
@@ -306,28 +298,9 @@ async fn import_row(db: &Db, now: i64, cells: &[String]) -> Result<(), String> {
             id
         }
     };
-    let product_id: Option<(i64,)> =
-        sqlx::query_as("SELECT id FROM products WHERE name = $1 AND version = $2")
-            .bind(product)
-            .bind(version)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(internal)?;
-    let product_id = match product_id {
-        Some((id,)) => id,
-        None => {
-            let (id,): (i64,) = sqlx::query_as(
-                "INSERT INTO products (name, version, created_at) VALUES ($1, $2, $3) RETURNING id",
-            )
-            .bind(product)
-            .bind(version)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(internal)?;
-            id
-        }
-    };
+    let product_id = catalog::product_id(&mut tx, product, version, now)
+        .await
+        .map_err(internal)?;
     sqlx::query(
         "INSERT INTO order_lines (order_id, product_id, quantity, unit_price_cents, currency) \
          VALUES ($1, $2, $3, $4, $5)",

@@ -1,0 +1,58 @@
+//! What the operator's imports share: finding a purchasing account by its
+//! agreement, and the product catalog that grows as orders and keys arrive.
+
+use sqlx::AnyConnection;
+
+use crate::domain::{AgreementNumber, PurchasingAccountNumber};
+
+/// The id of purchasing account `account` on agreement `agreement`, with
+/// the id of the organization that holds the agreement.
+pub async fn purchasing_account(
+    conn: &mut AnyConnection,
+    agreement: &AgreementNumber,
+    account: &PurchasingAccountNumber,
+) -> Result<Option<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.id, a.organization_id FROM purchasing_accounts p \
+         JOIN agreements a ON a.id = p.agreement_id WHERE a.number = $1 AND p.number = $2",
+    )
+    .bind(agreement.as_str())
+    .bind(account.as_str())
+    .fetch_optional(conn)
+    .await
+}
+
+/// Checks an import line's product name and version.
+pub fn check_product(name: &str, version: &str) -> Result<(), String> {
+    if name.is_empty() || name.len() > 200 || version.len() > 50 {
+        return Err("product: a name (up to 200 characters) and a version".to_owned());
+    }
+    Ok(())
+}
+
+/// The id of product `name` `version`, added to the catalog on first use.
+pub async fn product_id(
+    conn: &mut AnyConnection,
+    name: &str,
+    version: &str,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    let found: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM products WHERE name = $1 AND version = $2")
+            .bind(name)
+            .bind(version)
+            .fetch_optional(&mut *conn)
+            .await?;
+    if let Some((id,)) = found {
+        return Ok(id);
+    }
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO products (name, version, created_at) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(name)
+    .bind(version)
+    .bind(now)
+    .fetch_one(conn)
+    .await?;
+    Ok(id)
+}
