@@ -82,10 +82,14 @@ impl TestApp {
     }
 
     pub async fn send(&self, request: Request<Body>) -> Reply {
-        let response = server::router(self.state.clone())
-            .oneshot(request)
-            .await
-            .expect("the router always answers");
+        // A hang must fail the test, not stall the whole run.
+        let response = tokio::time::timeout(
+            std::time::Duration::from_secs(60),
+            server::router(self.state.clone()).oneshot(request),
+        )
+        .await
+        .expect("the router answers within a minute")
+        .expect("the router always answers");
         let status = response.status();
         let headers = response.headers().clone();
         let bytes = response
