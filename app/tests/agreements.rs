@@ -3,10 +3,10 @@
 
 use app::domain::{Problem, Role};
 use app::error::AppError;
-use app::server::agreements::{self, AgreementEdit, AgreementInput, AGREEMENT_TERM_SECS};
+use app::server::agreements::{self, AgreementEdit, AGREEMENT_TERM_SECS};
 use app::server::audit::{self, Actor};
 use app::server::password::Hasher;
-use app::server::testing::{member, sign_up_harry, TestDb};
+use app::server::testing::{self, member, sign_up_harry, TestDb};
 use app::server::{accounts, Settings};
 
 const NOW: i64 = 1_795_000_000;
@@ -112,18 +112,7 @@ async fn other_organizations_agreements_stay_invisible_and_untouchable() {
             .await
             .expect("load")
             .expect("harry");
-        let other = AgreementInput {
-            agreement_number: "5555555555".into(),
-            organization: "Fabrikam".into(),
-            purchasing_account: "1".into(),
-            admin_email: "olga@fabrikam.com".into(),
-            admin_first_name: "Olga".into(),
-            admin_last_name: "F".into(),
-            language: "en".into(),
-            country: "US".into(),
-        }
-        .parse()
-        .expect("valid");
+        let other = testing::fabrikam().parse().expect("valid");
         agreements::register(&t.db, &settings(), NOW, &other)
             .await
             .expect("registered");

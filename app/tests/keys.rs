@@ -4,11 +4,11 @@
 use app::domain::Role;
 use app::error::AppError;
 use app::server::accounts::{self, CurrentUser};
-use app::server::agreements::{self, AgreementInput};
+use app::server::agreements;
 use app::server::audit::{self, Actor};
 use app::server::keys;
 use app::server::password::Hasher;
-use app::server::testing::{member, sign_up_harry, TestDb};
+use app::server::testing::{self, member, sign_up_harry, TestDb};
 use app::server::{Db, Settings};
 
 const NOW: i64 = 1_795_000_000;
@@ -98,18 +98,7 @@ async fn keys_show_only_to_roles_that_may_see_them_and_every_view_is_audited() {
 async fn another_organizations_keys_stay_out_of_reach() {
     for t in TestDb::all().await {
         let harry = harry(&t.db).await;
-        let other = AgreementInput {
-            agreement_number: "5555555555".into(),
-            organization: "Fabrikam".into(),
-            purchasing_account: "77".into(),
-            admin_email: "olga@fabrikam.com".into(),
-            admin_first_name: "Olga".into(),
-            admin_last_name: "F".into(),
-            language: "en".into(),
-            country: "US".into(),
-        }
-        .parse()
-        .expect("valid");
+        let other = testing::fabrikam().parse().expect("valid");
         agreements::register(&t.db, &settings(), NOW, &other)
             .await
             .expect("registered");

@@ -5,10 +5,10 @@ use app::api::orders::OrderFilter;
 use app::domain::Role;
 use app::error::AppError;
 use app::server::accounts::{self, CurrentUser};
-use app::server::agreements::{self, AgreementInput};
+use app::server::agreements;
 use app::server::orders::{self, ImportOutcome};
 use app::server::password::Hasher;
-use app::server::testing::{member, sign_up_harry, TestDb};
+use app::server::testing::{self, member, sign_up_harry, TestDb};
 use app::server::{Db, Settings};
 
 const NOW: i64 = 1_795_000_000;
@@ -138,18 +138,7 @@ async fn orders_and_licenses_open_only_to_the_roles_that_see_them() {
 async fn filters_and_pages_narrow_the_list_and_other_organizations_never_show() {
     for t in TestDb::all().await {
         let harry = harry(&t.db).await;
-        let other = AgreementInput {
-            agreement_number: "5555555555".into(),
-            organization: "Fabrikam".into(),
-            purchasing_account: "77".into(),
-            admin_email: "olga@fabrikam.com".into(),
-            admin_first_name: "Olga".into(),
-            admin_last_name: "F".into(),
-            language: "en".into(),
-            country: "US".into(),
-        }
-        .parse()
-        .expect("valid");
+        let other = testing::fabrikam().parse().expect("valid");
         agreements::register(&t.db, &settings(), NOW, &other)
             .await
             .expect("registered");

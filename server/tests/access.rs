@@ -207,18 +207,7 @@ async fn another_organizations_people_cannot_be_touched() {
         let harry = load(&app, app.harry().await).await;
         let (ana, _) = member(&app, &harry, "ana@contoso.com", &[Role::AccountViewer]).await;
         // A second organization with its own admin.
-        let other = app::server::agreements::AgreementInput {
-            agreement_number: "5555555555".into(),
-            organization: "Fabrikam".into(),
-            purchasing_account: "1".into(),
-            admin_email: "olga@fabrikam.com".into(),
-            admin_first_name: "Olga".into(),
-            admin_last_name: "F".into(),
-            language: "en".into(),
-            country: "US".into(),
-        }
-        .parse()
-        .expect("valid");
+        let other = testing::fabrikam().parse().expect("valid");
         app::server::agreements::register(
             &app.state.db,
             &app.state.settings,

@@ -143,6 +143,21 @@ pub fn contoso() -> super::agreements::AgreementInput {
     }
 }
 
+/// A second customer, for checking that one organization never reaches
+/// another's data: Fabrikam, agreement 5555555555, purchasing account 77.
+pub fn fabrikam() -> super::agreements::AgreementInput {
+    super::agreements::AgreementInput {
+        agreement_number: "5555555555".into(),
+        organization: "Fabrikam".into(),
+        purchasing_account: "77".into(),
+        admin_email: "olga@fabrikam.com".into(),
+        admin_first_name: "Olga".into(),
+        admin_last_name: "F".into(),
+        language: "en".into(),
+        country: "US".into(),
+    }
+}
+
 /// The password every test account is created with.
 pub const PASSWORD: &str = "Correct-Horse-42";
 
