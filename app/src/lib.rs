@@ -103,6 +103,21 @@ pub fn App() -> impl IntoView {
                     ssr=SsrMode::Async
                 />
                 <Route
+                    path=path!("/downloads")
+                    view=pages::downloads::DownloadsPage
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=path!("/reports")
+                    view=pages::reports::ReportsPage
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=path!("/provisioning")
+                    view=pages::provisioning::ProvisioningPage
+                    ssr=SsrMode::Async
+                />
+                <Route
                     path=path!("/manage-access")
                     view=pages::access::ManageAccessPage
                     ssr=SsrMode::Async

@@ -8,9 +8,11 @@ use app::error::AppError;
 use app::server::accounts::{self, CurrentUser};
 use app::server::invitations;
 use app::server::password::Hasher;
-use app::server::testing::{self, accept_form, newest_link, sign_up_harry, TestDb, PASSWORD};
+use app::server::testing::{
+    self, accept_form, newest_link, settings, sign_up_harry, TestDb, PASSWORD,
+};
 use app::server::users::{self, Actor, InviteInput, Invitee};
-use app::server::{mail, Db, Settings};
+use app::server::{mail, Db};
 
 const NOW: i64 = 1_795_000_000;
 const ADDRESS: &str = "203.0.113.7";
@@ -19,13 +21,6 @@ fn actor(user: &CurrentUser) -> Actor<'_> {
     Actor {
         user,
         client_address: ADDRESS,
-    }
-}
-
-fn settings() -> Settings {
-    Settings {
-        public_url: url::Url::parse("https://bc.example.com").expect("valid URL"),
-        dev_mailbox: false,
     }
 }
 

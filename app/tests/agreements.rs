@@ -3,20 +3,13 @@
 
 use app::domain::{Problem, Role};
 use app::error::AppError;
+use app::server::accounts;
 use app::server::agreements::{self, AgreementEdit, AGREEMENT_TERM_SECS};
 use app::server::audit::{self, Actor};
 use app::server::password::Hasher;
-use app::server::testing::{self, member, sign_up_harry, TestDb};
-use app::server::{accounts, Settings};
+use app::server::testing::{self, member, settings, sign_up_harry, TestDb};
 
 const NOW: i64 = 1_795_000_000;
-
-fn settings() -> Settings {
-    Settings {
-        public_url: url::Url::parse("https://bc.example.com").expect("valid URL"),
-        dev_mailbox: false,
-    }
-}
 
 fn edit(order: &str) -> AgreementEdit {
     AgreementEdit {

@@ -3,28 +3,14 @@
 
 use app::domain::Role;
 use app::error::AppError;
-use app::server::accounts::{self, CurrentUser};
 use app::server::agreements;
 use app::server::audit::{self, Actor};
 use app::server::keys;
 use app::server::password::Hasher;
-use app::server::testing::{self, member, sign_up_harry, TestDb};
-use app::server::{Db, Settings};
+use app::server::testing::{self, member, settings, TestDb};
 
 const NOW: i64 = 1_795_000_000;
 const KEY: &str = "ABCDE-FGHIJ-KLMNO-PQRST-UVWXY";
-
-fn settings() -> Settings {
-    Settings {
-        public_url: url::Url::parse("https://bc.example.com").expect("valid URL"),
-        dev_mailbox: false,
-    }
-}
-
-async fn harry(db: &Db) -> CurrentUser {
-    let id = sign_up_harry(db, &settings(), &Hasher::default(), NOW).await;
-    accounts::load(db, id).await.expect("load").expect("harry")
-}
 
 fn spec_sees_keys(role: Role) -> bool {
     matches!(
@@ -36,7 +22,7 @@ fn spec_sees_keys(role: Role) -> bool {
 #[tokio::test]
 async fn keys_show_only_to_roles_that_may_see_them_and_every_view_is_audited() {
     for t in TestDb::all().await {
-        let harry = harry(&t.db).await;
+        let harry = testing::harry(&t.db, NOW).await;
         let file = format!(
             "agreement_number,purchasing_account,product,version,key\n\
              1234567890,9876543210,Windows Server Standard,2022,{KEY}\n\
@@ -97,7 +83,7 @@ async fn keys_show_only_to_roles_that_may_see_them_and_every_view_is_audited() {
 #[tokio::test]
 async fn another_organizations_keys_stay_out_of_reach() {
     for t in TestDb::all().await {
-        let harry = harry(&t.db).await;
+        let harry = testing::harry(&t.db, NOW).await;
         let other = testing::fabrikam().parse().expect("valid");
         agreements::register(&t.db, &settings(), NOW, &other)
             .await

@@ -7,18 +7,13 @@ use app::error::AppError;
 use app::server::agreements::{self, AgreementInput, RegisteredAgreement};
 use app::server::invitations;
 use app::server::password::Hasher;
-use app::server::testing::{accept_form as form, contoso, sign_up_harry, TestDb, PASSWORD};
-use app::server::{accounts, mail, ratelimit, sessions, Db, Settings, INVITATION_LIFETIME_SECS};
+use app::server::testing::{
+    accept_form as form, contoso, settings, sign_up_harry, TestDb, PASSWORD,
+};
+use app::server::{accounts, mail, ratelimit, sessions, Db, INVITATION_LIFETIME_SECS};
 
 const NOW: i64 = 1_795_000_000; // 2026-11-18
 const DAY: i64 = 24 * 60 * 60;
-
-fn settings() -> Settings {
-    Settings {
-        public_url: url::Url::parse("https://bc.example.com").expect("valid URL"),
-        dev_mailbox: false,
-    }
-}
 
 async fn register(db: &Db, input: AgreementInput, now: i64) -> RegisteredAgreement {
     let agreement = input.parse().expect("valid agreement");

@@ -4,26 +4,12 @@
 use app::api::orders::OrderFilter;
 use app::domain::Role;
 use app::error::AppError;
-use app::server::accounts::{self, CurrentUser};
 use app::server::agreements;
 use app::server::orders::{self, ImportOutcome};
 use app::server::password::Hasher;
-use app::server::testing::{self, member, sign_up_harry, TestDb};
-use app::server::{Db, Settings};
+use app::server::testing::{self, member, settings, TestDb};
 
 const NOW: i64 = 1_795_000_000;
-
-fn settings() -> Settings {
-    Settings {
-        public_url: url::Url::parse("https://bc.example.com").expect("valid URL"),
-        dev_mailbox: false,
-    }
-}
-
-async fn harry(db: &Db) -> CurrentUser {
-    let id = sign_up_harry(db, &settings(), &Hasher::default(), NOW).await;
-    accounts::load(db, id).await.expect("load").expect("harry")
-}
 
 fn filter(from: &str, to: &str, product: &str, account: &str) -> OrderFilter {
     OrderFilter {
@@ -46,7 +32,7 @@ const FILE: &str = "agreement_number,purchasing_account,order_number,order_date,
 #[tokio::test]
 async fn an_import_takes_the_good_rows_and_explains_the_bad_ones() {
     for t in TestDb::all().await {
-        let harry = harry(&t.db).await;
+        let harry = testing::harry(&t.db, NOW).await;
         let results = orders::import(&t.db, NOW, FILE).await.expect("import");
         let outcomes: Vec<(usize, bool)> = results
             .iter()
@@ -97,7 +83,7 @@ async fn an_import_takes_the_good_rows_and_explains_the_bad_ones() {
 #[tokio::test]
 async fn orders_and_licenses_open_only_to_the_roles_that_see_them() {
     for t in TestDb::all().await {
-        let harry = harry(&t.db).await;
+        let harry = testing::harry(&t.db, NOW).await;
         orders::import(&t.db, NOW, FILE).await.expect("import");
         for (i, role) in Role::ALL.into_iter().enumerate() {
             let user = member(
@@ -137,7 +123,7 @@ async fn orders_and_licenses_open_only_to_the_roles_that_see_them() {
 #[tokio::test]
 async fn filters_and_pages_narrow_the_list_and_other_organizations_never_show() {
     for t in TestDb::all().await {
-        let harry = harry(&t.db).await;
+        let harry = testing::harry(&t.db, NOW).await;
         let other = testing::fabrikam().parse().expect("valid");
         agreements::register(&t.db, &settings(), NOW, &other)
             .await

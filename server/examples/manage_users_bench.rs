@@ -35,6 +35,7 @@ async fn bench(t: &TestDb) {
         settings: Arc::new(Settings {
             public_url: url::Url::parse("http://127.0.0.1:3000").expect("valid URL"),
             dev_mailbox: false,
+            downloads_dir: std::env::temp_dir().join("bc-bench-downloads"),
         }),
         hasher: Hasher::default(),
         clock: Clock::fixed(NOW),

@@ -40,6 +40,21 @@ pub enum Command {
     /// Product keys.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Products and their files to download.
+    #[command(subcommand)]
+    Products(ProductsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProductsCommand {
+    /// Import products from a CSV file with the columns
+    /// product,version,kind,file — kind is software or online_service;
+    /// file (optional, software only) is a path relative to the CSV file,
+    /// copied into DOWNLOADS_DIR.
+    Import {
+        /// The CSV file.
+        file: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -108,6 +123,9 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Agreement(AgreementCommand::Create(args)) => create_agreement(args).await,
         Command::Orders(OrdersCommand::Import { file }) => import(&file, Import::Orders).await,
         Command::Keys(KeysCommand::Import { file }) => import(&file, Import::Keys).await,
+        Command::Products(ProductsCommand::Import { file }) => {
+            import(&file, Import::Products).await
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -202,6 +220,7 @@ async fn create_agreement(args: CreateAgreement) -> Result<(), String> {
 enum Import {
     Orders,
     Keys,
+    Products,
 }
 
 /// Imports a CSV file line by line, printing each line's result; the good
@@ -228,6 +247,18 @@ async fn import(file: &std::path::Path, what: Import) -> Result<(), String> {
         Import::Keys => app::server::keys::import(&state.db, now, &text)
             .await
             .map_err(|error| explain(&error))?,
+        Import::Products => {
+            let base = file.parent().unwrap_or(std::path::Path::new("."));
+            app::server::products::import(
+                &state.db,
+                &state.settings.downloads_dir,
+                base,
+                now,
+                &text,
+            )
+            .await
+            .map_err(|error| explain(&error))?
+        }
     };
     let mut refused = 0;
     for (line, reason) in &results {

@@ -8,6 +8,8 @@ use app::server::Settings;
 use leptos::prelude::LeptosOptions;
 
 pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:3000";
+/// Next to the default SQLite database.
+pub const DEFAULT_DOWNLOADS_DIR: &str = "data/downloads";
 pub const DEFAULT_MAIL_FROM: &str = "Business Center <no-reply@localhost>";
 
 #[derive(Debug, Clone)]
@@ -17,6 +19,7 @@ pub struct Config {
     /// Unset: mail stays in the outbox (and the demo's mailbox shows it).
     pub smtp_url: Option<String>,
     pub mail_from: String,
+    pub downloads_dir: std::path::PathBuf,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -40,6 +43,9 @@ impl Config {
             public_url,
             smtp_url: var("SMTP_URL"),
             mail_from: var("MAIL_FROM").unwrap_or_else(|| DEFAULT_MAIL_FROM.to_owned()),
+            downloads_dir: var("DOWNLOADS_DIR")
+                .unwrap_or_else(|| DEFAULT_DOWNLOADS_DIR.to_owned())
+                .into(),
         })
     }
 
@@ -47,6 +53,7 @@ impl Config {
         Arc::new(Settings {
             public_url: self.public_url.clone(),
             dev_mailbox: demo && self.smtp_url.is_none(),
+            downloads_dir: self.downloads_dir.clone(),
         })
     }
 }

@@ -48,6 +48,7 @@ pub async fn load(state: &AppState) -> Result<(), String> {
         Err(error) => return Err(fail(error)),
     };
     load_orders(state).await?;
+    load_products(state).await?;
     println!();
     println!("Demo organization: Contoso Ltd, agreement {AGREEMENT}, purchasing account {PURCHASING_ACCOUNT}.");
     match token {
@@ -119,5 +120,86 @@ async fn load_orders(state: &AppState) -> Result<(), String> {
     app::server::keys::import(&state.db, state.clock.now(), &keys)
         .await
         .map_err(|error| format!("loading the demo keys: {error}"))?;
+    Ok(())
+}
+
+/// Online services the demo organization has ordered, with a unit price.
+const DEMO_SERVICES: [(&str, i64, i64); 2] = [
+    ("Microsoft 365 E3", 300, 3_600),
+    ("Exchange Online (Plan 1)", 120, 400),
+];
+
+/// Fills Software downloads and Self-service provisioning on the first
+/// demo run: a file per software product (made up here, so that a real
+/// file is streamed) and orders for two online services.
+async fn load_products(state: &AppState) -> Result<(), String> {
+    let fail = |error: String| format!("loading the demo products: {error}");
+    let (files,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM product_files")
+        .fetch_one(&state.db)
+        .await
+        .map_err(|error| fail(error.to_string()))?;
+    if files > 0 {
+        return Ok(());
+    }
+    let dir = std::env::temp_dir().join(format!("business-center-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|error| fail(error.to_string()))?;
+    let mut catalog = String::from("product,version,kind,file\n");
+    for (n, (product, version, _)) in DEMO_PRODUCTS.iter().enumerate() {
+        let stem = format!("{product} {version}")
+            .to_lowercase()
+            .replace(' ', "-");
+        let image = format!("{stem}-x64.img");
+        // A few megabytes of made-up content: enough to see a download
+        // progress and resume.
+        let mut content = Vec::with_capacity(3 << 20);
+        let mut seed: u32 = 0x9e37_79b9 ^ n as u32;
+        while content.len() < 3 << 20 {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            content.extend_from_slice(&seed.to_le_bytes());
+        }
+        std::fs::write(dir.join(&image), content).map_err(|error| fail(error.to_string()))?;
+        let notes = format!("{stem}-release-notes.txt");
+        std::fs::write(
+            dir.join(&notes),
+            format!("{product} {version}\n\nDemo release notes: install from the image.\n"),
+        )
+        .map_err(|error| fail(error.to_string()))?;
+        catalog.push_str(&format!(
+            "{product},{version},software,{image}\n{product},{version},software,{notes}\n"
+        ));
+    }
+    let mut orders = String::new();
+    for (n, (service, quantity, cents)) in DEMO_SERVICES.iter().enumerate() {
+        catalog.push_str(&format!("{service},,online_service,\n"));
+        let date = app::i18n::iso_date(state.clock.now() - (n as i64 + 1) * 30 * 86_400);
+        orders.push_str(&format!(
+            "{AGREEMENT},{PURCHASING_ACCOUNT},DEMO-{},{date},{service},,{quantity},{}.{:02},USD\n",
+            20_000 + n,
+            cents / 100,
+            cents % 100
+        ));
+    }
+    let imported = app::server::products::import(
+        &state.db,
+        &state.settings.downloads_dir,
+        &dir,
+        state.clock.now(),
+        &catalog,
+    )
+    .await;
+    let _ = std::fs::remove_dir_all(&dir);
+    let refused: Vec<String> = imported
+        .map_err(|error| fail(error.to_string()))?
+        .into_iter()
+        .filter_map(|(line, reason)| reason.map(|reason| format!("line {line}: {reason}")))
+        .collect();
+    if !refused.is_empty() {
+        return Err(fail(refused.join("; ")));
+    }
+    app::server::orders::import(&state.db, state.clock.now(), &orders)
+        .await
+        .map_err(|error| fail(error.to_string()))?;
     Ok(())
 }

@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod files;
 pub mod mail_worker;
 pub mod routes;
 

@@ -31,7 +31,9 @@ pub fn router(state: AppState) -> Router {
     };
     let mut router = Router::new()
         .route("/language", post(set_language))
-        .route("/health", get(health));
+        .route("/health", get(health))
+        .route("/downloads/{file}", get(crate::files::download))
+        .route("/reports/{file}", get(crate::files::export_report));
     if state.settings.dev_mailbox {
         router = router.route("/dev/mailbox", get(dev_mailbox));
     }

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Lang, Role};
+use crate::domain::{Capability, Lang, Role};
 use crate::error::AppError;
 
 /// The signed-in person, as the header and pages show them.
@@ -39,6 +39,9 @@ pub struct Dashboard {
     pub user: UserSummary,
     pub organization: String,
     pub agreements: Vec<AgreementSummary>,
+    /// A tile per area the user's roles open, with how many things it
+    /// holds; nothing for the others.
+    pub tiles: Vec<(Capability, i64)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

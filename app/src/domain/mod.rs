@@ -8,6 +8,8 @@ mod lang;
 mod password;
 mod person;
 mod problem;
+mod product;
+mod report;
 mod role;
 mod token;
 
@@ -17,5 +19,7 @@ pub use lang::{Country, Lang, COUNTRIES};
 pub use password::{PasswordRule, MAX_PASSWORD_LEN, MIN_PASSWORD_LEN};
 pub use person::{OrganizationName, PersonName};
 pub use problem::Problem;
+pub use product::ProductKind;
+pub use report::Report;
 pub use role::{Capability, Role};
 pub use token::InvitationToken;

@@ -49,11 +49,33 @@ pub enum Problem {
     AgreementNotActive,
     #[error("enter a date as YYYY-MM-DD")]
     DateInvalid,
+    #[error("enter a whole number above 0")]
+    QuantityInvalid,
+    #[error("choose an online service and purchasing account from the list")]
+    ServiceUnknown,
+    #[error("only {} remain: {ordered} ordered, {assigned} already assigned", ordered - assigned)]
+    ExceedsEntitlement { ordered: i64, assigned: i64 },
 }
 
 impl Problem {
     /// The message in the reader's language.
-    pub fn text(self, lang: Lang) -> &'static str {
+    pub fn text(self, lang: Lang) -> String {
+        let sentence = self.sentence(lang);
+        match (self, lang) {
+            (Problem::ExceedsEntitlement { ordered, assigned }, Lang::En) => format!(
+                "{sentence} {ordered} ordered, {assigned} already assigned: {} available.",
+                ordered - assigned
+            ),
+            (Problem::ExceedsEntitlement { ordered, assigned }, Lang::Fr) => format!(
+                "{sentence} {ordered} commandés, {assigned} déjà attribués : {} disponibles.",
+                ordered - assigned
+            ),
+            _ => sentence.to_owned(),
+        }
+    }
+
+    /// The fixed part of the message.
+    fn sentence(self, lang: Lang) -> &'static str {
         use Problem::*;
         match (self, lang) {
             (Required, Lang::En) => "This field is required.",
@@ -119,6 +141,20 @@ impl Problem {
             }
             (DateInvalid, Lang::En) => "Enter a date as YYYY-MM-DD.",
             (DateInvalid, Lang::Fr) => "Saisissez une date au format AAAA-MM-JJ.",
+            (QuantityInvalid, Lang::En) => "Enter a whole number above 0.",
+            (QuantityInvalid, Lang::Fr) => "Saisissez un nombre entier supérieur à 0.",
+            (ServiceUnknown, Lang::En) => {
+                "Choose an online service and purchasing account from the list."
+            }
+            (ServiceUnknown, Lang::Fr) => {
+                "Choisissez un service en ligne et un compte d'achats dans la liste."
+            }
+            (ExceedsEntitlement { .. }, Lang::En) => {
+                "That is more than the orders of this purchasing account entitle:"
+            }
+            (ExceedsEntitlement { .. }, Lang::Fr) => {
+                "C'est plus que ce que les commandes de ce compte d'achats autorisent :"
+            }
             (AgreementNotActive, Lang::En) => "Only an active agreement can be changed.",
             (AgreementNotActive, Lang::Fr) => "Seul un contrat actif peut être modifié.",
             (InviterLacksPower, Lang::En) => {

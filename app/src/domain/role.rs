@@ -34,6 +34,21 @@ pub enum Capability {
     ViewAuditLog,
 }
 
+impl Capability {
+    /// The areas of the Center, in the dashboard's order: each is opened
+    /// by one capability.
+    pub const AREAS: [Capability; 8] = [
+        Capability::ViewAgreements,
+        Capability::ViewOrders,
+        Capability::ViewLicenses,
+        Capability::ViewKeys,
+        Capability::DownloadSoftware,
+        Capability::ViewReports,
+        Capability::ManageProvisioning,
+        Capability::InviteUsers,
+    ];
+}
+
 impl Role {
     pub const ALL: [Role; 6] = [
         Role::AccountAdmin,

@@ -430,7 +430,7 @@ fn PersonLine(
             error
                 .problem_with("roles")
                 .or_else(|| error.problem_with("email"))
-                .map(|problem| problem.text(lang).to_owned())
+                .map(|problem| problem.text(lang))
                 .unwrap_or_else(|| error.summary(lang))
         })
     };
@@ -757,6 +757,10 @@ fn action_name(key: &str, lang: Lang) -> String {
         ("agreement.modified", Lang::Fr) => "Contrat modifié",
         ("key.viewed", Lang::En) => "Product key viewed",
         ("key.viewed", Lang::Fr) => "Clé de produit affichée",
+        ("keys.exported", Lang::En) => "Product keys exported",
+        ("keys.exported", Lang::Fr) => "Clés de produit exportées",
+        ("subscription.assigned", Lang::En) => "Subscriptions assigned",
+        ("subscription.assigned", Lang::Fr) => "Abonnements attribués",
         (other, _) => other,
     };
     words.to_owned()

@@ -2,31 +2,25 @@ use leptos::prelude::*;
 
 use crate::api::account::{get_dashboard, Dashboard};
 use crate::components::{signed_in_page, Layout};
-use crate::domain::{Capability, Role};
+use crate::domain::Capability;
 use crate::i18n::Texts;
 use crate::use_lang;
 
-/// The areas of the Center, each opened by one capability, with the page
-/// that serves it once it exists.
-fn areas(t: &'static Texts) -> [(Capability, &'static str, Option<&'static str>); 8] {
-    [
-        (
-            Capability::ViewAgreements,
-            t.area_agreements,
-            Some("/agreements"),
-        ),
-        (Capability::ViewOrders, t.area_orders, Some("/orders")),
-        (Capability::ViewLicenses, t.area_licenses, Some("/licenses")),
-        (Capability::ViewKeys, t.area_keys, Some("/keys")),
-        (Capability::DownloadSoftware, t.area_downloads, None),
-        (Capability::ViewReports, t.area_reports, None),
-        (Capability::ManageProvisioning, t.area_provisioning, None),
-        (
-            Capability::InviteUsers,
-            t.area_users,
-            Some("/manage-access"),
-        ),
-    ]
+/// The label and page of each area of the Center (see `Capability::AREAS`).
+fn area(capability: Capability, t: &'static Texts) -> Option<(&'static str, &'static str)> {
+    Some(match capability {
+        Capability::ViewAgreements => (t.area_agreements, "/agreements"),
+        Capability::ViewOrders => (t.area_orders, "/orders"),
+        Capability::ViewLicenses => (t.area_licenses, "/licenses"),
+        Capability::ViewKeys => (t.area_keys, "/keys"),
+        Capability::DownloadSoftware => (t.area_downloads, "/downloads"),
+        Capability::ViewReports => (t.area_reports, "/reports"),
+        Capability::ManageProvisioning => (t.area_provisioning, "/provisioning"),
+        Capability::InviteUsers => (t.area_users, "/manage-access"),
+        Capability::ManageUsers | Capability::ModifyAgreements | Capability::ViewAuditLog => {
+            return None
+        }
+    })
 }
 
 #[component]
@@ -38,11 +32,12 @@ pub fn DashboardPage() -> impl IntoView {
 #[component]
 fn DashboardView(dashboard: Dashboard) -> impl IntoView {
     let t = use_lang().texts();
-    let roles = dashboard.user.roles.clone();
-    let open: Vec<(&'static str, Option<&'static str>)> = areas(t)
-        .into_iter()
-        .filter(|(capability, _, _)| Role::any_allows(&roles, *capability))
-        .map(|(_, label, page)| (label, page))
+    let open: Vec<(&'static str, &'static str, i64)> = dashboard
+        .tiles
+        .iter()
+        .filter_map(|(capability, count)| {
+            area(*capability, t).map(|(label, href)| (label, href, *count))
+        })
         .collect();
     view! {
         <Layout user=dashboard.user.clone()>
@@ -93,16 +88,15 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
                         <ul class="tiles">
                             {open
                                 .into_iter()
-                                .map(|(label, page)| match page {
-                                    Some(href) => {
-                                        view! {
-                                            <li class="tile">
-                                                <a href=href>{label}</a>
-                                            </li>
-                                        }
-                                            .into_any()
+                                .map(|(label, href, count)| {
+                                    view! {
+                                        <li class="tile">
+                                            <a href=href>
+                                                <span class="tile-label">{label}</span>
+                                                <span class="tile-count">{count}</span>
+                                            </a>
+                                        </li>
                                     }
-                                    None => view! { <li class="tile">{label}</li> }.into_any(),
                                 })
                                 .collect_view()}
                         </ul>

@@ -3,10 +3,13 @@
 pub mod access;
 pub mod agreements;
 pub mod dashboard;
+pub mod downloads;
 pub mod invitation;
 pub mod keys;
 pub mod orders;
 pub mod profile;
+pub mod provisioning;
+pub mod reports;
 pub mod request_invitation;
 pub mod sign_in;
 

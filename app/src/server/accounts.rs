@@ -7,7 +7,7 @@ use super::{sessions, Db};
 use crate::api::account::{
     AgreementSummary, Dashboard, Profile, PurchasingAccountSummary, UserSummary,
 };
-use crate::domain::{Country, Email, Lang, PasswordRule, Problem, Role};
+use crate::domain::{Capability, Country, Email, Lang, PasswordRule, Problem, Role};
 use crate::error::{AppError, FormErrors};
 
 /// The person behind a request, as the server knows them.
@@ -207,11 +207,58 @@ pub async fn dashboard(db: &Db, user: &CurrentUser) -> Result<Dashboard, AppErro
                 });
         }
     }
+    let mut tiles = Vec::new();
+    for area in Capability::AREAS {
+        if Role::any_allows(&user.roles, area) {
+            tiles.push((area, area_count(db, user, area).await?));
+        }
+    }
     Ok(Dashboard {
         user: user.summary(),
         organization,
         agreements,
+        tiles,
     })
+}
+
+/// How many things an area of the dashboard holds for the organization.
+async fn area_count(db: &Db, user: &CurrentUser, area: Capability) -> Result<i64, AppError> {
+    let sql = match area {
+        Capability::ViewAgreements => "SELECT COUNT(*) FROM agreements WHERE organization_id = $1",
+        Capability::ViewOrders => "SELECT COUNT(*) FROM orders WHERE organization_id = $1",
+        Capability::ViewLicenses => {
+            "SELECT COUNT(*) FROM (SELECT 1 FROM order_lines l JOIN orders o ON o.id = l.order_id \
+             WHERE o.organization_id = $1 GROUP BY l.product_id, o.purchasing_account_id) AS lines"
+        }
+        Capability::ViewKeys => "SELECT COUNT(*) FROM product_keys WHERE organization_id = $1",
+        Capability::DownloadSoftware => {
+            "SELECT COUNT(DISTINCT pr.id) FROM products pr \
+             JOIN product_files f ON f.product_id = pr.id WHERE pr.kind = 'software' \
+             AND EXISTS (SELECT 1 FROM order_lines l JOIN orders o ON o.id = l.order_id \
+             WHERE l.product_id = pr.id AND o.organization_id = $1)"
+        }
+        Capability::ManageProvisioning => {
+            "SELECT COUNT(*) FROM (SELECT 1 FROM order_lines l JOIN orders o ON o.id = l.order_id \
+             JOIN products pr ON pr.id = l.product_id \
+             WHERE o.organization_id = $1 AND pr.kind = 'online_service' \
+             GROUP BY l.product_id, o.purchasing_account_id) AS services"
+        }
+        Capability::InviteUsers => "SELECT COUNT(*) FROM users WHERE organization_id = $1",
+        Capability::ViewReports => {
+            return Ok(crate::domain::Report::ALL
+                .into_iter()
+                .filter(|report| report.allowed_for(&user.roles))
+                .count() as i64)
+        }
+        Capability::ManageUsers | Capability::ModifyAgreements | Capability::ViewAuditLog => {
+            return Ok(0)
+        }
+    };
+    let (count,): (i64,) = sqlx::query_as(sql)
+        .bind(user.organization_id)
+        .fetch_one(db)
+        .await?;
+    Ok(count)
 }
 
 pub fn profile(user: &CurrentUser) -> Profile {

@@ -107,3 +107,17 @@ fn prepare_sqlite_file(url: &str) -> Result<String, String> {
         format!("{url}?mode=rwc")
     })
 }
+
+/// Takes the organization's lock, so that rules over several rows (the
+/// last Account Admin, what is left to provision) are checked and acted on by one change at a time,
+/// on SQLite and PostgreSQL alike.
+pub async fn lock_organization(
+    conn: &mut sqlx::AnyConnection,
+    organization_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE organizations SET name = name WHERE id = $1")
+        .bind(organization_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

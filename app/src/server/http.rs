@@ -39,13 +39,27 @@ pub fn session_secret() -> Option<String> {
 /// The signed-in user and their session secret, or `Unauthenticated`.
 pub async fn current_user(state: &AppState) -> Result<(CurrentUser, String), AppError> {
     let secret = session_secret().ok_or(AppError::Unauthenticated)?;
-    let user_id = sessions::user_of(&state.db, &secret, state.clock.now())
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    let user = accounts::load(&state.db, user_id)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
+    let user = user_of_session(state, &secret).await?;
     Ok((user, secret))
+}
+
+/// The signed-in user of a plain axum handler's request (downloads and
+/// exports, which are files rather than server functions).
+pub async fn user_of_request(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<CurrentUser, AppError> {
+    let secret = cookie(headers, SESSION_COOKIE).ok_or(AppError::Unauthenticated)?;
+    user_of_session(state, &secret).await
+}
+
+async fn user_of_session(state: &AppState, secret: &str) -> Result<CurrentUser, AppError> {
+    let user_id = sessions::user_of(&state.db, secret, state.clock.now())
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    accounts::load(&state.db, user_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)
 }
 
 /// The `Set-Cookie` value for a session: HttpOnly so scripts cannot read
@@ -139,14 +153,17 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     result
 }
 
-/// The client's address, for rate limits.
+/// The client's address, for rate limits and the audit log.
 pub fn client_ip() -> String {
     use_context::<Parts>()
-        .and_then(|parts| {
-            parts
-                .extensions
-                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                .map(|info| info.0.ip().to_string())
-        })
+        .map(|parts| client_ip_of(&parts.extensions))
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// The client's address from a request's extensions.
+pub fn client_ip_of(extensions: &axum::http::Extensions) -> String {
+    extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0.ip().to_string())
         .unwrap_or_else(|| "unknown".to_owned())
 }

@@ -22,17 +22,18 @@ fn check(viewer: &CurrentUser) -> Result<(), AppError> {
     }
 }
 
+/// The organization's keys, whole, by product.
+pub const LIST_SQL: &str = "SELECT k.id, pr.name, pr.version, p.number, k.key_text \
+     FROM product_keys k JOIN products pr ON pr.id = k.product_id \
+     JOIN purchasing_accounts p ON p.id = k.purchasing_account_id \
+     WHERE k.organization_id = $1 ORDER BY pr.name, pr.version, k.id";
+
 pub async fn list(db: &Db, viewer: &CurrentUser) -> Result<Vec<KeyRow>, AppError> {
     check(viewer)?;
-    let rows: Vec<(i64, String, String, String, String)> = sqlx::query_as(
-        "SELECT k.id, pr.name, pr.version, p.number, k.key_text FROM product_keys k \
-         JOIN products pr ON pr.id = k.product_id \
-         JOIN purchasing_accounts p ON p.id = k.purchasing_account_id \
-         WHERE k.organization_id = $1 ORDER BY pr.name, pr.version, k.id",
-    )
-    .bind(viewer.organization_id)
-    .fetch_all(db)
-    .await?;
+    let rows: Vec<(i64, String, String, String, String)> = sqlx::query_as(LIST_SQL)
+        .bind(viewer.organization_id)
+        .fetch_all(db)
+        .await?;
     Ok(rows
         .into_iter()
         .map(|(id, product, version, purchasing_account, key)| KeyRow {

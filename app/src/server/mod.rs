@@ -12,7 +12,10 @@ pub mod keys;
 pub mod mail;
 pub mod orders;
 pub mod password;
+pub mod products;
+pub mod provisioning;
 pub mod ratelimit;
+pub mod reports;
 pub mod sessions;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
@@ -37,6 +40,9 @@ pub struct Settings {
     /// Demo mode with no SMTP server: only then does the development
     /// mailbox page exist.
     pub dev_mailbox: bool,
+    /// Where the software files customers download are kept, each named
+    /// by the SHA-256 of its content.
+    pub downloads_dir: std::path::PathBuf,
 }
 
 impl Settings {
@@ -97,10 +103,12 @@ impl axum::extract::FromRef<AppState> for leptos::prelude::LeptosOptions {
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    hex(&Sha256::digest(bytes))
+}
+
+/// Lowercase hexadecimal.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// 32 bytes from the operating system, URL-safe base64: for session ids.

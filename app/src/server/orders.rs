@@ -175,22 +175,24 @@ pub async fn page(
 
 /// Owned quantities per product version and purchasing account. (SUM is
 /// cast because PostgreSQL sums BIGINT into NUMERIC.)
+pub const LICENSES_SQL: &str =
+    "SELECT pr.id, pr.name, pr.version, p.number, CAST(SUM(l.quantity) AS BIGINT), \
+     COUNT(DISTINCT o.id) \
+     FROM order_lines l JOIN orders o ON o.id = l.order_id \
+     JOIN products pr ON pr.id = l.product_id \
+     JOIN purchasing_accounts p ON p.id = o.purchasing_account_id \
+     WHERE o.organization_id = $1 \
+     GROUP BY pr.id, pr.name, pr.version, p.number ORDER BY pr.name, pr.version, p.number";
+
+/// Owned quantities per product version and purchasing account.
 pub async fn licenses(db: &Db, viewer: &CurrentUser) -> Result<Vec<LicenseRow>, AppError> {
     if !Role::any_allows(&viewer.roles, Capability::ViewLicenses) {
         return Err(AppError::Forbidden);
     }
-    let rows: Vec<(i64, String, String, String, i64, i64)> = sqlx::query_as(
-        "SELECT pr.id, pr.name, pr.version, p.number, CAST(SUM(l.quantity) AS BIGINT), \
-         COUNT(DISTINCT o.id) \
-         FROM order_lines l JOIN orders o ON o.id = l.order_id \
-         JOIN products pr ON pr.id = l.product_id \
-         JOIN purchasing_accounts p ON p.id = o.purchasing_account_id \
-         WHERE o.organization_id = $1 \
-         GROUP BY pr.id, pr.name, pr.version, p.number ORDER BY pr.name, pr.version, p.number",
-    )
-    .bind(viewer.organization_id)
-    .fetch_all(db)
-    .await?;
+    let rows: Vec<(i64, String, String, String, i64, i64)> = sqlx::query_as(LICENSES_SQL)
+        .bind(viewer.organization_id)
+        .fetch_all(db)
+        .await?;
     Ok(rows
         .into_iter()
         .map(

@@ -246,3 +246,22 @@ pub async fn member(
         .expect("load")
         .expect("the new member exists")
 }
+
+/// Settings as the service tests use them: an https public address (so
+/// cookies are Secure) and a downloads folder of their own.
+pub fn settings() -> super::Settings {
+    super::Settings {
+        public_url: url::Url::parse("https://bc.example.com").expect("valid URL"),
+        dev_mailbox: false,
+        downloads_dir: std::env::temp_dir().join(format!("{}-downloads", unique_name())),
+    }
+}
+
+/// Contoso with Harry signed up, as the signed-in user he becomes.
+pub async fn harry(db: &Db, now: i64) -> super::accounts::CurrentUser {
+    let id = sign_up_harry(db, &settings(), &super::password::Hasher::default(), now).await;
+    super::accounts::load(db, id)
+        .await
+        .expect("load")
+        .expect("harry")
+}

@@ -425,17 +425,6 @@ pub async fn revoke_invitation(
     Ok(())
 }
 
-/// Takes the organization's lock, so that rules over several rows (the
-/// last Account Admin) are checked and acted on by one change at a time,
-/// on SQLite and PostgreSQL alike.
-async fn lock_organization(conn: &mut AnyConnection, organization_id: i64) -> Result<(), AppError> {
-    sqlx::query("UPDATE organizations SET name = name WHERE id = $1")
-        .bind(organization_id)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
 /// A member of the actor's organization, with their roles.
 async fn member(
     conn: &mut AnyConnection,
@@ -498,7 +487,7 @@ pub async fn change_roles(
         return Err(AppError::field("roles", Problem::RoleRequired));
     }
     let mut tx = db.begin().await?;
-    lock_organization(&mut tx, actor.user.organization_id).await?;
+    super::db::lock_organization(&mut tx, actor.user.organization_id).await?;
     let (email, current) = member(&mut tx, actor.user, user_id).await?;
     check_change(actor.user, &current, roles)?;
     let demotes_admin =
@@ -534,7 +523,7 @@ pub async fn remove_user(
     user_id: i64,
 ) -> Result<(), AppError> {
     let mut tx = db.begin().await?;
-    lock_organization(&mut tx, actor.user.organization_id).await?;
+    super::db::lock_organization(&mut tx, actor.user.organization_id).await?;
     let (email, current) = member(&mut tx, actor.user, user_id).await?;
     check_change(actor.user, &current, &[])?;
     if current.contains(&Role::AccountAdmin)

@@ -65,6 +65,7 @@ impl TestApp {
             settings: Arc::new(Settings {
                 public_url: url::Url::parse(public_url).expect("valid URL"),
                 dev_mailbox,
+                downloads_dir: testing::settings().downloads_dir,
             }),
             hasher: Hasher::default(),
             clock: Clock::from_fn(move || clock_now.load(Ordering::SeqCst)),
@@ -158,6 +159,7 @@ impl TestApp {
     }
 
     pub async fn close(self) {
+        let _ = std::fs::remove_dir_all(&self.state.settings.downloads_dir);
         self.t.close().await;
     }
 }

@@ -1,0 +1,173 @@
+//! Self-service provisioning: what each purchasing account's orders
+//! entitle, a form to assign subscriptions, and what has been assigned.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+
+use crate::api::provisioning::{get_provisioning, AssignSubscription, ProvisioningPage};
+use crate::components::{server_problem, FormError, Layout};
+use crate::use_lang;
+
+#[component]
+pub fn ProvisioningPage() -> impl IntoView {
+    let assign = ServerAction::<AssignSubscription>::new();
+    let version = assign.version();
+    // Read again after each assignment, so the numbers stay true.
+    let resource = Resource::new(move || version.get(), |_| get_provisioning());
+    crate::components::signed_in_page(resource, move |page| {
+        view! { <ProvisioningView page assign /> }
+    })
+}
+
+#[component]
+fn ProvisioningView(
+    page: ProvisioningPage,
+    assign: ServerAction<AssignSubscription>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts();
+    let value = assign.value();
+    let quantity_problem = server_problem(value, "quantity");
+    let services = page.services.clone();
+    view! {
+        <Layout user=page.user.clone()>
+            <h1>{t.area_provisioning}</h1>
+            <section class="card">
+                <h2>{t.online_services}</h2>
+                {if services.is_empty() {
+                    view! { <p>{t.no_services}</p> }.into_any()
+                } else {
+                    view! {
+                        <table class="licenses services">
+                            <thead>
+                                <tr>
+                                    <th scope="col">{t.product}</th>
+                                    <th scope="col">{t.purchasing_account_number}</th>
+                                    <th scope="col">{t.ordered}</th>
+                                    <th scope="col">{t.assigned}</th>
+                                    <th scope="col">{t.available}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {services
+                                    .iter()
+                                    .map(|row| {
+                                        view! {
+                                            <tr>
+                                                <td>{row.label()}</td>
+                                                <td>{row.purchasing_account.clone()}</td>
+                                                <td class="amount">{row.ordered}</td>
+                                                <td class="amount">{row.assigned}</td>
+                                                <td class="amount available">{row.available()}</td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    }
+                        .into_any()
+                }}
+            </section>
+            {(!services.is_empty())
+                .then(|| {
+                    view! {
+                        <section class="card">
+                            <h2>{t.assign_subscriptions}</h2>
+                            <ActionForm action=assign>
+                                <FormError value=value />
+                                {move || {
+                                    matches!(value.get(), Some(Ok(())))
+                                        .then(|| view! { <p class="notice" role="status">{t.assigned_notice}</p> })
+                                }}
+                                <div class="field">
+                                    <label for="field-service">{t.service_field}</label>
+                                    <select id="field-service" name="service" required>
+                                        <option value="">{t.select}</option>
+                                        {services
+                                            .iter()
+                                            .map(|row| {
+                                                view! {
+                                                    <option value=row.choice()>
+                                                        {format!(
+                                                            "{} · {} · {} {}",
+                                                            row.label(),
+                                                            row.purchasing_account,
+                                                            row.available(),
+                                                            t.available.to_lowercase(),
+                                                        )}
+                                                    </option>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </select>
+                                    <p class="field-error" aria-live="polite">
+                                        {move || server_problem(value, "service").get().map(|problem| problem.text(lang))}
+                                    </p>
+                                </div>
+                                <div class="field">
+                                    <label for="field-quantity">{t.quantity_field}</label>
+                                    <input id="field-quantity" name="quantity" type="number" min="1" required
+                                        aria-invalid=move || quantity_problem.get().is_some().then_some("true")
+                                        aria-describedby="field-quantity-error" />
+                                    <p class="field-error" id="field-quantity-error" aria-live="polite">
+                                        {move || quantity_problem.get().map(|problem| problem.text(lang))}
+                                    </p>
+                                </div>
+                                <div class="field">
+                                    <label for="field-start_date">{t.start_date_field}</label>
+                                    <input id="field-start_date" name="start_date" type="date" required />
+                                    <p class="field-error" aria-live="polite">
+                                        {move || server_problem(value, "start_date").get().map(|problem| problem.text(lang))}
+                                    </p>
+                                </div>
+                                <div class="actions">
+                                    <button type="submit" class="primary" disabled=move || assign.pending().get()>
+                                        {t.assign}
+                                    </button>
+                                </div>
+                            </ActionForm>
+                        </section>
+                    }
+                })}
+            <section class="card">
+                <h2>{t.subscriptions}</h2>
+                {if page.subscriptions.is_empty() {
+                    view! { <p>{t.no_subscriptions}</p> }.into_any()
+                } else {
+                    view! {
+                        <table class="licenses subscriptions">
+                            <thead>
+                                <tr>
+                                    <th scope="col">{t.product}</th>
+                                    <th scope="col">{t.purchasing_account_number}</th>
+                                    <th scope="col">{t.quantity}</th>
+                                    <th scope="col">{t.start_date}</th>
+                                    <th scope="col">{t.assigned_by}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {page
+                                    .subscriptions
+                                    .iter()
+                                    .map(|row| {
+                                        view! {
+                                            <tr>
+                                                <td>{format!("{} {}", row.product, row.version).trim().to_owned()}</td>
+                                                <td>{row.purchasing_account.clone()}</td>
+                                                <td class="amount">{row.quantity}</td>
+                                                <td>{lang.format_date(row.starts_on)}</td>
+                                                <td>{row.assigned_by.clone()}</td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    }
+                        .into_any()
+                }}
+            </section>
+        </Layout>
+    }
+}

@@ -1,0 +1,222 @@
+//! The catalog as customers meet it: software with files to download,
+//! online services to provision. The operator imports products and their
+//! files; a file goes only to a role that may download software, of an
+//! organization whose orders include that product.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use super::accounts::CurrentUser;
+use super::{catalog, Db};
+use crate::api::downloads::{DownloadFile, DownloadProduct};
+use crate::domain::{Capability, ProductKind, Role};
+use crate::error::AppError;
+
+/// The columns of a products file, in order. `file` is optional: a path,
+/// relative to the products file, of one file to offer for download.
+pub const PRODUCTS_HEADER: &str = "product,version,kind,file";
+
+/// Whether the organization's orders include the product `pr`.
+const ORDERED_BY_ORGANIZATION: &str = "EXISTS (SELECT 1 FROM order_lines l \
+     JOIN orders o ON o.id = l.order_id WHERE l.product_id = pr.id AND o.organization_id = $1)";
+
+fn check(viewer: &CurrentUser) -> Result<(), AppError> {
+    if Role::any_allows(&viewer.roles, Capability::DownloadSoftware) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The software the viewer's organization has ordered, with its files.
+pub async fn downloads(db: &Db, viewer: &CurrentUser) -> Result<Vec<DownloadProduct>, AppError> {
+    check(viewer)?;
+    let rows: Vec<(String, String, i64, String, i64, String)> = sqlx::query_as(&format!(
+        "SELECT pr.name, pr.version, f.id, f.name, f.size_bytes, f.sha256 FROM products pr \
+         JOIN product_files f ON f.product_id = pr.id \
+         WHERE pr.kind = 'software' AND {ORDERED_BY_ORGANIZATION} \
+         ORDER BY pr.name, pr.version, f.name"
+    ))
+    .bind(viewer.organization_id)
+    .fetch_all(db)
+    .await?;
+    let mut products: Vec<DownloadProduct> = Vec::new();
+    for (product, version, id, name, size_bytes, sha256) in rows {
+        let file = DownloadFile {
+            id,
+            name,
+            size_bytes,
+            sha256,
+        };
+        match products.last_mut() {
+            Some(last) if last.product == product && last.version == version => {
+                last.files.push(file)
+            }
+            _ => products.push(DownloadProduct {
+                product,
+                version,
+                files: vec![file],
+            }),
+        }
+    }
+    Ok(products)
+}
+
+/// A file on disk that the viewer may download.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Download {
+    pub path: PathBuf,
+    pub name: String,
+    pub sha256: String,
+}
+
+/// The file `file_id`, if the viewer may download it; `NotFound` for a
+/// file of software their organization has not ordered, whatever it is.
+pub async fn file_for_download(
+    db: &Db,
+    downloads_dir: &Path,
+    viewer: &CurrentUser,
+    file_id: i64,
+) -> Result<Download, AppError> {
+    check(viewer)?;
+    let found: Option<(String, String)> = sqlx::query_as(&format!(
+        "SELECT f.name, f.sha256 FROM product_files f JOIN products pr ON pr.id = f.product_id \
+         WHERE f.id = $2 AND pr.kind = 'software' AND {ORDERED_BY_ORGANIZATION}"
+    ))
+    .bind(viewer.organization_id)
+    .bind(file_id)
+    .fetch_optional(db)
+    .await?;
+    let (name, sha256) = found.ok_or(AppError::NotFound)?;
+    Ok(Download {
+        path: downloads_dir.join(&sha256),
+        name,
+        sha256,
+    })
+}
+
+/// Imports products from CSV text: each line names a product, its kind
+/// and optionally a file (relative to `base`) that is copied into
+/// `downloads_dir`. Returns a result per line (`None` when imported).
+pub async fn import(
+    db: &Db,
+    downloads_dir: &Path,
+    base: &Path,
+    now: i64,
+    text: &str,
+) -> Result<Vec<(usize, Option<String>)>, AppError> {
+    let mut results = Vec::new();
+    for (line, cells) in crate::domain::csv::records(text) {
+        let cell = |index: usize| cells.get(index).map(|c| c.trim()).unwrap_or_default();
+        if line == 1 && cell(0).eq_ignore_ascii_case("product") {
+            continue;
+        }
+        let outcome = import_row(db, downloads_dir, base, now, &cells).await.err();
+        results.push((line, outcome));
+    }
+    Ok(results)
+}
+
+async fn import_row(
+    db: &Db,
+    downloads_dir: &Path,
+    base: &Path,
+    now: i64,
+    cells: &[String],
+) -> Result<(), String> {
+    let cell = |index: usize| cells.get(index).map(|c| c.trim()).unwrap_or_default();
+    let (product, version) = (cell(0), cell(1));
+    catalog::check_product(product, version)?;
+    let kind = ProductKind::from_key(&cell(2).to_ascii_lowercase())
+        .ok_or("kind: software or online_service")?;
+    let file = match cell(3) {
+        "" => None,
+        _ if kind != ProductKind::Software => {
+            return Err("file: only software has files to download".to_owned())
+        }
+        path => Some(base.join(path)),
+    };
+    let stored = match file {
+        None => None,
+        Some(path) => {
+            let name = path
+                .file_name()
+                .and_then(|name| name.to_str())
+                .filter(|name| name.len() <= 200)
+                .ok_or("file: a file name of at most 200 characters")?
+                .to_owned();
+            let dir = downloads_dir.to_owned();
+            let source = path.clone();
+            // Hashing and copying a large file is blocking work.
+            let (sha256, size) = tokio::task::spawn_blocking(move || store(&dir, &source))
+                .await
+                .map_err(|error| format!("file: {error}"))?
+                .map_err(|error| format!("file: {}: {error}", path.display()))?;
+            Some((name, sha256, size))
+        }
+    };
+
+    let internal = |error: sqlx::Error| format!("database: {error}");
+    let mut tx = db.begin().await.map_err(internal)?;
+    let product_id = catalog::product_id(&mut tx, product, version, now)
+        .await
+        .map_err(internal)?;
+    sqlx::query("UPDATE products SET kind = $1 WHERE id = $2")
+        .bind(kind.key())
+        .bind(product_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    if let Some((name, sha256, size)) = stored {
+        // Importing a file of the same name again replaces it: a new build.
+        sqlx::query(
+            "INSERT INTO product_files (product_id, name, size_bytes, sha256, created_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (product_id, name) DO UPDATE SET \
+             size_bytes = excluded.size_bytes, sha256 = excluded.sha256, \
+             created_at = excluded.created_at",
+        )
+        .bind(product_id)
+        .bind(name)
+        .bind(size)
+        .bind(sha256)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(internal)?;
+    }
+    tx.commit().await.map_err(internal)?;
+    Ok(())
+}
+
+/// Copies `source` into `dir` under the SHA-256 of its content; returns
+/// that hash and the size. A half-copied file never takes the final name.
+fn store(dir: &Path, source: &Path) -> std::io::Result<(String, i64)> {
+    std::fs::create_dir_all(dir)?;
+    let partial = dir.join(format!(".incoming-{}", super::random_secret()));
+    let copied = (|| {
+        let mut input = std::fs::File::open(source)?;
+        let mut output = std::fs::File::create(&partial)?;
+        let mut hasher = Sha256::new();
+        let mut buffer = vec![0; 64 * 1024];
+        let mut size: u64 = 0;
+        loop {
+            let read = input.read(&mut buffer)?;
+            if read == 0 {
+                break;
+            }
+            hasher.update(&buffer[..read]);
+            output.write_all(&buffer[..read])?;
+            size += read as u64;
+        }
+        output.sync_all()?;
+        let sha256 = super::hex(&hasher.finalize());
+        std::fs::rename(&partial, dir.join(&sha256))?;
+        Ok((sha256, i64::try_from(size).unwrap_or(i64::MAX)))
+    })();
+    if copied.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    copied
+}

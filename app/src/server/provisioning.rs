@@ -1,0 +1,228 @@
+//! Self-service provisioning: Account Managers and Account Admins assign
+//! online-service subscriptions from a purchasing account to their
+//! organization. What is assigned never exceeds what that account's
+//! orders entitle, even with two people assigning at the same moment.
+
+use std::collections::HashMap;
+
+use super::accounts::CurrentUser;
+use super::audit::{self, Actor};
+use super::Db;
+use crate::api::provisioning::{ProvisioningPage, ServiceRow, SubscriptionRow};
+use crate::domain::{Capability, Problem, PurchasingAccountNumber, Role};
+use crate::error::{AppError, FormErrors};
+use crate::i18n::{iso_date, parse_iso_date};
+
+/// At most this many subscriptions can be assigned at once.
+const MAX_QUANTITY: i64 = 1_000_000;
+
+/// A checked request to assign subscriptions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assignment {
+    pub product_id: i64,
+    pub purchasing_account: PurchasingAccountNumber,
+    pub quantity: i64,
+    pub starts_on: i64,
+}
+
+impl Assignment {
+    /// Checks the form: `service` as [`ServiceRow::choice`] gives it, a
+    /// whole quantity above 0, a start date as YYYY-MM-DD.
+    pub fn parse(service: &str, quantity: &str, start_date: &str) -> Result<Self, AppError> {
+        let mut errors = FormErrors::default();
+        let service = service
+            .trim()
+            .split_once('/')
+            .and_then(|(product, account)| {
+                Some((
+                    product.parse::<i64>().ok()?,
+                    PurchasingAccountNumber::parse(account).ok()?,
+                ))
+            })
+            .ok_or(Problem::ServiceUnknown);
+        let service = errors.check("service", service);
+        let quantity = quantity
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|quantity| (1..=MAX_QUANTITY).contains(quantity))
+            .ok_or(Problem::QuantityInvalid);
+        let quantity = errors.check("quantity", quantity);
+        let starts_on = parse_iso_date(start_date.trim()).ok_or(Problem::DateInvalid);
+        let starts_on = errors.check("start_date", starts_on);
+        let ((product_id, purchasing_account), quantity, starts_on) = errors.finish(
+            service
+                .zip(quantity)
+                .zip(starts_on)
+                .map(|((s, q), d)| (s, q, d)),
+        )?;
+        Ok(Assignment {
+            product_id,
+            purchasing_account,
+            quantity,
+            starts_on,
+        })
+    }
+}
+
+fn check(viewer: &CurrentUser) -> Result<(), AppError> {
+    if Role::any_allows(&viewer.roles, Capability::ManageProvisioning) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// What each purchasing account's orders entitle: quantity of online
+/// services ordered, per product and account. (SUM is cast because
+/// PostgreSQL sums BIGINT into NUMERIC.)
+const ENTITLEMENTS: &str = "SELECT pr.id, pr.name, pr.version, p.number, \
+     CAST(SUM(l.quantity) AS BIGINT) FROM order_lines l JOIN orders o ON o.id = l.order_id \
+     JOIN products pr ON pr.id = l.product_id \
+     JOIN purchasing_accounts p ON p.id = o.purchasing_account_id \
+     WHERE o.organization_id = $1 AND pr.kind = 'online_service'";
+
+/// The online services the organization may provision, and what it has.
+pub async fn overview(db: &Db, viewer: &CurrentUser) -> Result<ProvisioningPage, AppError> {
+    check(viewer)?;
+    let ordered: Vec<(i64, String, String, String, i64)> = sqlx::query_as(&format!(
+        "{ENTITLEMENTS} GROUP BY pr.id, pr.name, pr.version, p.number \
+         ORDER BY pr.name, pr.version, p.number"
+    ))
+    .bind(viewer.organization_id)
+    .fetch_all(db)
+    .await?;
+    let assigned: HashMap<(i64, String), i64> = sqlx::query_as::<_, (i64, String, i64)>(
+        "SELECT s.product_id, p.number, CAST(SUM(s.quantity) AS BIGINT) FROM subscriptions s \
+         JOIN purchasing_accounts p ON p.id = s.purchasing_account_id \
+         WHERE s.organization_id = $1 GROUP BY s.product_id, p.number",
+    )
+    .bind(viewer.organization_id)
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(|(product, account, quantity)| ((product, account), quantity))
+    .collect();
+    let services = ordered
+        .into_iter()
+        .map(
+            |(product_id, product, version, purchasing_account, ordered)| ServiceRow {
+                assigned: assigned
+                    .get(&(product_id, purchasing_account.clone()))
+                    .copied()
+                    .unwrap_or(0),
+                product_id,
+                product,
+                version,
+                purchasing_account,
+                ordered,
+            },
+        )
+        .collect();
+    let subscriptions: Vec<(String, String, String, i64, i64, String, i64)> = sqlx::query_as(
+        "SELECT pr.name, pr.version, p.number, s.quantity, s.starts_on, s.assigned_by, \
+         s.created_at FROM subscriptions s JOIN products pr ON pr.id = s.product_id \
+         JOIN purchasing_accounts p ON p.id = s.purchasing_account_id \
+         WHERE s.organization_id = $1 ORDER BY s.created_at DESC, s.id DESC",
+    )
+    .bind(viewer.organization_id)
+    .fetch_all(db)
+    .await?;
+    Ok(ProvisioningPage {
+        user: viewer.summary(),
+        services,
+        subscriptions: subscriptions
+            .into_iter()
+            .map(
+                |(product, version, purchasing_account, quantity, starts_on, by, at)| {
+                    SubscriptionRow {
+                        product,
+                        version,
+                        purchasing_account,
+                        quantity,
+                        starts_on,
+                        assigned_by: by,
+                        assigned_at: at,
+                    }
+                },
+            )
+            .collect(),
+    })
+}
+
+/// Assigns subscriptions if what remains of the entitlement allows it;
+/// otherwise says how much remains.
+pub async fn assign(
+    db: &Db,
+    now: i64,
+    actor: &Actor<'_>,
+    assignment: &Assignment,
+) -> Result<(), AppError> {
+    check(actor.user)?;
+    let organization_id = actor.user.organization_id;
+    let unknown = || AppError::field("service", Problem::ServiceUnknown);
+    let mut tx = db.begin().await?;
+    super::db::lock_organization(&mut tx, organization_id).await?;
+    let entitlement: Option<(i64, String, String, String, i64)> = sqlx::query_as(&format!(
+        "{ENTITLEMENTS} AND pr.id = $2 AND p.number = $3 \
+         GROUP BY pr.id, pr.name, pr.version, p.number"
+    ))
+    .bind(organization_id)
+    .bind(assignment.product_id)
+    .bind(assignment.purchasing_account.as_str())
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (product_id, product, version, account, ordered) = entitlement.ok_or_else(unknown)?;
+    let (account_id,): (i64,) = sqlx::query_as(
+        "SELECT p.id FROM purchasing_accounts p JOIN agreements a ON a.id = p.agreement_id \
+         WHERE a.organization_id = $1 AND p.number = $2",
+    )
+    .bind(organization_id)
+    .bind(&account)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(unknown)?;
+    let (assigned,): (i64,) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM subscriptions \
+         WHERE organization_id = $1 AND product_id = $2 AND purchasing_account_id = $3",
+    )
+    .bind(organization_id)
+    .bind(product_id)
+    .bind(account_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if assigned + assignment.quantity > ordered {
+        return Err(AppError::field(
+            "quantity",
+            Problem::ExceedsEntitlement { ordered, assigned },
+        ));
+    }
+    sqlx::query(
+        "INSERT INTO subscriptions (organization_id, purchasing_account_id, product_id, quantity, \
+         starts_on, assigned_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(organization_id)
+    .bind(account_id)
+    .bind(product_id)
+    .bind(assignment.quantity)
+    .bind(assignment.starts_on)
+    .bind(&actor.user.email)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        actor,
+        now,
+        "subscription.assigned",
+        format!("{product} {version}").trim(),
+        &format!(
+            "{} from {} on purchasing account {account}",
+            assignment.quantity,
+            iso_date(assignment.starts_on)
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

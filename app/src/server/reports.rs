@@ -1,0 +1,206 @@
+//! Reports: the license summary, the orders and the keys, exported as CSV
+//! streamed from the database a chunk at a time, so that an export of any
+//! size costs the server the same small memory.
+
+use futures::StreamExt;
+use sqlx::any::AnyRow;
+use tokio::sync::mpsc;
+
+use super::accounts::CurrentUser;
+use super::audit::{self, Actor};
+use super::{internal, keys, orders, Db};
+use crate::domain::csv::push_record;
+use crate::domain::{Capability, Report, Role};
+use crate::error::AppError;
+use crate::i18n::iso_date;
+
+/// Rows are sent on in chunks of about this many bytes.
+const CHUNK_BYTES: usize = 64 * 1024;
+
+/// The reports the viewer may export.
+pub fn available(viewer: &CurrentUser) -> Result<Vec<Report>, AppError> {
+    if !Role::any_allows(&viewer.roles, Capability::ViewReports) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(Report::ALL
+        .into_iter()
+        .filter(|report| report.allowed_for(&viewer.roles))
+        .collect())
+}
+
+/// A CSV export under way: its chunks arrive on `chunks`; an error ends it.
+pub struct Export {
+    pub file_name: String,
+    pub chunks: mpsc::Receiver<Result<String, AppError>>,
+}
+
+/// Every order line, newest order first, in the columns of an orders
+/// import file plus the line's amount.
+const ORDER_LINES: &str =
+    "SELECT a.number, p.number, o.number, o.ordered_at, pr.name, pr.version, \
+     l.quantity, l.unit_price_cents, l.currency FROM orders o \
+     JOIN purchasing_accounts p ON p.id = o.purchasing_account_id \
+     JOIN agreements a ON a.id = p.agreement_id \
+     JOIN order_lines l ON l.order_id = o.id JOIN products pr ON pr.id = l.product_id \
+     WHERE o.organization_id = $1 ORDER BY o.ordered_at DESC, o.id DESC, l.id";
+
+type OrderLine = (
+    String,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    i64,
+    i64,
+    String,
+);
+
+fn money(cents: i64) -> String {
+    format!("{}.{:02}", cents / 100, cents % 100)
+}
+
+/// Starts exporting `report` for the actor's organization, after checking
+/// their roles. Exporting keys shows them whole, so it is audited.
+pub async fn export(
+    db: &Db,
+    now: i64,
+    actor: &Actor<'_>,
+    report: Report,
+) -> Result<Export, AppError> {
+    let viewer = actor.user;
+    if !report.allowed_for(&viewer.roles) {
+        return Err(AppError::Forbidden);
+    }
+    let organization = viewer.organization_id;
+    let chunks =
+        match report {
+            Report::LicenseSummary => stream(
+                db.clone(),
+                orders::LICENSES_SQL,
+                organization,
+                &[
+                    "product",
+                    "version",
+                    "purchasing_account",
+                    "quantity",
+                    "orders",
+                ],
+                |(_, product, version, account, quantity, orders): (
+                    i64,
+                    String,
+                    String,
+                    String,
+                    i64,
+                    i64,
+                )| {
+                    vec![
+                        product,
+                        version,
+                        account,
+                        quantity.to_string(),
+                        orders.to_string(),
+                    ]
+                },
+            ),
+            Report::Orders => {
+                stream(
+                    db.clone(),
+                    ORDER_LINES,
+                    organization,
+                    &[
+                        "agreement_number",
+                        "purchasing_account",
+                        "order_number",
+                        "order_date",
+                        "product",
+                        "version",
+                        "quantity",
+                        "unit_price",
+                        "currency",
+                        "amount",
+                    ],
+                    |(
+                        agreement,
+                        account,
+                        number,
+                        at,
+                        product,
+                        version,
+                        quantity,
+                        unit,
+                        currency,
+                    ): OrderLine| {
+                        vec![
+                            agreement,
+                            account,
+                            number,
+                            iso_date(at),
+                            product,
+                            version,
+                            quantity.to_string(),
+                            money(unit),
+                            currency,
+                            money(unit * quantity),
+                        ]
+                    },
+                )
+            }
+            Report::Keys => {
+                let mut conn = db.acquire().await?;
+                audit::record(&mut conn, actor, now, "keys.exported", "keys report", "").await?;
+                stream(
+                    db.clone(),
+                    keys::LIST_SQL,
+                    organization,
+                    &["product", "version", "purchasing_account", "key"],
+                    |(_, product, version, account, key): (i64, String, String, String, String)| {
+                        vec![product, version, account, key]
+                    },
+                )
+            }
+        };
+    Ok(Export {
+        file_name: format!("{}-{}.csv", report.slug(), iso_date(now)),
+        chunks,
+    })
+}
+
+/// Runs `sql` for `organization` on its own task, turning each row into a
+/// CSV record and sending the text on in chunks. The channel holds few
+/// chunks: a slow download slows the query instead of filling memory.
+fn stream<R>(
+    db: Db,
+    sql: &'static str,
+    organization: i64,
+    header: &'static [&'static str],
+    cells: fn(R) -> Vec<String>,
+) -> mpsc::Receiver<Result<String, AppError>>
+where
+    R: for<'r> sqlx::FromRow<'r, AnyRow> + Send + Unpin + 'static,
+{
+    let (sender, receiver) = mpsc::channel(4);
+    tokio::spawn(async move {
+        // A byte-order mark, so that spreadsheets read UTF-8 as such.
+        let mut chunk = String::from("\u{feff}");
+        push_record(&mut chunk, header);
+        let mut rows = sqlx::query_as::<_, R>(sql).bind(organization).fetch(&db);
+        while let Some(row) = rows.next().await {
+            match row {
+                Ok(row) => push_record(&mut chunk, &cells(row)),
+                Err(error) => {
+                    let _ = sender.send(Err(internal(error))).await;
+                    return;
+                }
+            }
+            if chunk.len() >= CHUNK_BYTES
+                && sender.send(Ok(std::mem::take(&mut chunk))).await.is_err()
+            {
+                // The client went away.
+                return;
+            }
+        }
+        let _ = sender.send(Ok(chunk)).await;
+    });
+    receiver
+}

@@ -1,0 +1,28 @@
+-- Software downloads and self-service provisioning. A product is either
+-- software (with files to download) or an online service (assigned to the
+-- organization as subscriptions, within what its orders entitle).
+ALTER TABLE products ADD COLUMN kind TEXT NOT NULL DEFAULT 'software';
+
+-- Files live on disk under DOWNLOADS_DIR, named by their SHA-256.
+CREATE TABLE product_files (
+    id INTEGER PRIMARY KEY,
+    product_id INTEGER NOT NULL REFERENCES products (id),
+    name TEXT NOT NULL,
+    size_bytes INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (product_id, name)
+);
+
+CREATE TABLE subscriptions (
+    id INTEGER PRIMARY KEY,
+    organization_id INTEGER NOT NULL REFERENCES organizations (id),
+    purchasing_account_id INTEGER NOT NULL REFERENCES purchasing_accounts (id),
+    product_id INTEGER NOT NULL REFERENCES products (id),
+    quantity INTEGER NOT NULL,
+    starts_on INTEGER NOT NULL,
+    -- The email of who assigned it: it outlives their account.
+    assigned_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX subscriptions_organization ON subscriptions (organization_id, product_id, purchasing_account_id);
