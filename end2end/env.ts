@@ -20,5 +20,6 @@ export const SERVER_ENV = {
   LEPTOS_SITE_ROOT: path.join(ROOT, 'target', 'site'),
   LEPTOS_ENV: 'PROD',
   SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`,
+  DOWNLOADS_DIR: path.join(here, '.tmp', 'downloads'),
   RUST_LOG: 'info,sqlx=warn',
 };

@@ -5,7 +5,8 @@ import { BINARY, DB_FILE, MAIL_API, ROOT, SERVER_ENV } from '../env';
 /**
  * Every test fails on a script error or a console error (a failed
  * hydration shows up as one). Answers the server gives on purpose — 401
- * for a wrong password, 404/410 for dead links, 422 for bad input — are
+ * for a wrong password, 403 for a forbidden area, 404/410 for dead links,
+ * 422 for bad input — are
  * logged by Chromium as failed loads and are allowed.
  */
 export const test = base.extend<{ consoleErrors: string[] }>({
@@ -16,7 +17,7 @@ export const test = base.extend<{ consoleErrors: string[] }>({
       page.on('console', (message) => {
         if (message.type() !== 'error') return;
         const text = message.text();
-        if (/Failed to load resource: the server responded with a status of (401|404|410|422)/.test(text)) return;
+        if (/Failed to load resource: the server responded with a status of (401|403|404|410|422)/.test(text)) return;
         errors.push(`console: ${text}`);
       });
       await use(errors);

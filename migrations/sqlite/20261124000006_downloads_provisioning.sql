@@ -26,3 +26,11 @@ CREATE TABLE subscriptions (
     created_at INTEGER NOT NULL
 );
 CREATE INDEX subscriptions_organization ON subscriptions (organization_id, product_id, purchasing_account_id);
+
+-- Order lines carry their organization too, so that "has this
+-- organization ordered this product" is one index probe, not a join
+-- over every order.
+ALTER TABLE order_lines ADD COLUMN organization_id INTEGER NOT NULL DEFAULT 0;
+UPDATE order_lines SET organization_id =
+    (SELECT o.organization_id FROM orders o WHERE o.id = order_lines.order_id);
+CREATE INDEX order_lines_organization_product ON order_lines (organization_id, product_id);

@@ -20,6 +20,7 @@ impl Scratch {
             .args(args)
             .env("DATABASE_URL", self.database_url())
             .env("PUBLIC_URL", "https://bc.example.com")
+            .env("DOWNLOADS_DIR", self.0.join("downloads"))
             .env_remove("SMTP_URL")
             .output()
             .expect("run business-center")
@@ -166,5 +167,40 @@ fn orders_import_reports_each_line_and_keeps_the_good_ones() {
         text(&missing.stderr).starts_with("error: /nonexistent/orders.csv:"),
         "{}",
         text(&missing.stderr)
+    );
+}
+
+#[test]
+fn products_import_copies_files_next_to_the_database_and_explains_bad_lines() {
+    let scratch = Scratch::new("products");
+    std::fs::create_dir_all(scratch.0.join("media")).expect("folder");
+    std::fs::write(scratch.0.join("media/visio.img"), b"visio image").expect("write");
+    let file = scratch.0.join("media/products.csv");
+    std::fs::write(
+        &file,
+        "product,version,kind,file\n\
+         Visio,2024,software,visio.img\n\
+         Microsoft 365 E3,,online_service,\n\
+         Project,2024,software,project.img\n",
+    )
+    .expect("write");
+    let output = scratch.run(&["products", "import", file.to_str().expect("path")]);
+    let stdout = text(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("line 2: imported"), "{stdout}");
+    assert!(stdout.contains("line 3: imported"), "{stdout}");
+    assert!(
+        stdout.contains("line 4: refused: file: ") && stdout.contains("project.img"),
+        "{stdout}"
+    );
+    let stored: Vec<_> = std::fs::read_dir(scratch.0.join("downloads"))
+        .expect("DOWNLOADS_DIR was filled")
+        .filter_map(Result::ok)
+        .collect();
+    assert_eq!(stored.len(), 1, "the one good file, by its hash");
+    assert_eq!(
+        std::fs::read(stored[0].path()).expect("read"),
+        b"visio image",
+        "the file's content, copied"
     );
 }

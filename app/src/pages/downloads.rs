@@ -59,7 +59,7 @@ fn DownloadsList(page: DownloadsPage) -> impl IntoView {
                                                 view! {
                                                     <tr>
                                                         <td>
-                                                            <a href=file.href() download=file.name.clone()>
+                                                            <a href=file.href() download=file.name.clone() rel="external">
                                                                 {t.download} " " {file.name.clone()}
                                                             </a>
                                                         </td>

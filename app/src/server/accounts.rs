@@ -234,8 +234,8 @@ async fn area_count(db: &Db, user: &CurrentUser, area: Capability) -> Result<i64
         Capability::DownloadSoftware => {
             "SELECT COUNT(DISTINCT pr.id) FROM products pr \
              JOIN product_files f ON f.product_id = pr.id WHERE pr.kind = 'software' \
-             AND EXISTS (SELECT 1 FROM order_lines l JOIN orders o ON o.id = l.order_id \
-             WHERE l.product_id = pr.id AND o.organization_id = $1)"
+             AND EXISTS (SELECT 1 FROM order_lines l \
+             WHERE l.organization_id = $1 AND l.product_id = pr.id)"
         }
         Capability::ManageProvisioning => {
             "SELECT COUNT(*) FROM (SELECT 1 FROM order_lines l JOIN orders o ON o.id = l.order_id \

@@ -83,9 +83,9 @@ pub async fn page(
         );
     }
     if let Some((at, id)) = parse_cursor(after) {
-        add(" AND (o.ordered_at < ?", Param::Int(at), &mut sql);
-        add(" OR (o.ordered_at = ?", Param::Int(at), &mut sql);
-        add(" AND o.id < ?))", Param::Int(id), &mut sql);
+        // A row-value comparison: one index range on both engines.
+        add(" AND (o.ordered_at, o.id) < (?", Param::Int(at), &mut sql);
+        add(", ?)", Param::Int(id), &mut sql);
     }
     add(
         " ORDER BY o.ordered_at DESC, o.id DESC LIMIT ?",
@@ -144,9 +144,10 @@ pub async fn page(
         .collect();
 
     let products: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT DISTINCT pr.id, pr.name, pr.version FROM products pr \
-         JOIN order_lines l ON l.product_id = pr.id JOIN orders o ON o.id = l.order_id \
-         WHERE o.organization_id = $1 ORDER BY pr.name, pr.version",
+        // Per product, one probe of its lines: not a scan of every order.
+        "SELECT pr.id, pr.name, pr.version FROM products pr WHERE EXISTS (SELECT 1 \
+         FROM order_lines l WHERE l.organization_id = $1 AND l.product_id = pr.id) \
+         ORDER BY pr.name, pr.version",
     )
     .bind(viewer.organization_id)
     .fetch_all(db)
@@ -304,10 +305,11 @@ async fn import_row(db: &Db, now: i64, cells: &[String]) -> Result<(), String> {
         .await
         .map_err(internal)?;
     sqlx::query(
-        "INSERT INTO order_lines (order_id, product_id, quantity, unit_price_cents, currency) \
-         VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO order_lines (order_id, organization_id, product_id, quantity, \
+         unit_price_cents, currency) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(order_id)
+    .bind(organization_id)
     .bind(product_id)
     .bind(quantity)
     .bind(unit_price_cents)

@@ -265,3 +265,18 @@ pub async fn harry(db: &Db, now: i64) -> super::accounts::CurrentUser {
         .expect("load")
         .expect("harry")
 }
+
+/// The state a server runs with, over a test database.
+pub fn state(db: &Db, settings: super::Settings, clock: super::Clock) -> super::AppState {
+    super::AppState {
+        db: db.clone(),
+        settings: std::sync::Arc::new(settings),
+        hasher: super::password::Hasher::default(),
+        clock,
+        mail_ready: std::sync::Arc::new(tokio::sync::Notify::new()),
+        leptos_options: leptos::prelude::LeptosOptions::builder()
+            .output_name("business-center")
+            .site_root("target/site")
+            .build(),
+    }
+}

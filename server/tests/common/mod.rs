@@ -4,13 +4,11 @@
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
-use app::server::password::Hasher;
 use app::server::testing::{self, TestDb};
-use app::server::{AppState, Clock, Settings};
+use app::server::{AppState, Clock};
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use http_body_util::BodyExt;
-use leptos::prelude::LeptosOptions;
 use tower::ServiceExt;
 
 pub const NOW: i64 = 1_795_000_000;
@@ -60,21 +58,11 @@ impl TestApp {
     pub async fn new(t: TestDb, public_url: &str, dev_mailbox: bool) -> TestApp {
         let now = Arc::new(AtomicI64::new(NOW));
         let clock_now = now.clone();
-        let state = AppState {
-            db: t.db.clone(),
-            settings: Arc::new(Settings {
-                public_url: url::Url::parse(public_url).expect("valid URL"),
-                dev_mailbox,
-                downloads_dir: testing::settings().downloads_dir,
-            }),
-            hasher: Hasher::default(),
-            clock: Clock::from_fn(move || clock_now.load(Ordering::SeqCst)),
-            mail_ready: Arc::new(tokio::sync::Notify::new()),
-            leptos_options: LeptosOptions::builder()
-                .output_name("business-center")
-                .site_root("target/site")
-                .build(),
-        };
+        let mut settings = testing::settings();
+        settings.public_url = url::Url::parse(public_url).expect("valid URL");
+        settings.dev_mailbox = dev_mailbox;
+        let clock = Clock::from_fn(move || clock_now.load(Ordering::SeqCst));
+        let state = testing::state(&t.db, settings, clock);
         TestApp { t, state, now }
     }
 
