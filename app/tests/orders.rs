@@ -76,6 +76,22 @@ async fn an_import_takes_the_good_rows_and_explains_the_bad_ones() {
             .find(|l| l.product == "Office Professional Plus")
             .expect("office");
         assert_eq!((office.quantity, office.orders), (120, 2), "{}", t.engine);
+
+        // A second line of Office in ORD-2 adds to the quantity, not to
+        // the number of orders.
+        orders::import(
+            &t.db,
+            NOW,
+            "1234567890,9876543210,ORD-2,2026-03-02,Office Professional Plus,2024,5,12.50,USD\n",
+        )
+        .await
+        .expect("import");
+        let licenses = orders::licenses(&t.db, &harry).await.expect("licenses");
+        let office = licenses
+            .iter()
+            .find(|l| l.product == "Office Professional Plus")
+            .expect("office");
+        assert_eq!((office.quantity, office.orders), (125, 2), "{}", t.engine);
         t.close().await;
     }
 }

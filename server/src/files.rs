@@ -27,7 +27,7 @@ pub async fn download(
     };
     let user = match http::user_of_request(&state, request.headers()).await {
         Ok(user) => user,
-        Err(error) => return refusal(error),
+        Err(error) => return signed_out(&request, error),
     };
     let download =
         match products::file_for_download(&state.db, &state.settings.downloads_dir, &user, file_id)
@@ -73,7 +73,7 @@ pub async fn export_report(
     };
     let user = match http::user_of_request(&state, request.headers()).await {
         Ok(user) => user,
-        Err(error) => return refusal(error),
+        Err(error) => return signed_out(&request, error),
     };
     let address = http::client_ip_of(request.extensions());
     let actor = Actor {
@@ -98,6 +98,20 @@ pub async fn export_report(
         Body::from_stream(chunks),
     )
         .into_response()
+}
+
+/// A browser following a link after its session ended goes to sign in;
+/// a script gets the status.
+fn signed_out(request: &Request, error: AppError) -> Response {
+    let browser = request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|accept| accept.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    if browser && error == AppError::Unauthenticated {
+        return axum::response::Redirect::to("/sign-in").into_response();
+    }
+    refusal(error)
 }
 
 /// The error as a status and a sentence (these are files, not pages).

@@ -307,7 +307,10 @@ async fn downloads_resume_with_http_range_and_only_over_the_same_content() {
         assert_eq!(stale.body.len(), FILE_SIZE);
 
         let signed_out = get_with(&app, &path, &[]).await;
-        assert_eq!(signed_out.status, 401);
+        assert_eq!(signed_out.status, 401, "a script gets the status");
+        let browser = app.get(&path, None).await;
+        assert_eq!(browser.status, 303, "a browser goes to sign in");
+        assert_eq!(browser.header("location"), Some("/sign-in"));
         let unknown = get_with(&app, "/downloads/999999", &[("cookie", &cookie)]).await;
         assert_eq!(unknown.status, 404);
         app.close().await;

@@ -5,7 +5,7 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 use crate::api::provisioning::{get_provisioning, AssignSubscription, ProvisioningPage};
-use crate::components::{server_problem, FormError, Layout};
+use crate::components::{server_problem, signed_in_page, FormError, Layout};
 use crate::use_lang;
 
 #[component]
@@ -14,7 +14,7 @@ pub fn ProvisioningPage() -> impl IntoView {
     let version = assign.version();
     // Read again after each assignment, so the numbers stay true.
     let resource = Resource::new(move || version.get(), |_| get_provisioning());
-    crate::components::signed_in_page(resource, move |page| {
+    signed_in_page(resource, move |page| {
         view! { <ProvisioningView page assign /> }
     })
 }

@@ -227,8 +227,7 @@ async fn area_count(db: &Db, user: &CurrentUser, area: Capability) -> Result<i64
         Capability::ViewAgreements => "SELECT COUNT(*) FROM agreements WHERE organization_id = $1",
         Capability::ViewOrders => "SELECT COUNT(*) FROM orders WHERE organization_id = $1",
         Capability::ViewLicenses => {
-            "SELECT COUNT(*) FROM (SELECT 1 FROM order_lines l JOIN orders o ON o.id = l.order_id \
-             WHERE o.organization_id = $1 GROUP BY l.product_id, o.purchasing_account_id) AS lines"
+            "SELECT COUNT(*) FROM license_totals WHERE organization_id = $1"
         }
         Capability::ViewKeys => "SELECT COUNT(*) FROM product_keys WHERE organization_id = $1",
         Capability::DownloadSoftware => {
@@ -238,10 +237,8 @@ async fn area_count(db: &Db, user: &CurrentUser, area: Capability) -> Result<i64
              WHERE l.organization_id = $1 AND l.product_id = pr.id)"
         }
         Capability::ManageProvisioning => {
-            "SELECT COUNT(*) FROM (SELECT 1 FROM order_lines l JOIN orders o ON o.id = l.order_id \
-             JOIN products pr ON pr.id = l.product_id \
-             WHERE o.organization_id = $1 AND pr.kind = 'online_service' \
-             GROUP BY l.product_id, o.purchasing_account_id) AS services"
+            "SELECT COUNT(*) FROM license_totals t JOIN products pr ON pr.id = t.product_id \
+             WHERE t.organization_id = $1 AND pr.kind = 'online_service'"
         }
         Capability::InviteUsers => "SELECT COUNT(*) FROM users WHERE organization_id = $1",
         Capability::ViewReports => {

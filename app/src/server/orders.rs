@@ -174,16 +174,12 @@ pub async fn page(
     })
 }
 
-/// Owned quantities per product version and purchasing account. (SUM is
-/// cast because PostgreSQL sums BIGINT into NUMERIC.)
-pub const LICENSES_SQL: &str =
-    "SELECT pr.id, pr.name, pr.version, p.number, CAST(SUM(l.quantity) AS BIGINT), \
-     COUNT(DISTINCT o.id) \
-     FROM order_lines l JOIN orders o ON o.id = l.order_id \
-     JOIN products pr ON pr.id = l.product_id \
-     JOIN purchasing_accounts p ON p.id = o.purchasing_account_id \
-     WHERE o.organization_id = $1 \
-     GROUP BY pr.id, pr.name, pr.version, p.number ORDER BY pr.name, pr.version, p.number";
+/// Owned quantities per product version and purchasing account, as the
+/// import keeps them.
+pub const LICENSES_SQL: &str = "SELECT pr.id, pr.name, pr.version, p.number, t.quantity, t.orders \
+     FROM license_totals t JOIN products pr ON pr.id = t.product_id \
+     JOIN purchasing_accounts p ON p.id = t.purchasing_account_id \
+     WHERE t.organization_id = $1 ORDER BY pr.name, pr.version, p.number";
 
 /// Owned quantities per product version and purchasing account.
 pub async fn licenses(db: &Db, viewer: &CurrentUser) -> Result<Vec<LicenseRow>, AppError> {
@@ -304,6 +300,29 @@ async fn import_row(db: &Db, now: i64, cells: &[String]) -> Result<(), String> {
     let product_id = catalog::product_id(&mut tx, product, version, now)
         .await
         .map_err(internal)?;
+    let (earlier_lines,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM order_lines WHERE order_id = $1 AND product_id = $2")
+            .bind(order_id)
+            .bind(product_id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(internal)?;
+    sqlx::query(
+        "INSERT INTO license_totals (organization_id, purchasing_account_id, product_id, \
+         quantity, orders) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (organization_id, purchasing_account_id, product_id) DO UPDATE SET \
+         quantity = license_totals.quantity + excluded.quantity, \
+         orders = license_totals.orders + excluded.orders",
+    )
+    .bind(organization_id)
+    .bind(account_id)
+    .bind(product_id)
+    .bind(quantity)
+    // A second line of the same product in one order is not another order.
+    .bind(i64::from(earlier_lines == 0))
+    .execute(&mut *tx)
+    .await
+    .map_err(internal)?;
     sqlx::query(
         "INSERT INTO order_lines (order_id, organization_id, product_id, quantity, \
          unit_price_cents, currency) VALUES ($1, $2, $3, $4, $5, $6)",

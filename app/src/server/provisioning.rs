@@ -73,21 +73,18 @@ fn check(viewer: &CurrentUser) -> Result<(), AppError> {
     }
 }
 
-/// What each purchasing account's orders entitle: quantity of online
-/// services ordered, per product and account. (SUM is cast because
-/// PostgreSQL sums BIGINT into NUMERIC.)
-const ENTITLEMENTS: &str = "SELECT pr.id, pr.name, pr.version, p.number, \
-     CAST(SUM(l.quantity) AS BIGINT) FROM order_lines l JOIN orders o ON o.id = l.order_id \
-     JOIN products pr ON pr.id = l.product_id \
-     JOIN purchasing_accounts p ON p.id = o.purchasing_account_id \
-     WHERE o.organization_id = $1 AND pr.kind = 'online_service'";
+/// What each purchasing account's orders entitle: the quantity of each
+/// online service ordered, as the orders import keeps it.
+const ENTITLEMENTS: &str = "SELECT pr.id, pr.name, pr.version, p.number, t.quantity \
+     FROM license_totals t JOIN products pr ON pr.id = t.product_id \
+     JOIN purchasing_accounts p ON p.id = t.purchasing_account_id \
+     WHERE t.organization_id = $1 AND pr.kind = 'online_service'";
 
 /// The online services the organization may provision, and what it has.
 pub async fn overview(db: &Db, viewer: &CurrentUser) -> Result<ProvisioningPage, AppError> {
     check(viewer)?;
     let ordered: Vec<(i64, String, String, String, i64)> = sqlx::query_as(&format!(
-        "{ENTITLEMENTS} GROUP BY pr.id, pr.name, pr.version, p.number \
-         ORDER BY pr.name, pr.version, p.number"
+        "{ENTITLEMENTS} ORDER BY pr.name, pr.version, p.number"
     ))
     .bind(viewer.organization_id)
     .fetch_all(db)
@@ -163,15 +160,13 @@ pub async fn assign(
     let unknown = || AppError::field("service", Problem::ServiceUnknown);
     let mut tx = db.begin().await?;
     super::db::lock_organization(&mut tx, organization_id).await?;
-    let entitlement: Option<(i64, String, String, String, i64)> = sqlx::query_as(&format!(
-        "{ENTITLEMENTS} AND pr.id = $2 AND p.number = $3 \
-         GROUP BY pr.id, pr.name, pr.version, p.number"
-    ))
-    .bind(organization_id)
-    .bind(assignment.product_id)
-    .bind(assignment.purchasing_account.as_str())
-    .fetch_optional(&mut *tx)
-    .await?;
+    let entitlement: Option<(i64, String, String, String, i64)> =
+        sqlx::query_as(&format!("{ENTITLEMENTS} AND pr.id = $2 AND p.number = $3"))
+            .bind(organization_id)
+            .bind(assignment.product_id)
+            .bind(assignment.purchasing_account.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
     let (product_id, product, version, account, ordered) = entitlement.ok_or_else(unknown)?;
     let (account_id,): (i64,) = sqlx::query_as(
         "SELECT p.id FROM purchasing_accounts p JOIN agreements a ON a.id = p.agreement_id \
