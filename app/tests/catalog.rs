@@ -6,6 +6,7 @@ use app::domain::{Problem, Report, Role};
 use app::error::AppError;
 use app::server::accounts::CurrentUser;
 use app::server::audit::{self, Actor};
+use app::server::catalog::ImportOutcome;
 use app::server::password::Hasher;
 use app::server::provisioning::{self, Assignment};
 use app::server::testing::{self, member, settings, TestDb};
@@ -28,7 +29,7 @@ async fn contoso_with_catalog(db: &Db, downloads: &std::path::Path) -> CurrentUs
         .expect("import orders");
     assert!(results
         .iter()
-        .all(|(_, outcome)| *outcome == orders::ImportOutcome::Imported));
+        .all(|(_, outcome)| *outcome == ImportOutcome::Imported));
     let source = tempdir("source");
     std::fs::write(source.join("office-2024.img"), vec![7u8; 200_000]).expect("write");
     let results = products::import(
@@ -42,7 +43,10 @@ async fn contoso_with_catalog(db: &Db, downloads: &std::path::Path) -> CurrentUs
     )
     .await
     .expect("import products");
-    assert_eq!(results, [(2, None), (3, None)]);
+    assert_eq!(
+        results,
+        [(2, ImportOutcome::Imported), (3, ImportOutcome::Imported)]
+    );
     harry
 }
 
@@ -99,7 +103,10 @@ async fn a_products_file_copies_each_file_once_and_explains_bad_lines() {
         )
         .await
         .expect("import");
-        let reasons: Vec<String> = results.into_iter().filter_map(|(_, r)| r).collect();
+        let reasons: Vec<&str> = results
+            .iter()
+            .filter_map(|(_, outcome)| outcome.refusal())
+            .collect();
         assert_eq!(reasons.len(), 4, "{reasons:?}");
         assert!(reasons[0].starts_with("kind:"), "{reasons:?}");
         assert!(reasons[1].starts_with("file: only software"), "{reasons:?}");

@@ -5,6 +5,7 @@ use app::domain::Role;
 use app::error::AppError;
 use app::server::agreements;
 use app::server::audit::{self, Actor};
+use app::server::catalog::ImportOutcome;
 use app::server::keys;
 use app::server::password::Hasher;
 use app::server::testing::{self, member, settings, TestDb};
@@ -30,11 +31,11 @@ async fn keys_show_only_to_roles_that_may_see_them_and_every_view_is_audited() {
              1234567890,9876543210,Visio,2024,not a key\n"
         );
         let results = keys::import(&t.db, NOW, &file).await.expect("import");
-        assert_eq!(results[0], (2, None), "{}", t.engine);
-        assert_eq!(results[1].1.as_deref(), Some("key: already imported"));
+        assert_eq!(results[0], (2, ImportOutcome::Imported), "{}", t.engine);
+        assert_eq!(results[1].1.refusal(), Some("key: already imported"));
         assert!(results[2]
             .1
-            .as_deref()
+            .refusal()
             .is_some_and(|r| r.starts_with("key:")));
 
         for (i, role) in Role::ALL.into_iter().enumerate() {

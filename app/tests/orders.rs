@@ -5,7 +5,8 @@ use app::api::orders::OrderFilter;
 use app::domain::Role;
 use app::error::AppError;
 use app::server::agreements;
-use app::server::orders::{self, ImportOutcome};
+use app::server::catalog::ImportOutcome;
+use app::server::orders;
 use app::server::password::Hasher;
 use app::server::testing::{self, member, settings, TestDb};
 

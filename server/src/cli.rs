@@ -153,6 +153,16 @@ async fn state(
     })
 }
 
+/// The state of a command that serves no pages: Leptos' own settings are
+/// not needed.
+async fn command_state() -> Result<AppState, String> {
+    let config = Config::from_env()?;
+    let pages = LeptosOptions::builder()
+        .output_name("business-center")
+        .build();
+    state(&config, false, pages).await
+}
+
 /// One line per problem, naming the flag to fix.
 fn explain(error: &AppError) -> String {
     match error {
@@ -179,12 +189,7 @@ async fn create_agreement(args: CreateAgreement) -> Result<(), String> {
     // Check the input before touching the database, so a typo never
     // creates a data directory.
     let agreement = input.parse().map_err(|error| explain(&error))?;
-    let config = Config::from_env()?;
-    // No pages are served: Leptos' own settings are not needed.
-    let pages = LeptosOptions::builder()
-        .output_name("business-center")
-        .build();
-    let state = state(&config, false, pages).await?;
+    let state = command_state().await?;
     let now = state.clock.now();
     let registered = agreements::register(&state.db, &state.settings, now, &agreement)
         .await
@@ -228,22 +233,12 @@ enum Import {
 async fn import(file: &std::path::Path, what: Import) -> Result<(), String> {
     let text =
         std::fs::read_to_string(file).map_err(|error| format!("{}: {error}", file.display()))?;
-    let config = Config::from_env()?;
-    let pages = LeptosOptions::builder()
-        .output_name("business-center")
-        .build();
-    let state = state(&config, false, pages).await?;
+    let state = command_state().await?;
     let now = state.clock.now();
-    let results: Vec<(usize, Option<String>)> = match what {
+    let results = match what {
         Import::Orders => app::server::orders::import(&state.db, now, &text)
             .await
-            .map_err(|error| explain(&error))?
-            .into_iter()
-            .map(|(line, outcome)| match outcome {
-                app::server::orders::ImportOutcome::Imported => (line, None),
-                app::server::orders::ImportOutcome::Refused(reason) => (line, Some(reason)),
-            })
-            .collect(),
+            .map_err(|error| explain(&error))?,
         Import::Keys => app::server::keys::import(&state.db, now, &text)
             .await
             .map_err(|error| explain(&error))?,
@@ -261,8 +256,8 @@ async fn import(file: &std::path::Path, what: Import) -> Result<(), String> {
         }
     };
     let mut refused = 0;
-    for (line, reason) in &results {
-        match reason {
+    for (line, outcome) in &results {
+        match outcome.refusal() {
             None => println!("line {line}: imported"),
             Some(reason) => {
                 refused += 1;

@@ -4,6 +4,7 @@
 use app::domain::{AgreementNumber, Email, PurchasingAccountNumber};
 use app::error::AppError;
 use app::server::agreements::{self, AgreementInput};
+use app::server::catalog::ImportOutcome;
 use app::server::{invitations, AppState};
 
 pub const AGREEMENT: &str = "1234567890";
@@ -100,16 +101,10 @@ async fn load_orders(state: &AppState) -> Result<(), String> {
             cents % 100
         ));
     }
-    let results = app::server::orders::import(&state.db, state.clock.now(), &file)
-        .await
-        .map_err(|error| format!("loading the demo orders: {error}"))?;
-    let refused = results
-        .iter()
-        .filter(|(_, outcome)| *outcome != app::server::orders::ImportOutcome::Imported)
-        .count();
-    if refused > 0 {
-        return Err(format!("loading the demo orders: {refused} refused"));
-    }
+    all_imported(
+        "orders",
+        app::server::orders::import(&state.db, state.clock.now(), &file).await,
+    )?;
     let keys: String = DEMO_PRODUCTS
         .iter()
         .enumerate()
@@ -117,10 +112,31 @@ async fn load_orders(state: &AppState) -> Result<(), String> {
             format!("{AGREEMENT},{PURCHASING_ACCOUNT},{product},{version},DEMO{n}-7QX4K-M2P9R-W8T3V-K6J{n}H\n")
         })
         .collect();
-    app::server::keys::import(&state.db, state.clock.now(), &keys)
-        .await
-        .map_err(|error| format!("loading the demo keys: {error}"))?;
-    Ok(())
+    all_imported(
+        "keys",
+        app::server::keys::import(&state.db, state.clock.now(), &keys).await,
+    )
+}
+
+/// The demo's own files must import whole; says which lines did not.
+fn all_imported(
+    what: &str,
+    results: Result<Vec<(usize, ImportOutcome)>, AppError>,
+) -> Result<(), String> {
+    let results = results.map_err(|error| format!("loading the demo {what}: {error}"))?;
+    let refused: Vec<String> = results
+        .iter()
+        .filter_map(|(line, outcome)| {
+            outcome
+                .refusal()
+                .map(|reason| format!("line {line}: {reason}"))
+        })
+        .collect();
+    if refused.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("loading the demo {what}: {}", refused.join("; ")))
+    }
 }
 
 /// Online services the demo organization has ordered, with a unit price.
@@ -190,16 +206,9 @@ async fn load_products(state: &AppState) -> Result<(), String> {
     )
     .await;
     let _ = std::fs::remove_dir_all(&dir);
-    let refused: Vec<String> = imported
-        .map_err(|error| fail(error.to_string()))?
-        .into_iter()
-        .filter_map(|(line, reason)| reason.map(|reason| format!("line {line}: {reason}")))
-        .collect();
-    if !refused.is_empty() {
-        return Err(fail(refused.join("; ")));
-    }
-    app::server::orders::import(&state.db, state.clock.now(), &orders)
-        .await
-        .map_err(|error| fail(error.to_string()))?;
-    Ok(())
+    all_imported("products", imported)?;
+    all_imported(
+        "service orders",
+        app::server::orders::import(&state.db, state.clock.now(), &orders).await,
+    )
 }

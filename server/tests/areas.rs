@@ -71,7 +71,9 @@ async fn contoso(app: &TestApp) -> (i64, i64, String) {
     .await
     .expect("products");
     assert!(
-        results.iter().all(|(_, refused)| refused.is_none()),
+        results
+            .iter()
+            .all(|(_, outcome)| outcome.refusal().is_none()),
         "{results:?}"
     );
     let _ = std::fs::remove_dir_all(&source);

@@ -1,9 +1,54 @@
-//! What the operator's imports share: finding a purchasing account by its
-//! agreement, and the product catalog that grows as orders and keys arrive.
+//! What the operator's imports share: reading their lines, saying what
+//! became of each, finding a purchasing account by its agreement, and the
+//! product catalog that grows as orders and keys arrive.
 
 use sqlx::AnyConnection;
 
 use crate::domain::{AgreementNumber, PurchasingAccountNumber};
+
+/// What importing one line of a file did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportOutcome {
+    Imported,
+    Refused(String),
+}
+
+impl ImportOutcome {
+    /// Why the line was refused, if it was.
+    pub fn refusal(&self) -> Option<&str> {
+        match self {
+            ImportOutcome::Imported => None,
+            ImportOutcome::Refused(reason) => Some(reason),
+        }
+    }
+}
+
+impl From<Result<(), String>> for ImportOutcome {
+    fn from(result: Result<(), String>) -> Self {
+        match result {
+            Ok(()) => ImportOutcome::Imported,
+            Err(reason) => ImportOutcome::Refused(reason),
+        }
+    }
+}
+
+/// The records of an import file with their line numbers, without the
+/// header line (a first line whose first cell is `first_column`).
+pub fn lines<'a>(
+    text: &'a str,
+    first_column: &'a str,
+) -> impl Iterator<Item = (usize, Vec<String>)> + 'a {
+    crate::domain::csv::records(text)
+        .into_iter()
+        .filter(move |(line, cells)| {
+            !(*line == 1 && cell(cells, 0).eq_ignore_ascii_case(first_column))
+        })
+}
+
+/// Cell `index` of a record, trimmed; empty when the line is shorter.
+pub fn cell(cells: &[String], index: usize) -> &str {
+    cells.get(index).map(|c| c.trim()).unwrap_or_default()
+}
 
 /// The id of purchasing account `account` on agreement `agreement`, with
 /// the id of the organization that holds the agreement.

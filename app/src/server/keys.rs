@@ -3,7 +3,8 @@
 
 use super::accounts::CurrentUser;
 use super::audit::{self, Actor};
-use super::{catalog, Db};
+use super::catalog::{self, ImportOutcome};
+use super::Db;
 use crate::api::keys::KeyRow;
 use crate::domain::{AgreementNumber, Capability, PurchasingAccountNumber, Role};
 use crate::error::AppError;
@@ -75,27 +76,21 @@ pub async fn reveal(db: &Db, now: i64, actor: &Actor<'_>, key_id: i64) -> Result
 /// The columns of a keys file, in order.
 pub const KEYS_HEADER: &str = "agreement_number,purchasing_account,product,version,key";
 
-/// Imports product keys from CSV text; returns a result per line (`None`
-/// when imported, the reason otherwise).
+/// Imports product keys from CSV text, with a result per line.
 pub async fn import(
     db: &Db,
     now: i64,
     text: &str,
-) -> Result<Vec<(usize, Option<String>)>, AppError> {
+) -> Result<Vec<(usize, ImportOutcome)>, AppError> {
     let mut results = Vec::new();
-    for (line, cells) in crate::domain::csv::records(text) {
-        let cell = |index: usize| cells.get(index).map(|c| c.trim()).unwrap_or_default();
-        if line == 1 && cell(0).eq_ignore_ascii_case("agreement_number") {
-            continue;
-        }
-        let outcome = import_row(db, now, &cells).await.err();
-        results.push((line, outcome));
+    for (line, cells) in catalog::lines(text, "agreement_number") {
+        results.push((line, import_row(db, now, &cells).await.into()));
     }
     Ok(results)
 }
 
 async fn import_row(db: &Db, now: i64, cells: &[String]) -> Result<(), String> {
-    let cell = |index: usize| cells.get(index).map(|c| c.trim()).unwrap_or_default();
+    let cell = |index: usize| catalog::cell(cells, index);
     let agreement =
         AgreementNumber::parse(cell(0)).map_err(|p| format!("agreement_number: {p}"))?;
     let account =

@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use tracing::instrument;
 
 use super::accounts::CurrentUser;
-use super::{catalog, Db};
+use super::catalog::{self, ImportOutcome};
+use super::Db;
 use crate::api::orders::{
     LicenseRow, OrderFilter, OrderLineView, OrderView, OrdersPage, ProductChoice,
 };
@@ -205,13 +206,6 @@ pub async fn licenses(db: &Db, viewer: &CurrentUser) -> Result<Vec<LicenseRow>, 
         .collect())
 }
 
-/// What importing one line of an orders file did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ImportOutcome {
-    Imported,
-    Refused(String),
-}
-
 /// The columns of an orders file, in order.
 pub const ORDERS_HEADER: &str =
     "agreement_number,purchasing_account,order_number,order_date,product,version,quantity,unit_price,currency";
@@ -225,22 +219,14 @@ pub async fn import(
     text: &str,
 ) -> Result<Vec<(usize, ImportOutcome)>, AppError> {
     let mut results = Vec::new();
-    for (line, cells) in crate::domain::csv::records(text) {
-        let cell = |index: usize| cells.get(index).map(|c| c.trim()).unwrap_or_default();
-        if line == 1 && cell(0).eq_ignore_ascii_case("agreement_number") {
-            continue;
-        }
-        let outcome = match import_row(db, now, &cells).await {
-            Ok(()) => ImportOutcome::Imported,
-            Err(reason) => ImportOutcome::Refused(reason),
-        };
-        results.push((line, outcome));
+    for (line, cells) in catalog::lines(text, "agreement_number") {
+        results.push((line, import_row(db, now, &cells).await.into()));
     }
     Ok(results)
 }
 
 async fn import_row(db: &Db, now: i64, cells: &[String]) -> Result<(), String> {
-    let cell = |index: usize| cells.get(index).map(|c| c.trim()).unwrap_or_default();
+    let cell = |index: usize| catalog::cell(cells, index);
     let agreement =
         AgreementNumber::parse(cell(0)).map_err(|p| format!("agreement_number: {p}"))?;
     let account =

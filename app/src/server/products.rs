@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use super::accounts::CurrentUser;
-use super::{catalog, Db};
+use super::catalog::{self, ImportOutcome};
+use super::Db;
 use crate::api::downloads::{DownloadFile, DownloadProduct};
 use crate::domain::{Capability, ProductKind, Role};
 use crate::error::AppError;
@@ -99,22 +100,18 @@ pub async fn file_for_download(
 
 /// Imports products from CSV text: each line names a product, its kind
 /// and optionally a file (relative to `base`) that is copied into
-/// `downloads_dir`. Returns a result per line (`None` when imported).
+/// `downloads_dir`. Returns a result per line.
 pub async fn import(
     db: &Db,
     downloads_dir: &Path,
     base: &Path,
     now: i64,
     text: &str,
-) -> Result<Vec<(usize, Option<String>)>, AppError> {
+) -> Result<Vec<(usize, ImportOutcome)>, AppError> {
     let mut results = Vec::new();
-    for (line, cells) in crate::domain::csv::records(text) {
-        let cell = |index: usize| cells.get(index).map(|c| c.trim()).unwrap_or_default();
-        if line == 1 && cell(0).eq_ignore_ascii_case("product") {
-            continue;
-        }
-        let outcome = import_row(db, downloads_dir, base, now, &cells).await.err();
-        results.push((line, outcome));
+    for (line, cells) in catalog::lines(text, "product") {
+        let outcome = import_row(db, downloads_dir, base, now, &cells).await;
+        results.push((line, outcome.into()));
     }
     Ok(results)
 }
@@ -126,7 +123,7 @@ async fn import_row(
     now: i64,
     cells: &[String],
 ) -> Result<(), String> {
-    let cell = |index: usize| cells.get(index).map(|c| c.trim()).unwrap_or_default();
+    let cell = |index: usize| catalog::cell(cells, index);
     let (product, version) = (cell(0), cell(1));
     catalog::check_product(product, version)?;
     let kind = ProductKind::from_key(&cell(2).to_ascii_lowercase())
