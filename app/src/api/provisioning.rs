@@ -29,9 +29,7 @@ impl ServiceRow {
     }
 
     pub fn label(&self) -> String {
-        format!("{} {}", self.product, self.version)
-            .trim()
-            .to_owned()
+        crate::domain::product_label(&self.product, &self.version)
     }
 }
 

@@ -19,7 +19,7 @@ pub use lang::{Country, Lang, COUNTRIES};
 pub use password::{PasswordRule, MAX_PASSWORD_LEN, MIN_PASSWORD_LEN};
 pub use person::{OrganizationName, PersonName};
 pub use problem::Problem;
-pub use product::ProductKind;
+pub use product::{product_label, ProductKind};
 pub use report::Report;
 pub use role::{Capability, Role};
 pub use token::InvitationToken;

@@ -24,6 +24,16 @@ impl ProductKind {
     }
 }
 
+/// How a product is named to people: "Visio Professional 2024", or just
+/// "Microsoft 365 E3" for a product without a version.
+pub fn product_label(name: &str, version: &str) -> String {
+    if version.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{name} {version}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -34,5 +44,11 @@ mod tests {
             assert_eq!(ProductKind::from_key(kind.key()), Some(kind));
         }
         assert_eq!(ProductKind::from_key("hardware"), None);
+    }
+
+    #[test]
+    fn a_product_without_a_version_is_named_alone() {
+        assert_eq!(product_label("Visio", "2024"), "Visio 2024");
+        assert_eq!(product_label("Microsoft 365 E3", ""), "Microsoft 365 E3");
     }
 }

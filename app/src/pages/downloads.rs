@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::api::downloads::{get_downloads, DownloadsPage};
 use crate::components::{signed_in_page, Layout};
+use crate::domain::product_label;
 use crate::use_lang;
 
 /// "3.1 MB", "812 KB", "96 B".
@@ -42,7 +43,7 @@ fn DownloadsList(page: DownloadsPage) -> impl IntoView {
                     .map(|product| {
                         view! {
                             <section class="card download">
-                                <h2>{format!("{} {}", product.product, product.version)}</h2>
+                                <h2>{product_label(&product.product, &product.version)}</h2>
                                 <table class="licenses">
                                     <thead>
                                         <tr>

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::api::keys::{get_keys, KeyRow, KeysPage, RevealKey};
 use crate::components::{signed_in_page, Layout};
+use crate::domain::product_label;
 use crate::use_lang;
 
 #[component]
@@ -53,7 +54,7 @@ fn KeyLine(row: KeyRow) -> impl IntoView {
     let masked = row.masked.clone();
     view! {
         <tr>
-            <td>{format!("{} {}", row.product, row.version)}</td>
+            <td>{product_label(&row.product, &row.version)}</td>
             <td>{row.purchasing_account.clone()}</td>
             <td>
                 <code class="key">

@@ -6,6 +6,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::orders::{get_licenses, get_orders, LicensesPage, OrderFilter, OrdersPage};
 use crate::components::{signed_in_page, Layout};
+use crate::domain::product_label;
 use crate::use_lang;
 
 fn money(cents: i64, currency: &str) -> String {
@@ -205,7 +206,7 @@ fn LicensesList(page: LicensesPage) -> impl IntoView {
                                         );
                                         view! {
                                             <tr>
-                                                <td>{format!("{} {}", row.product, row.version)}</td>
+                                                <td>{product_label(&row.product, &row.version)}</td>
                                                 <td>{row.purchasing_account.clone()}</td>
                                                 <td class="amount">{row.quantity}</td>
                                                 <td>

@@ -223,35 +223,35 @@ pub async fn dashboard(db: &Db, user: &CurrentUser) -> Result<Dashboard, AppErro
 
 /// How many things an area of the dashboard holds for the organization.
 async fn area_count(db: &Db, user: &CurrentUser, area: Capability) -> Result<i64, AppError> {
-    let sql = match area {
-        Capability::ViewAgreements => "SELECT COUNT(*) FROM agreements WHERE organization_id = $1",
-        Capability::ViewOrders => "SELECT COUNT(*) FROM orders WHERE organization_id = $1",
+    let sql: std::borrow::Cow<'static, str> = match area {
+        Capability::ViewAgreements => {
+            "SELECT COUNT(*) FROM agreements WHERE organization_id = $1".into()
+        }
+        Capability::ViewOrders => "SELECT COUNT(*) FROM orders WHERE organization_id = $1".into(),
         Capability::ViewLicenses => {
-            "SELECT COUNT(*) FROM license_totals WHERE organization_id = $1"
+            "SELECT COUNT(*) FROM license_totals WHERE organization_id = $1".into()
         }
-        Capability::ViewKeys => "SELECT COUNT(*) FROM product_keys WHERE organization_id = $1",
-        Capability::DownloadSoftware => {
+        Capability::ViewKeys => {
+            "SELECT COUNT(*) FROM product_keys WHERE organization_id = $1".into()
+        }
+        Capability::DownloadSoftware => format!(
             "SELECT COUNT(DISTINCT pr.id) FROM products pr \
-             JOIN product_files f ON f.product_id = pr.id WHERE pr.kind = 'software' \
-             AND EXISTS (SELECT 1 FROM order_lines l \
-             WHERE l.organization_id = $1 AND l.product_id = pr.id)"
-        }
-        Capability::ManageProvisioning => {
-            "SELECT COUNT(*) FROM license_totals t JOIN products pr ON pr.id = t.product_id \
+             JOIN product_files f ON f.product_id = pr.id \
+             WHERE pr.kind = 'software' AND {}",
+            super::products::ORDERED_BY_ORGANIZATION
+        )
+        .into(),
+        Capability::ManageProvisioning => "SELECT COUNT(*) FROM license_totals t \
+             JOIN products pr ON pr.id = t.product_id \
              WHERE t.organization_id = $1 AND pr.kind = 'online_service'"
-        }
-        Capability::InviteUsers => "SELECT COUNT(*) FROM users WHERE organization_id = $1",
-        Capability::ViewReports => {
-            return Ok(crate::domain::Report::ALL
-                .into_iter()
-                .filter(|report| report.allowed_for(&user.roles))
-                .count() as i64)
-        }
+            .into(),
+        Capability::InviteUsers => "SELECT COUNT(*) FROM users WHERE organization_id = $1".into(),
+        Capability::ViewReports => return Ok(super::reports::available(user)?.len() as i64),
         Capability::ManageUsers | Capability::ModifyAgreements | Capability::ViewAuditLog => {
             return Ok(0)
         }
     };
-    let (count,): (i64,) = sqlx::query_as(sql)
+    let (count,): (i64,) = sqlx::query_as(&sql)
         .bind(user.organization_id)
         .fetch_one(db)
         .await?;

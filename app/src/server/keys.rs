@@ -6,7 +6,7 @@ use super::audit::{self, Actor};
 use super::catalog::{self, ImportOutcome};
 use super::Db;
 use crate::api::keys::KeyRow;
-use crate::domain::{AgreementNumber, Capability, PurchasingAccountNumber, Role};
+use crate::domain::{product_label, AgreementNumber, Capability, PurchasingAccountNumber, Role};
 use crate::error::AppError;
 
 fn mask(key: &str) -> String {
@@ -65,7 +65,7 @@ pub async fn reveal(db: &Db, now: i64, actor: &Actor<'_>, key_id: i64) -> Result
         actor,
         now,
         "key.viewed",
-        &format!("{product} {version}"),
+        &product_label(&product, &version),
         &mask(&key),
     )
     .await?;

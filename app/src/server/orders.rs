@@ -8,11 +8,14 @@ use tracing::instrument;
 
 use super::accounts::CurrentUser;
 use super::catalog::{self, ImportOutcome};
+use super::products::ORDERED_BY_ORGANIZATION;
 use super::Db;
 use crate::api::orders::{
     LicenseRow, OrderFilter, OrderLineView, OrderView, OrdersPage, ProductChoice,
 };
-use crate::domain::{AgreementNumber, Capability, Problem, PurchasingAccountNumber, Role};
+use crate::domain::{
+    product_label, AgreementNumber, Capability, Problem, PurchasingAccountNumber, Role,
+};
 use crate::error::{AppError, FormErrors};
 use crate::i18n::parse_iso_date;
 
@@ -146,9 +149,10 @@ pub async fn page(
 
     let products: Vec<(i64, String, String)> = sqlx::query_as(
         // Per product, one probe of its lines: not a scan of every order.
-        "SELECT pr.id, pr.name, pr.version FROM products pr WHERE EXISTS (SELECT 1 \
-         FROM order_lines l WHERE l.organization_id = $1 AND l.product_id = pr.id) \
-         ORDER BY pr.name, pr.version",
+        &format!(
+            "SELECT pr.id, pr.name, pr.version FROM products pr \
+             WHERE {ORDERED_BY_ORGANIZATION} ORDER BY pr.name, pr.version"
+        ),
     )
     .bind(viewer.organization_id)
     .fetch_all(db)
@@ -168,7 +172,7 @@ pub async fn page(
             .into_iter()
             .map(|(id, name, version)| ProductChoice {
                 id,
-                label: format!("{name} {version}"),
+                label: product_label(&name, &version),
             })
             .collect(),
         purchasing_accounts: accounts.into_iter().map(|(number,)| number).collect(),

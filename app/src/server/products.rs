@@ -19,8 +19,8 @@ use crate::error::AppError;
 /// relative to the products file, of one file to offer for download.
 pub const PRODUCTS_HEADER: &str = "product,version,kind,file";
 
-/// Whether the organization's orders include the product `pr`.
-const ORDERED_BY_ORGANIZATION: &str = "EXISTS (SELECT 1 FROM order_lines l \
+/// Whether the organization `$1`'s orders include the product `pr`.
+pub const ORDERED_BY_ORGANIZATION: &str = "EXISTS (SELECT 1 FROM order_lines l \
      WHERE l.organization_id = $1 AND l.product_id = pr.id)";
 
 fn check(viewer: &CurrentUser) -> Result<(), AppError> {

@@ -9,7 +9,7 @@ use super::accounts::CurrentUser;
 use super::audit::{self, Actor};
 use super::Db;
 use crate::api::provisioning::{ProvisioningPage, ServiceRow, SubscriptionRow};
-use crate::domain::{Capability, Problem, PurchasingAccountNumber, Role};
+use crate::domain::{product_label, Capability, Problem, PurchasingAccountNumber, Role};
 use crate::error::{AppError, FormErrors};
 use crate::i18n::{iso_date, parse_iso_date};
 
@@ -75,7 +75,8 @@ fn check(viewer: &CurrentUser) -> Result<(), AppError> {
 
 /// What each purchasing account's orders entitle: the quantity of each
 /// online service ordered, as the orders import keeps it.
-const ENTITLEMENTS: &str = "SELECT pr.id, pr.name, pr.version, p.number, t.quantity \
+const ENTITLEMENTS: &str = "SELECT pr.id, pr.name, pr.version, p.number, t.quantity, \
+     t.purchasing_account_id \
      FROM license_totals t JOIN products pr ON pr.id = t.product_id \
      JOIN purchasing_accounts p ON p.id = t.purchasing_account_id \
      WHERE t.organization_id = $1 AND pr.kind = 'online_service'";
@@ -83,16 +84,16 @@ const ENTITLEMENTS: &str = "SELECT pr.id, pr.name, pr.version, p.number, t.quant
 /// The online services the organization may provision, and what it has.
 pub async fn overview(db: &Db, viewer: &CurrentUser) -> Result<ProvisioningPage, AppError> {
     check(viewer)?;
-    let ordered: Vec<(i64, String, String, String, i64)> = sqlx::query_as(&format!(
+    let ordered: Vec<(i64, String, String, String, i64, i64)> = sqlx::query_as(&format!(
         "{ENTITLEMENTS} ORDER BY pr.name, pr.version, p.number"
     ))
     .bind(viewer.organization_id)
     .fetch_all(db)
     .await?;
-    let assigned: HashMap<(i64, String), i64> = sqlx::query_as::<_, (i64, String, i64)>(
-        "SELECT s.product_id, p.number, CAST(SUM(s.quantity) AS BIGINT) FROM subscriptions s \
-         JOIN purchasing_accounts p ON p.id = s.purchasing_account_id \
-         WHERE s.organization_id = $1 GROUP BY s.product_id, p.number",
+    let assigned: HashMap<(i64, i64), i64> = sqlx::query_as::<_, (i64, i64, i64)>(
+        "SELECT product_id, purchasing_account_id, CAST(SUM(quantity) AS BIGINT) \
+         FROM subscriptions WHERE organization_id = $1 \
+         GROUP BY product_id, purchasing_account_id",
     )
     .bind(viewer.organization_id)
     .fetch_all(db)
@@ -103,9 +104,9 @@ pub async fn overview(db: &Db, viewer: &CurrentUser) -> Result<ProvisioningPage,
     let services = ordered
         .into_iter()
         .map(
-            |(product_id, product, version, purchasing_account, ordered)| ServiceRow {
+            |(product_id, product, version, purchasing_account, ordered, account_id)| ServiceRow {
                 assigned: assigned
-                    .get(&(product_id, purchasing_account.clone()))
+                    .get(&(product_id, account_id))
                     .copied()
                     .unwrap_or(0),
                 product_id,
@@ -157,26 +158,17 @@ pub async fn assign(
 ) -> Result<(), AppError> {
     check(actor.user)?;
     let organization_id = actor.user.organization_id;
-    let unknown = || AppError::field("service", Problem::ServiceUnknown);
     let mut tx = db.begin().await?;
     super::db::lock_organization(&mut tx, organization_id).await?;
-    let entitlement: Option<(i64, String, String, String, i64)> =
+    let entitlement: Option<(i64, String, String, String, i64, i64)> =
         sqlx::query_as(&format!("{ENTITLEMENTS} AND pr.id = $2 AND p.number = $3"))
             .bind(organization_id)
             .bind(assignment.product_id)
             .bind(assignment.purchasing_account.as_str())
             .fetch_optional(&mut *tx)
             .await?;
-    let (product_id, product, version, account, ordered) = entitlement.ok_or_else(unknown)?;
-    let (account_id,): (i64,) = sqlx::query_as(
-        "SELECT p.id FROM purchasing_accounts p JOIN agreements a ON a.id = p.agreement_id \
-         WHERE a.organization_id = $1 AND p.number = $2",
-    )
-    .bind(organization_id)
-    .bind(&account)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or_else(unknown)?;
+    let (product_id, product, version, account, ordered, account_id) =
+        entitlement.ok_or_else(|| AppError::field("service", Problem::ServiceUnknown))?;
     let (assigned,): (i64,) = sqlx::query_as(
         "SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM subscriptions \
          WHERE organization_id = $1 AND product_id = $2 AND purchasing_account_id = $3",
@@ -210,7 +202,7 @@ pub async fn assign(
         actor,
         now,
         "subscription.assigned",
-        format!("{product} {version}").trim(),
+        &product_label(&product, &version),
         &format!(
             "{} from {} on purchasing account {account}",
             assignment.quantity,
