@@ -105,10 +105,7 @@ async fn other_organizations_agreements_stay_invisible_and_untouchable() {
             .await
             .expect("load")
             .expect("harry");
-        let other = testing::fabrikam().parse().expect("valid");
-        agreements::register(&t.db, &settings(), NOW, &other)
-            .await
-            .expect("registered");
+        testing::register_fabrikam(&t.db, &settings(), NOW).await;
         let listed = agreements::list(&t.db, &harry, NOW).await.expect("list");
         assert!(
             listed.iter().all(|a| a.number != "5555555555"),

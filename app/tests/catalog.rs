@@ -10,7 +10,7 @@ use app::server::catalog::ImportOutcome;
 use app::server::password::Hasher;
 use app::server::provisioning::{self, Assignment};
 use app::server::testing::{self, member, settings, TestDb};
-use app::server::{agreements, keys, orders, products, reports, Db};
+use app::server::{keys, orders, products, reports, Db};
 
 const NOW: i64 = 1_795_000_000;
 
@@ -157,19 +157,7 @@ async fn downloads_open_to_account_admins_and_managers_of_the_organization_only(
         }
 
         // Fabrikam has ordered nothing: the same file id is not theirs.
-        let other = testing::fabrikam().parse().expect("valid");
-        agreements::register(&t.db, &settings(), NOW, &other)
-            .await
-            .expect("register");
-        let olga_id = app::server::invitations::accept(
-            &t.db,
-            &Hasher::default(),
-            NOW,
-            &testing::newest_link(&t.db, "olga@fabrikam.com").await,
-            testing::accept_form(testing::PASSWORD, testing::PASSWORD),
-        )
-        .await
-        .expect("Olga signs up");
+        let olga_id = testing::sign_up_olga(&t.db, &settings(), &Hasher::default(), NOW).await;
         let olga = app::server::accounts::load(&t.db, olga_id)
             .await
             .expect("load")
@@ -333,10 +321,7 @@ async fn reports_export_the_organizations_rows_and_keys_only_to_key_roles() {
         .await
         .expect("keys");
         // Fabrikam's order must never show in Contoso's reports.
-        let other = testing::fabrikam().parse().expect("valid");
-        agreements::register(&t.db, &settings(), NOW, &other)
-            .await
-            .expect("register");
+        testing::register_fabrikam(&t.db, &settings(), NOW).await;
         orders::import(
             &t.db,
             NOW,

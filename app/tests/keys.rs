@@ -3,7 +3,6 @@
 
 use app::domain::Role;
 use app::error::AppError;
-use app::server::agreements;
 use app::server::audit::{self, Actor};
 use app::server::catalog::ImportOutcome;
 use app::server::keys;
@@ -85,10 +84,7 @@ async fn keys_show_only_to_roles_that_may_see_them_and_every_view_is_audited() {
 async fn another_organizations_keys_stay_out_of_reach() {
     for t in TestDb::all().await {
         let harry = testing::harry(&t.db, NOW).await;
-        let other = testing::fabrikam().parse().expect("valid");
-        agreements::register(&t.db, &settings(), NOW, &other)
-            .await
-            .expect("registered");
+        testing::register_fabrikam(&t.db, &settings(), NOW).await;
         keys::import(&t.db, NOW, &format!("5555555555,77,Visio,2024,{KEY}\n"))
             .await
             .expect("import");

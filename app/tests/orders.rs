@@ -4,7 +4,6 @@
 use app::api::orders::OrderFilter;
 use app::domain::Role;
 use app::error::AppError;
-use app::server::agreements;
 use app::server::catalog::ImportOutcome;
 use app::server::orders;
 use app::server::password::Hasher;
@@ -141,10 +140,7 @@ async fn orders_and_licenses_open_only_to_the_roles_that_see_them() {
 async fn filters_and_pages_narrow_the_list_and_other_organizations_never_show() {
     for t in TestDb::all().await {
         let harry = testing::harry(&t.db, NOW).await;
-        let other = testing::fabrikam().parse().expect("valid");
-        agreements::register(&t.db, &settings(), NOW, &other)
-            .await
-            .expect("registered");
+        testing::register_fabrikam(&t.db, &settings(), NOW).await;
         let mut file = String::new();
         for n in 0..60 {
             let product = if n % 2 == 0 { "Visio" } else { "Project" };

@@ -4,12 +4,9 @@
 mod common;
 
 use app::domain::Role;
-use app::server::accounts::{self, CurrentUser};
 use app::server::testing::{self, accept_form, PASSWORD};
-use app::server::{invitations, mail, sessions};
-use common::{apps, Reply, TestApp};
-
-const SAME_ORIGIN: (&str, &str) = ("sec-fetch-site", "same-origin");
+use app::server::{invitations, mail};
+use common::{apps, Reply, TestApp, SAME_ORIGIN};
 
 fn spec_allows(inviter: Role, granted: Role) -> bool {
     use Role::*;
@@ -19,42 +16,6 @@ fn spec_allows(inviter: Role, granted: Role) -> bool {
         AgreementAdmin => matches!(granted, AgreementAdmin | ReportViewer | AccountViewer),
         AccountManager | ReportViewer | AccountViewer => false,
     }
-}
-
-async fn load(app: &TestApp, id: i64) -> CurrentUser {
-    accounts::load(&app.state.db, id)
-        .await
-        .expect("load")
-        .expect("user")
-}
-
-/// A member of Contoso holding `roles`, invited by `by`, and their cookie.
-async fn member(
-    app: &TestApp,
-    by: &CurrentUser,
-    email: &str,
-    roles: &[Role],
-) -> (CurrentUser, String) {
-    let state = &app.state;
-    let user = testing::member(
-        &state.db,
-        &state.settings,
-        &state.hasher,
-        state.clock.now(),
-        by,
-        email,
-        roles,
-    )
-    .await;
-    let cookie = cookie_for(app, user.id).await;
-    (user, cookie)
-}
-
-async fn cookie_for(app: &TestApp, user_id: i64) -> String {
-    let secret = sessions::create(&app.state.db, user_id, app.state.clock.now())
-        .await
-        .expect("session");
-    format!("bc_session={secret}")
 }
 
 async fn invite_over_http(app: &TestApp, cookie: &str, email: &str, roles: &[&str]) -> Reply {
@@ -90,15 +51,11 @@ async fn pending_for(app: &TestApp, email: &str) -> i64 {
 #[tokio::test]
 async fn the_grant_matrix_holds_for_forged_requests_and_acceptance() {
     for app in apps("http://127.0.0.1:3000", false).await {
-        let harry = load(&app, app.harry().await).await;
+        let harry = app.user(app.harry().await).await;
         for (i, inviter_role) in Role::ALL.into_iter().enumerate() {
-            let (_, cookie) = member(
-                &app,
-                &harry,
-                &format!("inviter{i}@contoso.com"),
-                &[inviter_role],
-            )
-            .await;
+            let (_, cookie) = app
+                .member(&harry, &format!("inviter{i}@contoso.com"), &[inviter_role])
+                .await;
             for (j, granted) in Role::ALL.into_iter().enumerate() {
                 let email = format!("invitee{i}-{j}@contoso.com");
                 let reply = invite_over_http(&app, &cookie, &email, &[granted.key()]).await;
@@ -131,7 +88,7 @@ async fn the_grant_matrix_holds_for_forged_requests_and_acceptance() {
                         .fetch_one(&app.state.db)
                         .await
                         .expect("joined");
-                    assert_eq!(load(&app, id).await.roles, vec![granted]);
+                    assert_eq!(app.user(id).await.roles, vec![granted]);
                 } else {
                     assert_eq!(
                         reply.status, 403,
@@ -149,10 +106,13 @@ async fn the_grant_matrix_holds_for_forged_requests_and_acceptance() {
 #[tokio::test]
 async fn forged_role_changes_and_lists_are_refused() {
     for app in apps("http://127.0.0.1:3000", false).await {
-        let harry = load(&app, app.harry().await).await;
-        let (_, ursula) = member(&app, &harry, "ursula@contoso.com", &[Role::UserAdmin]).await;
-        let (viewer, viewer_cookie) =
-            member(&app, &harry, "viewer@contoso.com", &[Role::AccountViewer]).await;
+        let harry = app.user(app.harry().await).await;
+        let (_, ursula) = app
+            .member(&harry, "ursula@contoso.com", &[Role::UserAdmin])
+            .await;
+        let (viewer, viewer_cookie) = app
+            .member(&harry, "viewer@contoso.com", &[Role::AccountViewer])
+            .await;
 
         let harry_id = harry.id.to_string();
         let demote = app
@@ -163,7 +123,7 @@ async fn forged_role_changes_and_lists_are_refused() {
             )
             .await;
         assert_eq!(demote.status, 403, "{}", demote.body);
-        assert_eq!(load(&app, harry.id).await.roles, vec![Role::AccountAdmin]);
+        assert_eq!(app.user(harry.id).await.roles, vec![Role::AccountAdmin]);
 
         let viewer_id = viewer.id.to_string();
         let promote_self = app
@@ -174,7 +134,7 @@ async fn forged_role_changes_and_lists_are_refused() {
             )
             .await;
         assert_eq!(promote_self.status, 403);
-        assert_eq!(load(&app, viewer.id).await.roles, vec![Role::AccountViewer]);
+        assert_eq!(app.user(viewer.id).await.roles, vec![Role::AccountViewer]);
 
         let list = app
             .post_form(
@@ -193,7 +153,7 @@ async fn forged_role_changes_and_lists_are_refused() {
         assert_eq!(audit.status, 403, "the audit log is for Account Admins");
 
         let admin_page = app
-            .get("/manage-access", Some(&cookie_for(&app, harry.id).await))
+            .get("/manage-access", Some(&app.cookie_for(harry.id).await))
             .await;
         assert_eq!(admin_page.status, 200);
         assert!(admin_page.body.contains("INVITE USER"));
@@ -204,8 +164,10 @@ async fn forged_role_changes_and_lists_are_refused() {
 #[tokio::test]
 async fn another_organizations_people_cannot_be_touched() {
     for app in apps("http://127.0.0.1:3000", false).await {
-        let harry = load(&app, app.harry().await).await;
-        let (ana, _) = member(&app, &harry, "ana@contoso.com", &[Role::AccountViewer]).await;
+        let harry = app.user(app.harry().await).await;
+        let (ana, _) = app
+            .member(&harry, "ana@contoso.com", &[Role::AccountViewer])
+            .await;
         // A second organization with its own admin.
         let other = testing::fabrikam().parse().expect("valid");
         app::server::agreements::register(
@@ -228,7 +190,7 @@ async fn another_organizations_people_cannot_be_touched() {
         )
         .await
         .expect("olga joins");
-        let olga_cookie = cookie_for(&app, olga).await;
+        let olga_cookie = app.cookie_for(olga).await;
         let ana_id = ana.id.to_string();
         for (path, form) in [
             ("/api/remove_user", vec![("user_id", ana_id.as_str())]),
@@ -242,7 +204,7 @@ async fn another_organizations_people_cannot_be_touched() {
                 .await;
             assert_eq!(reply.status, 404, "{path}: {}", reply.body);
         }
-        assert_eq!(load(&app, ana.id).await.roles, vec![Role::AccountViewer]);
+        assert_eq!(app.user(ana.id).await.roles, vec![Role::AccountViewer]);
         app.close().await;
     }
 }
@@ -251,7 +213,7 @@ async fn another_organizations_people_cannot_be_touched() {
 async fn a_bulk_invite_answers_row_by_row() {
     for app in apps("http://127.0.0.1:3000", false).await {
         let harry_id = app.harry().await;
-        let cookie = cookie_for(&app, harry_id).await;
+        let cookie = app.cookie_for(harry_id).await;
         let rows = serde_json::json!({ "rows": [
             { "line": 2, "email": "ana@contoso.com", "first_name": "Ana", "last_name": "Bell", "language": "fr", "country": "FR", "roles": ["Account Viewer"] },
             { "line": 3, "email": "not-an-email", "first_name": "Bad", "last_name": "Row", "language": "en", "country": "US", "roles": ["account_viewer"] },
@@ -306,17 +268,15 @@ async fn a_bulk_invite_answers_row_by_row() {
 #[tokio::test]
 async fn role_changes_over_http_follow_the_grant_matrix() {
     for app in apps("http://127.0.0.1:3000", false).await {
-        let harry = load(&app, app.harry().await).await;
-        let (target, _) = member(&app, &harry, "target@contoso.com", &[Role::AccountViewer]).await;
+        let harry = app.user(app.harry().await).await;
+        let (target, _) = app
+            .member(&harry, "target@contoso.com", &[Role::AccountViewer])
+            .await;
         let target_id = target.id.to_string();
         for (i, actor_role) in Role::ALL.into_iter().enumerate() {
-            let (_, cookie) = member(
-                &app,
-                &harry,
-                &format!("editor{i}@contoso.com"),
-                &[actor_role],
-            )
-            .await;
+            let (_, cookie) = app
+                .member(&harry, &format!("editor{i}@contoso.com"), &[actor_role])
+                .await;
             for wanted in Role::ALL {
                 sqlx::query("UPDATE user_roles SET role = 'account_viewer' WHERE user_id = $1")
                     .bind(target.id)
@@ -333,7 +293,7 @@ async fn role_changes_over_http_follow_the_grant_matrix() {
                 let allowed = matches!(actor_role, Role::AccountAdmin | Role::UserAdmin)
                     && spec_allows(actor_role, Role::AccountViewer)
                     && spec_allows(actor_role, wanted);
-                let holds = load(&app, target.id).await.roles;
+                let holds = app.user(target.id).await.roles;
                 if allowed {
                     assert_eq!(
                         reply.status, 200,

@@ -4,35 +4,17 @@
 mod common;
 
 use app::domain::Role;
-use app::server::testing::member;
-use app::server::{accounts, sessions};
-use common::apps;
-
-const SAME_ORIGIN: (&str, &str) = ("sec-fetch-site", "same-origin");
+use common::{apps, SAME_ORIGIN};
 
 #[tokio::test]
 async fn agreements_are_shown_and_edited_only_as_roles_allow() {
     for app in apps("http://127.0.0.1:3000", false).await {
         let harry_id = app.harry().await;
-        let harry = accounts::load(&app.state.db, harry_id)
-            .await
-            .expect("load")
-            .expect("harry");
+        let harry = app.user(harry_id).await;
         for (i, role) in Role::ALL.into_iter().enumerate() {
-            let user = member(
-                &app.state.db,
-                &app.state.settings,
-                &app.state.hasher,
-                app.state.clock.now(),
-                &harry,
-                &format!("m{i}@contoso.com"),
-                &[role],
-            )
-            .await;
-            let secret = sessions::create(&app.state.db, user.id, app.state.clock.now())
-                .await
-                .expect("session");
-            let cookie = format!("bc_session={secret}");
+            let (_user, cookie) = app
+                .member(&harry, &format!("m{i}@contoso.com"), &[role])
+                .await;
 
             let page = app.get("/agreements", Some(&cookie)).await;
             let may_view = role != Role::UserAdmin;
@@ -76,10 +58,7 @@ async fn agreements_are_shown_and_edited_only_as_roles_allow() {
 async fn orders_and_license_pages_open_only_to_roles_that_see_them() {
     for app in apps("http://127.0.0.1:3000", false).await {
         let harry_id = app.harry().await;
-        let harry = accounts::load(&app.state.db, harry_id)
-            .await
-            .expect("load")
-            .expect("harry");
+        let harry = app.user(harry_id).await;
         app::server::orders::import(
             &app.state.db,
             app.state.clock.now(),
@@ -88,20 +67,9 @@ async fn orders_and_license_pages_open_only_to_roles_that_see_them() {
         .await
         .expect("import");
         for (i, role) in Role::ALL.into_iter().enumerate() {
-            let user = member(
-                &app.state.db,
-                &app.state.settings,
-                &app.state.hasher,
-                app.state.clock.now(),
-                &harry,
-                &format!("o{i}@contoso.com"),
-                &[role],
-            )
-            .await;
-            let secret = sessions::create(&app.state.db, user.id, app.state.clock.now())
-                .await
-                .expect("session");
-            let cookie = format!("bc_session={secret}");
+            let (_user, cookie) = app
+                .member(&harry, &format!("o{i}@contoso.com"), &[role])
+                .await;
             let allowed = !matches!(role, Role::AgreementAdmin | Role::UserAdmin);
             for path in ["/orders", "/licenses"] {
                 let page = app.get(path, Some(&cookie)).await;
@@ -134,12 +102,7 @@ async fn orders_and_license_pages_open_only_to_roles_that_see_them() {
         let viewer_page = app
             .get(
                 "/orders?product=abc&from=2026-01-01&after=junk",
-                Some(&format!(
-                    "bc_session={}",
-                    sessions::create(&app.state.db, harry_id, app.state.clock.now())
-                        .await
-                        .expect("session")
-                )),
+                Some(&app.cookie_for(harry_id).await),
             )
             .await;
         assert_eq!(
@@ -154,10 +117,7 @@ async fn orders_and_license_pages_open_only_to_roles_that_see_them() {
 async fn keys_over_http_follow_the_role_table() {
     for app in apps("http://127.0.0.1:3000", false).await {
         let harry_id = app.harry().await;
-        let harry = accounts::load(&app.state.db, harry_id)
-            .await
-            .expect("load")
-            .expect("harry");
+        let harry = app.user(harry_id).await;
         app::server::keys::import(
             &app.state.db,
             app.state.clock.now(),
@@ -170,20 +130,9 @@ async fn keys_over_http_follow_the_role_table() {
             .await
             .expect("key");
         for (i, role) in Role::ALL.into_iter().enumerate() {
-            let user = member(
-                &app.state.db,
-                &app.state.settings,
-                &app.state.hasher,
-                app.state.clock.now(),
-                &harry,
-                &format!("k{i}@contoso.com"),
-                &[role],
-            )
-            .await;
-            let secret = sessions::create(&app.state.db, user.id, app.state.clock.now())
-                .await
-                .expect("session");
-            let cookie = format!("bc_session={secret}");
+            let (_user, cookie) = app
+                .member(&harry, &format!("k{i}@contoso.com"), &[role])
+                .await;
             let allowed = matches!(
                 role,
                 Role::AccountAdmin | Role::AccountManager | Role::ReportViewer

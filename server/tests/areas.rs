@@ -6,13 +6,11 @@
 mod common;
 
 use app::domain::Role;
-use app::server::testing::member;
-use app::server::{accounts, orders, products, sessions};
+use app::server::{orders, products};
 use axum::body::Body;
 use axum::http::{Method, Request};
-use common::{apps, Reply, TestApp};
+use common::{apps, Reply, TestApp, SAME_ORIGIN};
 
-const SAME_ORIGIN: (&str, &str) = ("sec-fetch-site", "same-origin");
 const KEY: &str = "ABCDE-FGHIJ-KLMNO-PQRST-UVWXY";
 const FILE_SIZE: usize = 200_000;
 
@@ -93,13 +91,6 @@ async fn contoso(app: &TestApp) -> (i64, i64, String) {
     (key, file, format!("{service}/9876543210"))
 }
 
-async fn cookie_for(app: &TestApp, user_id: i64) -> String {
-    let secret = sessions::create(&app.state.db, user_id, app.state.clock.now())
-        .await
-        .expect("session");
-    format!("bc_session={secret}")
-}
-
 async fn call(app: &TestApp, cookie: &str, endpoint: &str, form: &[(&str, &str)]) -> Reply {
     app.post_form(
         &format!("/api/{endpoint}"),
@@ -133,22 +124,11 @@ const NO_FILTER: [(&str, &str); 5] = [
 async fn every_role_reaches_exactly_the_areas_the_specification_gives_it() {
     for app in apps("http://127.0.0.1:3000", false).await {
         let (key, file, service) = contoso(&app).await;
-        let harry = accounts::load(&app.state.db, 1)
-            .await
-            .expect("load")
-            .expect("harry");
+        let harry = app.user(1).await;
         for (i, role) in Role::ALL.into_iter().enumerate() {
-            let user = member(
-                &app.state.db,
-                &app.state.settings,
-                &app.state.hasher,
-                app.state.clock.now(),
-                &harry,
-                &format!("r{i}@contoso.com"),
-                &[role],
-            )
-            .await;
-            let cookie = cookie_for(&app, user.id).await;
+            let (_user, cookie) = app
+                .member(&harry, &format!("r{i}@contoso.com"), &[role])
+                .await;
             let who = format!("{role} ({})", app.t.engine);
 
             // Screens: the page, with the organization's data or a 403.
@@ -268,7 +248,7 @@ async fn every_role_reaches_exactly_the_areas_the_specification_gives_it() {
 async fn downloads_resume_with_http_range_and_only_over_the_same_content() {
     for app in apps("http://127.0.0.1:3000", false).await {
         let (_, file, _) = contoso(&app).await;
-        let cookie = cookie_for(&app, 1).await;
+        let cookie = app.cookie_for(1).await;
         let path = format!("/downloads/{file}");
         let whole = get_with(&app, &path, &[("cookie", &cookie)]).await;
         assert_eq!(whole.status, 200, "{}", app.t.engine);
@@ -324,20 +304,14 @@ async fn another_organization_gets_nothing_whatever_ids_it_sends() {
     for app in apps("http://127.0.0.1:3000", false).await {
         let (key, file, service) = contoso(&app).await;
         let now = app.state.clock.now();
-        let fabrikam = app::server::testing::fabrikam().parse().expect("valid");
-        app::server::agreements::register(&app.state.db, &app.state.settings, now, &fabrikam)
-            .await
-            .expect("register");
-        let olga = app::server::invitations::accept(
+        let olga = app::server::testing::sign_up_olga(
             &app.state.db,
+            &app.state.settings,
             &app.state.hasher,
             now,
-            &app::server::testing::newest_link(&app.state.db, "olga@fabrikam.com").await,
-            app::server::testing::accept_form(common::PASSWORD, common::PASSWORD),
         )
-        .await
-        .expect("Olga, Fabrikam's Account Admin");
-        let cookie = cookie_for(&app, olga).await;
+        .await;
+        let cookie = app.cookie_for(olga).await;
         let contoso_data = [
             "9876543210",
             "ORD-1",

@@ -4,9 +4,7 @@
 mod common;
 
 use app::server::sessions;
-use common::{apps, TestApp, PASSWORD};
-
-const SAME_ORIGIN: (&str, &str) = ("sec-fetch-site", "same-origin");
+use common::{apps, TestApp, PASSWORD, SAME_ORIGIN};
 
 async fn sign_in(
     app: &TestApp,

@@ -158,6 +158,29 @@ pub fn fabrikam() -> super::agreements::AgreementInput {
     }
 }
 
+/// Registers Fabrikam (see [`fabrikam`]); its administrator Olga is
+/// invited.
+pub async fn register_fabrikam(db: &Db, settings: &super::Settings, now: i64) {
+    let agreement = fabrikam().parse().expect("valid agreement");
+    super::agreements::register(db, settings, now, &agreement)
+        .await
+        .expect("Fabrikam registers");
+}
+
+/// Fabrikam with Olga, its Account Admin, signed up; returns her id.
+pub async fn sign_up_olga(
+    db: &Db,
+    settings: &super::Settings,
+    hasher: &super::password::Hasher,
+    now: i64,
+) -> i64 {
+    register_fabrikam(db, settings, now).await;
+    let token = newest_link(db, "olga@fabrikam.com").await;
+    super::invitations::accept(db, hasher, now, &token, accept_form(PASSWORD, PASSWORD))
+        .await
+        .expect("Olga signs up")
+}
+
 /// The password every test account is created with.
 pub const PASSWORD: &str = "Correct-Horse-42";
 

@@ -4,14 +4,18 @@
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
+use app::domain::Role;
+use app::server::accounts::{self, CurrentUser};
 use app::server::testing::{self, TestDb};
-use app::server::{AppState, Clock};
+use app::server::{sessions, AppState, Clock};
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
 pub const NOW: i64 = 1_795_000_000;
+/// What a browser says of a request from the Center's own pages.
+pub const SAME_ORIGIN: (&str, &str) = ("sec-fetch-site", "same-origin");
 #[allow(unused_imports)] // not every test file signs in
 pub use app::server::testing::PASSWORD;
 
@@ -133,6 +137,45 @@ impl TestApp {
     /// Registers Contoso and returns the invitation link's token.
     pub async fn invite_contoso(&self) -> String {
         testing::invite_contoso(&self.state.db, &self.state.settings, self.state.clock.now()).await
+    }
+
+    /// The user `id`, as the server sees them once signed in.
+    pub async fn user(&self, id: i64) -> CurrentUser {
+        accounts::load(&self.state.db, id)
+            .await
+            .expect("load")
+            .expect("the user exists")
+    }
+
+    /// A session cookie for user `id`, as if they had signed in.
+    pub async fn cookie_for(&self, id: i64) -> String {
+        let secret = sessions::create(&self.state.db, id, self.state.clock.now())
+            .await
+            .expect("session");
+        format!("bc_session={secret}")
+    }
+
+    /// A member of Contoso holding `roles`, invited by `by`, signed up and
+    /// signed in: the user and their cookie.
+    pub async fn member(
+        &self,
+        by: &CurrentUser,
+        email: &str,
+        roles: &[Role],
+    ) -> (CurrentUser, String) {
+        let state = &self.state;
+        let user = testing::member(
+            &state.db,
+            &state.settings,
+            &state.hasher,
+            state.clock.now(),
+            by,
+            email,
+            roles,
+        )
+        .await;
+        let cookie = self.cookie_for(user.id).await;
+        (user, cookie)
     }
 
     /// Contoso with Harry signed up; returns his user id.
