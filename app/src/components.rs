@@ -146,9 +146,6 @@ pub fn Field(
     #[prop(optional)] on_input: Option<Callback<String>>,
     #[prop(optional)] required: bool,
     #[prop(optional)] inputmode: Option<&'static str>,
-    /// The lowest value of a number field.
-    #[prop(optional)]
-    min: Option<&'static str>,
     /// Keeps the input and this signal in step, so the form can be cleared.
     #[prop(optional)]
     bind: Option<RwSignal<String>>,
@@ -168,7 +165,6 @@ pub fn Field(
                 value=value
                 autocomplete=autocomplete
                 inputmode=inputmode
-                min=min
                 required=required
                 aria-invalid=invalid
                 aria-describedby=error_id.clone()

@@ -5,7 +5,7 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 use crate::api::provisioning::{get_provisioning, AssignSubscription, ProvisioningPage};
-use crate::components::{server_problem, signed_in_page, Field, FormError, Layout};
+use crate::components::{server_problem, signed_in_page, FormError, Layout};
 use crate::domain::product_label;
 use crate::use_lang;
 
@@ -28,6 +28,7 @@ fn ProvisioningView(
     let lang = use_lang();
     let t = lang.texts();
     let value = assign.value();
+    let quantity_problem = server_problem(value, "quantity");
     let services = page.services.clone();
     view! {
         <Layout user=page.user.clone()>
@@ -105,21 +106,22 @@ fn ProvisioningView(
                                         {move || server_problem(value, "service").get().map(|problem| problem.text(lang))}
                                     </p>
                                 </div>
-                                <Field
-                                    label=t.quantity_field
-                                    name="quantity"
-                                    kind="number"
-                                    min="1"
-                                    required=true
-                                    problem=server_problem(value, "quantity")
-                                />
-                                <Field
-                                    label=t.start_date_field
-                                    name="start_date"
-                                    kind="date"
-                                    required=true
-                                    problem=server_problem(value, "start_date")
-                                />
+                                <div class="field">
+                                    <label for="field-quantity">{t.quantity_field}</label>
+                                    <input id="field-quantity" name="quantity" type="number" min="1" required
+                                        aria-invalid=move || quantity_problem.get().is_some().then_some("true")
+                                        aria-describedby="field-quantity-error" />
+                                    <p class="field-error" id="field-quantity-error" aria-live="polite">
+                                        {move || quantity_problem.get().map(|problem| problem.text(lang))}
+                                    </p>
+                                </div>
+                                <div class="field">
+                                    <label for="field-start_date">{t.start_date_field}</label>
+                                    <input id="field-start_date" name="start_date" type="date" required />
+                                    <p class="field-error" aria-live="polite">
+                                        {move || server_problem(value, "start_date").get().map(|problem| problem.text(lang))}
+                                    </p>
+                                </div>
                                 <div class="actions">
                                     <button type="submit" class="primary" disabled=move || assign.pending().get()>
                                         {t.assign}
