@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-use crate::api::account::UserSummary;
 use crate::api::auth::SignOut;
+use crate::domain::wire::UserSummary;
 use crate::domain::{Lang, Problem};
 use crate::error::AppError;
 use crate::use_lang;

@@ -10,7 +10,7 @@ pub mod error;
 pub mod i18n;
 pub mod pages;
 #[cfg(feature = "ssr")]
-pub mod server;
+pub mod services;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
@@ -46,7 +46,7 @@ fn detect_lang() -> Lang {
     #[cfg(feature = "ssr")]
     {
         use_context::<axum::http::request::Parts>()
-            .map(|parts| server::http::request_lang(&parts.headers))
+            .map(|parts| api::context::request_lang(&parts.headers))
             .unwrap_or_default()
     }
     #[cfg(not(feature = "ssr"))]

@@ -1,28 +1,21 @@
 //! Who may invite whom: the grant matrix of the specification, on invite
 //! and again at acceptance, on a fresh database per test.
 
-use app::api::access::InviteOutcome;
-use app::api::invitation::LinkState;
+use app::domain::wire::InviteOutcome;
+use app::domain::wire::LinkState;
 use app::domain::{Problem, Role};
 use app::error::AppError;
-use app::server::accounts::{self, CurrentUser};
-use app::server::invitations;
-use app::server::password::Hasher;
-use app::server::testing::{
-    self, accept_form, newest_link, settings, sign_up_harry, TestDb, PASSWORD,
+use app::services::accounts::{self, CurrentUser};
+use app::services::invitations;
+use app::services::mail::Outbox;
+use app::services::password::Hasher;
+use app::services::testing::{
+    self, accept_form, actor, newest_link, settings, sign_up_harry, TestDb, PASSWORD,
 };
-use app::server::users::{self, Actor, InviteInput, Invitee};
-use app::server::{mail, Db};
+use app::services::users::{self, InviteInput, Invitee};
+use app::services::{mail, Db};
 
 const NOW: i64 = 1_795_000_000;
-const ADDRESS: &str = "203.0.113.7";
-
-fn actor(user: &CurrentUser) -> Actor<'_> {
-    Actor {
-        user,
-        client_address: ADDRESS,
-    }
-}
 
 /// The specification's table, written out rather than derived from the
 /// code under test.
@@ -102,6 +95,7 @@ async fn every_role_grants_exactly_what_the_specification_says_on_invite_and_on_
                 let result = users::invite(
                     &t.db,
                     &settings(),
+                    &Outbox::default(),
                     NOW,
                     &actor(&inviter),
                     &invitee(&email, &[granted], "en"),
@@ -164,6 +158,7 @@ async fn acceptance_checks_the_inviters_power_at_that_moment() {
             users::invite(
                 &t.db,
                 &settings(),
+                &Outbox::default(),
                 NOW,
                 &actor(&ursula),
                 &invitee(email, &[granted], "en"),
@@ -227,6 +222,7 @@ async fn inviting_again_resends_and_kills_the_old_link() {
         let first = users::invite(
             &t.db,
             &settings(),
+            &Outbox::default(),
             NOW,
             &actor(&harry),
             &invitee("Ana@Contoso.com", &[Role::ReportViewer], "fr"),
@@ -237,6 +233,7 @@ async fn inviting_again_resends_and_kills_the_old_link() {
         let again = users::invite(
             &t.db,
             &settings(),
+            &Outbox::default(),
             NOW + 60,
             &actor(&harry),
             &invitee("ana@CONTOSO.com", &[Role::ReportViewer], "fr"),
@@ -282,6 +279,7 @@ async fn inviting_again_resends_and_kills_the_old_link() {
         let member = users::invite(
             &t.db,
             &settings(),
+            &Outbox::default(),
             NOW,
             &actor(&harry),
             &invitee("HARRY@contoso.com", &[Role::ReportViewer], "en"),
@@ -500,6 +498,7 @@ async fn invitations_can_be_revoked_or_fixed_and_resent() {
         users::invite(
             &t.db,
             &settings(),
+            &Outbox::default(),
             NOW,
             &actor(&harry),
             &invitee("ana@contso.com", &[Role::AccountViewer], "en"),
@@ -513,13 +512,14 @@ async fn invitations_can_be_revoked_or_fixed_and_resent() {
             .iter()
             .find(|row| row.email == "ana@contso.com")
             .expect("listed");
-        assert_eq!(row.status, app::api::access::PersonStatus::Invited);
+        assert_eq!(row.status, app::domain::wire::PersonStatus::Invited);
         assert_eq!(row.expires_at, Some(NOW + 60 * 24 * 3600));
 
         let fixed = app::domain::Email::parse("ana@contoso.com").expect("email");
         users::resend_invitation(
             &t.db,
             &settings(),
+            &Outbox::default(),
             NOW + 60,
             &actor(&harry),
             row.id,
@@ -560,7 +560,7 @@ async fn invitations_can_be_revoked_or_fixed_and_resent() {
             .expect("list");
         assert_eq!(
             page.invitations[0].status,
-            app::api::access::PersonStatus::Revoked
+            app::domain::wire::PersonStatus::Revoked
         );
 
         // Someone who could not have granted the roles cannot touch it.
@@ -575,6 +575,7 @@ async fn invitations_can_be_revoked_or_fixed_and_resent() {
         users::invite(
             &t.db,
             &settings(),
+            &Outbox::default(),
             NOW,
             &actor(&harry),
             &invitee("mgr@contoso.com", &[Role::AccountManager], "en"),
@@ -599,7 +600,7 @@ async fn invitations_can_be_revoked_or_fixed_and_resent() {
         assert!(log
             .iter()
             .filter(|(_, entry)| entry.subject_email.starts_with("ana@"))
-            .all(|(_, entry)| entry.client_address == ADDRESS));
+            .all(|(_, entry)| entry.client_address == testing::CLIENT_ADDRESS));
         assert_eq!(
             users::audit_log(&t.db, &viewer, None).await,
             Err(AppError::Forbidden),
@@ -622,12 +623,13 @@ async fn removing_a_user_ends_their_access_and_their_pending_invitations() {
             &[Role::UserAdmin],
         )
         .await;
-        let session = app::server::sessions::create(&t.db, ursula.id, NOW)
+        let session = app::services::sessions::create(&t.db, ursula.id, NOW)
             .await
             .expect("session");
         users::invite(
             &t.db,
             &settings(),
+            &Outbox::default(),
             NOW,
             &actor(&ursula),
             &invitee("new@contoso.com", &[Role::AccountViewer], "en"),
@@ -640,7 +642,7 @@ async fn removing_a_user_ends_their_access_and_their_pending_invitations() {
             .await
             .expect("removed");
         assert_eq!(
-            app::server::sessions::user_of(&t.db, &session, NOW)
+            app::services::sessions::user_of(&t.db, &session, NOW)
                 .await
                 .expect("lookup"),
             None,
@@ -733,6 +735,7 @@ async fn a_reminder_goes_once_a_week_before_expiry() {
         users::invite(
             &t.db,
             &settings(),
+            &Outbox::default(),
             NOW,
             &actor(&harry),
             &invitee("ana@contoso.com", &[Role::AccountViewer], "fr"),
@@ -742,6 +745,7 @@ async fn a_reminder_goes_once_a_week_before_expiry() {
         users::invite(
             &t.db,
             &settings(),
+            &Outbox::default(),
             NOW,
             &actor(&harry),
             &invitee("bob@contoso.com", &[Role::AccountViewer], "en"),

@@ -3,11 +3,11 @@
 
 use app::domain::{Problem, Role};
 use app::error::AppError;
-use app::server::accounts;
-use app::server::agreements::{self, AgreementEdit, AGREEMENT_TERM_SECS};
-use app::server::audit::{self, Actor};
-use app::server::password::Hasher;
-use app::server::testing::{self, member, settings, sign_up_harry, TestDb};
+use app::services::accounts;
+use app::services::agreements::{self, AgreementEdit, AGREEMENT_TERM_SECS};
+use app::services::audit::{self, Actor};
+use app::services::password::Hasher;
+use app::services::testing::{self, member, settings, sign_up_harry, TestDb};
 
 const NOW: i64 = 1_795_000_000;
 
@@ -61,8 +61,8 @@ async fn each_role_sees_and_edits_agreements_as_the_specification_says() {
                 assert_eq!(listed, Err(AppError::Forbidden), "{role} ({})", t.engine);
             }
             let actor = Actor {
-                user: &user,
-                client_address: "198.51.100.4",
+                user: user.clone(),
+                client_address: "198.51.100.4".to_owned(),
             };
             let changed =
                 agreements::update(&t.db, NOW, &actor, "1234567890", &edit(&format!("PO-{i}")))
@@ -113,8 +113,8 @@ async fn other_organizations_agreements_stay_invisible_and_untouchable() {
             t.engine
         );
         let actor = Actor {
-            user: &harry,
-            client_address: "x",
+            user: harry.clone(),
+            client_address: "x".to_owned(),
         };
         assert_eq!(
             agreements::update(&t.db, NOW, &actor, "5555555555", &edit("PO-1")).await,
@@ -133,8 +133,8 @@ async fn only_active_agreements_change_and_bad_details_are_explained() {
             .expect("load")
             .expect("harry");
         let actor = Actor {
-            user: &harry,
-            client_address: "x",
+            user: harry.clone(),
+            client_address: "x".to_owned(),
         };
         let bad = agreements::update(
             &t.db,

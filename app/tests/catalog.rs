@@ -4,13 +4,13 @@
 
 use app::domain::{Problem, Report, Role};
 use app::error::AppError;
-use app::server::accounts::CurrentUser;
-use app::server::audit::{self, Actor};
-use app::server::catalog::ImportOutcome;
-use app::server::password::Hasher;
-use app::server::provisioning::{self, Assignment};
-use app::server::testing::{self, member, settings, TestDb};
-use app::server::{keys, orders, products, reports, Db};
+use app::services::accounts::CurrentUser;
+use app::services::audit;
+use app::services::catalog::ImportOutcome;
+use app::services::password::Hasher;
+use app::services::provisioning::{self, Assignment};
+use app::services::testing::{self, actor, member, settings, TestDb};
+use app::services::{keys, orders, products, reports, Db};
 
 const NOW: i64 = 1_795_000_000;
 
@@ -67,13 +67,6 @@ async fn colleague(db: &Db, harry: &CurrentUser, email: &str, role: Role) -> Cur
         &[role],
     )
     .await
-}
-
-fn actor(user: &CurrentUser) -> Actor<'_> {
-    Actor {
-        user,
-        client_address: "203.0.113.9",
-    }
 }
 
 async fn read_all(export: reports::Export) -> String {
@@ -158,7 +151,7 @@ async fn downloads_open_to_account_admins_and_managers_of_the_organization_only(
 
         // Fabrikam has ordered nothing: the same file id is not theirs.
         let olga_id = testing::sign_up_olga(&t.db, &settings(), &Hasher::default(), NOW).await;
-        let olga = app::server::accounts::load(&t.db, olga_id)
+        let olga = app::services::accounts::load(&t.db, olga_id)
             .await
             .expect("load")
             .expect("olga");

@@ -3,11 +3,11 @@
 
 use app::domain::Role;
 use app::error::AppError;
-use app::server::audit::{self, Actor};
-use app::server::catalog::ImportOutcome;
-use app::server::keys;
-use app::server::password::Hasher;
-use app::server::testing::{self, member, settings, TestDb};
+use app::services::audit::{self, Actor};
+use app::services::catalog::ImportOutcome;
+use app::services::keys;
+use app::services::password::Hasher;
+use app::services::testing::{self, member, settings, TestDb};
 
 const NOW: i64 = 1_795_000_000;
 const KEY: &str = "ABCDE-FGHIJ-KLMNO-PQRST-UVWXY";
@@ -50,8 +50,8 @@ async fn keys_show_only_to_roles_that_may_see_them_and_every_view_is_audited() {
             .await;
             let listed = keys::list(&t.db, &user).await;
             let actor = Actor {
-                user: &user,
-                client_address: "192.0.2.9",
+                user: user.clone(),
+                client_address: "192.0.2.9".to_owned(),
             };
             if spec_sees_keys(role) {
                 let listed = listed.expect("allowed");
@@ -98,8 +98,8 @@ async fn another_organizations_keys_stay_out_of_reach() {
             .await
             .expect("key id");
         let actor = Actor {
-            user: &harry,
-            client_address: "x",
+            user: harry.clone(),
+            client_address: "x".to_owned(),
         };
         assert_eq!(
             keys::reveal(&t.db, NOW, &actor, fabrikam_key).await,

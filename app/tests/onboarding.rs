@@ -1,23 +1,24 @@
 //! The onboarding rules, checked on a fresh database per test: SQLite
 //! always, PostgreSQL too when TEST_POSTGRES_URL is set.
 
-use app::api::invitation::LinkState;
+use app::domain::wire::LinkState;
 use app::domain::{AgreementNumber, Email, Problem, PurchasingAccountNumber, Role};
 use app::error::AppError;
-use app::server::agreements::{self, AgreementInput, RegisteredAgreement};
-use app::server::invitations;
-use app::server::password::Hasher;
-use app::server::testing::{
+use app::services::agreements::{self, AgreementInput, RegisteredAgreement};
+use app::services::invitations;
+use app::services::mail::Outbox;
+use app::services::password::Hasher;
+use app::services::testing::{
     accept_form as form, contoso, settings, sign_up_harry, TestDb, PASSWORD,
 };
-use app::server::{accounts, mail, ratelimit, sessions, Db, INVITATION_LIFETIME_SECS};
+use app::services::{accounts, mail, ratelimit, sessions, Db, INVITATION_LIFETIME_SECS};
 
 const NOW: i64 = 1_795_000_000; // 2026-11-18
 const DAY: i64 = 24 * 60 * 60;
 
 async fn register(db: &Db, input: AgreementInput, now: i64) -> RegisteredAgreement {
     let agreement = input.parse().expect("valid agreement");
-    agreements::register(db, &settings(), now, &agreement)
+    agreements::register(db, &settings(), &Outbox::default(), now, &agreement)
         .await
         .expect("agreement registers")
 }
@@ -111,9 +112,15 @@ async fn a_duplicate_agreement_is_refused_and_changes_nothing() {
         register(&t.db, contoso(), NOW).await;
         let mut again = contoso();
         again.admin_email = "someone.else@contoso.com".into();
-        let error = agreements::register(&t.db, &settings(), NOW, &again.parse().expect("valid"))
-            .await
-            .expect_err("duplicate refused");
+        let error = agreements::register(
+            &t.db,
+            &settings(),
+            &Outbox::default(),
+            NOW,
+            &again.parse().expect("valid"),
+        )
+        .await
+        .expect_err("duplicate refused");
         assert_eq!(
             error.problem_with("agreement_number"),
             Some(Problem::AgreementExists),
@@ -327,6 +334,7 @@ async fn a_resend_kills_the_old_link_only_when_all_three_match() {
             let sent = invitations::resend_to_designated_admin(
                 &t.db,
                 &settings(),
+                &Outbox::default(),
                 NOW + DAY,
                 &email,
                 &agreement,
@@ -347,6 +355,7 @@ async fn a_resend_kills_the_old_link_only_when_all_three_match() {
         let new = invitations::resend_to_designated_admin(
             &t.db,
             &settings(),
+            &Outbox::default(),
             NOW + DAY,
             &email,
             &agreement,
@@ -389,6 +398,7 @@ async fn a_resend_kills_the_old_link_only_when_all_three_match() {
         let after = invitations::resend_to_designated_admin(
             &t.db,
             &settings(),
+            &Outbox::default(),
             NOW + 2 * DAY,
             &email,
             &agreement,

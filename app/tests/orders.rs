@@ -1,13 +1,13 @@
 //! Orders and license details: the import, the role rules, filters,
 //! pages, and that one organization never sees another's orders.
 
-use app::api::orders::OrderFilter;
+use app::domain::wire::OrderFilter;
 use app::domain::Role;
 use app::error::AppError;
-use app::server::catalog::ImportOutcome;
-use app::server::orders;
-use app::server::password::Hasher;
-use app::server::testing::{self, member, settings, TestDb};
+use app::services::catalog::ImportOutcome;
+use app::services::orders;
+use app::services::password::Hasher;
+use app::services::testing::{self, member, settings, TestDb};
 
 const NOW: i64 = 1_795_000_000;
 

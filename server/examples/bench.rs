@@ -10,8 +10,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use app::server::testing::{self, sign_up_harry, TestDb};
-use app::server::{sessions, AppState, Clock};
+use app::services::testing::{self, sign_up_harry, TestDb};
+use app::services::{sessions, AppState, Clock};
 use axum::body::Body;
 use axum::http::Request;
 use axum::Router;

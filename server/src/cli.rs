@@ -1,11 +1,10 @@
 //! The `business-center` command line.
 
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use app::error::AppError;
-use app::server::agreements::{self, AgreementInput};
-use app::server::{db, password, AppState, Clock};
+use app::services::agreements::{self, AgreementInput};
+use app::services::{db, password, AppState, Clock};
 use clap::{Args, Parser, Subcommand};
 use leptos::prelude::LeptosOptions;
 
@@ -148,7 +147,7 @@ async fn state(
         settings: config.settings(demo),
         hasher: password::Hasher::default(),
         clock: Clock::system(),
-        mail_ready: Arc::new(tokio::sync::Notify::new()),
+        outbox: app::services::mail::Outbox::default(),
         leptos_options,
     })
 }
@@ -191,9 +190,10 @@ async fn create_agreement(args: CreateAgreement) -> Result<(), String> {
     let agreement = input.parse().map_err(|error| explain(&error))?;
     let state = command_state().await?;
     let now = state.clock.now();
-    let registered = agreements::register(&state.db, &state.settings, now, &agreement)
-        .await
-        .map_err(|error| explain(&error))?;
+    let registered =
+        agreements::register(&state.db, &state.settings, &state.outbox, now, &agreement)
+            .await
+            .map_err(|error| explain(&error))?;
     println!(
         "Agreement {} (MPSA) registered for {}.",
         agreement.number, agreement.organization
@@ -212,7 +212,7 @@ async fn create_agreement(args: CreateAgreement) -> Result<(), String> {
             agreement.language.native_name(),
             agreement
                 .language
-                .format_date(now + app::server::INVITATION_LIFETIME_SECS)
+                .format_date(now + app::services::INVITATION_LIFETIME_SECS)
         ),
         None => println!(
             "{} already has an account in this organization; no invitation sent.",
@@ -236,15 +236,15 @@ async fn import(file: &std::path::Path, what: Import) -> Result<(), String> {
     let state = command_state().await?;
     let now = state.clock.now();
     let results = match what {
-        Import::Orders => app::server::orders::import(&state.db, now, &text)
+        Import::Orders => app::services::orders::import(&state.db, now, &text)
             .await
             .map_err(|error| explain(&error))?,
-        Import::Keys => app::server::keys::import(&state.db, now, &text)
+        Import::Keys => app::services::keys::import(&state.db, now, &text)
             .await
             .map_err(|error| explain(&error))?,
         Import::Products => {
             let base = file.parent().unwrap_or(std::path::Path::new("."));
-            app::server::products::import(
+            app::services::products::import(
                 &state.db,
                 &state.settings.downloads_dir,
                 base,

@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use app::server::db::DEFAULT_DATABASE_URL;
-use app::server::Settings;
+use app::services::db::DEFAULT_DATABASE_URL;
+use app::services::Settings;
 use leptos::prelude::LeptosOptions;
 
 pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:3000";

@@ -3,9 +3,9 @@
 
 use app::domain::{AgreementNumber, Email, PurchasingAccountNumber};
 use app::error::AppError;
-use app::server::agreements::{self, AgreementInput};
-use app::server::catalog::ImportOutcome;
-use app::server::{invitations, AppState};
+use app::services::agreements::{self, AgreementInput};
+use app::services::catalog::ImportOutcome;
+use app::services::{invitations, AppState};
 
 pub const AGREEMENT: &str = "1234567890";
 pub const PURCHASING_ACCOUNT: &str = "9876543210";
@@ -31,12 +31,21 @@ pub async fn load(state: &AppState) -> Result<(), String> {
     let fail = |error: AppError| format!("loading the demo data: {error}");
     let agreement = input().parse().map_err(fail)?;
     let now = state.clock.now();
-    let token = match agreements::register(&state.db, &state.settings, now, &agreement).await {
+    let token = match agreements::register(
+        &state.db,
+        &state.settings,
+        &state.outbox,
+        now,
+        &agreement,
+    )
+    .await
+    {
         Ok(registered) => registered.invitation,
         Err(error) if error.problem_with("agreement_number").is_some() => {
             invitations::resend_to_designated_admin(
                 &state.db,
                 &state.settings,
+                &state.outbox,
                 now,
                 &Email::parse(ADMIN_EMAIL).map_err(|problem| problem.to_string())?,
                 &AgreementNumber::parse(AGREEMENT).map_err(|problem| problem.to_string())?,
@@ -103,7 +112,7 @@ async fn load_orders(state: &AppState) -> Result<(), String> {
     }
     all_imported(
         "orders",
-        app::server::orders::import(&state.db, state.clock.now(), &file).await,
+        app::services::orders::import(&state.db, state.clock.now(), &file).await,
     )?;
     let keys: String = DEMO_PRODUCTS
         .iter()
@@ -114,7 +123,7 @@ async fn load_orders(state: &AppState) -> Result<(), String> {
         .collect();
     all_imported(
         "keys",
-        app::server::keys::import(&state.db, state.clock.now(), &keys).await,
+        app::services::keys::import(&state.db, state.clock.now(), &keys).await,
     )
 }
 
@@ -197,7 +206,7 @@ async fn load_products(state: &AppState) -> Result<(), String> {
             cents % 100
         ));
     }
-    let imported = app::server::products::import(
+    let imported = app::services::products::import(
         &state.db,
         &state.settings.downloads_dir,
         &dir,
@@ -209,6 +218,6 @@ async fn load_products(state: &AppState) -> Result<(), String> {
     all_imported("products", imported)?;
     all_imported(
         "service orders",
-        app::server::orders::import(&state.db, state.clock.now(), &orders).await,
+        app::services::orders::import(&state.db, state.clock.now(), &orders).await,
     )
 }

@@ -10,10 +10,10 @@ use axum::response::{IntoResponse, Response};
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
 
+use app::api::context::Ctx;
 use app::domain::Report;
 use app::error::AppError;
-use app::server::audit::Actor;
-use app::server::{http, products, reports, AppState};
+use app::services::{products, reports, AppState};
 
 /// `GET /downloads/{file}`: one file of software the organization has
 /// ordered, to a role that may download software.
@@ -25,17 +25,21 @@ pub async fn download(
     let Ok(file_id) = file.parse::<i64>() else {
         return refusal(AppError::NotFound);
     };
-    let user = match http::user_of_request(&state, request.headers()).await {
-        Ok(user) => user,
+    let cx = match Ctx::of_request(state, request.headers(), request.extensions()).await {
+        Ok(cx) => cx,
         Err(error) => return signed_out(&request, error),
     };
-    let download =
-        match products::file_for_download(&state.db, &state.settings.downloads_dir, &user, file_id)
-            .await
-        {
-            Ok(download) => download,
-            Err(error) => return refusal(error),
-        };
+    let download = match products::file_for_download(
+        cx.db(),
+        &cx.settings().downloads_dir,
+        cx.user(),
+        file_id,
+    )
+    .await
+    {
+        Ok(download) => download,
+        Err(error) => return refusal(error),
+    };
     // Files are named by their content, so the hash is a strong validator:
     // a resumed download continues only the very same content.
     let etag = format!("\"{}\"", download.sha256);
@@ -48,7 +52,7 @@ pub async fn download(
     }
     let Ok(response) = ServeFile::new(&download.path).oneshot(request).await;
     if response.status() == StatusCode::NOT_FOUND {
-        return refusal(app::server::internal(format!(
+        return refusal(app::services::internal(format!(
             "download {file_id}: {} is missing from DOWNLOADS_DIR",
             download.path.display()
         )));
@@ -71,16 +75,11 @@ pub async fn export_report(
     let Some(report) = file.strip_suffix(".csv").and_then(Report::from_slug) else {
         return refusal(AppError::NotFound);
     };
-    let user = match http::user_of_request(&state, request.headers()).await {
-        Ok(user) => user,
+    let cx = match Ctx::of_request(state, request.headers(), request.extensions()).await {
+        Ok(cx) => cx,
         Err(error) => return signed_out(&request, error),
     };
-    let address = http::client_ip_of(request.extensions());
-    let actor = Actor {
-        user: &user,
-        client_address: &address,
-    };
-    let export = match reports::export(&state.db, state.clock.now(), &actor, report).await {
+    let export = match reports::export(cx.db(), cx.now(), cx.actor(), report).await {
         Ok(export) => export,
         Err(error) => return refusal(error),
     };

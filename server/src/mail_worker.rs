@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
-use app::server::mail::{self, QueuedMail};
-use app::server::AppState;
+use app::services::mail::{self, QueuedMail};
+use app::services::AppState;
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use tokio::sync::watch;
@@ -88,7 +88,7 @@ pub async fn run(state: AppState, mailer: Mailer, mut stop: watch::Receiver<bool
             tracing::warn!(?error, "mail worker could not read the outbox");
         }
         tokio::select! {
-            () = state.mail_ready.notified() => {}
+            () = state.outbox.queued() => {}
             () = tokio::time::sleep(POLL) => {}
             _ = stop.changed() => return,
         }
@@ -135,7 +135,7 @@ const REMINDER_CHECK: Duration = Duration::from_secs(60);
 /// worker sends them like any other mail.
 pub async fn run_reminders(state: AppState, mut stop: watch::Receiver<bool>) {
     loop {
-        match app::server::invitations::send_reminders(
+        match app::services::invitations::send_reminders(
             &state.db,
             &state.settings,
             state.clock.now(),
@@ -145,7 +145,7 @@ pub async fn run_reminders(state: AppState, mut stop: watch::Receiver<bool>) {
             Ok(0) => {}
             Ok(queued) => {
                 tracing::info!(queued, "invitation reminders queued");
-                state.mail_ready.notify_one();
+                state.outbox.wake();
             }
             Err(error) => tracing::warn!(?error, "could not queue invitation reminders"),
         }

@@ -2,6 +2,8 @@
 //! language switch, the development mailbox (demo only), and the guards
 //! every request passes.
 
+use std::sync::LazyLock;
+
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::header::{self, HeaderName, HeaderValue};
@@ -11,16 +13,26 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use leptos::prelude::provide_context;
-use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
+use leptos_axum::{
+    file_and_error_handler_with_context, generate_route_list, AxumRouteListing, LeptosRoutes,
+};
 use serde::Deserialize;
 use tower_http::trace::TraceLayer;
 
+use app::api::context as http;
 use app::domain::Lang;
-use app::server::mail::escape;
-use app::server::{accounts, http, mail, sessions, AppState};
+use app::error::AppError;
+use app::services::mail::escape;
+use app::services::{accounts, mail, sessions, AppState};
+
+/// The app's pages, listed once per process. Listing renders the whole
+/// app with resource loading suppressed through a process-wide flag
+/// (leptos#4773), so listing them again while another router renders a
+/// page in the same process makes that page's resources wait forever.
+static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(app::App));
 
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(app::App);
+    let routes = ROUTES.clone();
     let context = {
         let state = state.clone();
         move || provide_context(state.clone())
@@ -43,6 +55,7 @@ pub fn router(state: AppState) -> Router {
             context,
             app::shell,
         ))
+        .layer(middleware::from_fn(server_fn_error_status))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             refuse_cross_site,
@@ -161,6 +174,28 @@ fn linkify(text: &str, public: &str) -> String {
             }
         })
         .collect()
+}
+
+/// Gives a server function's error its own HTTP status (401, 403, 404,
+/// 422, 429…): server functions answer every error with 500, and the
+/// error, which says which it is, travels in the body.
+async fn server_fn_error_status(request: Request, next: Next) -> Response {
+    let is_server_fn = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    if !is_server_fn || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    // An error is a few hundred bytes; anything larger is not one of ours.
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "").into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        if let Ok(status) = StatusCode::from_u16(error.status()) {
+            parts.status = status;
+        }
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// Refuses a state-changing request that a browser says comes from another

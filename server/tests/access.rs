@@ -4,8 +4,9 @@
 mod common;
 
 use app::domain::Role;
-use app::server::testing::{self, accept_form, PASSWORD};
-use app::server::{invitations, mail};
+use app::services::mail::Outbox;
+use app::services::testing::{self, accept_form, PASSWORD};
+use app::services::{invitations, mail};
 use common::{apps, Reply, TestApp, SAME_ORIGIN};
 
 fn spec_allows(inviter: Role, granted: Role) -> bool {
@@ -170,9 +171,10 @@ async fn another_organizations_people_cannot_be_touched() {
             .await;
         // A second organization with its own admin.
         let other = testing::fabrikam().parse().expect("valid");
-        app::server::agreements::register(
+        app::services::agreements::register(
             &app.state.db,
             &app.state.settings,
+            &Outbox::default(),
             app.state.clock.now(),
             &other,
         )

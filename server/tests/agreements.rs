@@ -59,7 +59,7 @@ async fn orders_and_license_pages_open_only_to_roles_that_see_them() {
     for app in apps("http://127.0.0.1:3000", false).await {
         let harry_id = app.harry().await;
         let harry = app.user(harry_id).await;
-        app::server::orders::import(
+        app::services::orders::import(
             &app.state.db,
             app.state.clock.now(),
             "1234567890,9876543210,ORD-77,2026-02-01,Visio Professional,2024,5,52.90,USD\n",
@@ -118,7 +118,7 @@ async fn keys_over_http_follow_the_role_table() {
     for app in apps("http://127.0.0.1:3000", false).await {
         let harry_id = app.harry().await;
         let harry = app.user(harry_id).await;
-        app::server::keys::import(
+        app::services::keys::import(
             &app.state.db,
             app.state.clock.now(),
             "1234567890,9876543210,Windows Server Standard,2022,ABCDE-FGHIJ-KLMNO-PQRST-UVWXY\n",

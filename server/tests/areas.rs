@@ -6,7 +6,7 @@
 mod common;
 
 use app::domain::Role;
-use app::server::{orders, products};
+use app::services::{orders, products};
 use axum::body::Body;
 use axum::http::{Method, Request};
 use common::{apps, Reply, TestApp, SAME_ORIGIN};
@@ -49,7 +49,7 @@ async fn contoso(app: &TestApp) -> (i64, i64, String) {
     )
     .await
     .expect("orders");
-    app::server::keys::import(
+    app::services::keys::import(
         &app.state.db,
         now,
         &format!("1234567890,9876543210,Office Professional Plus,2024,{KEY}\n"),
@@ -304,7 +304,7 @@ async fn another_organization_gets_nothing_whatever_ids_it_sends() {
     for app in apps("http://127.0.0.1:3000", false).await {
         let (key, file, service) = contoso(&app).await;
         let now = app.state.clock.now();
-        let olga = app::server::testing::sign_up_olga(
+        let olga = app::services::testing::sign_up_olga(
             &app.state.db,
             &app.state.settings,
             &app.state.hasher,

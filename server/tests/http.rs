@@ -3,7 +3,7 @@
 
 mod common;
 
-use app::server::sessions;
+use app::services::sessions;
 use common::{apps, TestApp, PASSWORD, SAME_ORIGIN};
 
 async fn sign_in(
@@ -289,7 +289,7 @@ async fn the_resend_form_answers_the_same_whether_or_not_it_matched() {
             (matched.status, matched.body.clone()),
             (unmatched.status, unmatched.body.clone())
         );
-        let sent = app::server::mail::recent(&app.state.db, 10)
+        let sent = app::services::mail::recent(&app.state.db, 10)
             .await
             .expect("outbox");
         assert_eq!(
@@ -375,7 +375,7 @@ async fn the_language_switch_sets_a_cookie_and_stays_on_this_site() {
             &[SAME_ORIGIN, ("cookie", &cookie)],
         )
         .await;
-        let user = app::server::accounts::load(&app.state.db, user_id)
+        let user = app::services::accounts::load(&app.state.db, user_id)
             .await
             .expect("load")
             .expect("user");
@@ -387,7 +387,7 @@ async fn the_language_switch_sets_a_cookie_and_stays_on_this_site() {
 #[tokio::test]
 async fn internal_failures_never_show_their_details() {
     let app = TestApp::new(
-        app::server::testing::TestDb::sqlite().await,
+        app::services::testing::TestDb::sqlite().await,
         "http://127.0.0.1:3000",
         false,
     )

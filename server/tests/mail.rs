@@ -3,9 +3,10 @@
 
 mod common;
 
+use app::services::mail::Outbox;
 use std::sync::{Arc, Mutex};
 
-use app::server::mail;
+use app::services::mail;
 use common::{apps, TestApp};
 use server::mail_worker::{deliver_due, Mailer};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -170,7 +171,7 @@ async fn a_mail_server_that_is_down_delays_mail_and_loses_nothing() {
 #[tokio::test]
 async fn a_refused_address_fails_at_once() {
     for app in apps("http://127.0.0.1:3000", false).await {
-        let agreement = app::server::agreements::AgreementInput {
+        let agreement = app::services::agreements::AgreementInput {
             agreement_number: "2222222222".into(),
             organization: "Bounce Ltd".into(),
             purchasing_account: "1".into(),
@@ -182,9 +183,10 @@ async fn a_refused_address_fails_at_once() {
         }
         .parse()
         .expect("valid");
-        app::server::agreements::register(
+        app::services::agreements::register(
             &app.state.db,
             &app.state.settings,
+            &Outbox::default(),
             common::NOW,
             &agreement,
         )

@@ -1,3 +1,5 @@
+//! Signing in and out.
+
 use leptos::prelude::*;
 
 use crate::error::AppError;
@@ -5,33 +7,32 @@ use crate::error::AppError;
 /// Signs in with a work email and password; answers where to go next.
 #[server(endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String) -> Result<String, AppError> {
-    use crate::server::{accounts, http};
-    http::respond(
-        async {
-            let state = http::state()?;
-            let user_id =
-                accounts::verify_credentials(&state.db, &state.hasher, &email, &password).await?;
-            start_session(&state, user_id).await?;
-            Ok("/dashboard".to_owned())
-        }
-        .await,
-    )
-    .inspect(|path| http::redirect_plain_form(path))
+    use crate::api::context::{redirect_plain_form, state};
+    use crate::services::accounts;
+    let state = state()?;
+    let user_id = accounts::verify_credentials(&state.db, &state.hasher, &email, &password).await?;
+    start_session(&state, user_id).await?;
+    redirect_plain_form("/dashboard");
+    Ok("/dashboard".to_owned())
 }
 
 /// Starts a fresh session for `user_id`, ending the one the browser came
 /// with (so a planted session id is worthless), and switches the interface
 /// to the user's preferred language.
 #[cfg(feature = "ssr")]
-pub async fn start_session(state: &crate::server::AppState, user_id: i64) -> Result<(), AppError> {
-    use crate::server::{accounts, http, sessions};
-    if let Some(previous) = http::session_secret() {
+pub async fn start_session(
+    state: &crate::services::AppState,
+    user_id: i64,
+) -> Result<(), AppError> {
+    use crate::api::context::{add_cookie, lang_cookie, session_cookie, session_secret};
+    use crate::services::{accounts, sessions};
+    if let Some(previous) = session_secret() {
         sessions::end(&state.db, &previous).await?;
     }
     let secret = sessions::create(&state.db, user_id, state.clock.now()).await?;
-    http::add_cookie(&http::session_cookie(&state.settings, &secret));
+    add_cookie(&session_cookie(&state.settings, &secret));
     if let Some(user) = accounts::load(&state.db, user_id).await? {
-        http::add_cookie(&http::lang_cookie(&state.settings, user.lang));
+        add_cookie(&lang_cookie(&state.settings, user.lang));
     }
     Ok(())
 }
@@ -39,17 +40,14 @@ pub async fn start_session(state: &crate::server::AppState, user_id: i64) -> Res
 /// Ends the current session.
 #[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<String, AppError> {
-    use crate::server::{http, sessions};
-    http::respond(
-        async {
-            let state = http::state()?;
-            if let Some(secret) = http::session_secret() {
-                sessions::end(&state.db, &secret).await?;
-            }
-            http::add_cookie(&http::expired_session_cookie(&state.settings));
-            Ok("/sign-in".to_owned())
-        }
-        .await,
-    )
-    .inspect(|path| http::redirect_plain_form(path))
+    use crate::api::context::{add_cookie, expired_session_cookie, redirect_plain_form};
+    use crate::api::context::{session_secret, state};
+    use crate::services::sessions;
+    let state = state()?;
+    if let Some(secret) = session_secret() {
+        sessions::end(&state.db, &secret).await?;
+    }
+    add_cookie(&expired_session_cookie(&state.settings));
+    redirect_plain_form("/sign-in");
+    Ok("/sign-in".to_owned())
 }

@@ -1,10 +1,12 @@
 //! Server functions: public HTTP endpoints under `/api/`. Each checks the
-//! session and roles itself, then calls a service in `crate::server`.
+//! session and roles itself, then calls a service in `crate::services`.
 
 pub mod access;
 pub mod account;
 pub mod agreements;
 pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod context;
 pub mod downloads;
 pub mod invitation;
 pub mod keys;

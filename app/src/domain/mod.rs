@@ -12,6 +12,7 @@ mod product;
 mod report;
 mod role;
 mod token;
+pub mod wire;
 
 pub use agreement::{AgreementNumber, PurchasingAccountNumber};
 pub use email::Email;

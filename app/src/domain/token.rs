@@ -46,7 +46,7 @@ impl InvitationToken {
 
     /// What the database keeps: the hex SHA-256 of the token.
     pub fn hash(&self) -> String {
-        crate::server::sha256_hex(self.0.as_bytes())
+        crate::services::sha256_hex(self.0.as_bytes())
     }
 }
 

@@ -4,11 +4,13 @@
 use leptos::prelude::*;
 
 use crate::api::access::{
-    get_access, get_audit_log, list_people, AccessView, AuditEntry, ChangeRoles, InviteOutcome,
-    InviteUser, Invited, PersonRow, RemoveUser, ResendInvitation, RevokeInvitation, RowOutcome,
-    RowResult,
+    get_access, get_audit_log, list_people, ChangeRoles, InviteUser, RemoveUser, ResendInvitation,
+    RevokeInvitation,
 };
 use crate::components::{server_problem, signed_in_page, Field, FormError, Layout};
+use crate::domain::wire::{
+    AccessView, AuditEntry, InviteOutcome, Invited, PersonRow, RowOutcome, RowResult,
+};
 use crate::domain::{Capability, Lang, Role, COUNTRIES};
 use crate::use_lang;
 
@@ -558,7 +560,8 @@ async fn upload(
     failure: RwSignal<Option<String>>,
     running: RwSignal<bool>,
 ) {
-    use crate::api::access::{bulk_invite, BULK_CHUNK};
+    use crate::api::access::bulk_invite;
+    use crate::domain::wire::BULK_CHUNK;
     let Some(file) = input.files().and_then(|files| files.get(0)) else {
         return;
     };

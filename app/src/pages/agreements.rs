@@ -3,8 +3,9 @@
 
 use leptos::prelude::*;
 
-use crate::api::agreements::{get_agreements, AgreementDetail, AgreementsView, UpdateAgreement};
+use crate::api::agreements::{get_agreements, UpdateAgreement};
 use crate::components::{server_problem, signed_in_page, Field, FormError, Layout};
+use crate::domain::wire::{AgreementDetail, AgreementsView};
 use crate::use_lang;
 
 #[component]

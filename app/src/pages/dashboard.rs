@@ -1,7 +1,8 @@
 use leptos::prelude::*;
 
-use crate::api::account::{get_dashboard, Dashboard};
+use crate::api::account::get_dashboard;
 use crate::components::{signed_in_page, Layout};
+use crate::domain::wire::Dashboard;
 use crate::domain::Capability;
 use crate::i18n::Texts;
 use crate::use_lang;

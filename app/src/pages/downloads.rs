@@ -3,9 +3,10 @@
 
 use leptos::prelude::*;
 
-use crate::api::downloads::{get_downloads, DownloadsPage};
+use crate::api::downloads::get_downloads;
 use crate::components::{signed_in_page, Layout};
 use crate::domain::product_label;
+use crate::domain::wire::DownloadsPage;
 use crate::use_lang;
 
 /// "3.1 MB", "812 KB", "96 B".

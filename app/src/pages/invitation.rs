@@ -1,8 +1,9 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::invitation::{get_invitation, AcceptInvitation, InvitationView, LinkState};
+use crate::api::invitation::{get_invitation, AcceptInvitation};
 use crate::components::{follow_on_success, server_problem, Field, FormError, Layout};
+use crate::domain::wire::{InvitationView, LinkState};
 use crate::domain::{PasswordRule, Problem, COUNTRIES};
 use crate::use_lang;
 

@@ -2,9 +2,10 @@
 
 use leptos::prelude::*;
 
-use crate::api::keys::{get_keys, KeyRow, KeysPage, RevealKey};
+use crate::api::keys::{get_keys, RevealKey};
 use crate::components::{signed_in_page, Layout};
 use crate::domain::product_label;
+use crate::domain::wire::{KeyRow, KeysPage};
 use crate::use_lang;
 
 #[component]

@@ -4,9 +4,10 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::orders::{get_licenses, get_orders, LicensesPage, OrderFilter, OrdersPage};
+use crate::api::orders::{get_licenses, get_orders};
 use crate::components::{signed_in_page, Layout};
 use crate::domain::product_label;
+use crate::domain::wire::{LicensesPage, OrderFilter, OrdersPage};
 use crate::use_lang;
 
 fn money(cents: i64, currency: &str) -> String {

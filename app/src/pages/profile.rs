@@ -1,7 +1,8 @@
 use leptos::prelude::*;
 
-use crate::api::account::{get_profile, ChangePassword, Profile};
+use crate::api::account::{get_profile, ChangePassword};
 use crate::components::{server_problem, signed_in_page, Field, FormError, Layout};
+use crate::domain::wire::Profile;
 use crate::domain::{Country, PasswordRule, Problem};
 use crate::use_lang;
 

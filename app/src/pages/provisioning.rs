@@ -4,9 +4,10 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
-use crate::api::provisioning::{get_provisioning, AssignSubscription, ProvisioningPage};
+use crate::api::provisioning::{get_provisioning, AssignSubscription};
 use crate::components::{server_problem, signed_in_page, FormError, Layout};
 use crate::domain::product_label;
+use crate::domain::wire::ProvisioningPage;
 use crate::use_lang;
 
 #[component]

@@ -2,8 +2,9 @@
 
 use leptos::prelude::*;
 
-use crate::api::reports::{get_reports, ReportsPage};
+use crate::api::reports::get_reports;
 use crate::components::{signed_in_page, Layout};
+use crate::domain::wire::ReportsPage;
 use crate::domain::Report;
 use crate::i18n::Texts;
 use crate::use_lang;

@@ -5,9 +5,9 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 use app::domain::Role;
-use app::server::accounts::{self, CurrentUser};
-use app::server::testing::{self, TestDb};
-use app::server::{sessions, AppState, Clock};
+use app::services::accounts::{self, CurrentUser};
+use app::services::testing::{self, TestDb};
+use app::services::{sessions, AppState, Clock};
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use http_body_util::BodyExt;
@@ -17,7 +17,7 @@ pub const NOW: i64 = 1_795_000_000;
 /// What a browser says of a request from the Center's own pages.
 pub const SAME_ORIGIN: (&str, &str) = ("sec-fetch-site", "same-origin");
 #[allow(unused_imports)] // not every test file signs in
-pub use app::server::testing::PASSWORD;
+pub use app::services::testing::PASSWORD;
 
 pub struct TestApp {
     pub t: TestDb,

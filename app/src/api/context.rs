@@ -1,22 +1,111 @@
-//! What server functions need from the request and response: the state,
-//! the session cookie, the status code, a redirect for plain forms.
+//! The one way into the server for server functions and file routes: the
+//! state, the signed-in user as an actor of the audit log, the session
+//! cookie, and what a plain (script-less) form needs from the response.
 
 use axum::http::header::{ACCEPT, COOKIE, LOCATION, SET_COOKIE};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
-use super::accounts::{self, CurrentUser};
-use super::{sessions, AppState, Settings};
-use crate::domain::Lang;
+use crate::domain::{Capability, Lang, Role};
 use crate::error::AppError;
+use crate::services::accounts::{self, CurrentUser};
+use crate::services::audit::Actor;
+use crate::services::mail::Outbox;
+use crate::services::{internal, sessions, AppState, Db, Settings};
 
 pub const SESSION_COOKIE: &str = "bc_session";
 pub const LANG_COOKIE: &str = "bc_lang";
 
+/// A request from a signed-in user.
+pub struct Ctx {
+    state: AppState,
+    actor: Actor,
+    session: String,
+}
+
+impl Ctx {
+    /// The signed-in user of the server function being run, or
+    /// `Unauthenticated`.
+    pub async fn signed_in() -> Result<Ctx, AppError> {
+        let state = state()?;
+        let parts = use_context::<Parts>().ok_or_else(|| internal("request parts missing"))?;
+        Ctx::of_request(state, &parts.headers, &parts.extensions).await
+    }
+
+    /// The signed-in user of a plain axum handler's request (downloads and
+    /// exports, which are files rather than server functions).
+    pub async fn of_request(
+        state: AppState,
+        headers: &HeaderMap,
+        extensions: &Extensions,
+    ) -> Result<Ctx, AppError> {
+        let session = cookie(headers, SESSION_COOKIE).ok_or(AppError::Unauthenticated)?;
+        let user_id = sessions::user_of(&state.db, &session, state.clock.now())
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        let user = accounts::load(&state.db, user_id)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        let actor = Actor {
+            user,
+            client_address: client_ip_of(extensions),
+        };
+        Ok(Ctx {
+            state,
+            actor,
+            session,
+        })
+    }
+
+    /// `Forbidden` unless one of the user's roles opens `capability`.
+    pub fn require(&self, capability: Capability) -> Result<(), AppError> {
+        if Role::any_allows(&self.actor.user.roles, capability) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    pub fn user(&self) -> &CurrentUser {
+        &self.actor.user
+    }
+
+    /// The user and their address, for the audit log.
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    /// The secret of the session this request came with.
+    pub fn session(&self) -> &str {
+        &self.session
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.state.db
+    }
+
+    pub fn now(&self) -> i64 {
+        self.state.clock.now()
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.state.settings
+    }
+
+    pub fn outbox(&self) -> &Outbox {
+        &self.state.outbox
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+}
+
+/// The server's state, for server functions anyone may call.
 pub fn state() -> Result<AppState, AppError> {
-    use_context::<AppState>().ok_or_else(|| super::internal("AppState missing from context"))
+    use_context::<AppState>().ok_or_else(|| internal("AppState missing from context"))
 }
 
 /// Reads a cookie from request headers.
@@ -36,54 +125,20 @@ pub fn session_secret() -> Option<String> {
     use_context::<Parts>().and_then(|parts| cookie(&parts.headers, SESSION_COOKIE))
 }
 
-/// The signed-in user and their session secret, or `Unauthenticated`.
-pub async fn current_user(state: &AppState) -> Result<(CurrentUser, String), AppError> {
-    let secret = session_secret().ok_or(AppError::Unauthenticated)?;
-    let user = user_of_session(state, &secret).await?;
-    Ok((user, secret))
-}
-
-/// The signed-in user of a plain axum handler's request (downloads and
-/// exports, which are files rather than server functions).
-pub async fn user_of_request(
-    state: &AppState,
-    headers: &HeaderMap,
-) -> Result<CurrentUser, AppError> {
-    let secret = cookie(headers, SESSION_COOKIE).ok_or(AppError::Unauthenticated)?;
-    user_of_session(state, &secret).await
-}
-
-async fn user_of_session(state: &AppState, secret: &str) -> Result<CurrentUser, AppError> {
-    let user_id = sessions::user_of(&state.db, secret, state.clock.now())
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    accounts::load(&state.db, user_id)
-        .await?
-        .ok_or(AppError::Unauthenticated)
-}
-
 /// The `Set-Cookie` value for a session: HttpOnly so scripts cannot read
 /// it, SameSite=Lax so a link from an email still arrives signed in.
 pub fn session_cookie(settings: &Settings, secret: &str) -> String {
     format!(
         "{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
         sessions::SESSION_LIFETIME_SECS,
-        if settings.secure_cookies() {
-            "; Secure"
-        } else {
-            ""
-        }
+        secure(settings)
     )
 }
 
 pub fn expired_session_cookie(settings: &Settings) -> String {
     format!(
         "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
-        if settings.secure_cookies() {
-            "; Secure"
-        } else {
-            ""
-        }
+        secure(settings)
     )
 }
 
@@ -91,12 +146,16 @@ pub fn lang_cookie(settings: &Settings, lang: Lang) -> String {
     format!(
         "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000{}",
         lang.code(),
-        if settings.secure_cookies() {
-            "; Secure"
-        } else {
-            ""
-        }
+        secure(settings)
     )
+}
+
+fn secure(settings: &Settings) -> &'static str {
+    if settings.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    }
 }
 
 /// The interface language for a request: the language cookie (set by the
@@ -140,19 +199,6 @@ pub fn redirect_plain_form(path: &str) {
     }
 }
 
-/// Gives an error its HTTP status on the way out of a server function.
-pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let Err(error) = &result {
-        if let (Some(response), Ok(status)) = (
-            use_context::<ResponseOptions>(),
-            StatusCode::from_u16(error.status()),
-        ) {
-            response.set_status(status);
-        }
-    }
-    result
-}
-
 /// The client's address, for rate limits and the audit log.
 pub fn client_ip() -> String {
     use_context::<Parts>()
@@ -161,7 +207,7 @@ pub fn client_ip() -> String {
 }
 
 /// The client's address from a request's extensions.
-pub fn client_ip_of(extensions: &axum::http::Extensions) -> String {
+pub fn client_ip_of(extensions: &Extensions) -> String {
     extensions
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .map(|info| info.0.ip().to_string())

@@ -7,9 +7,11 @@ use sqlx::AnyConnection;
 use super::accounts::CurrentUser;
 use super::audit;
 pub use super::audit::{log as audit_log, Actor};
+pub use super::bulk_invite::bulk_invite;
 use super::invitations::{self, NewInvitation};
+use super::mail::Outbox;
 use super::{Db, Settings};
-use crate::api::access::{InviteOutcome, PeoplePage, PersonRow, PersonStatus};
+use crate::domain::wire::{InviteOutcome, PeoplePage, PersonRow, PersonStatus};
 use crate::domain::{Capability, Country, Email, Lang, PersonName, Problem, Role};
 use crate::error::{AppError, FormErrors};
 
@@ -77,13 +79,14 @@ pub fn check_grant(inviter: &CurrentUser, roles: &[Role]) -> Result<(), AppError
 pub async fn invite(
     db: &Db,
     settings: &Settings,
+    outbox: &Outbox,
     now: i64,
-    inviter: &Actor<'_>,
+    inviter: &Actor,
     invitee: &Invitee,
 ) -> Result<InviteOutcome, AppError> {
     let mut tx = db.begin().await?;
     let outcome = invite_in(&mut tx, settings, now, inviter, invitee).await?;
-    tx.commit().await?;
+    outbox.commit(tx).await?;
     Ok(outcome)
 }
 
@@ -92,10 +95,10 @@ pub async fn invite_in(
     tx: &mut AnyConnection,
     settings: &Settings,
     now: i64,
-    actor: &Actor<'_>,
+    actor: &Actor,
     invitee: &Invitee,
 ) -> Result<InviteOutcome, AppError> {
-    let inviter = actor.user;
+    let inviter = &actor.user;
     check_grant(inviter, &invitee.roles)?;
     let member: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
         .bind(invitee.email.as_str())
@@ -340,13 +343,14 @@ async fn managed_invitation(
 pub async fn resend_invitation(
     db: &Db,
     settings: &Settings,
+    outbox: &Outbox,
     now: i64,
-    actor: &Actor<'_>,
+    actor: &Actor,
     invitation_id: i64,
     corrected_email: Option<&Email>,
 ) -> Result<Email, AppError> {
     let mut tx = db.begin().await?;
-    let (old, roles) = managed_invitation(&mut tx, actor.user, invitation_id).await?;
+    let (old, roles) = managed_invitation(&mut tx, &actor.user, invitation_id).await?;
     if !matches!(old.status.as_str(), "pending" | "revoked") {
         return Err(AppError::NotFound);
     }
@@ -387,7 +391,7 @@ pub async fn resend_invitation(
         )
         .await?;
     }
-    tx.commit().await?;
+    outbox.commit(tx).await?;
     Ok(invitee.email)
 }
 
@@ -396,11 +400,11 @@ pub async fn resend_invitation(
 pub async fn revoke_invitation(
     db: &Db,
     now: i64,
-    actor: &Actor<'_>,
+    actor: &Actor,
     invitation_id: i64,
 ) -> Result<(), AppError> {
     let mut tx = db.begin().await?;
-    let (invitation, _) = managed_invitation(&mut tx, actor.user, invitation_id).await?;
+    let (invitation, _) = managed_invitation(&mut tx, &actor.user, invitation_id).await?;
     let revoked = sqlx::query(
         "UPDATE invitations SET status = 'revoked', finished_at = $1 \
          WHERE id = $2 AND status = 'pending'",
@@ -479,7 +483,7 @@ fn check_change(actor: &CurrentUser, current: &[Role], wanted: &[Role]) -> Resul
 pub async fn change_roles(
     db: &Db,
     now: i64,
-    actor: &Actor<'_>,
+    actor: &Actor,
     user_id: i64,
     roles: &[Role],
 ) -> Result<(), AppError> {
@@ -488,8 +492,8 @@ pub async fn change_roles(
     }
     let mut tx = db.begin().await?;
     super::db::lock_organization(&mut tx, actor.user.organization_id).await?;
-    let (email, current) = member(&mut tx, actor.user, user_id).await?;
-    check_change(actor.user, &current, roles)?;
+    let (email, current) = member(&mut tx, &actor.user, user_id).await?;
+    check_change(&actor.user, &current, roles)?;
     let demotes_admin =
         current.contains(&Role::AccountAdmin) && !roles.contains(&Role::AccountAdmin);
     if demotes_admin && account_admins(&mut tx, actor.user.organization_id).await? <= 1 {
@@ -516,16 +520,11 @@ pub async fn change_roles(
 /// they sent and nobody accepted yet are revoked, since a removed inviter
 /// grants nothing. The last Account Admin cannot be removed.
 #[instrument(skip_all, fields(user = user_id))]
-pub async fn remove_user(
-    db: &Db,
-    now: i64,
-    actor: &Actor<'_>,
-    user_id: i64,
-) -> Result<(), AppError> {
+pub async fn remove_user(db: &Db, now: i64, actor: &Actor, user_id: i64) -> Result<(), AppError> {
     let mut tx = db.begin().await?;
     super::db::lock_organization(&mut tx, actor.user.organization_id).await?;
-    let (email, current) = member(&mut tx, actor.user, user_id).await?;
-    check_change(actor.user, &current, &[])?;
+    let (email, current) = member(&mut tx, &actor.user, user_id).await?;
+    check_change(&actor.user, &current, &[])?;
     if current.contains(&Role::AccountAdmin)
         && account_admins(&mut tx, actor.user.organization_id).await? <= 1
     {

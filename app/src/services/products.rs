@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use super::accounts::CurrentUser;
 use super::catalog::{self, ImportOutcome};
 use super::Db;
-use crate::api::downloads::{DownloadFile, DownloadProduct};
+use crate::domain::wire::{DownloadFile, DownloadProduct};
 use crate::domain::{Capability, ProductKind, Role};
 use crate::error::AppError;
 

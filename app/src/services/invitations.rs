@@ -4,10 +4,10 @@
 use sqlx::AnyConnection;
 use tracing::instrument;
 
-use super::mail::{self, InvitationMail};
+use super::mail::{self, InvitationMail, Outbox};
 use super::password::Hasher;
 use super::{is_unique_violation, Db, Settings, INVITATION_LIFETIME_SECS};
-use crate::api::invitation::{InvitationView, LinkState};
+use crate::domain::wire::{InvitationView, LinkState};
 use crate::domain::{
     AgreementNumber, Country, Email, InvitationToken, Lang, PasswordRule, PersonName, Problem,
     PurchasingAccountNumber, Role,
@@ -162,6 +162,7 @@ pub async fn look_up(db: &Db, token: &str, now: i64) -> Result<LinkState, AppErr
 pub async fn resend_to_designated_admin(
     db: &Db,
     settings: &Settings,
+    outbox: &Outbox,
     now: i64,
     email: &Email,
     agreement: &AgreementNumber,
@@ -219,7 +220,7 @@ pub async fn resend_to_designated_admin(
         },
     )
     .await?;
-    tx.commit().await?;
+    outbox.commit(tx).await?;
     Ok(Some(token))
 }
 

@@ -10,7 +10,7 @@ use super::accounts::CurrentUser;
 use super::catalog::{self, ImportOutcome};
 use super::products::ORDERED_BY_ORGANIZATION;
 use super::Db;
-use crate::api::orders::{
+use crate::domain::wire::{
     LicenseRow, OrderFilter, OrderLineView, OrderView, OrdersPage, ProductChoice,
 };
 use crate::domain::{

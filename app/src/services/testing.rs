@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use sqlx::{Connection, Executor};
 
 use super::db::{self, Db};
+use super::mail::Outbox;
 
 pub struct TestDb {
     pub db: Db,
@@ -19,6 +20,19 @@ pub struct TestDb {
 enum Cleanup {
     File(PathBuf),
     Postgres { admin_url: String, name: String },
+}
+
+/// The moment every test starts at, unless it moves its clock.
+pub const NOW: i64 = 1_795_000_000;
+/// The address tests act from, as the audit log records it.
+pub const CLIENT_ADDRESS: &str = "203.0.113.7";
+
+/// `user` acting from [`CLIENT_ADDRESS`].
+pub fn actor(user: &super::accounts::CurrentUser) -> super::audit::Actor {
+    super::audit::Actor {
+        user: user.clone(),
+        client_address: CLIENT_ADDRESS.to_owned(),
+    }
 }
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -162,7 +176,7 @@ pub fn fabrikam() -> super::agreements::AgreementInput {
 /// invited.
 pub async fn register_fabrikam(db: &Db, settings: &super::Settings, now: i64) {
     let agreement = fabrikam().parse().expect("valid agreement");
-    super::agreements::register(db, settings, now, &agreement)
+    super::agreements::register(db, settings, &Outbox::default(), now, &agreement)
         .await
         .expect("Fabrikam registers");
 }
@@ -198,7 +212,7 @@ pub fn accept_form(password: &str, confirm: &str) -> super::invitations::AcceptF
 /// Registers Contoso and returns the invitation link's token.
 pub async fn invite_contoso(db: &Db, settings: &super::Settings, now: i64) -> String {
     let agreement = contoso().parse().expect("valid agreement");
-    super::agreements::register(db, settings, now, &agreement)
+    super::agreements::register(db, settings, &Outbox::default(), now, &agreement)
         .await
         .expect("agreement registers")
         .invitation
@@ -254,10 +268,10 @@ pub async fn member(
     .parse()
     .expect("a valid invitee");
     let actor = super::audit::Actor {
-        user: inviter,
-        client_address: "test",
+        user: inviter.clone(),
+        client_address: "test".to_owned(),
     };
-    super::users::invite(db, settings, now, &actor, &invitee)
+    super::users::invite(db, settings, &Outbox::default(), now, &actor, &invitee)
         .await
         .expect("invited");
     let token = newest_link(db, &invitee.email.to_string()).await;
@@ -296,7 +310,7 @@ pub fn state(db: &Db, settings: super::Settings, clock: super::Clock) -> super::
         settings: std::sync::Arc::new(settings),
         hasher: super::password::Hasher::default(),
         clock,
-        mail_ready: std::sync::Arc::new(tokio::sync::Notify::new()),
+        outbox: super::mail::Outbox::default(),
         leptos_options: leptos::prelude::LeptosOptions::builder()
             .output_name("business-center")
             .site_root("target/site")

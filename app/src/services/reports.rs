@@ -62,13 +62,8 @@ fn money(cents: i64) -> String {
 
 /// Starts exporting `report` for the actor's organization, after checking
 /// their roles. Exporting keys shows them whole, so it is audited.
-pub async fn export(
-    db: &Db,
-    now: i64,
-    actor: &Actor<'_>,
-    report: Report,
-) -> Result<Export, AppError> {
-    let viewer = actor.user;
+pub async fn export(db: &Db, now: i64, actor: &Actor, report: Report) -> Result<Export, AppError> {
+    let viewer = &actor.user;
     if !report.allowed_for(&viewer.roles) {
         return Err(AppError::Forbidden);
     }

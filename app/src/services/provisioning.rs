@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use super::accounts::CurrentUser;
 use super::audit::{self, Actor};
 use super::Db;
-use crate::api::provisioning::{ProvisioningPage, ServiceRow, SubscriptionRow};
+use crate::domain::wire::{ProvisioningPage, ServiceRow, SubscriptionRow};
 use crate::domain::{product_label, Capability, Problem, PurchasingAccountNumber, Role};
 use crate::error::{AppError, FormErrors};
 use crate::i18n::{iso_date, parse_iso_date};
@@ -153,10 +153,10 @@ pub async fn overview(db: &Db, viewer: &CurrentUser) -> Result<ProvisioningPage,
 pub async fn assign(
     db: &Db,
     now: i64,
-    actor: &Actor<'_>,
+    actor: &Actor,
     assignment: &Assignment,
 ) -> Result<(), AppError> {
-    check(actor.user)?;
+    check(&actor.user)?;
     let organization_id = actor.user.organization_id;
     let mut tx = db.begin().await?;
     super::db::lock_organization(&mut tx, organization_id).await?;

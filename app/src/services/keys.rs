@@ -5,7 +5,7 @@ use super::accounts::CurrentUser;
 use super::audit::{self, Actor};
 use super::catalog::{self, ImportOutcome};
 use super::Db;
-use crate::api::keys::KeyRow;
+use crate::domain::wire::KeyRow;
 use crate::domain::{product_label, AgreementNumber, Capability, PurchasingAccountNumber, Role};
 use crate::error::AppError;
 
@@ -48,8 +48,8 @@ pub async fn list(db: &Db, viewer: &CurrentUser) -> Result<Vec<KeyRow>, AppError
 }
 
 /// One whole key of the viewer's organization, audited.
-pub async fn reveal(db: &Db, now: i64, actor: &Actor<'_>, key_id: i64) -> Result<String, AppError> {
-    check(actor.user)?;
+pub async fn reveal(db: &Db, now: i64, actor: &Actor, key_id: i64) -> Result<String, AppError> {
+    check(&actor.user)?;
     let mut tx = db.begin().await?;
     let found: Option<(String, String, String)> = sqlx::query_as(
         "SELECT k.key_text, pr.name, pr.version FROM product_keys k \

@@ -4,9 +4,9 @@
 pub mod accounts;
 pub mod agreements;
 pub mod audit;
+pub mod bulk_invite;
 pub mod catalog;
 pub mod db;
-pub mod http;
 pub mod invitations;
 pub mod keys;
 pub mod mail;
@@ -92,7 +92,7 @@ pub struct AppState {
     pub hasher: password::Hasher,
     pub clock: Clock,
     /// Wakes the mail worker as soon as something is queued.
-    pub mail_ready: Arc<tokio::sync::Notify>,
+    pub outbox: mail::Outbox,
     pub leptos_options: leptos::prelude::LeptosOptions,
 }
 

@@ -7,6 +7,30 @@ use super::{Db, Settings};
 use crate::domain::{Email, InvitationToken, Lang};
 use crate::error::AppError;
 
+/// Wakes the mail worker once a transaction that queued mail has
+/// committed, so mail leaves at once instead of at the worker's next poll.
+#[derive(Clone, Default)]
+pub struct Outbox(std::sync::Arc<tokio::sync::Notify>);
+
+impl Outbox {
+    /// Commits `tx`, which queued mail, then wakes the worker.
+    pub async fn commit(&self, tx: sqlx::Transaction<'_, sqlx::Any>) -> Result<(), AppError> {
+        tx.commit().await?;
+        self.0.notify_one();
+        Ok(())
+    }
+
+    /// Wakes the worker for mail queued without a transaction of its own.
+    pub fn wake(&self) {
+        self.0.notify_one();
+    }
+
+    /// Resolves when mail was queued since the worker last looked.
+    pub async fn queued(&self) {
+        self.0.notified().await;
+    }
+}
+
 /// After this many failed attempts a message is marked failed for good.
 pub const MAX_ATTEMPTS: i64 = 12;
 

@@ -5,20 +5,21 @@ use sqlx::AnyConnection;
 
 use super::accounts::CurrentUser;
 use super::Db;
-use crate::api::access::AuditEntry;
+use crate::domain::wire::AuditEntry;
 use crate::domain::{Capability, Role};
 use crate::error::AppError;
 
 /// Who is acting, and from where, for the audit log.
-pub struct Actor<'a> {
-    pub user: &'a CurrentUser,
-    pub client_address: &'a str,
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user: CurrentUser,
+    pub client_address: String,
 }
 
 /// Writes one line of the audit log in the transaction of the change.
 pub async fn record(
     conn: &mut AnyConnection,
-    actor: &Actor<'_>,
+    actor: &Actor,
     now: i64,
     action: &str,
     subject: &str,
@@ -33,7 +34,7 @@ pub async fn record(
     .bind(action)
     .bind(subject)
     .bind(detail)
-    .bind(actor.client_address)
+    .bind(&actor.client_address)
     .bind(now)
     .execute(conn)
     .await?;

@@ -4,8 +4,8 @@ use tracing::instrument;
 
 use super::password::Hasher;
 use super::{sessions, Db};
-use crate::api::account::{
-    AgreementSummary, Dashboard, Profile, PurchasingAccountSummary, UserSummary,
+use crate::domain::wire::{
+    AccessView, AgreementSummary, Dashboard, Profile, PurchasingAccountSummary, UserSummary,
 };
 use crate::domain::{Capability, Country, Email, Lang, PasswordRule, Problem, Role};
 use crate::error::{AppError, FormErrors};
@@ -24,6 +24,15 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
+    /// What the Manage access pages need: who is looking, and which roles
+    /// they may give (the roles module decides).
+    pub fn access_view(&self) -> AccessView {
+        AccessView {
+            grantable: Role::grantable_by(&self.roles),
+            user: self.summary(),
+        }
+    }
+
     pub fn summary(&self) -> UserSummary {
         UserSummary {
             first_name: self.first_name.clone(),

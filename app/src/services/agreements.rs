@@ -6,9 +6,10 @@ use tracing::instrument;
 use super::accounts::CurrentUser;
 use super::audit::{self, Actor};
 use super::invitations::{self, NewInvitation};
+use super::mail::Outbox;
 use super::{is_unique_violation, Db, Settings};
-use crate::api::account::PurchasingAccountSummary;
-use crate::api::agreements::AgreementDetail;
+use crate::domain::wire::AgreementDetail;
+use crate::domain::wire::PurchasingAccountSummary;
 use crate::domain::{
     AgreementNumber, Capability, Country, Email, InvitationToken, Lang, OrganizationName,
     PersonName, Problem, PurchasingAccountNumber, Role,
@@ -101,6 +102,7 @@ pub struct RegisteredAgreement {
 pub async fn register(
     db: &Db,
     settings: &Settings,
+    outbox: &Outbox,
     now: i64,
     agreement: &NewAgreement,
 ) -> Result<RegisteredAgreement, AppError> {
@@ -193,7 +195,7 @@ pub async fn register(
             Some(token)
         }
     };
-    tx.commit().await?;
+    outbox.commit(tx).await?;
     Ok(RegisteredAgreement {
         organization_id,
         agreement_id,
@@ -284,7 +286,7 @@ fn purchase_order(text: &str) -> Result<String, Problem> {
 pub async fn update(
     db: &Db,
     now: i64,
-    actor: &Actor<'_>,
+    actor: &Actor,
     number: &str,
     edit: &AgreementEdit,
 ) -> Result<(), AppError> {

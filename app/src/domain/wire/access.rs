@@ -1,0 +1,115 @@
+//! Manage access: who may invite whom, and the invitations themselves.
+
+use crate::domain::wire::UserSummary;
+use crate::domain::Role;
+use serde::{Deserialize, Serialize};
+
+/// What the Manage access page needs: who is looking, and which roles
+/// they may give (the roles module decides; the dropdown only lists these).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessView {
+    pub user: UserSummary,
+    pub grantable: Vec<Role>,
+}
+
+/// What inviting did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InviteOutcome {
+    /// A first invitation to this address.
+    Invited,
+    /// The address already had a pending invitation: a new link was sent
+    /// and the old one stopped working.
+    Resent,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invited {
+    pub email: String,
+    pub outcome: InviteOutcome,
+}
+
+/// Where a person stands in the organization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PersonStatus {
+    Active,
+    Invited,
+    Expired,
+    Revoked,
+    DeliveryFailed,
+}
+
+impl PersonStatus {
+    pub fn name(self, lang: crate::domain::Lang) -> &'static str {
+        use crate::domain::Lang::{En, Fr};
+        match (self, lang) {
+            (PersonStatus::Active, En) => "Active",
+            (PersonStatus::Active, Fr) => "Actif",
+            (PersonStatus::Invited, En) => "Invited",
+            (PersonStatus::Invited, Fr) => "Invité",
+            (PersonStatus::Expired, En) => "Expired",
+            (PersonStatus::Expired, Fr) => "Expirée",
+            (PersonStatus::Revoked, En) => "Revoked",
+            (PersonStatus::Revoked, Fr) => "Révoquée",
+            (PersonStatus::DeliveryFailed, En) => "Delivery failed",
+            (PersonStatus::DeliveryFailed, Fr) => "Échec de l'envoi",
+        }
+    }
+}
+
+/// One line of the Manage users list: an account or an invitation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonRow {
+    /// The user's id for an account, the invitation's id otherwise.
+    pub id: i64,
+    pub is_invitation: bool,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub roles: Vec<Role>,
+    pub status: PersonStatus,
+    /// For an invitation: when its link stops working.
+    pub expires_at: Option<i64>,
+}
+
+/// A page of the Manage users list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeoplePage {
+    /// Invitations not yet accepted (pending, expired, revoked), newest first.
+    pub invitations: Vec<PersonRow>,
+    /// Accounts, in email order, one page of them.
+    pub users: Vec<PersonRow>,
+    /// Where the next page of accounts starts, if there is one.
+    pub next_after: Option<String>,
+}
+
+/// What inviting one line of a CSV file did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RowOutcome {
+    Invited,
+    Resent,
+    AlreadyUser,
+    /// Refused, with the reasons in the reader's language.
+    Refused(Vec<String>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowResult {
+    /// The line number in the file (the header is line 1).
+    pub line: usize,
+    pub email: String,
+    pub outcome: RowOutcome,
+}
+
+/// One entry of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub at: i64,
+    pub actor_email: String,
+    pub action: String,
+    pub subject_email: String,
+    pub detail: String,
+    pub client_address: String,
+}
+
+/// The most rows one bulk call takes; the page sends a file in chunks.
+pub const BULK_CHUNK: usize = 50;

@@ -1,0 +1,23 @@
+//! The rows, pages and forms that cross the wire between the server
+//! functions and the pages. They live below both, so that services fill
+//! them without knowing about server functions.
+
+mod access;
+mod account;
+mod agreements;
+mod downloads;
+mod invitation;
+mod keys;
+mod orders;
+mod provisioning;
+mod reports;
+
+pub use access::*;
+pub use account::*;
+pub use agreements::*;
+pub use downloads::*;
+pub use invitation::*;
+pub use keys::*;
+pub use orders::*;
+pub use provisioning::*;
+pub use reports::*;
