@@ -3,6 +3,7 @@
 
 use app::domain::wire::InviteOutcome;
 use app::domain::wire::LinkState;
+use app::domain::AuditAction;
 use app::domain::{Problem, Role};
 use app::error::AppError;
 use app::services::accounts::{self, CurrentUser};
@@ -594,9 +595,15 @@ async fn invitations_can_be_revoked_or_fixed_and_resent() {
         let log = users::audit_log(&t.db, &harry, None)
             .await
             .expect("audit log");
-        let actions: Vec<&str> = log.iter().map(|(_, entry)| entry.action.as_str()).collect();
-        assert!(actions.contains(&"invitation.revoked"), "{actions:?}");
-        assert!(actions.contains(&"invitation.address_fixed"), "{actions:?}");
+        let actions: Vec<AuditAction> = log.iter().map(|(_, entry)| entry.action).collect();
+        assert!(
+            actions.contains(&AuditAction::InvitationRevoked),
+            "{actions:?}"
+        );
+        assert!(
+            actions.contains(&AuditAction::InvitationAddressFixed),
+            "{actions:?}"
+        );
         assert!(log
             .iter()
             .filter(|(_, entry)| entry.subject_email.starts_with("ana@"))

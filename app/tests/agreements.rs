@@ -79,7 +79,7 @@ async fn each_role_sees_and_edits_agreements_as_the_specification_says() {
         let log = audit::log(&t.db, &harry, None).await.expect("log");
         let edits: Vec<_> = log
             .iter()
-            .filter(|(_, e)| e.action == "agreement.modified")
+            .filter(|(_, e)| e.action == app::domain::AuditAction::AgreementModified)
             .collect();
         assert_eq!(edits.len(), 2, "one entry per change ({})", t.engine);
         assert!(edits

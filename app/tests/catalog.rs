@@ -223,7 +223,7 @@ async fn subscriptions_stay_within_what_the_orders_entitle() {
         let log = audit::log(&t.db, &harry, None).await.expect("audit log");
         assert!(
             log.iter()
-                .any(|(_, entry)| entry.action == "subscription.assigned"),
+                .any(|(_, entry)| entry.action == app::domain::AuditAction::SubscriptionAssigned),
             "assignments are audited"
         );
 
@@ -370,7 +370,8 @@ async fn reports_export_the_organizations_rows_and_keys_only_to_key_roles() {
         .await;
         assert!(keys.contains("ABCDE-FGHIJ-KLMNO-PQRST-UVWXY"), "{keys}");
         let log = audit::log(&t.db, &harry, None).await.expect("audit log");
-        assert!(log.iter().any(|(_, entry)| entry.action == "keys.exported"
+        assert!(log.iter().any(|(_, entry)| entry.action
+            == app::domain::AuditAction::KeysExported
             && entry.actor_email == "reports@contoso.com"));
 
         let user_admin = colleague(&t.db, &harry, "users@contoso.com", Role::UserAdmin).await;

@@ -74,7 +74,10 @@ async fn keys_show_only_to_roles_that_may_see_them_and_every_view_is_audited() {
             }
         }
         let log = audit::log(&t.db, &harry, None).await.expect("log");
-        let views = log.iter().filter(|(_, e)| e.action == "key.viewed").count();
+        let views = log
+            .iter()
+            .filter(|(_, e)| e.action == app::domain::AuditAction::KeyViewed)
+            .count();
         assert_eq!(views, 3, "one entry per view ({})", t.engine);
         t.close().await;
     }

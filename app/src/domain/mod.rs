@@ -2,6 +2,7 @@
 //! Each is parsed once at the edge; a value of these types is always valid.
 
 mod agreement;
+mod audit;
 pub mod csv;
 mod email;
 mod lang;
@@ -15,6 +16,7 @@ mod token;
 pub mod wire;
 
 pub use agreement::{AgreementNumber, PurchasingAccountNumber};
+pub use audit::AuditAction;
 pub use email::Email;
 pub use lang::{Country, Lang, COUNTRIES};
 pub use password::{PasswordRule, MAX_PASSWORD_LEN, MIN_PASSWORD_LEN};

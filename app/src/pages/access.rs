@@ -718,7 +718,7 @@ fn AuditView(
                                     <tr>
                                         <td>{lang.format_date_time(entry.at)}</td>
                                         <td>{entry.actor_email}</td>
-                                        <td>{action_name(&entry.action, lang)}</td>
+                                        <td>{entry.action.text(lang)}</td>
                                         <td>{entry.subject_email}</td>
                                         <td>{entry.detail}</td>
                                         <td>{entry.client_address}</td>
@@ -739,32 +739,4 @@ fn AuditView(
             </section>
         </Layout>
     }
-}
-
-/// The audit log's action keys, in words.
-fn action_name(key: &str, lang: Lang) -> String {
-    let words = match (key, lang) {
-        ("invitation.sent", Lang::En) => "Invitation sent",
-        ("invitation.sent", Lang::Fr) => "Invitation envoyée",
-        ("invitation.resent", Lang::En) => "Invitation resent",
-        ("invitation.resent", Lang::Fr) => "Invitation renvoyée",
-        ("invitation.address_fixed", Lang::En) => "Invitation address corrected",
-        ("invitation.address_fixed", Lang::Fr) => "Adresse de l'invitation corrigée",
-        ("invitation.revoked", Lang::En) => "Invitation revoked",
-        ("invitation.revoked", Lang::Fr) => "Invitation révoquée",
-        ("user.roles_changed", Lang::En) => "Roles changed",
-        ("user.roles_changed", Lang::Fr) => "Rôles modifiés",
-        ("user.removed", Lang::En) => "User removed",
-        ("user.removed", Lang::Fr) => "Utilisateur supprimé",
-        ("agreement.modified", Lang::En) => "Agreement modified",
-        ("agreement.modified", Lang::Fr) => "Contrat modifié",
-        ("key.viewed", Lang::En) => "Product key viewed",
-        ("key.viewed", Lang::Fr) => "Clé de produit affichée",
-        ("keys.exported", Lang::En) => "Product keys exported",
-        ("keys.exported", Lang::Fr) => "Clés de produit exportées",
-        ("subscription.assigned", Lang::En) => "Subscriptions assigned",
-        ("subscription.assigned", Lang::Fr) => "Abonnements attribués",
-        (other, _) => other,
-    };
-    words.to_owned()
 }

@@ -11,8 +11,8 @@ use super::{is_unique_violation, Db, Settings};
 use crate::domain::wire::AgreementDetail;
 use crate::domain::wire::PurchasingAccountSummary;
 use crate::domain::{
-    AgreementNumber, Capability, Country, Email, InvitationToken, Lang, OrganizationName,
-    PersonName, Problem, PurchasingAccountNumber, Role,
+    AgreementNumber, AuditAction, Capability, Country, Email, InvitationToken, Lang,
+    OrganizationName, PersonName, Problem, PurchasingAccountNumber, Role,
 };
 use crate::error::{AppError, FormErrors};
 
@@ -350,7 +350,7 @@ pub async fn update(
         &mut tx,
         actor,
         now,
-        "agreement.modified",
+        AuditAction::AgreementModified,
         &format!("agreement {number}"),
         &changes.join("; "),
     )

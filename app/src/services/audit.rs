@@ -6,7 +6,7 @@ use sqlx::AnyConnection;
 use super::accounts::CurrentUser;
 use super::Db;
 use crate::domain::wire::AuditEntry;
-use crate::domain::{Capability, Role};
+use crate::domain::{AuditAction, Capability, Role};
 use crate::error::AppError;
 
 /// Who is acting, and from where, for the audit log.
@@ -21,7 +21,7 @@ pub async fn record(
     conn: &mut AnyConnection,
     actor: &Actor,
     now: i64,
-    action: &str,
+    action: AuditAction,
     subject: &str,
     detail: &str,
 ) -> Result<(), AppError> {
@@ -31,7 +31,7 @@ pub async fn record(
     )
     .bind(actor.user.organization_id)
     .bind(&actor.user.email)
-    .bind(action)
+    .bind(action.key())
     .bind(subject)
     .bind(detail)
     .bind(&actor.client_address)
@@ -60,9 +60,13 @@ pub async fn log(
     .await?;
     Ok(rows
         .into_iter()
-        .map(
+        .filter_map(
             |(id, at, actor_email, action, subject_email, detail, client_address)| {
-                (
+                let Some(action) = AuditAction::from_key(&action) else {
+                    tracing::warn!(id, action, "audit log entry of an unknown kind skipped");
+                    return None;
+                };
+                Some((
                     id,
                     AuditEntry {
                         at,
@@ -72,7 +76,7 @@ pub async fn log(
                         detail,
                         client_address,
                     },
-                )
+                ))
             },
         )
         .collect())

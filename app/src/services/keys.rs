@@ -6,7 +6,9 @@ use super::audit::{self, Actor};
 use super::catalog::{self, ImportOutcome};
 use super::Db;
 use crate::domain::wire::KeyRow;
-use crate::domain::{product_label, AgreementNumber, Capability, PurchasingAccountNumber, Role};
+use crate::domain::{
+    product_label, AgreementNumber, AuditAction, Capability, PurchasingAccountNumber, Role,
+};
 use crate::error::AppError;
 
 fn mask(key: &str) -> String {
@@ -64,7 +66,7 @@ pub async fn reveal(db: &Db, now: i64, actor: &Actor, key_id: i64) -> Result<Str
         &mut tx,
         actor,
         now,
-        "key.viewed",
+        AuditAction::KeyViewed,
         &product_label(&product, &version),
         &mask(&key),
     )

@@ -9,7 +9,9 @@ use super::accounts::CurrentUser;
 use super::audit::{self, Actor};
 use super::Db;
 use crate::domain::wire::{ProvisioningPage, ServiceRow, SubscriptionRow};
-use crate::domain::{product_label, Capability, Problem, PurchasingAccountNumber, Role};
+use crate::domain::{
+    product_label, AuditAction, Capability, Problem, PurchasingAccountNumber, Role,
+};
 use crate::error::{AppError, FormErrors};
 use crate::i18n::{iso_date, parse_iso_date};
 
@@ -201,7 +203,7 @@ pub async fn assign(
         &mut tx,
         actor,
         now,
-        "subscription.assigned",
+        AuditAction::SubscriptionAssigned,
         &product_label(&product, &version),
         &format!(
             "{} from {} on purchasing account {account}",

@@ -10,7 +10,7 @@ use super::accounts::CurrentUser;
 use super::audit::{self, Actor};
 use super::{internal, keys, orders, Db};
 use crate::domain::csv::push_record;
-use crate::domain::{Capability, Report, Role};
+use crate::domain::{AuditAction, Capability, Report, Role};
 use crate::error::AppError;
 use crate::i18n::iso_date;
 
@@ -143,7 +143,15 @@ pub async fn export(db: &Db, now: i64, actor: &Actor, report: Report) -> Result<
             }
             Report::Keys => {
                 let mut conn = db.acquire().await?;
-                audit::record(&mut conn, actor, now, "keys.exported", "keys report", "").await?;
+                audit::record(
+                    &mut conn,
+                    actor,
+                    now,
+                    AuditAction::KeysExported,
+                    "keys report",
+                    "",
+                )
+                .await?;
                 stream(
                     db.clone(),
                     keys::LIST_SQL,

@@ -12,7 +12,7 @@ use super::invitations::{self, NewInvitation};
 use super::mail::Outbox;
 use super::{Db, Settings};
 use crate::domain::wire::{InviteOutcome, PeoplePage, PersonRow, PersonStatus};
-use crate::domain::{Capability, Country, Email, Lang, PersonName, Problem, Role};
+use crate::domain::{AuditAction, Capability, Country, Email, Lang, PersonName, Problem, Role};
 use crate::error::{AppError, FormErrors};
 
 /// The invite form as typed.
@@ -144,8 +144,8 @@ pub async fn invite_in(
         InviteOutcome::Invited
     };
     let action = match outcome {
-        InviteOutcome::Invited => "invitation.sent",
-        InviteOutcome::Resent => "invitation.resent",
+        InviteOutcome::Invited => AuditAction::InvitationSent,
+        InviteOutcome::Resent => AuditAction::InvitationResent,
     };
     audit::record(
         tx,
@@ -385,7 +385,7 @@ pub async fn resend_invitation(
             &mut tx,
             actor,
             now,
-            "invitation.address_fixed",
+            AuditAction::InvitationAddressFixed,
             &old.email,
             invitee.email.as_str(),
         )
@@ -420,7 +420,7 @@ pub async fn revoke_invitation(
         &mut tx,
         actor,
         now,
-        "invitation.revoked",
+        AuditAction::InvitationRevoked,
         &invitation.email,
         "",
     )
@@ -511,7 +511,15 @@ pub async fn change_roles(
             .await?;
     }
     let detail = format!("{} -> {}", role_keys(&current), role_keys(roles));
-    audit::record(&mut tx, actor, now, "user.roles_changed", &email, &detail).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        now,
+        AuditAction::UserRolesChanged,
+        &email,
+        &detail,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -552,7 +560,7 @@ pub async fn remove_user(db: &Db, now: i64, actor: &Actor, user_id: i64) -> Resu
         &mut tx,
         actor,
         now,
-        "user.removed",
+        AuditAction::UserRemoved,
         &email,
         &role_keys(&current),
     )

@@ -1,7 +1,7 @@
 //! Manage access: who may invite whom, and the invitations themselves.
 
 use crate::domain::wire::UserSummary;
-use crate::domain::Role;
+use crate::domain::{AuditAction, Role};
 use serde::{Deserialize, Serialize};
 
 /// What the Manage access page needs: who is looking, and which roles
@@ -105,7 +105,7 @@ pub struct RowResult {
 pub struct AuditEntry {
     pub at: i64,
     pub actor_email: String,
-    pub action: String,
+    pub action: AuditAction,
     pub subject_email: String,
     pub detail: String,
     pub client_address: String,

@@ -1,0 +1,97 @@
+//! What the audit log records: each kind of change, stored under a stable
+//! key and shown in the reader's words.
+
+use serde::{Deserialize, Serialize};
+
+use super::Lang;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AuditAction {
+    InvitationSent,
+    InvitationResent,
+    InvitationAddressFixed,
+    InvitationRevoked,
+    UserRolesChanged,
+    UserRemoved,
+    AgreementModified,
+    KeyViewed,
+    KeysExported,
+    SubscriptionAssigned,
+}
+
+impl AuditAction {
+    pub const ALL: [AuditAction; 10] = [
+        AuditAction::InvitationSent,
+        AuditAction::InvitationResent,
+        AuditAction::InvitationAddressFixed,
+        AuditAction::InvitationRevoked,
+        AuditAction::UserRolesChanged,
+        AuditAction::UserRemoved,
+        AuditAction::AgreementModified,
+        AuditAction::KeyViewed,
+        AuditAction::KeysExported,
+        AuditAction::SubscriptionAssigned,
+    ];
+
+    /// The key stored in the database; never changes once written.
+    pub fn key(self) -> &'static str {
+        match self {
+            AuditAction::InvitationSent => "invitation.sent",
+            AuditAction::InvitationResent => "invitation.resent",
+            AuditAction::InvitationAddressFixed => "invitation.address_fixed",
+            AuditAction::InvitationRevoked => "invitation.revoked",
+            AuditAction::UserRolesChanged => "user.roles_changed",
+            AuditAction::UserRemoved => "user.removed",
+            AuditAction::AgreementModified => "agreement.modified",
+            AuditAction::KeyViewed => "key.viewed",
+            AuditAction::KeysExported => "keys.exported",
+            AuditAction::SubscriptionAssigned => "subscription.assigned",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<AuditAction> {
+        AuditAction::ALL
+            .into_iter()
+            .find(|action| action.key() == key)
+    }
+
+    /// The action in words, as the audit log page shows it.
+    pub fn text(self, lang: Lang) -> &'static str {
+        use AuditAction::*;
+        match (self, lang) {
+            (InvitationSent, Lang::En) => "Invitation sent",
+            (InvitationSent, Lang::Fr) => "Invitation envoyée",
+            (InvitationResent, Lang::En) => "Invitation resent",
+            (InvitationResent, Lang::Fr) => "Invitation renvoyée",
+            (InvitationAddressFixed, Lang::En) => "Invitation address corrected",
+            (InvitationAddressFixed, Lang::Fr) => "Adresse de l'invitation corrigée",
+            (InvitationRevoked, Lang::En) => "Invitation revoked",
+            (InvitationRevoked, Lang::Fr) => "Invitation révoquée",
+            (UserRolesChanged, Lang::En) => "Roles changed",
+            (UserRolesChanged, Lang::Fr) => "Rôles modifiés",
+            (UserRemoved, Lang::En) => "User removed",
+            (UserRemoved, Lang::Fr) => "Utilisateur supprimé",
+            (AgreementModified, Lang::En) => "Agreement modified",
+            (AgreementModified, Lang::Fr) => "Contrat modifié",
+            (KeyViewed, Lang::En) => "Product key viewed",
+            (KeyViewed, Lang::Fr) => "Clé de produit affichée",
+            (KeysExported, Lang::En) => "Product keys exported",
+            (KeysExported, Lang::Fr) => "Clés de produit exportées",
+            (SubscriptionAssigned, Lang::En) => "Subscriptions assigned",
+            (SubscriptionAssigned, Lang::Fr) => "Abonnements attribués",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_reads_back_from_its_key() {
+        for action in AuditAction::ALL {
+            assert_eq!(AuditAction::from_key(action.key()), Some(action));
+        }
+        assert_eq!(AuditAction::from_key("user.promoted"), None);
+    }
+}
