@@ -1,6 +1,7 @@
 //! The Agreements screen's rules: who sees, who edits, only their own
 //! organization's, only while active, every change audited.
 
+use app::both_engines;
 use app::domain::{Problem, Role};
 use app::error::AppError;
 use app::services::accounts;
@@ -9,7 +10,7 @@ use app::services::audit::{self, Actor};
 use app::services::password::Hasher;
 use app::services::testing::{self, member, settings, sign_up_harry, TestDb};
 
-const NOW: i64 = 1_795_000_000;
+use app::services::testing::NOW;
 
 fn edit(order: &str) -> AgreementEdit {
     AgreementEdit {
@@ -27,145 +28,138 @@ fn may_modify(role: Role) -> bool {
     matches!(role, Role::AccountAdmin | Role::AccountManager)
 }
 
-#[tokio::test]
-async fn each_role_sees_and_edits_agreements_as_the_specification_says() {
-    for t in TestDb::all().await {
-        let hasher = Hasher::default();
-        let harry = accounts::load(&t.db, sign_up_harry(&t.db, &settings(), &hasher, NOW).await)
-            .await
-            .expect("load")
-            .expect("harry");
-        for (i, role) in Role::ALL.into_iter().enumerate() {
-            let user = member(
-                &t.db,
-                &settings(),
-                &hasher,
-                NOW,
-                &harry,
-                &format!("m{i}@contoso.com"),
-                &[role],
-            )
-            .await;
-            let listed = agreements::list(&t.db, &user, NOW).await;
-            if may_view(role) {
-                let listed = listed.expect("allowed");
-                assert_eq!(listed.len(), 1, "{role} ({})", t.engine);
-                assert_eq!(listed[0].number, "1234567890");
-                assert!(listed[0].active);
-                assert_eq!(listed[0].end_date, NOW + AGREEMENT_TERM_SECS);
-                assert_eq!(
-                    listed[0].purchasing_accounts[0].admin_email,
-                    "harry@contoso.com"
-                );
-            } else {
-                assert_eq!(listed, Err(AppError::Forbidden), "{role} ({})", t.engine);
-            }
-            let actor = Actor {
-                user: user.clone(),
-                client_address: "198.51.100.4".to_owned(),
-            };
-            let changed =
-                agreements::update(&t.db, NOW, &actor, "1234567890", &edit(&format!("PO-{i}")))
-                    .await;
-            if may_modify(role) {
-                assert_eq!(changed, Ok(()), "{role} ({})", t.engine);
-                let now_is = agreements::list(&t.db, &harry, NOW).await.expect("list");
-                assert_eq!(now_is[0].purchase_order, format!("PO-{i}"));
-                assert_eq!(now_is[0].contact_email, "pat@contoso.com");
-            } else {
-                assert_eq!(changed, Err(AppError::Forbidden), "{role} ({})", t.engine);
-            }
-        }
-        let log = audit::log(&t.db, &harry, None).await.expect("log");
-        let edits: Vec<_> = log
-            .iter()
-            .filter(|(_, e)| e.action == app::domain::AuditAction::AgreementModified)
-            .collect();
-        assert_eq!(edits.len(), 2, "one entry per change ({})", t.engine);
-        assert!(edits
-            .iter()
-            .all(|(_, e)| e.client_address == "198.51.100.4"));
-        assert!(
-            edits[1]
-                .1
-                .detail
-                .contains("purchase order: \"\" -> \"PO-0\""),
-            "{}",
-            edits[1].1.detail
-        );
-        t.close().await;
-    }
-}
-
-#[tokio::test]
-async fn other_organizations_agreements_stay_invisible_and_untouchable() {
-    for t in TestDb::all().await {
-        let hasher = Hasher::default();
-        let harry = accounts::load(&t.db, sign_up_harry(&t.db, &settings(), &hasher, NOW).await)
-            .await
-            .expect("load")
-            .expect("harry");
-        testing::register_fabrikam(&t.db, &settings(), NOW).await;
-        let listed = agreements::list(&t.db, &harry, NOW).await.expect("list");
-        assert!(
-            listed.iter().all(|a| a.number != "5555555555"),
-            "{}",
-            t.engine
-        );
-        let actor = Actor {
-            user: harry.clone(),
-            client_address: "x".to_owned(),
-        };
-        assert_eq!(
-            agreements::update(&t.db, NOW, &actor, "5555555555", &edit("PO-1")).await,
-            Err(AppError::NotFound)
-        );
-        t.close().await;
-    }
-}
-
-#[tokio::test]
-async fn only_active_agreements_change_and_bad_details_are_explained() {
-    for t in TestDb::all().await {
-        let hasher = Hasher::default();
-        let harry = accounts::load(&t.db, sign_up_harry(&t.db, &settings(), &hasher, NOW).await)
-            .await
-            .expect("load")
-            .expect("harry");
-        let actor = Actor {
-            user: harry.clone(),
-            client_address: "x".to_owned(),
-        };
-        let bad = agreements::update(
-            &t.db,
-            NOW,
-            &actor,
-            "1234567890",
-            &AgreementEdit {
-                purchase_order: "<script>".into(),
-                contact_name: "Pat".into(),
-                contact_email: "nope".into(),
-            },
-        )
+async fn each_role_sees_and_edits_agreements_as_the_specification_says(t: TestDb) {
+    let hasher = Hasher::default();
+    let harry = accounts::load(&t.db, sign_up_harry(&t.db, &settings(), &hasher, NOW).await)
         .await
-        .expect_err("invalid");
-        assert_eq!(
-            bad.problem_with("purchase_order"),
-            Some(Problem::PurchaseOrderInvalid)
-        );
-        assert_eq!(
-            bad.problem_with("contact_email"),
-            Some(Problem::EmailInvalid)
-        );
-        let later = NOW + AGREEMENT_TERM_SECS;
-        let expired = agreements::update(&t.db, later, &actor, "1234567890", &edit("PO-9")).await;
-        assert_eq!(
-            expired.map_err(|e| e.problem_with("agreement")),
-            Err(Some(Problem::AgreementNotActive)),
-            "{}",
-            t.engine
-        );
-        assert!(!agreements::list(&t.db, &harry, later).await.expect("list")[0].active);
-        t.close().await;
+        .expect("load")
+        .expect("harry");
+    for (i, role) in Role::ALL.into_iter().enumerate() {
+        let user = member(
+            &t.db,
+            &settings(),
+            &hasher,
+            NOW,
+            &harry,
+            &format!("m{i}@contoso.com"),
+            &[role],
+        )
+        .await;
+        let listed = agreements::list(&t.db, &user, NOW).await;
+        if may_view(role) {
+            let listed = listed.expect("allowed");
+            assert_eq!(listed.len(), 1, "{role} ({})", t.engine);
+            assert_eq!(listed[0].number, "1234567890");
+            assert!(listed[0].active);
+            assert_eq!(listed[0].end_date, NOW + AGREEMENT_TERM_SECS);
+            assert_eq!(
+                listed[0].purchasing_accounts[0].admin_email,
+                "harry@contoso.com"
+            );
+        } else {
+            assert_eq!(listed, Err(AppError::Forbidden), "{role} ({})", t.engine);
+        }
+        let actor = Actor {
+            user: user.clone(),
+            client_address: "198.51.100.4".to_owned(),
+        };
+        let changed =
+            agreements::update(&t.db, NOW, &actor, "1234567890", &edit(&format!("PO-{i}"))).await;
+        if may_modify(role) {
+            assert_eq!(changed, Ok(()), "{role} ({})", t.engine);
+            let now_is = agreements::list(&t.db, &harry, NOW).await.expect("list");
+            assert_eq!(now_is[0].purchase_order, format!("PO-{i}"));
+            assert_eq!(now_is[0].contact_email, "pat@contoso.com");
+        } else {
+            assert_eq!(changed, Err(AppError::Forbidden), "{role} ({})", t.engine);
+        }
     }
+    let log = audit::log(&t.db, &harry, None).await.expect("log");
+    let edits: Vec<_> = log
+        .iter()
+        .filter(|(_, e)| e.action == app::domain::AuditAction::AgreementModified)
+        .collect();
+    assert_eq!(edits.len(), 2, "one entry per change ({})", t.engine);
+    assert!(edits
+        .iter()
+        .all(|(_, e)| e.client_address == "198.51.100.4"));
+    assert!(
+        edits[1]
+            .1
+            .detail
+            .contains("purchase order: \"\" -> \"PO-0\""),
+        "{}",
+        edits[1].1.detail
+    );
+    t.close().await;
 }
+both_engines!(each_role_sees_and_edits_agreements_as_the_specification_says);
+
+async fn other_organizations_agreements_stay_invisible_and_untouchable(t: TestDb) {
+    let hasher = Hasher::default();
+    let harry = accounts::load(&t.db, sign_up_harry(&t.db, &settings(), &hasher, NOW).await)
+        .await
+        .expect("load")
+        .expect("harry");
+    testing::register_fabrikam(&t.db, &settings(), NOW).await;
+    let listed = agreements::list(&t.db, &harry, NOW).await.expect("list");
+    assert!(
+        listed.iter().all(|a| a.number != "5555555555"),
+        "{}",
+        t.engine
+    );
+    let actor = Actor {
+        user: harry.clone(),
+        client_address: "x".to_owned(),
+    };
+    assert_eq!(
+        agreements::update(&t.db, NOW, &actor, "5555555555", &edit("PO-1")).await,
+        Err(AppError::NotFound)
+    );
+    t.close().await;
+}
+both_engines!(other_organizations_agreements_stay_invisible_and_untouchable);
+
+async fn only_active_agreements_change_and_bad_details_are_explained(t: TestDb) {
+    let hasher = Hasher::default();
+    let harry = accounts::load(&t.db, sign_up_harry(&t.db, &settings(), &hasher, NOW).await)
+        .await
+        .expect("load")
+        .expect("harry");
+    let actor = Actor {
+        user: harry.clone(),
+        client_address: "x".to_owned(),
+    };
+    let bad = agreements::update(
+        &t.db,
+        NOW,
+        &actor,
+        "1234567890",
+        &AgreementEdit {
+            purchase_order: "<script>".into(),
+            contact_name: "Pat".into(),
+            contact_email: "nope".into(),
+        },
+    )
+    .await
+    .expect_err("invalid");
+    assert_eq!(
+        bad.problem_with("purchase_order"),
+        Some(Problem::PurchaseOrderInvalid)
+    );
+    assert_eq!(
+        bad.problem_with("contact_email"),
+        Some(Problem::EmailInvalid)
+    );
+    let later = NOW + AGREEMENT_TERM_SECS;
+    let expired = agreements::update(&t.db, later, &actor, "1234567890", &edit("PO-9")).await;
+    assert_eq!(
+        expired.map_err(|e| e.problem_with("agreement")),
+        Err(Some(Problem::AgreementNotActive)),
+        "{}",
+        t.engine
+    );
+    assert!(!agreements::list(&t.db, &harry, later).await.expect("list")[0].active);
+    t.close().await;
+}
+both_engines!(only_active_agreements_change_and_bad_details_are_explained);

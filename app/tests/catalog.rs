@@ -2,6 +2,7 @@
 //! services to provision, and CSV reports — each for the roles the
 //! specification names, and never across organizations.
 
+use app::both_engines;
 use app::domain::{Problem, Report, Role};
 use app::error::AppError;
 use app::services::accounts::CurrentUser;
@@ -9,10 +10,10 @@ use app::services::audit;
 use app::services::catalog::ImportOutcome;
 use app::services::password::Hasher;
 use app::services::provisioning::{self, Assignment};
-use app::services::testing::{self, actor, member, settings, TestDb};
+use app::services::testing::{self, actor, member, settings, TempDir, TestDb};
 use app::services::{keys, orders, products, reports, Db};
 
-const NOW: i64 = 1_795_000_000;
+use app::services::testing::NOW;
 
 const ORDERS: &str = "\
 1234567890,9876543210,ORD-1,2026-01-15,Office Professional Plus,2024,100,12.50,USD
@@ -50,10 +51,8 @@ async fn contoso_with_catalog(db: &Db, downloads: &std::path::Path) -> CurrentUs
     harry
 }
 
-fn tempdir(what: &str) -> std::path::PathBuf {
-    let dir = settings().downloads_dir.with_extension(what);
-    std::fs::create_dir_all(&dir).expect("create a folder");
-    dir
+fn tempdir(what: &str) -> TempDir {
+    TempDir::new(what)
 }
 
 async fn colleague(db: &Db, harry: &CurrentUser, email: &str, role: Role) -> CurrentUser {
@@ -78,190 +77,184 @@ async fn read_all(export: reports::Export) -> String {
     text
 }
 
-#[tokio::test]
-async fn a_products_file_copies_each_file_once_and_explains_bad_lines() {
-    for t in TestDb::all().await {
-        let downloads = tempdir("downloads");
-        contoso_with_catalog(&t.db, &downloads).await;
-        let source = tempdir("bad-source");
-        let results = products::import(
-            &t.db,
-            &downloads,
-            &source,
-            NOW,
-            "Visio,2024,hardware,\n\
-             Exchange Online,,online_service,exchange.img\n\
-             Visio,2024,software,missing.img\n\
-             ,2024,software,\n",
-        )
+async fn a_products_file_copies_each_file_once_and_explains_bad_lines(t: TestDb) {
+    let downloads = tempdir("downloads");
+    contoso_with_catalog(&t.db, &downloads).await;
+    let source = tempdir("bad-source");
+    let results = products::import(
+        &t.db,
+        &downloads,
+        &source,
+        NOW,
+        "Visio,2024,hardware,\n\
+         Exchange Online,,online_service,exchange.img\n\
+         Visio,2024,software,missing.img\n\
+         ,2024,software,\n",
+    )
+    .await
+    .expect("import");
+    let reasons: Vec<&str> = results
+        .iter()
+        .filter_map(|(_, outcome)| outcome.refusal())
+        .collect();
+    assert_eq!(reasons.len(), 4, "{reasons:?}");
+    assert!(reasons[0].starts_with("kind:"), "{reasons:?}");
+    assert!(reasons[1].starts_with("file: only software"), "{reasons:?}");
+    assert!(reasons[2].contains("missing.img"), "{reasons:?}");
+    assert!(reasons[3].starts_with("product:"), "{reasons:?}");
+    let stored: Vec<_> = std::fs::read_dir(&downloads)
+        .expect("downloads folder")
+        .filter_map(Result::ok)
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(stored.len(), 1, "one file, no leftovers: {stored:?}");
+    assert_eq!(stored[0].len(), 64, "named by its SHA-256");
+    t.close().await;
+}
+both_engines!(a_products_file_copies_each_file_once_and_explains_bad_lines);
+
+async fn downloads_open_to_account_admins_and_managers_of_the_organization_only(t: TestDb) {
+    let downloads = tempdir("downloads");
+    let harry = contoso_with_catalog(&t.db, &downloads).await;
+    let listed = products::downloads(&t.db, &harry).await.expect("list");
+    assert_eq!(listed.len(), 1, "only software with files: {listed:?}");
+    assert_eq!(listed[0].product, "Office Professional Plus");
+    let file = &listed[0].files[0];
+    assert_eq!(
+        (file.name.as_str(), file.size_bytes),
+        ("office-2024.img", 200_000)
+    );
+    let found = products::file_for_download(&t.db, &downloads, &harry, file.id)
         .await
-        .expect("import");
-        let reasons: Vec<&str> = results
-            .iter()
-            .filter_map(|(_, outcome)| outcome.refusal())
-            .collect();
-        assert_eq!(reasons.len(), 4, "{reasons:?}");
-        assert!(reasons[0].starts_with("kind:"), "{reasons:?}");
-        assert!(reasons[1].starts_with("file: only software"), "{reasons:?}");
-        assert!(reasons[2].contains("missing.img"), "{reasons:?}");
-        assert!(reasons[3].starts_with("product:"), "{reasons:?}");
-        let stored: Vec<_> = std::fs::read_dir(&downloads)
-            .expect("downloads folder")
-            .filter_map(Result::ok)
-            .map(|entry| entry.file_name().to_string_lossy().into_owned())
-            .collect();
-        assert_eq!(stored.len(), 1, "one file, no leftovers: {stored:?}");
-        assert_eq!(stored[0].len(), 64, "named by its SHA-256");
-        t.close().await;
-    }
-}
+        .expect("Harry may download");
+    assert_eq!(
+        std::fs::metadata(&found.path).expect("on disk").len(),
+        200_000
+    );
 
-#[tokio::test]
-async fn downloads_open_to_account_admins_and_managers_of_the_organization_only() {
-    for t in TestDb::all().await {
-        let downloads = tempdir("downloads");
-        let harry = contoso_with_catalog(&t.db, &downloads).await;
-        let listed = products::downloads(&t.db, &harry).await.expect("list");
-        assert_eq!(listed.len(), 1, "only software with files: {listed:?}");
-        assert_eq!(listed[0].product, "Office Professional Plus");
-        let file = &listed[0].files[0];
-        assert_eq!(
-            (file.name.as_str(), file.size_bytes),
-            ("office-2024.img", 200_000)
-        );
-        let found = products::file_for_download(&t.db, &downloads, &harry, file.id)
-            .await
-            .expect("Harry may download");
-        assert_eq!(
-            std::fs::metadata(&found.path).expect("on disk").len(),
-            200_000
-        );
-
-        for (i, role) in Role::ALL.into_iter().enumerate() {
-            let user = colleague(&t.db, &harry, &format!("d{i}@contoso.com"), role).await;
-            let may = matches!(role, Role::AccountAdmin | Role::AccountManager);
-            let listing = products::downloads(&t.db, &user).await;
-            let fetch = products::file_for_download(&t.db, &downloads, &user, file.id).await;
-            assert_eq!(listing.is_ok(), may, "{role} ({})", t.engine);
-            assert_eq!(fetch.is_ok(), may, "{role}");
-            if !may {
-                assert_eq!(fetch, Err(AppError::Forbidden), "{role}");
-            }
+    for (i, role) in Role::ALL.into_iter().enumerate() {
+        let user = colleague(&t.db, &harry, &format!("d{i}@contoso.com"), role).await;
+        let may = matches!(role, Role::AccountAdmin | Role::AccountManager);
+        let listing = products::downloads(&t.db, &user).await;
+        let fetch = products::file_for_download(&t.db, &downloads, &user, file.id).await;
+        assert_eq!(listing.is_ok(), may, "{role} ({})", t.engine);
+        assert_eq!(fetch.is_ok(), may, "{role}");
+        if !may {
+            assert_eq!(fetch, Err(AppError::Forbidden), "{role}");
         }
-
-        // Fabrikam has ordered nothing: the same file id is not theirs.
-        let olga_id = testing::sign_up_olga(&t.db, &settings(), &Hasher::default(), NOW).await;
-        let olga = app::services::accounts::load(&t.db, olga_id)
-            .await
-            .expect("load")
-            .expect("olga");
-        assert!(products::downloads(&t.db, &olga)
-            .await
-            .expect("list")
-            .is_empty());
-        assert_eq!(
-            products::file_for_download(&t.db, &downloads, &olga, file.id).await,
-            Err(AppError::NotFound)
-        );
-        t.close().await;
     }
+
+    // Fabrikam has ordered nothing: the same file id is not theirs.
+    let olga_id = testing::sign_up_olga(&t.db, &settings(), &Hasher::default(), NOW).await;
+    let olga = app::services::accounts::load(&t.db, olga_id)
+        .await
+        .expect("load")
+        .expect("olga");
+    assert!(products::downloads(&t.db, &olga)
+        .await
+        .expect("list")
+        .is_empty());
+    assert_eq!(
+        products::file_for_download(&t.db, &downloads, &olga, file.id).await,
+        Err(AppError::NotFound)
+    );
+    t.close().await;
 }
+both_engines!(downloads_open_to_account_admins_and_managers_of_the_organization_only);
 
-#[tokio::test]
-async fn subscriptions_stay_within_what_the_orders_entitle() {
-    for t in TestDb::all().await {
-        let downloads = tempdir("downloads");
-        let harry = contoso_with_catalog(&t.db, &downloads).await;
-        let manager = colleague(&t.db, &harry, "manager@contoso.com", Role::AccountManager).await;
-        let page = provisioning::overview(&t.db, &manager)
-            .await
-            .expect("overview");
-        assert_eq!(
-            page.services.len(),
-            1,
-            "only online services: {:?}",
-            page.services
-        );
-        let service = &page.services[0];
-        assert_eq!((service.ordered, service.assigned), (50, 0), "{}", t.engine);
+async fn subscriptions_stay_within_what_the_orders_entitle(t: TestDb) {
+    let downloads = tempdir("downloads");
+    let harry = contoso_with_catalog(&t.db, &downloads).await;
+    let manager = colleague(&t.db, &harry, "manager@contoso.com", Role::AccountManager).await;
+    let page = provisioning::overview(&t.db, &manager)
+        .await
+        .expect("overview");
+    assert_eq!(
+        page.services.len(),
+        1,
+        "only online services: {:?}",
+        page.services
+    );
+    let service = &page.services[0];
+    assert_eq!((service.ordered, service.assigned), (50, 0), "{}", t.engine);
 
-        let assign = |quantity: &str| {
-            Assignment::parse(&service.choice(), quantity, "2026-12-01").expect("valid form")
-        };
-        provisioning::assign(&t.db, NOW, &actor(&manager), &assign("30"))
-            .await
-            .expect("30 of 50");
-        let refused = provisioning::assign(&t.db, NOW, &actor(&harry), &assign("21")).await;
-        assert_eq!(
-            refused
-                .as_ref()
-                .err()
-                .and_then(|error| error.problem_with("quantity")),
-            Some(Problem::ExceedsEntitlement {
-                ordered: 50,
-                assigned: 30
-            }),
-            "{refused:?}"
-        );
-        assert_eq!(
-            Problem::ExceedsEntitlement {
-                ordered: 50,
-                assigned: 30
-            }
-            .text(app::domain::Lang::En),
-            "That is more than the orders of this purchasing account entitle: 50 ordered, 30 already assigned: 20 available."
-        );
-        provisioning::assign(&t.db, NOW, &actor(&harry), &assign("20"))
-            .await
-            .expect("exactly what remains");
-        let page = provisioning::overview(&t.db, &harry)
-            .await
-            .expect("overview");
-        assert_eq!(page.services[0].available(), 0);
-        assert_eq!(page.subscriptions.len(), 2);
-        assert_eq!(page.subscriptions[1].assigned_by, "manager@contoso.com");
-        let log = audit::log(&t.db, &harry, None).await.expect("audit log");
-        assert!(
-            log.iter()
-                .any(|(_, entry)| entry.action == app::domain::AuditAction::SubscriptionAssigned),
-            "assignments are audited"
-        );
+    let assign = |quantity: &str| {
+        Assignment::parse(&service.choice(), quantity, "2026-12-01").expect("valid form")
+    };
+    provisioning::assign(&t.db, NOW, &actor(&manager), &assign("30"))
+        .await
+        .expect("30 of 50");
+    let refused = provisioning::assign(&t.db, NOW, &actor(&harry), &assign("21")).await;
+    assert_eq!(
+        refused
+            .as_ref()
+            .err()
+            .and_then(|error| error.problem_with("quantity")),
+        Some(Problem::ExceedsEntitlement {
+            ordered: 50,
+            assigned: 30
+        }),
+        "{refused:?}"
+    );
+    assert_eq!(
+        Problem::ExceedsEntitlement {
+            ordered: 50,
+            assigned: 30
+        }
+        .text(app::domain::Lang::En),
+        "That is more than the orders of this purchasing account entitle: 50 ordered, 30 already assigned: 20 available."
+    );
+    provisioning::assign(&t.db, NOW, &actor(&harry), &assign("20"))
+        .await
+        .expect("exactly what remains");
+    let page = provisioning::overview(&t.db, &harry)
+        .await
+        .expect("overview");
+    assert_eq!(page.services[0].available(), 0);
+    assert_eq!(page.subscriptions.len(), 2);
+    assert_eq!(page.subscriptions[1].assigned_by, "manager@contoso.com");
+    let log = audit::log(&t.db, &harry, None).await.expect("audit log");
+    assert!(
+        log.iter()
+            .any(|(_, entry)| entry.action == app::domain::AuditAction::SubscriptionAssigned),
+        "assignments are audited"
+    );
 
-        // Software is not provisioned, and roles other than admin and
-        // manager cannot assign.
-        let office: (i64,) = sqlx::query_as("SELECT id FROM products WHERE name = $1")
-            .bind("Office Professional Plus")
-            .fetch_one(&t.db)
+    // Software is not provisioned, and roles other than admin and
+    // manager cannot assign.
+    let office: (i64,) = sqlx::query_as("SELECT id FROM products WHERE name = $1")
+        .bind("Office Professional Plus")
+        .fetch_one(&t.db)
+        .await
+        .expect("office");
+    let software = Assignment::parse(&format!("{}/9876543210", office.0), "1", "2026-12-01")
+        .expect("valid form");
+    assert_eq!(
+        provisioning::assign(&t.db, NOW, &actor(&harry), &software)
             .await
-            .expect("office");
-        let software = Assignment::parse(&format!("{}/9876543210", office.0), "1", "2026-12-01")
-            .expect("valid form");
+            .err()
+            .and_then(|error| error.problem_with("service")),
+        Some(Problem::ServiceUnknown)
+    );
+    for (i, role) in Role::ALL.into_iter().enumerate() {
+        let user = colleague(&t.db, &harry, &format!("p{i}@contoso.com"), role).await;
+        let may = matches!(role, Role::AccountAdmin | Role::AccountManager);
         assert_eq!(
-            provisioning::assign(&t.db, NOW, &actor(&harry), &software)
-                .await
-                .err()
-                .and_then(|error| error.problem_with("service")),
-            Some(Problem::ServiceUnknown)
+            provisioning::overview(&t.db, &user).await.is_ok(),
+            may,
+            "{role}"
         );
-        for (i, role) in Role::ALL.into_iter().enumerate() {
-            let user = colleague(&t.db, &harry, &format!("p{i}@contoso.com"), role).await;
-            let may = matches!(role, Role::AccountAdmin | Role::AccountManager);
+        if !may {
             assert_eq!(
-                provisioning::overview(&t.db, &user).await.is_ok(),
-                may,
+                provisioning::assign(&t.db, NOW, &actor(&user), &assign("1")).await,
+                Err(AppError::Forbidden),
                 "{role}"
             );
-            if !may {
-                assert_eq!(
-                    provisioning::assign(&t.db, NOW, &actor(&user), &assign("1")).await,
-                    Err(AppError::Forbidden),
-                    "{role}"
-                );
-            }
         }
-        t.close().await;
     }
+    t.close().await;
 }
+both_engines!(subscriptions_stay_within_what_the_orders_entitle);
 
 #[test]
 fn the_assignment_form_explains_each_bad_field() {
@@ -275,115 +268,111 @@ fn the_assignment_form_explains_each_bad_field() {
     assert!(Assignment::parse("3/9876543210", "12", "2026-02-28").is_ok());
 }
 
-#[tokio::test]
-async fn two_managers_at_once_never_assign_more_than_was_ordered() {
-    for t in TestDb::all().await {
-        let downloads = tempdir("downloads");
-        let harry = contoso_with_catalog(&t.db, &downloads).await;
-        let manager = colleague(&t.db, &harry, "manager@contoso.com", Role::AccountManager).await;
-        let choice = provisioning::overview(&t.db, &harry)
-            .await
-            .expect("overview")
-            .services[0]
-            .choice();
-        let assignment = Assignment::parse(&choice, "30", "2026-12-01").expect("valid");
-        let (by_harry, by_manager) = (actor(&harry), actor(&manager));
-        let (first, second) = tokio::join!(
-            provisioning::assign(&t.db, NOW, &by_harry, &assignment),
-            provisioning::assign(&t.db, NOW, &by_manager, &assignment),
-        );
-        assert!(
-            first.is_ok() != second.is_ok(),
-            "exactly one of two 30s fits in 50 ({}): {first:?} {second:?}",
-            t.engine
-        );
-        t.close().await;
-    }
+async fn two_managers_at_once_never_assign_more_than_was_ordered(t: TestDb) {
+    let downloads = tempdir("downloads");
+    let harry = contoso_with_catalog(&t.db, &downloads).await;
+    let manager = colleague(&t.db, &harry, "manager@contoso.com", Role::AccountManager).await;
+    let choice = provisioning::overview(&t.db, &harry)
+        .await
+        .expect("overview")
+        .services[0]
+        .choice();
+    let assignment = Assignment::parse(&choice, "30", "2026-12-01").expect("valid");
+    let (by_harry, by_manager) = (actor(&harry), actor(&manager));
+    let (first, second) = tokio::join!(
+        provisioning::assign(&t.db, NOW, &by_harry, &assignment),
+        provisioning::assign(&t.db, NOW, &by_manager, &assignment),
+    );
+    assert!(
+        first.is_ok() != second.is_ok(),
+        "exactly one of two 30s fits in 50 ({}): {first:?} {second:?}",
+        t.engine
+    );
+    t.close().await;
 }
+both_engines!(two_managers_at_once_never_assign_more_than_was_ordered);
 
-#[tokio::test]
-async fn reports_export_the_organizations_rows_and_keys_only_to_key_roles() {
-    for t in TestDb::all().await {
-        let downloads = tempdir("downloads");
-        let harry = contoso_with_catalog(&t.db, &downloads).await;
-        keys::import(
-            &t.db,
-            NOW,
-            "1234567890,9876543210,Office Professional Plus,2024,ABCDE-FGHIJ-KLMNO-PQRST-UVWXY\n",
-        )
-        .await
-        .expect("keys");
-        // Fabrikam's order must never show in Contoso's reports.
-        testing::register_fabrikam(&t.db, &settings(), NOW).await;
-        orders::import(
-            &t.db,
-            NOW,
-            "5555555555,77,FAB-1,2026-01-01,Visio Professional,2024,3,10,USD\n",
-        )
-        .await
-        .expect("import");
+async fn reports_export_the_organizations_rows_and_keys_only_to_key_roles(t: TestDb) {
+    let downloads = tempdir("downloads");
+    let harry = contoso_with_catalog(&t.db, &downloads).await;
+    keys::import(
+        &t.db,
+        NOW,
+        "1234567890,9876543210,Office Professional Plus,2024,ABCDE-FGHIJ-KLMNO-PQRST-UVWXY\n",
+    )
+    .await
+    .expect("keys");
+    // Fabrikam's order must never show in Contoso's reports.
+    testing::register_fabrikam(&t.db, &settings(), NOW).await;
+    orders::import(
+        &t.db,
+        NOW,
+        "5555555555,77,FAB-1,2026-01-01,Visio Professional,2024,3,10,USD\n",
+    )
+    .await
+    .expect("import");
 
-        let viewer = colleague(&t.db, &harry, "viewer@contoso.com", Role::AccountViewer).await;
-        let text = read_all(
-            reports::export(&t.db, NOW, &actor(&viewer), Report::Orders)
-                .await
-                .expect("Account Viewers export orders"),
-        )
-        .await;
-        let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+    let viewer = colleague(&t.db, &harry, "viewer@contoso.com", Role::AccountViewer).await;
+    let text = read_all(
+        reports::export(&t.db, NOW, &actor(&viewer), Report::Orders)
+            .await
+            .expect("Account Viewers export orders"),
+    )
+    .await;
+    let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "agreement_number,purchasing_account,order_number,order_date,product,version,quantity,unit_price,currency,amount",
+            "1234567890,9876543210,ORD-3,2026-03-01,Microsoft 365 E3,,10,36.00,USD,360.00",
+            "1234567890,9876543210,ORD-2,2026-02-01,Microsoft 365 E3,,40,36.00,USD,1440.00",
+            "1234567890,9876543210,ORD-1,2026-01-15,Office Professional Plus,2024,100,12.50,USD,1250.00",
+        ],
+        "{}",
+        t.engine
+    );
+    let summary = read_all(
+        reports::export(&t.db, NOW, &actor(&viewer), Report::LicenseSummary)
+            .await
+            .expect("license summary"),
+    )
+    .await;
+    assert!(
+        summary.contains("Microsoft 365 E3,,9876543210,50,2"),
+        "{summary}"
+    );
+    assert!(!summary.contains("Visio"), "{summary}");
+    assert_eq!(
+        reports::export(&t.db, NOW, &actor(&viewer), Report::Keys)
+            .await
+            .err(),
+        Some(AppError::Forbidden)
+    );
+
+    let report_viewer = colleague(&t.db, &harry, "reports@contoso.com", Role::ReportViewer).await;
+    let keys = read_all(
+        reports::export(&t.db, NOW, &actor(&report_viewer), Report::Keys)
+            .await
+            .expect("Report Viewers export keys"),
+    )
+    .await;
+    assert!(keys.contains("ABCDE-FGHIJ-KLMNO-PQRST-UVWXY"), "{keys}");
+    let log = audit::log(&t.db, &harry, None).await.expect("audit log");
+    assert!(log.iter().any(
+        |(_, entry)| entry.action == app::domain::AuditAction::KeysExported
+            && entry.actor_email == "reports@contoso.com"
+    ));
+
+    let user_admin = colleague(&t.db, &harry, "users@contoso.com", Role::UserAdmin).await;
+    for report in Report::ALL {
         assert_eq!(
-            lines,
-            [
-                "agreement_number,purchasing_account,order_number,order_date,product,version,quantity,unit_price,currency,amount",
-                "1234567890,9876543210,ORD-3,2026-03-01,Microsoft 365 E3,,10,36.00,USD,360.00",
-                "1234567890,9876543210,ORD-2,2026-02-01,Microsoft 365 E3,,40,36.00,USD,1440.00",
-                "1234567890,9876543210,ORD-1,2026-01-15,Office Professional Plus,2024,100,12.50,USD,1250.00",
-            ],
-            "{}",
-            t.engine
-        );
-        let summary = read_all(
-            reports::export(&t.db, NOW, &actor(&viewer), Report::LicenseSummary)
-                .await
-                .expect("license summary"),
-        )
-        .await;
-        assert!(
-            summary.contains("Microsoft 365 E3,,9876543210,50,2"),
-            "{summary}"
-        );
-        assert!(!summary.contains("Visio"), "{summary}");
-        assert_eq!(
-            reports::export(&t.db, NOW, &actor(&viewer), Report::Keys)
+            reports::export(&t.db, NOW, &actor(&user_admin), report)
                 .await
                 .err(),
-            Some(AppError::Forbidden)
+            Some(AppError::Forbidden),
+            "{report:?}"
         );
-
-        let report_viewer =
-            colleague(&t.db, &harry, "reports@contoso.com", Role::ReportViewer).await;
-        let keys = read_all(
-            reports::export(&t.db, NOW, &actor(&report_viewer), Report::Keys)
-                .await
-                .expect("Report Viewers export keys"),
-        )
-        .await;
-        assert!(keys.contains("ABCDE-FGHIJ-KLMNO-PQRST-UVWXY"), "{keys}");
-        let log = audit::log(&t.db, &harry, None).await.expect("audit log");
-        assert!(log.iter().any(|(_, entry)| entry.action
-            == app::domain::AuditAction::KeysExported
-            && entry.actor_email == "reports@contoso.com"));
-
-        let user_admin = colleague(&t.db, &harry, "users@contoso.com", Role::UserAdmin).await;
-        for report in Report::ALL {
-            assert_eq!(
-                reports::export(&t.db, NOW, &actor(&user_admin), report)
-                    .await
-                    .err(),
-                Some(AppError::Forbidden),
-                "{report:?}"
-            );
-        }
-        t.close().await;
     }
+    t.close().await;
 }
+both_engines!(reports_export_the_organizations_rows_and_keys_only_to_key_roles);

@@ -1,6 +1,7 @@
 //! The onboarding rules, checked on a fresh database per test: SQLite
 //! always, PostgreSQL too when TEST_POSTGRES_URL is set.
 
+use app::both_engines;
 use app::domain::wire::LinkState;
 use app::domain::{AgreementNumber, Email, Problem, PurchasingAccountNumber, Role};
 use app::error::AppError;
@@ -13,7 +14,7 @@ use app::services::testing::{
 };
 use app::services::{accounts, mail, ratelimit, sessions, Db, INVITATION_LIFETIME_SECS};
 
-const NOW: i64 = 1_795_000_000; // 2026-11-18
+use app::services::testing::NOW;
 const DAY: i64 = 24 * 60 * 60;
 
 async fn register(db: &Db, input: AgreementInput, now: i64) -> RegisteredAgreement {
@@ -27,62 +28,60 @@ async fn outbox(db: &Db) -> Vec<mail::MailboxEntry> {
     mail::recent(db, 100).await.expect("read the outbox")
 }
 
-#[tokio::test]
-async fn registering_an_agreement_queues_the_invitation_email_in_the_admins_language() {
-    for t in TestDb::all().await {
-        let registered = register(&t.db, contoso(), NOW).await;
-        let token = registered.invitation.expect("an invitation was issued");
-        let mails = outbox(&t.db).await;
-        assert_eq!(mails.len(), 1, "{}", t.engine);
-        let mail = &mails[0];
-        assert_eq!(mail.to_email, "harry@contoso.com", "{}", t.engine);
-        assert_eq!(mail.status, "queued");
-        assert_eq!(mail.subject, "Explore the new Business Center");
-        assert!(mail.body_text.contains("1234567890"), "names the agreement");
-        assert!(
-            mail.body_text.contains("harry@contoso.com"),
-            "names the work email"
-        );
-        assert!(
-            mail.body_text.contains(&format!(
-                "Get started now: https://bc.example.com/invitation/{}",
-                token.as_str()
-            )),
-            "link from PUBLIC_URL: {}",
-            mail.body_text
-        );
-        assert!(
-            mail.body_text.contains("January 17, 2027"),
-            "expiry date: {}",
-            mail.body_text
-        );
+async fn registering_an_agreement_queues_the_invitation_email_in_the_admins_language(t: TestDb) {
+    let registered = register(&t.db, contoso(), NOW).await;
+    let token = registered.invitation.expect("an invitation was issued");
+    let mails = outbox(&t.db).await;
+    assert_eq!(mails.len(), 1, "{}", t.engine);
+    let mail = &mails[0];
+    assert_eq!(mail.to_email, "harry@contoso.com", "{}", t.engine);
+    assert_eq!(mail.status, "queued");
+    assert_eq!(mail.subject, "Explore the new Business Center");
+    assert!(mail.body_text.contains("1234567890"), "names the agreement");
+    assert!(
+        mail.body_text.contains("harry@contoso.com"),
+        "names the work email"
+    );
+    assert!(
+        mail.body_text.contains(&format!(
+            "Get started now: https://bc.example.com/invitation/{}",
+            token.as_str()
+        )),
+        "link from PUBLIC_URL: {}",
+        mail.body_text
+    );
+    assert!(
+        mail.body_text.contains("January 17, 2027"),
+        "expiry date: {}",
+        mail.body_text
+    );
 
-        let mut french = contoso();
-        french.agreement_number = "1111111111".into();
-        french.organization = "Fabrikam SA".into();
-        french.admin_email = "chloe@fabrikam.fr".into();
-        french.language = "fr".into();
-        french.country = "FR".into();
-        register(&t.db, french, NOW).await;
-        let mails = outbox(&t.db).await;
-        let mail = mails
-            .iter()
-            .find(|m| m.to_email == "chloe@fabrikam.fr")
-            .expect("French mail");
-        assert_eq!(mail.subject, "Découvrez le nouveau Centre d'affaires");
-        assert!(
-            mail.body_text.contains("Démarrer maintenant"),
-            "{}",
-            mail.body_text
-        );
-        assert!(
-            mail.body_text.contains("17 janvier 2027"),
-            "{}",
-            mail.body_text
-        );
-        t.close().await;
-    }
+    let mut french = contoso();
+    french.agreement_number = "1111111111".into();
+    french.organization = "Fabrikam SA".into();
+    french.admin_email = "chloe@fabrikam.fr".into();
+    french.language = "fr".into();
+    french.country = "FR".into();
+    register(&t.db, french, NOW).await;
+    let mails = outbox(&t.db).await;
+    let mail = mails
+        .iter()
+        .find(|m| m.to_email == "chloe@fabrikam.fr")
+        .expect("French mail");
+    assert_eq!(mail.subject, "Découvrez le nouveau Centre d'affaires");
+    assert!(
+        mail.body_text.contains("Démarrer maintenant"),
+        "{}",
+        mail.body_text
+    );
+    assert!(
+        mail.body_text.contains("17 janvier 2027"),
+        "{}",
+        mail.body_text
+    );
+    t.close().await;
 }
+both_engines!(registering_an_agreement_queues_the_invitation_email_in_the_admins_language);
 
 #[tokio::test]
 async fn bad_agreement_input_names_each_field() {
@@ -106,205 +105,195 @@ async fn bad_agreement_input_names_each_field() {
     assert_eq!(error.problem_with("organization"), None);
 }
 
-#[tokio::test]
-async fn a_duplicate_agreement_is_refused_and_changes_nothing() {
-    for t in TestDb::all().await {
-        register(&t.db, contoso(), NOW).await;
-        let mut again = contoso();
-        again.admin_email = "someone.else@contoso.com".into();
-        let error = agreements::register(
-            &t.db,
-            &settings(),
-            &Outbox::default(),
-            NOW,
-            &again.parse().expect("valid"),
-        )
-        .await
-        .expect_err("duplicate refused");
-        assert_eq!(
-            error.problem_with("agreement_number"),
-            Some(Problem::AgreementExists),
-            "{}",
-            t.engine
-        );
-        assert_eq!(
-            outbox(&t.db).await.len(),
-            1,
-            "no second email ({})",
-            t.engine
-        );
-        t.close().await;
-    }
+async fn a_duplicate_agreement_is_refused_and_changes_nothing(t: TestDb) {
+    register(&t.db, contoso(), NOW).await;
+    let mut again = contoso();
+    again.admin_email = "someone.else@contoso.com".into();
+    let error = agreements::register(
+        &t.db,
+        &settings(),
+        &Outbox::default(),
+        NOW,
+        &again.parse().expect("valid"),
+    )
+    .await
+    .expect_err("duplicate refused");
+    assert_eq!(
+        error.problem_with("agreement_number"),
+        Some(Problem::AgreementExists),
+        "{}",
+        t.engine
+    );
+    assert_eq!(
+        outbox(&t.db).await.len(),
+        1,
+        "no second email ({})",
+        t.engine
+    );
+    t.close().await;
 }
+both_engines!(a_duplicate_agreement_is_refused_and_changes_nothing);
 
-#[tokio::test]
-async fn accepting_creates_the_account_admin_and_the_link_works_once() {
-    for t in TestDb::all().await {
-        let hasher = Hasher::default();
-        let token = register(&t.db, contoso(), NOW)
-            .await
-            .invitation
-            .expect("invited");
-        let LinkState::Valid(view) = invitations::look_up(&t.db, token.as_str(), NOW + 60)
-            .await
-            .expect("look up")
-        else {
-            panic!("a fresh link is valid ({})", t.engine);
-        };
-        assert_eq!(view.email, "harry@contoso.com");
-        assert_eq!(view.first_name, "Harry");
-        assert_eq!(view.agreement_number.as_deref(), Some("1234567890"));
-        assert_eq!(view.expires_at, NOW + INVITATION_LIFETIME_SECS);
-
-        let user_id = invitations::accept(
-            &t.db,
-            &hasher,
-            NOW + 120,
-            token.as_str(),
-            form(PASSWORD, PASSWORD),
-        )
+async fn accepting_creates_the_account_admin_and_the_link_works_once(t: TestDb) {
+    let hasher = Hasher::default();
+    let token = register(&t.db, contoso(), NOW)
         .await
-        .expect("account created");
-        let user = accounts::load(&t.db, user_id)
-            .await
-            .expect("load")
-            .expect("exists");
-        assert_eq!(user.roles, vec![Role::AccountAdmin], "{}", t.engine);
-        assert_eq!(user.email, "harry@contoso.com");
+        .invitation
+        .expect("invited");
+    let LinkState::Valid(view) = invitations::look_up(&t.db, token.as_str(), NOW + 60)
+        .await
+        .expect("look up")
+    else {
+        panic!("a fresh link is valid ({})", t.engine);
+    };
+    assert_eq!(view.email, "harry@contoso.com");
+    assert_eq!(view.first_name, "Harry");
+    assert_eq!(view.agreement_number.as_deref(), Some("1234567890"));
+    assert_eq!(view.expires_at, NOW + INVITATION_LIFETIME_SECS);
 
+    let user_id = invitations::accept(
+        &t.db,
+        &hasher,
+        NOW + 120,
+        token.as_str(),
+        form(PASSWORD, PASSWORD),
+    )
+    .await
+    .expect("account created");
+    let user = accounts::load(&t.db, user_id)
+        .await
+        .expect("load")
+        .expect("exists");
+    assert_eq!(user.roles, vec![Role::AccountAdmin], "{}", t.engine);
+    assert_eq!(user.email, "harry@contoso.com");
+
+    assert_eq!(
+        invitations::look_up(&t.db, token.as_str(), NOW + 180)
+            .await
+            .expect("look up"),
+        LinkState::Used
+    );
+    let again = invitations::accept(
+        &t.db,
+        &hasher,
+        NOW + 180,
+        token.as_str(),
+        form(PASSWORD, PASSWORD),
+    )
+    .await;
+    assert_eq!(again, Err(AppError::NotFound), "single use ({})", t.engine);
+
+    let dashboard = accounts::dashboard(&t.db, &user).await.expect("dashboard");
+    assert_eq!(dashboard.organization, "Contoso Ltd");
+    assert_eq!(dashboard.agreements.len(), 1);
+    assert_eq!(dashboard.agreements[0].number, "1234567890");
+    assert_eq!(
+        dashboard.agreements[0].purchasing_accounts[0].number,
+        "9876543210"
+    );
+    t.close().await;
+}
+both_engines!(accepting_creates_the_account_admin_and_the_link_works_once);
+
+async fn a_link_expires_sixty_days_after_it_was_sent(t: TestDb) {
+    let token = register(&t.db, contoso(), NOW)
+        .await
+        .invitation
+        .expect("invited");
+    let last_second = NOW + 60 * DAY - 1;
+    assert!(matches!(
+        invitations::look_up(&t.db, token.as_str(), last_second)
+            .await
+            .expect("look up"),
+        LinkState::Valid(_)
+    ));
+    assert_eq!(
+        invitations::look_up(&t.db, token.as_str(), NOW + 60 * DAY)
+            .await
+            .expect("look up"),
+        LinkState::Expired,
+        "{}",
+        t.engine
+    );
+    let late = invitations::accept(
+        &t.db,
+        &Hasher::default(),
+        NOW + 61 * DAY,
+        token.as_str(),
+        form(PASSWORD, PASSWORD),
+    )
+    .await;
+    assert_eq!(late, Err(AppError::NotFound));
+    t.close().await;
+}
+both_engines!(a_link_expires_sixty_days_after_it_was_sent);
+
+async fn unknown_and_malformed_links_are_unknown(t: TestDb) {
+    register(&t.db, contoso(), NOW).await;
+    let other = app::domain::InvitationToken::generate();
+    for token in [other.as_str(), "not-a-token", "", "../../etc/passwd"] {
         assert_eq!(
-            invitations::look_up(&t.db, token.as_str(), NOW + 180)
+            invitations::look_up(&t.db, token, NOW)
                 .await
                 .expect("look up"),
-            LinkState::Used
+            LinkState::Unknown,
+            "{token:?} on {}",
+            t.engine
         );
-        let again = invitations::accept(
-            &t.db,
-            &hasher,
-            NOW + 180,
-            token.as_str(),
-            form(PASSWORD, PASSWORD),
-        )
-        .await;
-        assert_eq!(again, Err(AppError::NotFound), "single use ({})", t.engine);
-
-        let dashboard = accounts::dashboard(&t.db, &user).await.expect("dashboard");
-        assert_eq!(dashboard.organization, "Contoso Ltd");
-        assert_eq!(dashboard.agreements.len(), 1);
-        assert_eq!(dashboard.agreements[0].number, "1234567890");
-        assert_eq!(
-            dashboard.agreements[0].purchasing_accounts[0].number,
-            "9876543210"
-        );
-        t.close().await;
     }
+    t.close().await;
 }
+both_engines!(unknown_and_malformed_links_are_unknown);
 
-#[tokio::test]
-async fn a_link_expires_sixty_days_after_it_was_sent() {
-    for t in TestDb::all().await {
-        let token = register(&t.db, contoso(), NOW)
-            .await
-            .invitation
-            .expect("invited");
-        let last_second = NOW + 60 * DAY - 1;
-        assert!(matches!(
-            invitations::look_up(&t.db, token.as_str(), last_second)
+async fn weak_or_mismatched_passwords_are_refused_and_the_link_stays_valid(t: TestDb) {
+    let hasher = Hasher::default();
+    let token = register(&t.db, contoso(), NOW)
+        .await
+        .invitation
+        .expect("invited");
+    let short = invitations::accept(&t.db, &hasher, NOW, token.as_str(), form("Ab1!", "Ab1!"))
+        .await
+        .expect_err("too short");
+    assert_eq!(
+        short.problem_with("password"),
+        Some(Problem::PasswordTooShort)
+    );
+    let weak = invitations::accept(
+        &t.db,
+        &hasher,
+        NOW,
+        token.as_str(),
+        form("alllowercaseletters", "alllowercaseletters"),
+    )
+    .await
+    .expect_err("weak");
+    assert_eq!(weak.problem_with("password"), Some(Problem::PasswordWeak));
+    let mismatch = invitations::accept(
+        &t.db,
+        &hasher,
+        NOW,
+        token.as_str(),
+        form(PASSWORD, "Correct-Horse-43"),
+    )
+    .await
+    .expect_err("mismatch");
+    assert_eq!(
+        mismatch.problem_with("confirm_password"),
+        Some(Problem::PasswordMismatch)
+    );
+    assert!(
+        matches!(
+            invitations::look_up(&t.db, token.as_str(), NOW)
                 .await
                 .expect("look up"),
             LinkState::Valid(_)
-        ));
-        assert_eq!(
-            invitations::look_up(&t.db, token.as_str(), NOW + 60 * DAY)
-                .await
-                .expect("look up"),
-            LinkState::Expired,
-            "{}",
-            t.engine
-        );
-        let late = invitations::accept(
-            &t.db,
-            &Hasher::default(),
-            NOW + 61 * DAY,
-            token.as_str(),
-            form(PASSWORD, PASSWORD),
-        )
-        .await;
-        assert_eq!(late, Err(AppError::NotFound));
-        t.close().await;
-    }
+        ),
+        "{}",
+        t.engine
+    );
+    t.close().await;
 }
-
-#[tokio::test]
-async fn unknown_and_malformed_links_are_unknown() {
-    for t in TestDb::all().await {
-        register(&t.db, contoso(), NOW).await;
-        let other = app::domain::InvitationToken::generate();
-        for token in [other.as_str(), "not-a-token", "", "../../etc/passwd"] {
-            assert_eq!(
-                invitations::look_up(&t.db, token, NOW)
-                    .await
-                    .expect("look up"),
-                LinkState::Unknown,
-                "{token:?} on {}",
-                t.engine
-            );
-        }
-        t.close().await;
-    }
-}
-
-#[tokio::test]
-async fn weak_or_mismatched_passwords_are_refused_and_the_link_stays_valid() {
-    for t in TestDb::all().await {
-        let hasher = Hasher::default();
-        let token = register(&t.db, contoso(), NOW)
-            .await
-            .invitation
-            .expect("invited");
-        let short = invitations::accept(&t.db, &hasher, NOW, token.as_str(), form("Ab1!", "Ab1!"))
-            .await
-            .expect_err("too short");
-        assert_eq!(
-            short.problem_with("password"),
-            Some(Problem::PasswordTooShort)
-        );
-        let weak = invitations::accept(
-            &t.db,
-            &hasher,
-            NOW,
-            token.as_str(),
-            form("alllowercaseletters", "alllowercaseletters"),
-        )
-        .await
-        .expect_err("weak");
-        assert_eq!(weak.problem_with("password"), Some(Problem::PasswordWeak));
-        let mismatch = invitations::accept(
-            &t.db,
-            &hasher,
-            NOW,
-            token.as_str(),
-            form(PASSWORD, "Correct-Horse-43"),
-        )
-        .await
-        .expect_err("mismatch");
-        assert_eq!(
-            mismatch.problem_with("confirm_password"),
-            Some(Problem::PasswordMismatch)
-        );
-        assert!(
-            matches!(
-                invitations::look_up(&t.db, token.as_str(), NOW)
-                    .await
-                    .expect("look up"),
-                LinkState::Valid(_)
-            ),
-            "{}",
-            t.engine
-        );
-        t.close().await;
-    }
-}
+both_engines!(weak_or_mismatched_passwords_are_refused_and_the_link_stays_valid);
 
 fn triple(
     email: &str,
@@ -318,308 +307,295 @@ fn triple(
     )
 }
 
-#[tokio::test]
-async fn a_resend_kills_the_old_link_only_when_all_three_match() {
-    for t in TestDb::all().await {
-        let old = register(&t.db, contoso(), NOW)
-            .await
-            .invitation
-            .expect("invited");
-        for (email, agreement, account) in [
-            ("harry@contoso.com", "1234567899", "9876543210"),
-            ("harry@contoso.com", "1234567890", "9876543211"),
-            ("mallory@contoso.com", "1234567890", "9876543210"),
-        ] {
-            let (email, agreement, account) = triple(email, agreement, account);
-            let sent = invitations::resend_to_designated_admin(
-                &t.db,
-                &settings(),
-                &Outbox::default(),
-                NOW + DAY,
-                &email,
-                &agreement,
-                &account,
-            )
-            .await
-            .expect("resend");
-            assert!(
-                sent.is_none(),
-                "{email} {agreement} {account} must not match ({})",
-                t.engine
-            );
-        }
-        assert_eq!(outbox(&t.db).await.len(), 1, "no email for a wrong triple");
-
-        // Case does not matter in the email.
-        let (email, agreement, account) = triple("HARRY@contoso.COM", "1234567890", "9876543210");
-        let new = invitations::resend_to_designated_admin(
+async fn a_resend_kills_the_old_link_only_when_all_three_match(t: TestDb) {
+    let old = register(&t.db, contoso(), NOW)
+        .await
+        .invitation
+        .expect("invited");
+    for (email, agreement, account) in [
+        ("harry@contoso.com", "1234567899", "9876543210"),
+        ("harry@contoso.com", "1234567890", "9876543211"),
+        ("mallory@contoso.com", "1234567890", "9876543210"),
+    ] {
+        let (email, agreement, account) = triple(email, agreement, account);
+        let sent = invitations::resend_to_designated_admin(
             &t.db,
             &settings(),
             &Outbox::default(),
             NOW + DAY,
-            &email,
-            &agreement,
-            &account,
-        )
-        .await
-        .expect("resend")
-        .expect("a new link");
-        assert_eq!(
-            invitations::look_up(&t.db, old.as_str(), NOW + DAY)
-                .await
-                .expect("look up"),
-            LinkState::Superseded,
-            "{}",
-            t.engine
-        );
-        let LinkState::Valid(view) = invitations::look_up(&t.db, new.as_str(), NOW + DAY)
-            .await
-            .expect("look up")
-        else {
-            panic!("the new link works");
-        };
-        assert_eq!(
-            view.expires_at,
-            NOW + DAY + INVITATION_LIFETIME_SECS,
-            "a resend restarts the 60 days"
-        );
-        assert_eq!(outbox(&t.db).await.len(), 2);
-
-        // Once registered, nobody can get another invitation this way.
-        invitations::accept(
-            &t.db,
-            &Hasher::default(),
-            NOW + DAY,
-            new.as_str(),
-            form(PASSWORD, PASSWORD),
-        )
-        .await
-        .expect("accepted");
-        let after = invitations::resend_to_designated_admin(
-            &t.db,
-            &settings(),
-            &Outbox::default(),
-            NOW + 2 * DAY,
             &email,
             &agreement,
             &account,
         )
         .await
         .expect("resend");
-        assert!(after.is_none(), "{}", t.engine);
-        assert_eq!(outbox(&t.db).await.len(), 2);
-        t.close().await;
-    }
-}
-
-#[tokio::test]
-async fn sign_in_compares_emails_case_insensitively_and_fails_generically() {
-    for t in TestDb::all().await {
-        let hasher = Hasher::default();
-        let user_id = sign_up_harry(&t.db, &settings(), &hasher, NOW).await;
-        assert_eq!(
-            accounts::verify_credentials(&t.db, &hasher, "  HARRY@Contoso.com ", PASSWORD).await,
-            Ok(user_id),
-            "{}",
-            t.engine
-        );
-        for (email, password) in [
-            ("harry@contoso.com", "Correct-Horse-43"),
-            ("nobody@contoso.com", PASSWORD),
-            ("not an email", PASSWORD),
-            ("harry@contoso.com", ""),
-        ] {
-            assert_eq!(
-                accounts::verify_credentials(&t.db, &hasher, email, password).await,
-                Err(AppError::BadCredentials),
-                "{email:?} / {password:?}"
-            );
-        }
-        t.close().await;
-    }
-}
-
-#[tokio::test]
-async fn changing_the_password_ends_the_other_sessions() {
-    for t in TestDb::all().await {
-        let hasher = Hasher::default();
-        let user_id = sign_up_harry(&t.db, &settings(), &hasher, NOW).await;
-        let here = sessions::create(&t.db, user_id, NOW)
-            .await
-            .expect("session");
-        let elsewhere = sessions::create(&t.db, user_id, NOW)
-            .await
-            .expect("session");
-        let user = accounts::load(&t.db, user_id)
-            .await
-            .expect("load")
-            .expect("exists");
-
-        let wrong = accounts::change_password(
-            &t.db,
-            &hasher,
-            &user,
-            &here,
-            "nope",
-            "New-Password-77",
-            "New-Password-77",
-        )
-        .await
-        .expect_err("wrong current password");
-        assert_eq!(
-            wrong.problem_with("current_password"),
-            Some(Problem::CurrentPasswordWrong)
-        );
-        assert_eq!(
-            sessions::user_of(&t.db, &elsewhere, NOW)
-                .await
-                .expect("lookup"),
-            Some(user_id)
-        );
-
-        accounts::change_password(
-            &t.db,
-            &hasher,
-            &user,
-            &here,
-            PASSWORD,
-            "New-Password-77",
-            "New-Password-77",
-        )
-        .await
-        .expect("changed");
-        assert_eq!(
-            sessions::user_of(&t.db, &here, NOW).await.expect("lookup"),
-            Some(user_id),
-            "{}",
-            t.engine
-        );
-        assert_eq!(
-            sessions::user_of(&t.db, &elsewhere, NOW)
-                .await
-                .expect("lookup"),
-            None,
-            "{}",
-            t.engine
-        );
-        assert_eq!(
-            accounts::verify_credentials(&t.db, &hasher, "harry@contoso.com", "New-Password-77")
-                .await,
-            Ok(user_id)
-        );
-        assert_eq!(
-            accounts::verify_credentials(&t.db, &hasher, "harry@contoso.com", PASSWORD).await,
-            Err(AppError::BadCredentials)
-        );
-        t.close().await;
-    }
-}
-
-#[tokio::test]
-async fn sessions_end_after_twelve_hours_and_on_sign_out() {
-    for t in TestDb::all().await {
-        let user_id = sign_up_harry(&t.db, &settings(), &Hasher::default(), NOW).await;
-        let secret = sessions::create(&t.db, user_id, NOW)
-            .await
-            .expect("session");
-        assert_eq!(
-            sessions::user_of(&t.db, &secret, NOW + 12 * 3600 - 1)
-                .await
-                .expect("lookup"),
-            Some(user_id)
-        );
-        assert_eq!(
-            sessions::user_of(&t.db, &secret, NOW + 12 * 3600)
-                .await
-                .expect("lookup"),
-            None,
-            "{}",
-            t.engine
-        );
-        let other = sessions::create(&t.db, user_id, NOW)
-            .await
-            .expect("session");
-        sessions::end(&t.db, &other).await.expect("sign out");
-        assert_eq!(
-            sessions::user_of(&t.db, &other, NOW).await.expect("lookup"),
-            None
-        );
-        assert_eq!(
-            sessions::user_of(&t.db, "forged", NOW)
-                .await
-                .expect("lookup"),
-            None
-        );
-        t.close().await;
-    }
-}
-
-#[tokio::test]
-async fn failed_deliveries_are_retried_with_backoff_then_given_up() {
-    for t in TestDb::all().await {
-        register(&t.db, contoso(), NOW).await;
-        let claimed = mail::claim_due(&t.db, NOW, 10).await.expect("claim");
-        assert_eq!(claimed.len(), 1);
         assert!(
-            mail::claim_due(&t.db, NOW, 10)
-                .await
-                .expect("claim")
-                .is_empty(),
-            "claimed once"
+            sent.is_none(),
+            "{email} {agreement} {account} must not match ({})",
+            t.engine
         );
+    }
+    assert_eq!(outbox(&t.db).await.len(), 1, "no email for a wrong triple");
 
-        let mut message = claimed[0].clone();
-        mail::mark_attempt_failed(&t.db, &message, "connection refused", false, NOW)
+    // Case does not matter in the email.
+    let (email, agreement, account) = triple("HARRY@contoso.COM", "1234567890", "9876543210");
+    let new = invitations::resend_to_designated_admin(
+        &t.db,
+        &settings(),
+        &Outbox::default(),
+        NOW + DAY,
+        &email,
+        &agreement,
+        &account,
+    )
+    .await
+    .expect("resend")
+    .expect("a new link");
+    assert_eq!(
+        invitations::look_up(&t.db, old.as_str(), NOW + DAY)
             .await
-            .expect("record");
-        assert!(
-            mail::claim_due(&t.db, NOW + 9, 10)
-                .await
-                .expect("claim")
-                .is_empty(),
-            "waits 10 s"
+            .expect("look up"),
+        LinkState::Superseded,
+        "{}",
+        t.engine
+    );
+    let LinkState::Valid(view) = invitations::look_up(&t.db, new.as_str(), NOW + DAY)
+        .await
+        .expect("look up")
+    else {
+        panic!("the new link works");
+    };
+    assert_eq!(
+        view.expires_at,
+        NOW + DAY + INVITATION_LIFETIME_SECS,
+        "a resend restarts the 60 days"
+    );
+    assert_eq!(outbox(&t.db).await.len(), 2);
+
+    // Once registered, nobody can get another invitation this way.
+    invitations::accept(
+        &t.db,
+        &Hasher::default(),
+        NOW + DAY,
+        new.as_str(),
+        form(PASSWORD, PASSWORD),
+    )
+    .await
+    .expect("accepted");
+    let after = invitations::resend_to_designated_admin(
+        &t.db,
+        &settings(),
+        &Outbox::default(),
+        NOW + 2 * DAY,
+        &email,
+        &agreement,
+        &account,
+    )
+    .await
+    .expect("resend");
+    assert!(after.is_none(), "{}", t.engine);
+    assert_eq!(outbox(&t.db).await.len(), 2);
+    t.close().await;
+}
+both_engines!(a_resend_kills_the_old_link_only_when_all_three_match);
+
+async fn sign_in_compares_emails_case_insensitively_and_fails_generically(t: TestDb) {
+    let hasher = Hasher::default();
+    let user_id = sign_up_harry(&t.db, &settings(), &hasher, NOW).await;
+    assert_eq!(
+        accounts::verify_credentials(&t.db, &hasher, "  HARRY@Contoso.com ", PASSWORD).await,
+        Ok(user_id),
+        "{}",
+        t.engine
+    );
+    for (email, password) in [
+        ("harry@contoso.com", "Correct-Horse-43"),
+        ("nobody@contoso.com", PASSWORD),
+        ("not an email", PASSWORD),
+        ("harry@contoso.com", ""),
+    ] {
+        assert_eq!(
+            accounts::verify_credentials(&t.db, &hasher, email, password).await,
+            Err(AppError::BadCredentials),
+            "{email:?} / {password:?}"
         );
-        message = mail::claim_due(&t.db, NOW + 10, 10)
+    }
+    t.close().await;
+}
+both_engines!(sign_in_compares_emails_case_insensitively_and_fails_generically);
+
+async fn changing_the_password_ends_the_other_sessions(t: TestDb) {
+    let hasher = Hasher::default();
+    let user_id = sign_up_harry(&t.db, &settings(), &hasher, NOW).await;
+    let here = sessions::create(&t.db, user_id, NOW)
+        .await
+        .expect("session");
+    let elsewhere = sessions::create(&t.db, user_id, NOW)
+        .await
+        .expect("session");
+    let user = accounts::load(&t.db, user_id)
+        .await
+        .expect("load")
+        .expect("exists");
+
+    let wrong = accounts::change_password(
+        &t.db,
+        &hasher,
+        &user,
+        &here,
+        "nope",
+        "New-Password-77",
+        "New-Password-77",
+    )
+    .await
+    .expect_err("wrong current password");
+    assert_eq!(
+        wrong.problem_with("current_password"),
+        Some(Problem::CurrentPasswordWrong)
+    );
+    assert_eq!(
+        sessions::user_of(&t.db, &elsewhere, NOW)
+            .await
+            .expect("lookup"),
+        Some(user_id)
+    );
+
+    accounts::change_password(
+        &t.db,
+        &hasher,
+        &user,
+        &here,
+        PASSWORD,
+        "New-Password-77",
+        "New-Password-77",
+    )
+    .await
+    .expect("changed");
+    assert_eq!(
+        sessions::user_of(&t.db, &here, NOW).await.expect("lookup"),
+        Some(user_id),
+        "{}",
+        t.engine
+    );
+    assert_eq!(
+        sessions::user_of(&t.db, &elsewhere, NOW)
+            .await
+            .expect("lookup"),
+        None,
+        "{}",
+        t.engine
+    );
+    assert_eq!(
+        accounts::verify_credentials(&t.db, &hasher, "harry@contoso.com", "New-Password-77").await,
+        Ok(user_id)
+    );
+    assert_eq!(
+        accounts::verify_credentials(&t.db, &hasher, "harry@contoso.com", PASSWORD).await,
+        Err(AppError::BadCredentials)
+    );
+    t.close().await;
+}
+both_engines!(changing_the_password_ends_the_other_sessions);
+
+async fn sessions_end_after_twelve_hours_and_on_sign_out(t: TestDb) {
+    let user_id = sign_up_harry(&t.db, &settings(), &Hasher::default(), NOW).await;
+    let secret = sessions::create(&t.db, user_id, NOW)
+        .await
+        .expect("session");
+    assert_eq!(
+        sessions::user_of(&t.db, &secret, NOW + 12 * 3600 - 1)
+            .await
+            .expect("lookup"),
+        Some(user_id)
+    );
+    assert_eq!(
+        sessions::user_of(&t.db, &secret, NOW + 12 * 3600)
+            .await
+            .expect("lookup"),
+        None,
+        "{}",
+        t.engine
+    );
+    let other = sessions::create(&t.db, user_id, NOW)
+        .await
+        .expect("session");
+    sessions::end(&t.db, &other).await.expect("sign out");
+    assert_eq!(
+        sessions::user_of(&t.db, &other, NOW).await.expect("lookup"),
+        None
+    );
+    assert_eq!(
+        sessions::user_of(&t.db, "forged", NOW)
+            .await
+            .expect("lookup"),
+        None
+    );
+    t.close().await;
+}
+both_engines!(sessions_end_after_twelve_hours_and_on_sign_out);
+
+async fn failed_deliveries_are_retried_with_backoff_then_given_up(t: TestDb) {
+    register(&t.db, contoso(), NOW).await;
+    let claimed = mail::claim_due(&t.db, NOW, 10).await.expect("claim");
+    assert_eq!(claimed.len(), 1);
+    assert!(
+        mail::claim_due(&t.db, NOW, 10)
             .await
             .expect("claim")
-            .remove(0);
-        assert_eq!(message.attempts, 1);
-        assert_eq!(outbox(&t.db).await[0].status, "queued");
+            .is_empty(),
+        "claimed once"
+    );
 
-        message.attempts = mail::MAX_ATTEMPTS - 1;
-        mail::mark_attempt_failed(&t.db, &message, "still down", false, NOW + 20)
-            .await
-            .expect("record");
-        assert_eq!(outbox(&t.db).await[0].status, "failed", "{}", t.engine);
-        assert!(mail::claim_due(&t.db, NOW + 100 * DAY, 10)
+    let mut message = claimed[0].clone();
+    mail::mark_attempt_failed(&t.db, &message, "connection refused", false, NOW)
+        .await
+        .expect("record");
+    assert!(
+        mail::claim_due(&t.db, NOW + 9, 10)
             .await
             .expect("claim")
-            .is_empty());
-        t.close().await;
-    }
-}
+            .is_empty(),
+        "waits 10 s"
+    );
+    message = mail::claim_due(&t.db, NOW + 10, 10)
+        .await
+        .expect("claim")
+        .remove(0);
+    assert_eq!(message.attempts, 1);
+    assert_eq!(outbox(&t.db).await[0].status, "queued");
 
-#[tokio::test]
-async fn rate_limits_count_per_key_within_the_window() {
-    for t in TestDb::all().await {
-        for _ in 0..5 {
-            assert!(ratelimit::allow(&t.db, "agreement:1", NOW, 3600, 5)
-                .await
-                .expect("count"));
-        }
-        assert!(
-            !ratelimit::allow(&t.db, "agreement:1", NOW + 1, 3600, 5)
-                .await
-                .expect("count"),
-            "{}",
-            t.engine
-        );
-        assert!(ratelimit::allow(&t.db, "agreement:2", NOW + 1, 3600, 5)
-            .await
-            .expect("count"));
-        assert!(ratelimit::allow(&t.db, "agreement:1", NOW + 3601, 3600, 5)
-            .await
-            .expect("count"));
-        t.close().await;
-    }
+    message.attempts = mail::MAX_ATTEMPTS - 1;
+    mail::mark_attempt_failed(&t.db, &message, "still down", false, NOW + 20)
+        .await
+        .expect("record");
+    assert_eq!(outbox(&t.db).await[0].status, "failed", "{}", t.engine);
+    assert!(mail::claim_due(&t.db, NOW + 100 * DAY, 10)
+        .await
+        .expect("claim")
+        .is_empty());
+    t.close().await;
 }
+both_engines!(failed_deliveries_are_retried_with_backoff_then_given_up);
+
+async fn rate_limits_count_per_key_within_the_window(t: TestDb) {
+    for _ in 0..5 {
+        assert!(ratelimit::allow(&t.db, "agreement:1", NOW, 3600, 5)
+            .await
+            .expect("count"));
+    }
+    assert!(
+        !ratelimit::allow(&t.db, "agreement:1", NOW + 1, 3600, 5)
+            .await
+            .expect("count"),
+        "{}",
+        t.engine
+    );
+    assert!(ratelimit::allow(&t.db, "agreement:2", NOW + 1, 3600, 5)
+        .await
+        .expect("count"));
+    assert!(ratelimit::allow(&t.db, "agreement:1", NOW + 3601, 3600, 5)
+        .await
+        .expect("count"));
+    t.close().await;
+}
+both_engines!(rate_limits_count_per_key_within_the_window);

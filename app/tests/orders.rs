@@ -1,6 +1,7 @@
 //! Orders and license details: the import, the role rules, filters,
 //! pages, and that one organization never sees another's orders.
 
+use app::both_engines;
 use app::domain::wire::OrderFilter;
 use app::domain::Role;
 use app::error::AppError;
@@ -9,7 +10,7 @@ use app::services::orders;
 use app::services::password::Hasher;
 use app::services::testing::{self, member, settings, TestDb};
 
-const NOW: i64 = 1_795_000_000;
+use app::services::testing::NOW;
 
 fn filter(from: &str, to: &str, product: &str, account: &str) -> OrderFilter {
     OrderFilter {
@@ -29,197 +30,191 @@ const FILE: &str = "agreement_number,purchasing_account,order_number,order_date,
 1234567890,9876543210,ORD-5,2026-03-02,Office Professional Plus,2024,-1,1,USD
 ";
 
-#[tokio::test]
-async fn an_import_takes_the_good_rows_and_explains_the_bad_ones() {
-    for t in TestDb::all().await {
-        let harry = testing::harry(&t.db, NOW).await;
-        let results = orders::import(&t.db, NOW, FILE).await.expect("import");
-        let outcomes: Vec<(usize, bool)> = results
-            .iter()
-            .map(|(line, outcome)| (*line, *outcome == ImportOutcome::Imported))
-            .collect();
-        assert_eq!(
-            outcomes,
-            [
-                (2, true),
-                (3, true),
-                (4, true),
-                (5, false),
-                (6, false),
-                (7, false)
-            ],
-            "{}",
-            t.engine
-        );
-        let reasons: Vec<String> = results
-            .iter()
-            .filter_map(|(_, outcome)| match outcome {
-                ImportOutcome::Refused(reason) => Some(reason.clone()),
-                ImportOutcome::Imported => None,
-            })
-            .collect();
-        assert!(reasons[0].starts_with("order_date"), "{reasons:?}");
-        assert!(reasons[1].starts_with("purchasing_account"), "{reasons:?}");
-        assert!(reasons[2].starts_with("quantity"), "{reasons:?}");
+async fn an_import_takes_the_good_rows_and_explains_the_bad_ones(t: TestDb) {
+    let harry = testing::harry(&t.db, NOW).await;
+    let results = orders::import(&t.db, NOW, FILE).await.expect("import");
+    let outcomes: Vec<(usize, bool)> = results
+        .iter()
+        .map(|(line, outcome)| (*line, *outcome == ImportOutcome::Imported))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            (2, true),
+            (3, true),
+            (4, true),
+            (5, false),
+            (6, false),
+            (7, false)
+        ],
+        "{}",
+        t.engine
+    );
+    let reasons: Vec<String> = results
+        .iter()
+        .filter_map(|(_, outcome)| match outcome {
+            ImportOutcome::Refused(reason) => Some(reason.clone()),
+            ImportOutcome::Imported => None,
+        })
+        .collect();
+    assert!(reasons[0].starts_with("order_date"), "{reasons:?}");
+    assert!(reasons[1].starts_with("purchasing_account"), "{reasons:?}");
+    assert!(reasons[2].starts_with("quantity"), "{reasons:?}");
 
-        let page = orders::page(&t.db, &harry, &OrderFilter::default(), "")
-            .await
-            .expect("page");
-        let numbers: Vec<&str> = page.orders.iter().map(|o| o.number.as_str()).collect();
-        assert_eq!(numbers, ["ORD-2", "ORD-1"], "newest first");
-        assert_eq!(page.orders[1].lines.len(), 2, "two lines in one order");
-        assert_eq!(page.orders[1].lines[1].amount_cents, 360_000);
+    let page = orders::page(&t.db, &harry, &OrderFilter::default(), "")
+        .await
+        .expect("page");
+    let numbers: Vec<&str> = page.orders.iter().map(|o| o.number.as_str()).collect();
+    assert_eq!(numbers, ["ORD-2", "ORD-1"], "newest first");
+    assert_eq!(page.orders[1].lines.len(), 2, "two lines in one order");
+    assert_eq!(page.orders[1].lines[1].amount_cents, 360_000);
 
-        let licenses = orders::licenses(&t.db, &harry).await.expect("licenses");
-        let office = licenses
-            .iter()
-            .find(|l| l.product == "Office Professional Plus")
-            .expect("office");
-        assert_eq!((office.quantity, office.orders), (120, 2), "{}", t.engine);
+    let licenses = orders::licenses(&t.db, &harry).await.expect("licenses");
+    let office = licenses
+        .iter()
+        .find(|l| l.product == "Office Professional Plus")
+        .expect("office");
+    assert_eq!((office.quantity, office.orders), (120, 2), "{}", t.engine);
 
-        // A second line of Office in ORD-2 adds to the quantity, not to
-        // the number of orders.
-        orders::import(
+    // A second line of Office in ORD-2 adds to the quantity, not to
+    // the number of orders.
+    orders::import(
+        &t.db,
+        NOW,
+        "1234567890,9876543210,ORD-2,2026-03-02,Office Professional Plus,2024,5,12.50,USD\n",
+    )
+    .await
+    .expect("import");
+    let licenses = orders::licenses(&t.db, &harry).await.expect("licenses");
+    let office = licenses
+        .iter()
+        .find(|l| l.product == "Office Professional Plus")
+        .expect("office");
+    assert_eq!((office.quantity, office.orders), (125, 2), "{}", t.engine);
+    t.close().await;
+}
+both_engines!(an_import_takes_the_good_rows_and_explains_the_bad_ones);
+
+async fn orders_and_licenses_open_only_to_the_roles_that_see_them(t: TestDb) {
+    let harry = testing::harry(&t.db, NOW).await;
+    orders::import(&t.db, NOW, FILE).await.expect("import");
+    for (i, role) in Role::ALL.into_iter().enumerate() {
+        let user = member(
             &t.db,
+            &settings(),
+            &Hasher::default(),
             NOW,
-            "1234567890,9876543210,ORD-2,2026-03-02,Office Professional Plus,2024,5,12.50,USD\n",
-        )
-        .await
-        .expect("import");
-        let licenses = orders::licenses(&t.db, &harry).await.expect("licenses");
-        let office = licenses
-            .iter()
-            .find(|l| l.product == "Office Professional Plus")
-            .expect("office");
-        assert_eq!((office.quantity, office.orders), (125, 2), "{}", t.engine);
-        t.close().await;
-    }
-}
-
-#[tokio::test]
-async fn orders_and_licenses_open_only_to_the_roles_that_see_them() {
-    for t in TestDb::all().await {
-        let harry = testing::harry(&t.db, NOW).await;
-        orders::import(&t.db, NOW, FILE).await.expect("import");
-        for (i, role) in Role::ALL.into_iter().enumerate() {
-            let user = member(
-                &t.db,
-                &settings(),
-                &Hasher::default(),
-                NOW,
-                &harry,
-                &format!("m{i}@contoso.com"),
-                &[role],
-            )
-            .await;
-            let allowed = !matches!(role, Role::AgreementAdmin | Role::UserAdmin);
-            let page = orders::page(&t.db, &user, &OrderFilter::default(), "").await;
-            let licenses = orders::licenses(&t.db, &user).await;
-            if allowed {
-                assert_eq!(
-                    page.expect("orders").orders.len(),
-                    2,
-                    "{role} ({})",
-                    t.engine
-                );
-                assert!(!licenses.expect("licenses").is_empty());
-            } else {
-                assert_eq!(
-                    page.map(|p| p.orders.len()),
-                    Err(AppError::Forbidden),
-                    "{role}"
-                );
-                assert_eq!(licenses, Err(AppError::Forbidden), "{role}");
-            }
-        }
-        t.close().await;
-    }
-}
-
-#[tokio::test]
-async fn filters_and_pages_narrow_the_list_and_other_organizations_never_show() {
-    for t in TestDb::all().await {
-        let harry = testing::harry(&t.db, NOW).await;
-        testing::register_fabrikam(&t.db, &settings(), NOW).await;
-        let mut file = String::new();
-        for n in 0..60 {
-            let product = if n % 2 == 0 { "Visio" } else { "Project" };
-            file.push_str(&format!(
-                "1234567890,9876543210,C-{n:03},2026-{:02}-{:02},{product},2024,1,10,USD\n",
-                n / 28 + 1,
-                n % 28 + 1
-            ));
-            file.push_str(&format!(
-                "5555555555,77,F-{n:03},2026-01-01,Visio,2024,1,10,USD\n"
-            ));
-        }
-        let results = orders::import(&t.db, NOW, &file).await.expect("import");
-        assert!(
-            results.iter().all(|(_, o)| *o == ImportOutcome::Imported),
-            "{results:?}"
-        );
-
-        let mut seen = Vec::new();
-        let mut after = String::new();
-        loop {
-            let page = orders::page(&t.db, &harry, &OrderFilter::default(), &after)
-                .await
-                .expect("page");
-            assert!(page.orders.len() <= 25);
-            seen.extend(page.orders.iter().map(|o| o.number.clone()));
-            match page.next {
-                Some(next) => after = next,
-                None => break,
-            }
-        }
-        assert_eq!(seen.len(), 60, "every order once ({})", t.engine);
-        assert!(
-            seen.iter().all(|n| n.starts_with("C-")),
-            "no Fabrikam order"
-        );
-        seen.dedup();
-        assert_eq!(seen.len(), 60);
-
-        let january = orders::page(
-            &t.db,
             &harry,
-            &filter("2026-01-01", "2026-01-28", "", ""),
-            "",
+            &format!("m{i}@contoso.com"),
+            &[role],
         )
-        .await
-        .expect("page");
-        assert_eq!(january.orders.len(), 25, "first page of 28 January orders");
-        let visio = january
-            .products
-            .iter()
-            .find(|p| p.label == "Visio 2024")
-            .expect("Visio listed");
-        let only_visio = orders::page(
-            &t.db,
-            &harry,
-            &filter("", "", &visio.id.to_string(), ""),
-            "",
-        )
-        .await
-        .expect("page");
-        assert!(only_visio
-            .orders
-            .iter()
-            .all(|o| o.lines[0].product == "Visio"));
-        let none = orders::page(&t.db, &harry, &filter("", "", "", "77"), "")
+        .await;
+        let allowed = !matches!(role, Role::AgreementAdmin | Role::UserAdmin);
+        let page = orders::page(&t.db, &user, &OrderFilter::default(), "").await;
+        let licenses = orders::licenses(&t.db, &user).await;
+        if allowed {
+            assert_eq!(
+                page.expect("orders").orders.len(),
+                2,
+                "{role} ({})",
+                t.engine
+            );
+            assert!(!licenses.expect("licenses").is_empty());
+        } else {
+            assert_eq!(
+                page.map(|p| p.orders.len()),
+                Err(AppError::Forbidden),
+                "{role}"
+            );
+            assert_eq!(licenses, Err(AppError::Forbidden), "{role}");
+        }
+    }
+    t.close().await;
+}
+both_engines!(orders_and_licenses_open_only_to_the_roles_that_see_them);
+
+async fn filters_and_pages_narrow_the_list_and_other_organizations_never_show(t: TestDb) {
+    let harry = testing::harry(&t.db, NOW).await;
+    testing::register_fabrikam(&t.db, &settings(), NOW).await;
+    let mut file = String::new();
+    for n in 0..60 {
+        let product = if n % 2 == 0 { "Visio" } else { "Project" };
+        file.push_str(&format!(
+            "1234567890,9876543210,C-{n:03},2026-{:02}-{:02},{product},2024,1,10,USD\n",
+            n / 28 + 1,
+            n % 28 + 1
+        ));
+        file.push_str(&format!(
+            "5555555555,77,F-{n:03},2026-01-01,Visio,2024,1,10,USD\n"
+        ));
+    }
+    let results = orders::import(&t.db, NOW, &file).await.expect("import");
+    assert!(
+        results.iter().all(|(_, o)| *o == ImportOutcome::Imported),
+        "{results:?}"
+    );
+
+    let mut seen = Vec::new();
+    let mut after = String::new();
+    loop {
+        let page = orders::page(&t.db, &harry, &OrderFilter::default(), &after)
             .await
             .expect("page");
-        assert!(
-            none.orders.is_empty(),
-            "another organization's purchasing account shows nothing"
-        );
-        let bad = orders::page(&t.db, &harry, &filter("yesterday", "", "", ""), "")
-            .await
-            .expect_err("bad date");
-        assert_eq!(
-            bad.problem_with("from"),
-            Some(app::domain::Problem::DateInvalid)
-        );
-        t.close().await;
+        assert!(page.orders.len() <= 25);
+        seen.extend(page.orders.iter().map(|o| o.number.clone()));
+        match page.next {
+            Some(next) => after = next,
+            None => break,
+        }
     }
+    assert_eq!(seen.len(), 60, "every order once ({})", t.engine);
+    assert!(
+        seen.iter().all(|n| n.starts_with("C-")),
+        "no Fabrikam order"
+    );
+    seen.dedup();
+    assert_eq!(seen.len(), 60);
+
+    let january = orders::page(
+        &t.db,
+        &harry,
+        &filter("2026-01-01", "2026-01-28", "", ""),
+        "",
+    )
+    .await
+    .expect("page");
+    assert_eq!(january.orders.len(), 25, "first page of 28 January orders");
+    let visio = january
+        .products
+        .iter()
+        .find(|p| p.label == "Visio 2024")
+        .expect("Visio listed");
+    let only_visio = orders::page(
+        &t.db,
+        &harry,
+        &filter("", "", &visio.id.to_string(), ""),
+        "",
+    )
+    .await
+    .expect("page");
+    assert!(only_visio
+        .orders
+        .iter()
+        .all(|o| o.lines[0].product == "Visio"));
+    let none = orders::page(&t.db, &harry, &filter("", "", "", "77"), "")
+        .await
+        .expect("page");
+    assert!(
+        none.orders.is_empty(),
+        "another organization's purchasing account shows nothing"
+    );
+    let bad = orders::page(&t.db, &harry, &filter("yesterday", "", "", ""), "")
+        .await
+        .expect_err("bad date");
+    assert_eq!(
+        bad.problem_with("from"),
+        Some(app::domain::Problem::DateInvalid)
+    );
+    t.close().await;
 }
+both_engines!(filters_and_pages_narrow_the_list_and_other_organizations_never_show);

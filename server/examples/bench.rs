@@ -21,7 +21,7 @@ use tower::ServiceExt;
 const USERS: usize = 100_000;
 const ORDERS: usize = 100_000;
 const RUNS: usize = 30;
-const NOW: i64 = 1_795_000_000;
+use app::services::testing::NOW;
 
 #[tokio::main]
 async fn main() {

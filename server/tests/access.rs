@@ -3,11 +3,13 @@
 
 mod common;
 
+use app::both_engines;
 use app::domain::Role;
 use app::services::mail::Outbox;
+use app::services::testing::TestDb;
 use app::services::testing::{self, accept_form, PASSWORD};
 use app::services::{invitations, mail};
-use common::{apps, Reply, TestApp, SAME_ORIGIN};
+use common::{Reply, TestApp, SAME_ORIGIN};
 
 fn spec_allows(inviter: Role, granted: Role) -> bool {
     use Role::*;
@@ -49,270 +51,265 @@ async fn pending_for(app: &TestApp, email: &str) -> i64 {
     count
 }
 
-#[tokio::test]
-async fn the_grant_matrix_holds_for_forged_requests_and_acceptance() {
-    for app in apps("http://127.0.0.1:3000", false).await {
-        let harry = app.user(app.harry().await).await;
-        for (i, inviter_role) in Role::ALL.into_iter().enumerate() {
-            let (_, cookie) = app
-                .member(&harry, &format!("inviter{i}@contoso.com"), &[inviter_role])
-                .await;
-            for (j, granted) in Role::ALL.into_iter().enumerate() {
-                let email = format!("invitee{i}-{j}@contoso.com");
-                let reply = invite_over_http(&app, &cookie, &email, &[granted.key()]).await;
-                if spec_allows(inviter_role, granted) {
-                    assert_eq!(
-                        reply.status, 200,
-                        "{inviter_role} grants {granted}: {}",
-                        reply.body
-                    );
-                    assert_eq!(pending_for(&app, &email).await, 1);
-                    // The invitee joins with exactly that role, over HTTP too.
-                    let token = testing::newest_link(&app.state.db, &email).await;
-                    let joined = app
-                        .post_form(
-                            "/api/accept_invitation",
-                            &[
-                                ("token", token.as_str()),
-                                ("first_name", "Ana"),
-                                ("last_name", "Bell"),
-                                ("country", "FR"),
-                                ("password", PASSWORD),
-                                ("confirm_password", PASSWORD),
-                            ],
-                            &[SAME_ORIGIN],
-                        )
-                        .await;
-                    assert_eq!(joined.status, 200, "{}", joined.body);
-                    let (id,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = $1")
-                        .bind(&email)
-                        .fetch_one(&app.state.db)
-                        .await
-                        .expect("joined");
-                    assert_eq!(app.user(id).await.roles, vec![granted]);
-                } else {
-                    assert_eq!(
-                        reply.status, 403,
-                        "{inviter_role} must not grant {granted} ({})",
-                        app.t.engine
-                    );
-                    assert_eq!(pending_for(&app, &email).await, 0, "nothing written");
-                }
-            }
-        }
-        app.close().await;
-    }
-}
-
-#[tokio::test]
-async fn forged_role_changes_and_lists_are_refused() {
-    for app in apps("http://127.0.0.1:3000", false).await {
-        let harry = app.user(app.harry().await).await;
-        let (_, ursula) = app
-            .member(&harry, "ursula@contoso.com", &[Role::UserAdmin])
+async fn the_grant_matrix_holds_for_forged_requests_and_acceptance(t: TestDb) {
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    let harry = app.user(app.harry().await).await;
+    for (i, inviter_role) in Role::ALL.into_iter().enumerate() {
+        let (_, cookie) = app
+            .member(&harry, &format!("inviter{i}@contoso.com"), &[inviter_role])
             .await;
-        let (viewer, viewer_cookie) = app
-            .member(&harry, "viewer@contoso.com", &[Role::AccountViewer])
-            .await;
-
-        let harry_id = harry.id.to_string();
-        let demote = app
-            .post_form(
-                "/api/change_roles",
-                &[("user_id", &harry_id), ("roles[0]", "account_viewer")],
-                &[SAME_ORIGIN, ("cookie", &ursula)],
-            )
-            .await;
-        assert_eq!(demote.status, 403, "{}", demote.body);
-        assert_eq!(app.user(harry.id).await.roles, vec![Role::AccountAdmin]);
-
-        let viewer_id = viewer.id.to_string();
-        let promote_self = app
-            .post_form(
-                "/api/change_roles",
-                &[("user_id", &viewer_id), ("roles[0]", "account_admin")],
-                &[SAME_ORIGIN, ("cookie", &viewer_cookie)],
-            )
-            .await;
-        assert_eq!(promote_self.status, 403);
-        assert_eq!(app.user(viewer.id).await.roles, vec![Role::AccountViewer]);
-
-        let list = app
-            .post_form(
-                "/api/list_people",
-                &[("search", ""), ("after", "")],
-                &[SAME_ORIGIN, ("cookie", &viewer_cookie)],
-            )
-            .await;
-        assert_eq!(list.status, 403);
-        assert!(!list.body.contains("harry@contoso.com"));
-
-        let page = app.get("/manage-access", Some(&viewer_cookie)).await;
-        assert_eq!(page.status, 403);
-        assert!(!page.body.contains("INVITE USER"));
-        let audit = app.get("/manage-access/audit", Some(&ursula)).await;
-        assert_eq!(audit.status, 403, "the audit log is for Account Admins");
-
-        let admin_page = app
-            .get("/manage-access", Some(&app.cookie_for(harry.id).await))
-            .await;
-        assert_eq!(admin_page.status, 200);
-        assert!(admin_page.body.contains("INVITE USER"));
-        app.close().await;
-    }
-}
-
-#[tokio::test]
-async fn another_organizations_people_cannot_be_touched() {
-    for app in apps("http://127.0.0.1:3000", false).await {
-        let harry = app.user(app.harry().await).await;
-        let (ana, _) = app
-            .member(&harry, "ana@contoso.com", &[Role::AccountViewer])
-            .await;
-        // A second organization with its own admin.
-        let other = testing::fabrikam().parse().expect("valid");
-        app::services::agreements::register(
-            &app.state.db,
-            &app.state.settings,
-            &Outbox::default(),
-            app.state.clock.now(),
-            &other,
-        )
-        .await
-        .expect("registered");
-        let mails = mail::recent(&app.state.db, 1).await.expect("outbox");
-        let text = &mails[0].body_text;
-        let start = text.find("/invitation/").expect("link") + "/invitation/".len();
-        let olga = invitations::accept(
-            &app.state.db,
-            &app.state.hasher,
-            app.state.clock.now(),
-            &text[start..start + 43],
-            accept_form(PASSWORD, PASSWORD),
-        )
-        .await
-        .expect("olga joins");
-        let olga_cookie = app.cookie_for(olga).await;
-        let ana_id = ana.id.to_string();
-        for (path, form) in [
-            ("/api/remove_user", vec![("user_id", ana_id.as_str())]),
-            (
-                "/api/change_roles",
-                vec![("user_id", ana_id.as_str()), ("roles[0]", "account_admin")],
-            ),
-        ] {
-            let reply = app
-                .post_form(path, &form, &[SAME_ORIGIN, ("cookie", &olga_cookie)])
-                .await;
-            assert_eq!(reply.status, 404, "{path}: {}", reply.body);
-        }
-        assert_eq!(app.user(ana.id).await.roles, vec![Role::AccountViewer]);
-        app.close().await;
-    }
-}
-
-#[tokio::test]
-async fn a_bulk_invite_answers_row_by_row() {
-    for app in apps("http://127.0.0.1:3000", false).await {
-        let harry_id = app.harry().await;
-        let cookie = app.cookie_for(harry_id).await;
-        let rows = serde_json::json!({ "rows": [
-            { "line": 2, "email": "ana@contoso.com", "first_name": "Ana", "last_name": "Bell", "language": "fr", "country": "FR", "roles": ["Account Viewer"] },
-            { "line": 3, "email": "not-an-email", "first_name": "Bad", "last_name": "Row", "language": "en", "country": "US", "roles": ["account_viewer"] },
-            { "line": 4, "email": "harry@contoso.com", "first_name": "Harry", "last_name": "Roldan", "language": "en", "country": "US", "roles": ["account_viewer"] },
-            { "line": 5, "email": "ana@contoso.com", "first_name": "Ana", "last_name": "Bell", "language": "fr", "country": "FR", "roles": ["account_viewer"] },
-            { "line": 6, "email": "bob@contoso.com", "first_name": "Bob", "last_name": "Stone", "language": "en", "country": "US", "roles": ["superuser"] }
-        ]});
-        let request = axum::http::Request::builder()
-            .method("POST")
-            .uri("/api/bulk_invite")
-            .header("content-type", "application/json")
-            .header("sec-fetch-site", "same-origin")
-            .header("cookie", &cookie)
-            .body(axum::body::Body::from(rows.to_string()))
-            .expect("request");
-        let reply = app.send(request).await;
-        assert_eq!(reply.status, 200, "{}", reply.body);
-        let results: serde_json::Value = serde_json::from_str(&reply.body).expect("json");
-        let outcomes: Vec<String> = results
-            .as_array()
-            .expect("a list")
-            .iter()
-            .map(|row| match &row["outcome"] {
-                serde_json::Value::String(name) => name.clone(),
-                other => other
-                    .as_object()
-                    .and_then(|o| o.keys().next().cloned())
-                    .unwrap_or_default(),
-            })
-            .collect();
-        assert_eq!(
-            outcomes,
-            ["Invited", "Refused", "AlreadyUser", "Resent", "Refused"],
-            "{}",
-            reply.body
-        );
-        assert!(
-            reply.body.contains("Enter an email address"),
-            "{}",
-            reply.body
-        );
-        assert_eq!(
-            pending_for(&app, "ana@contoso.com").await,
-            2,
-            "invited then resent: {}",
-            app.t.engine
-        );
-        app.close().await;
-    }
-}
-
-#[tokio::test]
-async fn role_changes_over_http_follow_the_grant_matrix() {
-    for app in apps("http://127.0.0.1:3000", false).await {
-        let harry = app.user(app.harry().await).await;
-        let (target, _) = app
-            .member(&harry, "target@contoso.com", &[Role::AccountViewer])
-            .await;
-        let target_id = target.id.to_string();
-        for (i, actor_role) in Role::ALL.into_iter().enumerate() {
-            let (_, cookie) = app
-                .member(&harry, &format!("editor{i}@contoso.com"), &[actor_role])
-                .await;
-            for wanted in Role::ALL {
-                sqlx::query("UPDATE user_roles SET role = 'account_viewer' WHERE user_id = $1")
-                    .bind(target.id)
-                    .execute(&app.state.db)
-                    .await
-                    .expect("reset");
-                let reply = app
+        for (j, granted) in Role::ALL.into_iter().enumerate() {
+            let email = format!("invitee{i}-{j}@contoso.com");
+            let reply = invite_over_http(&app, &cookie, &email, &[granted.key()]).await;
+            if spec_allows(inviter_role, granted) {
+                assert_eq!(
+                    reply.status, 200,
+                    "{inviter_role} grants {granted}: {}",
+                    reply.body
+                );
+                assert_eq!(pending_for(&app, &email).await, 1);
+                // The invitee joins with exactly that role, over HTTP too.
+                let token = testing::newest_link(&app.state.db, &email).await;
+                let joined = app
                     .post_form(
-                        "/api/change_roles",
-                        &[("user_id", &target_id), ("roles[0]", wanted.key())],
-                        &[SAME_ORIGIN, ("cookie", &cookie)],
+                        "/api/accept_invitation",
+                        &[
+                            ("token", token.as_str()),
+                            ("first_name", "Ana"),
+                            ("last_name", "Bell"),
+                            ("country", "FR"),
+                            ("password", PASSWORD),
+                            ("confirm_password", PASSWORD),
+                        ],
+                        &[SAME_ORIGIN],
                     )
                     .await;
-                let allowed = matches!(actor_role, Role::AccountAdmin | Role::UserAdmin)
-                    && spec_allows(actor_role, Role::AccountViewer)
-                    && spec_allows(actor_role, wanted);
-                let holds = app.user(target.id).await.roles;
-                if allowed {
-                    assert_eq!(
-                        reply.status, 200,
-                        "{actor_role} gives {wanted}: {}",
-                        reply.body
-                    );
-                    assert_eq!(holds, vec![wanted]);
-                } else {
-                    assert_eq!(
-                        reply.status, 403,
-                        "{actor_role} must not give {wanted} ({})",
-                        app.t.engine
-                    );
-                    assert_eq!(holds, vec![Role::AccountViewer], "nothing changed");
-                }
+                assert_eq!(joined.status, 200, "{}", joined.body);
+                let (id,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = $1")
+                    .bind(&email)
+                    .fetch_one(&app.state.db)
+                    .await
+                    .expect("joined");
+                assert_eq!(app.user(id).await.roles, vec![granted]);
+            } else {
+                assert_eq!(
+                    reply.status, 403,
+                    "{inviter_role} must not grant {granted} ({})",
+                    app.t.engine
+                );
+                assert_eq!(pending_for(&app, &email).await, 0, "nothing written");
             }
         }
-        app.close().await;
     }
+    app.close().await;
 }
+both_engines!(the_grant_matrix_holds_for_forged_requests_and_acceptance);
+
+async fn forged_role_changes_and_lists_are_refused(t: TestDb) {
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    let harry = app.user(app.harry().await).await;
+    let (_, ursula) = app
+        .member(&harry, "ursula@contoso.com", &[Role::UserAdmin])
+        .await;
+    let (viewer, viewer_cookie) = app
+        .member(&harry, "viewer@contoso.com", &[Role::AccountViewer])
+        .await;
+
+    let harry_id = harry.id.to_string();
+    let demote = app
+        .post_form(
+            "/api/change_roles",
+            &[("user_id", &harry_id), ("roles[0]", "account_viewer")],
+            &[SAME_ORIGIN, ("cookie", &ursula)],
+        )
+        .await;
+    assert_eq!(demote.status, 403, "{}", demote.body);
+    assert_eq!(app.user(harry.id).await.roles, vec![Role::AccountAdmin]);
+
+    let viewer_id = viewer.id.to_string();
+    let promote_self = app
+        .post_form(
+            "/api/change_roles",
+            &[("user_id", &viewer_id), ("roles[0]", "account_admin")],
+            &[SAME_ORIGIN, ("cookie", &viewer_cookie)],
+        )
+        .await;
+    assert_eq!(promote_self.status, 403);
+    assert_eq!(app.user(viewer.id).await.roles, vec![Role::AccountViewer]);
+
+    let list = app
+        .post_form(
+            "/api/list_people",
+            &[("search", ""), ("after", "")],
+            &[SAME_ORIGIN, ("cookie", &viewer_cookie)],
+        )
+        .await;
+    assert_eq!(list.status, 403);
+    assert!(!list.body.contains("harry@contoso.com"));
+
+    let page = app.get("/manage-access", Some(&viewer_cookie)).await;
+    assert_eq!(page.status, 403);
+    assert!(!page.body.contains("INVITE USER"));
+    let audit = app.get("/manage-access/audit", Some(&ursula)).await;
+    assert_eq!(audit.status, 403, "the audit log is for Account Admins");
+
+    let admin_page = app
+        .get("/manage-access", Some(&app.cookie_for(harry.id).await))
+        .await;
+    assert_eq!(admin_page.status, 200);
+    assert!(admin_page.body.contains("INVITE USER"));
+    app.close().await;
+}
+both_engines!(forged_role_changes_and_lists_are_refused);
+
+async fn another_organizations_people_cannot_be_touched(t: TestDb) {
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    let harry = app.user(app.harry().await).await;
+    let (ana, _) = app
+        .member(&harry, "ana@contoso.com", &[Role::AccountViewer])
+        .await;
+    // A second organization with its own admin.
+    let other = testing::fabrikam().parse().expect("valid");
+    app::services::agreements::register(
+        &app.state.db,
+        &app.state.settings,
+        &Outbox::default(),
+        app.state.clock.now(),
+        &other,
+    )
+    .await
+    .expect("registered");
+    let mails = mail::recent(&app.state.db, 1).await.expect("outbox");
+    let text = &mails[0].body_text;
+    let start = text.find("/invitation/").expect("link") + "/invitation/".len();
+    let olga = invitations::accept(
+        &app.state.db,
+        &app.state.hasher,
+        app.state.clock.now(),
+        &text[start..start + 43],
+        accept_form(PASSWORD, PASSWORD),
+    )
+    .await
+    .expect("olga joins");
+    let olga_cookie = app.cookie_for(olga).await;
+    let ana_id = ana.id.to_string();
+    for (path, form) in [
+        ("/api/remove_user", vec![("user_id", ana_id.as_str())]),
+        (
+            "/api/change_roles",
+            vec![("user_id", ana_id.as_str()), ("roles[0]", "account_admin")],
+        ),
+    ] {
+        let reply = app
+            .post_form(path, &form, &[SAME_ORIGIN, ("cookie", &olga_cookie)])
+            .await;
+        assert_eq!(reply.status, 404, "{path}: {}", reply.body);
+    }
+    assert_eq!(app.user(ana.id).await.roles, vec![Role::AccountViewer]);
+    app.close().await;
+}
+both_engines!(another_organizations_people_cannot_be_touched);
+
+async fn a_bulk_invite_answers_row_by_row(t: TestDb) {
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    let harry_id = app.harry().await;
+    let cookie = app.cookie_for(harry_id).await;
+    let rows = serde_json::json!({ "rows": [
+        { "line": 2, "email": "ana@contoso.com", "first_name": "Ana", "last_name": "Bell", "language": "fr", "country": "FR", "roles": ["Account Viewer"] },
+        { "line": 3, "email": "not-an-email", "first_name": "Bad", "last_name": "Row", "language": "en", "country": "US", "roles": ["account_viewer"] },
+        { "line": 4, "email": "harry@contoso.com", "first_name": "Harry", "last_name": "Roldan", "language": "en", "country": "US", "roles": ["account_viewer"] },
+        { "line": 5, "email": "ana@contoso.com", "first_name": "Ana", "last_name": "Bell", "language": "fr", "country": "FR", "roles": ["account_viewer"] },
+        { "line": 6, "email": "bob@contoso.com", "first_name": "Bob", "last_name": "Stone", "language": "en", "country": "US", "roles": ["superuser"] }
+    ]});
+    let request = axum::http::Request::builder()
+        .method("POST")
+        .uri("/api/bulk_invite")
+        .header("content-type", "application/json")
+        .header("sec-fetch-site", "same-origin")
+        .header("cookie", &cookie)
+        .body(axum::body::Body::from(rows.to_string()))
+        .expect("request");
+    let reply = app.send(request).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let results: serde_json::Value = serde_json::from_str(&reply.body).expect("json");
+    let outcomes: Vec<String> = results
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|row| match &row["outcome"] {
+            serde_json::Value::String(name) => name.clone(),
+            other => other
+                .as_object()
+                .and_then(|o| o.keys().next().cloned())
+                .unwrap_or_default(),
+        })
+        .collect();
+    assert_eq!(
+        outcomes,
+        ["Invited", "Refused", "AlreadyUser", "Resent", "Refused"],
+        "{}",
+        reply.body
+    );
+    assert!(
+        reply.body.contains("Enter an email address"),
+        "{}",
+        reply.body
+    );
+    assert_eq!(
+        pending_for(&app, "ana@contoso.com").await,
+        2,
+        "invited then resent: {}",
+        app.t.engine
+    );
+    app.close().await;
+}
+both_engines!(a_bulk_invite_answers_row_by_row);
+
+async fn role_changes_over_http_follow_the_grant_matrix(t: TestDb) {
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    let harry = app.user(app.harry().await).await;
+    let (target, _) = app
+        .member(&harry, "target@contoso.com", &[Role::AccountViewer])
+        .await;
+    let target_id = target.id.to_string();
+    for (i, actor_role) in Role::ALL.into_iter().enumerate() {
+        let (_, cookie) = app
+            .member(&harry, &format!("editor{i}@contoso.com"), &[actor_role])
+            .await;
+        for wanted in Role::ALL {
+            sqlx::query("UPDATE user_roles SET role = 'account_viewer' WHERE user_id = $1")
+                .bind(target.id)
+                .execute(&app.state.db)
+                .await
+                .expect("reset");
+            let reply = app
+                .post_form(
+                    "/api/change_roles",
+                    &[("user_id", &target_id), ("roles[0]", wanted.key())],
+                    &[SAME_ORIGIN, ("cookie", &cookie)],
+                )
+                .await;
+            let allowed = matches!(actor_role, Role::AccountAdmin | Role::UserAdmin)
+                && spec_allows(actor_role, Role::AccountViewer)
+                && spec_allows(actor_role, wanted);
+            let holds = app.user(target.id).await.roles;
+            if allowed {
+                assert_eq!(
+                    reply.status, 200,
+                    "{actor_role} gives {wanted}: {}",
+                    reply.body
+                );
+                assert_eq!(holds, vec![wanted]);
+            } else {
+                assert_eq!(
+                    reply.status, 403,
+                    "{actor_role} must not give {wanted} ({})",
+                    app.t.engine
+                );
+                assert_eq!(holds, vec![Role::AccountViewer], "nothing changed");
+            }
+        }
+    }
+    app.close().await;
+}
+both_engines!(role_changes_over_http_follow_the_grant_matrix);

@@ -3,8 +3,10 @@
 
 mod common;
 
+use app::both_engines;
 use app::services::sessions;
-use common::{apps, TestApp, PASSWORD, SAME_ORIGIN};
+use app::services::testing::TestDb;
+use common::{TestApp, PASSWORD, SAME_ORIGIN};
 
 async fn sign_in(
     app: &TestApp,
@@ -22,367 +24,359 @@ async fn sign_in(
     .await
 }
 
-#[tokio::test]
-async fn sign_in_sets_an_http_only_lax_session_cookie() {
-    for app in apps("http://127.0.0.1:3000", false).await {
-        let user_id = app.harry().await;
-        let reply = sign_in(&app, "HARRY@contoso.com", PASSWORD, &[]).await;
-        assert_eq!(reply.status, 200, "{}: {}", app.t.engine, reply.body);
-        assert_eq!(reply.body, "\"/dashboard\"");
-        let cookie = reply
-            .cookies()
-            .into_iter()
-            .find(|cookie| cookie.starts_with("bc_session="))
-            .expect("a session cookie");
-        assert!(cookie.contains("HttpOnly"), "{cookie}");
-        assert!(cookie.contains("SameSite=Lax"), "{cookie}");
-        assert!(!cookie.contains("Secure"), "plain http: {cookie}");
-        let secret = reply.cookie("bc_session").expect("session secret");
-        assert!(secret.len() >= 43, "at least 256 bits: {secret}");
-        assert_eq!(
-            sessions::user_of(&app.state.db, &secret, app.state.clock.now())
-                .await
-                .expect("lookup"),
-            Some(user_id)
-        );
-        assert_eq!(
-            reply.cookie("bc_lang").as_deref(),
-            Some("en"),
-            "the user's language follows"
-        );
-
-        let dashboard = app
-            .get("/dashboard", Some(&format!("bc_session={secret}")))
-            .await;
-        assert_eq!(dashboard.status, 200);
-        assert!(dashboard.body.contains("Contoso Ltd"), "{}", dashboard.body);
-        assert!(dashboard.body.contains("Harry Roldan"));
-        assert!(dashboard.body.contains("1234567890"));
-        app.close().await;
-    }
-}
-
-#[tokio::test]
-async fn behind_https_the_session_cookie_is_secure() {
-    for app in apps("https://bc.example.com", false).await {
-        app.harry().await;
-        let reply = sign_in(&app, "harry@contoso.com", PASSWORD, &[]).await;
-        let cookie = reply
-            .cookies()
-            .into_iter()
-            .find(|cookie| cookie.starts_with("bc_session="))
-            .expect("a session cookie");
-        assert!(cookie.contains("; Secure"), "{cookie}");
-        app.close().await;
-    }
-}
-
-#[tokio::test]
-async fn signing_in_rotates_the_session_id() {
-    for app in apps("http://127.0.0.1:3000", false).await {
-        let user_id = app.harry().await;
-        let planted = sessions::create(&app.state.db, user_id, app.state.clock.now())
+async fn sign_in_sets_an_http_only_lax_session_cookie(t: TestDb) {
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    let user_id = app.harry().await;
+    let reply = sign_in(&app, "HARRY@contoso.com", PASSWORD, &[]).await;
+    assert_eq!(reply.status, 200, "{}: {}", app.t.engine, reply.body);
+    assert_eq!(reply.body, "\"/dashboard\"");
+    let cookie = reply
+        .cookies()
+        .into_iter()
+        .find(|cookie| cookie.starts_with("bc_session="))
+        .expect("a session cookie");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(!cookie.contains("Secure"), "plain http: {cookie}");
+    let secret = reply.cookie("bc_session").expect("session secret");
+    assert!(secret.len() >= 43, "at least 256 bits: {secret}");
+    assert_eq!(
+        sessions::user_of(&app.state.db, &secret, app.state.clock.now())
             .await
-            .expect("session");
-        let cookie = format!("bc_session={planted}");
-        let reply = sign_in(&app, "harry@contoso.com", PASSWORD, &[("cookie", &cookie)]).await;
-        assert_eq!(reply.status, 200);
-        let fresh = reply.cookie("bc_session").expect("new session");
-        assert_ne!(fresh, planted);
-        assert_eq!(
-            sessions::user_of(&app.state.db, &planted, app.state.clock.now())
-                .await
-                .expect("lookup"),
-            None,
-            "the old id no longer works ({})",
-            app.t.engine
-        );
-        app.close().await;
-    }
-}
+            .expect("lookup"),
+        Some(user_id)
+    );
+    assert_eq!(
+        reply.cookie("bc_lang").as_deref(),
+        Some("en"),
+        "the user's language follows"
+    );
 
-#[tokio::test]
-async fn wrong_credentials_get_one_generic_answer() {
-    for app in apps("http://127.0.0.1:3000", false).await {
-        app.harry().await;
-        let wrong_password = sign_in(&app, "harry@contoso.com", "Wrong-Password-1", &[]).await;
-        let unknown_user = sign_in(&app, "nobody@contoso.com", PASSWORD, &[]).await;
-        assert_eq!(wrong_password.status, 401);
-        assert_eq!(unknown_user.status, 401);
-        assert_eq!(
-            wrong_password.body, unknown_user.body,
-            "no hint which one was wrong"
-        );
-        assert!(wrong_password.cookie("bc_session").is_none());
-        app.close().await;
-    }
+    let dashboard = app
+        .get("/dashboard", Some(&format!("bc_session={secret}")))
+        .await;
+    assert_eq!(dashboard.status, 200);
+    assert!(dashboard.body.contains("Contoso Ltd"), "{}", dashboard.body);
+    assert!(dashboard.body.contains("Harry Roldan"));
+    assert!(dashboard.body.contains("1234567890"));
+    app.close().await;
 }
+both_engines!(sign_in_sets_an_http_only_lax_session_cookie);
 
-#[tokio::test]
-async fn sign_out_ends_the_session() {
-    for app in apps("http://127.0.0.1:3000", false).await {
-        app.harry().await;
-        let secret = sign_in(&app, "harry@contoso.com", PASSWORD, &[])
+async fn behind_https_the_session_cookie_is_secure(t: TestDb) {
+    let app = TestApp::new(t, "https://bc.example.com", false).await;
+    app.harry().await;
+    let reply = sign_in(&app, "harry@contoso.com", PASSWORD, &[]).await;
+    let cookie = reply
+        .cookies()
+        .into_iter()
+        .find(|cookie| cookie.starts_with("bc_session="))
+        .expect("a session cookie");
+    assert!(cookie.contains("; Secure"), "{cookie}");
+    app.close().await;
+}
+both_engines!(behind_https_the_session_cookie_is_secure);
+
+async fn signing_in_rotates_the_session_id(t: TestDb) {
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    let user_id = app.harry().await;
+    let planted = sessions::create(&app.state.db, user_id, app.state.clock.now())
+        .await
+        .expect("session");
+    let cookie = format!("bc_session={planted}");
+    let reply = sign_in(&app, "harry@contoso.com", PASSWORD, &[("cookie", &cookie)]).await;
+    assert_eq!(reply.status, 200);
+    let fresh = reply.cookie("bc_session").expect("new session");
+    assert_ne!(fresh, planted);
+    assert_eq!(
+        sessions::user_of(&app.state.db, &planted, app.state.clock.now())
             .await
-            .cookie("bc_session")
-            .expect("session");
-        let cookie = format!("bc_session={secret}");
+            .expect("lookup"),
+        None,
+        "the old id no longer works ({})",
+        app.t.engine
+    );
+    app.close().await;
+}
+both_engines!(signing_in_rotates_the_session_id);
+
+async fn wrong_credentials_get_one_generic_answer(t: TestDb) {
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    app.harry().await;
+    let wrong_password = sign_in(&app, "harry@contoso.com", "Wrong-Password-1", &[]).await;
+    let unknown_user = sign_in(&app, "nobody@contoso.com", PASSWORD, &[]).await;
+    assert_eq!(wrong_password.status, 401);
+    assert_eq!(unknown_user.status, 401);
+    assert_eq!(
+        wrong_password.body, unknown_user.body,
+        "no hint which one was wrong"
+    );
+    assert!(wrong_password.cookie("bc_session").is_none());
+    app.close().await;
+}
+both_engines!(wrong_credentials_get_one_generic_answer);
+
+async fn sign_out_ends_the_session(t: TestDb) {
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    app.harry().await;
+    let secret = sign_in(&app, "harry@contoso.com", PASSWORD, &[])
+        .await
+        .cookie("bc_session")
+        .expect("session");
+    let cookie = format!("bc_session={secret}");
+    let reply = app
+        .post_form("/api/sign_out", &[], &[SAME_ORIGIN, ("cookie", &cookie)])
+        .await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(
+        reply.cookie("bc_session").as_deref(),
+        Some(""),
+        "cookie cleared"
+    );
+    let dashboard = app.get("/dashboard", Some(&cookie)).await;
+    assert_eq!(dashboard.status, 302, "signed out");
+    assert_eq!(dashboard.header("location"), Some("/sign-in"));
+    app.close().await;
+}
+both_engines!(sign_out_ends_the_session);
+
+async fn cross_site_posts_are_refused_before_anything_happens(t: TestDb) {
+    let app = TestApp::new(t, "https://bc.example.com", false).await;
+    app.harry().await;
+    for headers in [
+        vec![("sec-fetch-site", "cross-site")],
+        vec![("sec-fetch-site", "same-site")],
+        vec![("origin", "https://evil.example")],
+        vec![("origin", "null")],
+    ] {
         let reply = app
-            .post_form("/api/sign_out", &[], &[SAME_ORIGIN, ("cookie", &cookie)])
-            .await;
-        assert_eq!(reply.status, 200);
-        assert_eq!(
-            reply.cookie("bc_session").as_deref(),
-            Some(""),
-            "cookie cleared"
-        );
-        let dashboard = app.get("/dashboard", Some(&cookie)).await;
-        assert_eq!(dashboard.status, 302, "signed out");
-        assert_eq!(dashboard.header("location"), Some("/sign-in"));
-        app.close().await;
-    }
-}
-
-#[tokio::test]
-async fn cross_site_posts_are_refused_before_anything_happens() {
-    for app in apps("https://bc.example.com", false).await {
-        app.harry().await;
-        for headers in [
-            vec![("sec-fetch-site", "cross-site")],
-            vec![("sec-fetch-site", "same-site")],
-            vec![("origin", "https://evil.example")],
-            vec![("origin", "null")],
-        ] {
-            let reply = app
-                .post_form(
-                    "/api/sign_in",
-                    &[("email", "harry@contoso.com"), ("password", PASSWORD)],
-                    &headers,
-                )
-                .await;
-            assert_eq!(reply.status, 403, "{headers:?}");
-            assert!(reply.cookie("bc_session").is_none());
-        }
-        let refused_language = app
-            .post_form(
-                "/language",
-                &[("lang", "fr"), ("next", "/")],
-                &[("sec-fetch-site", "cross-site")],
-            )
-            .await;
-        assert_eq!(refused_language.status, 403);
-
-        let own_origin = app
             .post_form(
                 "/api/sign_in",
                 &[("email", "harry@contoso.com"), ("password", PASSWORD)],
-                &[("origin", "https://bc.example.com")],
+                &headers,
             )
             .await;
-        assert_eq!(own_origin.status, 200, "PUBLIC_URL's origin is welcome");
-        let direct = app
-            .post_form(
-                "/api/sign_in",
-                &[("email", "harry@contoso.com"), ("password", PASSWORD)],
-                &[
-                    ("origin", "http://10.0.0.5:3000"),
-                    ("host", "10.0.0.5:3000"),
-                ],
-            )
-            .await;
-        assert_eq!(
-            direct.status, 200,
-            "the host the request went to is the same site"
-        );
-        app.close().await;
+        assert_eq!(reply.status, 403, "{headers:?}");
+        assert!(reply.cookie("bc_session").is_none());
     }
-}
-
-#[tokio::test]
-async fn each_kind_of_link_has_its_own_page() {
-    for app in apps("http://127.0.0.1:3000", false).await {
-        let token = app.invite_contoso().await;
-        let valid = app.get(&format!("/invitation/{token}"), None).await;
-        assert_eq!(valid.status, 200);
-        assert!(
-            valid.body.contains("Create your organizational account"),
-            "{}",
-            valid.body
-        );
-        assert!(valid.body.contains("harry@contoso.com"));
-        assert!(valid.body.contains("Not you?"));
-        assert_eq!(
-            valid.header("referrer-policy"),
-            Some("no-referrer"),
-            "the token must not leak"
-        );
-
-        let unknown = app
-            .get(
-                "/invitation/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-                None,
-            )
-            .await;
-        assert_eq!(unknown.status, 404);
-        let garbage = app.get("/invitation/%3Cscript%3E", None).await;
-        assert_eq!(garbage.status, 404);
-        assert!(!garbage.body.contains("<script>"));
-
-        app.advance(60 * 24 * 3600);
-        let expired = app.get(&format!("/invitation/{token}"), None).await;
-        assert_eq!(expired.status, 410);
-        assert!(expired.body.contains("expired"), "{}", expired.body);
-        app.close().await;
-    }
-}
-
-#[tokio::test]
-async fn accepting_over_http_signs_the_new_admin_in() {
-    for app in apps("http://127.0.0.1:3000", false).await {
-        let token = app.invite_contoso().await;
-        let form = [
-            ("token", token.as_str()),
-            ("first_name", "Harry"),
-            ("last_name", "Roldan"),
-            ("country", "US"),
-            ("password", PASSWORD),
-            ("confirm_password", PASSWORD),
-        ];
-        let reply = app
-            .post_form("/api/accept_invitation", &form, &[SAME_ORIGIN])
-            .await;
-        assert_eq!(reply.status, 200, "{}: {}", app.t.engine, reply.body);
-        assert!(reply.cookie("bc_session").is_some(), "signed in at once");
-        let used = app.get(&format!("/invitation/{token}"), None).await;
-        assert_eq!(used.status, 410);
-        let again = app
-            .post_form("/api/accept_invitation", &form, &[SAME_ORIGIN])
-            .await;
-        assert_eq!(again.status, 404, "{}", again.body);
-        app.close().await;
-    }
-}
-
-#[tokio::test]
-async fn the_resend_form_answers_the_same_whether_or_not_it_matched() {
-    for app in apps("http://127.0.0.1:3000", false).await {
-        app.invite_contoso().await;
-        let ask = |email: &'static str, agreement: &'static str| {
-            let app = &app;
-            async move {
-                app.post_form(
-                    "/api/request_invitation",
-                    &[
-                        ("email", email),
-                        ("agreement_number", agreement),
-                        ("purchasing_account_number", "9876543210"),
-                    ],
-                    &[SAME_ORIGIN],
-                )
-                .await
-            }
-        };
-        let matched = ask("harry@contoso.com", "1234567890").await;
-        let unmatched = ask("mallory@contoso.com", "1234567890").await;
-        assert_eq!(matched.status, 200, "{}", matched.body);
-        assert_eq!(
-            (matched.status, matched.body.clone()),
-            (unmatched.status, unmatched.body.clone())
-        );
-        let sent = app::services::mail::recent(&app.state.db, 10)
-            .await
-            .expect("outbox");
-        assert_eq!(
-            sent.len(),
-            2,
-            "one resend, none for the wrong address ({})",
-            app.t.engine
-        );
-        let bad = ask("harry@contoso.com", "12345").await;
-        assert_eq!(
-            bad.status, 422,
-            "malformed input is explained: {}",
-            bad.body
-        );
-        app.close().await;
-    }
-}
-
-#[tokio::test]
-async fn the_development_mailbox_exists_only_in_demo_mode_without_smtp() {
-    for app in apps("http://127.0.0.1:3000", false).await {
-        app.invite_contoso().await;
-        let reply = app.get("/dev/mailbox", None).await;
-        assert_eq!(reply.status, 404);
-        assert!(!reply.body.contains("harry@contoso.com"));
-        app.close().await;
-    }
-    for app in apps("http://127.0.0.1:3000", true).await {
-        let token = app.invite_contoso().await;
-        let reply = app.get("/dev/mailbox", None).await;
-        assert_eq!(reply.status, 200);
-        assert!(reply.body.contains("harry@contoso.com"));
-        assert!(reply.body.contains(&format!(
-            "href=\"http://127.0.0.1:3000/invitation/{token}\""
-        )));
-        app.close().await;
-    }
-}
-
-#[tokio::test]
-async fn the_language_switch_sets_a_cookie_and_stays_on_this_site() {
-    for app in apps("http://127.0.0.1:3000", false).await {
-        let reply = app
-            .post_form(
-                "/language",
-                &[("lang", "fr"), ("next", "/sign-in")],
-                &[SAME_ORIGIN],
-            )
-            .await;
-        assert_eq!(reply.status, 303);
-        assert_eq!(reply.header("location"), Some("/sign-in"));
-        assert_eq!(reply.cookie("bc_lang").as_deref(), Some("fr"));
-        let page = app.get("/sign-in", Some("bc_lang=fr")).await;
-        assert!(page.body.contains("lang=\"fr\""), "{}", page.body);
-        assert!(page.body.contains("ADRESSE E-MAIL"), "French labels");
-
-        let away = app
-            .post_form(
-                "/language",
-                &[("lang", "fr"), ("next", "//evil.example")],
-                &[SAME_ORIGIN],
-            )
-            .await;
-        assert_eq!(away.header("location"), Some("/"));
-        let unknown = app
-            .post_form(
-                "/language",
-                &[("lang", "xx"), ("next", "/")],
-                &[SAME_ORIGIN],
-            )
-            .await;
-        assert_eq!(unknown.status, 400);
-
-        let user_id = app.harry().await;
-        let secret = sign_in(&app, "harry@contoso.com", PASSWORD, &[])
-            .await
-            .cookie("bc_session")
-            .expect("session");
-        let cookie = format!("bc_session={secret}");
-        app.post_form(
+    let refused_language = app
+        .post_form(
             "/language",
             &[("lang", "fr"), ("next", "/")],
-            &[SAME_ORIGIN, ("cookie", &cookie)],
+            &[("sec-fetch-site", "cross-site")],
         )
         .await;
-        let user = app::services::accounts::load(&app.state.db, user_id)
-            .await
-            .expect("load")
-            .expect("user");
-        assert_eq!(user.lang, app::domain::Lang::Fr, "the preference is saved");
-        app.close().await;
-    }
+    assert_eq!(refused_language.status, 403);
+
+    let own_origin = app
+        .post_form(
+            "/api/sign_in",
+            &[("email", "harry@contoso.com"), ("password", PASSWORD)],
+            &[("origin", "https://bc.example.com")],
+        )
+        .await;
+    assert_eq!(own_origin.status, 200, "PUBLIC_URL's origin is welcome");
+    let direct = app
+        .post_form(
+            "/api/sign_in",
+            &[("email", "harry@contoso.com"), ("password", PASSWORD)],
+            &[
+                ("origin", "http://10.0.0.5:3000"),
+                ("host", "10.0.0.5:3000"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        direct.status, 200,
+        "the host the request went to is the same site"
+    );
+    app.close().await;
 }
+both_engines!(cross_site_posts_are_refused_before_anything_happens);
+
+async fn each_kind_of_link_has_its_own_page(t: TestDb) {
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    let token = app.invite_contoso().await;
+    let valid = app.get(&format!("/invitation/{token}"), None).await;
+    assert_eq!(valid.status, 200);
+    assert!(
+        valid.body.contains("Create your organizational account"),
+        "{}",
+        valid.body
+    );
+    assert!(valid.body.contains("harry@contoso.com"));
+    assert!(valid.body.contains("Not you?"));
+    assert_eq!(
+        valid.header("referrer-policy"),
+        Some("no-referrer"),
+        "the token must not leak"
+    );
+
+    let unknown = app
+        .get(
+            "/invitation/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            None,
+        )
+        .await;
+    assert_eq!(unknown.status, 404);
+    let garbage = app.get("/invitation/%3Cscript%3E", None).await;
+    assert_eq!(garbage.status, 404);
+    assert!(!garbage.body.contains("<script>"));
+
+    app.advance(60 * 24 * 3600);
+    let expired = app.get(&format!("/invitation/{token}"), None).await;
+    assert_eq!(expired.status, 410);
+    assert!(expired.body.contains("expired"), "{}", expired.body);
+    app.close().await;
+}
+both_engines!(each_kind_of_link_has_its_own_page);
+
+async fn accepting_over_http_signs_the_new_admin_in(t: TestDb) {
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    let token = app.invite_contoso().await;
+    let form = [
+        ("token", token.as_str()),
+        ("first_name", "Harry"),
+        ("last_name", "Roldan"),
+        ("country", "US"),
+        ("password", PASSWORD),
+        ("confirm_password", PASSWORD),
+    ];
+    let reply = app
+        .post_form("/api/accept_invitation", &form, &[SAME_ORIGIN])
+        .await;
+    assert_eq!(reply.status, 200, "{}: {}", app.t.engine, reply.body);
+    assert!(reply.cookie("bc_session").is_some(), "signed in at once");
+    let used = app.get(&format!("/invitation/{token}"), None).await;
+    assert_eq!(used.status, 410);
+    let again = app
+        .post_form("/api/accept_invitation", &form, &[SAME_ORIGIN])
+        .await;
+    assert_eq!(again.status, 404, "{}", again.body);
+    app.close().await;
+}
+both_engines!(accepting_over_http_signs_the_new_admin_in);
+
+async fn the_resend_form_answers_the_same_whether_or_not_it_matched(t: TestDb) {
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    app.invite_contoso().await;
+    let ask = |email: &'static str, agreement: &'static str| {
+        let app = &app;
+        async move {
+            app.post_form(
+                "/api/request_invitation",
+                &[
+                    ("email", email),
+                    ("agreement_number", agreement),
+                    ("purchasing_account_number", "9876543210"),
+                ],
+                &[SAME_ORIGIN],
+            )
+            .await
+        }
+    };
+    let matched = ask("harry@contoso.com", "1234567890").await;
+    let unmatched = ask("mallory@contoso.com", "1234567890").await;
+    assert_eq!(matched.status, 200, "{}", matched.body);
+    assert_eq!(
+        (matched.status, matched.body.clone()),
+        (unmatched.status, unmatched.body.clone())
+    );
+    let sent = app::services::mail::recent(&app.state.db, 10)
+        .await
+        .expect("outbox");
+    assert_eq!(
+        sent.len(),
+        2,
+        "one resend, none for the wrong address ({})",
+        app.t.engine
+    );
+    let bad = ask("harry@contoso.com", "12345").await;
+    assert_eq!(
+        bad.status, 422,
+        "malformed input is explained: {}",
+        bad.body
+    );
+    app.close().await;
+}
+both_engines!(the_resend_form_answers_the_same_whether_or_not_it_matched);
+
+async fn the_development_mailbox_is_hidden_outside_demo_mode(t: TestDb) {
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    app.invite_contoso().await;
+    let reply = app.get("/dev/mailbox", None).await;
+    assert_eq!(reply.status, 404);
+    assert!(!reply.body.contains("harry@contoso.com"));
+    app.close().await;
+}
+both_engines!(the_development_mailbox_is_hidden_outside_demo_mode);
+
+async fn the_development_mailbox_shows_mail_in_demo_mode_without_smtp(t: TestDb) {
+    let app = TestApp::new(t, "http://127.0.0.1:3000", true).await;
+    let token = app.invite_contoso().await;
+    let reply = app.get("/dev/mailbox", None).await;
+    assert_eq!(reply.status, 200);
+    assert!(reply.body.contains("harry@contoso.com"));
+    assert!(reply.body.contains(&format!(
+        "href=\"http://127.0.0.1:3000/invitation/{token}\""
+    )));
+    app.close().await;
+}
+both_engines!(the_development_mailbox_shows_mail_in_demo_mode_without_smtp);
+
+async fn the_language_switch_sets_a_cookie_and_stays_on_this_site(t: TestDb) {
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    let reply = app
+        .post_form(
+            "/language",
+            &[("lang", "fr"), ("next", "/sign-in")],
+            &[SAME_ORIGIN],
+        )
+        .await;
+    assert_eq!(reply.status, 303);
+    assert_eq!(reply.header("location"), Some("/sign-in"));
+    assert_eq!(reply.cookie("bc_lang").as_deref(), Some("fr"));
+    let page = app.get("/sign-in", Some("bc_lang=fr")).await;
+    assert!(page.body.contains("lang=\"fr\""), "{}", page.body);
+    assert!(page.body.contains("ADRESSE E-MAIL"), "French labels");
+
+    let away = app
+        .post_form(
+            "/language",
+            &[("lang", "fr"), ("next", "//evil.example")],
+            &[SAME_ORIGIN],
+        )
+        .await;
+    assert_eq!(away.header("location"), Some("/"));
+    let unknown = app
+        .post_form(
+            "/language",
+            &[("lang", "xx"), ("next", "/")],
+            &[SAME_ORIGIN],
+        )
+        .await;
+    assert_eq!(unknown.status, 400);
+
+    let user_id = app.harry().await;
+    let secret = sign_in(&app, "harry@contoso.com", PASSWORD, &[])
+        .await
+        .cookie("bc_session")
+        .expect("session");
+    let cookie = format!("bc_session={secret}");
+    app.post_form(
+        "/language",
+        &[("lang", "fr"), ("next", "/")],
+        &[SAME_ORIGIN, ("cookie", &cookie)],
+    )
+    .await;
+    let user = app::services::accounts::load(&app.state.db, user_id)
+        .await
+        .expect("load")
+        .expect("user");
+    assert_eq!(user.lang, app::domain::Lang::Fr, "the preference is saved");
+    app.close().await;
+}
+both_engines!(the_language_switch_sets_a_cookie_and_stays_on_this_site);
 
 #[tokio::test]
 async fn internal_failures_never_show_their_details() {

@@ -3,11 +3,13 @@
 
 mod common;
 
+use app::both_engines;
 use app::services::mail::Outbox;
+use app::services::testing::TestDb;
 use std::sync::{Arc, Mutex};
 
 use app::services::mail;
-use common::{apps, TestApp};
+use common::TestApp;
 use server::mail_worker::{deliver_due, Mailer};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
@@ -96,110 +98,107 @@ async fn statuses(app: &TestApp) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
-async fn queued_invitations_are_delivered_over_smtp() {
-    for app in apps("https://bc.example.com", false).await {
-        let server = SmtpServer::start().await;
-        let token = app.invite_contoso().await;
-        let delivered = deliver_due(&app.state, &server.mailer())
-            .await
-            .expect("outbox readable");
-        assert_eq!(delivered, 1, "{}", app.t.engine);
-        let messages = server.messages();
-        assert_eq!(messages.len(), 1);
-        let message = &messages[0];
-        assert!(message.contains("To: harry@contoso.com"), "{message}");
-        assert!(
-            message.contains("Subject: Explore the new Business Center"),
-            "{message}"
-        );
-        assert!(
-            message.contains("text/plain") && message.contains("text/html"),
-            "both parts"
-        );
-        // The link may be folded by the transfer encoding: unfold before looking.
-        let unfolded = message.replace("=\n", "");
-        assert!(
-            unfolded.contains(&format!("https://bc.example.com/invitation/{token}")),
-            "{message}"
-        );
-        assert_eq!(statuses(&app).await, vec!["sent"]);
-        assert_eq!(
-            deliver_due(&app.state, &server.mailer())
-                .await
-                .expect("outbox"),
-            0,
-            "sent once"
-        );
-        app.close().await;
-    }
-}
-
-#[tokio::test]
-async fn a_mail_server_that_is_down_delays_mail_and_loses_nothing() {
-    for app in apps("http://127.0.0.1:3000", false).await {
-        app.invite_contoso().await;
-        let down = Mailer::new(
-            &format!("smtp://127.0.0.1:{}", closed_port().await),
-            "no-reply@localhost",
-        )
-        .expect("valid SMTP_URL");
-        assert_eq!(deliver_due(&app.state, &down).await.expect("outbox"), 0);
-        assert_eq!(statuses(&app).await, vec!["queued"], "{}", app.t.engine);
-
-        let server = SmtpServer::start().await;
-        assert_eq!(
-            deliver_due(&app.state, &server.mailer())
-                .await
-                .expect("outbox"),
-            0,
-            "waits for the backoff"
-        );
-        app.advance(10);
-        assert_eq!(
-            deliver_due(&app.state, &server.mailer())
-                .await
-                .expect("outbox"),
-            1
-        );
-        assert_eq!(statuses(&app).await, vec!["sent"]);
-        assert_eq!(server.messages().len(), 1);
-        app.close().await;
-    }
-}
-
-#[tokio::test]
-async fn a_refused_address_fails_at_once() {
-    for app in apps("http://127.0.0.1:3000", false).await {
-        let agreement = app::services::agreements::AgreementInput {
-            agreement_number: "2222222222".into(),
-            organization: "Bounce Ltd".into(),
-            purchasing_account: "1".into(),
-            admin_email: "bounce@bounce.example".into(),
-            admin_first_name: "Bo".into(),
-            admin_last_name: "Unce".into(),
-            language: "fr".into(),
-            country: "FR".into(),
-        }
-        .parse()
-        .expect("valid");
-        app::services::agreements::register(
-            &app.state.db,
-            &app.state.settings,
-            &Outbox::default(),
-            common::NOW,
-            &agreement,
-        )
+async fn queued_invitations_are_delivered_over_smtp(t: TestDb) {
+    let app = TestApp::new(t, "https://bc.example.com", false).await;
+    let server = SmtpServer::start().await;
+    let token = app.invite_contoso().await;
+    let delivered = deliver_due(&app.state, &server.mailer())
         .await
-        .expect("registered");
-        let server = SmtpServer::start().await;
-        assert_eq!(
-            deliver_due(&app.state, &server.mailer())
-                .await
-                .expect("outbox"),
-            0
-        );
-        assert_eq!(statuses(&app).await, vec!["failed"], "{}", app.t.engine);
-        app.close().await;
-    }
+        .expect("outbox readable");
+    assert_eq!(delivered, 1, "{}", app.t.engine);
+    let messages = server.messages();
+    assert_eq!(messages.len(), 1);
+    let message = &messages[0];
+    assert!(message.contains("To: harry@contoso.com"), "{message}");
+    assert!(
+        message.contains("Subject: Explore the new Business Center"),
+        "{message}"
+    );
+    assert!(
+        message.contains("text/plain") && message.contains("text/html"),
+        "both parts"
+    );
+    // The link may be folded by the transfer encoding: unfold before looking.
+    let unfolded = message.replace("=\n", "");
+    assert!(
+        unfolded.contains(&format!("https://bc.example.com/invitation/{token}")),
+        "{message}"
+    );
+    assert_eq!(statuses(&app).await, vec!["sent"]);
+    assert_eq!(
+        deliver_due(&app.state, &server.mailer())
+            .await
+            .expect("outbox"),
+        0,
+        "sent once"
+    );
+    app.close().await;
 }
+both_engines!(queued_invitations_are_delivered_over_smtp);
+
+async fn a_mail_server_that_is_down_delays_mail_and_loses_nothing(t: TestDb) {
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    app.invite_contoso().await;
+    let down = Mailer::new(
+        &format!("smtp://127.0.0.1:{}", closed_port().await),
+        "no-reply@localhost",
+    )
+    .expect("valid SMTP_URL");
+    assert_eq!(deliver_due(&app.state, &down).await.expect("outbox"), 0);
+    assert_eq!(statuses(&app).await, vec!["queued"], "{}", app.t.engine);
+
+    let server = SmtpServer::start().await;
+    assert_eq!(
+        deliver_due(&app.state, &server.mailer())
+            .await
+            .expect("outbox"),
+        0,
+        "waits for the backoff"
+    );
+    app.advance(10);
+    assert_eq!(
+        deliver_due(&app.state, &server.mailer())
+            .await
+            .expect("outbox"),
+        1
+    );
+    assert_eq!(statuses(&app).await, vec!["sent"]);
+    assert_eq!(server.messages().len(), 1);
+    app.close().await;
+}
+both_engines!(a_mail_server_that_is_down_delays_mail_and_loses_nothing);
+
+async fn a_refused_address_fails_at_once(t: TestDb) {
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    let agreement = app::services::agreements::AgreementInput {
+        agreement_number: "2222222222".into(),
+        organization: "Bounce Ltd".into(),
+        purchasing_account: "1".into(),
+        admin_email: "bounce@bounce.example".into(),
+        admin_first_name: "Bo".into(),
+        admin_last_name: "Unce".into(),
+        language: "fr".into(),
+        country: "FR".into(),
+    }
+    .parse()
+    .expect("valid");
+    app::services::agreements::register(
+        &app.state.db,
+        &app.state.settings,
+        &Outbox::default(),
+        common::NOW,
+        &agreement,
+    )
+    .await
+    .expect("registered");
+    let server = SmtpServer::start().await;
+    assert_eq!(
+        deliver_due(&app.state, &server.mailer())
+            .await
+            .expect("outbox"),
+        0
+    );
+    assert_eq!(statuses(&app).await, vec!["failed"], "{}", app.t.engine);
+    app.close().await;
+}
+both_engines!(a_refused_address_fails_at_once);

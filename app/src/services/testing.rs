@@ -22,7 +22,7 @@ enum Cleanup {
     Postgres { admin_url: String, name: String },
 }
 
-/// The moment every test starts at, unless it moves its clock.
+/// The moment every test starts at (2026-11-18), unless it moves its clock.
 pub const NOW: i64 = 1_795_000_000;
 /// The address tests act from, as the audit log records it.
 pub const CLIENT_ADDRESS: &str = "203.0.113.7";
@@ -89,33 +89,126 @@ impl TestDb {
         })
     }
 
-    /// One fresh database per available engine.
+    /// One fresh database per available engine, for the benchmarks.
     pub async fn all() -> Vec<TestDb> {
         let mut databases = vec![TestDb::sqlite().await];
         databases.extend(TestDb::postgres().await);
         databases
     }
 
-    /// Deletes the database. A test that panics leaves its database
-    /// behind; the next run's first PostgreSQL test sweeps those away.
+    /// Closes the pool; the database itself goes when `self` is dropped.
     pub async fn close(self) {
         self.db.close().await;
-        match self.cleanup {
+    }
+}
+
+/// Deletes the test's database when the test ends, whether it passed or
+/// panicked.
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        match &self.cleanup {
             Cleanup::File(path) => {
                 for suffix in ["", "-wal", "-shm"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
                 }
             }
             Cleanup::Postgres { admin_url, name } => {
-                if let Ok(mut admin) = sqlx::AnyConnection::connect(&admin_url).await {
-                    let _ = admin
-                        .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
-                        .await;
-                    let _ = admin.close().await;
-                }
+                // Drop cannot await, and may run inside a runtime that is
+                // unwinding: a thread of its own runs the statement.
+                let (admin_url, name) = (admin_url.clone(), name.clone());
+                let dropped = std::thread::spawn(move || {
+                    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                    else {
+                        return;
+                    };
+                    runtime.block_on(async {
+                        if let Ok(mut admin) = sqlx::AnyConnection::connect(&admin_url).await {
+                            let _ = admin
+                                .execute(
+                                    format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str(),
+                                )
+                                .await;
+                            let _ = admin.close().await;
+                        }
+                    });
+                });
+                let _ = dropped.join();
             }
         }
     }
+}
+
+/// A folder in the temporary folder, deleted with everything in it when
+/// the test ends, passing or panicking.
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    pub fn new(what: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("{}-{what}", unique_name()));
+        std::fs::create_dir_all(&dir).expect("create a temporary folder");
+        TempDir(dir)
+    }
+}
+
+impl std::ops::Deref for TempDir {
+    type Target = std::path::Path;
+    fn deref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl AsRef<std::path::Path> for TempDir {
+    fn as_ref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Writes a database test once and runs it as two separately named tests,
+/// `<name>::sqlite` and `<name>::postgres`, each on a fresh database of
+/// its own, so a failure on one engine never hides the other. The
+/// PostgreSQL one passes without running when `TEST_POSTGRES_URL` is
+/// unset. Add `multi_thread` for tests that need real parallelism.
+///
+/// ```ignore
+/// async fn invitations_expire(t: TestDb) { … }
+/// both_engines!(invitations_expire);
+/// ```
+#[macro_export]
+macro_rules! both_engines {
+    ($name:ident) => {
+        $crate::both_engines!(@tests $name, #[tokio::test]);
+    };
+    ($name:ident, multi_thread) => {
+        $crate::both_engines!(
+            @tests $name, #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        );
+    };
+    (@tests $name:ident, #[$test:meta]) => {
+        mod $name {
+            use $crate::services::testing::TestDb;
+
+            #[$test]
+            async fn sqlite() {
+                super::$name(TestDb::sqlite().await).await;
+            }
+
+            #[$test]
+            async fn postgres() {
+                match TestDb::postgres().await {
+                    Some(t) => super::$name(t).await,
+                    None => eprintln!("TEST_POSTGRES_URL is not set: PostgreSQL not tested"),
+                }
+            }
+        }
+    };
 }
 
 /// Drops test databases that earlier, interrupted runs left behind: those

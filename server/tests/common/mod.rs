@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, Method, Request, StatusCode};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
-pub const NOW: i64 = 1_795_000_000;
+pub use app::services::testing::NOW;
 /// What a browser says of a request from the Center's own pages.
 pub const SAME_ORIGIN: (&str, &str) = ("sec-fetch-site", "same-origin");
 #[allow(unused_imports)] // not every test file signs in
@@ -205,12 +205,4 @@ pub fn encode(value: &str) -> String {
             _ => format!("%{byte:02X}"),
         })
         .collect()
-}
-
-pub async fn apps(public_url: &str, dev_mailbox: bool) -> Vec<TestApp> {
-    let mut apps = Vec::new();
-    for t in TestDb::all().await {
-        apps.push(TestApp::new(t, public_url, dev_mailbox).await);
-    }
-    apps
 }
