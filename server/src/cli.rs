@@ -8,7 +8,7 @@ use app::services::{db, password, AppState, Clock};
 use clap::{Args, Parser, Subcommand};
 use leptos::prelude::LeptosOptions;
 
-use crate::config::{self, Config};
+use crate::config::Config;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -19,6 +19,8 @@ use crate::config::{self, Config};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    #[command(flatten)]
+    pub config: Config,
 }
 
 #[derive(Debug, Subcommand)]
@@ -108,6 +110,23 @@ pub struct CreateAgreement {
     pub country: String,
 }
 
+impl Cli {
+    /// The command line and the environment. A variable set to nothing
+    /// counts as unset, so `SMTP_URL=` in a service file means "no SMTP".
+    pub fn parse_env() -> Cli {
+        use clap::CommandFactory;
+        for argument in Cli::command().get_arguments() {
+            let Some(name) = argument.get_env() else {
+                continue;
+            };
+            if std::env::var_os(name).is_some_and(|value| value.is_empty()) {
+                std::env::remove_var(name);
+            }
+        }
+        Cli::parse()
+    }
+}
+
 /// The command-line flag for each field a service may complain about.
 fn flag_of(field: &str) -> String {
     match field {
@@ -117,13 +136,16 @@ fn flag_of(field: &str) -> String {
 }
 
 pub async fn run(cli: Cli) -> ExitCode {
+    let config = &cli.config;
     let result = match cli.command {
-        Command::Serve { demo } => serve(demo).await,
-        Command::Agreement(AgreementCommand::Create(args)) => create_agreement(args).await,
-        Command::Orders(OrdersCommand::Import { file }) => import(&file, Import::Orders).await,
-        Command::Keys(KeysCommand::Import { file }) => import(&file, Import::Keys).await,
+        Command::Serve { demo } => serve(config, demo).await,
+        Command::Agreement(AgreementCommand::Create(args)) => create_agreement(config, args).await,
+        Command::Orders(OrdersCommand::Import { file }) => {
+            import(config, &file, Import::Orders).await
+        }
+        Command::Keys(KeysCommand::Import { file }) => import(config, &file, Import::Keys).await,
         Command::Products(ProductsCommand::Import { file }) => {
-            import(&file, Import::Products).await
+            import(config, &file, Import::Products).await
         }
     };
     match result {
@@ -141,7 +163,7 @@ async fn state(
     demo: bool,
     leptos_options: LeptosOptions,
 ) -> Result<AppState, String> {
-    let database = db::connect(&config.database_url).await?;
+    let database = db::connect(config.database_url.expose()).await?;
     Ok(AppState {
         db: database,
         settings: config.settings(demo),
@@ -154,12 +176,11 @@ async fn state(
 
 /// The state of a command that serves no pages: Leptos' own settings are
 /// not needed.
-async fn command_state() -> Result<AppState, String> {
-    let config = Config::from_env()?;
+async fn command_state(config: &Config) -> Result<AppState, String> {
     let pages = LeptosOptions::builder()
         .output_name("business-center")
         .build();
-    state(&config, false, pages).await
+    state(config, false, pages).await
 }
 
 /// One line per problem, naming the flag to fix.
@@ -174,7 +195,7 @@ fn explain(error: &AppError) -> String {
     }
 }
 
-async fn create_agreement(args: CreateAgreement) -> Result<(), String> {
+async fn create_agreement(config: &Config, args: CreateAgreement) -> Result<(), String> {
     let input = AgreementInput {
         agreement_number: args.agreement_number,
         organization: args.organization,
@@ -188,7 +209,7 @@ async fn create_agreement(args: CreateAgreement) -> Result<(), String> {
     // Check the input before touching the database, so a typo never
     // creates a data directory.
     let agreement = input.parse().map_err(|error| explain(&error))?;
-    let state = command_state().await?;
+    let state = command_state(config).await?;
     let now = state.clock.now();
     let registered =
         agreements::register(&state.db, &state.settings, &state.outbox, now, &agreement)
@@ -230,10 +251,10 @@ enum Import {
 
 /// Imports a CSV file line by line, printing each line's result; the good
 /// lines stay even when others are refused (and the exit code says so).
-async fn import(file: &std::path::Path, what: Import) -> Result<(), String> {
+async fn import(config: &Config, file: &std::path::Path, what: Import) -> Result<(), String> {
     let text =
         std::fs::read_to_string(file).map_err(|error| format!("{}: {error}", file.display()))?;
-    let state = command_state().await?;
+    let state = command_state(config).await?;
     let now = state.clock.now();
     let results = match what {
         Import::Orders => app::services::orders::import(&state.db, now, &text)
@@ -274,9 +295,8 @@ async fn import(file: &std::path::Path, what: Import) -> Result<(), String> {
     Ok(())
 }
 
-async fn serve(demo: bool) -> Result<(), String> {
-    let config = Config::from_env()?;
-    let state = state(&config, demo, config::leptos_options()?).await?;
+async fn serve(config: &Config, demo: bool) -> Result<(), String> {
+    let state = state(config, demo, config.leptos_options()?).await?;
     if demo {
         crate::demo::load(&state).await?;
     }
@@ -293,7 +313,7 @@ async fn serve(demo: bool) -> Result<(), String> {
     let worker = match &config.smtp_url {
         Some(smtp_url) => Some(tokio::spawn(crate::mail_worker::run(
             state.clone(),
-            crate::mail_worker::Mailer::new(smtp_url, &config.mail_from)?,
+            crate::mail_worker::Mailer::new(smtp_url.expose(), &config.mail_from)?,
             stopped,
         ))),
         None => {

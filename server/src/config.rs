@@ -1,54 +1,83 @@
 //! Settings read from the environment (the names are product promises, see
-//! PRODUCT.md), checked once at start-up.
+//! PRODUCT.md), checked once at start-up. Every one is listed here, with
+//! its default, and in `business-center --help`.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
-use app::services::db::DEFAULT_DATABASE_URL;
 use app::services::Settings;
+use clap::Args;
 use leptos::prelude::LeptosOptions;
 
-pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:3000";
-/// Next to the default SQLite database.
-pub const DEFAULT_DOWNLOADS_DIR: &str = "data/downloads";
-pub const DEFAULT_MAIL_FROM: &str = "Business Center <no-reply@localhost>";
-
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Configuration (environment variables)")]
 pub struct Config {
-    pub database_url: String,
+    /// The database: `sqlite://path` or `postgres://…`.
+    #[arg(
+        long,
+        global = true,
+        env = "DATABASE_URL",
+        default_value = app::services::db::DEFAULT_DATABASE_URL,
+        hide_env_values = true
+    )]
+    pub database_url: Secret,
+    /// The address people use; every link in an email is built from it.
+    #[arg(
+        long,
+        global = true,
+        env = "PUBLIC_URL",
+        default_value = "http://127.0.0.1:3000",
+        value_parser = public_url
+    )]
     pub public_url: url::Url,
-    /// Unset: mail stays in the outbox (and the demo's mailbox shows it).
-    pub smtp_url: Option<String>,
+    /// Outgoing mail in lettre's form (`smtp://host:port`, `smtps://…`,
+    /// `smtp://user:pass@host:587?tls=required`). Unset: mail waits in the
+    /// outbox.
+    #[arg(long, global = true, env = "SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<Secret>,
+    /// The sender of every email.
+    #[arg(
+        long,
+        global = true,
+        env = "MAIL_FROM",
+        default_value = "Business Center <no-reply@localhost>"
+    )]
     pub mail_from: String,
+    /// Where `products import` keeps the software files customers
+    /// download, each named by its SHA-256.
+    #[arg(
+        long,
+        global = true,
+        env = "DOWNLOADS_DIR",
+        default_value = "data/downloads"
+    )]
     pub downloads_dir: std::path::PathBuf,
+    /// The address to listen on.
+    #[arg(
+        long,
+        global = true,
+        env = "LEPTOS_SITE_ADDR",
+        default_value = "127.0.0.1:3000"
+    )]
+    pub site_addr: SocketAddr,
+    /// Where the built site (scripts, styles) is.
+    #[arg(
+        long,
+        global = true,
+        env = "LEPTOS_SITE_ROOT",
+        default_value = "target/site"
+    )]
+    pub site_root: String,
 }
 
-fn var(name: &str) -> Option<String> {
-    std::env::var(name)
+fn public_url(text: &str) -> Result<url::Url, String> {
+    url::Url::parse(text.trim())
         .ok()
-        .map(|value| value.trim().to_owned())
-        .filter(|value| !value.is_empty())
+        .filter(|url| matches!(url.scheme(), "http" | "https") && url.host().is_some())
+        .ok_or_else(|| format!("{text:?} is not an http:// or https:// address"))
 }
 
 impl Config {
-    pub fn from_env() -> Result<Self, String> {
-        let public_url = var("PUBLIC_URL").unwrap_or_else(|| DEFAULT_PUBLIC_URL.to_owned());
-        let public_url = url::Url::parse(&public_url)
-            .ok()
-            .filter(|url| matches!(url.scheme(), "http" | "https") && url.host().is_some())
-            .ok_or_else(|| {
-                format!("PUBLIC_URL: {public_url:?} is not an http:// or https:// address")
-            })?;
-        Ok(Config {
-            database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
-            public_url,
-            smtp_url: var("SMTP_URL"),
-            mail_from: var("MAIL_FROM").unwrap_or_else(|| DEFAULT_MAIL_FROM.to_owned()),
-            downloads_dir: var("DOWNLOADS_DIR")
-                .unwrap_or_else(|| DEFAULT_DOWNLOADS_DIR.to_owned())
-                .into(),
-        })
-    }
-
     pub fn settings(&self, demo: bool) -> Arc<Settings> {
         Arc::new(Settings {
             public_url: self.public_url.clone(),
@@ -56,17 +85,80 @@ impl Config {
             downloads_dir: self.downloads_dir.clone(),
         })
     }
+
+    /// Leptos' own settings, with the address and site root from here. The
+    /// output name falls back to the project's so that a binary built by
+    /// plain `cargo build` still links its scripts.
+    pub fn leptos_options(&self) -> Result<LeptosOptions, String> {
+        let mut options = leptos::prelude::get_configuration(None)
+            .map_err(|error| format!("LEPTOS_* settings: {error}"))?
+            .leptos_options;
+        if options.output_name.is_empty() {
+            options.output_name = "business-center".into();
+        }
+        options.site_addr = self.site_addr;
+        options.site_root = self.site_root.clone().into();
+        Ok(options)
+    }
 }
 
-/// Leptos' own settings (`LEPTOS_SITE_ADDR`, `LEPTOS_SITE_ROOT`, …). The
-/// output name falls back to the project's so that a binary built by plain
-/// `cargo build` still links its scripts.
-pub fn leptos_options() -> Result<LeptosOptions, String> {
-    let mut options = leptos::prelude::get_configuration(None)
-        .map_err(|error| format!("LEPTOS_* settings: {error}"))?
-        .leptos_options;
-    if options.output_name.is_empty() {
-        options.output_name = "business-center".into();
+/// A setting that may hold a password (`DATABASE_URL`, `SMTP_URL`): its
+/// `Debug` and `Display` hide the password, so logs and error messages
+/// never show it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The value itself, for the one place that connects with it.
+    pub fn expose(&self) -> &str {
+        &self.0
     }
-    Ok(options)
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Secret(value.trim().to_owned())
+    }
+}
+
+impl std::fmt::Display for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match url::Url::parse(&self.0) {
+            Ok(mut url) if url.password().is_some() => {
+                let _ = url.set_password(Some("***"));
+                f.write_str(url.as_str())
+            }
+            Ok(url) => f.write_str(url.as_str()),
+            Err(_) => f.write_str("***"),
+        }
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Secret({self})")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_in_urls_never_show() {
+        let secret = Secret::from("postgres://bc:hunter2@db.example:5432/bc".to_owned());
+        assert_eq!(secret.to_string(), "postgres://bc:***@db.example:5432/bc");
+        assert!(!format!("{secret:?}").contains("hunter2"));
+        assert_eq!(secret.expose(), "postgres://bc:hunter2@db.example:5432/bc");
+        let smtp = Secret::from("smtp://user:p%40ss@mail.example:587?tls=required".to_owned());
+        assert!(!smtp.to_string().contains("p%40ss"));
+        assert_eq!(Secret::from("not a url:pw".to_owned()).to_string(), "***");
+    }
+
+    #[test]
+    fn public_url_must_be_a_web_address() {
+        assert!(public_url("https://bc.example.com").is_ok());
+        assert!(public_url("ftp://bc.example.com").is_err());
+        assert!(public_url("bc.example.com").is_err());
+    }
 }

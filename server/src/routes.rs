@@ -17,7 +17,7 @@ use leptos_axum::{
     file_and_error_handler_with_context, generate_route_list, AxumRouteListing, LeptosRoutes,
 };
 use serde::Deserialize;
-use tower_http::trace::TraceLayer;
+use tracing::Instrument;
 
 use app::api::context as http;
 use app::domain::Lang;
@@ -61,7 +61,7 @@ pub fn router(state: AppState) -> Router {
             refuse_cross_site,
         ))
         .layer(middleware::from_fn(security_headers))
-        .layer(TraceLayer::new_for_http())
+        .layer(middleware::from_fn(log_request))
         .with_state(state)
 }
 
@@ -174,6 +174,36 @@ fn linkify(text: &str, public: &str) -> String {
             }
         })
         .collect()
+}
+
+/// One line per request at info level: method, route (the pattern, so an
+/// invitation's token never reaches the log), status and latency, under a
+/// request id that the response carries in `X-Request-Id` and that an
+/// internal error's reference repeats.
+async fn log_request(request: Request, next: Next) -> Response {
+    let id = app::services::new_reference();
+    let method = request.method().clone();
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|path| path.as_str().to_owned())
+        .unwrap_or_else(|| request.uri().path().to_owned());
+    let started = std::time::Instant::now();
+    let span = tracing::info_span!("request", id = %id);
+    let mut response = app::services::REQUEST_ID
+        .scope(id.clone(), next.run(request).instrument(span.clone()))
+        .await;
+    let status = response.status().as_u16();
+    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    span.in_scope(|| {
+        tracing::info!(%method, %route, status, latency_ms = format!("{latency_ms:.1}"), "request");
+    });
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response
+            .headers_mut()
+            .insert(HeaderName::from_static("x-request-id"), value);
+    }
+    response
 }
 
 /// Gives a server function's error its own HTTP status (401, 403, 404,

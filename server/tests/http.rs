@@ -395,5 +395,26 @@ async fn internal_failures_never_show_their_details() {
         assert!(!body.contains(secret), "{secret} leaked: {}", reply.body);
     }
     assert!(body.contains("internal"), "{}", reply.body);
+    // The reference is the request's id: the operator finds the request's
+    // log line and the error under it.
+    let request_id = reply.header("x-request-id").expect("a request id");
+    assert!(
+        reply.body.contains(request_id),
+        "reference {request_id} in {}",
+        reply.body
+    );
+    app.close().await;
+}
+
+#[tokio::test]
+async fn every_response_names_its_request() {
+    let app = TestApp::new(TestDb::sqlite().await, "http://127.0.0.1:3000", false).await;
+    let first = app.get("/sign-in", None).await;
+    let second = app.get("/sign-in", None).await;
+    let (Some(first), Some(second)) = (first.header("x-request-id"), second.header("x-request-id"))
+    else {
+        panic!("responses carry X-Request-Id");
+    };
+    assert_ne!(first, second, "each request has its own id");
     app.close().await;
 }

@@ -44,6 +44,7 @@ impl CurrentUser {
     }
 }
 
+#[instrument(skip_all)]
 pub async fn load(db: &Db, user_id: i64) -> Result<Option<CurrentUser>, AppError> {
     let row: Option<(i64, String, String, String, String, String)> = sqlx::query_as(
         "SELECT organization_id, email, first_name, last_name, language, country \
@@ -78,6 +79,7 @@ pub async fn load(db: &Db, user_id: i64) -> Result<Option<CurrentUser>, AppError
 }
 
 /// Records the interface language a user chose.
+#[instrument(skip_all)]
 pub async fn set_language(db: &Db, user_id: i64, lang: Lang) -> Result<(), AppError> {
     sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
         .bind(lang.code())
@@ -177,6 +179,7 @@ struct AgreementRow {
 }
 
 /// The home page: the organization, its agreements and purchasing accounts.
+#[instrument(skip_all, fields(user = user.id))]
 pub async fn dashboard(db: &Db, user: &CurrentUser) -> Result<Dashboard, AppError> {
     let (organization,): (String,) = sqlx::query_as("SELECT name FROM organizations WHERE id = $1")
         .bind(user.organization_id)

@@ -106,7 +106,7 @@ pub async fn register(
     now: i64,
     agreement: &NewAgreement,
 ) -> Result<RegisteredAgreement, AppError> {
-    let mut tx = db.begin().await?;
+    let mut tx = super::db::begin_write(db).await?;
     let existing: Option<(i64, String)> =
         sqlx::query_as("SELECT id, name FROM organizations WHERE lower(name) = lower($1)")
             .bind(agreement.organization.as_str())
@@ -205,6 +205,7 @@ pub async fn register(
 }
 
 /// The organization's agreements, for roles that may view them.
+#[instrument(skip_all, fields(user = viewer.id))]
 pub async fn list(
     db: &Db,
     viewer: &CurrentUser,
@@ -314,7 +315,7 @@ pub async fn update(
             .map(|((order, name), email)| (order, name, email)),
     )?;
 
-    let mut tx = db.begin().await?;
+    let mut tx = super::db::begin_write(db).await?;
     let found: Option<(i64, i64, i64, String, String, String)> = sqlx::query_as(
         "SELECT id, start_date, end_date, purchase_order, contact_name, contact_email \
          FROM agreements WHERE number = $1 AND organization_id = $2",

@@ -2,6 +2,7 @@
 //! in the transaction of the change it records, so neither exists alone.
 
 use sqlx::AnyConnection;
+use tracing::instrument;
 
 use super::accounts::CurrentUser;
 use super::Db;
@@ -17,6 +18,7 @@ pub struct Actor {
 }
 
 /// Writes one line of the audit log in the transaction of the change.
+#[instrument(skip_all, fields(user = actor.user.id))]
 pub async fn record(
     conn: &mut AnyConnection,
     actor: &Actor,
@@ -42,6 +44,7 @@ pub async fn record(
 }
 
 /// The organization's audit log, newest first, for Account Admins.
+#[instrument(skip_all, fields(user = viewer.id))]
 pub async fn log(
     db: &Db,
     viewer: &CurrentUser,

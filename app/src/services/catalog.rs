@@ -3,6 +3,7 @@
 //! product catalog that grows as orders and keys arrive.
 
 use sqlx::AnyConnection;
+use tracing::instrument;
 
 use crate::domain::{AgreementNumber, PurchasingAccountNumber};
 
@@ -52,6 +53,7 @@ pub fn cell(cells: &[String], index: usize) -> &str {
 
 /// The id of purchasing account `account` on agreement `agreement`, with
 /// the id of the organization that holds the agreement.
+#[instrument(skip_all)]
 pub async fn purchasing_account(
     conn: &mut AnyConnection,
     agreement: &AgreementNumber,
@@ -76,6 +78,7 @@ pub fn check_product(name: &str, version: &str) -> Result<(), String> {
 }
 
 /// The id of product `name` `version`, added to the catalog on first use.
+#[instrument(skip_all)]
 pub async fn product_id(
     conn: &mut AnyConnection,
     name: &str,

@@ -108,6 +108,18 @@ fn prepare_sqlite_file(url: &str) -> Result<String, String> {
     })
 }
 
+/// Begins a transaction that writes. On SQLite it takes the write lock at
+/// once (`BEGIN IMMEDIATE`): a transaction that reads before it writes then
+/// waits for other writers (`busy_timeout`), instead of failing with
+/// "database is locked" when another one committed in between.
+pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+    if db.connect_options().database_url.scheme() == "sqlite" {
+        db.begin_with("BEGIN IMMEDIATE").await
+    } else {
+        db.begin().await
+    }
+}
+
 /// Takes the organization's lock, so that rules over several rows (the
 /// last Account Admin, what is left to provision) are checked and acted on by one change at a time,
 /// on SQLite and PostgreSQL alike.

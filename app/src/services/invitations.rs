@@ -34,6 +34,7 @@ pub struct NewInvitation<'a> {
 /// Issues an invitation inside the caller's transaction: any pending one
 /// for the same person and organization stops working, and the email is
 /// queued with the invitation so that neither exists without the other.
+#[instrument(skip_all)]
 pub async fn issue(
     conn: &mut AnyConnection,
     settings: &Settings,
@@ -178,7 +179,7 @@ pub async fn resend_to_designated_admin(
         organization_id: i64,
         organization: String,
     }
-    let mut tx = db.begin().await?;
+    let mut tx = super::db::begin_write(db).await?;
     let designated: Option<Designated> = sqlx::query_as(
         "SELECT p.id AS purchasing_account_id, p.admin_first_name, p.admin_last_name, \
          p.admin_language, p.admin_country, a.organization_id, o.name AS organization \
@@ -275,7 +276,7 @@ pub async fn accept(
     }
     let password_hash = hasher.hash(form.password).await?;
 
-    let mut tx = db.begin().await?;
+    let mut tx = super::db::begin_write(db).await?;
     let row = find_by_token(&mut tx, &token).await?;
     let Some(row) = row.filter(|row| row.status == "pending" && now < row.expires_at) else {
         return Err(AppError::NotFound);
@@ -380,7 +381,7 @@ pub async fn send_reminders(db: &Db, settings: &Settings, now: i64) -> Result<us
         let Ok(email) = Email::parse(&invitation.email) else {
             continue;
         };
-        let mut tx = db.begin().await?;
+        let mut tx = super::db::begin_write(db).await?;
         let claimed = sqlx::query(
             "UPDATE invitations SET reminder_sent_at = $1 WHERE id = $2 \
              AND reminder_sent_at IS NULL AND status = 'pending'",

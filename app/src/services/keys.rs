@@ -10,6 +10,7 @@ use crate::domain::{
     product_label, AgreementNumber, AuditAction, Capability, PurchasingAccountNumber, Role,
 };
 use crate::error::AppError;
+use tracing::instrument;
 
 fn mask(key: &str) -> String {
     let last = key.rsplit('-').next().unwrap_or_default();
@@ -31,6 +32,7 @@ pub const LIST_SQL: &str = "SELECT k.id, pr.name, pr.version, p.number, k.key_te
      JOIN purchasing_accounts p ON p.id = k.purchasing_account_id \
      WHERE k.organization_id = $1 ORDER BY pr.name, pr.version, k.id";
 
+#[instrument(skip_all, fields(user = viewer.id))]
 pub async fn list(db: &Db, viewer: &CurrentUser) -> Result<Vec<KeyRow>, AppError> {
     check(viewer)?;
     let rows: Vec<(i64, String, String, String, String)> = sqlx::query_as(LIST_SQL)
@@ -50,9 +52,10 @@ pub async fn list(db: &Db, viewer: &CurrentUser) -> Result<Vec<KeyRow>, AppError
 }
 
 /// One whole key of the viewer's organization, audited.
+#[instrument(skip_all, fields(user = actor.user.id))]
 pub async fn reveal(db: &Db, now: i64, actor: &Actor, key_id: i64) -> Result<String, AppError> {
     check(&actor.user)?;
-    let mut tx = db.begin().await?;
+    let mut tx = super::db::begin_write(db).await?;
     let found: Option<(String, String, String)> = sqlx::query_as(
         "SELECT k.key_text, pr.name, pr.version FROM product_keys k \
          JOIN products pr ON pr.id = k.product_id WHERE k.id = $1 AND k.organization_id = $2",
@@ -79,6 +82,7 @@ pub async fn reveal(db: &Db, now: i64, actor: &Actor, key_id: i64) -> Result<Str
 pub const KEYS_HEADER: &str = "agreement_number,purchasing_account,product,version,key";
 
 /// Imports product keys from CSV text, with a result per line.
+#[instrument(skip_all)]
 pub async fn import(
     db: &Db,
     now: i64,
@@ -106,7 +110,7 @@ async fn import_row(db: &Db, now: i64, cells: &[String]) -> Result<(), String> {
         return Err("key: groups of letters and digits separated by -".to_owned());
     }
     let internal = |error: sqlx::Error| format!("database: {error}");
-    let mut tx = db.begin().await.map_err(internal)?;
+    let mut tx = super::db::begin_write(db).await.map_err(internal)?;
     let found = catalog::purchasing_account(&mut tx, &agreement, &account)
         .await
         .map_err(internal)?;

@@ -2,6 +2,7 @@
 //! announce, then delivered by the mail worker with retries.
 
 use sqlx::AnyConnection;
+use tracing::instrument;
 
 use super::{Db, Settings};
 use crate::domain::{Email, InvitationToken, Lang};
@@ -44,6 +45,7 @@ pub struct OutgoingMail {
 }
 
 /// Queues `mail` on the connection of the caller's transaction.
+#[instrument(skip_all)]
 pub async fn enqueue(
     conn: &mut AnyConnection,
     mail: &OutgoingMail,
@@ -200,6 +202,7 @@ const CLAIM_SECS: i64 = 300;
 
 /// Claims up to `limit` messages that are due, so that no other worker
 /// (in this or another instance) sends them at the same time.
+#[instrument(skip_all)]
 pub async fn claim_due(db: &Db, now: i64, limit: i64) -> Result<Vec<QueuedMail>, AppError> {
     let candidates: Vec<QueuedMail> = sqlx::query_as(
         "SELECT id, to_email, subject, body_text, body_html, attempts FROM outbox \
@@ -228,6 +231,7 @@ pub async fn claim_due(db: &Db, now: i64, limit: i64) -> Result<Vec<QueuedMail>,
     Ok(claimed)
 }
 
+#[instrument(skip_all)]
 pub async fn mark_sent(db: &Db, id: i64, now: i64) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE outbox SET status = 'sent', sent_at = $1, attempts = attempts + 1, \
@@ -242,6 +246,7 @@ pub async fn mark_sent(db: &Db, id: i64, now: i64) -> Result<(), AppError> {
 
 /// Records a failed attempt: retried later with exponential backoff, or
 /// failed for good when the server refused the address or attempts ran out.
+#[instrument(skip_all)]
 pub async fn mark_attempt_failed(
     db: &Db,
     mail: &QueuedMail,
@@ -282,6 +287,7 @@ pub struct MailboxEntry {
     pub created_at: i64,
 }
 
+#[instrument(skip_all)]
 pub async fn recent(db: &Db, limit: i64) -> Result<Vec<MailboxEntry>, AppError> {
     Ok(sqlx::query_as(
         "SELECT id, to_email, subject, body_text, status, created_at FROM outbox \

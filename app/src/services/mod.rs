@@ -126,12 +126,29 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
-/// Logs an unexpected failure and returns an error that names it only by a
-/// reference the operator can search the log for.
-pub fn internal(error: impl std::fmt::Display) -> AppError {
+tokio::task_local! {
+    /// The id of the request being served, set by the server's request
+    /// log, so that an internal error names the request it happened in.
+    pub static REQUEST_ID: String;
+}
+
+/// A short random reference: a request's id.
+pub fn new_reference() -> String {
     use rand::Rng;
-    let reference = format!("{:08x}", rand::thread_rng().gen::<u32>());
+    format!("{:08x}", rand::thread_rng().gen::<u32>())
+}
+
+/// Logs an unexpected failure and returns an error that names it only by a
+/// reference the operator can search the log for: the request's id when
+/// there is one.
+pub fn internal(error: impl std::fmt::Display) -> AppError {
+    let reference = REQUEST_ID
+        .try_with(Clone::clone)
+        .unwrap_or_else(|_| new_reference());
     tracing::error!(%reference, %error, "internal error");
+    // Tests have no log: a failing test shows what went wrong instead.
+    #[cfg(feature = "testing")]
+    eprintln!("internal error {reference}: {error}");
     AppError::Internal(reference)
 }
 

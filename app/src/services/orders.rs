@@ -187,6 +187,7 @@ pub const LICENSES_SQL: &str = "SELECT pr.id, pr.name, pr.version, p.number, t.q
      WHERE t.organization_id = $1 ORDER BY pr.name, pr.version, p.number";
 
 /// Owned quantities per product version and purchasing account.
+#[instrument(skip_all, fields(user = viewer.id))]
 pub async fn licenses(db: &Db, viewer: &CurrentUser) -> Result<Vec<LicenseRow>, AppError> {
     if !Role::any_allows(&viewer.roles, Capability::ViewLicenses) {
         return Err(AppError::Forbidden);
@@ -217,6 +218,7 @@ pub const ORDERS_HEADER: &str =
 /// Imports orders from CSV text, one order line per row; rows with the
 /// same order number add lines to that order. Each row is checked and
 /// written on its own, so a bad row never stops the good ones.
+#[instrument(skip_all)]
 pub async fn import(
     db: &Db,
     now: i64,
@@ -254,7 +256,7 @@ async fn import_row(db: &Db, now: i64, cells: &[String]) -> Result<(), String> {
     }
 
     let internal = |error: sqlx::Error| format!("database: {error}");
-    let mut tx = db.begin().await.map_err(internal)?;
+    let mut tx = super::db::begin_write(db).await.map_err(internal)?;
     let found = catalog::purchasing_account(&mut tx, &agreement, &account)
         .await
         .map_err(internal)?;

@@ -5,6 +5,7 @@
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use tracing::instrument;
 
 use sha2::{Digest, Sha256};
 
@@ -32,6 +33,7 @@ fn check(viewer: &CurrentUser) -> Result<(), AppError> {
 }
 
 /// The software the viewer's organization has ordered, with its files.
+#[instrument(skip_all, fields(user = viewer.id))]
 pub async fn downloads(db: &Db, viewer: &CurrentUser) -> Result<Vec<DownloadProduct>, AppError> {
     check(viewer)?;
     let rows: Vec<(String, String, i64, String, i64, String)> = sqlx::query_as(&format!(
@@ -75,6 +77,7 @@ pub struct Download {
 
 /// The file `file_id`, if the viewer may download it; `NotFound` for a
 /// file of software their organization has not ordered, whatever it is.
+#[instrument(skip_all, fields(user = viewer.id))]
 pub async fn file_for_download(
     db: &Db,
     downloads_dir: &Path,
@@ -101,6 +104,7 @@ pub async fn file_for_download(
 /// Imports products from CSV text: each line names a product, its kind
 /// and optionally a file (relative to `base`) that is copied into
 /// `downloads_dir`. Returns a result per line.
+#[instrument(skip_all)]
 pub async fn import(
     db: &Db,
     downloads_dir: &Path,
@@ -156,7 +160,7 @@ async fn import_row(
     };
 
     let internal = |error: sqlx::Error| format!("database: {error}");
-    let mut tx = db.begin().await.map_err(internal)?;
+    let mut tx = super::db::begin_write(db).await.map_err(internal)?;
     let product_id = catalog::product_id(&mut tx, product, version, now)
         .await
         .map_err(internal)?;

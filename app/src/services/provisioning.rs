@@ -4,6 +4,7 @@
 //! orders entitle, even with two people assigning at the same moment.
 
 use std::collections::HashMap;
+use tracing::instrument;
 
 use super::accounts::CurrentUser;
 use super::audit::{self, Actor};
@@ -84,6 +85,7 @@ const ENTITLEMENTS: &str = "SELECT pr.id, pr.name, pr.version, p.number, t.quant
      WHERE t.organization_id = $1 AND pr.kind = 'online_service'";
 
 /// The online services the organization may provision, and what it has.
+#[instrument(skip_all, fields(user = viewer.id))]
 pub async fn overview(db: &Db, viewer: &CurrentUser) -> Result<ProvisioningPage, AppError> {
     check(viewer)?;
     let ordered: Vec<(i64, String, String, String, i64, i64)> = sqlx::query_as(&format!(
@@ -152,6 +154,7 @@ pub async fn overview(db: &Db, viewer: &CurrentUser) -> Result<ProvisioningPage,
 
 /// Assigns subscriptions if what remains of the entitlement allows it;
 /// otherwise says how much remains.
+#[instrument(skip_all, fields(user = actor.user.id))]
 pub async fn assign(
     db: &Db,
     now: i64,
@@ -160,7 +163,7 @@ pub async fn assign(
 ) -> Result<(), AppError> {
     check(&actor.user)?;
     let organization_id = actor.user.organization_id;
-    let mut tx = db.begin().await?;
+    let mut tx = super::db::begin_write(db).await?;
     super::db::lock_organization(&mut tx, organization_id).await?;
     let entitlement: Option<(i64, String, String, String, i64, i64)> =
         sqlx::query_as(&format!("{ENTITLEMENTS} AND pr.id = $2 AND p.number = $3"))

@@ -5,6 +5,7 @@
 use futures::StreamExt;
 use sqlx::any::AnyRow;
 use tokio::sync::mpsc;
+use tracing::instrument;
 
 use super::accounts::CurrentUser;
 use super::audit::{self, Actor};
@@ -62,6 +63,7 @@ fn money(cents: i64) -> String {
 
 /// Starts exporting `report` for the actor's organization, after checking
 /// their roles. Exporting keys shows them whole, so it is audited.
+#[instrument(skip_all, fields(user = actor.user.id))]
 pub async fn export(db: &Db, now: i64, actor: &Actor, report: Report) -> Result<Export, AppError> {
     let viewer = &actor.user;
     if !report.allowed_for(&viewer.roles) {

@@ -3,10 +3,12 @@
 
 use super::{random_secret, sha256_hex, Db};
 use crate::error::AppError;
+use tracing::instrument;
 
 pub const SESSION_LIFETIME_SECS: i64 = 12 * 60 * 60;
 
 /// Starts a session for `user_id`; returns the secret for the cookie.
+#[instrument(skip_all)]
 pub async fn create(db: &Db, user_id: i64, now: i64) -> Result<String, AppError> {
     let secret = random_secret();
     sqlx::query(
@@ -28,6 +30,7 @@ pub async fn create(db: &Db, user_id: i64, now: i64) -> Result<String, AppError>
 }
 
 /// The user a live session belongs to.
+#[instrument(skip_all)]
 pub async fn user_of(db: &Db, secret: &str, now: i64) -> Result<Option<i64>, AppError> {
     let row: Option<(i64,)> =
         sqlx::query_as("SELECT user_id FROM sessions WHERE token_hash = $1 AND expires_at > $2")
@@ -38,6 +41,7 @@ pub async fn user_of(db: &Db, secret: &str, now: i64) -> Result<Option<i64>, App
     Ok(row.map(|(user_id,)| user_id))
 }
 
+#[instrument(skip_all)]
 pub async fn end(db: &Db, secret: &str) -> Result<(), AppError> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(sha256_hex(secret.as_bytes()))
@@ -47,6 +51,7 @@ pub async fn end(db: &Db, secret: &str) -> Result<(), AppError> {
 }
 
 /// Ends every session of `user_id` except the one holding `keep`.
+#[instrument(skip_all)]
 pub async fn end_others(db: &Db, user_id: i64, keep: &str) -> Result<u64, AppError> {
     let result = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
         .bind(user_id)

@@ -84,13 +84,14 @@ pub async fn invite(
     inviter: &Actor,
     invitee: &Invitee,
 ) -> Result<InviteOutcome, AppError> {
-    let mut tx = db.begin().await?;
+    let mut tx = super::db::begin_write(db).await?;
     let outcome = invite_in(&mut tx, settings, now, inviter, invitee).await?;
     outbox.commit(tx).await?;
     Ok(outcome)
 }
 
 /// [`invite`] inside the caller's transaction.
+#[instrument(skip_all, fields(user = actor.user.id))]
 pub async fn invite_in(
     tx: &mut AnyConnection,
     settings: &Settings,
@@ -349,7 +350,7 @@ pub async fn resend_invitation(
     invitation_id: i64,
     corrected_email: Option<&Email>,
 ) -> Result<Email, AppError> {
-    let mut tx = db.begin().await?;
+    let mut tx = super::db::begin_write(db).await?;
     let (old, roles) = managed_invitation(&mut tx, &actor.user, invitation_id).await?;
     if !matches!(old.status.as_str(), "pending" | "revoked") {
         return Err(AppError::NotFound);
@@ -403,7 +404,7 @@ pub async fn revoke_invitation(
     actor: &Actor,
     invitation_id: i64,
 ) -> Result<(), AppError> {
-    let mut tx = db.begin().await?;
+    let mut tx = super::db::begin_write(db).await?;
     let (invitation, _) = managed_invitation(&mut tx, &actor.user, invitation_id).await?;
     let revoked = sqlx::query(
         "UPDATE invitations SET status = 'revoked', finished_at = $1 \
@@ -490,7 +491,7 @@ pub async fn change_roles(
     if roles.is_empty() {
         return Err(AppError::field("roles", Problem::RoleRequired));
     }
-    let mut tx = db.begin().await?;
+    let mut tx = super::db::begin_write(db).await?;
     super::db::lock_organization(&mut tx, actor.user.organization_id).await?;
     let (email, current) = member(&mut tx, &actor.user, user_id).await?;
     check_change(&actor.user, &current, roles)?;
@@ -529,7 +530,7 @@ pub async fn change_roles(
 /// grants nothing. The last Account Admin cannot be removed.
 #[instrument(skip_all, fields(user = user_id))]
 pub async fn remove_user(db: &Db, now: i64, actor: &Actor, user_id: i64) -> Result<(), AppError> {
-    let mut tx = db.begin().await?;
+    let mut tx = super::db::begin_write(db).await?;
     super::db::lock_organization(&mut tx, actor.user.organization_id).await?;
     let (email, current) = member(&mut tx, &actor.user, user_id).await?;
     check_change(&actor.user, &current, &[])?;
