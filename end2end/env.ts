@@ -21,5 +21,6 @@ export const SERVER_ENV = {
   LEPTOS_ENV: 'PROD',
   SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`,
   DOWNLOADS_DIR: path.join(here, '.tmp', 'downloads'),
-  RUST_LOG: 'info,sqlx=warn',
+  // Warnings only: a line per request would bury the test report.
+  RUST_LOG: 'warn',
 };

@@ -11,7 +11,7 @@ pub use super::bulk_invite::bulk_invite;
 use super::invitations::{self, NewInvitation};
 use super::mail::Outbox;
 use super::{Db, Settings};
-use crate::domain::wire::{InviteOutcome, PeoplePage, PersonRow, PersonStatus};
+use crate::domain::wire::{InvitationState, InviteOutcome, PeoplePage, PersonKind, PersonRow};
 use crate::domain::{AuditAction, Capability, Country, Email, Lang, PersonName, Problem, Role};
 use crate::error::{AppError, FormErrors};
 
@@ -236,13 +236,11 @@ pub async fn list(
             roles.sort();
             PersonRow {
                 id: row.id,
-                is_invitation: false,
+                kind: PersonKind::User,
                 email: row.email,
                 first_name: row.first_name,
                 last_name: row.last_name,
                 roles,
-                status: PersonStatus::Active,
-                expires_at: None,
             }
         })
         .collect();
@@ -273,23 +271,24 @@ pub async fn list(
     let invitations = open
         .into_iter()
         .map(|row| {
-            let status = match (row.status.as_str(), row.delivery.as_deref()) {
-                ("revoked", _) => PersonStatus::Revoked,
-                (_, Some("failed")) => PersonStatus::DeliveryFailed,
-                _ if now >= row.expires_at => PersonStatus::Expired,
-                _ => PersonStatus::Invited,
+            let state = match (row.status.as_str(), row.delivery.as_deref()) {
+                ("revoked", _) => InvitationState::Revoked,
+                (_, Some("failed")) => InvitationState::DeliveryFailed,
+                _ if now >= row.expires_at => InvitationState::Expired,
+                _ => InvitationState::Invited,
             };
             let mut roles: Vec<Role> = row.roles.split(',').filter_map(Role::from_key).collect();
             roles.sort();
             PersonRow {
                 id: row.id,
-                is_invitation: true,
+                kind: PersonKind::Invitation {
+                    state,
+                    expires_at: row.expires_at,
+                },
                 email: row.email,
                 first_name: row.first_name,
                 last_name: row.last_name,
                 roles,
-                status,
-                expires_at: Some(row.expires_at),
             }
         })
         .collect();

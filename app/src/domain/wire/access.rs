@@ -28,47 +28,58 @@ pub struct Invited {
     pub outcome: InviteOutcome,
 }
 
-/// Where a person stands in the organization.
+/// Where an invitation not yet accepted stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum PersonStatus {
-    Active,
+pub enum InvitationState {
     Invited,
     Expired,
     Revoked,
     DeliveryFailed,
 }
 
-impl PersonStatus {
-    pub fn name(self, lang: crate::domain::Lang) -> &'static str {
-        use crate::domain::Lang::{En, Fr};
-        match (self, lang) {
-            (PersonStatus::Active, En) => "Active",
-            (PersonStatus::Active, Fr) => "Actif",
-            (PersonStatus::Invited, En) => "Invited",
-            (PersonStatus::Invited, Fr) => "Invité",
-            (PersonStatus::Expired, En) => "Expired",
-            (PersonStatus::Expired, Fr) => "Expirée",
-            (PersonStatus::Revoked, En) => "Revoked",
-            (PersonStatus::Revoked, Fr) => "Révoquée",
-            (PersonStatus::DeliveryFailed, En) => "Delivery failed",
-            (PersonStatus::DeliveryFailed, Fr) => "Échec de l'envoi",
-        }
-    }
+/// A line of the Manage users list is an account or an invitation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PersonKind {
+    User,
+    /// With when its link stops working.
+    Invitation {
+        state: InvitationState,
+        expires_at: i64,
+    },
 }
 
-/// One line of the Manage users list: an account or an invitation.
+/// One line of the Manage users list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonRow {
     /// The user's id for an account, the invitation's id otherwise.
     pub id: i64,
-    pub is_invitation: bool,
+    pub kind: PersonKind,
     pub email: String,
     pub first_name: String,
     pub last_name: String,
     pub roles: Vec<Role>,
-    pub status: PersonStatus,
-    /// For an invitation: when its link stops working.
-    pub expires_at: Option<i64>,
+}
+
+impl PersonRow {
+    /// Where the person stands, in words.
+    pub fn status_name(&self, lang: crate::domain::Lang) -> &'static str {
+        use crate::domain::Lang::{En, Fr};
+        use InvitationState::*;
+        let state = match self.kind {
+            PersonKind::User => return if lang == En { "Active" } else { "Actif" },
+            PersonKind::Invitation { state, .. } => state,
+        };
+        match (state, lang) {
+            (Invited, En) => "Invited",
+            (Invited, Fr) => "Invité",
+            (Expired, En) => "Expired",
+            (Expired, Fr) => "Expirée",
+            (Revoked, En) => "Revoked",
+            (Revoked, Fr) => "Révoquée",
+            (DeliveryFailed, En) => "Delivery failed",
+            (DeliveryFailed, Fr) => "Échec de l'envoi",
+        }
+    }
 }
 
 /// A page of the Manage users list.

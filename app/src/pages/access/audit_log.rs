@@ -1,0 +1,78 @@
+//! Manage access → Audit log.
+
+use leptos::prelude::*;
+
+use crate::api::access::get_audit_log;
+use crate::components::{signed_in_page, Layout};
+use crate::domain::wire::{AccessView, AuditEntry};
+use crate::use_lang;
+
+/// Manage access → Audit log, for Account Admins.
+#[component]
+pub fn AuditLogPage() -> impl IntoView {
+    let before = RwSignal::new(None::<i64>);
+    let resource = Resource::new(move || before.get(), get_audit_log);
+    signed_in_page(resource, move |(access, entries)| {
+        view! { <AuditView access entries before /> }
+    })
+}
+
+#[component]
+pub(super) fn AuditView(
+    access: AccessView,
+    entries: Vec<(i64, AuditEntry)>,
+    before: RwSignal<Option<i64>>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts();
+    let oldest = entries.last().map(|(id, _)| *id);
+    let full = entries.len() == 100;
+    view! {
+        <Layout user=access.user>
+            <h1>{t.manage_access}</h1>
+            <nav class="tabs" aria-label=t.manage_access>
+                <a href="/manage-access">{t.manage_users}</a>
+                <a href="/manage-access/audit" aria-current="page">{t.audit_log}</a>
+            </nav>
+            <section class="card">
+                <table class="audit">
+                    <thead>
+                        <tr>
+                            <th scope="col">{t.audit_when}</th>
+                            <th scope="col">{t.audit_who}</th>
+                            <th scope="col">{t.audit_what}</th>
+                            <th scope="col">{t.audit_whom}</th>
+                            <th scope="col">{t.audit_detail}</th>
+                            <th scope="col">{t.audit_from}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {entries
+                            .into_iter()
+                            .map(|(_, entry)| {
+                                view! {
+                                    <tr>
+                                        <td>{lang.format_date_time(entry.at)}</td>
+                                        <td>{entry.actor_email}</td>
+                                        <td>{entry.action.text(lang)}</td>
+                                        <td>{entry.subject_email}</td>
+                                        <td>{entry.detail}</td>
+                                        <td>{entry.client_address}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+                {(full && oldest.is_some())
+                    .then(|| {
+                        view! {
+                            <button type="button" class="link-button" on:click=move |_| before.set(oldest)>
+                                {t.older}
+                            </button>
+                        }
+                    })}
+            </section>
+        </Layout>
+    }
+}

@@ -1,0 +1,93 @@
+//! Account → Manage access: inviting colleagues with the roles the
+//! signed-in user may grant (the roles module decides which).
+
+mod audit_log;
+mod bulk_invite;
+mod invite_form;
+mod people;
+
+use leptos::prelude::*;
+
+use crate::api::access::get_access;
+use crate::components::{signed_in_page, Layout};
+use crate::domain::wire::{AccessView, InviteOutcome, Invited};
+use crate::domain::{Capability, Role};
+use crate::use_lang;
+
+pub use audit_log::AuditLogPage;
+use bulk_invite::BulkInvite;
+use invite_form::InviteForm;
+use people::PeopleList;
+
+#[component]
+pub fn ManageAccessPage() -> impl IntoView {
+    let resource = Resource::new(|| (), |_| get_access());
+    signed_in_page(resource, |access| view! { <ManageUsers access /> })
+}
+
+#[component]
+fn ManageUsers(access: AccessView) -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts();
+    let form_open = RwSignal::new(false);
+    let sent = RwSignal::new(Vec::<Invited>::new());
+    // Bumped after every change so the list shows it; never on its own, so
+    // the list the server rendered is not fetched again after hydration.
+    let refresh = RwSignal::new(0u32);
+    let on_sent = Callback::new(move |(invited, another): (Invited, bool)| {
+        sent.update(|list| list.insert(0, invited));
+        refresh.update(|n| *n += 1);
+        if !another {
+            form_open.set(false);
+        }
+    });
+    let grantable = access.grantable.clone();
+    let can_manage = Role::any_allows(&access.user.roles, Capability::ManageUsers);
+    let can_audit = Role::any_allows(&access.user.roles, Capability::ViewAuditLog);
+    view! {
+        <Layout user=access.user.clone()>
+            <h1>{t.manage_access}</h1>
+            <nav class="tabs" aria-label=t.manage_access>
+                <a href="/manage-access" aria-current="page">
+                    {t.manage_users}
+                </a>
+                {can_audit
+                    .then(|| {
+                        view! { <a href="/manage-access/audit">{t.audit_log}</a> }
+                    })}
+            </nav>
+            <ul class="confirmations" role="status">
+                {move || {
+                    sent.get()
+                        .into_iter()
+                        .map(|invited| {
+                            let prefix = match invited.outcome {
+                                InviteOutcome::Invited => t.invitation_sent_to,
+                                InviteOutcome::Resent => t.invitation_resent_to,
+                            };
+                            view! { <li class="notice">{prefix} " " {invited.email}</li> }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+            <Show
+                when=move || form_open.get()
+                fallback=move || {
+                    view! {
+                        <button type="button" class="primary" on:click=move |_| form_open.set(true)>
+                            {t.invite_user}
+                        </button>
+                    }
+                }
+            >
+                <InviteForm
+                    grantable=grantable.clone()
+                    on_sent
+                    on_cancel=Callback::new(move |()| form_open.set(false))
+                />
+            </Show>
+            <PeopleList grantable=access.grantable.clone() can_manage refresh />
+            <BulkInvite refresh />
+        </Layout>
+    }
+}
