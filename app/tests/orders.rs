@@ -95,6 +95,34 @@ async fn an_import_takes_the_good_rows_and_explains_the_bad_ones(t: TestDb) {
 }
 both_engines!(an_import_takes_the_good_rows_and_explains_the_bad_ones);
 
+async fn columns_are_read_by_name_in_any_order(t: TestDb) {
+    let harry = testing::harry(&t.db, NOW).await;
+    let reordered = "currency;quantity;product;version;unit_price;order_date;order_number;purchasing_account;agreement_number;note
+USD;100;Office Professional Plus;2024;12.50;2026-01-15;ORD-1;9876543210;1234567890;spreadsheet export
+";
+    let results = orders::import(&t.db, NOW, reordered).await.expect("import");
+    assert_eq!(results.len(), 1, "{results:?}");
+    let licenses = orders::licenses(&t.db, &harry).await.expect("licenses");
+    assert_eq!(licenses.len(), 1, "{} ({results:?})", t.engine);
+    assert_eq!(licenses[0].product, "Office Professional Plus");
+    assert_eq!(licenses[0].quantity, 100);
+
+    let missing = "agreement_number,purchasing_account,order_number,product,version,quantity,unit_price,currency
+1234567890,9876543210,ORD-9,Visio,2024,1,1,USD
+";
+    let results = orders::import(&t.db, NOW, missing).await.expect("import");
+    assert_eq!(
+        results,
+        [(
+            1,
+            ImportOutcome::Refused("the first line names the columns but not order_date".into())
+        )],
+        "nothing is imported from a file whose header lacks a column"
+    );
+    t.close().await;
+}
+both_engines!(columns_are_read_by_name_in_any_order);
+
 async fn orders_and_licenses_open_only_to_the_roles_that_see_them(t: TestDb) {
     let harry = testing::harry(&t.db, NOW).await;
     orders::import(&t.db, NOW, FILE).await.expect("import");

@@ -110,32 +110,6 @@ pub fn invites(text: &str) -> Vec<CsvInvite> {
         .collect()
 }
 
-/// Appends one record to CSV text being written: fields quoted when they
-/// hold a delimiter, quote or line break, and a text that a spreadsheet
-/// would run as a formula (`=`, `+`, `-`, `@`) made inert with a `'`.
-pub fn push_record<S: AsRef<str>>(out: &mut String, fields: &[S]) {
-    for (index, field) in fields.iter().enumerate() {
-        if index > 0 {
-            out.push(',');
-        }
-        let field = field.as_ref();
-        let formula =
-            field.starts_with(['=', '+', '-', '@', '\t', '\r']) && field.parse::<f64>().is_err();
-        let needs_quotes = formula || field.contains([',', ';', '"', '\n', '\r']);
-        if needs_quotes {
-            out.push('"');
-            if formula {
-                out.push('\'');
-            }
-            out.push_str(&field.replace('"', "\"\""));
-            out.push('"');
-        } else {
-            out.push_str(field);
-        }
-    }
-    out.push_str("\r\n");
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,36 +137,5 @@ mod tests {
         assert_eq!(rows[1].first_name, "Bob");
         assert_eq!(rows[1].last_name, "");
         assert!(rows[1].roles.is_empty());
-    }
-
-    #[test]
-    fn written_records_read_back_the_same() {
-        let mut text = String::new();
-        push_record(
-            &mut text,
-            &["plain", "a,b", "say \"hi\"", "two\nlines", "12.50"],
-        );
-        push_record(&mut text, &["second", "", "x", "y", "-3"]);
-        let read: Vec<Vec<String>> = records(&text).into_iter().map(|(_, cells)| cells).collect();
-        assert_eq!(
-            read,
-            [
-                vec!["plain", "a,b", "say \"hi\"", "two\nlines", "12.50"],
-                vec!["second", "", "x", "y", "-3"],
-            ]
-        );
-    }
-
-    #[test]
-    fn formulas_are_made_inert() {
-        let mut text = String::new();
-        push_record(
-            &mut text,
-            &["=HYPERLINK(\"http://evil\")", "@SUM(A1)", "-3"],
-        );
-        assert_eq!(
-            text,
-            "\"'=HYPERLINK(\"\"http://evil\"\")\",\"'@SUM(A1)\",-3\r\n"
-        );
     }
 }

@@ -1,4 +1,4 @@
-//! What the operator's imports share: reading their lines, saying what
+//! What the operator's imports share: reading their lines by column name, saying what
 //! became of each, finding a purchasing account by its agreement, and the
 //! product catalog that grows as orders and keys arrive.
 
@@ -33,22 +33,24 @@ impl From<Result<(), String>> for ImportOutcome {
     }
 }
 
-/// The records of an import file with their line numbers, without the
-/// header line (a first line whose first cell is `first_column`).
-pub fn lines<'a>(
-    text: &'a str,
-    first_column: &'a str,
-) -> impl Iterator<Item = (usize, Vec<String>)> + 'a {
-    crate::domain::csv::records(text)
-        .into_iter()
-        .filter(move |(line, cells)| {
-            !(*line == 1 && cell(cells, 0).eq_ignore_ascii_case(first_column))
-        })
+/// What importing a file did, line by line.
+pub type ImportResults = Vec<(usize, ImportOutcome)>;
+
+/// The records of an import file (see [`super::csv_file::read`]), or the
+/// file refused as a whole on its first line when its header lacks a
+/// column.
+pub fn lines(
+    text: &str,
+    columns: &[&str],
+    optional: &[&str],
+) -> Result<Vec<(usize, Vec<String>)>, ImportResults> {
+    super::csv_file::read(text, columns, optional)
+        .map_err(|reason| vec![(1, ImportOutcome::Refused(reason))])
 }
 
-/// Cell `index` of a record, trimmed; empty when the line is shorter.
+/// Cell `index` of a record; empty when the line is shorter.
 pub fn cell(cells: &[String], index: usize) -> &str {
-    cells.get(index).map(|c| c.trim()).unwrap_or_default()
+    cells.get(index).map(String::as_str).unwrap_or_default()
 }
 
 /// The id of purchasing account `account` on agreement `agreement`, with

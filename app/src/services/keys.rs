@@ -82,14 +82,27 @@ pub async fn reveal(db: &Db, now: i64, actor: &Actor, key_id: i64) -> Result<Str
 pub const KEYS_HEADER: &str = "agreement_number,purchasing_account,product,version,key";
 
 /// Imports product keys from CSV text, with a result per line.
+/// The columns of an import file, found by name on its first line.
+pub const COLUMNS: [&str; 5] = [
+    "agreement_number",
+    "purchasing_account",
+    "product",
+    "version",
+    "key",
+];
+
 #[instrument(skip_all)]
 pub async fn import(
     db: &Db,
     now: i64,
     text: &str,
 ) -> Result<Vec<(usize, ImportOutcome)>, AppError> {
+    let rows = match catalog::lines(text, &COLUMNS, &[]) {
+        Ok(rows) => rows,
+        Err(refused) => return Ok(refused),
+    };
     let mut results = Vec::new();
-    for (line, cells) in catalog::lines(text, "agreement_number") {
+    for (line, cells) in rows {
         results.push((line, import_row(db, now, &cells).await.into()));
     }
     Ok(results)

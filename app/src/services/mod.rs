@@ -6,6 +6,7 @@ pub mod agreements;
 pub mod audit;
 pub mod bulk_invite;
 pub mod catalog;
+pub mod csv_file;
 pub mod db;
 pub mod invitations;
 pub mod keys;

@@ -218,14 +218,31 @@ pub const ORDERS_HEADER: &str =
 /// Imports orders from CSV text, one order line per row; rows with the
 /// same order number add lines to that order. Each row is checked and
 /// written on its own, so a bad row never stops the good ones.
+/// The columns of an import file, found by name on its first line.
+pub const COLUMNS: [&str; 9] = [
+    "agreement_number",
+    "purchasing_account",
+    "order_number",
+    "order_date",
+    "product",
+    "version",
+    "quantity",
+    "unit_price",
+    "currency",
+];
+
 #[instrument(skip_all)]
 pub async fn import(
     db: &Db,
     now: i64,
     text: &str,
 ) -> Result<Vec<(usize, ImportOutcome)>, AppError> {
+    let rows = match catalog::lines(text, &COLUMNS, &[]) {
+        Ok(rows) => rows,
+        Err(refused) => return Ok(refused),
+    };
     let mut results = Vec::new();
-    for (line, cells) in catalog::lines(text, "agreement_number") {
+    for (line, cells) in rows {
         results.push((line, import_row(db, now, &cells).await.into()));
     }
     Ok(results)

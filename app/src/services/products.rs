@@ -104,6 +104,9 @@ pub async fn file_for_download(
 /// Imports products from CSV text: each line names a product, its kind
 /// and optionally a file (relative to `base`) that is copied into
 /// `downloads_dir`. Returns a result per line.
+/// The columns of an import file, found by name on its first line.
+pub const COLUMNS: [&str; 4] = ["product", "version", "kind", "file"];
+
 #[instrument(skip_all)]
 pub async fn import(
     db: &Db,
@@ -112,8 +115,12 @@ pub async fn import(
     now: i64,
     text: &str,
 ) -> Result<Vec<(usize, ImportOutcome)>, AppError> {
+    let rows = match catalog::lines(text, &COLUMNS, &["file"]) {
+        Ok(rows) => rows,
+        Err(refused) => return Ok(refused),
+    };
     let mut results = Vec::new();
-    for (line, cells) in catalog::lines(text, "product") {
+    for (line, cells) in rows {
         let outcome = import_row(db, downloads_dir, base, now, &cells).await;
         results.push((line, outcome.into()));
     }

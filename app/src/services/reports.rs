@@ -9,8 +9,8 @@ use tracing::instrument;
 
 use super::accounts::CurrentUser;
 use super::audit::{self, Actor};
+use super::csv_file;
 use super::{internal, keys, orders, Db};
-use crate::domain::csv::push_record;
 use crate::domain::{AuditAction, Capability, Report, Role};
 use crate::error::AppError;
 use crate::i18n::iso_date;
@@ -188,11 +188,11 @@ where
     tokio::spawn(async move {
         // A byte-order mark, so that spreadsheets read UTF-8 as such.
         let mut chunk = String::from("\u{feff}");
-        push_record(&mut chunk, header);
+        chunk.push_str(&csv_file::record(header));
         let mut rows = sqlx::query_as::<_, R>(sql).bind(organization).fetch(&db);
         while let Some(row) = rows.next().await {
             match row {
-                Ok(row) => push_record(&mut chunk, &cells(row)),
+                Ok(row) => chunk.push_str(&csv_file::record(&cells(row))),
                 Err(error) => {
                     let _ = sender.send(Err(internal(error))).await;
                     return;
