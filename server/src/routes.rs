@@ -22,8 +22,7 @@ use tracing::Instrument;
 use app::api::context as http;
 use app::domain::Lang;
 use app::error::AppError;
-use app::services::mail::escape;
-use app::services::{accounts, mail, sessions, AppState};
+use app::services::{accounts, mail, sessions, templates, AppState};
 
 /// The app's pages, listed once per process. Listing renders the whole
 /// app with resource loading suppressed through a process-wide flag
@@ -123,57 +122,28 @@ fn local_path(next: &str) -> &str {
 
 /// The development mailbox: what the Center would have sent, newest first.
 async fn dev_mailbox(State(state): State<AppState>) -> Response {
-    let entries = match mail::recent(&state.db, 50).await {
-        Ok(entries) => entries,
-        Err(error) => {
-            return (
-                StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                error.to_string(),
-            )
-                .into_response()
-        }
-    };
-    let public = state.settings.link("/");
-    let mut page = String::from(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <title>Development mailbox</title><link rel=\"icon\" href=\"/favicon.svg\">\
-         <link rel=\"stylesheet\" href=\"/pkg/business-center.css\"></head>\
-         <body><main class=\"page\"><h1>Development mailbox</h1>\
-         <p class=\"note\">Demo mode without SMTP_URL: emails stay here instead of being sent.</p>",
-    );
-    if entries.is_empty() {
-        page.push_str("<p>No emails yet.</p>");
+    let page = mail::recent(&state.db, 50).await.and_then(|entries| {
+        let public = state.settings.link("/");
+        let mails: Vec<templates::MailboxMail> = entries
+            .into_iter()
+            .map(|entry| templates::MailboxMail {
+                subject: entry.subject,
+                to: entry.to_email,
+                status: entry.status,
+                when: Lang::En.format_date(entry.created_at),
+                body: templates::body_parts(&entry.body_text, &public),
+            })
+            .collect();
+        templates::dev_mailbox(&mails)
+    });
+    match page {
+        Ok(page) => Html(page).into_response(),
+        Err(error) => (
+            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            error.to_string(),
+        )
+            .into_response(),
     }
-    for entry in entries {
-        page.push_str(&format!(
-            "<article class=\"card mail\"><h2>{subject}</h2><p class=\"note\">To {to} · {status} · {when}</p><pre>{body}</pre></article>",
-            subject = escape(&entry.subject),
-            to = escape(&entry.to_email),
-            status = escape(&entry.status),
-            when = Lang::En.format_date(entry.created_at),
-            body = linkify(&entry.body_text, &public),
-        ));
-    }
-    page.push_str("</main></body></html>");
-    Html(page).into_response()
-}
-
-/// Escapes `text`, turning the Center's own links into anchors.
-fn linkify(text: &str, public: &str) -> String {
-    text.split_inclusive(char::is_whitespace)
-        .map(|word| {
-            let trimmed = word.trim_end();
-            if trimmed.starts_with(public) {
-                format!(
-                    "<a href=\"{link}\">{link}</a>{rest}",
-                    link = escape(trimmed),
-                    rest = &word[trimmed.len()..]
-                )
-            } else {
-                escape(word)
-            }
-        })
-        .collect()
 }
 
 /// One line per request at info level: method, route (the pattern, so an
@@ -322,17 +292,5 @@ mod tests {
         assert_eq!(local_path("https://evil.example"), "/");
         assert_eq!(local_path("/\\evil.example"), "/");
         assert_eq!(local_path(""), "/");
-    }
-
-    #[test]
-    fn links_become_anchors_and_the_rest_is_escaped() {
-        let html = linkify(
-            "Go <now>: http://127.0.0.1:3000/invitation/abc\nthen",
-            "http://127.0.0.1:3000/",
-        );
-        assert_eq!(
-            html,
-            "Go &lt;now&gt;: <a href=\"http://127.0.0.1:3000/invitation/abc\">http://127.0.0.1:3000/invitation/abc</a>\nthen"
-        );
     }
 }

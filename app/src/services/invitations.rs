@@ -84,7 +84,7 @@ pub async fn issue(
         token: &token,
         expires_at,
     }
-    .render(settings);
+    .render(settings)?;
     mail::enqueue(conn, &message, Some(id), now).await?;
     Ok((id, token))
 }
@@ -405,7 +405,7 @@ pub async fn send_reminders(db: &Db, settings: &Settings, now: i64) -> Result<us
             expires_at: invitation.expires_at,
             inviter: inviter.as_deref(),
         }
-        .render(settings);
+        .render(settings)?;
         mail::enqueue(&mut tx, &message, Some(invitation.id), now).await?;
         tx.commit().await?;
         queued += 1;

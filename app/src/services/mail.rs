@@ -4,7 +4,7 @@
 use sqlx::AnyConnection;
 use tracing::instrument;
 
-use super::{Db, Settings};
+use super::{templates, Db, Settings};
 use crate::domain::{Email, InvitationToken, Lang};
 use crate::error::AppError;
 
@@ -81,109 +81,33 @@ pub struct InvitationMail<'a> {
 }
 
 impl InvitationMail<'_> {
-    pub fn render(&self, settings: &Settings) -> OutgoingMail {
+    pub fn render(&self, settings: &Settings) -> Result<OutgoingMail, AppError> {
         let link = settings.link(&format!("/invitation/{}", self.token.as_str()));
-        let expires = self.lang.format_date(self.expires_at);
-        let fr = self.lang == Lang::Fr;
-        let (subject, heading, tagline, get_started) = if fr {
-            (
-                "Découvrez le nouveau Centre d'affaires",
-                "Découvrez le nouveau Centre d'affaires",
-                "Une meilleure façon de gérer les produits et services de votre organisation",
-                "Démarrer maintenant",
-            )
-        } else {
-            (
-                "Explore the new Business Center",
-                "Explore the new Business Center",
-                "A better way to manage products and services for your organization",
-                "Get started now",
-            )
-        };
-        let why = match (self.agreement_number, fr) {
-            (Some(number), false) => format!(
-                "You are receiving this invitation because you are listed as the purchasing account contact on {}'s Products and Services Agreement (MPSA) number {number}.",
-                self.organization
-            ),
-            (Some(number), true) => format!(
-                "Vous recevez cette invitation car vous êtes désigné comme contact du compte d'achats dans le contrat de fourniture de produits et services (MPSA) numéro {number} de {}.",
-                self.organization
-            ),
-            (None, false) => match self.inviter {
-                Some(inviter) => format!(
-                    "{inviter} invited you to the Business Center of {}.",
-                    self.organization
-                ),
-                None => format!("You are invited to the Business Center of {}.", self.organization),
+        let rendered = templates::email(
+            "invitation",
+            self.lang,
+            minijinja::context! {
+                organization => self.organization,
+                agreement_number => self.agreement_number,
+                inviter => self.inviter,
+                to => self.to.as_str(),
+                link => templates::link(&link),
+                expires => self.lang.format_date(self.expires_at),
             },
-            (None, true) => match self.inviter {
-                Some(inviter) => format!(
-                    "{inviter} vous invite dans le Centre d'affaires de {}.",
-                    self.organization
-                ),
-                None => format!("Vous êtes invité dans le Centre d'affaires de {}.", self.organization),
-            },
-        };
-        let register = if fr {
-            "Inscrivez-vous avec votre compte professionnel :"
-        } else {
-            "Please register with your work account:"
-        };
-        let expiry = if fr {
-            format!("Ce lien expire le {expires} (60 jours après l'envoi) et ne fonctionne qu'une fois.")
-        } else {
-            format!("This link expires on {expires} (60 days after it was sent) and works once.")
-        };
-        let footer = if fr {
-            "Le Centre d'affaires permet aux personnes de votre organisation de consulter vos contrats, vos commandes de licences en volume, de télécharger des logiciels et des clés, de gérer des services en ligne et bien plus. Comme vous acceptez cette invitation avec une adresse e-mail professionnelle, votre employeur peut contrôler vos communications et vos données."
-        } else {
-            "The Business Center allows users in your organization to securely view your agreement information, view volume licensing orders and inventory, download software and keys, set up and manage online services, and much more. Because you're accepting this invitation with a work email address, your employer may control your communications and data, and their policies apply to your use of the service."
-        };
-        let text = format!(
-            "{heading}\n{tagline}\n\n{why}\n\n{register} {to}\n\n{get_started}: {link}\n\n{expiry}\n\n{footer}\n",
-            to = self.to
-        );
-        let html = format!(
-            "<!doctype html><html lang=\"{lang}\"><body style=\"font-family:Segoe UI,Arial,sans-serif;color:#1b1b1b\">\
-             <div style=\"background:#243a5e;color:#fff;padding:24px\"><h1 style=\"margin:0;font-size:24px\">{heading}</h1></div>\
-             <div style=\"padding:24px\"><p style=\"font-size:18px\">{tagline}</p><p>{why}</p>\
-             <p>{register} <strong>{to}</strong></p>\
-             <p><a href=\"{link}\" style=\"background:#0067b8;color:#fff;padding:12px 24px;text-decoration:none;display:inline-block\">{get_started}</a></p>\
-             <p>{expiry}</p><p style=\"color:#505050;font-size:12px\">{footer}</p></div></body></html>",
-            lang = self.lang.code(),
-            heading = escape(heading),
-            tagline = escape(tagline),
-            why = escape(&why),
-            register = escape(register),
-            to = escape(self.to.as_str()),
-            link = escape(&link),
-            get_started = escape(get_started),
-            expiry = escape(&expiry),
-            footer = escape(footer),
-        );
-        OutgoingMail {
-            to: self.to.clone(),
-            subject: subject.to_owned(),
-            text,
-            html,
-        }
+        )?;
+        Ok(OutgoingMail::new(self.to, rendered))
     }
 }
 
-/// Escapes text for HTML element content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
+impl OutgoingMail {
+    fn new(to: &Email, rendered: templates::Rendered) -> Self {
+        OutgoingMail {
+            to: to.clone(),
+            subject: rendered.subject,
+            text: rendered.text,
+            html: rendered.html,
         }
     }
-    out
 }
 
 /// A queued message, as the worker delivers it.
@@ -311,58 +235,19 @@ pub struct ReminderMail<'a> {
 }
 
 impl ReminderMail<'_> {
-    pub fn render(&self, settings: &Settings) -> OutgoingMail {
-        let fr = self.lang == Lang::Fr;
-        let sent = self.lang.format_date(self.sent_at);
-        let expires = self.lang.format_date(self.expires_at);
-        let request = settings.link("/request-invitation");
-        let subject = if fr {
-            format!(
-                "Votre invitation au Centre d'affaires de {} expire bientôt",
-                self.organization
-            )
-        } else {
-            format!(
-                "Your invitation to the {} Business Center expires soon",
-                self.organization
-            )
-        };
-        let body = if fr {
-            format!(
-                "Votre invitation au Centre d'affaires de {org} expire le {expires}.\n\n\
-                 Pour créer votre compte, ouvrez le lien « Démarrer maintenant » de l'e-mail d'invitation reçu le {sent}.\n\n\
-                 Vous ne le trouvez plus ? {who}",
-                org = self.organization,
-                who = match self.inviter {
-                    Some(name) => format!("Demandez à {name} de vous l'envoyer à nouveau."),
-                    None => format!("Demandez une nouvelle invitation : {request}"),
-                }
-            )
-        } else {
-            format!(
-                "Your invitation to the {org} Business Center expires on {expires}.\n\n\
-                 To create your account, open the \"Get started now\" link in the invitation email sent on {sent}.\n\n\
-                 Can't find it? {who}",
-                org = self.organization,
-                who = match self.inviter {
-                    Some(name) => format!("Ask {name} to send it again."),
-                    None => format!("Request a new invitation: {request}"),
-                }
-            )
-        };
-        let html = format!(
-            "<!doctype html><html lang=\"{}\"><body style=\"font-family:Segoe UI,Arial,sans-serif\">{}</body></html>",
-            self.lang.code(),
-            body.split("\n\n")
-                .map(|paragraph| format!("<p>{}</p>", escape(paragraph)))
-                .collect::<String>()
-        );
-        OutgoingMail {
-            to: self.to.clone(),
-            subject,
-            text: format!("{body}\n"),
-            html,
-        }
+    pub fn render(&self, settings: &Settings) -> Result<OutgoingMail, AppError> {
+        let rendered = templates::email(
+            "reminder",
+            self.lang,
+            minijinja::context! {
+                organization => self.organization,
+                expires => self.lang.format_date(self.expires_at),
+                sent => self.lang.format_date(self.sent_at),
+                inviter => self.inviter,
+                request_link => templates::link(&settings.link("/request-invitation")),
+            },
+        )?;
+        Ok(OutgoingMail::new(self.to, rendered))
     }
 }
 
@@ -376,13 +261,5 @@ mod tests {
         assert_eq!(retry_delay(2), 20);
         assert_eq!(retry_delay(4), 80);
         assert_eq!(retry_delay(12), 3600);
-    }
-
-    #[test]
-    fn escaping_neutralises_markup() {
-        assert_eq!(
-            escape("<a href=\"x\">O'Brien & co</a>"),
-            "&lt;a href=&quot;x&quot;&gt;O&#39;Brien &amp; co&lt;/a&gt;"
-        );
     }
 }

@@ -18,6 +18,7 @@ pub mod provisioning;
 pub mod ratelimit;
 pub mod reports;
 pub mod sessions;
+pub mod templates;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod users;
