@@ -42,14 +42,68 @@ impl Lang {
 
     /// Picks the first supported language of an `Accept-Language` header.
     pub fn from_accept_language(header: &str) -> Option<Self> {
+        // The supported language the browser weighs highest (q=1 when
+        // unsaid); on a tie, the one it lists first. q=0 means "not this".
         header
             .split(',')
-            .filter_map(|part| part.split(';').next())
-            .find_map(|tag| {
-                let primary = tag.trim().split('-').next().unwrap_or_default();
-                Lang::parse(primary).ok()
+            .enumerate()
+            .filter_map(|(position, part)| {
+                let mut pieces = part.split(';');
+                let tag = pieces.next()?.trim();
+                let lang = Lang::parse(tag.split('-').next().unwrap_or_default()).ok()?;
+                let weight = pieces
+                    .find_map(|piece| piece.trim().strip_prefix("q="))
+                    .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())?;
+                (weight > 0.0).then_some((lang, weight, position))
             })
+            .max_by(|(_, a, a_position), (_, b, b_position)| {
+                a.total_cmp(b).then(b_position.cmp(a_position))
+            })
+            .map(|(lang, _, _)| lang)
     }
+
+    /// An amount in minor units, written as a reader of this language
+    /// expects: `568,219.00 USD` in English, `568 219,00 $US` in French.
+    pub fn format_amount(self, cents: i64, currency: &str) -> String {
+        let sign = if cents < 0 { "-" } else { "" };
+        let cents = cents.unsigned_abs();
+        let (separator, decimal) = match self {
+            Lang::En => (",", "."),
+            // A narrow no-break space, as French typography groups digits.
+            Lang::Fr => ("\u{202f}", ","),
+        };
+        let units = group_thousands(cents / 100, separator);
+        let number = format!("{sign}{units}{decimal}{:02}", cents % 100);
+        match (self, currency) {
+            (Lang::Fr, "USD") => format!("{number}\u{a0}$US"),
+            (Lang::Fr, "EUR") => format!("{number}\u{a0}€"),
+            (Lang::Fr, "CAD") => format!("{number}\u{a0}$CA"),
+            (Lang::Fr, "GBP") => format!("{number}\u{a0}£GB"),
+            _ => format!("{number}\u{a0}{currency}"),
+        }
+    }
+
+    /// A whole number with the digits grouped as this language does.
+    pub fn format_count(self, value: i64) -> String {
+        let separator = match self {
+            Lang::En => ",",
+            Lang::Fr => "\u{202f}",
+        };
+        let sign = if value < 0 { "-" } else { "" };
+        format!("{sign}{}", group_thousands(value.unsigned_abs(), separator))
+    }
+}
+
+fn group_thousands(value: u64, separator: &str) -> String {
+    let digits = value.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * separator.len());
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            out.push_str(separator);
+        }
+        out.push(digit);
+    }
+    out
 }
 
 impl fmt::Display for Lang {
@@ -172,6 +226,40 @@ mod tests {
             Some(Lang::Fr)
         );
         assert_eq!(Lang::from_accept_language("de,es"), None);
+    }
+
+    #[test]
+    fn accept_language_honours_q_values() {
+        assert_eq!(
+            Lang::from_accept_language("fr;q=0.4, en-GB;q=0.9, de"),
+            Some(Lang::En)
+        );
+        assert_eq!(
+            Lang::from_accept_language("en;q=0, fr;q=0.1"),
+            Some(Lang::Fr)
+        );
+        assert_eq!(Lang::from_accept_language("en;q=0"), None);
+        assert_eq!(
+            Lang::from_accept_language("fr-CA, en"),
+            Some(Lang::Fr),
+            "a tie goes to the first listed"
+        );
+    }
+
+    #[test]
+    fn amounts_read_as_each_language_writes_them() {
+        assert_eq!(
+            Lang::En.format_amount(56_821_900, "USD"),
+            "568,219.00\u{a0}USD"
+        );
+        assert_eq!(
+            Lang::Fr.format_amount(56_821_900, "USD"),
+            "568\u{202f}219,00\u{a0}$US"
+        );
+        assert_eq!(Lang::Fr.format_amount(-1_250, "EUR"), "-12,50\u{a0}€");
+        assert_eq!(Lang::En.format_amount(5, "JPY"), "0.05\u{a0}JPY");
+        assert_eq!(Lang::Fr.format_count(1_234_567), "1\u{202f}234\u{202f}567");
+        assert_eq!(Lang::En.format_count(999), "999");
     }
 
     #[test]

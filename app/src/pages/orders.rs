@@ -10,10 +10,6 @@ use crate::domain::product_label;
 use crate::domain::wire::{LicensesPage, OrderFilter, OrdersPage};
 use crate::use_lang;
 
-fn money(cents: i64, currency: &str) -> String {
-    format!("{}.{:02} {currency}", cents / 100, cents % 100)
-}
-
 fn query_string(filter: &OrderFilter, after: &str) -> String {
     let pairs = [
         ("from", filter.from.as_str()),
@@ -152,7 +148,7 @@ fn OrdersList(page: OrdersPage, filter: OrderFilter) -> impl IntoView {
                                                             .collect_view()}
                                                     </ul>
                                                 </td>
-                                                <td class="amount">{money(total, &currency)}</td>
+                                                <td class="amount">{lang.format_amount(total, &currency)}</td>
                                             </tr>
                                         }
                                     })
@@ -178,7 +174,8 @@ pub fn LicensesPage() -> impl IntoView {
 
 #[component]
 fn LicensesList(page: LicensesPage) -> impl IntoView {
-    let t = use_lang().texts();
+    let lang = use_lang();
+    let t = lang.texts();
     view! {
         <Layout user=page.user.clone()>
             <h1>{t.area_licenses}</h1>
@@ -209,7 +206,7 @@ fn LicensesList(page: LicensesPage) -> impl IntoView {
                                             <tr>
                                                 <td>{product_label(&row.product, &row.version)}</td>
                                                 <td>{row.purchasing_account.clone()}</td>
-                                                <td class="amount">{row.quantity}</td>
+                                                <td class="amount">{lang.format_count(row.quantity)}</td>
                                                 <td>
                                                     <a href=href>{t.see_orders} " (" {row.orders} ")"</a>
                                                 </td>
