@@ -10,8 +10,10 @@ pub use super::audit::{log as audit_log, Actor};
 pub use super::bulk_invite::bulk_invite;
 use super::invitations::{self, NewInvitation};
 use super::mail::Outbox;
+pub use super::members::{change_roles, remove_user};
+pub use super::people::{list, PAGE_SIZE};
 use super::{Db, Settings};
-use crate::domain::wire::{InvitationState, InviteOutcome, PeoplePage, PersonKind, PersonRow};
+use crate::domain::wire::InviteOutcome;
 use crate::domain::{AuditAction, Capability, Country, Email, Lang, PersonName, Problem, Role};
 use crate::error::{AppError, FormErrors};
 
@@ -160,143 +162,12 @@ pub async fn invite_in(
     Ok(outcome)
 }
 
-fn role_keys(roles: &[Role]) -> String {
+pub(super) fn role_keys(roles: &[Role]) -> String {
     roles
         .iter()
         .map(|role| role.key())
         .collect::<Vec<_>>()
         .join(",")
-}
-
-/// How many accounts a page of the list shows.
-pub const PAGE_SIZE: i64 = 50;
-
-/// The Manage users list: the organization's open invitations and one
-/// page of its accounts, both narrowed by `search` (name or email).
-/// Accounts are paged by email after `after`, so that a page costs the
-/// same however many accounts come before it.
-#[instrument(skip_all, fields(organization = viewer.organization_id))]
-pub async fn list(
-    db: &Db,
-    viewer: &CurrentUser,
-    now: i64,
-    search: &str,
-    after: &str,
-) -> Result<PeoplePage, AppError> {
-    if !Role::any_allows(&viewer.roles, Capability::InviteUsers) {
-        return Err(AppError::Forbidden);
-    }
-    let pattern = format!("%{}%", search.trim().to_lowercase().replace(['%', '_'], ""));
-    #[derive(sqlx::FromRow)]
-    struct UserRow {
-        id: i64,
-        email: String,
-        first_name: String,
-        last_name: String,
-    }
-    let mut rows: Vec<UserRow> = sqlx::query_as(
-        "SELECT id, email, first_name, last_name FROM users \
-         WHERE organization_id = $1 AND email > $2 \
-         AND (email LIKE $3 OR lower(first_name || ' ' || last_name) LIKE $3) \
-         ORDER BY email LIMIT $4",
-    )
-    .bind(viewer.organization_id)
-    .bind(after)
-    .bind(&pattern)
-    .bind(PAGE_SIZE + 1)
-    .fetch_all(db)
-    .await?;
-    let next_after = if rows.len() as i64 > PAGE_SIZE {
-        rows.truncate(PAGE_SIZE as usize);
-        rows.last().map(|row| row.email.clone())
-    } else {
-        None
-    };
-    let mut roles_of: std::collections::HashMap<i64, Vec<Role>> = Default::default();
-    if !rows.is_empty() {
-        let placeholders: Vec<String> = (1..=rows.len()).map(|n| format!("${n}")).collect();
-        let sql = format!(
-            "SELECT user_id, role FROM user_roles WHERE user_id IN ({})",
-            placeholders.join(", ")
-        );
-        let mut query = sqlx::query_as::<_, (i64, String)>(&sql);
-        for row in &rows {
-            query = query.bind(row.id);
-        }
-        for (user_id, key) in query.fetch_all(db).await? {
-            if let Some(role) = Role::from_key(&key) {
-                roles_of.entry(user_id).or_default().push(role);
-            }
-        }
-    }
-    let users = rows
-        .into_iter()
-        .map(|row| {
-            let mut roles = roles_of.remove(&row.id).unwrap_or_default();
-            roles.sort();
-            PersonRow {
-                id: row.id,
-                kind: PersonKind::User,
-                email: row.email,
-                first_name: row.first_name,
-                last_name: row.last_name,
-                roles,
-            }
-        })
-        .collect();
-
-    #[derive(sqlx::FromRow)]
-    struct InvitationRow {
-        id: i64,
-        email: String,
-        first_name: String,
-        last_name: String,
-        roles: String,
-        status: String,
-        expires_at: i64,
-        delivery: Option<String>,
-    }
-    let open: Vec<InvitationRow> = sqlx::query_as(
-        "SELECT i.id, i.email, i.first_name, i.last_name, i.roles, i.status, i.expires_at, \
-         (SELECT o.status FROM outbox o WHERE o.invitation_id = i.id ORDER BY o.id DESC LIMIT 1) \
-         AS delivery FROM invitations i \
-         WHERE i.organization_id = $1 AND i.status IN ('pending', 'revoked') \
-         AND (i.email LIKE $2 OR lower(i.first_name || ' ' || i.last_name) LIKE $2) \
-         ORDER BY i.id DESC LIMIT 200",
-    )
-    .bind(viewer.organization_id)
-    .bind(&pattern)
-    .fetch_all(db)
-    .await?;
-    let invitations = open
-        .into_iter()
-        .map(|row| {
-            let state = match (row.status.as_str(), row.delivery.as_deref()) {
-                ("revoked", _) => InvitationState::Revoked,
-                (_, Some("failed")) => InvitationState::DeliveryFailed,
-                _ if now >= row.expires_at => InvitationState::Expired,
-                _ => InvitationState::Invited,
-            };
-            let mut roles: Vec<Role> = row.roles.split(',').filter_map(Role::from_key).collect();
-            roles.sort();
-            PersonRow {
-                id: row.id,
-                kind: PersonKind::Invitation {
-                    state,
-                    expires_at: row.expires_at,
-                },
-                email: row.email,
-                first_name: row.first_name,
-                last_name: row.last_name,
-                roles,
-            }
-        })
-        .collect();
-    Ok(PeoplePage {
-        invitations,
-        users,
-        next_after,
-    })
 }
 
 #[derive(sqlx::FromRow)]
@@ -423,146 +294,6 @@ pub async fn revoke_invitation(
         AuditAction::InvitationRevoked,
         &invitation.email,
         "",
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// A member of the actor's organization, with their roles.
-async fn member(
-    conn: &mut AnyConnection,
-    actor: &CurrentUser,
-    user_id: i64,
-) -> Result<(String, Vec<Role>), AppError> {
-    let found: Option<(String,)> =
-        sqlx::query_as("SELECT email FROM users WHERE id = $1 AND organization_id = $2")
-            .bind(user_id)
-            .bind(actor.organization_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    let (email,) = found.ok_or(AppError::NotFound)?;
-    let keys: Vec<(String,)> = sqlx::query_as("SELECT role FROM user_roles WHERE user_id = $1")
-        .bind(user_id)
-        .fetch_all(conn)
-        .await?;
-    Ok((
-        email,
-        keys.iter()
-            .filter_map(|(key,)| Role::from_key(key))
-            .collect(),
-    ))
-}
-
-async fn account_admins(conn: &mut AnyConnection, organization_id: i64) -> Result<i64, AppError> {
-    let (count,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM user_roles r JOIN users u ON u.id = r.user_id \
-         WHERE u.organization_id = $1 AND r.role = 'account_admin'",
-    )
-    .bind(organization_id)
-    .fetch_one(conn)
-    .await?;
-    Ok(count)
-}
-
-/// Whether `actor` may change someone holding `current` to `wanted`: they
-/// must manage users and be able to grant every role involved.
-fn check_change(actor: &CurrentUser, current: &[Role], wanted: &[Role]) -> Result<(), AppError> {
-    let involved: Vec<Role> = current.iter().chain(wanted).copied().collect();
-    if Role::any_allows(&actor.roles, Capability::ManageUsers)
-        && Role::may_grant_all(&actor.roles, &involved)
-    {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
-/// Replaces a member's roles. The last Account Admin keeps that role.
-#[instrument(skip_all, fields(user = user_id))]
-pub async fn change_roles(
-    db: &Db,
-    now: i64,
-    actor: &Actor,
-    user_id: i64,
-    roles: &[Role],
-) -> Result<(), AppError> {
-    if roles.is_empty() {
-        return Err(AppError::field("roles", Problem::RoleRequired));
-    }
-    let mut tx = super::db::begin_write(db).await?;
-    super::db::lock_organization(&mut tx, actor.user.organization_id).await?;
-    let (email, current) = member(&mut tx, &actor.user, user_id).await?;
-    check_change(&actor.user, &current, roles)?;
-    let demotes_admin =
-        current.contains(&Role::AccountAdmin) && !roles.contains(&Role::AccountAdmin);
-    if demotes_admin && account_admins(&mut tx, actor.user.organization_id).await? <= 1 {
-        return Err(AppError::field("roles", Problem::LastAccountAdmin));
-    }
-    sqlx::query("DELETE FROM user_roles WHERE user_id = $1")
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
-    for role in roles {
-        sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")
-            .bind(user_id)
-            .bind(role.key())
-            .execute(&mut *tx)
-            .await?;
-    }
-    let detail = format!("{} -> {}", role_keys(&current), role_keys(roles));
-    audit::record(
-        &mut tx,
-        actor,
-        now,
-        AuditAction::UserRolesChanged,
-        &email,
-        &detail,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Removes a member: their account, sessions and roles go; invitations
-/// they sent and nobody accepted yet are revoked, since a removed inviter
-/// grants nothing. The last Account Admin cannot be removed.
-#[instrument(skip_all, fields(user = user_id))]
-pub async fn remove_user(db: &Db, now: i64, actor: &Actor, user_id: i64) -> Result<(), AppError> {
-    let mut tx = super::db::begin_write(db).await?;
-    super::db::lock_organization(&mut tx, actor.user.organization_id).await?;
-    let (email, current) = member(&mut tx, &actor.user, user_id).await?;
-    check_change(&actor.user, &current, &[])?;
-    if current.contains(&Role::AccountAdmin)
-        && account_admins(&mut tx, actor.user.organization_id).await? <= 1
-    {
-        return Err(AppError::field("roles", Problem::LastAccountAdmin));
-    }
-    sqlx::query(
-        "UPDATE invitations SET status = 'revoked', finished_at = $1 \
-         WHERE invited_by = $2 AND status = 'pending'",
-    )
-    .bind(now)
-    .bind(user_id)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "UPDATE invitations SET invited_by = NULL WHERE invited_by = $1 AND status <> 'pending'",
-    )
-    .bind(user_id)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query("DELETE FROM users WHERE id = $1")
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
-    audit::record(
-        &mut tx,
-        actor,
-        now,
-        AuditAction::UserRemoved,
-        &email,
-        &role_keys(&current),
     )
     .await?;
     tx.commit().await?;

@@ -1,0 +1,153 @@
+//! Changing and removing members, within the grant rules; the last
+//! Account Admin always stays.
+
+use tracing::instrument;
+
+use sqlx::AnyConnection;
+
+use super::accounts::CurrentUser;
+use super::audit::{self, Actor};
+use super::users::role_keys;
+use super::Db;
+use crate::domain::{AuditAction, Capability, Problem, Role};
+use crate::error::AppError;
+
+/// A member of the actor's organization, with their roles.
+async fn member(
+    conn: &mut AnyConnection,
+    actor: &CurrentUser,
+    user_id: i64,
+) -> Result<(String, Vec<Role>), AppError> {
+    let found: Option<(String,)> =
+        sqlx::query_as("SELECT email FROM users WHERE id = $1 AND organization_id = $2")
+            .bind(user_id)
+            .bind(actor.organization_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let (email,) = found.ok_or(AppError::NotFound)?;
+    let keys: Vec<(String,)> = sqlx::query_as("SELECT role FROM user_roles WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_all(conn)
+        .await?;
+    Ok((
+        email,
+        keys.iter()
+            .filter_map(|(key,)| Role::from_key(key))
+            .collect(),
+    ))
+}
+
+async fn account_admins(conn: &mut AnyConnection, organization_id: i64) -> Result<i64, AppError> {
+    let (count,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM user_roles r JOIN users u ON u.id = r.user_id \
+         WHERE u.organization_id = $1 AND r.role = 'account_admin'",
+    )
+    .bind(organization_id)
+    .fetch_one(conn)
+    .await?;
+    Ok(count)
+}
+
+/// Whether `actor` may change someone holding `current` to `wanted`: they
+/// must manage users and be able to grant every role involved.
+fn check_change(actor: &CurrentUser, current: &[Role], wanted: &[Role]) -> Result<(), AppError> {
+    let involved: Vec<Role> = current.iter().chain(wanted).copied().collect();
+    if Role::any_allows(&actor.roles, Capability::ManageUsers)
+        && Role::may_grant_all(&actor.roles, &involved)
+    {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Replaces a member's roles. The last Account Admin keeps that role.
+#[instrument(skip_all, fields(user = user_id))]
+pub async fn change_roles(
+    db: &Db,
+    now: i64,
+    actor: &Actor,
+    user_id: i64,
+    roles: &[Role],
+) -> Result<(), AppError> {
+    if roles.is_empty() {
+        return Err(AppError::field("roles", Problem::RoleRequired));
+    }
+    let mut tx = super::db::begin_write(db).await?;
+    super::db::lock_organization(&mut tx, actor.user.organization_id).await?;
+    let (email, current) = member(&mut tx, &actor.user, user_id).await?;
+    check_change(&actor.user, &current, roles)?;
+    let demotes_admin =
+        current.contains(&Role::AccountAdmin) && !roles.contains(&Role::AccountAdmin);
+    if demotes_admin && account_admins(&mut tx, actor.user.organization_id).await? <= 1 {
+        return Err(AppError::field("roles", Problem::LastAccountAdmin));
+    }
+    sqlx::query("DELETE FROM user_roles WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    for role in roles {
+        sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")
+            .bind(user_id)
+            .bind(role.key())
+            .execute(&mut *tx)
+            .await?;
+    }
+    let detail = format!("{} -> {}", role_keys(&current), role_keys(roles));
+    audit::record(
+        &mut tx,
+        actor,
+        now,
+        AuditAction::UserRolesChanged,
+        &email,
+        &detail,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Removes a member: their account, sessions and roles go; invitations
+/// they sent and nobody accepted yet are revoked, since a removed inviter
+/// grants nothing. The last Account Admin cannot be removed.
+#[instrument(skip_all, fields(user = user_id))]
+pub async fn remove_user(db: &Db, now: i64, actor: &Actor, user_id: i64) -> Result<(), AppError> {
+    let mut tx = super::db::begin_write(db).await?;
+    super::db::lock_organization(&mut tx, actor.user.organization_id).await?;
+    let (email, current) = member(&mut tx, &actor.user, user_id).await?;
+    check_change(&actor.user, &current, &[])?;
+    if current.contains(&Role::AccountAdmin)
+        && account_admins(&mut tx, actor.user.organization_id).await? <= 1
+    {
+        return Err(AppError::field("roles", Problem::LastAccountAdmin));
+    }
+    sqlx::query(
+        "UPDATE invitations SET status = 'revoked', finished_at = $1 \
+         WHERE invited_by = $2 AND status = 'pending'",
+    )
+    .bind(now)
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE invitations SET invited_by = NULL WHERE invited_by = $1 AND status <> 'pending'",
+    )
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM users WHERE id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        actor,
+        now,
+        AuditAction::UserRemoved,
+        &email,
+        &role_keys(&current),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
