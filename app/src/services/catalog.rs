@@ -36,16 +36,24 @@ impl From<Result<(), String>> for ImportOutcome {
 /// What importing a file did, line by line.
 pub type ImportResults = Vec<(usize, ImportOutcome)>;
 
-/// The records of an import file (see [`super::csv_file::read`]), or the
-/// file refused as a whole on its first line when its header lacks a
-/// column.
-pub fn lines(
+/// Imports each record of an import file (see
+/// [`super::csv_file::read`]) with `row`, and says what became of each
+/// line; a file whose header lacks a column is refused on its first line.
+pub async fn import_each(
     text: &str,
     columns: &[&str],
     optional: &[&str],
-) -> Result<Vec<(usize, Vec<String>)>, ImportResults> {
-    super::csv_file::read(text, columns, optional)
-        .map_err(|reason| vec![(1, ImportOutcome::Refused(reason))])
+    row: impl AsyncFn(Vec<String>) -> Result<(), String>,
+) -> ImportResults {
+    let rows = match super::csv_file::read(text, columns, optional) {
+        Ok(rows) => rows,
+        Err(reason) => return vec![(1, ImportOutcome::Refused(reason))],
+    };
+    let mut results = Vec::with_capacity(rows.len());
+    for (line, cells) in rows {
+        results.push((line, row(cells).await.into()));
+    }
+    results
 }
 
 /// Cell `index` of a record; empty when the line is shorter.

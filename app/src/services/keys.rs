@@ -3,7 +3,7 @@
 
 use super::accounts::CurrentUser;
 use super::audit::{self, Actor};
-use super::catalog::{self, ImportOutcome};
+use super::catalog::{self, ImportResults};
 use super::Db;
 use crate::domain::wire::KeyRow;
 use crate::domain::{
@@ -92,20 +92,11 @@ pub const COLUMNS: [&str; 5] = [
 ];
 
 #[instrument(skip_all)]
-pub async fn import(
-    db: &Db,
-    now: i64,
-    text: &str,
-) -> Result<Vec<(usize, ImportOutcome)>, AppError> {
-    let rows = match catalog::lines(text, &COLUMNS, &[]) {
-        Ok(rows) => rows,
-        Err(refused) => return Ok(refused),
-    };
-    let mut results = Vec::new();
-    for (line, cells) in rows {
-        results.push((line, import_row(db, now, &cells).await.into()));
-    }
-    Ok(results)
+pub async fn import(db: &Db, now: i64, text: &str) -> Result<ImportResults, AppError> {
+    Ok(catalog::import_each(text, &COLUMNS, &[], async |cells| {
+        import_row(db, now, &cells).await
+    })
+    .await)
 }
 
 async fn import_row(db: &Db, now: i64, cells: &[String]) -> Result<(), String> {

@@ -10,7 +10,7 @@ use tracing::instrument;
 use sha2::{Digest, Sha256};
 
 use super::accounts::CurrentUser;
-use super::catalog::{self, ImportOutcome};
+use super::catalog::{self, ImportResults};
 use super::Db;
 use crate::domain::wire::{DownloadFile, DownloadProduct};
 use crate::domain::{Capability, ProductKind, Role};
@@ -114,17 +114,9 @@ pub async fn import(
     base: &Path,
     now: i64,
     text: &str,
-) -> Result<Vec<(usize, ImportOutcome)>, AppError> {
-    let rows = match catalog::lines(text, &COLUMNS, &["file"]) {
-        Ok(rows) => rows,
-        Err(refused) => return Ok(refused),
-    };
-    let mut results = Vec::new();
-    for (line, cells) in rows {
-        let outcome = import_row(db, downloads_dir, base, now, &cells).await;
-        results.push((line, outcome.into()));
-    }
-    Ok(results)
+) -> Result<ImportResults, AppError> {
+    let import = async |cells: Vec<String>| import_row(db, downloads_dir, base, now, &cells).await;
+    Ok(catalog::import_each(text, &COLUMNS, &["file"], import).await)
 }
 
 async fn import_row(
