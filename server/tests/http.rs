@@ -301,29 +301,6 @@ async fn the_resend_form_answers_the_same_whether_or_not_it_matched(t: TestDb) {
 }
 both_engines!(the_resend_form_answers_the_same_whether_or_not_it_matched);
 
-async fn the_development_mailbox_is_hidden_outside_demo_mode(t: TestDb) {
-    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
-    app.invite_contoso().await;
-    let reply = app.get("/dev/mailbox", None).await;
-    assert_eq!(reply.status, 404);
-    assert!(!reply.body.contains("harry@contoso.com"));
-    app.close().await;
-}
-both_engines!(the_development_mailbox_is_hidden_outside_demo_mode);
-
-async fn the_development_mailbox_shows_mail_in_demo_mode_without_smtp(t: TestDb) {
-    let app = TestApp::new(t, "http://127.0.0.1:3000", true).await;
-    let token = app.invite_contoso().await;
-    let reply = app.get("/dev/mailbox", None).await;
-    assert_eq!(reply.status, 200);
-    assert!(reply.body.contains("harry@contoso.com"));
-    assert!(reply.body.contains(&format!(
-        "href=\"http://127.0.0.1:3000/invitation/{token}\""
-    )));
-    app.close().await;
-}
-both_engines!(the_development_mailbox_shows_mail_in_demo_mode_without_smtp);
-
 async fn the_language_switch_sets_a_cookie_and_stays_on_this_site(t: TestDb) {
     let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
     let reply = app

@@ -1,5 +1,6 @@
-//! The mail worker against a real SMTP conversation on loopback: mail is
-//! delivered, a server that is down delays it, a refusal fails it.
+//! Mail: the worker against a real SMTP conversation on loopback (mail is
+//! delivered, a server that is down delays it, a refusal fails it), and the
+//! development mailbox that stands in for SMTP in the demo.
 
 mod common;
 
@@ -202,3 +203,26 @@ async fn a_refused_address_fails_at_once(t: TestDb) {
     app.close().await;
 }
 both_engines!(a_refused_address_fails_at_once);
+
+async fn the_development_mailbox_is_hidden_outside_demo_mode(t: TestDb) {
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    app.invite_contoso().await;
+    let reply = app.get("/dev/mailbox", None).await;
+    assert_eq!(reply.status, 404);
+    assert!(!reply.body.contains("harry@contoso.com"));
+    app.close().await;
+}
+both_engines!(the_development_mailbox_is_hidden_outside_demo_mode);
+
+async fn the_development_mailbox_shows_mail_in_demo_mode_without_smtp(t: TestDb) {
+    let app = TestApp::new(t, "http://127.0.0.1:3000", true).await;
+    let token = app.invite_contoso().await;
+    let reply = app.get("/dev/mailbox", None).await;
+    assert_eq!(reply.status, 200);
+    assert!(reply.body.contains("harry@contoso.com"));
+    assert!(reply.body.contains(&format!(
+        "href=\"http://127.0.0.1:3000/invitation/{token}\""
+    )));
+    app.close().await;
+}
+both_engines!(the_development_mailbox_shows_mail_in_demo_mode_without_smtp);

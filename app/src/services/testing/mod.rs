@@ -8,7 +8,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use sqlx::{Connection, Executor};
 
 use super::db::{self, Db};
-use super::mail::Outbox;
+
+mod fixtures;
+pub use fixtures::*;
 
 pub struct TestDb {
     pub db: Db,
@@ -28,8 +30,8 @@ pub const NOW: i64 = 1_795_000_000;
 pub const CLIENT_ADDRESS: &str = "203.0.113.7";
 
 /// `user` acting from [`CLIENT_ADDRESS`].
-pub fn actor(user: &super::accounts::CurrentUser) -> super::audit::Actor {
-    super::audit::Actor {
+pub fn actor(user: &crate::services::accounts::CurrentUser) -> crate::services::audit::Actor {
+    crate::services::audit::Actor {
         user: user.clone(),
         client_address: CLIENT_ADDRESS.to_owned(),
     }
@@ -38,12 +40,12 @@ pub fn actor(user: &super::accounts::CurrentUser) -> super::audit::Actor {
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 static SWEPT: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
 
-fn unique_name() -> String {
+pub(super) fn unique_name() -> String {
     format!(
         "bc_test_{}_{}_{}",
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::Relaxed),
-        super::random_secret()[..8]
+        crate::services::random_secret()[..8]
             .to_ascii_lowercase()
             .replace(['-', '_'], "x")
     )
@@ -233,180 +235,4 @@ async fn drop_leftovers(admin_url: &str) {
         }
     }
     let _ = admin.close().await;
-}
-
-/// The guide's example customer: Contoso Ltd, whose designated
-/// administrator Harry typed his email with capitals.
-pub fn contoso() -> super::agreements::AgreementInput {
-    super::agreements::AgreementInput {
-        agreement_number: "1234567890".into(),
-        organization: "Contoso Ltd".into(),
-        purchasing_account: "9876543210".into(),
-        admin_email: "Harry@Contoso.com".into(),
-        admin_first_name: "Harry".into(),
-        admin_last_name: "Roldan".into(),
-        language: "en".into(),
-        country: "US".into(),
-    }
-}
-
-/// A second customer, for checking that one organization never reaches
-/// another's data: Fabrikam, agreement 5555555555, purchasing account 77.
-pub fn fabrikam() -> super::agreements::AgreementInput {
-    super::agreements::AgreementInput {
-        agreement_number: "5555555555".into(),
-        organization: "Fabrikam".into(),
-        purchasing_account: "77".into(),
-        admin_email: "olga@fabrikam.com".into(),
-        admin_first_name: "Olga".into(),
-        admin_last_name: "F".into(),
-        language: "en".into(),
-        country: "US".into(),
-    }
-}
-
-/// Registers Fabrikam (see [`fabrikam`]); its administrator Olga is
-/// invited.
-pub async fn register_fabrikam(db: &Db, settings: &super::Settings, now: i64) {
-    let agreement = fabrikam().parse().expect("valid agreement");
-    super::agreements::register(db, settings, &Outbox::default(), now, &agreement)
-        .await
-        .expect("Fabrikam registers");
-}
-
-/// Fabrikam with Olga, its Account Admin, signed up; returns her id.
-pub async fn sign_up_olga(
-    db: &Db,
-    settings: &super::Settings,
-    hasher: &super::password::Hasher,
-    now: i64,
-) -> i64 {
-    register_fabrikam(db, settings, now).await;
-    let token = newest_link(db, "olga@fabrikam.com").await;
-    super::invitations::accept(db, hasher, now, &token, accept_form(PASSWORD, PASSWORD))
-        .await
-        .expect("Olga signs up")
-}
-
-/// The password every test account is created with.
-pub const PASSWORD: &str = "Correct-Horse-42";
-
-/// The account form as Harry fills it in.
-pub fn accept_form(password: &str, confirm: &str) -> super::invitations::AcceptForm {
-    super::invitations::AcceptForm {
-        first_name: "Harry".into(),
-        last_name: "Roldan".into(),
-        country: "US".into(),
-        password: password.into(),
-        confirm_password: confirm.into(),
-    }
-}
-
-/// Registers Contoso and returns the invitation link's token.
-pub async fn invite_contoso(db: &Db, settings: &super::Settings, now: i64) -> String {
-    let agreement = contoso().parse().expect("valid agreement");
-    super::agreements::register(db, settings, &Outbox::default(), now, &agreement)
-        .await
-        .expect("agreement registers")
-        .invitation
-        .expect("an invitation was issued")
-        .as_str()
-        .to_owned()
-}
-
-/// Contoso with Harry signed up (password [`PASSWORD`]); returns his id.
-pub async fn sign_up_harry(
-    db: &Db,
-    settings: &super::Settings,
-    hasher: &super::password::Hasher,
-    now: i64,
-) -> i64 {
-    let token = invite_contoso(db, settings, now).await;
-    super::invitations::accept(db, hasher, now, &token, accept_form(PASSWORD, PASSWORD))
-        .await
-        .expect("account created")
-}
-
-/// The token of the newest invitation link mailed to `email`.
-pub async fn newest_link(db: &Db, email: &str) -> String {
-    let mails = super::mail::recent(db, 1000)
-        .await
-        .expect("read the outbox");
-    let mail = mails
-        .iter()
-        .find(|mail| mail.to_email == email)
-        .expect("an email to this address");
-    let start = mail.body_text.find("/invitation/").expect("a link") + "/invitation/".len();
-    mail.body_text[start..start + 43].to_owned()
-}
-
-/// A colleague `inviter` invited with `roles`, signed up with [`PASSWORD`].
-pub async fn member(
-    db: &Db,
-    settings: &super::Settings,
-    hasher: &super::password::Hasher,
-    now: i64,
-    inviter: &super::accounts::CurrentUser,
-    email: &str,
-    roles: &[crate::domain::Role],
-) -> super::accounts::CurrentUser {
-    let invitee = super::users::InviteInput {
-        email: email.into(),
-        first_name: "Test".into(),
-        last_name: "Member".into(),
-        language: "en".into(),
-        country: "US".into(),
-        roles: roles.iter().map(|role| role.key().to_owned()).collect(),
-    }
-    .parse()
-    .expect("a valid invitee");
-    let actor = super::audit::Actor {
-        user: inviter.clone(),
-        client_address: "test".to_owned(),
-    };
-    super::users::invite(db, settings, &Outbox::default(), now, &actor, &invitee)
-        .await
-        .expect("invited");
-    let token = newest_link(db, &invitee.email.to_string()).await;
-    let id = super::invitations::accept(db, hasher, now, &token, accept_form(PASSWORD, PASSWORD))
-        .await
-        .expect("accepted");
-    super::accounts::load(db, id)
-        .await
-        .expect("load")
-        .expect("the new member exists")
-}
-
-/// Settings as the service tests use them: an https public address (so
-/// cookies are Secure) and a downloads folder of their own.
-pub fn settings() -> super::Settings {
-    super::Settings {
-        public_url: url::Url::parse("https://bc.example.com").expect("valid URL"),
-        dev_mailbox: false,
-        downloads_dir: std::env::temp_dir().join(format!("{}-downloads", unique_name())),
-    }
-}
-
-/// Contoso with Harry signed up, as the signed-in user he becomes.
-pub async fn harry(db: &Db, now: i64) -> super::accounts::CurrentUser {
-    let id = sign_up_harry(db, &settings(), &super::password::Hasher::default(), now).await;
-    super::accounts::load(db, id)
-        .await
-        .expect("load")
-        .expect("harry")
-}
-
-/// The state a server runs with, over a test database.
-pub fn state(db: &Db, settings: super::Settings, clock: super::Clock) -> super::AppState {
-    super::AppState {
-        db: db.clone(),
-        settings: std::sync::Arc::new(settings),
-        hasher: super::password::Hasher::default(),
-        clock,
-        outbox: super::mail::Outbox::default(),
-        leptos_options: leptos::prelude::LeptosOptions::builder()
-            .output_name("business-center")
-            .site_root("target/site")
-            .build(),
-    }
 }
