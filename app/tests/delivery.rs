@@ -8,7 +8,7 @@ use app::services::password::Hasher;
 use app::services::testing::{
     accept_form, actor, contoso, newest_link, settings, sign_up_harry, TestDb, NOW, PASSWORD,
 };
-use app::services::{invitations, users};
+use app::services::{invitations, reminders, users};
 
 mod common;
 use common::{invitee, load, outbox, register, DAY};
@@ -87,22 +87,22 @@ async fn a_reminder_goes_once_a_week_before_expiry(t: TestDb) {
     let day = 24 * 3600;
     let expires = NOW + 60 * day;
     assert_eq!(
-        invitations::send_reminders(&t.db, &settings(), expires - 7 * day - 1).await,
+        reminders::send_reminders(&t.db, &settings(), expires - 7 * day - 1).await,
         Ok(0)
     );
     assert_eq!(
-        invitations::send_reminders(&t.db, &settings(), expires - 7 * day).await,
+        reminders::send_reminders(&t.db, &settings(), expires - 7 * day).await,
         Ok(1),
         "{}",
         t.engine
     );
     assert_eq!(
-        invitations::send_reminders(&t.db, &settings(), expires - day).await,
+        reminders::send_reminders(&t.db, &settings(), expires - day).await,
         Ok(0),
         "only once"
     );
     assert_eq!(
-        invitations::send_reminders(&t.db, &settings(), expires + 1).await,
+        reminders::send_reminders(&t.db, &settings(), expires + 1).await,
         Ok(0),
         "none once expired"
     );

@@ -135,7 +135,7 @@ const REMINDER_CHECK: Duration = Duration::from_secs(60);
 /// worker sends them like any other mail.
 pub async fn run_reminders(state: AppState, mut stop: watch::Receiver<bool>) {
     loop {
-        match app::services::invitations::send_reminders(
+        match app::services::reminders::send_reminders(
             &state.db,
             &state.settings,
             state.clock.now(),

@@ -18,6 +18,7 @@ pub mod people;
 pub mod products;
 pub mod provisioning;
 pub mod ratelimit;
+pub mod reminders;
 pub mod reports;
 pub mod sessions;
 pub mod templates;
