@@ -5,6 +5,7 @@ use crate::api::invitation::{get_invitation, AcceptInvitation};
 use crate::components::{follow_on_success, server_problem, Field, FormError, Layout};
 use crate::domain::wire::{InvitationView, LinkState};
 use crate::domain::{PasswordRule, Problem, COUNTRIES};
+use crate::i18n::{around, fill};
 use crate::use_lang;
 
 /// Where an emailed invitation link lands: the account form while the link
@@ -105,6 +106,7 @@ fn CreateAccount(token: String, invitation: InvitationView) -> impl IntoView {
     let country_problem = server_problem(value, "country");
     let invitation_problem = server_problem(value, "invitation");
     let expires = lang.format_date(invitation.expires_at);
+    let (terms_before, terms_after) = around(t.terms, "start");
     let selected_country = invitation.country.clone();
 
     view! {
@@ -209,9 +211,9 @@ fn CreateAccount(token: String, invitation: InvitationView) -> impl IntoView {
                     </details>
                 </div>
                 <p class="terms">
-                    {t.terms_before} " " <strong>{t.start}</strong> {t.terms_after}
+                    {terms_before} <strong>{t.start}</strong> {terms_after}
                 </p>
-                <p class="note">{t.invitation_expires_on} " " {expires} "."</p>
+                <p class="note">{fill(t.invitation_expires_on, &[("date", &expires)])}</p>
                 <button type="submit" class="primary" disabled=move || action.pending().get()>
                     {t.start}
                 </button>

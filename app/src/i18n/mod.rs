@@ -1,0 +1,332 @@
+//! Every word of the interface: the texts of each language live in a file
+//! of their own (`en.rs`, `fr.rs`), in one struct, so that a missing
+//! translation is a compile error. A sentence with a value in it is one
+//! text with a `{name}` placeholder, so a translator can move the value.
+
+mod en;
+mod fr;
+
+use crate::domain::Lang;
+
+pub struct Texts {
+    pub app_name: &'static str,
+    pub language: &'static str,
+    pub sign_in: &'static str,
+    pub sign_out: &'static str,
+    pub my_profile: &'static str,
+    pub dashboard: &'static str,
+    pub account_menu: &'static str,
+
+    pub sign_in_title: &'static str,
+    pub work_account_intro: &'static str,
+    pub work_account_not_personal: &'static str,
+    pub email_address: &'static str,
+    pub password: &'static str,
+    pub no_invitation_link: &'static str,
+
+    pub resend_title: &'static str,
+    pub resend_intro: &'static str,
+    pub agreement_number: &'static str,
+    pub purchasing_account_number: &'static str,
+    pub submit: &'static str,
+    pub resend_done: &'static str,
+    pub resend_spam_note: &'static str,
+    pub back_to_sign_in: &'static str,
+
+    pub create_account_title: &'static str,
+    pub not_you: &'static str,
+    pub first_name: &'static str,
+    pub last_name: &'static str,
+    pub create_password: &'static str,
+    pub confirm_password: &'static str,
+    pub country_region: &'static str,
+    pub country_missing: &'static str,
+    pub country_missing_help: &'static str,
+    /// `{start}`: the Start button's label, in bold.
+    pub terms: &'static str,
+    pub start: &'static str,
+    pub password_rules_title: &'static str,
+    pub rule_length: &'static str,
+    pub rule_variety: &'static str,
+    pub invitation_for_agreement: &'static str,
+    /// `{date}`: the day the link stops working.
+    pub invitation_expires_on: &'static str,
+
+    pub expired_title: &'static str,
+    pub expired_body: &'static str,
+    pub used_title: &'static str,
+    pub used_body: &'static str,
+    pub superseded_title: &'static str,
+    pub superseded_body: &'static str,
+    pub revoked_title: &'static str,
+    pub revoked_body: &'static str,
+    pub unknown_title: &'static str,
+    pub unknown_body: &'static str,
+    pub request_new_invitation: &'static str,
+
+    pub welcome: &'static str,
+    pub organization: &'static str,
+    pub agreements: &'static str,
+    pub purchasing_account: &'static str,
+    pub account_administrator: &'static str,
+    pub your_areas: &'static str,
+    pub area_agreements: &'static str,
+    pub area_orders: &'static str,
+    pub area_licenses: &'static str,
+    pub area_keys: &'static str,
+    pub area_downloads: &'static str,
+    pub area_reports: &'static str,
+    pub area_provisioning: &'static str,
+    pub area_users: &'static str,
+    pub no_areas: &'static str,
+
+    pub manage_access: &'static str,
+    pub manage_users: &'static str,
+    pub invite_user: &'static str,
+    pub invite: &'static str,
+    pub invite_another: &'static str,
+    pub role: &'static str,
+    pub select: &'static str,
+    pub add_role: &'static str,
+    pub cancel: &'static str,
+    pub invitation_sent_to: &'static str,
+    pub invitation_resent_to: &'static str,
+    pub search: &'static str,
+    pub search_hint: &'static str,
+    pub pending_invitations: &'static str,
+    pub users: &'static str,
+    pub status: &'static str,
+    pub expires: &'static str,
+    pub actions: &'static str,
+    pub resend: &'static str,
+    pub fix_address: &'static str,
+    pub revoke: &'static str,
+    pub edit_roles: &'static str,
+    pub save: &'static str,
+    pub remove: &'static str,
+    pub next_page: &'static str,
+    pub first_page: &'static str,
+    pub nobody_found: &'static str,
+    pub bulk_invite: &'static str,
+    pub bulk_help: &'static str,
+    pub bulk_file: &'static str,
+    pub bulk_progress: &'static str,
+    pub line: &'static str,
+    pub result: &'static str,
+    pub outcome_invited: &'static str,
+    pub outcome_resent: &'static str,
+    pub outcome_already_user: &'static str,
+    pub outcome_refused: &'static str,
+    pub audit_log: &'static str,
+    pub audit_when: &'static str,
+    pub audit_who: &'static str,
+    pub audit_what: &'static str,
+    pub audit_whom: &'static str,
+    pub audit_detail: &'static str,
+    pub audit_from: &'static str,
+    pub older: &'static str,
+    pub done: &'static str,
+    pub agreement_type: &'static str,
+    pub start_date: &'static str,
+    pub end_date: &'static str,
+    pub agreement_active: &'static str,
+    pub agreement_inactive: &'static str,
+    pub purchase_order: &'static str,
+    pub contact_name: &'static str,
+    pub contact_email: &'static str,
+    pub edit_details: &'static str,
+    pub saved: &'static str,
+    pub order_number: &'static str,
+    pub order_date: &'static str,
+    pub products: &'static str,
+    pub amount: &'static str,
+    pub date_from: &'static str,
+    pub date_to: &'static str,
+    pub product: &'static str,
+    pub any: &'static str,
+    pub filter: &'static str,
+    pub no_orders: &'static str,
+    pub quantity: &'static str,
+    pub see_orders: &'static str,
+    pub no_licenses: &'static str,
+    pub key: &'static str,
+    pub show_key: &'static str,
+    pub no_keys: &'static str,
+    pub online_services: &'static str,
+    pub ordered: &'static str,
+    pub assigned: &'static str,
+    pub available: &'static str,
+    pub assign_subscriptions: &'static str,
+    pub service_field: &'static str,
+    pub quantity_field: &'static str,
+    pub start_date_field: &'static str,
+    pub assign: &'static str,
+    pub assigned_notice: &'static str,
+    pub subscriptions: &'static str,
+    pub assigned_by: &'static str,
+    pub no_services: &'static str,
+    pub no_subscriptions: &'static str,
+    pub no_downloads: &'static str,
+    pub file: &'static str,
+    pub size: &'static str,
+    pub download: &'static str,
+    pub report_license_summary: &'static str,
+    pub report_license_summary_about: &'static str,
+    pub report_orders_about: &'static str,
+    pub report_keys_about: &'static str,
+    pub export_csv: &'static str,
+
+    pub name: &'static str,
+    pub preferred_language: &'static str,
+    pub roles: &'static str,
+    pub roles_note: &'static str,
+    pub change_password: &'static str,
+    pub current_password: &'static str,
+    pub new_password: &'static str,
+    pub password_changed: &'static str,
+
+    pub not_found_title: &'static str,
+    pub not_found_body: &'static str,
+    pub loading: &'static str,
+}
+
+/// `template` with each `{name}` replaced by its value.
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    values
+        .iter()
+        .fold(template.to_owned(), |text, (name, value)| {
+            text.replace(&format!("{{{name}}}"), value)
+        })
+}
+
+/// `template` cut around its one `{name}` placeholder, for a view that puts
+/// an element (a bold word, a link) in its place.
+pub fn around<'a>(template: &'a str, name: &str) -> (&'a str, &'a str) {
+    template
+        .split_once(&format!("{{{name}}}"))
+        .unwrap_or((template, ""))
+}
+
+impl Lang {
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Lang::En => &en::TEXTS,
+            Lang::Fr => &fr::TEXTS,
+        }
+    }
+
+    /// A moment given in seconds since the Unix epoch, as a UTC date written
+    /// out in full.
+    pub fn format_date(self, unix_seconds: i64) -> String {
+        const EN_MONTHS: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        const FR_MONTHS: [&str; 12] = [
+            "janvier",
+            "février",
+            "mars",
+            "avril",
+            "mai",
+            "juin",
+            "juillet",
+            "août",
+            "septembre",
+            "octobre",
+            "novembre",
+            "décembre",
+        ];
+        let date = utc(unix_seconds).date();
+        let month = usize::from(u8::from(date.month()) - 1);
+        let (year, day) = (date.year(), date.day());
+        match self {
+            Lang::En => format!("{} {day}, {year}", EN_MONTHS[month]),
+            Lang::Fr => format!("{day} {} {year}", FR_MONTHS[month]),
+        }
+    }
+
+    /// The date and the UTC time of day, for logs.
+    pub fn format_date_time(self, unix_seconds: i64) -> String {
+        let time = utc(unix_seconds).time();
+        format!(
+            "{} {:02}:{:02} UTC",
+            self.format_date(unix_seconds),
+            time.hour(),
+            time.minute()
+        )
+    }
+}
+
+/// The UTC moment of `unix_seconds`; out of the calendar's range, the
+/// epoch.
+fn utc(unix_seconds: i64) -> time::OffsetDateTime {
+    time::OffsetDateTime::from_unix_timestamp(unix_seconds)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+}
+
+/// Reads a date written `YYYY-MM-DD` (as `<input type="date">` sends it):
+/// the UTC midnight that starts it, in seconds since the epoch.
+pub fn parse_iso_date(text: &str) -> Option<i64> {
+    let mut parts = text.trim().splitn(3, '-');
+    let year: i32 = parts.next()?.parse().ok()?;
+    let month: u8 = parts.next()?.parse().ok()?;
+    let day: u8 = parts.next()?.parse().ok()?;
+    if !(1..=9999).contains(&year) {
+        return None;
+    }
+    // Refuses days past the month's end: 2026-02-30 is not a date.
+    let date =
+        time::Date::from_calendar_date(year, time::Month::try_from(month).ok()?, day).ok()?;
+    Some(date.midnight().assume_utc().unix_timestamp())
+}
+
+/// The date `YYYY-MM-DD` of `unix_seconds`, UTC.
+pub fn iso_date(unix_seconds: i64) -> String {
+    let date = utc(unix_seconds).date();
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_written_in_the_readers_language() {
+        // 2027-01-23T10:00:00Z
+        assert_eq!(Lang::En.format_date(1_800_698_400), "January 23, 2027");
+        assert_eq!(Lang::Fr.format_date(1_800_698_400), "23 janvier 2027");
+    }
+
+    #[test]
+    fn leap_days_and_the_epoch_are_right() {
+        assert_eq!(Lang::En.format_date(0), "January 1, 1970");
+        // 2028-02-29T00:00:00Z
+        assert_eq!(Lang::En.format_date(1_835_395_200), "February 29, 2028");
+    }
+
+    #[test]
+    fn iso_dates_round_trip_and_impossible_ones_are_refused() {
+        assert_eq!(parse_iso_date("1970-01-01"), Some(0));
+        assert_eq!(parse_iso_date("2028-02-29"), Some(1_835_395_200));
+        assert_eq!(iso_date(1_835_395_200 + 3600), "2028-02-29");
+        assert_eq!(parse_iso_date("2027-02-29"), None);
+        assert_eq!(parse_iso_date("2026-13-01"), None);
+        assert_eq!(parse_iso_date("yesterday"), None);
+        assert_eq!(parse_iso_date(""), None);
+    }
+}
