@@ -3,8 +3,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Lang;
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum AuditAction {
     InvitationSent,
@@ -53,33 +51,6 @@ impl AuditAction {
         AuditAction::ALL
             .into_iter()
             .find(|action| action.key() == key)
-    }
-
-    /// The action in words, as the audit log page shows it.
-    pub fn text(self, lang: Lang) -> &'static str {
-        use AuditAction::*;
-        match (self, lang) {
-            (InvitationSent, Lang::En) => "Invitation sent",
-            (InvitationSent, Lang::Fr) => "Invitation envoyée",
-            (InvitationResent, Lang::En) => "Invitation resent",
-            (InvitationResent, Lang::Fr) => "Invitation renvoyée",
-            (InvitationAddressFixed, Lang::En) => "Invitation address corrected",
-            (InvitationAddressFixed, Lang::Fr) => "Adresse de l'invitation corrigée",
-            (InvitationRevoked, Lang::En) => "Invitation revoked",
-            (InvitationRevoked, Lang::Fr) => "Invitation révoquée",
-            (UserRolesChanged, Lang::En) => "Roles changed",
-            (UserRolesChanged, Lang::Fr) => "Rôles modifiés",
-            (UserRemoved, Lang::En) => "User removed",
-            (UserRemoved, Lang::Fr) => "Utilisateur supprimé",
-            (AgreementModified, Lang::En) => "Agreement modified",
-            (AgreementModified, Lang::Fr) => "Contrat modifié",
-            (KeyViewed, Lang::En) => "Product key viewed",
-            (KeyViewed, Lang::Fr) => "Clé de produit affichée",
-            (KeysExported, Lang::En) => "Product keys exported",
-            (KeysExported, Lang::Fr) => "Clés de produit exportées",
-            (SubscriptionAssigned, Lang::En) => "Subscriptions assigned",
-            (SubscriptionAssigned, Lang::Fr) => "Abonnements attribués",
-        }
     }
 }
 

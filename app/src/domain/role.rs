@@ -75,23 +75,6 @@ impl Role {
         Self::ALL.into_iter().find(|role| role.key() == key)
     }
 
-    pub fn name(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (Role::AccountAdmin, Lang::En) => "Account Admin",
-            (Role::AccountAdmin, Lang::Fr) => "Administrateur de compte",
-            (Role::AgreementAdmin, Lang::En) => "Agreement Admin",
-            (Role::AgreementAdmin, Lang::Fr) => "Administrateur de contrat",
-            (Role::UserAdmin, Lang::En) => "User Admin",
-            (Role::UserAdmin, Lang::Fr) => "Administrateur d'utilisateurs",
-            (Role::AccountManager, Lang::En) => "Account Manager",
-            (Role::AccountManager, Lang::Fr) => "Responsable des comptes",
-            (Role::ReportViewer, Lang::En) => "Report Viewer",
-            (Role::ReportViewer, Lang::Fr) => "Observateur de rapports",
-            (Role::AccountViewer, Lang::En) => "Account Viewer",
-            (Role::AccountViewer, Lang::Fr) => "Observateur du compte",
-        }
-    }
-
     pub fn allows(self, capability: Capability) -> bool {
         use Capability::*;
         match self {

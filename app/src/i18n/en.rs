@@ -1,6 +1,9 @@
 //! English.
 
 use super::Texts;
+use crate::domain::AuditAction;
+use crate::domain::Problem;
+use crate::domain::Role;
 
 pub const TEXTS: Texts = Texts {
     app_name: "Business Center",
@@ -180,3 +183,92 @@ pub const TEXTS: Texts = Texts {
     not_found_body: "This page does not exist.",
     loading: "Loading…",
 };
+
+/// Role in words.
+pub fn role_name(value: Role) -> &'static str {
+    match value {
+        Role::AccountAdmin => "Account Admin",
+        Role::AgreementAdmin => "Agreement Admin",
+        Role::UserAdmin => "User Admin",
+        Role::AccountManager => "Account Manager",
+        Role::ReportViewer => "Report Viewer",
+        Role::AccountViewer => "Account Viewer",
+    }
+}
+
+/// AuditAction in words.
+pub fn audit_action(value: AuditAction) -> &'static str {
+    use AuditAction::*;
+    match value {
+        InvitationSent => "Invitation sent",
+        InvitationResent => "Invitation resent",
+        InvitationAddressFixed => "Invitation address corrected",
+        InvitationRevoked => "Invitation revoked",
+        UserRolesChanged => "Roles changed",
+        UserRemoved => "User removed",
+        AgreementModified => "Agreement modified",
+        KeyViewed => "Product key viewed",
+        KeysExported => "Product keys exported",
+        SubscriptionAssigned => "Subscriptions assigned",
+    }
+}
+
+/// Problem in words.
+pub fn problem(value: Problem) -> &'static str {
+    use Problem::*;
+    match value {
+        Required => "This field is required.",
+        EmailInvalid => "Enter an email address such as name@contoso.com.",
+        AgreementNumberInvalid => {
+            "An agreement number is exactly 10 digits, such as 1234567890."
+        }
+        PurchasingAccountNumberInvalid => {
+            "A purchasing account number is 1 to 20 digits, such as 9876543210."
+        }
+        NameInvalid => {
+            "A name is at most 100 characters and cannot contain < or >."
+        }
+        LanguageUnsupported => "Choose English or French.",
+        CountryUnknown => "Choose a country or region from the list.",
+        PasswordTooShort => "Use at least 12 characters.",
+        PasswordTooLong => "Use at most 128 characters.",
+        PasswordWeak => {
+            "Mix at least three of: lowercase letters, capital letters, digits, symbols."
+        }
+        PasswordMismatch => "The two passwords are not the same.",
+        CurrentPasswordWrong => "The current password is not correct.",
+        AgreementExists => "An agreement with this number is already registered.",
+        EmailTaken => {
+            "This email address already has an account in the Business Center."
+        }
+        RoleRequired => "Choose at least one role.",
+        RoleUnknown => "Choose a role from the list.",
+        LastAccountAdmin => {
+            "The organization needs at least one Account Admin: make someone else Account Admin first."
+        }
+        PurchaseOrderInvalid => {
+            "A purchase order reference is at most 50 letters, digits, spaces or - / . _"
+        }
+        DateInvalid => "Enter a date as YYYY-MM-DD.",
+        QuantityInvalid => "Enter a whole number above 0.",
+        ServiceUnknown => {
+            "Choose an online service and purchasing account from the list."
+        }
+        ExceedsEntitlement { .. } => {
+            "That is more than the orders of this purchasing account entitle:"
+        }
+        AgreementNotActive => "Only an active agreement can be changed.",
+        InviterLacksPower => {
+            "The person who invited you can no longer give the roles in this invitation. Ask them or another administrator to invite you again."
+        }
+    }
+}
+
+/// More subscriptions asked for than the orders entitle.
+pub fn exceeds_entitlement(ordered: i64, assigned: i64) -> String {
+    format!(
+        "{} {ordered} ordered, {assigned} already assigned: {} available.",
+        problem(Problem::ExceedsEntitlement { ordered, assigned }),
+        ordered - assigned
+    )
+}

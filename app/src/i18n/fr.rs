@@ -1,6 +1,9 @@
 //! Français.
 
 use super::Texts;
+use crate::domain::AuditAction;
+use crate::domain::Problem;
+use crate::domain::Role;
 
 pub const TEXTS: Texts = Texts {
     app_name: "Centre d'affaires",
@@ -180,3 +183,92 @@ pub const TEXTS: Texts = Texts {
     not_found_body: "Cette page n'existe pas.",
     loading: "Chargement…",
 };
+
+/// Role in words.
+pub fn role_name(value: Role) -> &'static str {
+    match value {
+        Role::AccountAdmin => "Administrateur de compte",
+        Role::AgreementAdmin => "Administrateur de contrat",
+        Role::UserAdmin => "Administrateur d'utilisateurs",
+        Role::AccountManager => "Responsable des comptes",
+        Role::ReportViewer => "Observateur de rapports",
+        Role::AccountViewer => "Observateur du compte",
+    }
+}
+
+/// AuditAction in words.
+pub fn audit_action(value: AuditAction) -> &'static str {
+    use AuditAction::*;
+    match value {
+        InvitationSent => "Invitation envoyée",
+        InvitationResent => "Invitation renvoyée",
+        InvitationAddressFixed => "Adresse de l'invitation corrigée",
+        InvitationRevoked => "Invitation révoquée",
+        UserRolesChanged => "Rôles modifiés",
+        UserRemoved => "Utilisateur supprimé",
+        AgreementModified => "Contrat modifié",
+        KeyViewed => "Clé de produit affichée",
+        KeysExported => "Clés de produit exportées",
+        SubscriptionAssigned => "Abonnements attribués",
+    }
+}
+
+/// Problem in words.
+pub fn problem(value: Problem) -> &'static str {
+    use Problem::*;
+    match value {
+        Required => "Ce champ est obligatoire.",
+        EmailInvalid => "Saisissez une adresse e-mail telle que nom@contoso.com.",
+        AgreementNumberInvalid => {
+            "Un numéro de contrat comporte exactement 10 chiffres, par exemple 1234567890."
+        }
+        PurchasingAccountNumberInvalid => {
+            "Un numéro de compte d'achats comporte de 1 à 20 chiffres, par exemple 9876543210."
+        }
+        NameInvalid => {
+            "Un nom comporte au plus 100 caractères et ne peut pas contenir < ou >."
+        }
+        LanguageUnsupported => "Choisissez l'anglais ou le français.",
+        CountryUnknown => "Choisissez un pays ou une région dans la liste.",
+        PasswordTooShort => "Utilisez au moins 12 caractères.",
+        PasswordTooLong => "Utilisez au plus 128 caractères.",
+        PasswordWeak => {
+            "Combinez au moins trois types : minuscules, majuscules, chiffres, symboles."
+        }
+        PasswordMismatch => "Les deux mots de passe ne sont pas identiques.",
+        CurrentPasswordWrong => "Le mot de passe actuel n'est pas correct.",
+        AgreementExists => "Un contrat portant ce numéro est déjà enregistré.",
+        EmailTaken => {
+            "Cette adresse e-mail a déjà un compte dans le Centre d'affaires."
+        }
+        RoleRequired => "Choisissez au moins un rôle.",
+        RoleUnknown => "Choisissez un rôle dans la liste.",
+        PurchaseOrderInvalid => {
+            "Une référence de bon de commande compte au plus 50 lettres, chiffres, espaces ou - / . _"
+        }
+        DateInvalid => "Saisissez une date au format AAAA-MM-JJ.",
+        QuantityInvalid => "Saisissez un nombre entier supérieur à 0.",
+        ServiceUnknown => {
+            "Choisissez un service en ligne et un compte d'achats dans la liste."
+        }
+        ExceedsEntitlement { .. } => {
+            "C'est plus que ce que les commandes de ce compte d'achats autorisent :"
+        }
+        AgreementNotActive => "Seul un contrat actif peut être modifié.",
+        InviterLacksPower => {
+            "La personne qui vous a invité ne peut plus attribuer les rôles de cette invitation. Demandez-lui, ou à un autre administrateur, de vous inviter à nouveau."
+        }
+        LastAccountAdmin => {
+            "L'organisation a besoin d'au moins un Administrateur de compte : nommez-en d'abord un autre."
+        }
+    }
+}
+
+/// Plus d'abonnements demandés que les commandes n'en autorisent.
+pub fn exceeds_entitlement(ordered: i64, assigned: i64) -> String {
+    format!(
+        "{} {ordered} commandés, {assigned} déjà attribués : {} disponibles.",
+        problem(Problem::ExceedsEntitlement { ordered, assigned }),
+        ordered - assigned
+    )
+}

@@ -3,10 +3,10 @@
 //! translation is a compile error. A sentence with a value in it is one
 //! text with a `{name}` placeholder, so a translator can move the value.
 
-mod en;
-mod fr;
+pub mod en;
+pub mod fr;
 
-use crate::domain::Lang;
+use crate::domain::{AuditAction, Lang, Problem, Role};
 
 pub struct Texts {
     pub app_name: &'static str,
@@ -188,6 +188,42 @@ pub struct Texts {
     pub not_found_title: &'static str,
     pub not_found_body: &'static str,
     pub loading: &'static str,
+}
+
+impl Role {
+    /// The role's name in the reader's language.
+    pub fn name(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::En => en::role_name(self),
+            Lang::Fr => fr::role_name(self),
+        }
+    }
+}
+
+impl AuditAction {
+    /// The action in words, as the audit log page shows it.
+    pub fn text(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::En => en::audit_action(self),
+            Lang::Fr => fr::audit_action(self),
+        }
+    }
+}
+
+impl Problem {
+    /// The message in the reader's language.
+    pub fn text(self, lang: Lang) -> String {
+        match (self, lang) {
+            (Problem::ExceedsEntitlement { ordered, assigned }, Lang::En) => {
+                en::exceeds_entitlement(ordered, assigned)
+            }
+            (Problem::ExceedsEntitlement { ordered, assigned }, Lang::Fr) => {
+                fr::exceeds_entitlement(ordered, assigned)
+            }
+            (_, Lang::En) => en::problem(self).to_owned(),
+            (_, Lang::Fr) => fr::problem(self).to_owned(),
+        }
+    }
 }
 
 /// `template` with each `{name}` replaced by its value.
