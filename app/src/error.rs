@@ -4,7 +4,7 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Lang, Problem};
+use crate::domain::Problem;
 
 /// A problem with one field of a form, shown next to that field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,60 +53,6 @@ impl AppError {
                 .find(|error| error.field == field)
                 .map(|error| error.problem),
             _ => None,
-        }
-    }
-
-    /// A message for the whole form, when the error is not about one field.
-    pub fn summary(&self, lang: Lang) -> String {
-        let fr = lang == Lang::Fr;
-        match self {
-            AppError::Invalid(_) => if fr {
-                "Corrigez les champs signalés ci-dessous."
-            } else {
-                "Correct the fields marked below."
-            }
-            .to_owned(),
-            AppError::Unauthenticated => if fr {
-                "Votre session a expiré. Reconnectez-vous."
-            } else {
-                "Your session has ended. Sign in again."
-            }
-            .to_owned(),
-            AppError::BadCredentials => if fr {
-                "L'adresse e-mail ou le mot de passe n'est pas correct."
-            } else {
-                "The email address or password is not correct."
-            }
-            .to_owned(),
-            AppError::Forbidden => if fr {
-                "Vos rôles ne permettent pas cette action."
-            } else {
-                "Your roles do not allow this."
-            }
-            .to_owned(),
-            AppError::NotFound => if fr {
-                "Cet élément n'existe pas ou plus."
-            } else {
-                "This item does not exist or no longer exists."
-            }
-            .to_owned(),
-            AppError::RateLimited => if fr {
-                "Trop de tentatives. Patientez une heure puis réessayez, ou contactez votre partenaire."
-            } else {
-                "Too many attempts. Wait an hour and try again, or contact your partner."
-            }
-            .to_owned(),
-            AppError::Internal(reference) => if fr {
-                format!("Une erreur s'est produite de notre côté. Réessayez ; si cela persiste, contactez le support avec la référence {reference}.")
-            } else {
-                format!("Something went wrong on our side. Try again; if it keeps happening, contact support with reference {reference}.")
-            },
-            AppError::Request(_) => if fr {
-                "La demande n'a pas abouti. Vérifiez votre connexion et réessayez."
-            } else {
-                "The request did not go through. Check your connection and try again."
-            }
-            .to_owned(),
         }
     }
 

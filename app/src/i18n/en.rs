@@ -1,6 +1,7 @@
 //! English.
 
 use super::Texts;
+use crate::domain::wire::InvitationState;
 use crate::domain::AuditAction;
 use crate::domain::Problem;
 use crate::domain::Role;
@@ -182,6 +183,16 @@ pub const TEXTS: Texts = Texts {
     not_found_title: "Page not found",
     not_found_body: "This page does not exist.",
     loading: "Loading…",
+    error_invalid: "Correct the fields marked below.",
+    error_unauthenticated: "Your session has ended. Sign in again.",
+    error_bad_credentials: "The email address or password is not correct.",
+    error_forbidden: "Your roles do not allow this.",
+    error_not_found: "This item does not exist or no longer exists.",
+    error_rate_limited: "Too many attempts. Wait an hour and try again, or contact your partner.",
+    error_internal: "Something went wrong on our side. Try again; if it keeps happening, contact support with reference {reference}.",
+    error_request: "The request did not go through. Check your connection and try again.",
+    status_active: "Active",
+
 };
 
 /// Role in words.
@@ -271,4 +282,14 @@ pub fn exceeds_entitlement(ordered: i64, assigned: i64) -> String {
         problem(Problem::ExceedsEntitlement { ordered, assigned }),
         ordered - assigned
     )
+}
+
+/// Where an invitation stands, in words.
+pub fn invitation_state(state: InvitationState) -> &'static str {
+    match state {
+        InvitationState::Invited => "Invited",
+        InvitationState::Expired => "Expired",
+        InvitationState::Revoked => "Revoked",
+        InvitationState::DeliveryFailed => "Delivery failed",
+    }
 }

@@ -1,6 +1,7 @@
 //! Français.
 
 use super::Texts;
+use crate::domain::wire::InvitationState;
 use crate::domain::AuditAction;
 use crate::domain::Problem;
 use crate::domain::Role;
@@ -182,6 +183,16 @@ pub const TEXTS: Texts = Texts {
     not_found_title: "Page introuvable",
     not_found_body: "Cette page n'existe pas.",
     loading: "Chargement…",
+    error_invalid: "Corrigez les champs signalés ci-dessous.",
+    error_unauthenticated: "Votre session a expiré. Reconnectez-vous.",
+    error_bad_credentials: "L'adresse e-mail ou le mot de passe n'est pas correct.",
+    error_forbidden: "Vos rôles ne permettent pas cette action.",
+    error_not_found: "Cet élément n'existe pas ou plus.",
+    error_rate_limited: "Trop de tentatives. Patientez une heure puis réessayez, ou contactez votre partenaire.",
+    error_internal: "Une erreur s'est produite de notre côté. Réessayez ; si cela persiste, contactez le support avec la référence {reference}.",
+    error_request: "La demande n'a pas abouti. Vérifiez votre connexion et réessayez.",
+    status_active: "Actif",
+
 };
 
 /// Role in words.
@@ -271,4 +282,14 @@ pub fn exceeds_entitlement(ordered: i64, assigned: i64) -> String {
         problem(Problem::ExceedsEntitlement { ordered, assigned }),
         ordered - assigned
     )
+}
+
+/// Où en est une invitation.
+pub fn invitation_state(state: InvitationState) -> &'static str {
+    match state {
+        InvitationState::Invited => "Invité",
+        InvitationState::Expired => "Expirée",
+        InvitationState::Revoked => "Révoquée",
+        InvitationState::DeliveryFailed => "Échec de l'envoi",
+    }
 }

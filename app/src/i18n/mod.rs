@@ -6,7 +6,9 @@
 pub mod en;
 pub mod fr;
 
+use crate::domain::wire::{PersonKind, PersonRow};
 use crate::domain::{AuditAction, Lang, Problem, Role};
+use crate::error::AppError;
 
 pub struct Texts {
     pub app_name: &'static str,
@@ -188,6 +190,17 @@ pub struct Texts {
     pub not_found_title: &'static str,
     pub not_found_body: &'static str,
     pub loading: &'static str,
+
+    pub error_invalid: &'static str,
+    pub error_unauthenticated: &'static str,
+    pub error_bad_credentials: &'static str,
+    pub error_forbidden: &'static str,
+    pub error_not_found: &'static str,
+    pub error_rate_limited: &'static str,
+    /// `{reference}`: what to quote to support.
+    pub error_internal: &'static str,
+    pub error_request: &'static str,
+    pub status_active: &'static str,
 }
 
 impl Role {
@@ -222,6 +235,36 @@ impl Problem {
             }
             (_, Lang::En) => en::problem(self).to_owned(),
             (_, Lang::Fr) => fr::problem(self).to_owned(),
+        }
+    }
+}
+
+impl AppError {
+    /// A message for the whole form, when the error is not about one field.
+    pub fn summary(&self, lang: Lang) -> String {
+        let t = lang.texts();
+        match self {
+            AppError::Invalid(_) => t.error_invalid.to_owned(),
+            AppError::Unauthenticated => t.error_unauthenticated.to_owned(),
+            AppError::BadCredentials => t.error_bad_credentials.to_owned(),
+            AppError::Forbidden => t.error_forbidden.to_owned(),
+            AppError::NotFound => t.error_not_found.to_owned(),
+            AppError::RateLimited => t.error_rate_limited.to_owned(),
+            AppError::Internal(reference) => fill(t.error_internal, &[("reference", reference)]),
+            AppError::Request(_) => t.error_request.to_owned(),
+        }
+    }
+}
+
+impl PersonRow {
+    /// Where the person stands, in words.
+    pub fn status_name(&self, lang: Lang) -> &'static str {
+        match self.kind {
+            PersonKind::User => lang.texts().status_active,
+            PersonKind::Invitation { state, .. } => match lang {
+                Lang::En => en::invitation_state(state),
+                Lang::Fr => fr::invitation_state(state),
+            },
         }
     }
 }

@@ -60,28 +60,6 @@ pub struct PersonRow {
     pub roles: Vec<Role>,
 }
 
-impl PersonRow {
-    /// Where the person stands, in words.
-    pub fn status_name(&self, lang: crate::domain::Lang) -> &'static str {
-        use crate::domain::Lang::{En, Fr};
-        use InvitationState::*;
-        let state = match self.kind {
-            PersonKind::User => return if lang == En { "Active" } else { "Actif" },
-            PersonKind::Invitation { state, .. } => state,
-        };
-        match (state, lang) {
-            (Invited, En) => "Invited",
-            (Invited, Fr) => "Invité",
-            (Expired, En) => "Expired",
-            (Expired, Fr) => "Expirée",
-            (Revoked, En) => "Revoked",
-            (Revoked, Fr) => "Révoquée",
-            (DeliveryFailed, En) => "Delivery failed",
-            (DeliveryFailed, Fr) => "Échec de l'envoi",
-        }
-    }
-}
-
 /// A page of the Manage users list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PeoplePage {
