@@ -78,11 +78,8 @@ pub async fn reveal(db: &Db, now: i64, actor: &Actor, key_id: i64) -> Result<Str
     Ok(key)
 }
 
-/// The columns of a keys file, in order.
-pub const KEYS_HEADER: &str = "agreement_number,purchasing_account,product,version,key";
-
-/// Imports product keys from CSV text, with a result per line.
-/// The columns of an import file, found by name on its first line.
+/// The columns of a keys file, found by name on its first line (in this
+/// order when it has no header).
 pub const COLUMNS: [&str; 5] = [
     "agreement_number",
     "purchasing_account",
@@ -91,6 +88,7 @@ pub const COLUMNS: [&str; 5] = [
     "key",
 ];
 
+/// Imports product keys from CSV text, with a result per line.
 #[instrument(skip_all)]
 pub async fn import(db: &Db, now: i64, text: &str) -> Result<ImportResults, AppError> {
     Ok(catalog::import_each(text, &COLUMNS, &[], async |cells| {

@@ -211,14 +211,8 @@ pub async fn licenses(db: &Db, viewer: &CurrentUser) -> Result<Vec<LicenseRow>, 
         .collect())
 }
 
-/// The columns of an orders file, in order.
-pub const ORDERS_HEADER: &str =
-    "agreement_number,purchasing_account,order_number,order_date,product,version,quantity,unit_price,currency";
-
-/// Imports orders from CSV text, one order line per row; rows with the
-/// same order number add lines to that order. Each row is checked and
-/// written on its own, so a bad row never stops the good ones.
-/// The columns of an import file, found by name on its first line.
+/// The columns of an orders file, found by name on its first line (in
+/// this order when it has no header).
 pub const COLUMNS: [&str; 9] = [
     "agreement_number",
     "purchasing_account",
@@ -231,6 +225,9 @@ pub const COLUMNS: [&str; 9] = [
     "currency",
 ];
 
+/// Imports orders from CSV text, one order line per row; rows with the
+/// same order number add lines to that order. Each row is checked and
+/// written on its own, so a bad row never stops the good ones.
 #[instrument(skip_all)]
 pub async fn import(db: &Db, now: i64, text: &str) -> Result<ImportResults, AppError> {
     Ok(catalog::import_each(text, &COLUMNS, &[], async |cells| {

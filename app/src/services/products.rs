@@ -16,10 +16,6 @@ use crate::domain::wire::{DownloadFile, DownloadProduct};
 use crate::domain::{Capability, ProductKind, Role};
 use crate::error::AppError;
 
-/// The columns of a products file, in order. `file` is optional: a path,
-/// relative to the products file, of one file to offer for download.
-pub const PRODUCTS_HEADER: &str = "product,version,kind,file";
-
 /// Whether the organization `$1`'s orders include the product `pr`.
 pub const ORDERED_BY_ORGANIZATION: &str = "EXISTS (SELECT 1 FROM order_lines l \
      WHERE l.organization_id = $1 AND l.product_id = pr.id)";
@@ -101,12 +97,14 @@ pub async fn file_for_download(
     })
 }
 
+/// The columns of a products file, found by name on its first line (in
+/// this order when it has no header). `file` may be missing: a path,
+/// relative to the products file, of one file to offer for download.
+pub const COLUMNS: [&str; 4] = ["product", "version", "kind", "file"];
+
 /// Imports products from CSV text: each line names a product, its kind
 /// and optionally a file (relative to `base`) that is copied into
 /// `downloads_dir`. Returns a result per line.
-/// The columns of an import file, found by name on its first line.
-pub const COLUMNS: [&str; 4] = ["product", "version", "kind", "file"];
-
 #[instrument(skip_all)]
 pub async fn import(
     db: &Db,
