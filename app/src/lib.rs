@@ -123,6 +123,21 @@ pub fn App() -> impl IntoView {
                     ssr=SsrMode::Async
                 />
                 <Route
+                    path=path!("/manage-access/partners")
+                    view=pages::access::PartnerVisibilityPage
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=path!("/customers")
+                    view=pages::customers::CustomersPage
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=path!("/customers/:agreement")
+                    view=pages::customers::CustomerOrdersPage
+                    ssr=SsrMode::Async
+                />
+                <Route
                     path=path!("/manage-access/audit")
                     view=pages::access::AuditLogPage
                     ssr=SsrMode::Async

@@ -132,7 +132,7 @@ async fn downloads_open_to_account_admins_and_managers_of_the_organization_only(
         200_000
     );
 
-    for (i, role) in Role::ALL.into_iter().enumerate() {
+    for (i, role) in Role::CUSTOMER.into_iter().enumerate() {
         let user = colleague(&t.db, &harry, &format!("d{i}@contoso.com"), role).await;
         let may = matches!(role, Role::AccountAdmin | Role::AccountManager);
         let listing = products::downloads(&t.db, &user).await;
@@ -236,7 +236,7 @@ async fn subscriptions_stay_within_what_the_orders_entitle(t: TestDb) {
             .and_then(|error| error.problem_with("service")),
         Some(Problem::ServiceUnknown)
     );
-    for (i, role) in Role::ALL.into_iter().enumerate() {
+    for (i, role) in Role::CUSTOMER.into_iter().enumerate() {
         let user = colleague(&t.db, &harry, &format!("p{i}@contoso.com"), role).await;
         let may = matches!(role, Role::AccountAdmin | Role::AccountManager);
         assert_eq!(

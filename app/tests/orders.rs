@@ -126,7 +126,7 @@ both_engines!(columns_are_read_by_name_in_any_order);
 async fn orders_and_licenses_open_only_to_the_roles_that_see_them(t: TestDb) {
     let harry = testing::harry(&t.db, NOW).await;
     orders::import(&t.db, NOW, FILE).await.expect("import");
-    for (i, role) in Role::ALL.into_iter().enumerate() {
+    for (i, role) in Role::CUSTOMER.into_iter().enumerate() {
         let user = member(
             &t.db,
             &settings(),

@@ -1,10 +1,11 @@
 //! `serve --demo`: a demo organization whose administrator's invitation
 //! link is printed, so a newcomer can walk the whole path at once.
 
-use app::domain::{AgreementNumber, Email, PurchasingAccountNumber};
+use app::domain::{AgreementNumber, Email, OrganizationName, PurchasingAccountNumber};
 use app::error::AppError;
 use app::services::agreements::{self, AgreementInput};
 use app::services::catalog::ImportOutcome;
+use app::services::partners::{self, PersonInput};
 use app::services::{invitations, AppState};
 
 pub const AGREEMENT: &str = "1234567890";
@@ -57,10 +58,14 @@ pub async fn load(state: &AppState) -> Result<(), String> {
         }
         Err(error) => return Err(fail(error)),
     };
+    let partner_links = load_partners(state).await?;
     load_orders(state).await?;
     load_products(state).await?;
     println!();
     println!("Demo organization: Contoso Ltd, agreement {AGREEMENT}, purchasing account {PURCHASING_ACCOUNT}.");
+    for line in partner_links {
+        println!("{line}");
+    }
     match token {
         Some(token) => println!(
             "Invitation for {ADMIN_EMAIL}: {}",
@@ -78,6 +83,69 @@ pub async fn load(state: &AppState) -> Result<(), String> {
     }
     println!();
     Ok(())
+}
+
+/// Two partners of record for the demo agreement: (name, administrator's
+/// email, first name, last name).
+pub const DEMO_PARTNERS: [(&str, &str, &str, &str); 2] = [
+    (
+        "Fabrikam Partners",
+        "ana@fabrikam-partners.com",
+        "Ana",
+        "Silva",
+    ),
+    (
+        "Northwind Resellers",
+        "sam@northwind-resellers.com",
+        "Sam",
+        "Okafor",
+    ),
+];
+
+/// Registers the demo partners on the first run and links them to the
+/// demo agreement; says how each administrator gets in.
+async fn load_partners(state: &AppState) -> Result<Vec<String>, String> {
+    let fail = |error: AppError| format!("loading the demo partners: {error}");
+    let now = state.clock.now();
+    let agreement = AgreementNumber::parse(AGREEMENT).map_err(|problem| problem.to_string())?;
+    let mut lines = Vec::new();
+    for (name, email, first_name, last_name) in DEMO_PARTNERS {
+        let name = OrganizationName::parse(name).map_err(|problem| problem.to_string())?;
+        let admin = PersonInput {
+            email: email.to_owned(),
+            first_name: first_name.to_owned(),
+            last_name: last_name.to_owned(),
+            language: "en".to_owned(),
+            country: "US".to_owned(),
+        }
+        .parse()
+        .map_err(fail)?;
+        match partners::create(
+            &state.db,
+            &state.settings,
+            &state.outbox,
+            now,
+            &name,
+            &admin,
+        )
+        .await
+        {
+            Ok(registered) => lines.push(format!(
+                "Partner {name}: invitation for {email}: {}",
+                state
+                    .settings
+                    .link(&format!("/invitation/{}", registered.invitation.as_str()))
+            )),
+            Err(error) if error.problem_with("name").is_some() => {
+                lines.push(format!("Partner {name}: administrator {email}"));
+            }
+            Err(error) => return Err(fail(error)),
+        }
+        partners::link(&state.db, now, &name, &agreement)
+            .await
+            .map_err(fail)?;
+    }
+    Ok(lines)
 }
 
 /// Products the demo organization has bought, with a unit price in cents.
@@ -103,8 +171,14 @@ async fn load_orders(state: &AppState) -> Result<(), String> {
         let (product, version, cents) = DEMO_PRODUCTS[(n % 5) as usize];
         let quantity = [250, 10, 4, 35, 12][(n % 5) as usize] + n;
         let date = app::i18n::iso_date(state.clock.now() - (40 - n) * 9 * 86_400);
+        // Orders through each partner, and some placed directly.
+        let partner = match n % 3 {
+            0 => DEMO_PARTNERS[0].0,
+            1 => DEMO_PARTNERS[1].0,
+            _ => "",
+        };
         file.push_str(&format!(
-            "{AGREEMENT},{PURCHASING_ACCOUNT},DEMO-{:05},{date},{product},{version},{quantity},{}.{:02},USD\n",
+            "{AGREEMENT},{PURCHASING_ACCOUNT},DEMO-{:05},{date},{product},{version},{quantity},{}.{:02},USD,{partner}\n",
             10_000 + n,
             cents / 100,
             cents % 100

@@ -10,13 +10,14 @@ use crate::error::AppError;
 pub async fn get_agreements() -> Result<AgreementsView, AppError> {
     use crate::api::context::Ctx;
     use crate::domain::Capability;
-    use crate::services::agreements;
+    use crate::services::{agreements, partners};
     let cx = Ctx::signed_in().await?;
     let agreements = agreements::list(cx.db(), cx.user(), cx.now()).await?;
     Ok(AgreementsView {
         can_modify: cx.require(Capability::ModifyAgreements).is_ok(),
         user: cx.user().summary(),
         agreements,
+        partners: partners::of_customer(cx.db(), cx.user().organization_id).await?,
     })
 }
 

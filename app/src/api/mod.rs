@@ -11,5 +11,6 @@ pub mod downloads;
 pub mod invitation;
 pub mod keys;
 pub mod orders;
+pub mod partners;
 pub mod provisioning;
 pub mod reports;

@@ -15,10 +15,14 @@ pub enum AuditAction {
     KeyViewed,
     KeysExported,
     SubscriptionAssigned,
+    DesignatedAdminInvitationResent,
+    DesignatedAdminChanged,
+    DesignatedAdminEmailChanged,
+    PartnerVisibilityChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 10] = [
+    pub const ALL: [AuditAction; 14] = [
         AuditAction::InvitationSent,
         AuditAction::InvitationResent,
         AuditAction::InvitationAddressFixed,
@@ -29,6 +33,10 @@ impl AuditAction {
         AuditAction::KeyViewed,
         AuditAction::KeysExported,
         AuditAction::SubscriptionAssigned,
+        AuditAction::DesignatedAdminInvitationResent,
+        AuditAction::DesignatedAdminChanged,
+        AuditAction::DesignatedAdminEmailChanged,
+        AuditAction::PartnerVisibilityChanged,
     ];
 
     /// The key stored in the database; never changes once written.
@@ -44,6 +52,10 @@ impl AuditAction {
             AuditAction::KeyViewed => "key.viewed",
             AuditAction::KeysExported => "keys.exported",
             AuditAction::SubscriptionAssigned => "subscription.assigned",
+            AuditAction::DesignatedAdminInvitationResent => "designated_admin.invitation_resent",
+            AuditAction::DesignatedAdminChanged => "designated_admin.changed",
+            AuditAction::DesignatedAdminEmailChanged => "designated_admin.email_changed",
+            AuditAction::PartnerVisibilityChanged => "partner.visibility_changed",
         }
     }
 

@@ -51,6 +51,16 @@ pub enum Problem {
     QuantityInvalid,
     #[error("choose an online service and purchasing account from the list")]
     ServiceUnknown,
+    #[error("this administrator has already created their account: change the designated administrator instead")]
+    AdminRegistered,
+    #[error("no partner organization has this name")]
+    PartnerUnknown,
+    #[error("no agreement has this number")]
+    AgreementUnknown,
+    #[error("an organization with this name already exists")]
+    OrganizationExists,
+    #[error("this partner is not partner of record for this agreement")]
+    PartnerNotLinked,
     #[error("only {} remain: {ordered} ordered, {assigned} already assigned", ordered - assigned)]
     ExceedsEntitlement { ordered: i64, assigned: i64 },
 }

@@ -1,5 +1,10 @@
-//! The one place that knows what each customer role may do and who may
-//! grant it. Pages ask it what to show; the server asks it what to allow.
+//! The one place that knows what each role may do and who may grant it.
+//! Pages ask it what to show; the server asks it what to allow.
+//!
+//! Customers and partners hold different roles: a customer's roles open
+//! its own agreements, orders and users; a partner's roles open the
+//! customers it is partner of record for and its own users. Neither side
+//! can grant the other's roles, so a user only ever holds one side's.
 
 use std::fmt;
 
@@ -7,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Lang, Problem};
 
-/// A customer role in the Center. A user holds one or more.
+/// A role in the Center. A user holds one or more.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Role {
     AccountAdmin,
@@ -16,6 +21,10 @@ pub enum Role {
     AccountManager,
     ReportViewer,
     AccountViewer,
+    /// A partner's administrator: its users, and acting for its customers.
+    PartnerAdmin,
+    /// A partner's employee who acts for its customers.
+    PartnerAgent,
 }
 
 /// Something a user may see or do.
@@ -32,12 +41,18 @@ pub enum Capability {
     InviteUsers,
     ManageUsers,
     ViewAuditLog,
+    /// A customer's choice of what its partners see.
+    ManagePartnerVisibility,
+    /// A partner's: the customers it is partner of record for, and
+    /// rescuing their designated administrator's invitation.
+    ManageCustomers,
 }
 
 impl Capability {
     /// The areas of the Center, in the dashboard's order: each is opened
     /// by one capability.
-    pub const AREAS: [Capability; 8] = [
+    pub const AREAS: [Capability; 9] = [
+        Capability::ManageCustomers,
         Capability::ViewAgreements,
         Capability::ViewOrders,
         Capability::ViewLicenses,
@@ -47,10 +62,29 @@ impl Capability {
         Capability::ManageProvisioning,
         Capability::InviteUsers,
     ];
+
+    /// Whether only partners use it; every other capability is a
+    /// customer's, though inviting, managing users and reading the audit
+    /// log serve both.
+    pub fn is_partners(self) -> bool {
+        matches!(self, Capability::ManageCustomers)
+    }
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 8] = [
+        Role::AccountAdmin,
+        Role::AgreementAdmin,
+        Role::UserAdmin,
+        Role::AccountManager,
+        Role::ReportViewer,
+        Role::AccountViewer,
+        Role::PartnerAdmin,
+        Role::PartnerAgent,
+    ];
+
+    /// The roles of a customer organization, in display order.
+    pub const CUSTOMER: [Role; 6] = [
         Role::AccountAdmin,
         Role::AgreementAdmin,
         Role::UserAdmin,
@@ -58,6 +92,11 @@ impl Role {
         Role::ReportViewer,
         Role::AccountViewer,
     ];
+
+    /// Whether the role belongs to a partner organization.
+    pub fn is_partners(self) -> bool {
+        matches!(self, Role::PartnerAdmin | Role::PartnerAgent)
+    }
 
     /// The stable name kept in the database and used by the API.
     pub fn key(self) -> &'static str {
@@ -68,6 +107,8 @@ impl Role {
             Role::AccountManager => "account_manager",
             Role::ReportViewer => "report_viewer",
             Role::AccountViewer => "account_viewer",
+            Role::PartnerAdmin => "partner_admin",
+            Role::PartnerAgent => "partner_agent",
         }
     }
 
@@ -78,7 +119,7 @@ impl Role {
     pub fn allows(self, capability: Capability) -> bool {
         use Capability::*;
         match self {
-            Role::AccountAdmin => true,
+            Role::AccountAdmin => !capability.is_partners(),
             Role::AgreementAdmin => matches!(capability, ViewAgreements | InviteUsers),
             Role::UserAdmin => matches!(capability, InviteUsers | ManageUsers),
             Role::AccountManager => matches!(
@@ -102,19 +143,28 @@ impl Role {
                     ViewAgreements | ViewOrders | ViewLicenses | ViewReports
                 )
             }
+            Role::PartnerAdmin => matches!(
+                capability,
+                ManageCustomers | InviteUsers | ManageUsers | ViewAuditLog
+            ),
+            Role::PartnerAgent => capability == ManageCustomers,
         }
     }
 
     /// Whether a holder of `self` may give `role` to someone.
     pub fn may_grant(self, role: Role) -> bool {
         match self {
-            Role::AccountAdmin => true,
-            Role::UserAdmin => role != Role::AccountAdmin,
+            Role::AccountAdmin => !role.is_partners(),
+            Role::UserAdmin => !role.is_partners() && role != Role::AccountAdmin,
             Role::AgreementAdmin => matches!(
                 role,
                 Role::AgreementAdmin | Role::ReportViewer | Role::AccountViewer
             ),
-            Role::AccountManager | Role::ReportViewer | Role::AccountViewer => false,
+            Role::PartnerAdmin => role.is_partners(),
+            Role::AccountManager
+            | Role::ReportViewer
+            | Role::AccountViewer
+            | Role::PartnerAgent => false,
         }
     }
 
@@ -204,6 +254,12 @@ mod tests {
     }
 
     #[test]
+    fn customer_roles_are_every_role_but_the_partners() {
+        let customer: Vec<Role> = Role::ALL.into_iter().filter(|r| !r.is_partners()).collect();
+        assert_eq!(customer, Role::CUSTOMER);
+    }
+
+    #[test]
     fn role_keys_round_trip() {
         for role in Role::ALL {
             assert_eq!(Role::from_key(role.key()), Some(role));
@@ -212,14 +268,19 @@ mod tests {
     }
 
     #[test]
-    fn only_account_admins_user_admins_and_agreement_admins_invite() {
+    fn only_account_user_and_agreement_admins_invite_and_partner_admins_for_partners() {
         let inviters: Vec<Role> = Role::ALL
             .into_iter()
             .filter(|role| role.allows(InviteUsers))
             .collect();
         assert_eq!(
             inviters,
-            [Role::AccountAdmin, Role::AgreementAdmin, Role::UserAdmin]
+            [
+                Role::AccountAdmin,
+                Role::AgreementAdmin,
+                Role::UserAdmin,
+                Role::PartnerAdmin
+            ]
         );
     }
 
@@ -242,8 +303,8 @@ mod tests {
     #[test]
     fn the_grant_matrix_matches_the_specification() {
         use Role::*;
-        let expected: [(Role, &[Role]); 6] = [
-            (AccountAdmin, &Role::ALL),
+        let expected: [(Role, &[Role]); 8] = [
+            (AccountAdmin, &Role::CUSTOMER),
             (
                 UserAdmin,
                 &[
@@ -261,6 +322,8 @@ mod tests {
             (AccountManager, &[]),
             (ReportViewer, &[]),
             (AccountViewer, &[]),
+            (PartnerAdmin, &[PartnerAdmin, PartnerAgent]),
+            (PartnerAgent, &[]),
         ];
         for (granter, grantable) in expected {
             for role in Role::ALL {
@@ -271,6 +334,28 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn partner_and_customer_roles_open_their_own_side_only() {
+        for role in Role::ALL {
+            for capability in [
+                ViewAgreements,
+                ViewOrders,
+                ViewLicenses,
+                ViewKeys,
+                ManagePartnerVisibility,
+            ] {
+                if role.is_partners() {
+                    assert!(!role.allows(capability), "{role} {capability:?}");
+                }
+            }
+            assert_eq!(role.allows(ManageCustomers), role.is_partners(), "{role}");
+        }
+        assert!(Role::AccountAdmin.allows(ManagePartnerVisibility));
+        assert!(!Role::UserAdmin.allows(ManagePartnerVisibility));
+        assert!(Role::PartnerAdmin.allows(InviteUsers));
+        assert!(!Role::PartnerAgent.allows(InviteUsers));
     }
 
     #[test]

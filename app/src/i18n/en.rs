@@ -192,6 +192,31 @@ pub const TEXTS: Texts = Texts {
     error_internal: "Something went wrong on our side. Try again; if it keeps happening, contact support with reference {reference}.",
     error_request: "The request did not go through. Check your connection and try again.",
     status_active: "Active",
+    main_navigation: "Areas of the Center",
+    area_customers: "Customers",
+    area_domains: "Domains",
+    customer: "Customer",
+    partners_of_record: "Partners of record",
+    partner: "Partner",
+    no_partners: "No partner is partner of record for your agreements.",
+    no_customers: "No customer has made you partner of record yet.",
+    manage_partner_visibility: "Manage partner visibility",
+    partner_visibility_intro: "Each partner sees the licenses and orders placed through it. Turn the switch on to let a partner also see those placed through your other partners.",
+    sees_other_partners: "May see licenses and orders placed through other partners",
+    switch_on: "On",
+    switch_off: "Off",
+    designated_admin: "Designated administrator",
+    admin_invited_until: "Invited, link expires {date}",
+    admin_expired: "Invitation expired",
+    admin_delivery_failed: "Delivery failed",
+    admin_registered: "Registered",
+    admin_not_invited: "Not invited",
+    resend_invitation: "Resend invitation",
+    change_admin: "Change administrator",
+    change_admin_email: "Change email address",
+    admin_changed: "The new designated administrator has been invited.",
+    admin_email_changed: "The invitation was sent to the new address; the old link no longer works.",
+    licenses_and_orders: "Licenses and orders",
 
 };
 
@@ -204,6 +229,8 @@ pub fn role_name(value: Role) -> &'static str {
         Role::AccountManager => "Account Manager",
         Role::ReportViewer => "Report Viewer",
         Role::AccountViewer => "Account Viewer",
+        Role::PartnerAdmin => "Partner Admin",
+        Role::PartnerAgent => "Partner Agent",
     }
 }
 
@@ -221,6 +248,10 @@ pub fn audit_action(value: AuditAction) -> &'static str {
         KeyViewed => "Product key viewed",
         KeysExported => "Product keys exported",
         SubscriptionAssigned => "Subscriptions assigned",
+        DesignatedAdminInvitationResent => "Administrator's invitation resent by partner",
+        DesignatedAdminChanged => "Designated administrator changed",
+        DesignatedAdminEmailChanged => "Designated administrator's email changed",
+        PartnerVisibilityChanged => "Partner visibility changed",
     }
 }
 
@@ -265,6 +296,11 @@ pub fn problem(value: Problem) -> &'static str {
         ServiceUnknown => {
             "Choose an online service and purchasing account from the list."
         }
+        AdminRegistered => "This administrator has already created their account: change the designated administrator instead.",
+        PartnerUnknown => "No partner organization has this name.",
+        AgreementUnknown => "No agreement has this number.",
+        OrganizationExists => "An organization with this name already exists.",
+        PartnerNotLinked => "This partner is not partner of record for this agreement.",
         ExceedsEntitlement { .. } => {
             "That is more than the orders of this purchasing account entitle:"
         }

@@ -192,6 +192,31 @@ pub const TEXTS: Texts = Texts {
     error_internal: "Une erreur s'est produite de notre côté. Réessayez ; si cela persiste, contactez le support avec la référence {reference}.",
     error_request: "La demande n'a pas abouti. Vérifiez votre connexion et réessayez.",
     status_active: "Actif",
+    main_navigation: "Espaces du Centre",
+    area_customers: "Clients",
+    area_domains: "Domaines",
+    customer: "Client",
+    partners_of_record: "Partenaires attitrés",
+    partner: "Partenaire",
+    no_partners: "Aucun partenaire n'est partenaire attitré de vos contrats.",
+    no_customers: "Aucun client ne vous a encore désigné comme partenaire attitré.",
+    manage_partner_visibility: "Gérer la visibilité des partenaires",
+    partner_visibility_intro: "Chaque partenaire voit les licences et commandes passées par son intermédiaire. Activez l'interrupteur pour qu'un partenaire voie aussi celles passées par vos autres partenaires.",
+    sees_other_partners: "Peut voir les licences et commandes passées par d'autres partenaires",
+    switch_on: "Activé",
+    switch_off: "Désactivé",
+    designated_admin: "Administrateur désigné",
+    admin_invited_until: "Invité, le lien expire le {date}",
+    admin_expired: "Invitation expirée",
+    admin_delivery_failed: "Échec de l'envoi",
+    admin_registered: "Inscrit",
+    admin_not_invited: "Non invité",
+    resend_invitation: "Renvoyer l'invitation",
+    change_admin: "Changer d'administrateur",
+    change_admin_email: "Changer l'adresse e-mail",
+    admin_changed: "Le nouvel administrateur désigné a été invité.",
+    admin_email_changed: "L'invitation a été envoyée à la nouvelle adresse ; l'ancien lien ne fonctionne plus.",
+    licenses_and_orders: "Licences et commandes",
 
 };
 
@@ -204,6 +229,8 @@ pub fn role_name(value: Role) -> &'static str {
         Role::AccountManager => "Responsable des comptes",
         Role::ReportViewer => "Observateur de rapports",
         Role::AccountViewer => "Observateur du compte",
+        Role::PartnerAdmin => "Administrateur partenaire",
+        Role::PartnerAgent => "Agent partenaire",
     }
 }
 
@@ -221,6 +248,12 @@ pub fn audit_action(value: AuditAction) -> &'static str {
         KeyViewed => "Clé de produit affichée",
         KeysExported => "Clés de produit exportées",
         SubscriptionAssigned => "Abonnements attribués",
+        DesignatedAdminInvitationResent => {
+            "Invitation de l'administrateur renvoyée par le partenaire"
+        }
+        DesignatedAdminChanged => "Administrateur désigné changé",
+        DesignatedAdminEmailChanged => "Adresse de l'administrateur désigné changée",
+        PartnerVisibilityChanged => "Visibilité du partenaire changée",
     }
 }
 
@@ -262,6 +295,11 @@ pub fn problem(value: Problem) -> &'static str {
         ServiceUnknown => {
             "Choisissez un service en ligne et un compte d'achats dans la liste."
         }
+        AdminRegistered => "Cet administrateur a déjà créé son compte : changez plutôt d'administrateur désigné.",
+        PartnerUnknown => "Aucune organisation partenaire ne porte ce nom.",
+        AgreementUnknown => "Aucun contrat ne porte ce numéro.",
+        OrganizationExists => "Une organisation porte déjà ce nom.",
+        PartnerNotLinked => "Ce partenaire n'est pas partenaire attitré de ce contrat.",
         ExceedsEntitlement { .. } => {
             "C'est plus que ce que les commandes de ce compte d'achats autorisent :"
         }

@@ -7,7 +7,7 @@ mod dates;
 pub mod en;
 pub mod fr;
 
-use crate::domain::wire::{PersonKind, PersonRow};
+use crate::domain::wire::{AdminState, PersonKind, PersonRow};
 use crate::domain::{AuditAction, Lang, Problem, Role};
 use crate::error::AppError;
 
@@ -204,6 +204,31 @@ pub struct Texts {
     pub error_internal: &'static str,
     pub error_request: &'static str,
     pub status_active: &'static str,
+    pub main_navigation: &'static str,
+    pub area_customers: &'static str,
+    pub area_domains: &'static str,
+    pub customer: &'static str,
+    pub partners_of_record: &'static str,
+    pub partner: &'static str,
+    pub no_partners: &'static str,
+    pub no_customers: &'static str,
+    pub manage_partner_visibility: &'static str,
+    pub partner_visibility_intro: &'static str,
+    pub sees_other_partners: &'static str,
+    pub switch_on: &'static str,
+    pub switch_off: &'static str,
+    pub designated_admin: &'static str,
+    pub admin_invited_until: &'static str,
+    pub admin_expired: &'static str,
+    pub admin_delivery_failed: &'static str,
+    pub admin_registered: &'static str,
+    pub admin_not_invited: &'static str,
+    pub resend_invitation: &'static str,
+    pub change_admin: &'static str,
+    pub change_admin_email: &'static str,
+    pub admin_changed: &'static str,
+    pub admin_email_changed: &'static str,
+    pub licenses_and_orders: &'static str,
 }
 
 impl Role {
@@ -273,6 +298,23 @@ impl PersonRow {
 }
 
 /// `template` with each `{name}` replaced by its value.
+impl AdminState {
+    /// Where a designated administrator stands, in words.
+    pub fn text(self, lang: Lang) -> String {
+        let t = lang.texts();
+        match self {
+            AdminState::Invited { expires_at } => fill(
+                t.admin_invited_until,
+                &[("date", &lang.format_date(expires_at))],
+            ),
+            AdminState::Expired => t.admin_expired.to_owned(),
+            AdminState::DeliveryFailed => t.admin_delivery_failed.to_owned(),
+            AdminState::Registered => t.admin_registered.to_owned(),
+            AdminState::NotInvited => t.admin_not_invited.to_owned(),
+        }
+    }
+}
+
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
     values
         .iter()

@@ -26,6 +26,38 @@ fn AgreementsList(view: AgreementsView) -> impl IntoView {
                 .into_iter()
                 .map(|agreement| view! { <AgreementCard agreement can_modify /> })
                 .collect_view()}
+            <section class="card partners">
+                <h2>{t.partners_of_record}</h2>
+                {if view.partners.is_empty() {
+                    view! { <p>{t.no_partners}</p> }.into_any()
+                } else {
+                    view! {
+                        <table class="partners">
+                            <thead>
+                                <tr>
+                                    <th scope="col">{t.partner}</th>
+                                    <th scope="col">{t.agreements}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {view
+                                    .partners
+                                    .into_iter()
+                                    .map(|partner| {
+                                        view! {
+                                            <tr>
+                                                <td>{partner.name}</td>
+                                                <td>{partner.agreements.join(", ")}</td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    }
+                        .into_any()
+                }}
+            </section>
         </Layout>
     }
 }

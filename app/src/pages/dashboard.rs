@@ -1,28 +1,9 @@
 use leptos::prelude::*;
 
 use crate::api::account::get_dashboard;
-use crate::components::{signed_in_page, Layout};
+use crate::components::{area, signed_in_page, Layout};
 use crate::domain::wire::Dashboard;
-use crate::domain::Capability;
-use crate::i18n::Texts;
 use crate::use_lang;
-
-/// The label and page of each area of the Center (see `Capability::AREAS`).
-fn area(capability: Capability, t: &'static Texts) -> Option<(&'static str, &'static str)> {
-    Some(match capability {
-        Capability::ViewAgreements => (t.area_agreements, "/agreements"),
-        Capability::ViewOrders => (t.area_orders, "/orders"),
-        Capability::ViewLicenses => (t.area_licenses, "/licenses"),
-        Capability::ViewKeys => (t.area_keys, "/keys"),
-        Capability::DownloadSoftware => (t.area_downloads, "/downloads"),
-        Capability::ViewReports => (t.area_reports, "/reports"),
-        Capability::ManageProvisioning => (t.area_provisioning, "/provisioning"),
-        Capability::InviteUsers => (t.area_users, "/manage-access"),
-        Capability::ManageUsers | Capability::ModifyAgreements | Capability::ViewAuditLog => {
-            return None
-        }
-    })
-}
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {

@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod agreements;
+pub mod customers;
 pub mod dashboard;
 pub mod downloads;
 pub mod invitation;

@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::orders::{get_licenses, get_orders};
 use crate::components::{signed_in_page, Layout};
 use crate::domain::product_label;
-use crate::domain::wire::{LicensesPage, OrderFilter, OrdersPage};
+use crate::domain::wire::{LicenseRow, LicensesPage, OrderFilter, OrderView, OrdersPage};
 use crate::use_lang;
 
 fn query_string(filter: &OrderFilter, after: &str) -> String {
@@ -107,57 +107,7 @@ fn OrdersList(page: OrdersPage, filter: OrderFilter) -> impl IntoView {
                 <button type="submit" class="primary">{t.filter}</button>
             </form>
             <section class="card">
-                {if page.orders.is_empty() {
-                    view! { <p>{t.no_orders}</p> }.into_any()
-                } else {
-                    view! {
-                        <table class="orders">
-                            <thead>
-                                <tr>
-                                    <th scope="col">{t.order_number}</th>
-                                    <th scope="col">{t.order_date}</th>
-                                    <th scope="col">{t.purchasing_account_number}</th>
-                                    <th scope="col">{t.products}</th>
-                                    <th scope="col">{t.amount}</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {page
-                                    .orders
-                                    .iter()
-                                    .map(|order| {
-                                        let total: i64 = order.lines.iter().map(|line| line.amount_cents).sum();
-                                        let currency = order.lines.first().map(|line| line.currency.clone()).unwrap_or_default();
-                                        view! {
-                                            <tr data-order=order.number.clone()>
-                                                <td>{order.number.clone()}</td>
-                                                <td>{lang.format_date(order.ordered_at)}</td>
-                                                <td>{order.purchasing_account.clone()}</td>
-                                                <td>
-                                                    <ul class="lines">
-                                                        {order
-                                                            .lines
-                                                            .iter()
-                                                            .map(|line| {
-                                                                view! {
-                                                                    <li>
-                                                                        {format!("{} {} × {}", line.product, line.version, line.quantity)}
-                                                                    </li>
-                                                                }
-                                                            })
-                                                            .collect_view()}
-                                                    </ul>
-                                                </td>
-                                                <td class="amount">{lang.format_amount(total, &currency)}</td>
-                                            </tr>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </tbody>
-                        </table>
-                    }
-                        .into_any()
-                }}
+                <OrdersTable orders=page.orders.clone() />
                 <p class="pager">
                     {next.map(|href| view! { <a href=href rel="next">{t.next_page}</a> })}
                 </p>
@@ -180,46 +130,122 @@ fn LicensesList(page: LicensesPage) -> impl IntoView {
         <Layout user=page.user.clone()>
             <h1>{t.area_licenses}</h1>
             <section class="card">
-                {if page.licenses.is_empty() {
-                    view! { <p>{t.no_licenses}</p> }.into_any()
-                } else {
-                    view! {
-                        <table class="licenses">
-                            <thead>
-                                <tr>
-                                    <th scope="col">{t.product}</th>
-                                    <th scope="col">{t.purchasing_account_number}</th>
-                                    <th scope="col">{t.quantity}</th>
-                                    <th scope="col">{t.area_orders}</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {page
-                                    .licenses
-                                    .iter()
-                                    .map(|row| {
-                                        let href = format!(
-                                            "/orders?product={}&purchasing_account={}",
-                                            row.product_id, row.purchasing_account
-                                        );
-                                        view! {
-                                            <tr>
-                                                <td>{product_label(&row.product, &row.version)}</td>
-                                                <td>{row.purchasing_account.clone()}</td>
-                                                <td class="amount">{lang.format_count(row.quantity)}</td>
-                                                <td>
-                                                    <a href=href>{t.see_orders} " (" {row.orders} ")"</a>
-                                                </td>
-                                            </tr>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </tbody>
-                        </table>
-                    }
-                        .into_any()
-                }}
+                <LicensesTable licenses=page.licenses.clone() orders_link=true />
             </section>
         </Layout>
     }
+}
+
+/// Orders with their lines and amounts, newest first.
+#[component]
+pub fn OrdersTable(orders: Vec<OrderView>) -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts();
+    view! {
+        {if orders.is_empty() {
+            view! { <p>{t.no_orders}</p> }.into_any()
+        } else {
+            view! {
+                <table class="orders">
+                    <thead>
+                        <tr>
+                            <th scope="col">{t.order_number}</th>
+                            <th scope="col">{t.order_date}</th>
+                            <th scope="col">{t.purchasing_account_number}</th>
+                            <th scope="col">{t.partner}</th>
+                            <th scope="col">{t.products}</th>
+                            <th scope="col">{t.amount}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {orders
+                            .iter()
+                            .map(|order| {
+                                let total: i64 = order.lines.iter().map(|line| line.amount_cents).sum();
+                                let currency = order.lines.first().map(|line| line.currency.clone()).unwrap_or_default();
+                                view! {
+                                    <tr data-order=order.number.clone()>
+                                        <td>{order.number.clone()}</td>
+                                        <td>{lang.format_date(order.ordered_at)}</td>
+                                        <td>{order.purchasing_account.clone()}</td>
+                                <td>{order.partner.clone().unwrap_or_default()}</td>
+                                <td>{order.partner.clone().unwrap_or_default()}</td>
+                                        <td>
+                                            <ul class="lines">
+                                                {order
+                                                    .lines
+                                                    .iter()
+                                                    .map(|line| {
+                                                        view! {
+                                                            <li>
+                                                                {format!("{} {} × {}", line.product, line.version, line.quantity)}
+                                                            </li>
+                                                        }
+                                                    })
+                                                    .collect_view()}
+                                            </ul>
+                                        </td>
+                                        <td class="amount">{lang.format_amount(total, &currency)}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            }
+                .into_any()
+        }}
+    }
+}
+
+/// Owned quantities per product and purchasing account; `orders_link`
+/// leads each to the Orders page narrowed to it.
+#[component]
+pub fn LicensesTable(licenses: Vec<LicenseRow>, orders_link: bool) -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts();
+    view! {
+            {if licenses.is_empty() {
+                view! { <p>{t.no_licenses}</p> }.into_any()
+            } else {
+                view! {
+                    <table class="licenses">
+                        <thead>
+                            <tr>
+                                <th scope="col">{t.product}</th>
+                                <th scope="col">{t.purchasing_account_number}</th>
+                                <th scope="col">{t.quantity}</th>
+                                <th scope="col">{t.area_orders}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {licenses
+                                .iter()
+                                .map(|row| {
+                                    let href = format!(
+                                        "/orders?product={}&purchasing_account={}",
+                                        row.product_id, row.purchasing_account
+                                    );
+                                    view! {
+                                        <tr>
+                                            <td>{product_label(&row.product, &row.version)}</td>
+                                            <td>{row.purchasing_account.clone()}</td>
+                                            <td class="amount">{lang.format_count(row.quantity)}</td>
+                                            <td>
+                                                {if orders_link {
+        view! { <a href=href>{t.see_orders} " (" {row.orders} ")"</a> }.into_any()
+    } else {
+        view! { <span>{row.orders}</span> }.into_any()
+    }}
+                                            </td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                }
+                    .into_any()
+            }}
+        }
 }

@@ -258,10 +258,15 @@ async fn area_count(db: &Db, user: &CurrentUser, area: Capability) -> Result<i64
              WHERE t.organization_id = $1 AND pr.kind = 'online_service'"
             .into(),
         Capability::InviteUsers => "SELECT COUNT(*) FROM users WHERE organization_id = $1".into(),
+        Capability::ManageCustomers => "SELECT COUNT(DISTINCT a.organization_id) \
+             FROM partner_links k JOIN agreements a ON a.id = k.agreement_id \
+             WHERE k.partner_id = $1"
+            .into(),
         Capability::ViewReports => return Ok(super::reports::available(user)?.len() as i64),
-        Capability::ManageUsers | Capability::ModifyAgreements | Capability::ViewAuditLog => {
-            return Ok(0)
-        }
+        Capability::ManageUsers
+        | Capability::ModifyAgreements
+        | Capability::ViewAuditLog
+        | Capability::ManagePartnerVisibility => return Ok(0),
     };
     let (count,): (i64,) = sqlx::query_as(&sql)
         .bind(user.organization_id)

@@ -27,12 +27,44 @@ pub async fn record(
     subject: &str,
     detail: &str,
 ) -> Result<(), AppError> {
+    let entry = Entry {
+        action,
+        subject,
+        detail,
+    };
+    record_in(conn, actor.user.organization_id, actor, "", now, &entry).await
+}
+
+/// What happened, to whom, in more words.
+pub struct Entry<'a> {
+    pub action: AuditAction,
+    pub subject: &'a str,
+    pub detail: &'a str,
+}
+
+/// Writes one line of another organization's audit log: a partner acting
+/// for a customer is recorded in the customer's log under the partner's
+/// name (`actor_organization`).
+pub async fn record_in(
+    conn: &mut AnyConnection,
+    organization_id: i64,
+    actor: &Actor,
+    actor_organization: &str,
+    now: i64,
+    entry: &Entry<'_>,
+) -> Result<(), AppError> {
+    let Entry {
+        action,
+        subject,
+        detail,
+    } = *entry;
     sqlx::query(
-        "INSERT INTO audit_log (organization_id, actor_email, action, subject_email, detail, \
-         client_address, at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO audit_log (organization_id, actor_email, actor_organization, action, \
+         subject_email, detail, client_address, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
-    .bind(actor.user.organization_id)
+    .bind(organization_id)
     .bind(&actor.user.email)
+    .bind(actor_organization)
     .bind(action.key())
     .bind(subject)
     .bind(detail)
@@ -53,8 +85,9 @@ pub async fn log(
     if !Role::any_allows(&viewer.roles, Capability::ViewAuditLog) {
         return Err(AppError::Forbidden);
     }
-    let rows: Vec<(i64, i64, String, String, String, String, String)> = sqlx::query_as(
-        "SELECT id, at, actor_email, action, subject_email, detail, client_address \
+    let rows: Vec<(i64, i64, String, String, String, String, String, String)> = sqlx::query_as(
+        "SELECT id, at, actor_email, actor_organization, action, subject_email, detail, \
+         client_address \
          FROM audit_log WHERE organization_id = $1 AND id < $2 ORDER BY id DESC LIMIT 100",
     )
     .bind(viewer.organization_id)
@@ -64,7 +97,16 @@ pub async fn log(
     Ok(rows
         .into_iter()
         .filter_map(
-            |(id, at, actor_email, action, subject_email, detail, client_address)| {
+            |(
+                id,
+                at,
+                actor_email,
+                actor_organization,
+                action,
+                subject_email,
+                detail,
+                client_address,
+            )| {
                 let Some(action) = AuditAction::from_key(&action) else {
                     tracing::warn!(id, action, "audit log entry of an unknown kind skipped");
                     return None;
@@ -74,6 +116,7 @@ pub async fn log(
                     AuditEntry {
                         at,
                         actor_email,
+                        actor_organization,
                         action,
                         subject_email,
                         detail,

@@ -251,6 +251,38 @@ impl ReminderMail<'_> {
     }
 }
 
+/// Tells a customer's Account Admin that a partner made someone else the
+/// designated administrator of a registered administrator's account.
+pub struct AdminChangedMail<'a> {
+    pub lang: Lang,
+    pub to: &'a Email,
+    pub partner: &'a str,
+    pub organization: &'a str,
+    pub agreement_number: &'a str,
+    pub purchasing_account: &'a str,
+    pub old_admin: &'a str,
+    pub new_admin: &'a str,
+}
+
+impl AdminChangedMail<'_> {
+    pub fn render(&self, settings: &Settings) -> Result<OutgoingMail, AppError> {
+        let rendered = templates::email(
+            "admin_changed",
+            self.lang,
+            minijinja::context! {
+                partner => self.partner,
+                organization => self.organization,
+                agreement_number => self.agreement_number,
+                purchasing_account => self.purchasing_account,
+                old_admin => self.old_admin,
+                new_admin => self.new_admin,
+                access_link => templates::link(&settings.link("/manage-access")),
+            },
+        )?;
+        Ok(OutgoingMail::new(self.to, rendered))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,7 @@ pub mod keys;
 pub mod mail;
 pub mod members;
 pub mod orders;
+pub mod partners;
 pub mod password;
 pub mod people;
 pub mod products;

@@ -8,6 +8,7 @@ use tracing::instrument;
 
 use super::accounts::CurrentUser;
 use super::catalog::{self, ImportResults};
+use super::partners::{self, PartnerScope};
 use super::products::ORDERED_BY_ORGANIZATION;
 use super::Db;
 use crate::domain::wire::{
@@ -48,6 +49,43 @@ pub async fn page(
     if !Role::any_allows(&viewer.roles, Capability::ViewOrders) {
         return Err(AppError::Forbidden);
     }
+    page_in(db, viewer, None, filter, after).await
+}
+
+/// [`page`] for a partner: the orders of the customer's agreement
+/// numbered `agreement` that the customer lets it see.
+#[instrument(skip_all, fields(organization = viewer.organization_id))]
+pub async fn partner_page(
+    db: &Db,
+    viewer: &CurrentUser,
+    agreement: &str,
+    filter: &OrderFilter,
+    after: &str,
+) -> Result<OrdersPage, AppError> {
+    let (scope, _) = partners::scope(db, viewer, agreement).await?;
+    page_in(db, viewer, Some(scope), filter, after).await
+}
+
+/// The conditions on `orders o` joined with `purchasing_accounts p` that
+/// keep a partner to what it may see, numbered from `$first`.
+fn partner_condition(scope: &PartnerScope, first: usize) -> (String, Vec<i64>) {
+    let mut sql = format!(" AND p.agreement_id = ${first}");
+    let mut params = vec![scope.agreement_id];
+    if !scope.sees_other_partners {
+        sql.push_str(&format!(" AND o.partner_id = ${}", first + 1));
+        params.push(scope.partner_id);
+    }
+    (sql, params)
+}
+
+async fn page_in(
+    db: &Db,
+    viewer: &CurrentUser,
+    partner: Option<PartnerScope>,
+    filter: &OrderFilter,
+    after: &str,
+) -> Result<OrdersPage, AppError> {
+    let organization_id = partner.map_or(viewer.organization_id, |scope| scope.customer_id);
     let mut errors = FormErrors::default();
     let date = |text: &str| match text.trim() {
         "" => Ok(None),
@@ -58,10 +96,16 @@ pub async fn page(
     let (from, to) = errors.finish(from.zip(to))?;
 
     let mut sql = String::from(
-        "SELECT o.id, o.number, o.ordered_at, p.number AS purchasing_account FROM orders o \
-         JOIN purchasing_accounts p ON p.id = o.purchasing_account_id WHERE o.organization_id = $1",
+        "SELECT o.id, o.number, o.ordered_at, p.number AS purchasing_account, pa.name AS partner \
+         FROM orders o JOIN purchasing_accounts p ON p.id = o.purchasing_account_id \
+         LEFT JOIN organizations pa ON pa.id = o.partner_id WHERE o.organization_id = $1",
     );
-    let mut params = vec![Param::Int(viewer.organization_id)];
+    let mut params = vec![Param::Int(organization_id)];
+    if let Some(scope) = &partner {
+        let (condition, values) = partner_condition(scope, 2);
+        sql.push_str(&condition);
+        params.extend(values.into_iter().map(Param::Int));
+    }
     let mut add = |clause: &str, value: Param, sql: &mut String| {
         params.push(value);
         sql.push_str(&clause.replace('?', &format!("${}", params.len())));
@@ -97,7 +141,7 @@ pub async fn page(
         &mut sql,
     );
 
-    let mut query = sqlx::query_as::<_, (i64, String, i64, String)>(&sql);
+    let mut query = sqlx::query_as::<_, (i64, String, i64, String, Option<String>)>(&sql);
     for param in params {
         query = match param {
             Param::Int(value) => query.bind(value),
@@ -107,7 +151,7 @@ pub async fn page(
     let mut rows = query.fetch_all(db).await?;
     let next = if rows.len() as i64 > PAGE_SIZE {
         rows.truncate(PAGE_SIZE as usize);
-        rows.last().map(|(id, _, at, _)| cursor(*at, *id))
+        rows.last().map(|(id, _, at, ..)| cursor(*at, *id))
     } else {
         None
     };
@@ -139,31 +183,62 @@ pub async fn page(
     }
     let orders = rows
         .into_iter()
-        .map(|(id, number, ordered_at, purchasing_account)| OrderView {
-            number,
-            ordered_at,
-            purchasing_account,
-            lines: lines.remove(&id).unwrap_or_default(),
-        })
+        .map(
+            |(id, number, ordered_at, purchasing_account, partner)| OrderView {
+                number,
+                ordered_at,
+                purchasing_account,
+                partner,
+                lines: lines.remove(&id).unwrap_or_default(),
+            },
+        )
         .collect();
 
-    let products: Vec<(i64, String, String)> = sqlx::query_as(
-        // Per product, one probe of its lines: not a scan of every order.
-        &format!(
-            "SELECT pr.id, pr.name, pr.version FROM products pr \
-             WHERE {ORDERED_BY_ORGANIZATION} ORDER BY pr.name, pr.version"
-        ),
-    )
-    .bind(viewer.organization_id)
-    .fetch_all(db)
-    .await?;
-    let accounts: Vec<(String,)> = sqlx::query_as(
-        "SELECT p.number FROM purchasing_accounts p JOIN agreements a ON a.id = p.agreement_id \
-         WHERE a.organization_id = $1 ORDER BY p.number",
-    )
-    .bind(viewer.organization_id)
-    .fetch_all(db)
-    .await?;
+    let (products, accounts) = match &partner {
+        None => {
+            let products: Vec<(i64, String, String)> = sqlx::query_as(
+                // Per product, one probe of its lines: not a scan of every order.
+                &format!(
+                    "SELECT pr.id, pr.name, pr.version FROM products pr \
+                     WHERE {ORDERED_BY_ORGANIZATION} ORDER BY pr.name, pr.version"
+                ),
+            )
+            .bind(organization_id)
+            .fetch_all(db)
+            .await?;
+            let accounts: Vec<(String,)> = sqlx::query_as(
+                "SELECT p.number FROM purchasing_accounts p \
+                 JOIN agreements a ON a.id = p.agreement_id \
+                 WHERE a.organization_id = $1 ORDER BY p.number",
+            )
+            .bind(organization_id)
+            .fetch_all(db)
+            .await?;
+            (products, accounts)
+        }
+        Some(scope) => {
+            // Only the products of the orders the partner may see.
+            let (condition, values) = partner_condition(scope, 2);
+            let sql = format!(
+                "SELECT DISTINCT pr.id, pr.name, pr.version FROM products pr \
+                 JOIN order_lines l ON l.product_id = pr.id JOIN orders o ON o.id = l.order_id \
+                 JOIN purchasing_accounts p ON p.id = o.purchasing_account_id \
+                 WHERE o.organization_id = $1{condition} ORDER BY pr.name, pr.version"
+            );
+            let mut query = sqlx::query_as(&sql).bind(organization_id);
+            for value in values {
+                query = query.bind(value);
+            }
+            let products: Vec<(i64, String, String)> = query.fetch_all(db).await?;
+            let accounts: Vec<(String,)> = sqlx::query_as(
+                "SELECT number FROM purchasing_accounts WHERE agreement_id = $1 ORDER BY number",
+            )
+            .bind(scope.agreement_id)
+            .fetch_all(db)
+            .await?;
+            (products, accounts)
+        }
+    };
     Ok(OrdersPage {
         user: viewer.summary(),
         orders,
@@ -196,24 +271,57 @@ pub async fn licenses(db: &Db, viewer: &CurrentUser) -> Result<Vec<LicenseRow>, 
         .bind(viewer.organization_id)
         .fetch_all(db)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(product_id, product, version, purchasing_account, quantity, orders)| LicenseRow {
-                product_id,
-                product,
-                version,
-                purchasing_account,
-                quantity,
-                orders,
-            },
-        )
-        .collect())
+    Ok(rows.into_iter().map(license_row).collect())
+}
+
+/// [`licenses`] for a partner: what the orders it may see of the
+/// customer's agreement numbered `agreement` add up to.
+#[instrument(skip_all, fields(user = viewer.id))]
+pub async fn partner_licenses(
+    db: &Db,
+    viewer: &CurrentUser,
+    agreement: &str,
+) -> Result<Vec<LicenseRow>, AppError> {
+    let (scope, _) = partners::scope(db, viewer, agreement).await?;
+    let (condition, values) = partner_condition(&scope, 2);
+    let sql = format!(
+        "SELECT pr.id, pr.name, pr.version, p.number, SUM(l.quantity), COUNT(DISTINCT o.id) \
+         FROM order_lines l JOIN orders o ON o.id = l.order_id \
+         JOIN purchasing_accounts p ON p.id = o.purchasing_account_id \
+         JOIN products pr ON pr.id = l.product_id WHERE o.organization_id = $1{condition} \
+         GROUP BY pr.id, pr.name, pr.version, p.number ORDER BY pr.name, pr.version, p.number"
+    );
+    let mut query = sqlx::query_as(&sql).bind(scope.customer_id);
+    for value in values {
+        query = query.bind(value);
+    }
+    let rows: Vec<(i64, String, String, String, i64, i64)> = query.fetch_all(db).await?;
+    Ok(rows.into_iter().map(license_row).collect())
+}
+
+fn license_row(
+    (product_id, product, version, purchasing_account, quantity, orders): (
+        i64,
+        String,
+        String,
+        String,
+        i64,
+        i64,
+    ),
+) -> LicenseRow {
+    LicenseRow {
+        product_id,
+        product,
+        version,
+        purchasing_account,
+        quantity,
+        orders,
+    }
 }
 
 /// The columns of an orders file, found by name on its first line (in
 /// this order when it has no header).
-pub const COLUMNS: [&str; 9] = [
+pub const COLUMNS: [&str; 10] = [
     "agreement_number",
     "purchasing_account",
     "order_number",
@@ -223,17 +331,22 @@ pub const COLUMNS: [&str; 9] = [
     "quantity",
     "unit_price",
     "currency",
+    "partner",
 ];
 
 /// Imports orders from CSV text, one order line per row; rows with the
-/// same order number add lines to that order. Each row is checked and
-/// written on its own, so a bad row never stops the good ones.
+/// same order number add lines to that order. The `partner` column, which
+/// may be missing or empty, names the partner the order was placed
+/// through; it must be partner of record for the agreement. Each row is
+/// checked and written on its own, so a bad row never stops the good ones.
 #[instrument(skip_all)]
 pub async fn import(db: &Db, now: i64, text: &str) -> Result<ImportResults, AppError> {
-    Ok(catalog::import_each(text, &COLUMNS, &[], async |cells| {
-        import_row(db, now, &cells).await
-    })
-    .await)
+    Ok(
+        catalog::import_each(text, &COLUMNS, &["partner"], async |cells| {
+            import_row(db, now, &cells).await
+        })
+        .await,
+    )
 }
 
 async fn import_row(db: &Db, now: i64, cells: &[String]) -> Result<(), String> {
@@ -267,6 +380,26 @@ async fn import_row(db: &Db, now: i64, cells: &[String]) -> Result<(), String> {
         .map_err(internal)?;
     let (account_id, organization_id) =
         found.ok_or("purchasing_account: no such purchasing account on this agreement")?;
+    let partner_id = match cell(9) {
+        "" => None,
+        name => {
+            let linked: Option<(i64,)> = sqlx::query_as(
+                "SELECT o.id FROM organizations o JOIN partner_links k ON k.partner_id = o.id \
+                 JOIN agreements a ON a.id = k.agreement_id \
+                 WHERE lower(o.name) = lower($1) AND a.number = $2",
+            )
+            .bind(name)
+            .bind(agreement.as_str())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(internal)?;
+            Some(
+                linked
+                    .ok_or("partner: no partner of record for this agreement has this name")?
+                    .0,
+            )
+        }
+    };
     let existing: Option<(i64, i64)> =
         sqlx::query_as("SELECT id, purchasing_account_id FROM orders WHERE number = $1")
             .bind(number)
@@ -281,13 +414,14 @@ async fn import_row(db: &Db, now: i64, cells: &[String]) -> Result<(), String> {
         None => {
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO orders (organization_id, purchasing_account_id, number, ordered_at, \
-                 created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                 created_at, partner_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
             )
             .bind(organization_id)
             .bind(account_id)
             .bind(number)
             .bind(ordered_at)
             .bind(now)
+            .bind(partner_id)
             .fetch_one(&mut *tx)
             .await
             .map_err(internal)?;

@@ -51,6 +51,22 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
             include_str!("../../templates/mail/reminder.fr.html"),
         ),
         (
+            "admin_changed.en.txt",
+            include_str!("../../templates/mail/admin_changed.en.txt"),
+        ),
+        (
+            "admin_changed.en.html",
+            include_str!("../../templates/mail/admin_changed.en.html"),
+        ),
+        (
+            "admin_changed.fr.txt",
+            include_str!("../../templates/mail/admin_changed.fr.txt"),
+        ),
+        (
+            "admin_changed.fr.html",
+            include_str!("../../templates/mail/admin_changed.fr.html"),
+        ),
+        (
             "dev_mailbox.html",
             include_str!("../../templates/dev_mailbox.html"),
         ),
@@ -192,6 +208,22 @@ mod tests {
             )
             .expect("reminder");
             assert!(reminder.text.contains("Harry Roldan"));
+            let changed = email(
+                "admin_changed",
+                lang,
+                minijinja::context! {
+                    partner => "Fabrikam <Partners>",
+                    organization => "Contoso",
+                    agreement_number => "1234567890",
+                    purchasing_account => "9876543210",
+                    old_admin => "Harry Roldan",
+                    new_admin => "Ana Silva",
+                    access_link => link("https://bc.example.com/manage-access"),
+                },
+            )
+            .expect("admin changed");
+            assert!(changed.subject.contains("Fabrikam <Partners>"));
+            assert!(changed.html.contains("Fabrikam &lt;Partners&gt;"));
         }
         assert!(dev_mailbox(&[])
             .expect("mailbox")

@@ -14,11 +14,13 @@ use app::services::Db;
 /// code under test.
 pub fn spec_allows(inviter: Role, granted: Role) -> bool {
     use Role::*;
+    let partners = matches!(granted, PartnerAdmin | PartnerAgent);
     match inviter {
-        AccountAdmin => true,
-        UserAdmin => granted != AccountAdmin,
+        AccountAdmin => !partners,
+        UserAdmin => !partners && granted != AccountAdmin,
         AgreementAdmin => matches!(granted, AgreementAdmin | ReportViewer | AccountViewer),
-        AccountManager | ReportViewer | AccountViewer => false,
+        AccountManager | ReportViewer | AccountViewer | PartnerAgent => false,
+        PartnerAdmin => partners,
     }
 }
 

@@ -94,6 +94,8 @@ pub struct RowResult {
 pub struct AuditEntry {
     pub at: i64,
     pub actor_email: String,
+    /// The partner the actor acted for this organization from, if any.
+    pub actor_organization: String,
     pub action: AuditAction,
     pub subject_email: String,
     pub detail: String,

@@ -23,4 +23,6 @@ pub struct AgreementsView {
     /// Whether the roles allow editing (the server checks again).
     pub can_modify: bool,
     pub agreements: Vec<AgreementDetail>,
+    /// The customer's partners of record.
+    pub partners: Vec<crate::domain::wire::PartnerOfRecord>,
 }

@@ -9,6 +9,7 @@ mod downloads;
 mod invitation;
 mod keys;
 mod orders;
+mod partners;
 mod provisioning;
 mod reports;
 
@@ -19,5 +20,6 @@ pub use downloads::*;
 pub use invitation::*;
 pub use keys::*;
 pub use orders::*;
+pub use partners::*;
 pub use provisioning::*;
 pub use reports::*;

@@ -29,6 +29,8 @@ pub struct OrderView {
     pub number: String,
     pub ordered_at: i64,
     pub purchasing_account: String,
+    /// The partner it was placed through, if any.
+    pub partner: Option<String>,
     pub lines: Vec<OrderLineView>,
 }
 

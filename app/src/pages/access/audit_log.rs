@@ -7,6 +7,8 @@ use crate::components::{signed_in_page, Layout};
 use crate::domain::wire::{AccessView, AuditEntry};
 use crate::use_lang;
 
+use super::{AccessTabs, Tab};
+
 /// Manage access → Audit log, for Account Admins.
 #[component]
 pub fn AuditLogPage() -> impl IntoView {
@@ -28,12 +30,9 @@ pub(super) fn AuditView(
     let oldest = entries.last().map(|(id, _)| *id);
     let full = entries.len() == 100;
     view! {
-        <Layout user=access.user>
+        <Layout user=access.user.clone()>
             <h1>{t.manage_access}</h1>
-            <nav class="tabs" aria-label=t.manage_access>
-                <a href="/manage-access">{t.manage_users}</a>
-                <a href="/manage-access/audit" aria-current="page">{t.audit_log}</a>
-            </nav>
+            <AccessTabs roles=access.user.roles.clone() current=Tab::AuditLog />
             <section class="card">
                 <table class="audit">
                     <thead>
@@ -53,7 +52,11 @@ pub(super) fn AuditView(
                                 view! {
                                     <tr>
                                         <td>{lang.format_date_time(entry.at)}</td>
-                                        <td>{entry.actor_email}</td>
+                                        <td>
+                                            {entry.actor_email}
+                                            {(!entry.actor_organization.is_empty())
+                                                .then(|| format!(" ({})", entry.actor_organization))}
+                                        </td>
                                         <td>{entry.action.text(lang)}</td>
                                         <td>{entry.subject_email}</td>
                                         <td>{entry.detail}</td>

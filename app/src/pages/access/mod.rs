@@ -4,6 +4,7 @@
 mod audit_log;
 mod bulk_invite;
 mod invite_form;
+mod partners;
 mod people;
 
 use leptos::prelude::*;
@@ -17,6 +18,7 @@ use crate::use_lang;
 pub use audit_log::AuditLogPage;
 use bulk_invite::BulkInvite;
 use invite_form::InviteForm;
+pub use partners::PartnerVisibilityPage;
 use people::PeopleList;
 
 #[component]
@@ -43,19 +45,10 @@ fn ManageUsers(access: AccessView) -> impl IntoView {
     });
     let grantable = access.grantable.clone();
     let can_manage = Role::any_allows(&access.user.roles, Capability::ManageUsers);
-    let can_audit = Role::any_allows(&access.user.roles, Capability::ViewAuditLog);
     view! {
         <Layout user=access.user.clone()>
             <h1>{t.manage_access}</h1>
-            <nav class="tabs" aria-label=t.manage_access>
-                <a href="/manage-access" aria-current="page">
-                    {t.manage_users}
-                </a>
-                {can_audit
-                    .then(|| {
-                        view! { <a href="/manage-access/audit">{t.audit_log}</a> }
-                    })}
-            </nav>
+            <AccessTabs roles=access.user.roles.clone() current=Tab::Users />
             <ul class="confirmations" role="status">
                 {move || {
                     sent.get()
@@ -89,5 +82,54 @@ fn ManageUsers(access: AccessView) -> impl IntoView {
             <PeopleList grantable=access.grantable.clone() can_manage refresh />
             <BulkInvite refresh />
         </Layout>
+    }
+}
+
+/// The tabs of Manage access.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Users,
+    Partners,
+    AuditLog,
+}
+
+/// The tabs of Manage access the user's roles open, `current` marked.
+#[component]
+fn AccessTabs(roles: Vec<Role>, current: Tab) -> impl IntoView {
+    let t = use_lang().texts();
+    let tabs = [
+        (
+            Tab::Users,
+            Capability::InviteUsers,
+            t.manage_users,
+            "/manage-access",
+        ),
+        (
+            Tab::Partners,
+            Capability::ManagePartnerVisibility,
+            t.manage_partner_visibility,
+            "/manage-access/partners",
+        ),
+        (
+            Tab::AuditLog,
+            Capability::ViewAuditLog,
+            t.audit_log,
+            "/manage-access/audit",
+        ),
+    ];
+    view! {
+        <nav class="tabs" aria-label=t.manage_access>
+            {tabs
+                .into_iter()
+                .filter(|(_, capability, ..)| Role::any_allows(&roles, *capability))
+                .map(|(tab, _, label, href)| {
+                    view! {
+                        <a href=href aria-current=(tab == current).then_some("page")>
+                            {label}
+                        </a>
+                    }
+                })
+                .collect_view()}
+        </nav>
     }
 }

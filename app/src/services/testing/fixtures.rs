@@ -196,3 +196,52 @@ pub fn state(
             .build(),
     }
 }
+
+/// A partner organization registered by the operator, with its first
+/// administrator (Partner Admin) signed up; the administrator.
+pub async fn partner(
+    db: &Db,
+    now: i64,
+    name: &str,
+    admin_email: &str,
+) -> crate::services::accounts::CurrentUser {
+    let name = crate::domain::OrganizationName::parse(name).expect("valid name");
+    let admin = crate::services::partners::PersonInput {
+        email: admin_email.into(),
+        first_name: "Ana".into(),
+        last_name: "Silva".into(),
+        language: "en".into(),
+        country: "PT".into(),
+    }
+    .parse()
+    .expect("valid administrator");
+    let registered =
+        crate::services::partners::create(db, &settings(), &Outbox::default(), now, &name, &admin)
+            .await
+            .expect("partner registers");
+    let id = crate::services::invitations::accept(
+        db,
+        &crate::services::password::Hasher::default(),
+        now,
+        registered.invitation.as_str(),
+        accept_form(PASSWORD, PASSWORD),
+    )
+    .await
+    .expect("partner administrator signs up");
+    crate::services::accounts::load(db, id)
+        .await
+        .expect("load")
+        .expect("the partner administrator exists")
+}
+
+/// Makes the partner called `name` partner of record for `agreement`.
+pub async fn link_partner(db: &Db, now: i64, name: &str, agreement: &str) {
+    crate::services::partners::link(
+        db,
+        now,
+        &crate::domain::OrganizationName::parse(name).expect("valid name"),
+        &crate::domain::AgreementNumber::parse(agreement).expect("valid number"),
+    )
+    .await
+    .expect("linked");
+}

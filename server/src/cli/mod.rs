@@ -10,6 +10,8 @@ use leptos::prelude::LeptosOptions;
 
 use crate::config::Config;
 
+mod partner;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "business-center",
@@ -44,6 +46,9 @@ pub enum Command {
     /// Products and their files to download.
     #[command(subcommand)]
     Products(ProductsCommand),
+    /// Partner organizations and the agreements they are partner of record for.
+    #[command(subcommand)]
+    Partner(partner::PartnerCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -72,6 +77,7 @@ pub enum KeysCommand {
 pub enum OrdersCommand {
     /// Import order lines from a CSV file with the columns
     /// agreement_number,purchasing_account,order_number,order_date,product,version,quantity,unit_price,currency
+    /// and optionally partner (the partner of record the order was placed through)
     Import {
         /// The CSV file.
         file: std::path::PathBuf,
@@ -147,6 +153,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Products(ProductsCommand::Import { file }) => {
             import(config, &file, Import::Products).await
         }
+        Command::Partner(command) => partner::run(config, command).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

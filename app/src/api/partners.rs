@@ -1,0 +1,155 @@
+//! Partners acting for their customers, and a customer deciding what its
+//! partners see.
+
+use leptos::prelude::*;
+
+use crate::domain::wire::{CustomerOrdersView, CustomersView, PartnerVisibilityView};
+use crate::error::AppError;
+
+/// The partner's Customers page.
+#[server(endpoint = "get_customers")]
+pub async fn get_customers() -> Result<CustomersView, AppError> {
+    use crate::api::context::Ctx;
+    use crate::domain::Capability;
+    use crate::services::partners;
+    let cx = Ctx::signed_in().await?;
+    cx.require(Capability::ManageCustomers)?;
+    Ok(CustomersView {
+        accounts: partners::customers(cx.db(), cx.user(), cx.now()).await?,
+        user: cx.user().summary(),
+    })
+}
+
+/// Sends a customer's designated administrator a fresh invitation.
+/// Returns the address it went to.
+#[server(endpoint = "resend_admin_invitation")]
+pub async fn resend_admin_invitation(purchasing_account_id: i64) -> Result<String, AppError> {
+    use crate::api::context::Ctx;
+    use crate::domain::Capability;
+    use crate::services::partners;
+    let cx = Ctx::signed_in().await?;
+    cx.require(Capability::ManageCustomers)?;
+    let email = partners::resend(
+        cx.db(),
+        cx.settings(),
+        cx.outbox(),
+        cx.now(),
+        cx.actor(),
+        purchasing_account_id,
+    )
+    .await?;
+    Ok(email.to_string())
+}
+
+/// Makes another person the designated administrator of a customer's
+/// purchasing account.
+#[server(endpoint = "change_designated_admin")]
+pub async fn change_designated_admin(
+    purchasing_account_id: i64,
+    email: String,
+    first_name: String,
+    last_name: String,
+    language: String,
+    country: String,
+) -> Result<(), AppError> {
+    use crate::api::context::Ctx;
+    use crate::domain::Capability;
+    use crate::services::partners::{self, PersonInput};
+    let cx = Ctx::signed_in().await?;
+    cx.require(Capability::ManageCustomers)?;
+    let admin = PersonInput {
+        email,
+        first_name,
+        last_name,
+        language,
+        country,
+    }
+    .parse()?;
+    partners::change_admin(
+        cx.db(),
+        cx.settings(),
+        cx.outbox(),
+        cx.now(),
+        cx.actor(),
+        purchasing_account_id,
+        &admin,
+    )
+    .await
+}
+
+/// Corrects the address of a designated administrator not yet registered.
+#[server(endpoint = "change_designated_admin_email")]
+pub async fn change_designated_admin_email(
+    purchasing_account_id: i64,
+    email: String,
+) -> Result<(), AppError> {
+    use crate::api::context::Ctx;
+    use crate::domain::{Capability, Email};
+    use crate::services::partners;
+    let cx = Ctx::signed_in().await?;
+    cx.require(Capability::ManageCustomers)?;
+    let email = Email::parse(&email).map_err(|problem| AppError::field("email", problem))?;
+    partners::change_admin_email(
+        cx.db(),
+        cx.settings(),
+        cx.outbox(),
+        cx.now(),
+        cx.actor(),
+        purchasing_account_id,
+        &email,
+    )
+    .await
+}
+
+/// A customer's license details and orders, as far as the customer lets
+/// the partner see them.
+#[server(endpoint = "get_customer_orders")]
+pub async fn get_customer_orders(
+    agreement: String,
+    after: String,
+) -> Result<CustomerOrdersView, AppError> {
+    use crate::api::context::Ctx;
+    use crate::domain::Capability;
+    use crate::services::{orders, partners};
+    let cx = Ctx::signed_in().await?;
+    cx.require(Capability::ManageCustomers)?;
+    let (_, customer) = partners::scope(cx.db(), cx.user(), &agreement).await?;
+    let filter = crate::domain::wire::OrderFilter::default();
+    Ok(CustomerOrdersView {
+        customer,
+        licenses: orders::partner_licenses(cx.db(), cx.user(), &agreement).await?,
+        orders: orders::partner_page(cx.db(), cx.user(), &agreement, &filter, &after).await?,
+        agreement_number: agreement,
+    })
+}
+
+/// Manage access → Manage partner visibility.
+#[server(endpoint = "get_partner_visibility")]
+pub async fn get_partner_visibility() -> Result<PartnerVisibilityView, AppError> {
+    use crate::api::context::Ctx;
+    use crate::domain::Capability;
+    use crate::services::partners;
+    let cx = Ctx::signed_in().await?;
+    cx.require(Capability::ManagePartnerVisibility)?;
+    Ok(PartnerVisibilityView {
+        partners: partners::of_customer(cx.db(), cx.user().organization_id).await?,
+        user: cx.user().summary(),
+    })
+}
+
+/// Lets a partner see (`sees` is `true`) or not see (`false`) the orders
+/// placed through the customer's other partners.
+#[server(endpoint = "set_partner_visibility")]
+pub async fn set_partner_visibility(partner_id: i64, sees: String) -> Result<(), AppError> {
+    use crate::api::context::Ctx;
+    use crate::domain::{Capability, Problem};
+    use crate::services::partners;
+    let cx = Ctx::signed_in().await?;
+    cx.require(Capability::ManagePartnerVisibility)?;
+    let sees = match sees.as_str() {
+        "true" => true,
+        "false" => false,
+        _ => return Err(AppError::field("sees", Problem::Required)),
+    };
+    partners::set_visibility(cx.db(), cx.now(), cx.actor(), partner_id, sees).await
+}

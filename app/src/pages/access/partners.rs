@@ -1,0 +1,98 @@
+//! Manage access → Manage partner visibility: for each of the customer's
+//! partners, whether it may see what was ordered through the others.
+
+use leptos::prelude::*;
+
+use crate::api::partners::{get_partner_visibility, SetPartnerVisibility};
+use crate::components::{signed_in_page, FormError, Layout};
+use crate::domain::wire::{PartnerOfRecord, PartnerVisibilityView};
+use crate::use_lang;
+
+use super::{AccessTabs, Tab};
+
+#[component]
+pub fn PartnerVisibilityPage() -> impl IntoView {
+    let action = ServerAction::<SetPartnerVisibility>::new();
+    let resource = Resource::new(move || action.version().get(), |_| get_partner_visibility());
+    signed_in_page(
+        resource,
+        move |view| view! { <PartnerVisibility view action /> },
+    )
+}
+
+#[component]
+fn PartnerVisibility(
+    view: PartnerVisibilityView,
+    action: ServerAction<SetPartnerVisibility>,
+) -> impl IntoView {
+    let t = use_lang().texts();
+    view! {
+        <Layout user=view.user.clone()>
+            <h1>{t.manage_access}</h1>
+            <AccessTabs roles=view.user.roles.clone() current=Tab::Partners />
+            <section class="card">
+                <h2>{t.manage_partner_visibility}</h2>
+                <p>{t.partner_visibility_intro}</p>
+                <FormError value=action.value() />
+                {if view.partners.is_empty() {
+                    view! { <p>{t.no_partners}</p> }.into_any()
+                } else {
+                    view! {
+                        <div class="table-scroll">
+                            <table class="partners">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{t.partner}</th>
+                                        <th scope="col">{t.agreements}</th>
+                                        <th scope="col">{t.sees_other_partners}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {view
+                                        .partners
+                                        .into_iter()
+                                        .map(|partner| view! { <PartnerRow partner action /> })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }
+                        .into_any()
+                }}
+            </section>
+        </Layout>
+    }
+}
+
+/// A switch that works as a plain form too: it posts the opposite of
+/// what it shows.
+#[component]
+fn PartnerRow(
+    partner: PartnerOfRecord,
+    action: ServerAction<SetPartnerVisibility>,
+) -> impl IntoView {
+    let t = use_lang().texts();
+    let on = partner.sees_other_partners;
+    let label = format!("{} — {}", t.sees_other_partners, partner.name);
+    view! {
+        <tr data-partner=partner.name.clone()>
+            <td>{partner.name.clone()}</td>
+            <td>{partner.agreements.join(", ")}</td>
+            <td>
+                <ActionForm action>
+                    <input type="hidden" name="partner_id" value=partner.partner_id />
+                    <input type="hidden" name="sees" value=if on { "false" } else { "true" } />
+                    <button
+                        type="submit"
+                        class="switch"
+                        role="switch"
+                        aria-checked=if on { "true" } else { "false" }
+                        aria-label=label
+                    >
+                        {if on { t.switch_on } else { t.switch_off }}
+                    </button>
+                </ActionForm>
+            </td>
+        </tr>
+    }
+}

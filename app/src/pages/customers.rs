@@ -1,0 +1,379 @@
+//! A partner's Customers: the agreements it is partner of record for, each
+//! purchasing account's designated administrator and their invitation,
+//! with the three rescues (resend, change administrator, change email);
+//! and what one customer lets the partner see of its orders.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::api::partners::{
+    get_customer_orders, get_customers, ChangeDesignatedAdmin, ChangeDesignatedAdminEmail,
+    ResendAdminInvitation,
+};
+use crate::components::{server_problem, signed_in_page, Field, FormError, Layout};
+use crate::domain::wire::{AdminState, CustomerAccount, CustomerOrdersView, CustomersView};
+use crate::domain::{Lang, COUNTRIES};
+use crate::pages::orders::{LicensesTable, OrdersTable};
+use crate::use_lang;
+
+/// Which rescue form is open, for which purchasing account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Editing {
+    Admin(i64),
+    Email(i64),
+}
+
+#[component]
+pub fn CustomersPage() -> impl IntoView {
+    let resend = ServerAction::<ResendAdminInvitation>::new();
+    let change = ServerAction::<ChangeDesignatedAdmin>::new();
+    let change_email = ServerAction::<ChangeDesignatedAdminEmail>::new();
+    let editing = RwSignal::new(None::<Editing>);
+    // Every successful rescue shows in the list: fetched again after it.
+    let resource = Resource::new(
+        move || {
+            (
+                resend.version().get(),
+                change.version().get(),
+                change_email.version().get(),
+            )
+        },
+        |_| get_customers(),
+    );
+    Effect::new(move || {
+        if matches!(change.value().get(), Some(Ok(())))
+            || matches!(change_email.value().get(), Some(Ok(())))
+        {
+            editing.set(None);
+        }
+    });
+    let actions = Actions {
+        resend,
+        change,
+        change_email,
+        editing,
+    };
+    signed_in_page(
+        resource,
+        move |view| view! { <CustomersList view actions /> },
+    )
+}
+
+#[derive(Clone, Copy)]
+struct Actions {
+    resend: ServerAction<ResendAdminInvitation>,
+    change: ServerAction<ChangeDesignatedAdmin>,
+    change_email: ServerAction<ChangeDesignatedAdminEmail>,
+    editing: RwSignal<Option<Editing>>,
+}
+
+#[component]
+fn CustomersList(view: CustomersView, actions: Actions) -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts();
+    let Actions {
+        resend,
+        change,
+        change_email,
+        editing,
+    } = actions;
+    let notice = move || {
+        let resent = resend.value().get().and_then(Result::ok);
+        if let Some(email) = resent {
+            return Some(format!("{} {email}", t.invitation_sent_to));
+        }
+        if matches!(change.value().get(), Some(Ok(()))) {
+            return Some(t.admin_changed.to_owned());
+        }
+        matches!(change_email.value().get(), Some(Ok(()))).then(|| t.admin_email_changed.to_owned())
+    };
+    let accounts = view.accounts.clone();
+    let open_account = move || {
+        let id = match editing.get()? {
+            Editing::Admin(id) | Editing::Email(id) => id,
+        };
+        accounts
+            .iter()
+            .find(|account| account.purchasing_account_id == id)
+            .cloned()
+    };
+    view! {
+        <Layout user=view.user.clone()>
+            <h1>{t.area_customers}</h1>
+            <p class="notice" role="status">{notice}</p>
+            <FormError value=resend.value() />
+            {if view.accounts.is_empty() {
+                view! { <p>{t.no_customers}</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-scroll">
+                        <table class="customers">
+                            <thead>
+                                <tr>
+                                    <th scope="col">{t.customer}</th>
+                                    <th scope="col">{t.agreement_number}</th>
+                                    <th scope="col">{t.purchasing_account_number}</th>
+                                    <th scope="col">{t.designated_admin}</th>
+                                    <th scope="col">{t.status}</th>
+                                    <th scope="col">{t.actions}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {view
+                                    .accounts
+                                    .into_iter()
+                                    .map(|account| view! { <CustomerRow account actions /> })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }
+                    .into_any()
+            }}
+            {move || {
+                open_account()
+                    .map(|account| match editing.get() {
+                        Some(Editing::Email(_)) => {
+                            view! { <ChangeEmailForm account action=change_email editing /> }
+                                .into_any()
+                        }
+                        _ => view! { <ChangeAdminForm account action=change editing /> }.into_any(),
+                    })
+            }}
+        </Layout>
+    }
+}
+
+#[component]
+fn CustomerRow(account: CustomerAccount, actions: Actions) -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts();
+    let id = account.purchasing_account_id;
+    let registered = account.state == AdminState::Registered;
+    let orders_href = format!("/customers/{}", account.agreement_number);
+    view! {
+        <tr data-purchasing-account=account.purchasing_account.clone()>
+            <td>
+                <a href=orders_href title=t.licenses_and_orders>
+                    {account.customer.clone()}
+                </a>
+            </td>
+            <td>{account.agreement_number.clone()}</td>
+            <td>{account.purchasing_account.clone()}</td>
+            <td>
+                {format!("{} {}", account.admin_first_name, account.admin_last_name)} " · "
+                {account.admin_email.clone()}
+            </td>
+            <td class="admin-state">{account.state.text(lang)}</td>
+            <td class="row-actions">
+                {(!registered)
+                    .then(|| {
+                        view! {
+                            <ActionForm action=actions.resend>
+                                <input type="hidden" name="purchasing_account_id" value=id />
+                                <button type="submit" class="secondary">
+                                    {t.resend_invitation}
+                                </button>
+                            </ActionForm>
+                            <button
+                                type="button"
+                                class="secondary"
+                                on:click=move |_| actions.editing.set(Some(Editing::Email(id)))
+                            >
+                                {t.change_admin_email}
+                            </button>
+                        }
+                    })}
+                <button
+                    type="button"
+                    class="secondary"
+                    on:click=move |_| actions.editing.set(Some(Editing::Admin(id)))
+                >
+                    {t.change_admin}
+                </button>
+            </td>
+        </tr>
+    }
+}
+
+fn heading(account: &CustomerAccount, what: &str) -> String {
+    format!(
+        "{what}: {} · {}",
+        account.customer, account.purchasing_account
+    )
+}
+
+#[component]
+fn ChangeAdminForm(
+    account: CustomerAccount,
+    action: ServerAction<ChangeDesignatedAdmin>,
+    editing: RwSignal<Option<Editing>>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts();
+    let value = action.value();
+    let country_problem = server_problem(value, "country");
+    view! {
+        <section class="card narrow" aria-labelledby="change-admin-title">
+            <h2 id="change-admin-title">{heading(&account, t.change_admin)}</h2>
+            <ActionForm action>
+                <FormError value />
+                <input
+                    type="hidden"
+                    name="purchasing_account_id"
+                    value=account.purchasing_account_id
+                />
+                <Field
+                    label=t.email_address
+                    name="email"
+                    kind="email"
+                    autocomplete="off"
+                    required=true
+                    problem=server_problem(value, "email")
+                />
+                <div class="name-row">
+                    <Field
+                        label=t.first_name
+                        name="first_name"
+                        required=true
+                        problem=server_problem(value, "first_name")
+                    />
+                    <Field
+                        label=t.last_name
+                        name="last_name"
+                        required=true
+                        problem=server_problem(value, "last_name")
+                    />
+                </div>
+                <div class="field">
+                    <label for="field-language">{t.preferred_language}</label>
+                    <select id="field-language" name="language">
+                        {Lang::ALL
+                            .into_iter()
+                            .map(|option| {
+                                view! {
+                                    <option value=option.code() selected=option == account.admin_lang>
+                                        {option.native_name()}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="field-country">{t.country_region}</label>
+                    <select id="field-country" name="country">
+                        {COUNTRIES
+                            .iter()
+                            .map(|option| {
+                                view! {
+                                    <option
+                                        value=option.code
+                                        selected=option.code == account.admin_country
+                                    >
+                                        {option.name(lang)}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                    <p class="field-error" aria-live="polite">
+                        {move || country_problem.get().map(|problem| problem.text(lang))}
+                    </p>
+                </div>
+                <div class="actions">
+                    <button type="submit" class="primary" disabled=move || action.pending().get()>
+                        {t.save}
+                    </button>
+                    <button type="button" class="link-button" on:click=move |_| editing.set(None)>
+                        {t.cancel}
+                    </button>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn ChangeEmailForm(
+    account: CustomerAccount,
+    action: ServerAction<ChangeDesignatedAdminEmail>,
+    editing: RwSignal<Option<Editing>>,
+) -> impl IntoView {
+    let t = use_lang().texts();
+    let value = action.value();
+    view! {
+        <section class="card narrow" aria-labelledby="change-email-title">
+            <h2 id="change-email-title">{heading(&account, t.change_admin_email)}</h2>
+            <ActionForm action>
+                <FormError value />
+                <input
+                    type="hidden"
+                    name="purchasing_account_id"
+                    value=account.purchasing_account_id
+                />
+                <Field
+                    label=t.email_address
+                    name="email"
+                    kind="email"
+                    autocomplete="off"
+                    required=true
+                    value=account.admin_email.clone()
+                    problem=server_problem(value, "email")
+                />
+                <div class="actions">
+                    <button type="submit" class="primary" disabled=move || action.pending().get()>
+                        {t.save}
+                    </button>
+                    <button type="button" class="link-button" on:click=move |_| editing.set(None)>
+                        {t.cancel}
+                    </button>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// `/customers/:agreement`: the licenses and orders of one customer's
+/// agreement that the customer lets the partner see.
+#[component]
+pub fn CustomerOrdersPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let resource = Resource::new(
+        move || {
+            (
+                params.read().get("agreement").unwrap_or_default(),
+                query.read().get("after").unwrap_or_default(),
+            )
+        },
+        |(agreement, after)| get_customer_orders(agreement, after),
+    );
+    signed_in_page(resource, |view| view! { <CustomerOrders view /> })
+}
+
+#[component]
+fn CustomerOrders(view: CustomerOrdersView) -> impl IntoView {
+    let t = use_lang().texts();
+    let next = view
+        .orders
+        .next
+        .clone()
+        .map(|after| format!("/customers/{}?after={after}", view.agreement_number));
+    view! {
+        <Layout user=view.orders.user.clone()>
+            <h1>{view.customer.clone()} " · " {view.agreement_number.clone()}</h1>
+            <section class="card">
+                <h2>{t.area_licenses}</h2>
+                <LicensesTable licenses=view.licenses.clone() orders_link=false />
+            </section>
+            <section class="card">
+                <h2>{t.area_orders}</h2>
+                <OrdersTable orders=view.orders.orders.clone() />
+                <p class="pager">
+                    {next.map(|href| view! { <a href=href rel="next">{t.next_page}</a> })}
+                </p>
+            </section>
+        </Layout>
+    }
+}
