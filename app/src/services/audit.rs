@@ -85,7 +85,18 @@ pub async fn log(
     if !Role::any_allows(&viewer.roles, Capability::ViewAuditLog) {
         return Err(AppError::Forbidden);
     }
-    let rows: Vec<(i64, i64, String, String, String, String, String, String)> = sqlx::query_as(
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: i64,
+        at: i64,
+        actor_email: String,
+        actor_organization: String,
+        action: String,
+        subject_email: String,
+        detail: String,
+        client_address: String,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
         "SELECT id, at, actor_email, actor_organization, action, subject_email, detail, \
          client_address \
          FROM audit_log WHERE organization_id = $1 AND id < $2 ORDER BY id DESC LIMIT 100",
@@ -96,34 +107,27 @@ pub async fn log(
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(
-            |(
-                id,
-                at,
-                actor_email,
-                actor_organization,
-                action,
-                subject_email,
-                detail,
-                client_address,
-            )| {
-                let Some(action) = AuditAction::from_key(&action) else {
-                    tracing::warn!(id, action, "audit log entry of an unknown kind skipped");
-                    return None;
-                };
-                Some((
-                    id,
-                    AuditEntry {
-                        at,
-                        actor_email,
-                        actor_organization,
-                        action,
-                        subject_email,
-                        detail,
-                        client_address,
-                    },
-                ))
-            },
-        )
+        .filter_map(|row| {
+            let Some(action) = AuditAction::from_key(&row.action) else {
+                tracing::warn!(
+                    id = row.id,
+                    action = row.action,
+                    "audit log entry of an unknown kind skipped"
+                );
+                return None;
+            };
+            Some((
+                row.id,
+                AuditEntry {
+                    at: row.at,
+                    actor_email: row.actor_email,
+                    actor_organization: row.actor_organization,
+                    action,
+                    subject_email: row.subject_email,
+                    detail: row.detail,
+                    client_address: row.client_address,
+                },
+            ))
+        })
         .collect())
 }
