@@ -204,3 +204,121 @@ fn products_import_copies_files_next_to_the_database_and_explains_bad_lines() {
         "the file's content, copied"
     );
 }
+
+#[test]
+fn partners_are_created_linked_and_unlinked_from_the_command_line() {
+    let scratch = Scratch::new("partner");
+    let args = create("1234567890", "harry@contoso.com");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    assert!(scratch.run(&args).status.success());
+
+    let output = scratch.run(&[
+        "partner",
+        "create",
+        "--name",
+        "Fabrikam Partners",
+        "--admin-email",
+        "Ana@Fabrikam-Partners.com",
+        "--admin-first-name",
+        "Ana",
+        "--admin-last-name",
+        "Silva",
+        "--language",
+        "fr",
+        "--country",
+        "FR",
+    ]);
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{stdout}{}", text(&output.stderr));
+    assert!(
+        stdout.contains("Partner Fabrikam Partners registered."),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Invitation email queued for Ana Silva <ana@fabrikam-partners.com> as Partner Admin (Français)"),
+        "{stdout}"
+    );
+
+    let link = |verb: &str, partner: &str, number: &str| {
+        scratch.run(&[
+            "partner",
+            verb,
+            "--partner",
+            partner,
+            "--agreement-number",
+            number,
+        ])
+    };
+    let output = link("link", "Fabrikam Partners", "1234567890");
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(text(&output.stdout)
+        .contains("Fabrikam Partners is now partner of record for agreement 1234567890."));
+
+    // Bad input: one line per problem, exit 1.
+    let output = link("link", "Nobody", "1111111111");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert_eq!(stderr.lines().count(), 2, "{stderr}");
+    assert!(
+        stderr.contains("--partner: no partner organization has this name"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--agreement-number: no agreement has this number"),
+        "{stderr}"
+    );
+    let output = link("link", "", "12");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("--partner: this field is required"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--agreement-number: an agreement number is exactly 10 digits"),
+        "{stderr}"
+    );
+
+    let output = scratch.run(&[
+        "partner",
+        "create",
+        "--name",
+        "Fabrikam Partners",
+        "--admin-email",
+        "not-an-email",
+        "--admin-first-name",
+        "Ana",
+        "--admin-last-name",
+        "Silva",
+        "--country",
+        "ZZ",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("--admin-email: enter an email address"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--country: choose a country"), "{stderr}");
+    let output = scratch.run(&[
+        "partner",
+        "create",
+        "--name",
+        "fabrikam partners",
+        "--admin-email",
+        "other@fabrikam-partners.com",
+        "--admin-first-name",
+        "O",
+        "--admin-last-name",
+        "P",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output.stderr).contains("--name: an organization with this name already exists"));
+
+    let output = link("unlink", "Fabrikam Partners", "1234567890");
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(text(&output.stdout).contains("is no longer partner of record"));
+    let output = link("unlink", "Fabrikam Partners", "1234567890");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output.stderr).contains("--partner: this partner is not partner of record"));
+}
