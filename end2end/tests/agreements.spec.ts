@@ -18,7 +18,7 @@ test('an Account Admin edits an agreement and follows licenses to their orders',
   expect(imported.status, imported.stdout + imported.stderr).toBe(0);
   expect(imported.stdout).toContain('3 imported, 0 refused');
 
-  await page.getByRole('link', { name: 'Agreements' }).click();
+  await page.locator('.tiles').getByRole('link', { name: /Agreements/ }).click();
   await expect(page).toHaveURL(`${APP_URL}/agreements`);
   await waitHydrated(page);
   const card = page.locator(`section[data-agreement="${agreement.number}"]`);
@@ -60,7 +60,7 @@ test('product keys stay masked until shown', async ({ page }) => {
   const imported = cli(['keys', 'import', file]);
   expect(imported.status, imported.stdout + imported.stderr).toBe(0);
 
-  await page.getByRole('link', { name: 'Product keys' }).click();
+  await page.locator('.tiles').getByRole('link', { name: /Product keys/ }).click();
   await waitHydrated(page);
   const row = page.locator('table.keys tbody tr', { hasText: 'Windows Server Standard 2022' });
   await expect(row.locator('code')).toHaveText(`XXXXX-XXXXX-XXXXX-XXXXX-ZZ${agreement.number.slice(-3)}`);

@@ -174,3 +174,32 @@ export async function fillInvite(page: Page, person: { email: string; first: str
   }
   return form;
 }
+
+export interface Partner {
+  name: string;
+  email: string;
+}
+
+/** The operator registers a partner organization and links it to `agreements`. */
+export function createPartner(agreements: string[]): Partner {
+  const id = unique(6);
+  const partner = { name: `Fabrikam ${id} Partners`, email: `ana.${id}@fabrikam-e2e.com` };
+  const created = cli([
+    'partner', 'create',
+    '--name', partner.name,
+    '--admin-email', partner.email,
+    '--admin-first-name', 'Ana',
+    '--admin-last-name', `Silva${id}`,
+  ]);
+  expect(created.status, created.stderr).toBe(0);
+  for (const agreement of agreements) {
+    const linked = cli(['partner', 'link', '--partner', partner.name, '--agreement-number', agreement]);
+    expect(linked.status, linked.stderr).toBe(0);
+  }
+  return partner;
+}
+
+/** The areas navigation present on every signed-in page. */
+export function areaNav(page: Page) {
+  return page.getByRole('navigation', { name: 'Areas of the Center' });
+}
