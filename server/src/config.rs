@@ -52,6 +52,10 @@ pub struct Config {
         default_value = "data/downloads"
     )]
     pub downloads_dir: std::path::PathBuf,
+    /// The DNS server that domain proofs are looked up with (host:port);
+    /// unset, the system's resolver.
+    #[arg(long, global = true, env = "DNS_RESOLVER")]
+    pub dns_resolver: Option<SocketAddr>,
     /// The address to listen on.
     #[arg(
         long,
@@ -83,6 +87,7 @@ impl Config {
             public_url: self.public_url.clone(),
             dev_mailbox: demo && self.smtp_url.is_none(),
             downloads_dir: self.downloads_dir.clone(),
+            dns_resolver: self.dns_resolver,
         })
     }
 

@@ -19,10 +19,12 @@ pub enum AuditAction {
     DesignatedAdminChanged,
     DesignatedAdminEmailChanged,
     PartnerVisibilityChanged,
+    DomainAdded,
+    DomainVerified,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 14] = [
+    pub const ALL: [AuditAction; 16] = [
         AuditAction::InvitationSent,
         AuditAction::InvitationResent,
         AuditAction::InvitationAddressFixed,
@@ -37,6 +39,8 @@ impl AuditAction {
         AuditAction::DesignatedAdminChanged,
         AuditAction::DesignatedAdminEmailChanged,
         AuditAction::PartnerVisibilityChanged,
+        AuditAction::DomainAdded,
+        AuditAction::DomainVerified,
     ];
 
     /// The key stored in the database; never changes once written.
@@ -56,6 +60,8 @@ impl AuditAction {
             AuditAction::DesignatedAdminChanged => "designated_admin.changed",
             AuditAction::DesignatedAdminEmailChanged => "designated_admin.email_changed",
             AuditAction::PartnerVisibilityChanged => "partner.visibility_changed",
+            AuditAction::DomainAdded => "domain.added",
+            AuditAction::DomainVerified => "domain.verified",
         }
     }
 

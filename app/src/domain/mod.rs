@@ -4,6 +4,7 @@
 mod agreement;
 mod audit;
 pub mod csv;
+mod domain_name;
 mod email;
 mod lang;
 mod password;
@@ -17,6 +18,7 @@ pub mod wire;
 
 pub use agreement::{AgreementNumber, PurchasingAccountNumber};
 pub use audit::AuditAction;
+pub use domain_name::DomainName;
 pub use email::Email;
 pub use lang::{Country, Lang, COUNTRIES};
 pub use password::{PasswordRule, MAX_PASSWORD_LEN, MIN_PASSWORD_LEN};

@@ -61,6 +61,18 @@ pub enum Problem {
     OrganizationExists,
     #[error("this partner is not partner of record for this agreement")]
     PartnerNotLinked,
+    #[error("enter a domain name such as contoso.com")]
+    DomainInvalid,
+    #[error("this is a consumer mail domain; use your organization's own domain")]
+    DomainConsumer,
+    #[error("another organization has already verified this domain")]
+    DomainTaken,
+    #[error("your organization already has this domain, or a domain that covers it")]
+    DomainAlreadyAdded,
+    #[error("choose a purchasing account from the list")]
+    PurchasingAccountUnknown,
+    #[error("choose one of your organization's verified domains")]
+    DomainNotVerified,
     #[error("only {} remain: {ordered} ordered, {assigned} already assigned", ordered - assigned)]
     ExceedsEntitlement { ordered: i64, assigned: i64 },
 }

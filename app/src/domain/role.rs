@@ -43,6 +43,8 @@ pub enum Capability {
     ViewAuditLog,
     /// A customer's choice of what its partners see.
     ManagePartnerVisibility,
+    /// Proving the organization's domains by DNS.
+    ManageDomains,
     /// A partner's: the customers it is partner of record for, and
     /// rescuing their designated administrator's invitation.
     ManageCustomers,
@@ -51,7 +53,7 @@ pub enum Capability {
 impl Capability {
     /// The areas of the Center, in the dashboard's order: each is opened
     /// by one capability.
-    pub const AREAS: [Capability; 9] = [
+    pub const AREAS: [Capability; 10] = [
         Capability::ManageCustomers,
         Capability::ViewAgreements,
         Capability::ViewOrders,
@@ -61,6 +63,7 @@ impl Capability {
         Capability::ViewReports,
         Capability::ManageProvisioning,
         Capability::InviteUsers,
+        Capability::ManageDomains,
     ];
 
     /// Whether only partners use it; every other capability is a
@@ -132,6 +135,7 @@ impl Role {
                     | DownloadSoftware
                     | ViewReports
                     | ManageProvisioning
+                    | ManageDomains
             ),
             Role::ReportViewer => matches!(
                 capability,
@@ -333,6 +337,14 @@ mod tests {
                     "{granter} granting {role}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn only_account_admins_and_account_managers_manage_domains() {
+        for role in Role::ALL {
+            let expected = matches!(role, Role::AccountAdmin | Role::AccountManager);
+            assert_eq!(role.allows(ManageDomains), expected, "{role}");
         }
     }
 

@@ -252,6 +252,8 @@ pub fn audit_action(value: AuditAction) -> &'static str {
         DesignatedAdminChanged => "Designated administrator changed",
         DesignatedAdminEmailChanged => "Designated administrator's email changed",
         PartnerVisibilityChanged => "Partner visibility changed",
+        DomainAdded => "Domain added",
+        DomainVerified => "Domain verified",
     }
 }
 
@@ -301,6 +303,12 @@ pub fn problem(value: Problem) -> &'static str {
         AgreementUnknown => "No agreement has this number.",
         OrganizationExists => "An organization with this name already exists.",
         PartnerNotLinked => "This partner is not partner of record for this agreement.",
+        DomainInvalid => "Enter a domain name such as contoso.com.",
+        DomainConsumer => "This is a consumer mail domain (such as gmail.com): use your organization's own domain.",
+        DomainTaken => "Another organization has already verified this domain.",
+        DomainAlreadyAdded => "Your organization already has this domain, or a domain that covers it.",
+        PurchasingAccountUnknown => "Choose a purchasing account from the list.",
+        DomainNotVerified => "Choose one of your organization's verified domains.",
         ExceedsEntitlement { .. } => {
             "That is more than the orders of this purchasing account entitle:"
         }

@@ -254,6 +254,8 @@ pub fn audit_action(value: AuditAction) -> &'static str {
         DesignatedAdminChanged => "Administrateur désigné changé",
         DesignatedAdminEmailChanged => "Adresse de l'administrateur désigné changée",
         PartnerVisibilityChanged => "Visibilité du partenaire changée",
+        DomainAdded => "Domaine ajouté",
+        DomainVerified => "Domaine vérifié",
     }
 }
 
@@ -300,6 +302,12 @@ pub fn problem(value: Problem) -> &'static str {
         AgreementUnknown => "Aucun contrat ne porte ce numéro.",
         OrganizationExists => "Une organisation porte déjà ce nom.",
         PartnerNotLinked => "Ce partenaire n'est pas partenaire attitré de ce contrat.",
+        DomainInvalid => "Saisissez un nom de domaine tel que contoso.com.",
+        DomainConsumer => "Ce domaine est celui d'une messagerie grand public (comme gmail.com) : utilisez le domaine de votre organisation.",
+        DomainTaken => "Une autre organisation a déjà vérifié ce domaine.",
+        DomainAlreadyAdded => "Votre organisation a déjà ce domaine, ou un domaine qui le couvre.",
+        PurchasingAccountUnknown => "Choisissez un compte d'achats dans la liste.",
+        DomainNotVerified => "Choisissez l'un des domaines vérifiés de votre organisation.",
         ExceedsEntitlement { .. } => {
             "C'est plus que ce que les commandes de ce compte d'achats autorisent :"
         }

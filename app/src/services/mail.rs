@@ -283,6 +283,31 @@ impl AdminChangedMail<'_> {
     }
 }
 
+/// Tells a customer's Account Admin that a verified domain lapsed.
+pub struct DomainLapsedMail<'a> {
+    pub lang: Lang,
+    pub to: &'a Email,
+    pub domain: &'a str,
+    pub record_name: &'a str,
+    pub record_value: &'a str,
+}
+
+impl DomainLapsedMail<'_> {
+    pub fn render(&self, settings: &Settings) -> Result<OutgoingMail, AppError> {
+        let rendered = templates::email(
+            "domain_lapsed",
+            self.lang,
+            minijinja::context! {
+                domain => self.domain,
+                record_name => self.record_name,
+                record_value => self.record_value,
+                domains_link => templates::link(&settings.link("/domains")),
+            },
+        )?;
+        Ok(OutgoingMail::new(self.to, rendered))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

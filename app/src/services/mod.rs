@@ -8,6 +8,8 @@ pub mod bulk_invite;
 pub mod catalog;
 pub mod csv_file;
 pub mod db;
+pub mod dns;
+pub mod domains;
 pub mod invitations;
 pub mod keys;
 pub mod mail;
@@ -49,6 +51,9 @@ pub struct Settings {
     /// Where the software files customers download are kept, each named
     /// by the SHA-256 of its content.
     pub downloads_dir: std::path::PathBuf,
+    /// The DNS server domain proofs are looked up with; `None`: the
+    /// system's resolver.
+    pub dns_resolver: Option<std::net::SocketAddr>,
 }
 
 impl Settings {

@@ -67,6 +67,22 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
             include_str!("../../templates/mail/admin_changed.fr.html"),
         ),
         (
+            "domain_lapsed.en.txt",
+            include_str!("../../templates/mail/domain_lapsed.en.txt"),
+        ),
+        (
+            "domain_lapsed.en.html",
+            include_str!("../../templates/mail/domain_lapsed.en.html"),
+        ),
+        (
+            "domain_lapsed.fr.txt",
+            include_str!("../../templates/mail/domain_lapsed.fr.txt"),
+        ),
+        (
+            "domain_lapsed.fr.html",
+            include_str!("../../templates/mail/domain_lapsed.fr.html"),
+        ),
+        (
             "dev_mailbox.html",
             include_str!("../../templates/dev_mailbox.html"),
         ),
@@ -224,6 +240,19 @@ mod tests {
             .expect("admin changed");
             assert!(changed.subject.contains("Fabrikam <Partners>"));
             assert!(changed.html.contains("Fabrikam &lt;Partners&gt;"));
+            let lapsed = email(
+                "domain_lapsed",
+                lang,
+                minijinja::context! {
+                    domain => "contoso.com",
+                    record_name => "_business-center.contoso.com",
+                    record_value => "business-center-verification=abc",
+                    domains_link => link("https://bc.example.com/domains"),
+                },
+            )
+            .expect("domain lapsed");
+            assert!(lapsed.subject.contains("contoso.com"));
+            assert!(lapsed.text.contains("business-center-verification=abc"));
         }
         assert!(dev_mailbox(&[])
             .expect("mailbox")

@@ -5,6 +5,7 @@
 mod access;
 mod account;
 mod agreements;
+mod domains;
 mod downloads;
 mod invitation;
 mod keys;
@@ -16,6 +17,7 @@ mod reports;
 pub use access::*;
 pub use account::*;
 pub use agreements::*;
+pub use domains::*;
 pub use downloads::*;
 pub use invitation::*;
 pub use keys::*;

@@ -160,6 +160,7 @@ pub fn settings() -> crate::services::Settings {
         public_url: url::Url::parse("https://bc.example.com").expect("valid URL"),
         dev_mailbox: false,
         downloads_dir: std::env::temp_dir().join(format!("{}-downloads", unique_name())),
+        dns_resolver: None,
     }
 }
 

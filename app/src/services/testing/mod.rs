@@ -9,6 +9,7 @@ use sqlx::{Connection, Executor};
 
 use super::db::{self, Db};
 
+pub mod dns;
 mod fixtures;
 pub use fixtures::*;
 

@@ -1,0 +1,470 @@
+//! Domains an organization proves it owns with a DNS TXT record, so that
+//! online services can be provisioned to it. One organization per domain
+//! (a unique index on both engines); consumer mail domains never; a
+//! verified domain covers its subdomains.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use sqlx::AnyConnection;
+use tracing::instrument;
+
+use super::accounts::CurrentUser;
+use super::audit::{self, Actor};
+use super::dns::{self, LookupFailure};
+use super::mail::{self, DomainLapsedMail, Outbox};
+use super::{is_unique_violation, Db, Settings};
+use crate::domain::wire::{DomainCheck, DomainRow, DomainStatus};
+use crate::domain::{AuditAction, Capability, DomainName, Email, Lang, Problem, Role};
+use crate::error::{AppError, FormErrors};
+
+const DAY: i64 = 24 * 60 * 60;
+/// How long a domain waits for its record before it expires.
+pub const PENDING_LIFETIME_SECS: i64 = 7 * DAY;
+/// How often a verified domain's record is checked again.
+pub const RECHECK_EVERY_SECS: i64 = DAY;
+/// Failed checks in a row after which a verified domain lapses.
+pub const FAILED_CHECKS_TO_LAPSE: i64 = 3;
+/// What the TXT record holds, before the domain's own token.
+pub const RECORD_PREFIX: &str = "business-center-verification=";
+
+/// The consumer mail domains of `app/data/consumer-mail-domains.txt`
+/// (where it comes from is written at its top).
+static CONSUMER: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    include_str!("../../data/consumer-mail-domains.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .collect()
+});
+
+/// `domain` and each domain above it: `a.contoso.com`, `contoso.com`.
+fn self_and_parents(domain: &DomainName) -> Vec<&str> {
+    let name = domain.as_str();
+    let mut names = vec![name];
+    let mut rest = name;
+    while let Some((_, parent)) = rest.split_once('.') {
+        if parent.contains('.') {
+            names.push(parent);
+        }
+        rest = parent;
+    }
+    names
+}
+
+/// Whether `domain` is, or is under, a consumer mail domain.
+pub fn is_consumer(domain: &DomainName) -> bool {
+    self_and_parents(domain)
+        .iter()
+        .any(|name| CONSUMER.contains(name))
+}
+
+fn require(user: &CurrentUser) -> Result<(), AppError> {
+    if Role::any_allows(&user.roles, Capability::ManageDomains) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The verified domain that covers `domain` (itself or a parent), and its
+/// organization.
+async fn covering_verified(
+    conn: &mut AnyConnection,
+    domain: &DomainName,
+) -> Result<Option<(String, i64)>, AppError> {
+    let names = self_and_parents(domain);
+    let placeholders: Vec<String> = (1..=names.len()).map(|n| format!("${n}")).collect();
+    let sql = format!(
+        "SELECT name, organization_id FROM domains WHERE status = 'verified' AND name IN ({})",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query_as::<_, (String, i64)>(&sql);
+    for name in names {
+        query = query.bind(name);
+    }
+    Ok(query.fetch_optional(conn).await?)
+}
+
+/// Adds `domain` to the actor's organization for `purchasing_account`,
+/// pending until its TXT record is found. Refused, before any DNS lookup:
+/// an invalid or consumer domain, one verified by another organization,
+/// one the organization already has.
+#[instrument(skip_all, fields(user = actor.user.id))]
+pub async fn add(
+    db: &Db,
+    now: i64,
+    actor: &Actor,
+    domain: &str,
+    purchasing_account: &str,
+) -> Result<DomainRow, AppError> {
+    require(&actor.user)?;
+    let organization_id = actor.user.organization_id;
+    let mut errors = FormErrors::default();
+    let domain = errors.check(
+        "domain",
+        DomainName::parse(domain).and_then(|domain| {
+            if is_consumer(&domain) {
+                Err(Problem::DomainConsumer)
+            } else {
+                Ok(domain)
+            }
+        }),
+    );
+    let mut tx = super::db::begin_write(db).await?;
+    let account: Option<(i64, String)> = sqlx::query_as(
+        "SELECT p.id, p.number FROM purchasing_accounts p JOIN agreements a ON a.id = p.agreement_id \
+         WHERE a.organization_id = $1 AND p.number = $2",
+    )
+    .bind(organization_id)
+    .bind(purchasing_account.trim())
+    .fetch_optional(&mut *tx)
+    .await?;
+    if account.is_none() {
+        errors.add("purchasing_account", Problem::PurchasingAccountUnknown);
+    }
+    let (domain, (account_id, account_number)) = errors.finish(domain.zip(account))?;
+    match covering_verified(&mut tx, &domain).await? {
+        Some((_, owner)) if owner != organization_id => {
+            return Err(AppError::field("domain", Problem::DomainTaken))
+        }
+        Some(_) => return Err(AppError::field("domain", Problem::DomainAlreadyAdded)),
+        None => {}
+    }
+    let token = crate::domain::InvitationToken::generate();
+    let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
+        "INSERT INTO domains (organization_id, purchasing_account_id, name, token, status, \
+         created_at) VALUES ($1, $2, $3, $4, 'pending', $5) RETURNING id",
+    )
+    .bind(organization_id)
+    .bind(account_id)
+    .bind(domain.as_str())
+    .bind(token.as_str())
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await;
+    let id = match inserted {
+        Ok((id,)) => id,
+        Err(error) if is_unique_violation(&error) => {
+            return Err(AppError::field("domain", Problem::DomainAlreadyAdded))
+        }
+        Err(error) => return Err(error.into()),
+    };
+    audit::record(
+        &mut tx,
+        actor,
+        now,
+        AuditAction::DomainAdded,
+        domain.as_str(),
+        &format!("purchasing account {account_number}"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(DomainRow {
+        id,
+        record_name: domain.record_name(),
+        record_value: format!("{RECORD_PREFIX}{}", token.as_str()),
+        name: domain.to_string(),
+        purchasing_account: account_number,
+        status: DomainStatus::Pending {
+            expires_at: now + PENDING_LIFETIME_SECS,
+        },
+    })
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    organization_id: i64,
+    name: String,
+    token: String,
+    status: String,
+    created_at: i64,
+    verified_at: Option<i64>,
+    failed_checks: i64,
+    purchasing_account: String,
+}
+
+const ROWS: &str = "SELECT d.id, d.organization_id, d.name, d.token, d.status, d.created_at, \
+     d.verified_at, d.failed_checks, p.number AS purchasing_account \
+     FROM domains d JOIN purchasing_accounts p ON p.id = d.purchasing_account_id";
+
+impl Row {
+    fn status(&self, now: i64) -> DomainStatus {
+        let expires_at = self.created_at + PENDING_LIFETIME_SECS;
+        match self.status.as_str() {
+            "pending" if now < expires_at => DomainStatus::Pending { expires_at },
+            "verified" => DomainStatus::Verified {
+                verified_at: self.verified_at.unwrap_or(self.created_at),
+            },
+            "lapsed" => DomainStatus::Lapsed,
+            _ => DomainStatus::Expired,
+        }
+    }
+
+    fn expected(&self) -> String {
+        format!("{RECORD_PREFIX}{}", self.token)
+    }
+
+    fn view(self, now: i64) -> DomainRow {
+        DomainRow {
+            id: self.id,
+            status: self.status(now),
+            record_name: format!("_business-center.{}", self.name),
+            record_value: self.expected(),
+            name: self.name,
+            purchasing_account: self.purchasing_account,
+        }
+    }
+}
+
+/// The organization's domains, newest first.
+#[instrument(skip_all, fields(user = viewer.id))]
+pub async fn list(db: &Db, viewer: &CurrentUser, now: i64) -> Result<Vec<DomainRow>, AppError> {
+    require(viewer)?;
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "{ROWS} WHERE d.organization_id = $1 ORDER BY d.id DESC LIMIT 200"
+    ))
+    .bind(viewer.organization_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|row| row.view(now)).collect())
+}
+
+/// The names of the organization's verified domains, for provisioning.
+pub async fn verified_names(db: &Db, organization_id: i64) -> Result<Vec<String>, AppError> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT name FROM domains WHERE organization_id = $1 AND status = 'verified' ORDER BY name",
+    )
+    .bind(organization_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|(name,)| name).collect())
+}
+
+/// What DNS says of a domain's record.
+async fn check(settings: &Settings, row: &Row) -> DomainCheck {
+    let expected = row.expected();
+    match dns::txt(
+        settings.dns_resolver,
+        &format!("_business-center.{}", row.name),
+    )
+    .await
+    {
+        Ok(values) if values.contains(&expected) => DomainCheck::Verified,
+        Ok(values) if values.is_empty() => DomainCheck::NoRecord,
+        Ok(values) => DomainCheck::WrongValue(values),
+        Err(LookupFailure::NoRecord) => DomainCheck::NoRecord,
+        Err(LookupFailure::Error(error)) => DomainCheck::DnsError(error),
+    }
+}
+
+/// Looks the domain's record up in DNS and marks the domain verified when
+/// it holds the expected value; otherwise says what was found instead.
+#[instrument(skip_all, fields(user = actor.user.id, domain = domain_id))]
+pub async fn verify(
+    db: &Db,
+    settings: &Settings,
+    now: i64,
+    actor: &Actor,
+    domain_id: i64,
+) -> Result<DomainCheck, AppError> {
+    require(&actor.user)?;
+    let row: Option<Row> = sqlx::query_as(&format!(
+        "{ROWS} WHERE d.id = $1 AND d.organization_id = $2"
+    ))
+    .bind(domain_id)
+    .bind(actor.user.organization_id)
+    .fetch_optional(db)
+    .await?;
+    let row = row.ok_or(AppError::NotFound)?;
+    match row.status(now) {
+        DomainStatus::Pending { .. } => {}
+        DomainStatus::Verified { .. } => return Ok(DomainCheck::Verified),
+        DomainStatus::Expired | DomainStatus::Lapsed => return Ok(DomainCheck::Expired),
+    }
+    // No transaction is open while DNS answers.
+    let found = check(settings, &row).await;
+    let mut tx = super::db::begin_write(db).await?;
+    if found != DomainCheck::Verified {
+        sqlx::query("UPDATE domains SET last_result = $1, checked_at = $2 WHERE id = $3")
+            .bind(format!("{found:?}"))
+            .bind(now)
+            .bind(row.id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        return Ok(found);
+    }
+    let domain =
+        DomainName::parse(&row.name).map_err(|problem| AppError::field("domain", problem))?;
+    if let Some((_, owner)) = covering_verified(&mut tx, &domain).await? {
+        if owner != row.organization_id {
+            return Err(AppError::field("domain", Problem::DomainTaken));
+        }
+    }
+    let updated = sqlx::query(
+        "UPDATE domains SET status = 'verified', verified_at = $1, checked_at = $1, \
+         failed_checks = 0, last_result = 'Verified' WHERE id = $2 AND status = 'pending'",
+    )
+    .bind(now)
+    .bind(row.id)
+    .execute(&mut *tx)
+    .await;
+    match updated {
+        Ok(_) => {}
+        // Another organization verified the same name a moment before.
+        Err(error) if is_unique_violation(&error) => {
+            return Err(AppError::field("domain", Problem::DomainTaken))
+        }
+        Err(error) => return Err(error.into()),
+    }
+    audit::record(
+        &mut tx,
+        actor,
+        now,
+        AuditAction::DomainVerified,
+        &row.name,
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(DomainCheck::Verified)
+}
+
+/// The daily work: pending domains past their 7 days expire; each
+/// verified domain not checked for a day is checked again, and lapses,
+/// with the organization's Account Admins told by email, after
+/// [`FAILED_CHECKS_TO_LAPSE`] failures in a row. Several servers may run
+/// it at once: each domain's check is claimed by one statement.
+#[instrument(skip_all)]
+pub async fn recheck_due(
+    db: &Db,
+    settings: &Settings,
+    outbox: &Outbox,
+    now: i64,
+) -> Result<usize, AppError> {
+    sqlx::query(
+        "UPDATE domains SET status = 'expired' WHERE status = 'pending' AND created_at <= $1",
+    )
+    .bind(now - PENDING_LIFETIME_SECS)
+    .execute(db)
+    .await?;
+    let due: Vec<Row> = sqlx::query_as(&format!(
+        "{ROWS} WHERE d.status = 'verified' AND d.checked_at <= $1 ORDER BY d.checked_at LIMIT 100"
+    ))
+    .bind(now - RECHECK_EVERY_SECS)
+    .fetch_all(db)
+    .await?;
+    let mut checked = 0;
+    for row in due {
+        let claimed = sqlx::query(
+            "UPDATE domains SET checked_at = $1 WHERE id = $2 AND status = 'verified' \
+             AND checked_at <= $3",
+        )
+        .bind(now)
+        .bind(row.id)
+        .bind(now - RECHECK_EVERY_SECS)
+        .execute(db)
+        .await?;
+        if claimed.rows_affected() != 1 {
+            continue;
+        }
+        checked += 1;
+        let found = check(settings, &row).await;
+        let mut tx = super::db::begin_write(db).await?;
+        if found == DomainCheck::Verified {
+            sqlx::query(
+                "UPDATE domains SET failed_checks = 0, last_result = 'Verified' WHERE id = $1",
+            )
+            .bind(row.id)
+            .execute(&mut *tx)
+            .await?;
+        } else {
+            let failures = row.failed_checks + 1;
+            let lapsed = failures >= FAILED_CHECKS_TO_LAPSE;
+            sqlx::query(
+                "UPDATE domains SET failed_checks = $1, last_result = $2, \
+                 status = CASE WHEN $3 = 1 THEN 'lapsed' ELSE status END WHERE id = $4",
+            )
+            .bind(failures)
+            .bind(format!("{found:?}"))
+            .bind(i64::from(lapsed))
+            .bind(row.id)
+            .execute(&mut *tx)
+            .await?;
+            if lapsed {
+                tell_admins(&mut tx, settings, now, &row).await?;
+            }
+        }
+        outbox.commit(tx).await?;
+    }
+    Ok(checked)
+}
+
+async fn tell_admins(
+    tx: &mut AnyConnection,
+    settings: &Settings,
+    now: i64,
+    row: &Row,
+) -> Result<(), AppError> {
+    let admins: Vec<(String, String)> = sqlx::query_as(
+        "SELECT u.email, u.language FROM users u JOIN user_roles r ON r.user_id = u.id \
+         WHERE u.organization_id = $1 AND r.role = $2 ORDER BY u.email",
+    )
+    .bind(row.organization_id)
+    .bind(Role::AccountAdmin.key())
+    .fetch_all(&mut *tx)
+    .await?;
+    for (email, language) in admins {
+        let Ok(to) = Email::parse(&email) else {
+            continue;
+        };
+        let message = DomainLapsedMail {
+            lang: Lang::parse(&language).unwrap_or_default(),
+            to: &to,
+            domain: &row.name,
+            record_name: &format!("_business-center.{}", row.name),
+            record_value: &row.expected(),
+        }
+        .render(settings)?;
+        mail::enqueue(tx, &message, None, now).await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn consumer_domains_and_their_subdomains_are_recognised() {
+        for consumer in [
+            "gmail.com",
+            "googlemail.com",
+            "outlook.com",
+            "hotmail.com",
+            "live.com",
+            "yahoo.com",
+            "icloud.com",
+            "gmx.de",
+            "gmx.net",
+            "web.de",
+            "mail.gmail.com",
+        ] {
+            let domain = DomainName::parse(consumer).expect("valid");
+            assert!(is_consumer(&domain), "{consumer}");
+        }
+        let contoso = DomainName::parse("contoso.com").expect("valid");
+        assert!(!is_consumer(&contoso));
+    }
+
+    #[test]
+    fn parents_stop_before_the_top_level() {
+        let domain = DomainName::parse("a.b.contoso.com").expect("valid");
+        assert_eq!(
+            self_and_parents(&domain),
+            ["a.b.contoso.com", "b.contoso.com", "contoso.com"]
+        );
+    }
+}
