@@ -7,6 +7,8 @@ export const ROOT = path.resolve(here, '..');
 export const APP_PORT = Number(process.env.E2E_APP_PORT ?? 3100);
 export const SMTP_PORT = Number(process.env.E2E_SMTP_PORT ?? 2525);
 export const MAIL_API_PORT = Number(process.env.E2E_MAIL_API_PORT ?? 2526);
+export const DNS_PORT = Number(process.env.E2E_DNS_PORT ?? 2553);
+export const DNS_API = `http://127.0.0.1:${Number(process.env.E2E_DNS_API_PORT ?? 2554)}`;
 export const APP_URL = `http://127.0.0.1:${APP_PORT}`;
 export const MAIL_API = `http://127.0.0.1:${MAIL_API_PORT}`;
 export const DB_FILE = path.join(here, '.tmp', 'e2e.db');
@@ -21,6 +23,8 @@ export const SERVER_ENV = {
   LEPTOS_ENV: 'PROD',
   SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`,
   DOWNLOADS_DIR: path.join(here, '.tmp', 'downloads'),
+  // Domain proofs are looked up in the tests' own DNS server.
+  DNS_RESOLVER: `127.0.0.1:${DNS_PORT}`,
   // Warnings only: a line per request would bury the test report.
   RUST_LOG: 'warn',
 };

@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { APP_URL, BINARY, DB_FILE, MAIL_API, SERVER_ENV } from './env';
+import { APP_URL, BINARY, DB_FILE, DNS_API, MAIL_API, SERVER_ENV } from './env';
 import path from 'node:path';
 
 export default defineConfig({
@@ -34,6 +34,13 @@ export default defineConfig({
     {
       command: 'node smtp-capture.mjs',
       url: `${MAIL_API}/health`,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      command: 'node dns-server.mjs',
+      url: `${DNS_API}/health`,
       reuseExistingServer: false,
       stdout: 'ignore',
       stderr: 'pipe',

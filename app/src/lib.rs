@@ -128,6 +128,11 @@ pub fn App() -> impl IntoView {
                     ssr=SsrMode::Async
                 />
                 <Route
+                    path=path!("/domains")
+                    view=pages::domains::DomainsPage
+                    ssr=SsrMode::Async
+                />
+                <Route
                     path=path!("/customers")
                     view=pages::customers::CustomersPage
                     ssr=SsrMode::Async

@@ -131,8 +131,9 @@ pub async fn deliver_due(state: &AppState, mailer: &Mailer) -> Result<usize, app
 /// How often pending invitations are checked for their reminder.
 const REMINDER_CHECK: Duration = Duration::from_secs(60);
 
-/// Queues invitation reminders until `stop` turns true; the delivery
-/// worker sends them like any other mail.
+/// The periodic work until `stop` turns true: invitation reminders (the
+/// delivery worker sends them like any other mail) and the daily checks
+/// of verified domains.
 pub async fn run_reminders(state: AppState, mut stop: watch::Receiver<bool>) {
     loop {
         match app::services::reminders::send_reminders(
@@ -148,6 +149,20 @@ pub async fn run_reminders(state: AppState, mut stop: watch::Receiver<bool>) {
                 state.outbox.wake();
             }
             Err(error) => tracing::warn!(?error, "could not queue invitation reminders"),
+        }
+        // Domains are due once a day each; asking as often as reminders
+        // costs one indexed query when none is.
+        match app::services::domains::recheck_due(
+            &state.db,
+            &state.settings,
+            &state.outbox,
+            state.clock.now(),
+        )
+        .await
+        {
+            Ok(0) => {}
+            Ok(checked) => tracing::info!(checked, "verified domains checked again"),
+            Err(error) => tracing::warn!(?error, "could not check verified domains again"),
         }
         tokio::select! {
             () = tokio::time::sleep(REMINDER_CHECK) => {}

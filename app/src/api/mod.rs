@@ -7,6 +7,7 @@ pub mod agreements;
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod context;
+pub mod domains;
 pub mod downloads;
 pub mod invitation;
 pub mod keys;

@@ -7,7 +7,7 @@ mod dates;
 pub mod en;
 pub mod fr;
 
-use crate::domain::wire::{AdminState, PersonKind, PersonRow};
+use crate::domain::wire::{AdminState, DomainCheck, DomainStatus, PersonKind, PersonRow};
 use crate::domain::{AuditAction, Lang, Problem, Role};
 use crate::error::AppError;
 
@@ -229,6 +229,24 @@ pub struct Texts {
     pub admin_changed: &'static str,
     pub admin_email_changed: &'static str,
     pub licenses_and_orders: &'static str,
+    pub domains_intro: &'static str,
+    pub domain_field: &'static str,
+    pub add_domain: &'static str,
+    pub txt_record: &'static str,
+    pub record_name: &'static str,
+    pub record_value: &'static str,
+    pub copy: &'static str,
+    pub verify: &'static str,
+    pub no_domains: &'static str,
+    pub domain_pending: &'static str,
+    pub domain_verified: &'static str,
+    pub domain_expired: &'static str,
+    pub domain_lapsed: &'static str,
+    pub check_verified: &'static str,
+    pub check_no_record: &'static str,
+    pub check_wrong_value: &'static str,
+    pub check_dns_error: &'static str,
+    pub check_expired: &'static str,
 }
 
 impl Role {
@@ -311,6 +329,39 @@ impl AdminState {
             AdminState::DeliveryFailed => t.admin_delivery_failed.to_owned(),
             AdminState::Registered => t.admin_registered.to_owned(),
             AdminState::NotInvited => t.admin_not_invited.to_owned(),
+        }
+    }
+}
+
+impl DomainStatus {
+    pub fn text(self, lang: Lang) -> String {
+        let t = lang.texts();
+        match self {
+            DomainStatus::Pending { expires_at } => {
+                fill(t.domain_pending, &[("date", &lang.format_date(expires_at))])
+            }
+            DomainStatus::Verified { verified_at } => {
+                fill(t.domain_verified, &[("date", &lang.format_date(verified_at))])
+            }
+            DomainStatus::Expired => t.domain_expired.to_owned(),
+            DomainStatus::Lapsed => t.domain_lapsed.to_owned(),
+        }
+    }
+}
+
+impl DomainCheck {
+    /// What a Verify found, for the record at `record_name`.
+    pub fn text(&self, lang: Lang, record_name: &str) -> String {
+        let t = lang.texts();
+        match self {
+            DomainCheck::Verified => t.check_verified.to_owned(),
+            DomainCheck::NoRecord => fill(t.check_no_record, &[("name", record_name)]),
+            DomainCheck::WrongValue(found) => fill(
+                t.check_wrong_value,
+                &[("name", record_name), ("found", &found.join(" · "))],
+            ),
+            DomainCheck::DnsError(error) => fill(t.check_dns_error, &[("error", error)]),
+            DomainCheck::Expired => t.check_expired.to_owned(),
         }
     }
 }

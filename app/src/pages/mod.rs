@@ -4,6 +4,7 @@ pub mod access;
 pub mod agreements;
 pub mod customers;
 pub mod dashboard;
+pub mod domains;
 pub mod downloads;
 pub mod invitation;
 pub mod keys;

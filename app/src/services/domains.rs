@@ -14,7 +14,7 @@ use super::audit::{self, Actor};
 use super::dns::{self, LookupFailure};
 use super::mail::{self, DomainLapsedMail, Outbox};
 use super::{is_unique_violation, Db, Settings};
-use crate::domain::wire::{DomainCheck, DomainRow, DomainStatus};
+use crate::domain::wire::{DomainCheck, DomainRow, DomainStatus, DomainsView};
 use crate::domain::{AuditAction, Capability, DomainName, Email, Lang, Problem, Role};
 use crate::error::{AppError, FormErrors};
 
@@ -229,6 +229,23 @@ pub async fn list(db: &Db, viewer: &CurrentUser, now: i64) -> Result<Vec<DomainR
     .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(|row| row.view(now)).collect())
+}
+
+/// The Domains page: the domains, and the purchasing accounts to add one for.
+pub async fn page(db: &Db, viewer: &CurrentUser, now: i64) -> Result<DomainsView, AppError> {
+    let domains = list(db, viewer, now).await?;
+    let accounts: Vec<(String,)> = sqlx::query_as(
+        "SELECT p.number FROM purchasing_accounts p JOIN agreements a ON a.id = p.agreement_id \
+         WHERE a.organization_id = $1 ORDER BY p.number",
+    )
+    .bind(viewer.organization_id)
+    .fetch_all(db)
+    .await?;
+    Ok(DomainsView {
+        user: viewer.summary(),
+        domains,
+        purchasing_accounts: accounts.into_iter().map(|(number,)| number).collect(),
+    })
 }
 
 /// The names of the organization's verified domains, for provisioning.
