@@ -317,3 +317,85 @@ async fn two_partners_and_two_customers_never_reach_each_other(t: TestDb) {
     app.close().await;
 }
 both_engines!(two_partners_and_two_customers_never_reach_each_other);
+
+/// Domains: the page and its server functions for every customer role
+/// and a partner, and another organization's domain id sent on purpose.
+async fn domains_are_for_account_admins_and_account_managers_of_the_organization(t: TestDb) {
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    let now = app.state.clock.now();
+    let (harry, ana) = contoso_with_partner(&app).await;
+    let mut people = Vec::new();
+    for (i, role) in Role::CUSTOMER.into_iter().enumerate() {
+        let cookie = app
+            .member(&harry, &format!("d{i}@contoso.com"), &[role])
+            .await
+            .1;
+        people.push((role, cookie));
+    }
+    people.push((Role::PartnerAdmin, app.cookie_for(ana.id).await));
+    for (i, (role, cookie)) in people.iter().enumerate() {
+        let who = format!("{role} ({})", app.t.engine);
+        let allowed = matches!(role, Role::AccountAdmin | Role::AccountManager);
+        let expect = if allowed { 200 } else { 403 };
+        let page = app.get("/domains", Some(cookie)).await;
+        assert_eq!(page.status, expect, "{who} /domains");
+        let dashboard = app.get("/dashboard", Some(cookie)).await;
+        assert_eq!(
+            dashboard.body.contains("href=\"/domains\""),
+            allowed,
+            "{who}"
+        );
+        let domain = format!("d{i}.contoso.example");
+        let reply = call(
+            &app,
+            cookie,
+            "add_domain",
+            &[("domain", &domain), ("purchasing_account", "9876543210")],
+        )
+        .await;
+        assert_eq!(reply.status, expect, "{who}: {}", reply.body);
+        assert_eq!(
+            reply.body.contains("business-center-verification="),
+            allowed
+        );
+        let reply = call(&app, cookie, "get_domains", &[]).await;
+        assert_eq!(reply.status, expect, "{who}: {}", reply.body);
+    }
+
+    // Fabrikam's administrator sends Contoso's domain id: not found.
+    let olga =
+        testing::sign_up_olga(&app.state.db, &app.state.settings, &app.state.hasher, now).await;
+    let olga_cookie = app.cookie_for(olga).await;
+    let (contoso_domain,): (i64,) = sqlx::query_as("SELECT id FROM domains LIMIT 1")
+        .fetch_one(&app.state.db)
+        .await
+        .expect("a domain");
+    let reply = call(
+        &app,
+        &olga_cookie,
+        "verify_domain",
+        &[("domain_id", &contoso_domain.to_string())],
+    )
+    .await;
+    assert_eq!(reply.status, 404, "{}", reply.body);
+    let page = app.get("/domains", Some(&olga_cookie)).await;
+    assert!(
+        !page.body.contains("contoso.example"),
+        "no other organization's domains"
+    );
+    // Bad input is a 4xx with the reason.
+    let reply = call(
+        &app,
+        &people[0].1,
+        "add_domain",
+        &[
+            ("domain", "hotmail.com"),
+            ("purchasing_account", "9876543210"),
+        ],
+    )
+    .await;
+    assert_eq!(reply.status, 422, "{}", reply.body);
+    assert!(reply.body.contains("DomainConsumer"), "{}", reply.body);
+    app.close().await;
+}
+both_engines!(domains_are_for_account_admins_and_account_managers_of_the_organization);

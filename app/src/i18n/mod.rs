@@ -340,9 +340,10 @@ impl DomainStatus {
             DomainStatus::Pending { expires_at } => {
                 fill(t.domain_pending, &[("date", &lang.format_date(expires_at))])
             }
-            DomainStatus::Verified { verified_at } => {
-                fill(t.domain_verified, &[("date", &lang.format_date(verified_at))])
-            }
+            DomainStatus::Verified { verified_at } => fill(
+                t.domain_verified,
+                &[("date", &lang.format_date(verified_at))],
+            ),
             DomainStatus::Expired => t.domain_expired.to_owned(),
             DomainStatus::Lapsed => t.domain_lapsed.to_owned(),
         }

@@ -86,12 +86,18 @@ fn DomainCard(domain: DomainRow, verify: ServerAction<VerifyDomain>) -> impl Int
     let found = move || {
         let record_name = record_name.clone();
         verify.value().get().and_then(|result| match result {
-            Ok((checked, found)) if checked == id => Some(view! {
-                <p class="notice" role="status">{found.text(lang, &record_name)}</p>
-            }.into_any()),
-            Err(error) => Some(view! {
-                <p class="form-error" role="alert">{error.summary(lang)}</p>
-            }.into_any()),
+            Ok((checked, found)) if checked == id => Some(
+                view! {
+                    <p class="notice" role="status">{found.text(lang, &record_name)}</p>
+                }
+                .into_any(),
+            ),
+            Err(error) => Some(
+                view! {
+                    <p class="form-error" role="alert">{error.summary(lang)}</p>
+                }
+                .into_any(),
+            ),
             Ok(_) => None,
         })
     };
