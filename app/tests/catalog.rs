@@ -48,6 +48,7 @@ async fn contoso_with_catalog(db: &Db, downloads: &std::path::Path) -> CurrentUs
         results,
         [(2, ImportOutcome::Imported), (3, ImportOutcome::Imported)]
     );
+    testing::verified_domain(db, harry.organization_id, "contoso.com", NOW).await;
     harry
 }
 
@@ -179,7 +180,8 @@ async fn subscriptions_stay_within_what_the_orders_entitle(t: TestDb) {
     assert_eq!((service.ordered, service.assigned), (50, 0), "{}", t.engine);
 
     let assign = |quantity: &str| {
-        Assignment::parse(&service.choice(), quantity, "2026-12-01").expect("valid form")
+        Assignment::parse(&service.choice(), quantity, "2026-12-01", "contoso.com")
+            .expect("valid form")
     };
     provisioning::assign(&t.db, NOW, &actor(&manager), &assign("30"))
         .await
@@ -204,15 +206,32 @@ async fn subscriptions_stay_within_what_the_orders_entitle(t: TestDb) {
         .text(app::domain::Lang::En),
         "That is more than the orders of this purchasing account entitle: 50 ordered, 30 already assigned: 20 available."
     );
-    provisioning::assign(&t.db, NOW, &actor(&harry), &assign("20"))
+    // Only to a verified domain of the organization; its subdomains too.
+    let to = |domain: &str| {
+        Assignment::parse(&service.choice(), "1", "2026-12-01", domain).expect("valid form")
+    };
+    for unverified in ["fabrikam.com", "contoso.org"] {
+        let refused = provisioning::assign(&t.db, NOW, &actor(&harry), &to(unverified)).await;
+        assert_eq!(
+            refused.err().and_then(|error| error.problem_with("domain")),
+            Some(Problem::DomainNotVerified),
+            "{unverified}"
+        );
+    }
+    provisioning::assign(&t.db, NOW, &actor(&harry), &to("sales.contoso.com"))
+        .await
+        .expect("a subdomain of a verified domain");
+    provisioning::assign(&t.db, NOW, &actor(&harry), &assign("19"))
         .await
         .expect("exactly what remains");
     let page = provisioning::overview(&t.db, &harry)
         .await
         .expect("overview");
     assert_eq!(page.services[0].available(), 0);
-    assert_eq!(page.subscriptions.len(), 2);
-    assert_eq!(page.subscriptions[1].assigned_by, "manager@contoso.com");
+    assert_eq!(page.subscriptions.len(), 3);
+    assert_eq!(page.subscriptions[2].assigned_by, "manager@contoso.com");
+    assert_eq!(page.subscriptions[1].domain, "sales.contoso.com");
+    assert_eq!(page.domains, ["contoso.com"]);
     let log = audit::log(&t.db, &harry, None).await.expect("audit log");
     assert!(
         log.iter()
@@ -227,8 +246,13 @@ async fn subscriptions_stay_within_what_the_orders_entitle(t: TestDb) {
         .fetch_one(&t.db)
         .await
         .expect("office");
-    let software = Assignment::parse(&format!("{}/9876543210", office.0), "1", "2026-12-01")
-        .expect("valid form");
+    let software = Assignment::parse(
+        &format!("{}/9876543210", office.0),
+        "1",
+        "2026-12-01",
+        "contoso.com",
+    )
+    .expect("valid form");
     assert_eq!(
         provisioning::assign(&t.db, NOW, &actor(&harry), &software)
             .await
@@ -258,14 +282,19 @@ both_engines!(subscriptions_stay_within_what_the_orders_entitle);
 
 #[test]
 fn the_assignment_form_explains_each_bad_field() {
-    let error = Assignment::parse("nonsense", "0", "2026-02-30").expect_err("all wrong");
+    let error =
+        Assignment::parse("nonsense", "0", "2026-02-30", "not a domain").expect_err("all wrong");
+    assert_eq!(
+        error.problem_with("domain"),
+        Some(Problem::DomainNotVerified)
+    );
     assert_eq!(error.problem_with("service"), Some(Problem::ServiceUnknown));
     assert_eq!(
         error.problem_with("quantity"),
         Some(Problem::QuantityInvalid)
     );
     assert_eq!(error.problem_with("start_date"), Some(Problem::DateInvalid));
-    assert!(Assignment::parse("3/9876543210", "12", "2026-02-28").is_ok());
+    assert!(Assignment::parse("3/9876543210", "12", "2026-02-28", "contoso.com").is_ok());
 }
 
 async fn two_managers_at_once_never_assign_more_than_was_ordered(t: TestDb) {
@@ -277,7 +306,7 @@ async fn two_managers_at_once_never_assign_more_than_was_ordered(t: TestDb) {
         .expect("overview")
         .services[0]
         .choice();
-    let assignment = Assignment::parse(&choice, "30", "2026-12-01").expect("valid");
+    let assignment = Assignment::parse(&choice, "30", "2026-12-01", "contoso.com").expect("valid");
     let (by_harry, by_manager) = (actor(&harry), actor(&manager));
     let (first, second) = tokio::join!(
         provisioning::assign(&t.db, NOW, &by_harry, &assignment),

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 import {
-  type Agreement, cli, expect, fillInvite, invitationLink, join, onboardAdmin, openHydrated, test,
+  type Agreement, cli, expect, fillInvite, invitationLink, join, onboardAdmin, openHydrated, proveDomain, test,
   unique, waitForMail,
 } from './helpers';
 
@@ -98,9 +98,18 @@ test('an Account Manager downloads a file and provisions a service', async ({ pa
   const saved = fs.readFileSync(await download.path());
   expect(saved.equals(image), 'the downloaded file is the imported one').toBe(true);
 
+  // Online services go to a verified domain: none yet, the page says where to add one.
+  await openHydrated(manager, '/provisioning');
+  await expect(manager.getByRole('button', { name: 'ASSIGN' })).toBeDisabled();
+  await manager.locator('#field-domain-help').getByRole('link', { name: 'Domains' }).click();
+  await expect(manager).toHaveURL(/\/domains$/);
+  const domain = `contoso-${agreement.number}.example`;
+  await proveDomain(manager, domain, agreement.purchasingAccount);
+
   await openHydrated(manager, '/provisioning');
   const service = manager.locator('table.services tr', { hasText: 'Microsoft 365 E3' });
   await expect(service).toContainText('50');
+  await expect(manager.getByLabel('DOMAIN', { exact: true })).toHaveValue(domain);
   await manager.getByLabel('SERVICE').selectOption({ label: `Microsoft 365 E3 · ${agreement.purchasingAccount} · 50 available` });
   await manager.getByLabel('QUANTITY').fill('60');
   await manager.getByLabel('START DATE').fill('2026-12-01');
@@ -113,6 +122,7 @@ test('an Account Manager downloads a file and provisions a service', async ({ pa
   await expect(manager.getByRole('status')).toHaveText('The subscriptions were assigned.');
   await expect(service.locator('td.available')).toHaveText('30');
   await expect(manager.locator('table.subscriptions')).toContainText('account.manager.');
+  await expect(manager.locator('table.subscriptions')).toContainText(domain);
 });
 
 test('a Report Viewer exports a CSV that opens with the expected rows', async ({ page, browser }) => {

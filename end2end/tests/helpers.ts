@@ -1,6 +1,6 @@
 import { test as base, expect, type Page } from '@playwright/test';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { BINARY, DB_FILE, MAIL_API, ROOT, SERVER_ENV } from '../env';
+import { BINARY, DB_FILE, DNS_API, MAIL_API, ROOT, SERVER_ENV } from '../env';
 
 /**
  * Every test fails on a script error or a console error (a failed
@@ -202,4 +202,21 @@ export function createPartner(agreements: string[]): Partner {
 /** The areas navigation present on every signed-in page. */
 export function areaNav(page: Page) {
   return page.getByRole('navigation', { name: 'Areas of the Center' });
+}
+
+/** Adds `domain` under Account → Domains, publishes its TXT record in the tests' DNS server, and verifies it. */
+export async function proveDomain(page: Page, domain: string, purchasingAccount: string) {
+  await openHydrated(page, '/domains');
+  await page.getByLabel('DOMAIN', { exact: true }).fill(domain);
+  await page.getByLabel('PURCHASING ACCOUNT NUMBER').selectOption(purchasingAccount);
+  await page.getByRole('button', { name: 'ADD DOMAIN' }).click();
+  const card = page.locator(`section[data-domain="${domain}"]`);
+  const value = (await card.locator('.record-value').textContent()) ?? '';
+  const published = await fetch(
+    `${DNS_API}/records?name=${encodeURIComponent(`_business-center.${domain}`)}&value=${encodeURIComponent(value)}`,
+    { method: 'POST' },
+  );
+  expect(published.ok).toBe(true);
+  await card.getByRole('button', { name: 'Verify' }).click();
+  await expect(card.locator('.domain-status')).toContainText('Verified on');
 }

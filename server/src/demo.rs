@@ -59,6 +59,7 @@ pub async fn load(state: &AppState) -> Result<(), String> {
         Err(error) => return Err(fail(error)),
     };
     let partner_links = load_partners(state).await?;
+    load_domain(state).await?;
     load_orders(state).await?;
     load_products(state).await?;
     println!();
@@ -146,6 +147,25 @@ async fn load_partners(state: &AppState) -> Result<Vec<String>, String> {
             .map_err(fail)?;
     }
     Ok(lines)
+}
+
+/// The demo organization's domain, as if its TXT record had been found,
+/// so that online services can be provisioned at once.
+async fn load_domain(state: &AppState) -> Result<(), String> {
+    let now = state.clock.now();
+    sqlx::query(
+        "INSERT INTO domains (organization_id, purchasing_account_id, name, token, status, \
+         created_at, verified_at, checked_at) \
+         SELECT a.organization_id, p.id, 'contoso.com', 'demo', 'verified', $1, $1, $1 \
+         FROM purchasing_accounts p JOIN agreements a ON a.id = p.agreement_id \
+         WHERE a.number = $2 AND NOT EXISTS (SELECT 1 FROM domains WHERE name = 'contoso.com')",
+    )
+    .bind(now)
+    .bind(AGREEMENT)
+    .execute(&state.db)
+    .await
+    .map_err(|error| format!("loading the demo domain: {error}"))?;
+    Ok(())
 }
 
 /// Products the demo organization has bought, with a unit price in cents.

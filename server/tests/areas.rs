@@ -41,8 +41,15 @@ fn file_content() -> Vec<u8> {
 /// Office image to download; returns the ids of the key, the file, and
 /// the Microsoft 365 service choice.
 async fn contoso(app: &TestApp) -> (i64, i64, String) {
-    app.harry().await;
+    let harry = app.user(app.harry().await).await;
     let now = app.state.clock.now();
+    app::services::testing::verified_domain(
+        &app.state.db,
+        harry.organization_id,
+        "contoso.com",
+        now,
+    )
+    .await;
     orders::import(
         &app.state.db,
         now,
@@ -188,6 +195,7 @@ async fn every_role_reaches_exactly_the_areas_the_specification_gives_it(t: Test
                     ("service", service.as_str()),
                     ("quantity", "1"),
                     ("start_date", "2026-12-01"),
+                    ("domain", "contoso.com"),
                 ],
                 "",
             ),
@@ -348,6 +356,7 @@ async fn another_organization_gets_nothing_whatever_ids_it_sends(t: TestDb) {
             ("service", &service),
             ("quantity", "1"),
             ("start_date", "2026-12-01"),
+            ("domain", "contoso.com"),
         ],
     )
     .await;

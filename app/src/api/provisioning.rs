@@ -16,17 +16,18 @@ pub async fn get_provisioning() -> Result<ProvisioningPage, AppError> {
 
 /// Assigns `quantity` subscriptions of `service` (as
 /// [`crate::domain::wire::ServiceRow::choice`] gives it) starting on
-/// `start_date` (YYYY-MM-DD).
+/// `start_date` (YYYY-MM-DD) to the verified `domain`.
 #[server(endpoint = "assign_subscription")]
 pub async fn assign_subscription(
     service: String,
     quantity: String,
     start_date: String,
+    domain: String,
 ) -> Result<(), AppError> {
     use crate::api::context::{redirect_plain_form, Ctx};
     use crate::services::provisioning;
     let cx = Ctx::signed_in().await?;
-    let assignment = provisioning::Assignment::parse(&service, &quantity, &start_date)?;
+    let assignment = provisioning::Assignment::parse(&service, &quantity, &start_date, &domain)?;
     provisioning::assign(cx.db(), cx.now(), cx.actor(), &assignment).await?;
     redirect_plain_form("/provisioning");
     Ok(())

@@ -235,6 +235,8 @@ pub const TEXTS: Texts = Texts {
     check_wrong_value: "The TXT records at {name} do not hold the expected value. Found: {found}",
     check_dns_error: "DNS could not be asked ({error}). Try again in a few minutes.",
     check_expired: "This domain waited more than 7 days: add it again for a new record.",
+    provision_needs_domain: "Online services are provisioned to a verified domain of your organization, and it has none yet: add and verify one under {domains}.",
+    provision_to_domain: "The people whose email ends in this domain (or one of its subdomains) can use the service.",
 
 };
 

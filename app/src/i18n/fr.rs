@@ -235,6 +235,8 @@ pub const TEXTS: Texts = Texts {
     check_wrong_value: "Les enregistrements TXT à {name} ne contiennent pas la valeur attendue. Trouvé : {found}",
     check_dns_error: "Le DNS n'a pas pu être interrogé ({error}). Réessayez dans quelques minutes.",
     check_expired: "Ce domaine a attendu plus de 7 jours : ajoutez-le de nouveau pour obtenir un nouvel enregistrement.",
+    provision_needs_domain: "Les services en ligne sont approvisionnés sur un domaine vérifié de votre organisation, et elle n'en a pas encore : ajoutez-en un et vérifiez-le sous {domains}.",
+    provision_to_domain: "Les personnes dont l'adresse se termine par ce domaine (ou l'un de ses sous-domaines) peuvent utiliser le service.",
 
 };
 

@@ -247,6 +247,8 @@ pub struct Texts {
     pub check_wrong_value: &'static str,
     pub check_dns_error: &'static str,
     pub check_expired: &'static str,
+    pub provision_needs_domain: &'static str,
+    pub provision_to_domain: &'static str,
 }
 
 impl Role {

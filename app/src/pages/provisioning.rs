@@ -8,6 +8,7 @@ use crate::api::provisioning::{get_provisioning, AssignSubscription};
 use crate::components::{server_problem, signed_in_page, FormError, Layout};
 use crate::domain::product_label;
 use crate::domain::wire::ProvisioningPage;
+use crate::i18n::around;
 use crate::use_lang;
 
 #[component]
@@ -31,6 +32,8 @@ fn ProvisioningView(
     let value = assign.value();
     let quantity_problem = server_problem(value, "quantity");
     let services = page.services.clone();
+    let domains = page.domains.clone();
+    let no_domain = domains.is_empty();
     view! {
         <Layout user=page.user.clone()>
             <h1>{t.area_provisioning}</h1>
@@ -123,8 +126,33 @@ fn ProvisioningView(
                                         {move || server_problem(value, "start_date").get().map(|problem| problem.text(lang))}
                                     </p>
                                 </div>
+                                <div class="field">
+                                    <label for="field-domain">{t.domain_field}</label>
+                                    <select id="field-domain" name="domain" required aria-describedby="field-domain-help">
+                                        {domains
+                                            .iter()
+                                            .map(|name| view! { <option value=name.clone()>{name.clone()}</option> })
+                                            .collect_view()}
+                                    </select>
+                                    <p class="field-help" id="field-domain-help">
+                                        {if no_domain {
+                                            let (before, after) = around(t.provision_needs_domain, "domains");
+                                            view! {
+                                                {before}
+                                                <a href="/domains">{t.area_domains}</a>
+                                                {after}
+                                            }
+                                                .into_any()
+                                        } else {
+                                            view! { {t.provision_to_domain} }.into_any()
+                                        }}
+                                    </p>
+                                    <p class="field-error" aria-live="polite">
+                                        {move || server_problem(value, "domain").get().map(|problem| problem.text(lang))}
+                                    </p>
+                                </div>
                                 <div class="actions">
-                                    <button type="submit" class="primary" disabled=move || assign.pending().get()>
+                                    <button type="submit" class="primary" disabled=move || no_domain || assign.pending().get()>
                                         {t.assign}
                                     </button>
                                 </div>
@@ -145,6 +173,7 @@ fn ProvisioningView(
                                     <th scope="col">{t.purchasing_account_number}</th>
                                     <th scope="col">{t.quantity}</th>
                                     <th scope="col">{t.start_date}</th>
+                                    <th scope="col">{t.domain_field}</th>
                                     <th scope="col">{t.assigned_by}</th>
                                 </tr>
                             </thead>
@@ -159,6 +188,7 @@ fn ProvisioningView(
                                                 <td>{row.purchasing_account.clone()}</td>
                                                 <td class="amount">{row.quantity}</td>
                                                 <td>{lang.format_date(row.starts_on)}</td>
+                                                <td>{row.domain.clone()}</td>
                                                 <td>{row.assigned_by.clone()}</td>
                                             </tr>
                                         }

@@ -69,7 +69,7 @@ fn require(user: &CurrentUser) -> Result<(), AppError> {
 
 /// The verified domain that covers `domain` (itself or a parent), and its
 /// organization.
-async fn covering_verified(
+pub(crate) async fn covering_verified(
     conn: &mut AnyConnection,
     domain: &DomainName,
 ) -> Result<Option<(String, i64)>, AppError> {

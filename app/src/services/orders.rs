@@ -285,7 +285,9 @@ pub async fn partner_licenses(
     let (scope, _) = partners::scope(db, viewer, agreement).await?;
     let (condition, values) = partner_condition(&scope, 2);
     let sql = format!(
-        "SELECT pr.id, pr.name, pr.version, p.number, SUM(l.quantity), COUNT(DISTINCT o.id) \
+        // PostgreSQL sums BIGINTs into NUMERIC, which the Any driver cannot read.
+        "SELECT pr.id, pr.name, pr.version, p.number, CAST(SUM(l.quantity) AS BIGINT), \
+         COUNT(DISTINCT o.id) \
          FROM order_lines l JOIN orders o ON o.id = l.order_id \
          JOIN purchasing_accounts p ON p.id = o.purchasing_account_id \
          JOIN products pr ON pr.id = l.product_id WHERE o.organization_id = $1{condition} \

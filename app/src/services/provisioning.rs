@@ -11,7 +11,7 @@ use super::audit::{self, Actor};
 use super::Db;
 use crate::domain::wire::{ProvisioningPage, ServiceRow, SubscriptionRow};
 use crate::domain::{
-    product_label, AuditAction, Capability, Problem, PurchasingAccountNumber, Role,
+    product_label, AuditAction, Capability, DomainName, Problem, PurchasingAccountNumber, Role,
 };
 use crate::error::{AppError, FormErrors};
 use crate::i18n::{iso_date, parse_iso_date};
@@ -26,12 +26,20 @@ pub struct Assignment {
     pub purchasing_account: PurchasingAccountNumber,
     pub quantity: i64,
     pub starts_on: i64,
+    /// The verified domain the service is provisioned to.
+    pub domain: DomainName,
 }
 
 impl Assignment {
     /// Checks the form: `service` as [`ServiceRow::choice`] gives it, a
-    /// whole quantity above 0, a start date as YYYY-MM-DD.
-    pub fn parse(service: &str, quantity: &str, start_date: &str) -> Result<Self, AppError> {
+    /// whole quantity above 0, a start date as YYYY-MM-DD, a domain name
+    /// (whether it is verified is for [`assign`] to say).
+    pub fn parse(
+        service: &str,
+        quantity: &str,
+        start_date: &str,
+        domain: &str,
+    ) -> Result<Self, AppError> {
         let mut errors = FormErrors::default();
         let service = service
             .trim()
@@ -53,17 +61,23 @@ impl Assignment {
         let quantity = errors.check("quantity", quantity);
         let starts_on = parse_iso_date(start_date.trim()).ok_or(Problem::DateInvalid);
         let starts_on = errors.check("start_date", starts_on);
-        let ((product_id, purchasing_account), quantity, starts_on) = errors.finish(
+        let domain = errors.check(
+            "domain",
+            DomainName::parse(domain).map_err(|_| Problem::DomainNotVerified),
+        );
+        let ((product_id, purchasing_account), quantity, starts_on, domain) = errors.finish(
             service
                 .zip(quantity)
                 .zip(starts_on)
-                .map(|((s, q), d)| (s, q, d)),
+                .zip(domain)
+                .map(|(((s, q), d), n)| (s, q, d, n)),
         )?;
         Ok(Assignment {
             product_id,
             purchasing_account,
             quantity,
             starts_on,
+            domain,
         })
     }
 }
@@ -121,10 +135,21 @@ pub async fn overview(db: &Db, viewer: &CurrentUser) -> Result<ProvisioningPage,
             },
         )
         .collect();
-    let subscriptions: Vec<(String, String, String, i64, i64, String, i64)> = sqlx::query_as(
-        "SELECT pr.name, pr.version, p.number, s.quantity, s.starts_on, s.assigned_by, \
-         s.created_at FROM subscriptions s JOIN products pr ON pr.id = s.product_id \
-         JOIN purchasing_accounts p ON p.id = s.purchasing_account_id \
+    #[derive(sqlx::FromRow)]
+    struct Assigned {
+        product: String,
+        version: String,
+        purchasing_account: String,
+        quantity: i64,
+        starts_on: i64,
+        assigned_by: String,
+        created_at: i64,
+        domain: String,
+    }
+    let subscriptions: Vec<Assigned> = sqlx::query_as(
+        "SELECT pr.name AS product, pr.version, p.number AS purchasing_account, s.quantity, \
+         s.starts_on, s.assigned_by, s.created_at, s.domain FROM subscriptions s \
+         JOIN products pr ON pr.id = s.product_id JOIN purchasing_accounts p ON p.id = s.purchasing_account_id \
          WHERE s.organization_id = $1 ORDER BY s.created_at DESC, s.id DESC",
     )
     .bind(viewer.organization_id)
@@ -133,21 +158,19 @@ pub async fn overview(db: &Db, viewer: &CurrentUser) -> Result<ProvisioningPage,
     Ok(ProvisioningPage {
         user: viewer.summary(),
         services,
+        domains: super::domains::verified_names(db, viewer.organization_id).await?,
         subscriptions: subscriptions
             .into_iter()
-            .map(
-                |(product, version, purchasing_account, quantity, starts_on, by, at)| {
-                    SubscriptionRow {
-                        product,
-                        version,
-                        purchasing_account,
-                        quantity,
-                        starts_on,
-                        assigned_by: by,
-                        assigned_at: at,
-                    }
-                },
-            )
+            .map(|row| SubscriptionRow {
+                product: row.product,
+                version: row.version,
+                purchasing_account: row.purchasing_account,
+                quantity: row.quantity,
+                starts_on: row.starts_on,
+                assigned_by: row.assigned_by,
+                assigned_at: row.created_at,
+                domain: row.domain,
+            })
             .collect(),
     })
 }
@@ -174,6 +197,10 @@ pub async fn assign(
             .await?;
     let (product_id, product, version, account, ordered, account_id) =
         entitlement.ok_or_else(|| AppError::field("service", Problem::ServiceUnknown))?;
+    match super::domains::covering_verified(&mut tx, &assignment.domain).await? {
+        Some((_, owner)) if owner == organization_id => {}
+        _ => return Err(AppError::field("domain", Problem::DomainNotVerified)),
+    }
     let (assigned,): (i64,) = sqlx::query_as(
         "SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM subscriptions \
          WHERE organization_id = $1 AND product_id = $2 AND purchasing_account_id = $3",
@@ -191,7 +218,7 @@ pub async fn assign(
     }
     sqlx::query(
         "INSERT INTO subscriptions (organization_id, purchasing_account_id, product_id, quantity, \
-         starts_on, assigned_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+         starts_on, assigned_by, created_at, domain) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(organization_id)
     .bind(account_id)
@@ -200,6 +227,7 @@ pub async fn assign(
     .bind(assignment.starts_on)
     .bind(&actor.user.email)
     .bind(now)
+    .bind(assignment.domain.as_str())
     .execute(&mut *tx)
     .await?;
     audit::record(
@@ -209,9 +237,10 @@ pub async fn assign(
         AuditAction::SubscriptionAssigned,
         &product_label(&product, &version),
         &format!(
-            "{} from {} on purchasing account {account}",
+            "{} from {} on purchasing account {account} to {}",
             assignment.quantity,
-            iso_date(assignment.starts_on)
+            iso_date(assignment.starts_on),
+            assignment.domain
         ),
     )
     .await?;

@@ -40,6 +40,8 @@ pub struct SubscriptionRow {
     pub starts_on: i64,
     pub assigned_by: String,
     pub assigned_at: i64,
+    /// The verified domain it was provisioned to.
+    pub domain: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,4 +49,6 @@ pub struct ProvisioningPage {
     pub user: UserSummary,
     pub services: Vec<ServiceRow>,
     pub subscriptions: Vec<SubscriptionRow>,
+    /// The organization's verified domains, to provision to.
+    pub domains: Vec<String>,
 }
