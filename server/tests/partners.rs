@@ -165,6 +165,35 @@ async fn every_role_reaches_the_partner_screens_the_roles_module_gives_it(t: Tes
         )
         .await;
         assert_eq!(reply.status, expect(visibility), "{who}: {}", reply.body);
+        // The rescues: refused to everyone but partners, who are told why
+        // this one cannot be done (Harry has registered; Ana has an account).
+        let expected = if customers { 422 } else { 403 };
+        let reply = call(
+            &app,
+            &cookie,
+            "change_designated_admin_email",
+            &[
+                ("purchasing_account_id", &account),
+                ("email", "new@contoso.com"),
+            ],
+        )
+        .await;
+        assert_eq!(reply.status, expected, "{who}: {}", reply.body);
+        let reply = call(
+            &app,
+            &cookie,
+            "change_designated_admin",
+            &[
+                ("purchasing_account_id", &account),
+                ("email", "ana@fabrikam-partners.com"),
+                ("first_name", "Ana"),
+                ("last_name", "Silva"),
+                ("language", "en"),
+                ("country", "US"),
+            ],
+        )
+        .await;
+        assert_eq!(reply.status, expected, "{who}: {}", reply.body);
         // A resend works for partners and is refused to everyone else; it
         // is the last call, since it changes the link.
         let reply = call(
@@ -360,6 +389,10 @@ async fn domains_are_for_account_admins_and_account_managers_of_the_organization
         );
         let reply = call(&app, cookie, "get_domains", &[]).await;
         assert_eq!(reply.status, expect, "{who}: {}", reply.body);
+        if !allowed {
+            let reply = call(&app, cookie, "verify_domain", &[("domain_id", "1")]).await;
+            assert_eq!(reply.status, 403, "{who}: {}", reply.body);
+        }
     }
 
     // Fabrikam's administrator sends Contoso's domain id: not found.

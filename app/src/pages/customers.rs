@@ -40,10 +40,23 @@ pub fn CustomersPage() -> impl IntoView {
         },
         |_| get_customers(),
     );
+    // The notice tells what the latest rescue did.
+    let t = use_lang().texts();
+    let notice = RwSignal::new(None::<String>);
     Effect::new(move || {
-        if matches!(change.value().get(), Some(Ok(())))
-            || matches!(change_email.value().get(), Some(Ok(())))
-        {
+        if let Some(Ok(email)) = resend.value().get() {
+            notice.set(Some(format!("{} {email}", t.invitation_sent_to)));
+        }
+    });
+    Effect::new(move || {
+        if let Some(Ok(())) = change.value().get() {
+            notice.set(Some(t.admin_changed.to_owned()));
+            editing.set(None);
+        }
+    });
+    Effect::new(move || {
+        if let Some(Ok(())) = change_email.value().get() {
+            notice.set(Some(t.admin_email_changed.to_owned()));
             editing.set(None);
         }
     });
@@ -52,6 +65,7 @@ pub fn CustomersPage() -> impl IntoView {
         change,
         change_email,
         editing,
+        notice,
     };
     signed_in_page(
         resource,
@@ -65,6 +79,7 @@ struct Actions {
     change: ServerAction<ChangeDesignatedAdmin>,
     change_email: ServerAction<ChangeDesignatedAdminEmail>,
     editing: RwSignal<Option<Editing>>,
+    notice: RwSignal<Option<String>>,
 }
 
 #[component]
@@ -76,17 +91,8 @@ fn CustomersList(view: CustomersView, actions: Actions) -> impl IntoView {
         change,
         change_email,
         editing,
+        notice,
     } = actions;
-    let notice = move || {
-        let resent = resend.value().get().and_then(Result::ok);
-        if let Some(email) = resent {
-            return Some(format!("{} {email}", t.invitation_sent_to));
-        }
-        if matches!(change.value().get(), Some(Ok(()))) {
-            return Some(t.admin_changed.to_owned());
-        }
-        matches!(change_email.value().get(), Some(Ok(()))).then(|| t.admin_email_changed.to_owned())
-    };
     let accounts = view.accounts.clone();
     let open_account = move || {
         let id = match editing.get()? {
@@ -100,7 +106,7 @@ fn CustomersList(view: CustomersView, actions: Actions) -> impl IntoView {
     view! {
         <Layout user=view.user.clone()>
             <h1>{t.area_customers}</h1>
-            <p class="notice" role="status">{notice}</p>
+            <p class="notice" role="status">{move || notice.get()}</p>
             <FormError value=resend.value() />
             {if view.accounts.is_empty() {
                 view! { <p>{t.no_customers}</p> }.into_any()
