@@ -138,7 +138,9 @@ async fn load_partners(state: &AppState) -> Result<Vec<String>, String> {
                     .link(&format!("/invitation/{}", registered.invitation.as_str()))
             )),
             Err(error) if error.problem_with("name").is_some() => {
-                lines.push(format!("Partner {name}: administrator {email}"));
+                lines.push(format!(
+                    "Partner {name}: administrator {email} (their invitation stays in the outbox until they sign up)"
+                ));
             }
             Err(error) => return Err(fail(error)),
         }

@@ -44,6 +44,32 @@ impl CurrentUser {
     }
 }
 
+/// The organization's Account Admins, with the language each reads email
+/// in: who is told when something happens to the organization that no
+/// one of them did.
+pub async fn account_admins(
+    conn: &mut sqlx::AnyConnection,
+    organization_id: i64,
+) -> Result<Vec<(Email, Lang)>, AppError> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT u.email, u.language FROM users u JOIN user_roles r ON r.user_id = u.id \
+         WHERE u.organization_id = $1 AND r.role = $2 ORDER BY u.email",
+    )
+    .bind(organization_id)
+    .bind(Role::AccountAdmin.key())
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(email, language)| {
+            Some((
+                Email::parse(&email).ok()?,
+                Lang::parse(&language).unwrap_or_default(),
+            ))
+        })
+        .collect())
+}
+
 #[instrument(skip_all)]
 pub async fn load(db: &Db, user_id: i64) -> Result<Option<CurrentUser>, AppError> {
     let row: Option<(i64, String, String, String, String, String)> = sqlx::query_as(

@@ -15,7 +15,7 @@ use super::dns::{self, LookupFailure};
 use super::mail::{self, DomainLapsedMail, Outbox};
 use super::{is_unique_violation, Db, Settings};
 use crate::domain::wire::{DomainCheck, DomainRow, DomainStatus, DomainsView};
-use crate::domain::{AuditAction, Capability, DomainName, Email, Lang, Problem, Role};
+use crate::domain::{AuditAction, Capability, DomainName, Problem, Role};
 use crate::error::{AppError, FormErrors};
 
 const DAY: i64 = 24 * 60 * 60;
@@ -425,20 +425,10 @@ async fn tell_admins(
     now: i64,
     row: &Row,
 ) -> Result<(), AppError> {
-    let admins: Vec<(String, String)> = sqlx::query_as(
-        "SELECT u.email, u.language FROM users u JOIN user_roles r ON r.user_id = u.id \
-         WHERE u.organization_id = $1 AND r.role = $2 ORDER BY u.email",
-    )
-    .bind(row.organization_id)
-    .bind(Role::AccountAdmin.key())
-    .fetch_all(&mut *tx)
-    .await?;
-    for (email, language) in admins {
-        let Ok(to) = Email::parse(&email) else {
-            continue;
-        };
+    let admins = super::accounts::account_admins(tx, row.organization_id).await?;
+    for (to, lang) in admins {
         let message = DomainLapsedMail {
-            lang: Lang::parse(&language).unwrap_or_default(),
+            lang,
             to: &to,
             domain: &row.name,
             record_name: &format!("_business-center.{}", row.name),

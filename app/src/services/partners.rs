@@ -566,25 +566,15 @@ async fn tell_account_admins(
     account: &LinkedAccount,
     admin: &AdminPerson,
 ) -> Result<(), AppError> {
-    let admins: Vec<(String, String)> = sqlx::query_as(
-        "SELECT u.email, u.language FROM users u JOIN user_roles r ON r.user_id = u.id \
-         WHERE u.organization_id = $1 AND r.role = $2 ORDER BY u.email",
-    )
-    .bind(account.customer_id)
-    .bind(Role::AccountAdmin.key())
-    .fetch_all(&mut *tx)
-    .await?;
+    let admins = super::accounts::account_admins(tx, account.customer_id).await?;
     let old_admin = format!(
         "{} {} ({})",
         account.admin_first_name, account.admin_last_name, account.admin_email
     );
     let new_admin = format!("{} ({})", admin.full_name(), admin.email);
-    for (email, language) in admins {
-        let Ok(to) = Email::parse(&email) else {
-            continue;
-        };
+    for (to, lang) in admins {
         let message = AdminChangedMail {
-            lang: Lang::parse(&language).unwrap_or_default(),
+            lang,
             to: &to,
             partner,
             organization: &account.customer,

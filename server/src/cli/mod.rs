@@ -101,7 +101,15 @@ pub struct CreateAgreement {
     /// The purchasing account number.
     #[arg(long)]
     pub purchasing_account: String,
-    /// The designated Purchasing Account Administrator's work email.
+    /// The designated Purchasing Account Administrator.
+    #[command(flatten)]
+    pub admin: AdminArgs,
+}
+
+/// An organization's first administrator, as the operator names them.
+#[derive(Debug, Args)]
+pub struct AdminArgs {
+    /// The administrator's work email.
     #[arg(long)]
     pub admin_email: String,
     #[arg(long)]
@@ -207,11 +215,11 @@ async fn create_agreement(config: &Config, args: CreateAgreement) -> Result<(), 
         agreement_number: args.agreement_number,
         organization: args.organization,
         purchasing_account: args.purchasing_account,
-        admin_email: args.admin_email,
-        admin_first_name: args.admin_first_name,
-        admin_last_name: args.admin_last_name,
-        language: args.language,
-        country: args.country,
+        admin_email: args.admin.admin_email,
+        admin_first_name: args.admin.admin_first_name,
+        admin_last_name: args.admin.admin_last_name,
+        language: args.admin.language,
+        country: args.admin.country,
     };
     // Check the input before touching the database, so a typo never
     // creates a data directory.

@@ -6,7 +6,7 @@ use app::error::FormErrors;
 use app::services::partners::{self, PersonInput};
 use clap::{Args, Subcommand};
 
-use super::{command_state, explain};
+use super::{command_state, explain, AdminArgs};
 use crate::config::Config;
 
 #[derive(Debug, Subcommand)]
@@ -24,19 +24,9 @@ pub struct CreatePartner {
     /// The partner organization's name.
     #[arg(long)]
     pub name: String,
-    /// The partner administrator's work email.
-    #[arg(long)]
-    pub admin_email: String,
-    #[arg(long)]
-    pub admin_first_name: String,
-    #[arg(long)]
-    pub admin_last_name: String,
-    /// The administrator's language: en or fr.
-    #[arg(long, default_value = "en")]
-    pub language: String,
-    /// The administrator's country or region (ISO code).
-    #[arg(long, default_value = "US")]
-    pub country: String,
+    /// The partner's first administrator (Partner Admin).
+    #[command(flatten)]
+    pub admin: AdminArgs,
 }
 
 #[derive(Debug, Args)]
@@ -62,11 +52,11 @@ async fn create(config: &Config, args: CreatePartner) -> Result<(), String> {
     let mut errors = FormErrors::default();
     let name = errors.check("name", OrganizationName::parse(&args.name));
     let admin = PersonInput {
-        email: args.admin_email,
-        first_name: args.admin_first_name,
-        last_name: args.admin_last_name,
-        language: args.language,
-        country: args.country,
+        email: args.admin.admin_email,
+        first_name: args.admin.admin_first_name,
+        last_name: args.admin.admin_last_name,
+        language: args.admin.language,
+        country: args.admin.country,
     }
     .check(&mut errors, "admin_");
     let (name, admin) = errors
