@@ -5,19 +5,18 @@
 mod common;
 
 use app::both_engines;
-use app::domain::wire::{AdminState, LinkState, OrderFilter};
+use app::domain::wire::{AdminState, LinkState};
 use app::domain::{
     AgreementNumber, AuditAction, Capability, Email, OrganizationName, Problem, Role,
 };
 use app::error::AppError;
-use app::services::catalog::ImportOutcome;
 use app::services::mail::Outbox;
 use app::services::partners::{self, PersonInput};
 use app::services::password::Hasher;
 use app::services::testing::{
     self, actor, invite_contoso, link_partner, newest_link, partner, settings, TestDb, NOW,
 };
-use app::services::{audit, invitations, orders};
+use app::services::{audit, invitations};
 use common::{load, outbox, DAY};
 
 const FABRIKAM_PARTNERS: &str = "Fabrikam Partners";
@@ -509,133 +508,3 @@ async fn fixing_a_pending_address_sends_the_invitation_there(t: TestDb) {
     );
 }
 both_engines!(fixing_a_pending_address_sends_the_invitation_there);
-
-const ORDERS: &str = "agreement_number,purchasing_account,order_number,order_date,product,version,quantity,unit_price,currency,partner
-1234567890,9876543210,VIA-FAB,2026-01-15,Office Professional Plus,2024,100,12.50,USD,Fabrikam Partners
-1234567890,9876543210,VIA-NW,2026-02-15,Visio Professional,2024,7,500,USD,northwind resellers
-1234567890,9876543210,DIRECT,2026-03-15,Project Professional,2024,3,900,USD,
-1234567890,9876543210,VIA-NOBODY,2026-03-16,Project Professional,2024,3,900,USD,Nobody Inc
-";
-
-async fn visibility_decides_which_orders_a_partner_reads(t: TestDb) {
-    let harry = testing::harry(&t.db, NOW).await;
-    let ana = partner(&t.db, NOW, FABRIKAM_PARTNERS, "ana@fabrikam-partners.com").await;
-    let sam = partner(&t.db, NOW, NORTHWIND, "sam@northwind-resellers.com").await;
-    link_partner(&t.db, NOW, FABRIKAM_PARTNERS, "1234567890").await;
-    link_partner(&t.db, NOW, NORTHWIND, "1234567890").await;
-    let results = orders::import(&t.db, NOW, ORDERS).await.expect("import");
-    assert!(results[..3]
-        .iter()
-        .all(|(_, outcome)| *outcome == ImportOutcome::Imported));
-    let refusal = results[3].1.refusal().expect("refused");
-    assert!(refusal.starts_with("partner:"), "{refusal}");
-
-    let numbers = |page: app::domain::wire::OrdersPage| -> Vec<String> {
-        page.orders.into_iter().map(|order| order.number).collect()
-    };
-    let filter = OrderFilter::default();
-    let seen = orders::partner_page(&t.db, &ana, "1234567890", &filter, "")
-        .await
-        .expect("page");
-    assert_eq!(numbers(seen), ["VIA-FAB"], "{}", t.engine);
-    let licenses = orders::partner_licenses(&t.db, &ana, "1234567890")
-        .await
-        .expect("licenses");
-    let products: Vec<&str> = licenses.iter().map(|row| row.product.as_str()).collect();
-    assert_eq!(products, ["Office Professional Plus"]);
-
-    let customer_view = orders::page(&t.db, &harry, &filter, "")
-        .await
-        .expect("customer");
-    let partners_named: Vec<Option<String>> = customer_view
-        .orders
-        .iter()
-        .map(|order| order.partner.clone())
-        .collect();
-    assert_eq!(
-        partners_named,
-        [
-            None,
-            Some(NORTHWIND.to_owned()),
-            Some(FABRIKAM_PARTNERS.to_owned())
-        ]
-    );
-
-    let visibility = partners::of_customer(&t.db, harry.organization_id)
-        .await
-        .expect("partners");
-    let fabrikam_id = visibility
-        .iter()
-        .find(|partner| partner.name == FABRIKAM_PARTNERS)
-        .expect("listed")
-        .partner_id;
-    assert!(visibility
-        .iter()
-        .all(|partner| !partner.sees_other_partners));
-    partners::set_visibility(&t.db, NOW, &actor(&harry), fabrikam_id, true)
-        .await
-        .expect("on");
-    let seen = orders::partner_page(&t.db, &ana, "1234567890", &filter, "")
-        .await
-        .expect("page");
-    assert_eq!(numbers(seen), ["DIRECT", "VIA-NW", "VIA-FAB"]);
-    let licenses = orders::partner_licenses(&t.db, &ana, "1234567890")
-        .await
-        .expect("licenses");
-    assert_eq!(licenses.len(), 3);
-    let seen = orders::partner_page(&t.db, &sam, "1234567890", &filter, "")
-        .await
-        .expect("page");
-    assert_eq!(numbers(seen), ["VIA-NW"], "the switch is per partner");
-
-    partners::set_visibility(&t.db, NOW, &actor(&harry), fabrikam_id, false)
-        .await
-        .expect("off");
-    let seen = orders::partner_page(&t.db, &ana, "1234567890", &filter, "")
-        .await
-        .expect("page");
-    assert_eq!(numbers(seen), ["VIA-FAB"]);
-    let log = audit::log(&t.db, &harry, None).await.expect("log");
-    let changes = log
-        .iter()
-        .filter(|(_, entry)| entry.action == AuditAction::PartnerVisibilityChanged)
-        .count();
-    assert_eq!(changes, 2, "each change is audited");
-
-    // Only Account Admins decide, and only about their own partners.
-    let user_admin = common::member(
-        &t.db,
-        &Hasher::default(),
-        &harry,
-        "ua@contoso.com",
-        &[Role::UserAdmin],
-    )
-    .await;
-    assert_eq!(
-        partners::set_visibility(&t.db, NOW, &actor(&user_admin), fabrikam_id, true)
-            .await
-            .err(),
-        Some(AppError::Forbidden)
-    );
-    let stranger = partner(&t.db, NOW, "Stranger Partners", "x@stranger.com").await;
-    assert_eq!(
-        partners::set_visibility(&t.db, NOW, &actor(&harry), stranger.organization_id, true)
-            .await
-            .err(),
-        Some(AppError::NotFound)
-    );
-    // A partner reads nothing of an agreement it is not linked to.
-    assert_eq!(
-        orders::partner_page(&t.db, &stranger, "1234567890", &filter, "")
-            .await
-            .err(),
-        Some(AppError::Forbidden)
-    );
-    assert_eq!(
-        orders::partner_licenses(&t.db, &stranger, "1234567890")
-            .await
-            .err(),
-        Some(AppError::Forbidden)
-    );
-}
-both_engines!(visibility_decides_which_orders_a_partner_reads);

@@ -11,7 +11,7 @@ use app::services::testing::TestDb;
 use app::services::{orders, products};
 use axum::body::Body;
 use axum::http::{Method, Request};
-use common::{Reply, TestApp, SAME_ORIGIN};
+use common::{Reply, TestApp};
 
 const KEY: &str = "ABCDE-FGHIJ-KLMNO-PQRST-UVWXY";
 const FILE_SIZE: usize = 200_000;
@@ -98,15 +98,6 @@ async fn contoso(app: &TestApp) -> (i64, i64, String) {
             .await
             .expect("service");
     (key, file, format!("{service}/9876543210"))
-}
-
-async fn call(app: &TestApp, cookie: &str, endpoint: &str, form: &[(&str, &str)]) -> Reply {
-    app.post_form(
-        &format!("/api/{endpoint}"),
-        form,
-        &[SAME_ORIGIN, ("cookie", cookie)],
-    )
-    .await
 }
 
 async fn get_with(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> Reply {
@@ -202,7 +193,7 @@ async fn every_role_reaches_exactly_the_areas_the_specification_gives_it(t: Test
         ];
         for (area, endpoint, form, data) in functions {
             let allowed = spec_opens(role, area);
-            let reply = call(&app, &cookie, endpoint, &form).await;
+            let reply = app.call(&cookie, endpoint, &form).await;
             assert_eq!(
                 reply.status,
                 if allowed { 200 } else { 403 },
@@ -346,20 +337,22 @@ async fn another_organization_gets_nothing_whatever_ids_it_sends(t: TestDb) {
     }
     let download = app.get(&format!("/downloads/{file}"), Some(&cookie)).await;
     assert_eq!(download.status, 404, "Contoso's file");
-    let reveal = call(&app, &cookie, "reveal_key", &[("key_id", &key.to_string())]).await;
+    let reveal = app
+        .call(&cookie, "reveal_key", &[("key_id", &key.to_string())])
+        .await;
     assert_eq!(reveal.status, 404, "Contoso's key: {}", reveal.body);
-    let assign = call(
-        &app,
-        &cookie,
-        "assign_subscription",
-        &[
-            ("service", &service),
-            ("quantity", "1"),
-            ("start_date", "2026-12-01"),
-            ("domain", "contoso.com"),
-        ],
-    )
-    .await;
+    let assign = app
+        .call(
+            &cookie,
+            "assign_subscription",
+            &[
+                ("service", &service),
+                ("quantity", "1"),
+                ("start_date", "2026-12-01"),
+                ("domain", "contoso.com"),
+            ],
+        )
+        .await;
     assert_eq!(assign.status, 422, "Contoso's service: {}", assign.body);
     let (assigned,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM subscriptions")
         .fetch_one(&app.state.db)

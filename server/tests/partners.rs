@@ -8,7 +8,7 @@ use app::both_engines;
 use app::domain::Role;
 use app::services::orders;
 use app::services::testing::{self, link_partner, TestDb};
-use common::{Reply, TestApp, SAME_ORIGIN};
+use common::{Reply, TestApp};
 
 const FABRIKAM_PARTNERS: &str = "Fabrikam Partners";
 const NORTHWIND: &str = "Northwind Resellers";
@@ -25,15 +25,6 @@ fn spec_opens(role: Role, area: &str) -> bool {
         ),
         other => panic!("unknown area {other}"),
     }
-}
-
-async fn call(app: &TestApp, cookie: &str, endpoint: &str, form: &[(&str, &str)]) -> Reply {
-    app.post_form(
-        &format!("/api/{endpoint}"),
-        form,
-        &[SAME_ORIGIN, ("cookie", cookie)],
-    )
-    .await
 }
 
 async fn account_id(app: &TestApp, number: &str) -> String {
@@ -83,8 +74,7 @@ async fn contoso_with_partner(
 }
 
 async fn customer_orders(app: &TestApp, cookie: &str) -> Reply {
-    call(
-        app,
+    app.call(
         cookie,
         "get_customer_orders",
         &[("agreement", "1234567890"), ("after", "")],
@@ -145,64 +135,64 @@ async fn every_role_reaches_the_partner_screens_the_roles_module_gives_it(t: Tes
             "{who} /orders"
         );
 
-        let reply = call(&app, &cookie, "get_customers", &[]).await;
+        let reply = app.call(&cookie, "get_customers", &[]).await;
         assert_eq!(reply.status, expect(customers), "{who}: {}", reply.body);
-        let reply = call(
-            &app,
-            &cookie,
-            "get_customer_orders",
-            &[("agreement", "1234567890"), ("after", "")],
-        )
-        .await;
+        let reply = app
+            .call(
+                &cookie,
+                "get_customer_orders",
+                &[("agreement", "1234567890"), ("after", "")],
+            )
+            .await;
         assert_eq!(reply.status, expect(customers), "{who}: {}", reply.body);
-        let reply = call(&app, &cookie, "get_partner_visibility", &[]).await;
+        let reply = app.call(&cookie, "get_partner_visibility", &[]).await;
         assert_eq!(reply.status, expect(visibility), "{who}: {}", reply.body);
-        let reply = call(
-            &app,
-            &cookie,
-            "set_partner_visibility",
-            &[("partner_id", &partner), ("sees", "false")],
-        )
-        .await;
+        let reply = app
+            .call(
+                &cookie,
+                "set_partner_visibility",
+                &[("partner_id", &partner), ("sees", "false")],
+            )
+            .await;
         assert_eq!(reply.status, expect(visibility), "{who}: {}", reply.body);
         // The rescues: refused to everyone but partners, who are told why
         // this one cannot be done (Harry has registered; Ana has an account).
         let expected = if customers { 422 } else { 403 };
-        let reply = call(
-            &app,
-            &cookie,
-            "change_designated_admin_email",
-            &[
-                ("purchasing_account_id", &account),
-                ("email", "new@contoso.com"),
-            ],
-        )
-        .await;
+        let reply = app
+            .call(
+                &cookie,
+                "change_designated_admin_email",
+                &[
+                    ("purchasing_account_id", &account),
+                    ("email", "new@contoso.com"),
+                ],
+            )
+            .await;
         assert_eq!(reply.status, expected, "{who}: {}", reply.body);
-        let reply = call(
-            &app,
-            &cookie,
-            "change_designated_admin",
-            &[
-                ("purchasing_account_id", &account),
-                ("email", "ana@fabrikam-partners.com"),
-                ("first_name", "Ana"),
-                ("last_name", "Silva"),
-                ("language", "en"),
-                ("country", "US"),
-            ],
-        )
-        .await;
+        let reply = app
+            .call(
+                &cookie,
+                "change_designated_admin",
+                &[
+                    ("purchasing_account_id", &account),
+                    ("email", "ana@fabrikam-partners.com"),
+                    ("first_name", "Ana"),
+                    ("last_name", "Silva"),
+                    ("language", "en"),
+                    ("country", "US"),
+                ],
+            )
+            .await;
         assert_eq!(reply.status, expected, "{who}: {}", reply.body);
         // A resend works for partners and is refused to everyone else; it
         // is the last call, since it changes the link.
-        let reply = call(
-            &app,
-            &cookie,
-            "resend_admin_invitation",
-            &[("purchasing_account_id", &account)],
-        )
-        .await;
+        let reply = app
+            .call(
+                &cookie,
+                "resend_admin_invitation",
+                &[("purchasing_account_id", &account)],
+            )
+            .await;
         let expected = if customers { 422 } else { 403 };
         assert_eq!(reply.status, expected, "{who}: {}", reply.body);
     }
@@ -256,7 +246,7 @@ async fn two_partners_and_two_customers_never_reach_each_other(t: TestDb) {
             ],
         ),
     ] {
-        let reply = call(&app, &ana_cookie, endpoint, &form).await;
+        let reply = app.call(&ana_cookie, endpoint, &form).await;
         assert_eq!(
             reply.status, 403,
             "{endpoint} ({}): {}",
@@ -270,13 +260,13 @@ async fn two_partners_and_two_customers_never_reach_each_other(t: TestDb) {
             .await
             .expect("Fabrikam's administrator");
     assert_eq!(admin, "olga@fabrikam.com", "nothing changed");
-    let reply = call(
-        &app,
-        &ana_cookie,
-        "get_customer_orders",
-        &[("agreement", "5555555555"), ("after", "")],
-    )
-    .await;
+    let reply = app
+        .call(
+            &ana_cookie,
+            "get_customer_orders",
+            &[("agreement", "5555555555"), ("after", "")],
+        )
+        .await;
     assert_eq!(reply.status, 403);
     assert!(!reply.body.contains("FAB-NW"));
     let customers = app.get("/customers", Some(&ana_cookie)).await;
@@ -295,13 +285,13 @@ async fn two_partners_and_two_customers_never_reach_each_other(t: TestDb) {
         before.body
     );
     let fabrikam_partners = organization_id(&app, FABRIKAM_PARTNERS).await;
-    let reply = call(
-        &app,
-        &harry_cookie,
-        "set_partner_visibility",
-        &[("partner_id", &fabrikam_partners), ("sees", "true")],
-    )
-    .await;
+    let reply = app
+        .call(
+            &harry_cookie,
+            "set_partner_visibility",
+            &[("partner_id", &fabrikam_partners), ("sees", "true")],
+        )
+        .await;
     assert_eq!(reply.status, 200, "{}", reply.body);
     let after = customer_orders(&app, &ana_cookie).await;
     assert!(
@@ -309,13 +299,13 @@ async fn two_partners_and_two_customers_never_reach_each_other(t: TestDb) {
         "{}",
         after.body
     );
-    let sam_reply = call(
-        &app,
-        &sam_cookie,
-        "get_customer_orders",
-        &[("agreement", "1234567890"), ("after", "")],
-    )
-    .await;
+    let sam_reply = app
+        .call(
+            &sam_cookie,
+            "get_customer_orders",
+            &[("agreement", "1234567890"), ("after", "")],
+        )
+        .await;
     assert!(
         !sam_reply.body.contains("VIA-FAB"),
         "the switch is Ana's alone"
@@ -324,111 +314,25 @@ async fn two_partners_and_two_customers_never_reach_each_other(t: TestDb) {
     // Harry cannot decide for a partner that is not his, nor send nonsense.
     let stranger =
         testing::partner(&app.state.db, now, "Stranger Partners", "x@stranger.com").await;
-    let reply = call(
-        &app,
-        &harry_cookie,
-        "set_partner_visibility",
-        &[
-            ("partner_id", &stranger.organization_id.to_string()),
-            ("sees", "true"),
-        ],
-    )
-    .await;
+    let reply = app
+        .call(
+            &harry_cookie,
+            "set_partner_visibility",
+            &[
+                ("partner_id", &stranger.organization_id.to_string()),
+                ("sees", "true"),
+            ],
+        )
+        .await;
     assert_eq!(reply.status, 404, "{}", reply.body);
-    let reply = call(
-        &app,
-        &harry_cookie,
-        "set_partner_visibility",
-        &[("partner_id", &fabrikam_partners), ("sees", "maybe")],
-    )
-    .await;
+    let reply = app
+        .call(
+            &harry_cookie,
+            "set_partner_visibility",
+            &[("partner_id", &fabrikam_partners), ("sees", "maybe")],
+        )
+        .await;
     assert_eq!(reply.status, 422, "{}", reply.body);
     app.close().await;
 }
 both_engines!(two_partners_and_two_customers_never_reach_each_other);
-
-/// Domains: the page and its server functions for every customer role
-/// and a partner, and another organization's domain id sent on purpose.
-async fn domains_are_for_account_admins_and_account_managers_of_the_organization(t: TestDb) {
-    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
-    let now = app.state.clock.now();
-    let (harry, ana) = contoso_with_partner(&app).await;
-    let mut people = Vec::new();
-    for (i, role) in Role::CUSTOMER.into_iter().enumerate() {
-        let cookie = app
-            .member(&harry, &format!("d{i}@contoso.com"), &[role])
-            .await
-            .1;
-        people.push((role, cookie));
-    }
-    people.push((Role::PartnerAdmin, app.cookie_for(ana.id).await));
-    for (i, (role, cookie)) in people.iter().enumerate() {
-        let who = format!("{role} ({})", app.t.engine);
-        let allowed = matches!(role, Role::AccountAdmin | Role::AccountManager);
-        let expect = if allowed { 200 } else { 403 };
-        let page = app.get("/domains", Some(cookie)).await;
-        assert_eq!(page.status, expect, "{who} /domains");
-        let dashboard = app.get("/dashboard", Some(cookie)).await;
-        assert_eq!(
-            dashboard.body.contains("href=\"/domains\""),
-            allowed,
-            "{who}"
-        );
-        let domain = format!("d{i}.contoso.example");
-        let reply = call(
-            &app,
-            cookie,
-            "add_domain",
-            &[("domain", &domain), ("purchasing_account", "9876543210")],
-        )
-        .await;
-        assert_eq!(reply.status, expect, "{who}: {}", reply.body);
-        assert_eq!(
-            reply.body.contains("business-center-verification="),
-            allowed
-        );
-        let reply = call(&app, cookie, "get_domains", &[]).await;
-        assert_eq!(reply.status, expect, "{who}: {}", reply.body);
-        if !allowed {
-            let reply = call(&app, cookie, "verify_domain", &[("domain_id", "1")]).await;
-            assert_eq!(reply.status, 403, "{who}: {}", reply.body);
-        }
-    }
-
-    // Fabrikam's administrator sends Contoso's domain id: not found.
-    let olga =
-        testing::sign_up_olga(&app.state.db, &app.state.settings, &app.state.hasher, now).await;
-    let olga_cookie = app.cookie_for(olga).await;
-    let (contoso_domain,): (i64,) = sqlx::query_as("SELECT id FROM domains LIMIT 1")
-        .fetch_one(&app.state.db)
-        .await
-        .expect("a domain");
-    let reply = call(
-        &app,
-        &olga_cookie,
-        "verify_domain",
-        &[("domain_id", &contoso_domain.to_string())],
-    )
-    .await;
-    assert_eq!(reply.status, 404, "{}", reply.body);
-    let page = app.get("/domains", Some(&olga_cookie)).await;
-    assert!(
-        !page.body.contains("contoso.example"),
-        "no other organization's domains"
-    );
-    // Bad input is a 4xx with the reason.
-    let reply = call(
-        &app,
-        &people[0].1,
-        "add_domain",
-        &[
-            ("domain", "hotmail.com"),
-            ("purchasing_account", "9876543210"),
-        ],
-    )
-    .await;
-    assert_eq!(reply.status, 422, "{}", reply.body);
-    assert!(reply.body.contains("DomainConsumer"), "{}", reply.body);
-    app.close().await;
-}
-both_engines!(domains_are_for_account_admins_and_account_managers_of_the_organization);

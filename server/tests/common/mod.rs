@@ -134,6 +134,17 @@ impl TestApp {
             .await
     }
 
+    /// A server function called as the app's pages call it, by the
+    /// holder of `cookie`.
+    pub async fn call(&self, cookie: &str, endpoint: &str, form: &[(&str, &str)]) -> Reply {
+        self.post_form(
+            &format!("/api/{endpoint}"),
+            form,
+            &[SAME_ORIGIN, ("cookie", cookie)],
+        )
+        .await
+    }
+
     /// Registers Contoso and returns the invitation link's token.
     pub async fn invite_contoso(&self) -> String {
         testing::invite_contoso(&self.state.db, &self.state.settings, self.state.clock.now()).await

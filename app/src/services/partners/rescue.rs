@@ -1,217 +1,19 @@
-//! Partners (resellers): registered by the operator, linked as partner of
-//! record to customers' agreements, and acting for those customers only:
-//! resending the designated administrator's invitation, or naming another
-//! designated administrator. What a partner sees of a customer's orders is
-//! the customer's choice (see [`set_visibility`]).
+//! A partner acting for its customers: where each designated
+//! administrator stands, and the three rescues (resend, change the
+//! administrator, correct their address), for linked agreements only.
 
 use sqlx::AnyConnection;
 use tracing::instrument;
 
-use super::accounts::CurrentUser;
-use super::audit::{self, Actor, Entry};
-use super::invitations::{self, NewInvitation};
-use super::mail::{self, AdminChangedMail, Outbox};
-use super::{is_unique_violation, Db, Settings};
-use crate::domain::wire::{AdminState, CustomerAccount, PartnerOfRecord};
-use crate::domain::{
-    AgreementNumber, AuditAction, Capability, Country, Email, InvitationToken, Lang,
-    OrganizationName, PersonName, Problem, Role,
-};
-use crate::error::{AppError, FormErrors};
-
-/// A person as typed in: a partner's first administrator, or a customer's
-/// new designated administrator.
-#[derive(Debug, Clone, Default)]
-pub struct PersonInput {
-    pub email: String,
-    pub first_name: String,
-    pub last_name: String,
-    pub language: String,
-    pub country: String,
-}
-
-/// A checked person to invite as an organization's administrator.
-#[derive(Debug, Clone)]
-pub struct AdminPerson {
-    pub email: Email,
-    pub first_name: PersonName,
-    pub last_name: PersonName,
-    pub lang: Lang,
-    pub country: Country,
-}
-
-impl PersonInput {
-    /// Checks every field, reporting all problems at once.
-    pub fn parse(&self) -> Result<AdminPerson, AppError> {
-        let mut errors = FormErrors::default();
-        let parsed = self.check(&mut errors, "");
-        errors.finish(parsed)
-    }
-
-    /// Checks every field into `errors`, naming the fields as the forms
-    /// do (`email`, `first_name`, …) after `prefix` (the command line's
-    /// `admin_`).
-    pub fn check(&self, errors: &mut FormErrors, prefix: &str) -> Option<AdminPerson> {
-        let field = |name: &str| format!("{prefix}{name}");
-        let email = errors.check(&field("email"), Email::parse(&self.email));
-        let first_name = errors.check(&field("first_name"), PersonName::parse(&self.first_name));
-        let last_name = errors.check(&field("last_name"), PersonName::parse(&self.last_name));
-        let lang = errors.check("language", Lang::parse(&self.language));
-        let country = errors.check("country", Country::parse(&self.country));
-        Some(AdminPerson {
-            email: email?,
-            first_name: first_name?,
-            last_name: last_name?,
-            lang: lang?,
-            country: country?,
-        })
-    }
-}
-
-impl AdminPerson {
-    fn full_name(&self) -> String {
-        format!("{} {}", self.first_name, self.last_name)
-    }
-}
-
-/// What registering a partner produced.
-#[derive(Debug)]
-pub struct RegisteredPartner {
-    pub organization_id: i64,
-    pub invitation: InvitationToken,
-}
-
-/// Registers a partner organization and invites its first administrator
-/// as Partner Admin, exactly as a customer's designated administrator is
-/// invited (same email, same page, same 60 days).
-#[instrument(skip_all, fields(partner = %name))]
-pub async fn create(
-    db: &Db,
-    settings: &Settings,
-    outbox: &Outbox,
-    now: i64,
-    name: &OrganizationName,
-    admin: &AdminPerson,
-) -> Result<RegisteredPartner, AppError> {
-    let mut tx = super::db::begin_write(db).await?;
-    let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
-        "INSERT INTO organizations (name, kind, created_at) VALUES ($1, 'partner', $2) RETURNING id",
-    )
-    .bind(name.as_str())
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await;
-    let organization_id = match inserted {
-        Ok((id,)) => id,
-        Err(error) if is_unique_violation(&error) => {
-            return Err(AppError::field("name", Problem::OrganizationExists))
-        }
-        Err(error) => return Err(error.into()),
-    };
-    let account: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
-        .bind(admin.email.as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
-    if account.is_some() {
-        return Err(AppError::field("admin_email", Problem::EmailTaken));
-    }
-    let (_, invitation) = invitations::issue(
-        &mut tx,
-        settings,
-        now,
-        &NewInvitation {
-            organization_id,
-            organization_name: name.as_str(),
-            purchasing_account_id: None,
-            agreement_number: None,
-            email: &admin.email,
-            first_name: admin.first_name.as_str(),
-            last_name: admin.last_name.as_str(),
-            lang: admin.lang,
-            country: admin.country.code,
-            roles: &[Role::PartnerAdmin],
-            invited_by: None,
-        },
-    )
-    .await?;
-    outbox.commit(tx).await?;
-    Ok(RegisteredPartner {
-        organization_id,
-        invitation,
-    })
-}
-
-/// The partner called `name` and the agreement numbered `agreement`.
-async fn partner_and_agreement(
-    conn: &mut AnyConnection,
-    name: &OrganizationName,
-    agreement: &AgreementNumber,
-) -> Result<(i64, i64), AppError> {
-    let partner: Option<(i64,)> = sqlx::query_as(
-        "SELECT id FROM organizations WHERE lower(name) = lower($1) AND kind = 'partner'",
-    )
-    .bind(name.as_str())
-    .fetch_optional(&mut *conn)
-    .await?;
-    let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM agreements WHERE number = $1")
-        .bind(agreement.as_str())
-        .fetch_optional(&mut *conn)
-        .await?;
-    let mut errors = FormErrors::default();
-    if partner.is_none() {
-        errors.add("partner", Problem::PartnerUnknown);
-    }
-    if found.is_none() {
-        errors.add("agreement_number", Problem::AgreementUnknown);
-    }
-    errors.finish(partner.zip(found).map(|((p,), (a,))| (p, a)))
-}
-
-/// Makes a partner the partner of record for an agreement. Linking twice
-/// changes nothing.
-#[instrument(skip_all, fields(partner = %partner, agreement = %agreement))]
-pub async fn link(
-    db: &Db,
-    now: i64,
-    partner: &OrganizationName,
-    agreement: &AgreementNumber,
-) -> Result<(), AppError> {
-    let mut tx = super::db::begin_write(db).await?;
-    let (partner_id, agreement_id) = partner_and_agreement(&mut tx, partner, agreement).await?;
-    sqlx::query(
-        "INSERT INTO partner_links (partner_id, agreement_id, created_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (partner_id, agreement_id) DO NOTHING",
-    )
-    .bind(partner_id)
-    .bind(agreement_id)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Ends a partner's standing on an agreement.
-#[instrument(skip_all, fields(partner = %partner, agreement = %agreement))]
-pub async fn unlink(
-    db: &Db,
-    partner: &OrganizationName,
-    agreement: &AgreementNumber,
-) -> Result<(), AppError> {
-    let mut tx = super::db::begin_write(db).await?;
-    let (partner_id, agreement_id) = partner_and_agreement(&mut tx, partner, agreement).await?;
-    let removed =
-        sqlx::query("DELETE FROM partner_links WHERE partner_id = $1 AND agreement_id = $2")
-            .bind(partner_id)
-            .bind(agreement_id)
-            .execute(&mut *tx)
-            .await?;
-    if removed.rows_affected() == 0 {
-        return Err(AppError::field("partner", Problem::PartnerNotLinked));
-    }
-    tx.commit().await?;
-    Ok(())
-}
+use super::AdminPerson;
+use crate::domain::wire::{AdminState, CustomerAccount};
+use crate::domain::{AuditAction, Capability, Country, Email, Lang, PersonName, Problem, Role};
+use crate::error::AppError;
+use crate::services::accounts::{self, CurrentUser};
+use crate::services::audit::{self, Actor, Entry};
+use crate::services::invitations::{self, NewInvitation};
+use crate::services::mail::{self, AdminChangedMail, Outbox};
+use crate::services::{db, Db, Settings};
 
 #[derive(sqlx::FromRow)]
 struct LinkedAccount {
@@ -411,7 +213,7 @@ pub async fn resend(
     actor: &Actor,
     purchasing_account_id: i64,
 ) -> Result<Email, AppError> {
-    let mut tx = super::db::begin_write(db).await?;
+    let mut tx = db::begin_write(db).await?;
     let partner = acting_partner(&mut tx, actor).await?;
     let account =
         linked_account(&mut tx, actor.user.organization_id, purchasing_account_id).await?;
@@ -453,7 +255,7 @@ pub async fn change_admin(
     purchasing_account_id: i64,
     admin: &AdminPerson,
 ) -> Result<(), AppError> {
-    let mut tx = super::db::begin_write(db).await?;
+    let mut tx = db::begin_write(db).await?;
     let partner = acting_partner(&mut tx, actor).await?;
     let account =
         linked_account(&mut tx, actor.user.organization_id, purchasing_account_id).await?;
@@ -485,7 +287,7 @@ pub async fn change_admin_email(
     purchasing_account_id: i64,
     email: &Email,
 ) -> Result<(), AppError> {
-    let mut tx = super::db::begin_write(db).await?;
+    let mut tx = db::begin_write(db).await?;
     let partner = acting_partner(&mut tx, actor).await?;
     let account =
         linked_account(&mut tx, actor.user.organization_id, purchasing_account_id).await?;
@@ -566,7 +368,7 @@ async fn tell_account_admins(
     account: &LinkedAccount,
     admin: &AdminPerson,
 ) -> Result<(), AppError> {
-    let admins = super::accounts::account_admins(tx, account.customer_id).await?;
+    let admins = accounts::account_admins(tx, account.customer_id).await?;
     let old_admin = format!(
         "{} {} ({})",
         account.admin_first_name, account.admin_last_name, account.admin_email
@@ -587,131 +389,4 @@ async fn tell_account_admins(
         mail::enqueue(tx, &message, None, now).await?;
     }
     Ok(())
-}
-
-/// The customer's partners: which agreements each is partner of record
-/// for, and whether it may see orders placed through other partners.
-#[instrument(skip_all, fields(organization = customer_id))]
-pub async fn of_customer(db: &Db, customer_id: i64) -> Result<Vec<PartnerOfRecord>, AppError> {
-    let rows: Vec<(i64, String, String, Option<i64>)> = sqlx::query_as(
-        "SELECT o.id, o.name, a.number, v.sees_other_partners FROM partner_links k \
-         JOIN agreements a ON a.id = k.agreement_id JOIN organizations o ON o.id = k.partner_id \
-         LEFT JOIN partner_visibility v ON v.customer_id = a.organization_id \
-         AND v.partner_id = o.id \
-         WHERE a.organization_id = $1 ORDER BY o.name, o.id, a.number",
-    )
-    .bind(customer_id)
-    .fetch_all(db)
-    .await?;
-    let mut partners: Vec<PartnerOfRecord> = Vec::new();
-    for (partner_id, name, agreement, sees) in rows {
-        match partners.last_mut() {
-            Some(last) if last.partner_id == partner_id => last.agreements.push(agreement),
-            _ => partners.push(PartnerOfRecord {
-                partner_id,
-                name,
-                agreements: vec![agreement],
-                sees_other_partners: sees == Some(1),
-            }),
-        }
-    }
-    Ok(partners)
-}
-
-/// Lets one of the customer's partners see, or stop seeing, the orders
-/// and licenses placed through its other partners.
-#[instrument(skip_all, fields(user = actor.user.id, partner = partner_id))]
-pub async fn set_visibility(
-    db: &Db,
-    now: i64,
-    actor: &Actor,
-    partner_id: i64,
-    sees_other_partners: bool,
-) -> Result<(), AppError> {
-    if !Role::any_allows(&actor.user.roles, Capability::ManagePartnerVisibility) {
-        return Err(AppError::Forbidden);
-    }
-    let customer_id = actor.user.organization_id;
-    let mut tx = super::db::begin_write(db).await?;
-    let partner: Option<(String,)> = sqlx::query_as(
-        "SELECT o.name FROM organizations o WHERE o.id = $1 AND EXISTS (SELECT 1 \
-         FROM partner_links k JOIN agreements a ON a.id = k.agreement_id \
-         WHERE k.partner_id = o.id AND a.organization_id = $2)",
-    )
-    .bind(partner_id)
-    .bind(customer_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let (name,) = partner.ok_or(AppError::NotFound)?;
-    sqlx::query(
-        "INSERT INTO partner_visibility (customer_id, partner_id, sees_other_partners, changed_at) \
-         VALUES ($1, $2, $3, $4) ON CONFLICT (customer_id, partner_id) DO UPDATE SET \
-         sees_other_partners = excluded.sees_other_partners, changed_at = excluded.changed_at",
-    )
-    .bind(customer_id)
-    .bind(partner_id)
-    .bind(i64::from(sees_other_partners))
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    let detail = if sees_other_partners {
-        "sees orders placed through other partners"
-    } else {
-        "sees only orders placed through it"
-    };
-    audit::record(
-        &mut tx,
-        actor,
-        now,
-        AuditAction::PartnerVisibilityChanged,
-        &name,
-        detail,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// What a partner may read of a customer's orders: those of the
-/// agreement it is partner of record for, placed through it, or all of
-/// them when the customer lets it see other partners' orders.
-#[derive(Debug, Clone, Copy)]
-pub struct PartnerScope {
-    pub partner_id: i64,
-    pub customer_id: i64,
-    pub agreement_id: i64,
-    pub sees_other_partners: bool,
-}
-
-/// The scope of the viewer's partner on the agreement numbered
-/// `agreement`; `Forbidden` unless it is partner of record for it.
-#[instrument(skip_all, fields(user = viewer.id))]
-pub async fn scope(
-    db: &Db,
-    viewer: &CurrentUser,
-    agreement: &str,
-) -> Result<(PartnerScope, String), AppError> {
-    if !Role::any_allows(&viewer.roles, Capability::ManageCustomers) {
-        return Err(AppError::Forbidden);
-    }
-    let found: Option<(i64, i64, String, Option<i64>)> = sqlx::query_as(
-        "SELECT a.id, a.organization_id, o.name, v.sees_other_partners FROM partner_links k \
-         JOIN agreements a ON a.id = k.agreement_id JOIN organizations o ON o.id = a.organization_id \
-         LEFT JOIN partner_visibility v ON v.customer_id = a.organization_id \
-         AND v.partner_id = k.partner_id WHERE k.partner_id = $1 AND a.number = $2",
-    )
-    .bind(viewer.organization_id)
-    .bind(agreement)
-    .fetch_optional(db)
-    .await?;
-    let (agreement_id, customer_id, customer, sees) = found.ok_or(AppError::Forbidden)?;
-    Ok((
-        PartnerScope {
-            partner_id: viewer.organization_id,
-            customer_id,
-            agreement_id,
-            sees_other_partners: sees == Some(1),
-        },
-        customer,
-    ))
 }

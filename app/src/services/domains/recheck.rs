@@ -1,0 +1,102 @@
+//! The daily checks of verified domains, and the expiry of pending ones.
+
+use sqlx::AnyConnection;
+use tracing::instrument;
+
+use super::{check, Row, FAILED_CHECKS_TO_LAPSE, PENDING_LIFETIME_SECS, RECHECK_EVERY_SECS, ROWS};
+use crate::domain::wire::DomainCheck;
+use crate::error::AppError;
+use crate::services::accounts;
+use crate::services::mail::{self, DomainLapsedMail, Outbox};
+use crate::services::{db, Db, Settings};
+
+/// The daily work: pending domains past their 7 days expire; each
+/// verified domain not checked for a day is checked again, and lapses,
+/// with the organization's Account Admins told by email, after
+/// [`FAILED_CHECKS_TO_LAPSE`] failures in a row. Several servers may run
+/// it at once: each domain's check is claimed by one statement.
+#[instrument(skip_all)]
+pub async fn recheck_due(
+    db: &Db,
+    settings: &Settings,
+    outbox: &Outbox,
+    now: i64,
+) -> Result<usize, AppError> {
+    sqlx::query(
+        "UPDATE domains SET status = 'expired' WHERE status = 'pending' AND created_at <= $1",
+    )
+    .bind(now - PENDING_LIFETIME_SECS)
+    .execute(db)
+    .await?;
+    let due: Vec<Row> = sqlx::query_as(&format!(
+        "{ROWS} WHERE d.status = 'verified' AND d.checked_at <= $1 ORDER BY d.checked_at LIMIT 100"
+    ))
+    .bind(now - RECHECK_EVERY_SECS)
+    .fetch_all(db)
+    .await?;
+    let mut checked = 0;
+    for row in due {
+        let claimed = sqlx::query(
+            "UPDATE domains SET checked_at = $1 WHERE id = $2 AND status = 'verified' \
+             AND checked_at <= $3",
+        )
+        .bind(now)
+        .bind(row.id)
+        .bind(now - RECHECK_EVERY_SECS)
+        .execute(db)
+        .await?;
+        if claimed.rows_affected() != 1 {
+            continue;
+        }
+        checked += 1;
+        let found = check(settings, &row).await;
+        let mut tx = db::begin_write(db).await?;
+        if found == DomainCheck::Verified {
+            sqlx::query(
+                "UPDATE domains SET failed_checks = 0, last_result = 'Verified' WHERE id = $1",
+            )
+            .bind(row.id)
+            .execute(&mut *tx)
+            .await?;
+        } else {
+            let failures = row.failed_checks + 1;
+            let lapsed = failures >= FAILED_CHECKS_TO_LAPSE;
+            sqlx::query(
+                "UPDATE domains SET failed_checks = $1, last_result = $2, \
+                 status = CASE WHEN $3 = 1 THEN 'lapsed' ELSE status END WHERE id = $4",
+            )
+            .bind(failures)
+            .bind(format!("{found:?}"))
+            .bind(i64::from(lapsed))
+            .bind(row.id)
+            .execute(&mut *tx)
+            .await?;
+            if lapsed {
+                tell_admins(&mut tx, settings, now, &row).await?;
+            }
+        }
+        outbox.commit(tx).await?;
+    }
+    Ok(checked)
+}
+
+async fn tell_admins(
+    tx: &mut AnyConnection,
+    settings: &Settings,
+    now: i64,
+    row: &Row,
+) -> Result<(), AppError> {
+    let admins = accounts::account_admins(tx, row.organization_id).await?;
+    for (to, lang) in admins {
+        let message = DomainLapsedMail {
+            lang,
+            to: &to,
+            domain: &row.name,
+            record_name: &format!("_business-center.{}", row.name),
+            record_value: &row.expected(),
+        }
+        .render(settings)?;
+        mail::enqueue(tx, &message, None, now).await?;
+    }
+    Ok(())
+}

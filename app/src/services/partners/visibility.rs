@@ -1,0 +1,138 @@
+//! What a customer lets each of its partners see: its own orders only,
+//! or those placed through the customer's other partners too.
+
+use tracing::instrument;
+
+use crate::domain::wire::PartnerOfRecord;
+use crate::domain::{AuditAction, Capability, Role};
+use crate::error::AppError;
+use crate::services::accounts::CurrentUser;
+use crate::services::audit::{self, Actor};
+use crate::services::{db, Db};
+
+/// The customer's partners: which agreements each is partner of record
+/// for, and whether it may see orders placed through other partners.
+#[instrument(skip_all, fields(organization = customer_id))]
+pub async fn of_customer(db: &Db, customer_id: i64) -> Result<Vec<PartnerOfRecord>, AppError> {
+    let rows: Vec<(i64, String, String, Option<i64>)> = sqlx::query_as(
+        "SELECT o.id, o.name, a.number, v.sees_other_partners FROM partner_links k \
+         JOIN agreements a ON a.id = k.agreement_id JOIN organizations o ON o.id = k.partner_id \
+         LEFT JOIN partner_visibility v ON v.customer_id = a.organization_id \
+         AND v.partner_id = o.id \
+         WHERE a.organization_id = $1 ORDER BY o.name, o.id, a.number",
+    )
+    .bind(customer_id)
+    .fetch_all(db)
+    .await?;
+    let mut partners: Vec<PartnerOfRecord> = Vec::new();
+    for (partner_id, name, agreement, sees) in rows {
+        match partners.last_mut() {
+            Some(last) if last.partner_id == partner_id => last.agreements.push(agreement),
+            _ => partners.push(PartnerOfRecord {
+                partner_id,
+                name,
+                agreements: vec![agreement],
+                sees_other_partners: sees == Some(1),
+            }),
+        }
+    }
+    Ok(partners)
+}
+
+/// Lets one of the customer's partners see, or stop seeing, the orders
+/// and licenses placed through its other partners.
+#[instrument(skip_all, fields(user = actor.user.id, partner = partner_id))]
+pub async fn set_visibility(
+    db: &Db,
+    now: i64,
+    actor: &Actor,
+    partner_id: i64,
+    sees_other_partners: bool,
+) -> Result<(), AppError> {
+    if !Role::any_allows(&actor.user.roles, Capability::ManagePartnerVisibility) {
+        return Err(AppError::Forbidden);
+    }
+    let customer_id = actor.user.organization_id;
+    let mut tx = db::begin_write(db).await?;
+    let partner: Option<(String,)> = sqlx::query_as(
+        "SELECT o.name FROM organizations o WHERE o.id = $1 AND EXISTS (SELECT 1 \
+         FROM partner_links k JOIN agreements a ON a.id = k.agreement_id \
+         WHERE k.partner_id = o.id AND a.organization_id = $2)",
+    )
+    .bind(partner_id)
+    .bind(customer_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (name,) = partner.ok_or(AppError::NotFound)?;
+    sqlx::query(
+        "INSERT INTO partner_visibility (customer_id, partner_id, sees_other_partners, changed_at) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT (customer_id, partner_id) DO UPDATE SET \
+         sees_other_partners = excluded.sees_other_partners, changed_at = excluded.changed_at",
+    )
+    .bind(customer_id)
+    .bind(partner_id)
+    .bind(i64::from(sees_other_partners))
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    let detail = if sees_other_partners {
+        "sees orders placed through other partners"
+    } else {
+        "sees only orders placed through it"
+    };
+    audit::record(
+        &mut tx,
+        actor,
+        now,
+        AuditAction::PartnerVisibilityChanged,
+        &name,
+        detail,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What a partner may read of a customer's orders: those of the
+/// agreement it is partner of record for, placed through it, or all of
+/// them when the customer lets it see other partners' orders.
+#[derive(Debug, Clone, Copy)]
+pub struct PartnerScope {
+    pub partner_id: i64,
+    pub customer_id: i64,
+    pub agreement_id: i64,
+    pub sees_other_partners: bool,
+}
+
+/// The scope of the viewer's partner on the agreement numbered
+/// `agreement`; `Forbidden` unless it is partner of record for it.
+#[instrument(skip_all, fields(user = viewer.id))]
+pub async fn scope(
+    db: &Db,
+    viewer: &CurrentUser,
+    agreement: &str,
+) -> Result<(PartnerScope, String), AppError> {
+    if !Role::any_allows(&viewer.roles, Capability::ManageCustomers) {
+        return Err(AppError::Forbidden);
+    }
+    let found: Option<(i64, i64, String, Option<i64>)> = sqlx::query_as(
+        "SELECT a.id, a.organization_id, o.name, v.sees_other_partners FROM partner_links k \
+         JOIN agreements a ON a.id = k.agreement_id JOIN organizations o ON o.id = a.organization_id \
+         LEFT JOIN partner_visibility v ON v.customer_id = a.organization_id \
+         AND v.partner_id = k.partner_id WHERE k.partner_id = $1 AND a.number = $2",
+    )
+    .bind(viewer.organization_id)
+    .bind(agreement)
+    .fetch_optional(db)
+    .await?;
+    let (agreement_id, customer_id, customer, sees) = found.ok_or(AppError::Forbidden)?;
+    Ok((
+        PartnerScope {
+            partner_id: viewer.organization_id,
+            customer_id,
+            agreement_id,
+            sees_other_partners: sees == Some(1),
+        },
+        customer,
+    ))
+}
