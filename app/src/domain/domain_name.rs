@@ -52,8 +52,14 @@ impl DomainName {
 
     /// The name of the TXT record that proves ownership.
     pub fn record_name(&self) -> String {
-        format!("_business-center.{}", self.0)
+        record_name_of(&self.0)
     }
+}
+
+/// The name of the TXT record that proves ownership of the domain `name`
+/// (as stored, already checked).
+pub fn record_name_of(name: &str) -> String {
+    format!("_business-center.{name}")
 }
 
 impl fmt::Display for DomainName {

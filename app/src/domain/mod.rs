@@ -18,7 +18,7 @@ pub mod wire;
 
 pub use agreement::{AgreementNumber, PurchasingAccountNumber};
 pub use audit::AuditAction;
-pub use domain_name::DomainName;
+pub use domain_name::{record_name_of, DomainName};
 pub use email::Email;
 pub use lang::{Country, Lang, COUNTRIES};
 pub use password::{PasswordRule, MAX_PASSWORD_LEN, MIN_PASSWORD_LEN};

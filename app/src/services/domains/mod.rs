@@ -18,7 +18,7 @@ use super::audit::{self, Actor};
 use super::dns::{self, LookupFailure};
 use super::{is_unique_violation, Db, Settings};
 use crate::domain::wire::{DomainCheck, DomainRow, DomainStatus, DomainsView};
-use crate::domain::{AuditAction, Capability, DomainName, Problem, Role};
+use crate::domain::{record_name_of, AuditAction, Capability, DomainName, Problem, Role};
 use crate::error::{AppError, FormErrors};
 
 const DAY: i64 = 24 * 60 * 60;
@@ -205,6 +205,10 @@ impl Row {
         }
     }
 
+    fn record_name(&self) -> String {
+        record_name_of(&self.name)
+    }
+
     fn expected(&self) -> String {
         format!("{RECORD_PREFIX}{}", self.token)
     }
@@ -213,7 +217,7 @@ impl Row {
         DomainRow {
             id: self.id,
             status: self.status(now),
-            record_name: format!("_business-center.{}", self.name),
+            record_name: self.record_name(),
             record_value: self.expected(),
             name: self.name,
             purchasing_account: self.purchasing_account,
@@ -265,12 +269,7 @@ pub async fn verified_names(db: &Db, organization_id: i64) -> Result<Vec<String>
 /// What DNS says of a domain's record.
 async fn check(settings: &Settings, row: &Row) -> DomainCheck {
     let expected = row.expected();
-    match dns::txt(
-        settings.dns_resolver,
-        &format!("_business-center.{}", row.name),
-    )
-    .await
-    {
+    match dns::txt(settings.dns_resolver, &row.record_name()).await {
         Ok(values) if values.contains(&expected) => DomainCheck::Verified,
         Ok(values) if values.is_empty() => DomainCheck::NoRecord,
         Ok(values) => DomainCheck::WrongValue(values),

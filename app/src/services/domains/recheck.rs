@@ -92,7 +92,7 @@ async fn tell_admins(
             lang,
             to: &to,
             domain: &row.name,
-            record_name: &format!("_business-center.{}", row.name),
+            record_name: &row.record_name(),
             record_value: &row.expected(),
         }
         .render(settings)?;
