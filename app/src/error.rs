@@ -26,8 +26,17 @@ pub enum AppError {
     Forbidden,
     #[error("not found")]
     NotFound,
-    #[error("too many attempts; wait and try again")]
-    RateLimited,
+    /// Too many attempts; the next one is welcome after this many seconds.
+    #[error("too many attempts; try again in {retry_after_secs} seconds")]
+    RateLimited { retry_after_secs: i64 },
+    /// The server has more work queued than it takes on; try again soon.
+    #[error("the server is busy; try again in a moment")]
+    Busy,
+    /// The request could not be decoded: a script's mistake or an attack,
+    /// never something a form of the Center sends. The decoder's words go
+    /// to the log, not to the caller.
+    #[error("the request could not be understood")]
+    BadRequest,
     /// Something failed on the server; the details are in its log under
     /// this reference, never in the response.
     #[error("something went wrong on our side (reference {0})")]
@@ -59,11 +68,13 @@ impl AppError {
     /// The HTTP status a server function answers with for this error.
     pub fn status(&self) -> u16 {
         match self {
+            AppError::BadRequest => 400,
             AppError::Invalid(_) | AppError::Request(_) => 422,
             AppError::Unauthenticated | AppError::BadCredentials => 401,
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
-            AppError::RateLimited => 429,
+            AppError::RateLimited { .. } => 429,
+            AppError::Busy => 503,
             AppError::Internal(_) => 500,
         }
     }
@@ -79,7 +90,18 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Request(value.to_string())
+        match value {
+            // On the server these mean the arguments did not decode.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Deserialization(_)
+            | ServerFnErrorErr::UnsupportedRequestMethod(_) => {
+                tracing::info!(error = %value, "server function arguments refused");
+                AppError::BadRequest
+            }
+            other => AppError::Request(other.to_string()),
+        }
     }
 }
 

@@ -218,9 +218,14 @@ async fn removing_a_user_ends_their_access_and_their_pending_invitations(t: Test
         .await
         .expect("removed");
     assert_eq!(
-        app::services::sessions::user_of(&t.db, &session, NOW)
-            .await
-            .expect("lookup"),
+        app::services::sessions::user_of(
+            &t.db,
+            &session,
+            NOW,
+            app::services::sessions::DEFAULT_IDLE_SECS
+        )
+        .await
+        .expect("lookup"),
         None,
         "{}",
         t.engine

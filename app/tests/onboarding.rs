@@ -252,11 +252,11 @@ async fn weak_or_mismatched_passwords_are_refused_and_the_link_stays_valid(t: Te
         &hasher,
         NOW,
         token.as_str(),
-        form("alllowercaseletters", "alllowercaseletters"),
+        form("Password1234", "Password1234"),
     )
     .await
-    .expect_err("weak");
-    assert_eq!(weak.problem_with("password"), Some(Problem::PasswordWeak));
+    .expect_err("common");
+    assert_eq!(weak.problem_with("password"), Some(Problem::PasswordCommon));
     let mismatch = invitations::accept(
         &t.db,
         &hasher,

@@ -4,8 +4,9 @@ use app::both_engines;
 use app::domain::Problem;
 use app::error::AppError;
 use app::services::password::Hasher;
+use app::services::ratelimit::Limit;
 use app::services::testing::{settings, sign_up_harry, TestDb, PASSWORD};
-use app::services::{accounts, ratelimit, sessions};
+use app::services::{accounts, ratelimit, sessions, sign_in};
 
 use app::services::testing::NOW;
 
@@ -64,7 +65,7 @@ async fn changing_the_password_ends_the_other_sessions(t: TestDb) {
         Some(Problem::CurrentPasswordWrong)
     );
     assert_eq!(
-        sessions::user_of(&t.db, &elsewhere, NOW)
+        sessions::user_of(&t.db, &elsewhere, NOW, sessions::DEFAULT_IDLE_SECS)
             .await
             .expect("lookup"),
         Some(user_id)
@@ -82,13 +83,15 @@ async fn changing_the_password_ends_the_other_sessions(t: TestDb) {
     .await
     .expect("changed");
     assert_eq!(
-        sessions::user_of(&t.db, &here, NOW).await.expect("lookup"),
+        sessions::user_of(&t.db, &here, NOW, sessions::DEFAULT_IDLE_SECS)
+            .await
+            .expect("lookup"),
         Some(user_id),
         "{}",
         t.engine
     );
     assert_eq!(
-        sessions::user_of(&t.db, &elsewhere, NOW)
+        sessions::user_of(&t.db, &elsewhere, NOW, sessions::DEFAULT_IDLE_SECS)
             .await
             .expect("lookup"),
         None,
@@ -113,13 +116,14 @@ async fn sessions_end_after_twelve_hours_and_on_sign_out(t: TestDb) {
         .await
         .expect("session");
     assert_eq!(
-        sessions::user_of(&t.db, &secret, NOW + 12 * 3600 - 1)
+        // Kept in use all along: only the absolute limit applies.
+        sessions::user_of(&t.db, &secret, NOW + 12 * 3600 - 1, 12 * 3600)
             .await
             .expect("lookup"),
         Some(user_id)
     );
     assert_eq!(
-        sessions::user_of(&t.db, &secret, NOW + 12 * 3600)
+        sessions::user_of(&t.db, &secret, NOW + 12 * 3600, 13 * 3600)
             .await
             .expect("lookup"),
         None,
@@ -131,11 +135,13 @@ async fn sessions_end_after_twelve_hours_and_on_sign_out(t: TestDb) {
         .expect("session");
     sessions::end(&t.db, &other).await.expect("sign out");
     assert_eq!(
-        sessions::user_of(&t.db, &other, NOW).await.expect("lookup"),
+        sessions::user_of(&t.db, &other, NOW, sessions::DEFAULT_IDLE_SECS)
+            .await
+            .expect("lookup"),
         None
     );
     assert_eq!(
-        sessions::user_of(&t.db, "forged", NOW)
+        sessions::user_of(&t.db, "forged", NOW, sessions::DEFAULT_IDLE_SECS)
             .await
             .expect("lookup"),
         None
@@ -144,25 +150,167 @@ async fn sessions_end_after_twelve_hours_and_on_sign_out(t: TestDb) {
 }
 both_engines!(sessions_end_after_twelve_hours_and_on_sign_out);
 
+const FIVE_AN_HOUR: Limit = Limit {
+    max: 5,
+    window_secs: 3600,
+};
+
 async fn rate_limits_count_per_key_within_the_window(t: TestDb) {
     for _ in 0..5 {
-        assert!(ratelimit::allow(&t.db, "agreement:1", NOW, 3600, 5)
+        ratelimit::hit(&t.db, "agreement:1", NOW, FIVE_AN_HOUR)
             .await
-            .expect("count"));
+            .expect("within the limit");
     }
-    assert!(
-        !ratelimit::allow(&t.db, "agreement:1", NOW + 1, 3600, 5)
-            .await
-            .expect("count"),
+    assert_eq!(
+        ratelimit::hit(&t.db, "agreement:1", NOW + 600, FIVE_AN_HOUR).await,
+        Err(AppError::RateLimited {
+            retry_after_secs: 3000
+        }),
         "{}",
         t.engine
     );
-    assert!(ratelimit::allow(&t.db, "agreement:2", NOW + 1, 3600, 5)
+    ratelimit::hit(&t.db, "agreement:2", NOW + 1, FIVE_AN_HOUR)
         .await
-        .expect("count"));
-    assert!(ratelimit::allow(&t.db, "agreement:1", NOW + 3601, 3600, 5)
+        .expect("another key counts apart");
+    ratelimit::hit(&t.db, "agreement:1", NOW + 3600, FIVE_AN_HOUR)
         .await
-        .expect("count"));
+        .expect("a new window");
+    // Old windows are purged, current ones kept.
+    let purged = ratelimit::purge(&t.db, NOW + 1 + ratelimit::LONGEST_WINDOW_SECS)
+        .await
+        .expect("purge");
+    assert_eq!(purged, 1, "{}: only agreement:2's window was old", t.engine);
     t.close().await;
 }
 both_engines!(rate_limits_count_per_key_within_the_window);
+
+async fn concurrent_hits_never_slip_past_a_limit(t: TestDb) {
+    let limit = Limit {
+        max: 10,
+        window_secs: 60,
+    };
+    let attempts: Vec<_> = (0..40)
+        .map(|_| {
+            let db = t.db.clone();
+            tokio::spawn(async move { ratelimit::hit(&db, "burst", NOW, limit).await })
+        })
+        .collect();
+    let mut allowed = 0;
+    for attempt in attempts {
+        match attempt.await.expect("task") {
+            Ok(()) => allowed += 1,
+            Err(AppError::RateLimited { .. }) => {}
+            Err(other) => panic!("{}: {other:?}", t.engine),
+        }
+    }
+    assert_eq!(allowed, 10, "{}", t.engine);
+    t.close().await;
+}
+both_engines!(concurrent_hits_never_slip_past_a_limit);
+
+async fn sign_in_is_throttled_per_account_for_a_while_only(t: TestDb) {
+    let hasher = Hasher::default();
+    let user_id = sign_up_harry(&t.db, &settings(), &hasher, NOW).await;
+    let from = Some("203.0.113.9".parse().expect("ip"));
+    let attempt = |now: i64, password: &'static str| {
+        let (db, hasher) = (t.db.clone(), hasher.clone());
+        async move { sign_in::sign_in(&db, &hasher, now, from, "harry@contoso.com", password).await }
+    };
+    for _ in 0..sign_in::PER_ACCOUNT.max {
+        assert_eq!(
+            attempt(NOW, "wrong-guess-000").await,
+            Err(AppError::BadCredentials)
+        );
+    }
+    // Locked: even the right password is refused, and says for how long.
+    assert_eq!(
+        attempt(NOW + 60, PASSWORD).await,
+        Err(AppError::RateLimited {
+            retry_after_secs: sign_in::PER_ACCOUNT.window_secs - 60
+        }),
+        "{}",
+        t.engine
+    );
+    // Another account from the same address is not locked.
+    assert_eq!(
+        sign_in::sign_in(&t.db, &hasher, NOW + 60, from, "nobody@contoso.com", "x").await,
+        Err(AppError::BadCredentials)
+    );
+    // The lock ends by itself; a success clears the failures.
+    let later = NOW + sign_in::PER_ACCOUNT.window_secs;
+    assert_eq!(attempt(later, PASSWORD).await, Ok(user_id), "{}", t.engine);
+    for _ in 0..sign_in::PER_ACCOUNT.max - 1 {
+        assert_eq!(
+            attempt(later, "wrong-guess-000").await,
+            Err(AppError::BadCredentials)
+        );
+    }
+    assert_eq!(attempt(later, PASSWORD).await, Ok(user_id), "{}", t.engine);
+    t.close().await;
+}
+both_engines!(sign_in_is_throttled_per_account_for_a_while_only);
+
+async fn one_address_trying_many_accounts_is_throttled(t: TestDb) {
+    let hasher = Hasher::default();
+    let attacker = Some("2001:db8:7:7::1".parse().expect("ip"));
+    let neighbour = Some("2001:db8:7:7:ffff::2".parse().expect("ip"));
+    for n in 0..sign_in::PER_CLIENT.max {
+        let email = format!("user{n}@contoso.com");
+        assert_eq!(
+            sign_in::sign_in(&t.db, &hasher, NOW, attacker, &email, "guess").await,
+            Err(AppError::BadCredentials)
+        );
+    }
+    // The same /64 shares the budget.
+    assert!(matches!(
+        sign_in::sign_in(&t.db, &hasher, NOW, neighbour, "x@contoso.com", "guess").await,
+        Err(AppError::RateLimited { .. })
+    ));
+    // Another network does not.
+    let elsewhere = Some("198.51.100.1".parse().expect("ip"));
+    assert_eq!(
+        sign_in::sign_in(&t.db, &hasher, NOW, elsewhere, "x@contoso.com", "guess").await,
+        Err(AppError::BadCredentials),
+        "{}",
+        t.engine
+    );
+    t.close().await;
+}
+both_engines!(one_address_trying_many_accounts_is_throttled);
+
+async fn sessions_end_after_thirty_idle_minutes_and_are_purged(t: TestDb) {
+    let hasher = Hasher::default();
+    let user_id = sign_up_harry(&t.db, &settings(), &hasher, NOW).await;
+    let idle = sessions::DEFAULT_IDLE_SECS;
+    let busy = sessions::create(&t.db, user_id, NOW)
+        .await
+        .expect("session");
+    let quiet = sessions::create(&t.db, user_id, NOW)
+        .await
+        .expect("session");
+    // Used every 20 minutes, the busy one lives on past the idle limit.
+    for minutes in [20, 40, 60] {
+        assert_eq!(
+            sessions::user_of(&t.db, &busy, NOW + minutes * 60, idle)
+                .await
+                .expect("lookup"),
+            Some(user_id),
+            "{}: after {minutes} min",
+            t.engine
+        );
+    }
+    assert_eq!(
+        sessions::user_of(&t.db, &quiet, NOW + idle, idle)
+            .await
+            .expect("lookup"),
+        None,
+        "{}: 30 minutes unused",
+        t.engine
+    );
+    let purged = sessions::purge(&t.db, NOW + idle + 1, idle)
+        .await
+        .expect("purge");
+    assert_eq!(purged, 1, "{}: only the idle session goes", t.engine);
+    t.close().await;
+}
+both_engines!(sessions_end_after_thirty_idle_minutes_and_are_purged);

@@ -56,6 +56,27 @@ pub struct Config {
     /// unset, the system's resolver.
     #[arg(long, global = true, env = "DNS_RESOLVER")]
     pub dns_resolver: Option<SocketAddr>,
+    /// Reverse proxies (addresses or networks, comma-separated) whose
+    /// `X-Forwarded-For` names the client; unset, the connection's own
+    /// address is the client's.
+    #[arg(
+        long,
+        global = true,
+        env = "TRUSTED_PROXIES",
+        default_value = "",
+        value_parser = trusted_proxies
+    )]
+    pub trusted_proxies: TrustedProxies,
+    /// Minutes without use after which a session ends (besides the
+    /// 12-hour limit).
+    #[arg(
+        long,
+        global = true,
+        env = "SESSION_IDLE_MINUTES",
+        default_value_t = 30,
+        value_parser = clap::value_parser!(u32).range(1..=720)
+    )]
+    pub session_idle_minutes: u32,
     /// The address to listen on.
     #[arg(
         long,
@@ -81,6 +102,14 @@ fn public_url(text: &str) -> Result<url::Url, String> {
         .ok_or_else(|| format!("{text:?} is not an http:// or https:// address"))
 }
 
+/// The parsed `TRUSTED_PROXIES`.
+#[derive(Debug, Clone, Default)]
+pub struct TrustedProxies(pub Vec<app::services::client::Cidr>);
+
+fn trusted_proxies(text: &str) -> Result<TrustedProxies, String> {
+    app::services::client::parse_list(text).map(TrustedProxies)
+}
+
 impl Config {
     pub fn settings(&self, demo: bool) -> Arc<Settings> {
         Arc::new(Settings {
@@ -88,6 +117,8 @@ impl Config {
             dev_mailbox: demo && self.smtp_url.is_none(),
             downloads_dir: self.downloads_dir.clone(),
             dns_resolver: self.dns_resolver,
+            trusted_proxies: self.trusted_proxies.0.clone(),
+            session_idle_secs: i64::from(self.session_idle_minutes) * 60,
         })
     }
 

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod files;
+pub mod guards;
 pub mod mail_worker;
 pub mod routes;
 

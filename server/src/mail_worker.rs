@@ -164,9 +164,27 @@ pub async fn run_reminders(state: AppState, mut stop: watch::Receiver<bool>) {
             Ok(checked) => tracing::info!(checked, "verified domains checked again"),
             Err(error) => tracing::warn!(?error, "could not check verified domains again"),
         }
+        purge_ended(&state).await;
         tokio::select! {
             () = tokio::time::sleep(REMINDER_CHECK) => {}
             _ = stop.changed() => return,
         }
+    }
+}
+
+/// Sessions that ended and rate-limit windows long closed are of no use
+/// to anyone; any server may sweep them, twice is harmless.
+async fn purge_ended(state: &AppState) {
+    let now = state.clock.now();
+    let idle = state.settings.session_idle_secs;
+    match app::services::sessions::purge(&state.db, now, idle).await {
+        Ok(0) => {}
+        Ok(purged) => tracing::debug!(purged, "ended sessions purged"),
+        Err(error) => tracing::warn!(?error, "could not purge ended sessions"),
+    }
+    match app::services::ratelimit::purge(&state.db, now).await {
+        Ok(0) => {}
+        Ok(purged) => tracing::debug!(purged, "old rate-limit windows purged"),
+        Err(error) => tracing::warn!(?error, "could not purge rate-limit windows"),
     }
 }

@@ -1,13 +1,12 @@
 //! The HTTP surface: pages and server functions from the app crate, the
 //! language switch, the development mailbox (demo only), and the guards
-//! every request passes.
+//! (see `guards`) every request passes.
 
 use std::sync::LazyLock;
 
-use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::header::{self, HeaderName, HeaderValue};
-use axum::http::{Method, StatusCode};
+use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -21,8 +20,9 @@ use tracing::Instrument;
 
 use app::api::context as http;
 use app::domain::Lang;
-use app::error::AppError;
 use app::services::{accounts, mail, sessions, templates, AppState};
+
+use crate::guards;
 
 /// The app's pages, listed once per process. Listing renders the whole
 /// app with resource loading suppressed through a process-wide flag
@@ -54,12 +54,19 @@ pub fn router(state: AppState) -> Router {
             context,
             app::shell,
         ))
-        .layer(middleware::from_fn(server_fn_error_status))
+        .layer(middleware::from_fn(guards::server_fn_error_status))
         .layer(middleware::from_fn_with_state(
             state.clone(),
-            refuse_cross_site,
+            guards::refuse_cross_site,
         ))
-        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn(guards::limit_body))
+        .layer(guards::timeouts())
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            guards::client_address,
+        ))
+        .layer(middleware::from_fn(guards::security_headers))
+        .layer(middleware::from_fn(guards::allowed_methods))
         .layer(middleware::from_fn(log_request))
         .with_state(state)
 }
@@ -91,8 +98,9 @@ async fn set_language(
     let Ok(lang) = Lang::parse(&choice.lang) else {
         return (StatusCode::BAD_REQUEST, "Unknown language.").into_response();
     };
-    if let Some(secret) = http::cookie(&headers, http::SESSION_COOKIE) {
-        let signed_in = sessions::user_of(&state.db, &secret, state.clock.now()).await;
+    if let Some(secret) = http::session_of(&state.settings, &headers) {
+        let idle = state.settings.session_idle_secs;
+        let signed_in = sessions::user_of(&state.db, &secret, state.clock.now(), idle).await;
         if let Ok(Some(user_id)) = signed_in {
             if let Err(error) = accounts::set_language(&state.db, user_id, lang).await {
                 tracing::warn!(?error, "could not save the preferred language");
@@ -172,110 +180,6 @@ async fn log_request(request: Request, next: Next) -> Response {
         response
             .headers_mut()
             .insert(HeaderName::from_static("x-request-id"), value);
-    }
-    response
-}
-
-/// Gives a server function's error its own HTTP status (401, 403, 404,
-/// 422, 429…): server functions answer every error with 500, and the
-/// error, which says which it is, travels in the body.
-async fn server_fn_error_status(request: Request, next: Next) -> Response {
-    let is_server_fn = request.uri().path().starts_with("/api/");
-    let response = next.run(request).await;
-    if !is_server_fn || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
-        return response;
-    }
-    let (mut parts, body) = response.into_parts();
-    // An error is a few hundred bytes; anything larger is not one of ours.
-    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
-        return (StatusCode::INTERNAL_SERVER_ERROR, "").into_response();
-    };
-    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
-        if let Ok(status) = StatusCode::from_u16(error.status()) {
-            parts.status = status;
-        }
-    }
-    Response::from_parts(parts, Body::from(bytes))
-}
-
-/// Refuses a state-changing request that a browser says comes from another
-/// site, so a hostile page cannot act with a signed-in user's cookie.
-/// Scripts and the command line send neither header and pass.
-async fn refuse_cross_site(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let safe = matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    );
-    if !safe && is_cross_site(&request, &state.settings.public_url) {
-        tracing::warn!(path = %request.uri().path(), "cross-site request refused");
-        return (
-            StatusCode::FORBIDDEN,
-            "Cross-site requests are not accepted.",
-        )
-            .into_response();
-    }
-    next.run(request).await
-}
-
-fn is_cross_site(request: &Request<Body>, public_url: &url::Url) -> bool {
-    let headers = request.headers();
-    if let Some(site) = headers
-        .get("sec-fetch-site")
-        .and_then(|value| value.to_str().ok())
-    {
-        // "none" is the user typing an address or using a bookmark.
-        return !matches!(site, "same-origin" | "none");
-    }
-    let Some(origin) = headers.get(header::ORIGIN) else {
-        return false;
-    };
-    let Ok(origin) = origin.to_str() else {
-        return true;
-    };
-    let public_origin = public_url.origin().ascii_serialization();
-    if origin == public_origin {
-        return false;
-    }
-    // Reached directly (not through PUBLIC_URL): same site when the
-    // origin names the host the request was sent to.
-    let host = headers
-        .get(header::HOST)
-        .and_then(|value| value.to_str().ok());
-    let origin_authority = origin
-        .strip_prefix("https://")
-        .or_else(|| origin.strip_prefix("http://"));
-    !matches!((origin_authority, host), (Some(authority), Some(host)) if authority == host)
-}
-
-/// Headers every response carries. No referrer at all: an invitation
-/// link holds a secret and must not leak to another site.
-async fn security_headers(request: Request, next: Next) -> Response {
-    let is_asset = request.uri().path().starts_with("/pkg/");
-    let mut response = next.run(request).await;
-    let headers = response.headers_mut();
-    let fixed = [
-        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::X_FRAME_OPTIONS, "DENY"),
-        (header::REFERRER_POLICY, "no-referrer"),
-        (
-            header::CONTENT_SECURITY_POLICY,
-            "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
-        ),
-        (
-            HeaderName::from_static("cross-origin-opener-policy"),
-            "same-origin",
-        ),
-    ];
-    for (name, value) in fixed {
-        headers.insert(name, HeaderValue::from_static(value));
-    }
-    // Pages show personal data: keep them out of shared caches.
-    if !is_asset && !headers.contains_key(header::CACHE_CONTROL) {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response
 }

@@ -41,9 +41,14 @@ async fn sign_in_sets_an_http_only_lax_session_cookie(t: TestDb) {
     let secret = reply.cookie("bc_session").expect("session secret");
     assert!(secret.len() >= 43, "at least 256 bits: {secret}");
     assert_eq!(
-        sessions::user_of(&app.state.db, &secret, app.state.clock.now())
-            .await
-            .expect("lookup"),
+        sessions::user_of(
+            &app.state.db,
+            &secret,
+            app.state.clock.now(),
+            app::services::sessions::DEFAULT_IDLE_SECS
+        )
+        .await
+        .expect("lookup"),
         Some(user_id)
     );
     assert_eq!(
@@ -63,19 +68,34 @@ async fn sign_in_sets_an_http_only_lax_session_cookie(t: TestDb) {
 }
 both_engines!(sign_in_sets_an_http_only_lax_session_cookie);
 
-async fn behind_https_the_session_cookie_is_secure(t: TestDb) {
+async fn behind_https_the_session_cookie_is_secure_and_host_only(t: TestDb) {
     let app = TestApp::new(t, "https://bc.example.com", false).await;
     app.harry().await;
     let reply = sign_in(&app, "harry@contoso.com", PASSWORD, &[]).await;
     let cookie = reply
         .cookies()
         .into_iter()
-        .find(|cookie| cookie.starts_with("bc_session="))
-        .expect("a session cookie");
+        .find(|cookie| cookie.starts_with("__Host-bc_session="))
+        .expect("a __Host- session cookie");
     assert!(cookie.contains("; Secure"), "{cookie}");
+    assert!(
+        cookie.contains("Path=/;") && !cookie.contains("Domain"),
+        "{cookie}"
+    );
+    // The cookie by that name opens pages; one without the prefix, as a
+    // sibling subdomain could plant it, does not.
+    let secret = reply.cookie("__Host-bc_session").expect("secret");
+    let page = app
+        .get("/dashboard", Some(&format!("__Host-bc_session={secret}")))
+        .await;
+    assert_eq!(page.status, 200, "{}", app.t.engine);
+    let planted = app
+        .get("/dashboard", Some(&format!("bc_session={secret}")))
+        .await;
+    assert!(!planted.body.contains("Sign out"), "{}", app.t.engine);
     app.close().await;
 }
-both_engines!(behind_https_the_session_cookie_is_secure);
+both_engines!(behind_https_the_session_cookie_is_secure_and_host_only);
 
 async fn signing_in_rotates_the_session_id(t: TestDb) {
     let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
@@ -89,9 +109,14 @@ async fn signing_in_rotates_the_session_id(t: TestDb) {
     let fresh = reply.cookie("bc_session").expect("new session");
     assert_ne!(fresh, planted);
     assert_eq!(
-        sessions::user_of(&app.state.db, &planted, app.state.clock.now())
-            .await
-            .expect("lookup"),
+        sessions::user_of(
+            &app.state.db,
+            &planted,
+            app.state.clock.now(),
+            app::services::sessions::DEFAULT_IDLE_SECS
+        )
+        .await
+        .expect("lookup"),
         None,
         "the old id no longer works ({})",
         app.t.engine

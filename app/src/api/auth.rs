@@ -7,10 +7,19 @@ use crate::error::AppError;
 /// Signs in with a work email and password; answers where to go next.
 #[server(endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String) -> Result<String, AppError> {
-    use crate::api::context::{redirect_plain_form, state};
-    use crate::services::accounts;
+    use crate::api::context::{client_address, redirect_plain_form, state};
+    use crate::services::sign_in;
     let state = state()?;
-    let user_id = accounts::verify_credentials(&state.db, &state.hasher, &email, &password).await?;
+    let now = state.clock.now();
+    let user_id = sign_in::sign_in(
+        &state.db,
+        &state.hasher,
+        now,
+        client_address(),
+        &email,
+        &password,
+    )
+    .await?;
     start_session(&state, user_id).await?;
     redirect_plain_form("/dashboard");
     Ok("/dashboard".to_owned())
@@ -26,7 +35,7 @@ pub async fn start_session(
 ) -> Result<(), AppError> {
     use crate::api::context::{add_cookie, lang_cookie, session_cookie, session_secret};
     use crate::services::{accounts, sessions};
-    if let Some(previous) = session_secret() {
+    if let Some(previous) = session_secret(&state.settings) {
         sessions::end(&state.db, &previous).await?;
     }
     let secret = sessions::create(&state.db, user_id, state.clock.now()).await?;
@@ -44,7 +53,7 @@ pub async fn sign_out() -> Result<String, AppError> {
     use crate::api::context::{session_secret, state};
     use crate::services::sessions;
     let state = state()?;
-    if let Some(secret) = session_secret() {
+    if let Some(secret) = session_secret(&state.settings) {
         sessions::end(&state.db, &secret).await?;
     }
     add_cookie(&expired_session_cookie(&state.settings));

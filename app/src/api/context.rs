@@ -12,10 +12,26 @@ use crate::domain::{Capability, Lang, Role};
 use crate::error::AppError;
 use crate::services::accounts::{self, CurrentUser};
 use crate::services::audit::Actor;
+use crate::services::client::ClientAddress;
 use crate::services::mail::Outbox;
 use crate::services::{internal, sessions, AppState, Db, Settings};
+use std::net::IpAddr;
 
-pub const SESSION_COOKIE: &str = "bc_session";
+/// The session cookie's name. Over HTTPS it carries the `__Host-` prefix,
+/// which browsers accept only when Secure, for Path=/ and without Domain:
+/// no sibling subdomain can plant or overwrite it.
+pub fn session_cookie_name(settings: &Settings) -> &'static str {
+    if settings.secure_cookies() {
+        "__Host-bc_session"
+    } else {
+        "bc_session"
+    }
+}
+
+/// The session secret a request's headers carry.
+pub fn session_of(settings: &Settings, headers: &HeaderMap) -> Option<String> {
+    cookie(headers, session_cookie_name(settings))
+}
 pub const LANG_COOKIE: &str = "bc_lang";
 
 /// A request from a signed-in user.
@@ -41,8 +57,9 @@ impl Ctx {
         headers: &HeaderMap,
         extensions: &Extensions,
     ) -> Result<Ctx, AppError> {
-        let session = cookie(headers, SESSION_COOKIE).ok_or(AppError::Unauthenticated)?;
-        let user_id = sessions::user_of(&state.db, &session, state.clock.now())
+        let session = session_of(&state.settings, headers).ok_or(AppError::Unauthenticated)?;
+        let now = state.clock.now();
+        let user_id = sessions::user_of(&state.db, &session, now, state.settings.session_idle_secs)
             .await?
             .ok_or(AppError::Unauthenticated)?;
         let user = accounts::load(&state.db, user_id)
@@ -121,15 +138,16 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 /// The session secret the browser sent, if any.
-pub fn session_secret() -> Option<String> {
-    use_context::<Parts>().and_then(|parts| cookie(&parts.headers, SESSION_COOKIE))
+pub fn session_secret(settings: &Settings) -> Option<String> {
+    use_context::<Parts>().and_then(|parts| session_of(settings, &parts.headers))
 }
 
 /// The `Set-Cookie` value for a session: HttpOnly so scripts cannot read
 /// it, SameSite=Lax so a link from an email still arrives signed in.
 pub fn session_cookie(settings: &Settings, secret: &str) -> String {
     format!(
-        "{SESSION_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        "{}={secret}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        session_cookie_name(settings),
         sessions::SESSION_LIFETIME_SECS,
         secure(settings)
     )
@@ -137,7 +155,8 @@ pub fn session_cookie(settings: &Settings, secret: &str) -> String {
 
 pub fn expired_session_cookie(settings: &Settings) -> String {
     format!(
-        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        session_cookie_name(settings),
         secure(settings)
     )
 }
@@ -200,16 +219,24 @@ pub fn redirect_plain_form(path: &str) {
 }
 
 /// The client's address, for rate limits and the audit log.
-pub fn client_ip() -> String {
-    use_context::<Parts>()
-        .map(|parts| client_ip_of(&parts.extensions))
-        .unwrap_or_else(|| "unknown".to_owned())
+pub fn client_address() -> Option<IpAddr> {
+    use_context::<Parts>().and_then(|parts| client_address_of(&parts.extensions))
 }
 
-/// The client's address from a request's extensions.
-pub fn client_ip_of(extensions: &Extensions) -> String {
+/// The client's address from a request's extensions: as the server's
+/// guard worked it out from trusted proxies, else the socket's.
+pub fn client_address_of(extensions: &Extensions) -> Option<IpAddr> {
     extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|info| info.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_owned())
+        .get::<ClientAddress>()
+        .map(|client| client.0)
+        .or_else(|| {
+            extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|info| info.0.ip())
+        })
+}
+
+/// The client's address in words, for the audit log.
+pub fn client_ip_of(extensions: &Extensions) -> String {
+    client_address_of(extensions).map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
 }

@@ -50,14 +50,20 @@ pub async fn request_invitation(
     agreement_number: String,
     purchasing_account_number: String,
 ) -> Result<(), AppError> {
-    use crate::api::context::{client_ip, state};
+    use crate::api::context::{client_address, state};
     use crate::domain::{AgreementNumber, Email, PurchasingAccountNumber};
     use crate::error::FormErrors;
-    use crate::services::{invitations, ratelimit};
+    use crate::services::invitations;
+    use crate::services::ratelimit::{self, Limit};
 
-    const WINDOW_SECS: i64 = 60 * 60;
-    const PER_CLIENT: i64 = 20;
-    const PER_AGREEMENT: i64 = 5;
+    const PER_CLIENT: Limit = Limit {
+        max: 20,
+        window_secs: 60 * 60,
+    };
+    const PER_AGREEMENT: Limit = Limit {
+        max: 5,
+        window_secs: 60 * 60,
+    };
     // Long enough to cover the slower, matching path.
     const ANSWER_AFTER: std::time::Duration = std::time::Duration::from_millis(400);
 
@@ -77,13 +83,11 @@ pub async fn request_invitation(
 
         let state = state()?;
         let now = state.clock.now();
-        let client_key = format!("request_invitation:ip:{}", client_ip());
+        let client = client_address().map_or_else(|| "unknown".to_owned(), ratelimit::client_key);
+        let client_key = format!("request_invitation:client:{client}");
         let agreement_key = format!("request_invitation:agreement:{agreement}");
-        if !ratelimit::allow(&state.db, &client_key, now, WINDOW_SECS, PER_CLIENT).await?
-            || !ratelimit::allow(&state.db, &agreement_key, now, WINDOW_SECS, PER_AGREEMENT).await?
-        {
-            return Err(AppError::RateLimited);
-        }
+        ratelimit::hit(&state.db, &client_key, now, PER_CLIENT).await?;
+        ratelimit::hit(&state.db, &agreement_key, now, PER_AGREEMENT).await?;
         invitations::resend_to_designated_admin(
             &state.db,
             &state.settings,

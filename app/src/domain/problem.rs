@@ -21,8 +21,8 @@ pub enum Problem {
     PasswordTooShort,
     #[error("use at most 128 characters")]
     PasswordTooLong,
-    #[error("mix at least three of: lowercase letters, capital letters, digits, symbols")]
-    PasswordWeak,
+    #[error("this password is common or has appeared in a data breach")]
+    PasswordCommon,
     #[error("the two passwords are not the same")]
     PasswordMismatch,
     #[error("the current password is not correct")]

@@ -44,7 +44,7 @@ pub const TEXTS: Texts = Texts {
     start: "Start",
     password_rules_title: "Your password must:",
     rule_length: "have 12 to 128 characters",
-    rule_variety: "mix at least three of: lowercase letters, capital letters, digits, symbols",
+    rule_common: "not be a common password or one that has appeared in a data breach",
     invitation_for_agreement: "Agreement",
     invitation_expires_on: "This invitation expires on {date}.",
 
@@ -188,7 +188,9 @@ pub const TEXTS: Texts = Texts {
     error_bad_credentials: "The email address or password is not correct.",
     error_forbidden: "Your roles do not allow this.",
     error_not_found: "This item does not exist or no longer exists.",
-    error_rate_limited: "Too many attempts. Wait an hour and try again, or contact your partner.",
+    error_rate_limited: "Too many attempts. Try again in {minutes} min.",
+    error_busy: "The Center is very busy. Try again in a moment.",
+    error_bad_request: "The request could not be understood. Reload the page and try again.",
     error_internal: "Something went wrong on our side. Try again; if it keeps happening, contact support with reference {reference}.",
     error_request: "The request did not go through. Check your connection and try again.",
     status_active: "Active",
@@ -296,8 +298,8 @@ pub fn problem(value: Problem) -> &'static str {
         CountryUnknown => "Choose a country or region from the list.",
         PasswordTooShort => "Use at least 12 characters.",
         PasswordTooLong => "Use at most 128 characters.",
-        PasswordWeak => {
-            "Mix at least three of: lowercase letters, capital letters, digits, symbols."
+        PasswordCommon => {
+            "This password is common or has appeared in a data breach, so attackers try it first. Choose another; a few unrelated words make a strong one."
         }
         PasswordMismatch => "The two passwords are not the same.",
         CurrentPasswordWrong => "The current password is not correct.",

@@ -44,7 +44,7 @@ pub const TEXTS: Texts = Texts {
     start: "Démarrer",
     password_rules_title: "Votre mot de passe doit :",
     rule_length: "comporter de 12 à 128 caractères",
-    rule_variety: "combiner au moins trois types : minuscules, majuscules, chiffres, symboles",
+    rule_common: "ne pas être un mot de passe courant ou ayant déjà fuité",
     invitation_for_agreement: "Contrat",
     invitation_expires_on: "Cette invitation expire le {date}.",
 
@@ -188,7 +188,9 @@ pub const TEXTS: Texts = Texts {
     error_bad_credentials: "L'adresse e-mail ou le mot de passe n'est pas correct.",
     error_forbidden: "Vos rôles ne permettent pas cette action.",
     error_not_found: "Cet élément n'existe pas ou plus.",
-    error_rate_limited: "Trop de tentatives. Patientez une heure puis réessayez, ou contactez votre partenaire.",
+    error_rate_limited: "Trop de tentatives. Réessayez dans {minutes} min.",
+    error_busy: "Le Centre est très sollicité. Réessayez dans un instant.",
+    error_bad_request: "La requête n’a pas pu être comprise. Rechargez la page et réessayez.",
     error_internal: "Une erreur s'est produite de notre côté. Réessayez ; si cela persiste, contactez le support avec la référence {reference}.",
     error_request: "La demande n'a pas abouti. Vérifiez votre connexion et réessayez.",
     status_active: "Actif",
@@ -298,8 +300,8 @@ pub fn problem(value: Problem) -> &'static str {
         CountryUnknown => "Choisissez un pays ou une région dans la liste.",
         PasswordTooShort => "Utilisez au moins 12 caractères.",
         PasswordTooLong => "Utilisez au plus 128 caractères.",
-        PasswordWeak => {
-            "Combinez au moins trois types : minuscules, majuscules, chiffres, symboles."
+        PasswordCommon => {
+            "Ce mot de passe est courant ou a déjà fuité, les attaquants l'essaient donc en premier. Choisissez-en un autre ; quelques mots sans rapport entre eux en font un solide."
         }
         PasswordMismatch => "Les deux mots de passe ne sont pas identiques.",
         CurrentPasswordWrong => "Le mot de passe actuel n'est pas correct.",

@@ -52,7 +52,7 @@ pub struct Texts {
     pub start: &'static str,
     pub password_rules_title: &'static str,
     pub rule_length: &'static str,
-    pub rule_variety: &'static str,
+    pub rule_common: &'static str,
     pub invitation_for_agreement: &'static str,
     /// `{date}`: the day the link stops working.
     pub invitation_expires_on: &'static str,
@@ -200,6 +200,8 @@ pub struct Texts {
     pub error_forbidden: &'static str,
     pub error_not_found: &'static str,
     pub error_rate_limited: &'static str,
+    pub error_busy: &'static str,
+    pub error_bad_request: &'static str,
     /// `{reference}`: what to quote to support.
     pub error_internal: &'static str,
     pub error_request: &'static str,
@@ -297,7 +299,12 @@ impl AppError {
             AppError::BadCredentials => t.error_bad_credentials.to_owned(),
             AppError::Forbidden => t.error_forbidden.to_owned(),
             AppError::NotFound => t.error_not_found.to_owned(),
-            AppError::RateLimited => t.error_rate_limited.to_owned(),
+            AppError::RateLimited { retry_after_secs } => fill(
+                t.error_rate_limited,
+                &[("minutes", &minutes_to_wait(*retry_after_secs).to_string())],
+            ),
+            AppError::Busy => t.error_busy.to_owned(),
+            AppError::BadRequest => t.error_bad_request.to_owned(),
             AppError::Internal(reference) => fill(t.error_internal, &[("reference", reference)]),
             AppError::Request(_) => t.error_request.to_owned(),
         }
@@ -315,6 +322,12 @@ impl PersonRow {
             },
         }
     }
+}
+
+/// Whole minutes, rounded up, never zero: "try again in 0 minutes" reads
+/// as an invitation to hammer the button.
+fn minutes_to_wait(seconds: i64) -> i64 {
+    (seconds.max(1) + 59) / 60
 }
 
 /// `template` with each `{name}` replaced by its value.

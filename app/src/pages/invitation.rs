@@ -95,7 +95,8 @@ fn CreateAccount(token: String, invitation: InvitationView) -> impl IntoView {
         live_problem.or_else(|| server_problem(value, "confirm_password").get())
     });
     let rule = move |rule: PasswordRule, text: &'static str| {
-        let met = move || rule.is_met_by(&password.get());
+        // A rule only the server checks never shows as met.
+        let met = move || rule.is_met_by(&password.get()).unwrap_or(false);
         view! {
             <li class:met=met>
                 <span aria-hidden="true">{move || if met() { "✓ " } else { "• " }}</span>
@@ -164,7 +165,7 @@ fn CreateAccount(token: String, invitation: InvitationView) -> impl IntoView {
                     <p>{t.password_rules_title}</p>
                     <ul>
                         {rule(PasswordRule::Length, t.rule_length)}
-                        {rule(PasswordRule::Variety, t.rule_variety)}
+                        {rule(PasswordRule::NotCommon, t.rule_common)}
                     </ul>
                 </div>
                 <Field

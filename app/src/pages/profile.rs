@@ -93,7 +93,7 @@ fn ChangePasswordForm() -> impl IntoView {
                     required=true
                     problem=server_problem(value, "current_password")
                 />
-                <p class="note">{t.password_rules_title} " " {t.rule_length} "; " {t.rule_variety}</p>
+                <p class="note">{t.password_rules_title} " " {t.rule_length} "; " {t.rule_common}</p>
                 <Field
                     label=t.new_password
                     name="new_password"

@@ -2,12 +2,12 @@
 
 use tracing::instrument;
 
-use super::password::Hasher;
+use super::password::{self, Hasher};
 use super::{sessions, Db};
 use crate::domain::wire::{
     AccessView, AgreementSummary, Dashboard, Profile, PurchasingAccountSummary, UserSummary,
 };
-use crate::domain::{Capability, Country, Email, Lang, PasswordRule, Problem, Role};
+use crate::domain::{Capability, Country, Email, Lang, Problem, Role};
 use crate::error::{AppError, FormErrors};
 
 /// The person behind a request, as the server knows them.
@@ -161,7 +161,7 @@ pub async fn change_password(
     if current_password.is_empty() {
         errors.add("current_password", Problem::Required);
     }
-    let (new_problem, confirm_problem) = PasswordRule::check(new_password, confirm_password);
+    let (new_problem, confirm_problem) = password::check_new(new_password, confirm_password);
     if let Some(problem) = new_problem {
         errors.add("new_password", problem);
     }

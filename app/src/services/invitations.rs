@@ -9,7 +9,7 @@ use super::password::Hasher;
 use super::{is_unique_violation, Db, Settings, INVITATION_LIFETIME_SECS};
 use crate::domain::wire::{InvitationView, LinkState};
 use crate::domain::{
-    AgreementNumber, Country, Email, InvitationToken, Lang, PasswordRule, PersonName, Problem,
+    AgreementNumber, Country, Email, InvitationToken, Lang, PersonName, Problem,
     PurchasingAccountNumber, Role,
 };
 use crate::error::{AppError, FormErrors};
@@ -250,7 +250,7 @@ pub async fn accept(
     let last_name = errors.check("last_name", PersonName::parse(&form.last_name));
     let country = errors.check("country", Country::parse(&form.country));
     let (password_problem, confirm_problem) =
-        PasswordRule::check(&form.password, &form.confirm_password);
+        super::password::check_new(&form.password, &form.confirm_password);
     if let Some(problem) = password_problem {
         errors.add("password", problem);
     }

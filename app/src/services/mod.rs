@@ -6,6 +6,7 @@ pub mod agreements;
 pub mod audit;
 pub mod bulk_invite;
 pub mod catalog;
+pub mod client;
 pub mod csv_file;
 pub mod db;
 pub mod dns;
@@ -24,6 +25,7 @@ pub mod ratelimit;
 pub mod reminders;
 pub mod reports;
 pub mod sessions;
+pub mod sign_in;
 pub mod templates;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
@@ -54,6 +56,10 @@ pub struct Settings {
     /// The DNS server domain proofs are looked up with; `None`: the
     /// system's resolver.
     pub dns_resolver: Option<std::net::SocketAddr>,
+    /// Proxies whose `X-Forwarded-For` is believed (`TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<client::Cidr>,
+    /// A session unused for this long ends (`SESSION_IDLE_MINUTES`).
+    pub session_idle_secs: i64,
 }
 
 impl Settings {

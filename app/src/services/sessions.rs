@@ -7,12 +7,21 @@ use tracing::instrument;
 
 pub const SESSION_LIFETIME_SECS: i64 = 12 * 60 * 60;
 
+/// A session unused for half an hour ends (ASVS 7.3.1), unless the
+/// operator sets `SESSION_IDLE_MINUTES`.
+pub const DEFAULT_IDLE_SECS: i64 = 30 * 60;
+
+/// How stale `last_seen_at` may get before a request writes it again: one
+/// write a minute per session, not one per request.
+const TOUCH_EVERY_SECS: i64 = 60;
+
 /// Starts a session for `user_id`; returns the secret for the cookie.
 #[instrument(skip_all)]
 pub async fn create(db: &Db, user_id: i64, now: i64) -> Result<String, AppError> {
     let secret = random_secret();
     sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at) \
+         VALUES ($1, $2, $3, $4, $3)",
     )
     .bind(sha256_hex(secret.as_bytes()))
     .bind(user_id)
@@ -29,16 +38,47 @@ pub async fn create(db: &Db, user_id: i64, now: i64) -> Result<String, AppError>
     Ok(secret)
 }
 
-/// The user a live session belongs to.
+/// The user a live session belongs to: one neither past its 12 hours nor
+/// unused for `idle_secs`. Using it keeps it alive.
 #[instrument(skip_all)]
-pub async fn user_of(db: &Db, secret: &str, now: i64) -> Result<Option<i64>, AppError> {
-    let row: Option<(i64,)> =
-        sqlx::query_as("SELECT user_id FROM sessions WHERE token_hash = $1 AND expires_at > $2")
-            .bind(sha256_hex(secret.as_bytes()))
+pub async fn user_of(
+    db: &Db,
+    secret: &str,
+    now: i64,
+    idle_secs: i64,
+) -> Result<Option<i64>, AppError> {
+    let token_hash = sha256_hex(secret.as_bytes());
+    let row: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT user_id, last_seen_at FROM sessions \
+         WHERE token_hash = $1 AND expires_at > $2 AND last_seen_at > $3",
+    )
+    .bind(&token_hash)
+    .bind(now)
+    .bind(now - idle_secs)
+    .fetch_optional(db)
+    .await?;
+    let Some((user_id, last_seen_at)) = row else {
+        return Ok(None);
+    };
+    if now - last_seen_at >= TOUCH_EVERY_SECS {
+        sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1")
+            .bind(&token_hash)
             .bind(now)
-            .fetch_optional(db)
+            .execute(db)
             .await?;
-    Ok(row.map(|(user_id,)| user_id))
+    }
+    Ok(Some(user_id))
+}
+
+/// Deletes the sessions that have ended, by age or by disuse.
+#[instrument(skip_all)]
+pub async fn purge(db: &Db, now: i64, idle_secs: i64) -> Result<u64, AppError> {
+    let result = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2")
+        .bind(now)
+        .bind(now - idle_secs)
+        .execute(db)
+        .await?;
+    Ok(result.rows_affected())
 }
 
 #[instrument(skip_all)]

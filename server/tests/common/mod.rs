@@ -7,7 +7,7 @@ use std::sync::Arc;
 use app::domain::Role;
 use app::services::accounts::{self, CurrentUser};
 use app::services::testing::{self, TestDb};
-use app::services::{sessions, AppState, Clock};
+use app::services::{sessions, AppState, Clock, Settings};
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use http_body_util::BodyExt;
@@ -60,11 +60,19 @@ impl Reply {
 
 impl TestApp {
     pub async fn new(t: TestDb, public_url: &str, dev_mailbox: bool) -> TestApp {
+        Self::configured(t, |settings| {
+            settings.public_url = url::Url::parse(public_url).expect("valid URL");
+            settings.dev_mailbox = dev_mailbox;
+        })
+        .await
+    }
+
+    /// A router with the test settings as `configure` changes them.
+    pub async fn configured(t: TestDb, configure: impl FnOnce(&mut Settings)) -> TestApp {
         let now = Arc::new(AtomicI64::new(NOW));
         let clock_now = now.clone();
         let mut settings = testing::settings();
-        settings.public_url = url::Url::parse(public_url).expect("valid URL");
-        settings.dev_mailbox = dev_mailbox;
+        configure(&mut settings);
         let clock = Clock::from_fn(move || clock_now.load(Ordering::SeqCst));
         let state = testing::state(&t.db, settings, clock);
         TestApp { t, state, now }

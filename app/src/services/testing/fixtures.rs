@@ -161,6 +161,8 @@ pub fn settings() -> crate::services::Settings {
         dev_mailbox: false,
         downloads_dir: std::env::temp_dir().join(format!("{}-downloads", unique_name())),
         dns_resolver: None,
+        trusted_proxies: Vec::new(),
+        session_idle_secs: crate::services::sessions::DEFAULT_IDLE_SECS,
     }
 }
 

@@ -1,0 +1,227 @@
+//! What every request passes before it reaches a page or a server
+//! function: methods, the client's address, body and time limits, the
+//! cross-site check, security headers, and server functions' statuses.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::header::{self, HeaderName, HeaderValue};
+use axum::http::{Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use http_body_util::BodyExt;
+
+use app::error::AppError;
+use app::services::client::{self, ClientAddress};
+use app::services::AppState;
+
+/// Every server function and form: a few kilobytes at most.
+pub const BODY_LIMIT: usize = 64 * 1024;
+/// The bulk invitation, whose rows arrive in chunks of 50.
+pub const BULK_BODY_LIMIT: usize = 1024 * 1024;
+/// The longest a request may take to be answered (a streamed export's
+/// body may take longer: this ends when its headers are sent).
+const ANSWER_WITHIN: Duration = Duration::from_secs(30);
+/// The longest a client may take to send a request's body.
+const BODY_WITHIN: Duration = Duration::from_secs(15);
+
+/// The Center answers GET, HEAD and POST. Anything else gets an empty
+/// 405 here, before any handler: a CONNECT answered with a page made
+/// hyper log four errors per request, an easy way to flood the log.
+pub async fn allowed_methods(request: Request, next: Next) -> Response {
+    if matches!(*request.method(), Method::GET | Method::HEAD | Method::POST) {
+        return next.run(request).await;
+    }
+    tracing::debug!(method = %request.method(), "method not allowed");
+    let mut response = StatusCode::METHOD_NOT_ALLOWED.into_response();
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD, POST"));
+    response
+}
+
+/// Works out who the client is (see `client`) once, for rate limits and
+/// the audit log.
+pub async fn client_address(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0.ip());
+    if let Some(peer) = peer {
+        let forwarded = request
+            .headers()
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|value| value.to_str().ok());
+        let address = client::client_address(peer, forwarded, &state.settings.trusted_proxies);
+        request.extensions_mut().insert(ClientAddress(address));
+    }
+    next.run(request).await
+}
+
+/// Refuses a body larger than the route takes before reading it, and
+/// stops reading one that grows past it on the way.
+pub async fn limit_body(request: Request, next: Next) -> Response {
+    let limit = if request.uri().path() == "/api/bulk_invite" {
+        BULK_BODY_LIMIT
+    } else {
+        BODY_LIMIT
+    };
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit as u64) {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "Request too large.").into_response();
+    }
+    // A body sent without a length (chunked) is cut at the limit; the
+    // handler then sees a broken body, and the answer is still 413.
+    let cut = Arc::new(AtomicBool::new(false));
+    let (parts, body) = request.into_parts();
+    let body = {
+        let cut = cut.clone();
+        http_body_util::Limited::new(body, limit).map_err(move |error| {
+            if error.is::<http_body_util::LengthLimitError>() {
+                cut.store(true, Ordering::Relaxed);
+            }
+            error
+        })
+    };
+    let response = next.run(Request::from_parts(parts, Body::new(body))).await;
+    if cut.load(Ordering::Relaxed) {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "Request too large.").into_response();
+    }
+    response
+}
+
+/// A request that takes too long to send or to answer ends with 408
+/// rather than holding a connection and a database handle.
+pub fn timeouts() -> tower::layer::util::Stack<
+    tower_http::timeout::RequestBodyTimeoutLayer,
+    tower_http::timeout::TimeoutLayer,
+> {
+    tower::layer::util::Stack::new(
+        tower_http::timeout::RequestBodyTimeoutLayer::new(BODY_WITHIN),
+        tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            ANSWER_WITHIN,
+        ),
+    )
+}
+
+/// Gives a server function's error its own HTTP status (401, 403, 404,
+/// 422, 429…): server functions answer every error with 500, and the
+/// error, which says which it is, travels in the body.
+pub async fn server_fn_error_status(request: Request, next: Next) -> Response {
+    let is_server_fn = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    if !is_server_fn || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    // An error is a few hundred bytes; anything larger is not one of ours.
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "").into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        if let Ok(status) = StatusCode::from_u16(error.status()) {
+            parts.status = status;
+        }
+        if let AppError::RateLimited { retry_after_secs } = error {
+            parts
+                .headers
+                .insert(header::RETRY_AFTER, retry_after_secs.max(1).into());
+        }
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Refuses a state-changing request that a browser says comes from another
+/// site, so a hostile page cannot act with a signed-in user's cookie.
+/// Scripts and the command line send neither header and pass.
+pub async fn refuse_cross_site(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    if !safe && is_cross_site(&request, &state.settings.public_url) {
+        tracing::warn!(path = %request.uri().path(), "cross-site request refused");
+        return (
+            StatusCode::FORBIDDEN,
+            "Cross-site requests are not accepted.",
+        )
+            .into_response();
+    }
+    next.run(request).await
+}
+
+fn is_cross_site(request: &Request<Body>, public_url: &url::Url) -> bool {
+    let headers = request.headers();
+    if let Some(site) = headers
+        .get("sec-fetch-site")
+        .and_then(|value| value.to_str().ok())
+    {
+        // "none" is the user typing an address or using a bookmark.
+        return !matches!(site, "same-origin" | "none");
+    }
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return false;
+    };
+    let Ok(origin) = origin.to_str() else {
+        return true;
+    };
+    let public_origin = public_url.origin().ascii_serialization();
+    if origin == public_origin {
+        return false;
+    }
+    // Reached directly (not through PUBLIC_URL): same site when the
+    // origin names the host the request was sent to.
+    let host = headers
+        .get(header::HOST)
+        .and_then(|value| value.to_str().ok());
+    let origin_authority = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"));
+    !matches!((origin_authority, host), (Some(authority), Some(host)) if authority == host)
+}
+
+/// Headers every response carries. No referrer at all: an invitation
+/// link holds a secret and must not leak to another site.
+pub async fn security_headers(request: Request, next: Next) -> Response {
+    let is_asset = request.uri().path().starts_with("/pkg/");
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let fixed = [
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
+        ),
+        (
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ),
+    ];
+    for (name, value) in fixed {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    // Pages show personal data: keep them out of shared caches.
+    if !is_asset && !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}

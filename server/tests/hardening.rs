@@ -1,0 +1,291 @@
+//! Input an attacker sends rather than a browser: every server function
+//! answers it with a 4xx and a generic message, never a 5xx or the
+//! decoder's own words; bodies are bounded; odd methods get a quiet 405.
+
+mod common;
+
+use app::both_engines;
+use app::domain::Role;
+use app::services::testing::TestDb;
+use app::services::{client, sign_in};
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Method, Request};
+use common::{TestApp, SAME_ORIGIN};
+use std::net::SocketAddr;
+
+/// Every server function the router serves, as registered.
+fn endpoints() -> Vec<String> {
+    let mut paths: Vec<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_owned())
+        .collect();
+    paths.sort();
+    paths.dedup();
+    assert!(paths.len() > 30, "the server functions are registered");
+    paths
+}
+
+fn post(path: &str, content_type: &str, body: Vec<u8>, cookie: Option<&str>) -> Request<Body> {
+    let mut request = Request::builder()
+        .method(Method::POST)
+        .uri(path)
+        .header("content-type", content_type)
+        .header(SAME_ORIGIN.0, SAME_ORIGIN.1);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request.body(Body::from(body)).expect("request")
+}
+
+/// What a script can send instead of a form: each is a mistake or an
+/// attack, none may crash anything.
+fn malformed_bodies() -> Vec<(&'static str, &'static str, Vec<u8>)> {
+    let form = "application/x-www-form-urlencoded";
+    vec![
+        ("empty body", form, Vec::new()),
+        ("unknown field", form, b"zzz_unknown=1".to_vec()),
+        (
+            "invalid percent-encoding",
+            form,
+            b"email=%zz%G1&password=%".to_vec(),
+        ),
+        ("invalid UTF-8", form, b"email=%FF%FE&password=x".to_vec()),
+        (
+            "nested brackets",
+            form,
+            b"roles[[[=1&roles[0][x]=2".to_vec(),
+        ),
+        (
+            "huge field under the body limit",
+            form,
+            format!("email={}", "a".repeat(60 * 1024)).into_bytes(),
+        ),
+        ("broken JSON", "application/json", b"{\"email\": ".to_vec()),
+        (
+            "JSON of the wrong shape",
+            "application/json",
+            b"[1, 2, 3]".to_vec(),
+        ),
+    ]
+}
+
+async fn malformed_input_gets_a_4xx_from_every_server_function(t: TestDb) {
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    let harry_id = app.harry().await;
+    let harry = app.user(harry_id).await;
+    let (_, admin_cookie) = app
+        .member(&harry, "alice@contoso.com", &[Role::AccountAdmin])
+        .await;
+    let mut failures = Vec::new();
+    for path in endpoints() {
+        for cookie in [None, Some(admin_cookie.as_str())] {
+            for (what, content_type, body) in malformed_bodies() {
+                let reply = app.send(post(&path, content_type, body, cookie)).await;
+                let status = reply.status.as_u16();
+                let leaks = [
+                    "deserializ",
+                    "missing field",
+                    "unknown field",
+                    "invalid type",
+                ]
+                .iter()
+                .any(|words| reply.body.contains(words));
+                if !(400..500).contains(&status) && status != 200 || leaks {
+                    failures.push(format!(
+                        "{path} ({what}, signed in: {}): {status} {}",
+                        cookie.is_some(),
+                        reply.body.chars().take(160).collect::<String>()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{}: {} answers were not a quiet 4xx:\n{}",
+        app.t.engine,
+        failures.len(),
+        failures.join("\n")
+    );
+    app.close().await;
+}
+both_engines!(malformed_input_gets_a_4xx_from_every_server_function);
+
+async fn a_body_over_the_limit_is_refused_before_it_is_read(t: TestDb) {
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    let huge = format!("email=a&password={}", "b".repeat(3 * 1024 * 1024));
+    let mut request = post(
+        "/api/sign_in",
+        "application/x-www-form-urlencoded",
+        huge.into_bytes(),
+        None,
+    );
+    request
+        .headers_mut()
+        .insert("content-length", (3 * 1024 * 1024 + 17).into());
+    let reply = app.send(request).await;
+    assert_eq!(reply.status, 413, "{}: {}", app.t.engine, reply.body);
+    // Sent without a length, a form just over the limit is cut and
+    // refused too.
+    let over = format!("email={}", "a".repeat(65 * 1024));
+    let reply = app
+        .send(post(
+            "/api/sign_in",
+            "application/x-www-form-urlencoded",
+            over.into_bytes(),
+            None,
+        ))
+        .await;
+    assert_eq!(reply.status, 413, "{}", app.t.engine);
+    app.close().await;
+}
+both_engines!(a_body_over_the_limit_is_refused_before_it_is_read);
+
+async fn unexpected_methods_get_a_quiet_405(t: TestDb) {
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    for method in ["CONNECT", "TRACE", "PUT", "DELETE", "PATCH", "PROPFIND"] {
+        for path in ["/", "/sign-in", "/api/sign_in", "/pkg/business-center.css"] {
+            let request = Request::builder()
+                .method(Method::from_bytes(method.as_bytes()).expect("method"))
+                .uri(path)
+                .body(Body::empty())
+                .expect("request");
+            let reply = app.send(request).await;
+            assert_eq!(reply.status, 405, "{method} {path}");
+            assert!(reply.body.is_empty(), "{method} {path}: {}", reply.body);
+            assert_eq!(reply.header("allow"), Some("GET, HEAD, POST"));
+        }
+    }
+    app.close().await;
+}
+both_engines!(unexpected_methods_get_a_quiet_405);
+
+async fn the_bulk_invitation_takes_a_larger_body(t: TestDb) {
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    let harry_id = app.harry().await;
+    let cookie = app.cookie_for(harry_id).await;
+    let row = r#"{"email":"someone@contoso.com","first_name":"Some","last_name":"One","roles":"Reports Viewer","padding":""}"#;
+    let rows = vec![row; 50].join(",");
+    let body = format!("{{\"rows\":[{rows}]}}{}", " ".repeat(100 * 1024));
+    let reply = app
+        .send(post(
+            "/api/bulk_invite",
+            "application/json",
+            body.into_bytes(),
+            Some(&cookie),
+        ))
+        .await;
+    assert_ne!(reply.status, 413, "{}: {}", app.t.engine, reply.body);
+    assert!(
+        reply.status.as_u16() < 500,
+        "{}: {}",
+        reply.status,
+        reply.body
+    );
+    app.close().await;
+}
+both_engines!(the_bulk_invitation_takes_a_larger_body);
+
+/// A sign-in as a script sends it, from `peer`, forwarded for `forwarded`.
+fn sign_in_from(peer: &str, forwarded: Option<&str>, email: &str, password: &str) -> Request<Body> {
+    let body = format!(
+        "email={}&password={}",
+        common::encode(email),
+        common::encode(password)
+    );
+    let mut request = post(
+        "/api/sign_in",
+        "application/x-www-form-urlencoded",
+        body.into_bytes(),
+        None,
+    );
+    if let Some(forwarded) = forwarded {
+        request
+            .headers_mut()
+            .insert("x-forwarded-for", forwarded.parse().expect("header"));
+    }
+    let peer: SocketAddr = format!("{peer}:40000").parse().expect("peer");
+    request.extensions_mut().insert(ConnectInfo(peer));
+    request
+}
+
+async fn wrong_passwords_lock_the_account_for_a_while(t: TestDb) {
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    app.harry().await;
+    for _ in 0..sign_in::PER_ACCOUNT.max {
+        let reply = app
+            .send(sign_in_from(
+                "203.0.113.5",
+                None,
+                "harry@contoso.com",
+                "wrong-password-1",
+            ))
+            .await;
+        assert_eq!(reply.status, 401, "{}", app.t.engine);
+    }
+    let reply = app
+        .send(sign_in_from(
+            "203.0.113.5",
+            None,
+            "harry@contoso.com",
+            common::PASSWORD,
+        ))
+        .await;
+    assert_eq!(reply.status, 429, "{}: {}", app.t.engine, reply.body);
+    assert_eq!(reply.header("retry-after"), Some("900"));
+    // Fifteen minutes later the owner signs in.
+    app.advance(sign_in::PER_ACCOUNT.window_secs);
+    let reply = app
+        .send(sign_in_from(
+            "203.0.113.5",
+            None,
+            "harry@contoso.com",
+            common::PASSWORD,
+        ))
+        .await;
+    assert_eq!(reply.status, 200, "{}: {}", app.t.engine, reply.body);
+    app.close().await;
+}
+both_engines!(wrong_passwords_lock_the_account_for_a_while);
+
+/// Spends one address's whole sign-in budget on different accounts.
+async fn exhaust_client(app: &TestApp, peer: &str, forwarded: Option<&str>) {
+    for n in 0..sign_in::PER_CLIENT.max {
+        let email = format!("guess{n}@contoso.com");
+        let reply = app
+            .send(sign_in_from(peer, forwarded, &email, "guess"))
+            .await;
+        assert_eq!(reply.status, 401, "{}: {}", app.t.engine, reply.body);
+    }
+}
+
+async fn behind_trusted_proxies_the_forwarded_client_is_counted(t: TestDb) {
+    let app = TestApp::configured(t, |settings| {
+        settings.trusted_proxies = client::parse_list("10.0.0.0/8").expect("list");
+    })
+    .await;
+    // The client forges a first hop; the proxy appends the real address.
+    exhaust_client(&app, "10.0.0.1", Some("6.6.6.6, 198.51.100.7")).await;
+    let same_client = sign_in_from(
+        "10.0.0.2",
+        Some("1.1.1.1, 198.51.100.7"),
+        "x@contoso.com",
+        "x",
+    );
+    assert_eq!(app.send(same_client).await.status, 429, "{}", app.t.engine);
+    // Another client behind the same proxy is not held back.
+    let other = sign_in_from("10.0.0.1", Some("198.51.100.8"), "x@contoso.com", "x");
+    assert_eq!(app.send(other).await.status, 401, "{}", app.t.engine);
+    app.close().await;
+}
+both_engines!(behind_trusted_proxies_the_forwarded_client_is_counted);
+
+async fn without_trusted_proxies_forwarded_for_is_ignored(t: TestDb) {
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    exhaust_client(&app, "203.0.113.5", Some("198.51.100.7")).await;
+    // Claiming to be someone else changes nothing.
+    let request = sign_in_from("203.0.113.5", Some("198.51.100.99"), "x@contoso.com", "x");
+    assert_eq!(app.send(request).await.status, 429, "{}", app.t.engine);
+    app.close().await;
+}
+both_engines!(without_trusted_proxies_forwarded_for_is_ignored);
