@@ -226,7 +226,7 @@ async fn inviting_again_resends_and_kills_the_old_link(t: TestDb) {
     )
     .await
     .expect_err("already a user");
-    assert_eq!(member.problem_with("email"), Some(Problem::EmailTaken));
+    assert_eq!(member.problem_with("email"), Some(Problem::AlreadyMember));
     t.close().await;
 }
 both_engines!(inviting_again_resends_and_kills_the_old_link);
@@ -391,3 +391,135 @@ async fn invitations_can_be_revoked_or_fixed_and_resent(t: TestDb) {
     t.close().await;
 }
 both_engines!(invitations_can_be_revoked_or_fixed_and_resent);
+
+async fn a_user_admin_cannot_replace_a_pending_account_admin_invitation(t: TestDb) {
+    let hasher = Hasher::default();
+    let harry = testing::harry(&t.db, NOW).await;
+    let ursula = member(
+        &t.db,
+        &hasher,
+        &harry,
+        "ursula@contoso.com",
+        &[Role::UserAdmin],
+    )
+    .await;
+    users::invite(
+        &t.db,
+        &settings(),
+        &Outbox::default(),
+        NOW,
+        &actor(&harry),
+        &invitee("bob@contoso.com", &[Role::AccountAdmin], "en"),
+    )
+    .await
+    .expect("Harry invites an Account Admin");
+    let link = newest_link(&t.db, "bob@contoso.com").await;
+    let replaced = users::invite(
+        &t.db,
+        &settings(),
+        &Outbox::default(),
+        NOW + 60,
+        &actor(&ursula),
+        &invitee("bob@contoso.com", &[Role::ReportViewer], "en"),
+    )
+    .await;
+    assert_eq!(replaced, Err(AppError::Forbidden), "{}", t.engine);
+    // Bob's invitation is untouched: same link, same roles.
+    assert_eq!(newest_link(&t.db, "bob@contoso.com").await, link);
+    assert!(matches!(
+        invitations::look_up(&t.db, &link, NOW + 120).await,
+        Ok(LinkState::Valid(_))
+    ));
+    // Nobody changes their own roles, not even an Account Admin.
+    let own = app::services::members::change_roles(
+        &t.db,
+        NOW,
+        &actor(&harry),
+        harry.id,
+        &[Role::AccountAdmin, Role::ReportViewer],
+    )
+    .await;
+    assert_eq!(own, Err(AppError::Forbidden), "{}", t.engine);
+    t.close().await;
+}
+both_engines!(a_user_admin_cannot_replace_a_pending_account_admin_invitation);
+
+async fn inviting_never_reveals_an_account_in_another_organization(t: TestDb) {
+    let harry = testing::harry(&t.db, NOW).await;
+    testing::partner(&t.db, NOW, "Fabrikam Partners", "ana@fabrikam-partners.com").await;
+    let invite = |email: &'static str| {
+        let (db, harry) = (t.db.clone(), harry.clone());
+        async move {
+            users::invite(
+                &db,
+                &settings(),
+                &Outbox::default(),
+                NOW,
+                &actor(&harry),
+                &invitee(email, &[Role::ReportViewer], "en"),
+            )
+            .await
+        }
+    };
+    // Someone with an account elsewhere and a stranger get the same answer.
+    assert_eq!(
+        invite("ana@fabrikam-partners.com").await,
+        invite("nobody@example.org").await,
+        "{}",
+        t.engine
+    );
+    assert_eq!(
+        invite("someone@example.net").await,
+        Ok(InviteOutcome::Invited)
+    );
+    t.close().await;
+}
+both_engines!(inviting_never_reveals_an_account_in_another_organization);
+
+async fn invitations_have_a_daily_quota_per_person(t: TestDb) {
+    let harry = testing::harry(&t.db, NOW).await;
+    // Harry has used up his day (as a bulk invitation would).
+    sqlx::query("INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, $2, $3)")
+        .bind(format!("invite:user:{}", harry.id))
+        .bind(NOW - 3600)
+        .bind(users::INVITES_PER_USER.max)
+        .execute(&t.db)
+        .await
+        .expect("spent quota");
+    let invite = |at: i64| {
+        let (db, harry) = (t.db.clone(), harry.clone());
+        async move {
+            users::invite(
+                &db,
+                &settings(),
+                &Outbox::default(),
+                at,
+                &actor(&harry),
+                &invitee("ana@contoso.com", &[Role::ReportViewer], "en"),
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        invite(NOW).await,
+        Err(AppError::RateLimited {
+            retry_after_secs: users::INVITES_PER_USER.window_secs - 3600
+        }),
+        "{}",
+        t.engine
+    );
+    let to_ana = |mails: Vec<mail::MailboxEntry>| {
+        mails
+            .iter()
+            .filter(|mail| mail.to_email == "ana@contoso.com")
+            .count()
+    };
+    assert_eq!(to_ana(mail::recent(&t.db, 10).await.expect("outbox")), 0);
+    // The next day he invites again.
+    assert_eq!(
+        invite(NOW + users::INVITES_PER_USER.window_secs).await,
+        Ok(InviteOutcome::Invited)
+    );
+    t.close().await;
+}
+both_engines!(invitations_have_a_daily_quota_per_person);

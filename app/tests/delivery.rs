@@ -128,3 +128,85 @@ async fn a_reminder_goes_once_a_week_before_expiry(t: TestDb) {
     t.close().await;
 }
 both_engines!(a_reminder_goes_once_a_week_before_expiry);
+
+async fn a_lapsed_claim_records_nothing_and_failed_mail_keeps_no_link(t: TestDb) {
+    register(&t.db, contoso(), NOW).await;
+    let first = mail::claim_due(&t.db, NOW, 10)
+        .await
+        .expect("claim")
+        .remove(0);
+    assert!(mail::claim_allows_sending(&first, NOW));
+    assert!(
+        !mail::claim_allows_sending(&first, NOW + mail::LEASE_SECS - mail::DELIVERY_SECS),
+        "no delivery starts that could outlast the lease"
+    );
+    // The lease lapses; another worker takes the message over.
+    let later = NOW + mail::LEASE_SECS + 1;
+    let second = mail::claim_due(&t.db, later, 10)
+        .await
+        .expect("claim")
+        .remove(0);
+    assert_eq!(second.id, first.id);
+    assert_ne!(second.claim_token, first.claim_token);
+    assert!(
+        !mail::mark_sent(&t.db, &first, later).await.expect("record"),
+        "{}: the first worker no longer holds it",
+        t.engine
+    );
+    assert_eq!(outbox(&t.db).await[0].status, "queued");
+    // Refused for good: failed, and the link is gone from the stored body.
+    assert!(
+        mail::mark_attempt_failed(&t.db, &second, "550 no such mailbox", true, later)
+            .await
+            .expect("record")
+    );
+    let stored = &outbox(&t.db).await[0];
+    assert_eq!(stored.status, "failed", "{}", t.engine);
+    assert!(
+        stored.body_text.contains("/invitation/redacted"),
+        "{}",
+        stored.body_text
+    );
+    let link_at = second.body_text.find("/invitation/").expect("a link") + "/invitation/".len();
+    let token = &second.body_text[link_at..link_at + 43];
+    let (html,): (String,) = sqlx::query_as("SELECT body_html FROM outbox")
+        .fetch_one(&t.db)
+        .await
+        .expect("html");
+    assert!(
+        !stored.body_text.contains(token) && !html.contains(token),
+        "{html}"
+    );
+    t.close().await;
+}
+both_engines!(a_lapsed_claim_records_nothing_and_failed_mail_keeps_no_link);
+
+async fn a_released_claim_is_free_for_any_worker(t: TestDb) {
+    register(&t.db, contoso(), NOW).await;
+    let claimed = mail::claim_due(&t.db, NOW, 10).await.expect("claim");
+    assert!(mail::claim_due(&t.db, NOW, 10)
+        .await
+        .expect("claim")
+        .is_empty());
+    let released = mail::release(&t.db, &claimed[0].claim_token)
+        .await
+        .expect("release");
+    assert_eq!(released, 1);
+    assert_eq!(
+        mail::claim_due(&t.db, NOW, 10).await.expect("claim").len(),
+        1,
+        "{}",
+        t.engine
+    );
+    t.close().await;
+}
+both_engines!(a_released_claim_is_free_for_any_worker);
+
+#[test]
+fn redaction_removes_every_invitation_token_and_nothing_else() {
+    let body = "Open https://bc.example/invitation/AbC-12_x9 now.\n<a href=\"/invitation/Zz9\">x</a> /invitation/";
+    assert_eq!(
+        mail::redact_links(body),
+        "Open https://bc.example/invitation/redacted now.\n<a href=\"/invitation/redacted\">x</a> /invitation/"
+    );
+}

@@ -8,8 +8,11 @@ use app::error::AppError;
 use app::services::agreements::{self};
 use app::services::invitations;
 use app::services::mail::Outbox;
+use app::services::members;
 use app::services::password::Hasher;
-use app::services::testing::{accept_form as form, contoso, settings, TestDb, PASSWORD};
+use app::services::testing::{
+    accept_form as form, actor, contoso, member, settings, sign_up_harry, TestDb, PASSWORD,
+};
 use app::services::{accounts, INVITATION_LIFETIME_SECS};
 
 use app::services::testing::NOW;
@@ -387,3 +390,67 @@ async fn a_resend_kills_the_old_link_only_when_all_three_match(t: TestDb) {
     t.close().await;
 }
 both_engines!(a_resend_kills_the_old_link_only_when_all_three_match);
+
+/// The public form, as someone with Contoso's three numbers sends it.
+async fn public_resend(t: &TestDb, at: i64) -> Option<app::domain::InvitationToken> {
+    let (email, agreement, account) = triple("harry@contoso.com", "1234567890", "9876543210");
+    invitations::resend_to_designated_admin(
+        &t.db,
+        &settings(),
+        &Outbox::default(),
+        at,
+        &email,
+        &agreement,
+        &account,
+    )
+    .await
+    .expect("resend")
+}
+
+async fn a_removed_or_revoked_administrator_cannot_mint_an_invitation(t: TestDb) {
+    let hasher = Hasher::default();
+    let harry_id = sign_up_harry(&t.db, &settings(), &hasher, NOW).await;
+    let harry = accounts::load(&t.db, harry_id)
+        .await
+        .expect("load")
+        .expect("harry");
+    let alice = member(
+        &t.db,
+        &settings(),
+        &hasher,
+        NOW,
+        &harry,
+        "alice@contoso.com",
+        &[Role::AccountAdmin],
+    )
+    .await;
+    members::remove_user(&t.db, NOW + DAY, &actor(&alice), harry_id)
+        .await
+        .expect("Alice removes Harry");
+    assert!(
+        public_resend(&t, NOW + 2 * DAY).await.is_none(),
+        "{}: a removed administrator got a new Account Admin invitation",
+        t.engine
+    );
+    t.close().await;
+}
+both_engines!(a_removed_or_revoked_administrator_cannot_mint_an_invitation);
+
+async fn a_revoked_invitation_stays_revoked_but_an_expired_one_can_be_resent(t: TestDb) {
+    register(&t.db, contoso(), NOW).await;
+    // Expired by time only: the form exists for exactly this.
+    let later = NOW + INVITATION_LIFETIME_SECS + DAY;
+    assert!(public_resend(&t, later).await.is_some(), "{}", t.engine);
+    // Revoked (as Manage access or a partner does): nothing to resend.
+    sqlx::query("UPDATE invitations SET status = 'revoked' WHERE status = 'pending'")
+        .execute(&t.db)
+        .await
+        .expect("revoke");
+    assert!(
+        public_resend(&t, later + DAY).await.is_none(),
+        "{}: a revoked invitation came back",
+        t.engine
+    );
+    t.close().await;
+}
+both_engines!(a_revoked_invitation_stays_revoked_but_an_expired_one_can_be_resent);

@@ -13,3 +13,7 @@ CREATE INDEX rate_limits_window ON rate_limits (window_start);
 ALTER TABLE sessions ADD COLUMN last_seen_at BIGINT NOT NULL DEFAULT 0;
 UPDATE sessions SET last_seen_at = created_at;
 CREATE INDEX sessions_expiry ON sessions (expires_at);
+
+-- Which worker holds a message: only the holder of the claim may mark it
+-- sent or failed, so a worker whose lease ran out cannot undo another's.
+ALTER TABLE outbox ADD COLUMN claim_token TEXT;

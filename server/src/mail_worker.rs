@@ -34,6 +34,7 @@ impl Mailer {
     /// `smtp_url` is lettre's URL form: `smtp://host:port`, `smtps://…`,
     /// `smtp://user:pass@host:587?tls=required`.
     pub fn new(smtp_url: &str, from: &str) -> Result<Self, String> {
+        // Well within mail::DELIVERY_SECS, which the claim leaves room for.
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp_url)
             .map_err(|error| format!("SMTP_URL: {error}"))?
             .timeout(Some(Duration::from_secs(30)))
@@ -96,17 +97,27 @@ pub async fn run(state: AppState, mailer: Mailer, mut stop: watch::Receiver<bool
 }
 
 /// One pass over the outbox; returns how many messages were delivered.
+/// Each batch is claimed under a lease; a message whose delivery could
+/// outlast the lease is let go for the next pass instead of sent late, so
+/// two servers never both send it.
 pub async fn deliver_due(state: &AppState, mailer: &Mailer) -> Result<usize, app::error::AppError> {
     let mut delivered = 0;
     loop {
         let due = mail::claim_due(&state.db, state.clock.now(), BATCH).await?;
-        if due.is_empty() {
+        let Some(first) = due.first() else {
             return Ok(delivered);
-        }
+        };
+        let claim = first.claim_token.clone();
         for message in &due {
+            if !mail::claim_allows_sending(message, state.clock.now()) {
+                mail::release(&state.db, &claim).await?;
+                return Ok(delivered);
+            }
             match mailer.deliver(message).await {
                 Ok(()) => {
-                    mail::mark_sent(&state.db, message.id, state.clock.now()).await?;
+                    if !mail::mark_sent(&state.db, message, state.clock.now()).await? {
+                        tracing::warn!(id = message.id, "mail sent after its claim lapsed");
+                    }
                     delivered += 1;
                 }
                 Err(error) => {

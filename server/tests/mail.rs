@@ -24,7 +24,10 @@ struct SmtpServer {
 
 impl SmtpServer {
     async fn start() -> SmtpServer {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        Self::start_on(TcpListener::bind("127.0.0.1:0").await.expect("bind"))
+    }
+
+    fn start_on(listener: TcpListener) -> SmtpServer {
         let port = listener.local_addr().expect("address").port();
         let received = Arc::new(Mutex::new(Vec::new()));
         let store = received.clone();
@@ -126,6 +129,10 @@ async fn queued_invitations_are_delivered_over_smtp(t: TestDb) {
         "{message}"
     );
     assert_eq!(statuses(&app).await, vec!["sent"]);
+    // Once sent, the outbox keeps the delivery, not the key to the account.
+    let stored = &mail::recent(&app.state.db, 1).await.expect("outbox")[0];
+    assert!(!stored.body_text.contains(&token), "{}", stored.body_text);
+    assert!(stored.body_text.contains("/invitation/redacted"));
     assert_eq!(
         deliver_due(&app.state, &server.mailer())
             .await
@@ -226,3 +233,102 @@ async fn the_development_mailbox_shows_mail_in_demo_mode_without_smtp(t: TestDb)
     app.close().await;
 }
 both_engines!(the_development_mailbox_shows_mail_in_demo_mode_without_smtp);
+
+async fn two_servers_deliver_every_email_exactly_once_through_an_outage(t: TestDb) {
+    const MAILS: usize = 500;
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    let mut conn = app.state.db.acquire().await.expect("connection");
+    for n in 0..MAILS {
+        let to = app::domain::Email::parse(&format!("person{n}@contoso.com")).expect("email");
+        let outgoing = mail::OutgoingMail {
+            to,
+            subject: format!("Invitation {n}"),
+            text: format!("Open /invitation/token{n}"),
+            html: format!("<a href=\"/invitation/token{n}\">Open</a>"),
+        };
+        mail::enqueue(&mut conn, &outgoing, None, app.state.clock.now())
+            .await
+            .expect("queued");
+    }
+    drop(conn);
+    // A second server: its own pool on the same database, the same time.
+    let url = app.state.db.connect_options().database_url.to_string();
+    let second_db = app::services::db::connect(&url).await.expect("second pool");
+    let second = app::services::testing::state(
+        &second_db,
+        (*app.state.settings).clone(),
+        app.state.clock.clone(),
+    );
+    // The mail server refuses connections for the first part of the run.
+    let port = closed_port().await;
+    let mailer = Mailer::new(&format!("smtp://127.0.0.1:{port}"), "no-reply@localhost")
+        .expect("valid SMTP_URL");
+    let server = {
+        let opens = tokio::time::sleep(std::time::Duration::from_millis(400));
+        async move {
+            opens.await;
+            SmtpServer::start_on(
+                TcpListener::bind(("127.0.0.1", port))
+                    .await
+                    .expect("rebind"),
+            )
+        }
+    };
+    // Time passes ten seconds every 50 ms, so that backoffs come due.
+    let ticking = {
+        let now = app.now.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                now.fetch_add(10, std::sync::atomic::Ordering::SeqCst);
+            }
+        })
+    };
+    let all_sent = || async {
+        let (sent,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE status = 'sent'")
+            .fetch_one(&app.state.db)
+            .await
+            .expect("count");
+        sent as usize == MAILS
+    };
+    let work = |state: app::services::AppState| {
+        let mailer = mailer.clone();
+        async move {
+            let mut delivered = 0;
+            for _ in 0..2000 {
+                delivered += deliver_due(&state, &mailer).await.expect("outbox");
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                let (left,): (i64,) =
+                    sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE status = 'queued'")
+                        .fetch_one(&state.db)
+                        .await
+                        .expect("count");
+                if left == 0 {
+                    break;
+                }
+            }
+            delivered
+        }
+    };
+    let (server, first, second) = tokio::join!(server, work(app.state.clone()), work(second));
+    ticking.abort();
+    assert!(all_sent().await, "{}: every message is sent", app.t.engine);
+    assert_eq!(first + second, MAILS, "{}", app.t.engine);
+    let messages = server.messages();
+    let mut subjects: Vec<&str> = messages
+        .iter()
+        .filter_map(|message| message.lines().find(|line| line.starts_with("Subject: ")))
+        .collect();
+    subjects.sort_unstable();
+    let received = subjects.len();
+    subjects.dedup();
+    assert_eq!(received, MAILS, "{}: none lost, none twice", app.t.engine);
+    assert_eq!(subjects.len(), MAILS, "{}: no duplicates", app.t.engine);
+    assert!(
+        first > 0 && second > 0,
+        "both servers worked: {first} + {second}"
+    );
+    second_db.close().await;
+    app.close().await;
+}
+both_engines!(two_servers_deliver_every_email_exactly_once_through_an_outage);

@@ -31,6 +31,8 @@ pub enum Problem {
     AgreementExists,
     #[error("this email address already has an account in the Business Center")]
     EmailTaken,
+    #[error("this person is already a member of your organization")]
+    AlreadyMember,
     #[error("choose at least one role")]
     RoleRequired,
     #[error("choose a role from the list")]

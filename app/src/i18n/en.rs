@@ -307,6 +307,7 @@ pub fn problem(value: Problem) -> &'static str {
         EmailTaken => {
             "This email address already has an account in the Business Center."
         }
+        AlreadyMember => "This person is already a member of your organization.",
         RoleRequired => "Choose at least one role.",
         RoleUnknown => "Choose a role from the list.",
         LastAccountAdmin => {

@@ -309,6 +309,7 @@ pub fn problem(value: Problem) -> &'static str {
         EmailTaken => {
             "Cette adresse e-mail a déjà un compte dans le Centre d'affaires."
         }
+        AlreadyMember => "Cette personne est déjà membre de votre organisation.",
         RoleRequired => "Choisissez au moins un rôle.",
         RoleUnknown => "Choisissez un rôle dans la liste.",
         PurchaseOrderInvalid => {

@@ -44,7 +44,7 @@ pub async fn bulk_invite(
         let outcome = match outcome {
             Ok(InviteOutcome::Invited) => RowOutcome::Invited,
             Ok(InviteOutcome::Resent) => RowOutcome::Resent,
-            Err(error) if error.problem_with("email") == Some(Problem::EmailTaken) => {
+            Err(error) if error.problem_with("email") == Some(Problem::AlreadyMember) => {
                 RowOutcome::AlreadyUser
             }
             Err(AppError::Invalid(problems)) => RowOutcome::Refused(

@@ -157,7 +157,10 @@ pub async fn look_up(db: &Db, token: &str, now: i64) -> Result<LinkState, AppErr
 
 /// Sends a fresh invitation to a purchasing account's designated
 /// administrator, but only when the email, agreement number and purchasing
-/// account number all match and that person has no account yet. Returns
+/// account number all match, that person has no account yet, and their
+/// invitation is still pending (expired by time is fine; revoked, or
+/// accepted by someone since removed, is not: the form must not let a
+/// removed administrator mint a new Account Admin invitation). Returns
 /// `None` otherwise; callers must not tell the two apart to the public.
 #[instrument(skip_all)]
 pub async fn resend_to_designated_admin(
@@ -185,7 +188,9 @@ pub async fn resend_to_designated_admin(
          p.admin_language, p.admin_country, a.organization_id, o.name AS organization \
          FROM purchasing_accounts p JOIN agreements a ON a.id = p.agreement_id \
          JOIN organizations o ON o.id = a.organization_id \
-         WHERE a.number = $1 AND p.number = $2 AND p.admin_email = $3",
+         WHERE a.number = $1 AND p.number = $2 AND p.admin_email = $3 \
+         AND EXISTS (SELECT 1 FROM invitations i WHERE i.purchasing_account_id = p.id \
+                     AND i.email = p.admin_email AND i.status = 'pending')",
     )
     .bind(agreement.as_str())
     .bind(purchasing_account.as_str())

@@ -73,6 +73,10 @@ pub async fn change_roles(
     if roles.is_empty() {
         return Err(AppError::field("roles", Problem::RoleRequired));
     }
+    // Nobody raises or trims their own roles; another admin must.
+    if user_id == actor.user.id {
+        return Err(AppError::Forbidden);
+    }
     let mut tx = super::db::begin_write(db).await?;
     super::db::lock_organization(&mut tx, actor.user.organization_id).await?;
     let (email, current) = member(&mut tx, &actor.user, user_id).await?;

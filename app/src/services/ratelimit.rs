@@ -19,8 +19,14 @@ pub struct Limit {
 pub const LONGEST_WINDOW_SECS: i64 = 24 * 60 * 60;
 
 /// Counts a hit on `key`; `RateLimited` (with when to come back) once the
-/// hits in the current window exceed the limit.
-pub async fn hit(db: &Db, key: &str, now: i64, limit: Limit) -> Result<(), AppError> {
+/// hits in the current window exceed the limit. Inside a transaction, the
+/// hit counts only if the transaction commits.
+pub async fn hit<'c>(
+    db: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    key: &str,
+    now: i64,
+    limit: Limit,
+) -> Result<(), AppError> {
     let (hits, window_start): (i64, i64) = sqlx::query_as(
         "INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, $2, 1) \
          ON CONFLICT (key) DO UPDATE SET \

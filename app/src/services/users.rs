@@ -12,6 +12,7 @@ use super::invitations::{self, NewInvitation};
 use super::mail::Outbox;
 pub use super::members::{change_roles, remove_user};
 pub use super::people::{list, PAGE_SIZE};
+use super::ratelimit::{self, Limit};
 use super::{Db, Settings};
 use crate::domain::wire::InviteOutcome;
 use crate::domain::{AuditAction, Capability, Country, Email, Lang, PersonName, Problem, Role};
@@ -76,7 +77,11 @@ pub fn check_grant(inviter: &CurrentUser, roles: &[Role]) -> Result<(), AppError
 
 /// Invites `invitee` into the inviter's organization. Inviting an address
 /// that already has a pending invitation sends a fresh one instead (the
-/// old link dies); an address that already has an account is refused.
+/// old link dies), if the inviter may grant what that one granted; a
+/// member of the organization is refused. An address with an account in
+/// another organization is invited like any other: the answer must not
+/// tell the inviter who has an account elsewhere (accepting then tells
+/// the address's owner alone).
 #[instrument(skip_all, fields(inviter = inviter.user.id))]
 pub async fn invite(
     db: &Db,
@@ -92,6 +97,19 @@ pub async fn invite(
     Ok(outcome)
 }
 
+/// Invitations (new ones and resends) one person may send in a day: a
+/// large team's bulk invitation fits.
+pub const INVITES_PER_USER: Limit = Limit {
+    max: 500,
+    window_secs: 24 * 60 * 60,
+};
+
+/// Invitations one organization may send in a day, all its people together.
+pub const INVITES_PER_ORGANIZATION: Limit = Limit {
+    max: 2000,
+    window_secs: 24 * 60 * 60,
+};
+
 /// [`invite`] inside the caller's transaction.
 #[instrument(skip_all, fields(user = actor.user.id))]
 pub async fn invite_in(
@@ -103,20 +121,32 @@ pub async fn invite_in(
 ) -> Result<InviteOutcome, AppError> {
     let inviter = &actor.user;
     check_grant(inviter, &invitee.roles)?;
-    let member: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
-        .bind(invitee.email.as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
+    // The Center must not become a way to mail arbitrary addresses.
+    let user_key = format!("invite:user:{}", inviter.id);
+    ratelimit::hit(&mut *tx, &user_key, now, INVITES_PER_USER).await?;
+    let organization_key = format!("invite:organization:{}", inviter.organization_id);
+    ratelimit::hit(&mut *tx, &organization_key, now, INVITES_PER_ORGANIZATION).await?;
+    let member: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM users WHERE email = $1 AND organization_id = $2")
+            .bind(invitee.email.as_str())
+            .bind(inviter.organization_id)
+            .fetch_optional(&mut *tx)
+            .await?;
     if member.is_some() {
-        return Err(AppError::field("email", Problem::EmailTaken));
+        return Err(AppError::field("email", Problem::AlreadyMember));
     }
-    let pending: Option<(i64,)> = sqlx::query_as(
-        "SELECT id FROM invitations WHERE organization_id = $1 AND email = $2 AND status = 'pending'",
+    let pending: Option<(String,)> = sqlx::query_as(
+        "SELECT roles FROM invitations \
+         WHERE organization_id = $1 AND email = $2 AND status = 'pending'",
     )
     .bind(inviter.organization_id)
     .bind(invitee.email.as_str())
     .fetch_optional(&mut *tx)
     .await?;
+    // Replacing an invitation revokes it: the same grant check applies.
+    if let Some((roles,)) = &pending {
+        check_grant(inviter, &roles_of(roles))?;
+    }
     let (organization,): (String,) = sqlx::query_as("SELECT name FROM organizations WHERE id = $1")
         .bind(inviter.organization_id)
         .fetch_one(&mut *tx)
@@ -162,6 +192,11 @@ pub async fn invite_in(
     Ok(outcome)
 }
 
+/// The roles an invitation's `roles` column lists.
+fn roles_of(keys: &str) -> Vec<Role> {
+    keys.split(',').filter_map(Role::from_key).collect()
+}
+
 pub(super) fn role_keys(roles: &[Role]) -> String {
     roles
         .iter()
@@ -198,11 +233,7 @@ async fn managed_invitation(
     .fetch_optional(conn)
     .await?;
     let invitation = found.ok_or(AppError::NotFound)?;
-    let roles: Vec<Role> = invitation
-        .roles
-        .split(',')
-        .filter_map(Role::from_key)
-        .collect();
+    let roles = roles_of(&invitation.roles);
     check_grant(actor, &roles)?;
     Ok((invitation, roles))
 }
