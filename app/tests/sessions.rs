@@ -3,9 +3,11 @@
 use app::both_engines;
 use app::domain::Problem;
 use app::error::AppError;
+use app::services::accounts::PasswordChange;
 use app::services::password::Hasher;
 use app::services::ratelimit::Limit;
-use app::services::testing::{settings, sign_up_harry, TestDb, PASSWORD};
+use app::services::testing::{actor, settings, sign_up_harry, TestDb, PASSWORD};
+use app::services::Clock;
 use app::services::{accounts, ratelimit, sessions, sign_in};
 
 use app::services::testing::NOW;
@@ -49,17 +51,15 @@ async fn changing_the_password_ends_the_other_sessions(t: TestDb) {
         .expect("load")
         .expect("exists");
 
-    let wrong = accounts::change_password(
-        &t.db,
-        &hasher,
-        &user,
-        &here,
-        "nope",
-        "New-Password-77",
-        "New-Password-77",
-    )
-    .await
-    .expect_err("wrong current password");
+    let state = app::services::testing::state(&t.db, settings(), Clock::fixed(NOW));
+    let change = |current: &'static str| PasswordChange {
+        current,
+        new: "New-Password-77",
+        confirmation: "New-Password-77",
+    };
+    let wrong = accounts::change_password(&state, &actor(&user), &here, &change("nope"))
+        .await
+        .expect_err("wrong current password");
     assert_eq!(
         wrong.problem_with("current_password"),
         Some(Problem::CurrentPasswordWrong)
@@ -71,17 +71,27 @@ async fn changing_the_password_ends_the_other_sessions(t: TestDb) {
         Some(user_id)
     );
 
-    accounts::change_password(
-        &t.db,
-        &hasher,
-        &user,
-        &here,
-        PASSWORD,
-        "New-Password-77",
-        "New-Password-77",
+    accounts::change_password(&state, &actor(&user), &here, &change(PASSWORD))
+        .await
+        .expect("changed");
+    // Audited, and the owner is told by email.
+    let (actions,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'auth.password_changed' AND subject_email = $1",
     )
+    .bind("harry@contoso.com")
+    .fetch_one(&t.db)
     .await
-    .expect("changed");
+    .expect("audit");
+    assert_eq!(actions, 1, "{}", t.engine);
+    let mails = app::services::mail::recent(&t.db, 10)
+        .await
+        .expect("outbox");
+    assert_eq!(
+        mails[0].subject, "Your Business Center password was changed",
+        "{}",
+        t.engine
+    );
+    assert_eq!(mails[0].to_email, "harry@contoso.com");
     assert_eq!(
         sessions::user_of(&t.db, &here, NOW, sessions::DEFAULT_IDLE_SECS)
             .await
@@ -314,3 +324,60 @@ async fn sessions_end_after_thirty_idle_minutes_and_are_purged(t: TestDb) {
     t.close().await;
 }
 both_engines!(sessions_end_after_thirty_idle_minutes_and_are_purged);
+
+async fn sign_ins_and_sign_outs_are_audited_for_known_accounts(t: TestDb) {
+    let hasher = Hasher::default();
+    sign_up_harry(&t.db, &settings(), &hasher, NOW).await;
+    let from = Some("198.51.100.4".parse().expect("ip"));
+    let attempt = |email: &'static str, password: &'static str| {
+        let (db, hasher) = (t.db.clone(), hasher.clone());
+        async move { sign_in::sign_in(&db, &hasher, NOW, from, email, password).await }
+    };
+    attempt("harry@contoso.com", "wrong-password-9")
+        .await
+        .expect_err("wrong");
+    attempt("nobody@contoso.com", "wrong-password-9")
+        .await
+        .expect_err("unknown");
+    let user_id = attempt("harry@contoso.com", PASSWORD)
+        .await
+        .expect("signed in");
+    let secret = sessions::create(&t.db, user_id, NOW)
+        .await
+        .expect("session");
+    sign_in::sign_out(&t.db, NOW + 60, from, &secret)
+        .await
+        .expect("signed out");
+    let logged: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT action, subject_email, client_address FROM audit_log \
+         WHERE action LIKE 'auth.%' ORDER BY id",
+    )
+    .fetch_all(&t.db)
+    .await
+    .expect("audit");
+    let harry = |action: &str| {
+        (
+            action.to_owned(),
+            "harry@contoso.com".to_owned(),
+            "198.51.100.4".to_owned(),
+        )
+    };
+    assert_eq!(
+        logged,
+        vec![
+            harry("auth.sign_in_failed"),
+            harry("auth.signed_in"),
+            harry("auth.signed_out")
+        ],
+        "{}: an unknown address leaves no line",
+        t.engine
+    );
+    assert_eq!(
+        sessions::user_of(&t.db, &secret, NOW + 60, sessions::DEFAULT_IDLE_SECS)
+            .await
+            .expect("lookup"),
+        None
+    );
+    t.close().await;
+}
+both_engines!(sign_ins_and_sign_outs_are_audited_for_known_accounts);

@@ -3,8 +3,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { BINARY, DB_FILE, DNS_API, MAIL_API, ROOT, SERVER_ENV } from '../env';
 
 /**
- * Every test fails on a script error or a console error (a failed
- * hydration shows up as one). Answers the server gives on purpose — 401
+ * Every test fails on a script error, a console error (a failed
+ * hydration shows up as one) or a CSP violation. Answers the server gives on purpose — 401
  * for a wrong password, 403 for a forbidden area, 404/410 for dead links,
  * 422 for bad input — are
  * logged by Chromium as failed loads and are allowed.
@@ -13,6 +13,13 @@ export const test = base.extend<{ consoleErrors: string[] }>({
   consoleErrors: [
     async ({ page }, use) => {
       const errors: string[] = [];
+      // A Content-Security-Policy violation fails the test even where the
+      // browser would not log it as an error.
+      await page.addInitScript(() => {
+        document.addEventListener('securitypolicyviolation', (event) => {
+          console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`);
+        });
+      });
       page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
       page.on('console', (message) => {
         if (message.type() !== 'error') return;

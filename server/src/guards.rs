@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use http_body_util::BodyExt;
 
 use app::error::AppError;
-use app::services::client::{self, ClientAddress};
+use app::services::client::{self, ClientAddress, CspNonce};
 use app::services::AppState;
 
 /// Every server function and form: a few kilobytes at most.
@@ -198,9 +198,19 @@ fn is_cross_site(request: &Request<Body>, public_url: &url::Url) -> bool {
 }
 
 /// Headers every response carries. No referrer at all: an invitation
-/// link holds a secret and must not leak to another site.
-pub async fn security_headers(request: Request, next: Next) -> Response {
+/// link holds a secret and must not leak to another site. The policy
+/// allows only this site's files and the inline hydration script that
+/// carries this response's nonce: injected markup runs no script.
+/// (`'self'` stays in `script-src` because Leptos' `modulepreload` link
+/// cannot carry the nonce.) Behind HTTPS, browsers are told to stay on it.
+pub async fn security_headers(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let is_asset = request.uri().path().starts_with("/pkg/");
+    let nonce = app::services::random_secret();
+    request.extensions_mut().insert(CspNonce(nonce.clone()));
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let fixed = [
@@ -208,16 +218,26 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::REFERRER_POLICY, "no-referrer"),
         (
-            header::CONTENT_SECURITY_POLICY,
-            "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
-        ),
-        (
             HeaderName::from_static("cross-origin-opener-policy"),
             "same-origin",
         ),
     ];
     for (name, value) in fixed {
         headers.insert(name, HeaderValue::from_static(value));
+    }
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(policy) = HeaderValue::from_str(&policy) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
+    if state.settings.secure_cookies() {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
     }
     // Pages show personal data: keep them out of shared caches.
     if !is_asset && !headers.contains_key(header::CACHE_CONTROL) {

@@ -11,7 +11,7 @@ use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use leptos::prelude::provide_context;
+use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{
     file_and_error_handler_with_context, generate_route_list, AxumRouteListing, LeptosRoutes,
 };
@@ -20,6 +20,7 @@ use tracing::Instrument;
 
 use app::api::context as http;
 use app::domain::Lang;
+use app::services::client::CspNonce;
 use app::services::{accounts, mail, sessions, templates, AppState};
 
 use crate::guards;
@@ -34,7 +35,16 @@ pub fn router(state: AppState) -> Router {
     let routes = ROUTES.clone();
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || {
+            provide_context(state.clone());
+            // The nonce the guard put in this response's CSP, for the
+            // hydration scripts (Leptos would otherwise make its own).
+            let nonce = use_context::<axum::http::request::Parts>()
+                .and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
+            if let Some(CspNonce(nonce)) = nonce {
+                provide_context(leptos::nonce::Nonce::from_value(nonce));
+            }
+        }
     };
     let shell = {
         let options = state.leptos_options.clone();
@@ -65,7 +75,10 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             guards::client_address,
         ))
-        .layer(middleware::from_fn(guards::security_headers))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            guards::security_headers,
+        ))
         .layer(middleware::from_fn(guards::allowed_methods))
         .layer(middleware::from_fn(log_request))
         .with_state(state)

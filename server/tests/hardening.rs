@@ -289,3 +289,50 @@ async fn without_trusted_proxies_forwarded_for_is_ignored(t: TestDb) {
     app.close().await;
 }
 both_engines!(without_trusted_proxies_forwarded_for_is_ignored);
+
+async fn pages_carry_a_fresh_nonce_policy_and_https_adds_hsts(t: TestDb) {
+    let app = TestApp::new(t, "https://bc.example.com", false).await;
+    let nonce_of = |reply: &common::Reply| {
+        let policy = reply
+            .header("content-security-policy")
+            .expect("a policy")
+            .to_owned();
+        for directive in [
+            "default-src 'self'",
+            "'wasm-unsafe-eval'",
+            "style-src 'self'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ] {
+            assert!(policy.contains(directive), "{directive} in {policy}");
+        }
+        assert!(!policy.contains("unsafe-inline"), "{policy}");
+        let start = policy.find("'nonce-").expect("a nonce") + "'nonce-".len();
+        policy[start..start + 43].to_owned()
+    };
+    let first = app.get("/sign-in", None).await;
+    let nonce = nonce_of(&first);
+    // Every inline script of the page carries that nonce, and only it.
+    let scripts = first.body.matches("<script").count();
+    assert!(scripts > 0, "the page hydrates");
+    assert_eq!(
+        first.body.matches(&format!(" nonce=\"{nonce}\">")).count(),
+        scripts,
+        "{}",
+        first.body
+    );
+    let second = app.get("/sign-in", None).await;
+    assert_ne!(nonce_of(&second), nonce, "a fresh nonce per response");
+    assert_eq!(
+        first.header("strict-transport-security"),
+        Some("max-age=31536000")
+    );
+    app.close().await;
+
+    let plain = TestApp::new(TestDb::sqlite().await, "http://127.0.0.1:3000", false).await;
+    let reply = plain.get("/sign-in", None).await;
+    assert!(reply.header("strict-transport-security").is_none());
+    plain.close().await;
+}
+both_engines!(pages_carry_a_fresh_nonce_policy_and_https_adds_hsts);

@@ -29,16 +29,12 @@ pub async fn change_password(
     confirm_password: String,
 ) -> Result<(), AppError> {
     use crate::api::context::Ctx;
-    use crate::services::accounts;
+    use crate::services::accounts::{self, PasswordChange};
     let cx = Ctx::signed_in().await?;
-    accounts::change_password(
-        cx.db(),
-        &cx.state().hasher,
-        cx.user(),
-        cx.session(),
-        &current_password,
-        &new_password,
-        &confirm_password,
-    )
-    .await
+    let change = PasswordChange {
+        current: &current_password,
+        new: &new_password,
+        confirmation: &confirm_password,
+    };
+    accounts::change_password(cx.state(), cx.actor(), cx.session(), &change).await
 }

@@ -49,12 +49,13 @@ pub async fn start_session(
 /// Ends the current session.
 #[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<String, AppError> {
-    use crate::api::context::{add_cookie, expired_session_cookie, redirect_plain_form};
-    use crate::api::context::{session_secret, state};
-    use crate::services::sessions;
+    use crate::api::context::{add_cookie, client_address, expired_session_cookie};
+    use crate::api::context::{redirect_plain_form, session_secret, state};
+    use crate::services::sign_in;
     let state = state()?;
     if let Some(secret) = session_secret(&state.settings) {
-        sessions::end(&state.db, &secret).await?;
+        let now = state.clock.now();
+        sign_in::sign_out(&state.db, now, client_address(), &secret).await?;
     }
     add_cookie(&expired_session_cookie(&state.settings));
     redirect_plain_form("/sign-in");

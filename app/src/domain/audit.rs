@@ -21,10 +21,14 @@ pub enum AuditAction {
     PartnerVisibilityChanged,
     DomainAdded,
     DomainVerified,
+    SignedIn,
+    SignInFailed,
+    SignedOut,
+    PasswordChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 16] = [
+    pub const ALL: [AuditAction; 20] = [
         AuditAction::InvitationSent,
         AuditAction::InvitationResent,
         AuditAction::InvitationAddressFixed,
@@ -41,6 +45,10 @@ impl AuditAction {
         AuditAction::PartnerVisibilityChanged,
         AuditAction::DomainAdded,
         AuditAction::DomainVerified,
+        AuditAction::SignedIn,
+        AuditAction::SignInFailed,
+        AuditAction::SignedOut,
+        AuditAction::PasswordChanged,
     ];
 
     /// The key stored in the database; never changes once written.
@@ -62,6 +70,10 @@ impl AuditAction {
             AuditAction::PartnerVisibilityChanged => "partner.visibility_changed",
             AuditAction::DomainAdded => "domain.added",
             AuditAction::DomainVerified => "domain.verified",
+            AuditAction::SignedIn => "auth.signed_in",
+            AuditAction::SignInFailed => "auth.sign_in_failed",
+            AuditAction::SignedOut => "auth.signed_out",
+            AuditAction::PasswordChanged => "auth.password_changed",
         }
     }
 

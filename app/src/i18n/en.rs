@@ -276,6 +276,10 @@ pub fn audit_action(value: AuditAction) -> &'static str {
         PartnerVisibilityChanged => "Partner visibility changed",
         DomainAdded => "Domain added",
         DomainVerified => "Domain verified",
+        SignedIn => "Signed in",
+        SignInFailed => "Sign-in failed (wrong password)",
+        SignedOut => "Signed out",
+        PasswordChanged => "Password changed",
     }
 }
 

@@ -278,6 +278,10 @@ pub fn audit_action(value: AuditAction) -> &'static str {
         PartnerVisibilityChanged => "Visibilité du partenaire changée",
         DomainAdded => "Domaine ajouté",
         DomainVerified => "Domaine vérifié",
+        SignedIn => "Connexion",
+        SignInFailed => "Échec de connexion (mot de passe erroné)",
+        SignedOut => "Déconnexion",
+        PasswordChanged => "Mot de passe modifié",
     }
 }
 

@@ -2,12 +2,14 @@
 
 use tracing::instrument;
 
+use super::audit::{self, Actor};
+use super::mail::{enqueue, PasswordChangedMail};
 use super::password::{self, Hasher};
-use super::{sessions, Db};
+use super::{sessions, AppState, Db};
 use crate::domain::wire::{
     AccessView, AgreementSummary, Dashboard, Profile, PurchasingAccountSummary, UserSummary,
 };
-use crate::domain::{Capability, Country, Email, Lang, Problem, Role};
+use crate::domain::{AuditAction, Capability, Country, Email, Lang, Problem, Role};
 use crate::error::{AppError, FormErrors};
 
 /// The person behind a request, as the server knows them.
@@ -147,21 +149,29 @@ pub async fn verify_credentials(
 
 /// Changes a password after checking the current one, and signs the user
 /// out everywhere but the session `keep_session`.
-#[instrument(skip_all, fields(user = user.id))]
+/// A password change as the profile form sends it.
+pub struct PasswordChange<'a> {
+    pub current: &'a str,
+    pub new: &'a str,
+    pub confirmation: &'a str,
+}
+
+/// Changes a password after checking the current one, signs the user out
+/// everywhere but the session `keep_session`, audits the change and
+/// emails the user about it.
+#[instrument(skip_all, fields(user = actor.user.id))]
 pub async fn change_password(
-    db: &Db,
-    hasher: &Hasher,
-    user: &CurrentUser,
+    state: &AppState,
+    actor: &Actor,
     keep_session: &str,
-    current_password: &str,
-    new_password: &str,
-    confirm_password: &str,
+    change: &PasswordChange<'_>,
 ) -> Result<(), AppError> {
+    let user = &actor.user;
     let mut errors = FormErrors::default();
-    if current_password.is_empty() {
+    if change.current.is_empty() {
         errors.add("current_password", Problem::Required);
     }
-    let (new_problem, confirm_problem) = password::check_new(new_password, confirm_password);
+    let (new_problem, confirm_problem) = password::check_new(change.new, change.confirmation);
     if let Some(problem) = new_problem {
         errors.add("new_password", problem);
     }
@@ -170,12 +180,14 @@ pub async fn change_password(
     }
     errors.finish(Some(()))?;
 
+    let db = &state.db;
     let (stored,): (String,) = sqlx::query_as("SELECT password_hash FROM users WHERE id = $1")
         .bind(user.id)
         .fetch_one(db)
         .await?;
-    if !hasher
-        .verify(current_password.to_owned(), Some(stored))
+    if !state
+        .hasher
+        .verify(change.current.to_owned(), Some(stored))
         .await?
     {
         return Err(AppError::field(
@@ -183,12 +195,33 @@ pub async fn change_password(
             Problem::CurrentPasswordWrong,
         ));
     }
-    let hash = hasher.hash(new_password.to_owned()).await?;
+    let hash = state.hasher.hash(change.new.to_owned()).await?;
+    let now = state.clock.now();
+    let email = Email::parse(&user.email).map_err(|_| super::internal("stored email invalid"))?;
+    let mail = PasswordChangedMail {
+        lang: user.lang,
+        to: &email,
+        when: &user.lang.format_date(now),
+        client_address: &actor.client_address,
+    }
+    .render(&state.settings)?;
+    let mut tx = super::db::begin_write(db).await?;
     sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
         .bind(hash)
         .bind(user.id)
-        .execute(db)
+        .execute(&mut *tx)
         .await?;
+    audit::record(
+        &mut tx,
+        actor,
+        now,
+        AuditAction::PasswordChanged,
+        &user.email,
+        "",
+    )
+    .await?;
+    enqueue(&mut tx, &mail, None, now).await?;
+    state.outbox.commit(tx).await?;
     sessions::end_others(db, user.id, keep_session).await?;
     Ok(())
 }

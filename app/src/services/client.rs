@@ -11,6 +11,11 @@ use std::str::FromStr;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientAddress(pub IpAddr);
 
+/// This response's Content-Security-Policy nonce: the server's guard
+/// makes one per request, the page's scripts carry it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CspNonce(pub String);
+
 /// An address or a network (`10.0.0.0/8`, `fd00::/8`, `192.0.2.7`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cidr {

@@ -344,6 +344,31 @@ impl AdminChangedMail<'_> {
     }
 }
 
+/// Tells a user their password changed, so that a change they did not
+/// make does not go unnoticed.
+pub struct PasswordChangedMail<'a> {
+    pub lang: Lang,
+    pub to: &'a Email,
+    pub when: &'a str,
+    pub client_address: &'a str,
+}
+
+impl PasswordChangedMail<'_> {
+    pub fn render(&self, settings: &Settings) -> Result<OutgoingMail, AppError> {
+        let rendered = templates::email(
+            "password_changed",
+            self.lang,
+            minijinja::context! {
+                email => self.to.as_str(),
+                when => self.when,
+                client_address => self.client_address,
+                sign_in_link => templates::link(&settings.link("/sign-in")),
+            },
+        )?;
+        Ok(OutgoingMail::new(self.to, rendered))
+    }
+}
+
 /// Tells a customer's Account Admin that a verified domain lapsed.
 pub struct DomainLapsedMail<'a> {
     pub lang: Lang,

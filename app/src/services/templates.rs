@@ -83,6 +83,22 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
             include_str!("../../templates/mail/domain_lapsed.fr.html"),
         ),
         (
+            "password_changed.en.txt",
+            include_str!("../../templates/mail/password_changed.en.txt"),
+        ),
+        (
+            "password_changed.en.html",
+            include_str!("../../templates/mail/password_changed.en.html"),
+        ),
+        (
+            "password_changed.fr.txt",
+            include_str!("../../templates/mail/password_changed.fr.txt"),
+        ),
+        (
+            "password_changed.fr.html",
+            include_str!("../../templates/mail/password_changed.fr.html"),
+        ),
+        (
             "dev_mailbox.html",
             include_str!("../../templates/dev_mailbox.html"),
         ),

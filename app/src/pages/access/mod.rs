@@ -79,7 +79,12 @@ fn ManageUsers(access: AccessView) -> impl IntoView {
                     on_cancel=Callback::new(move |()| form_open.set(false))
                 />
             </Show>
-            <PeopleList grantable=access.grantable.clone() can_manage refresh />
+            <PeopleList
+                grantable=access.grantable.clone()
+                can_manage
+                own_email=access.user.email.clone()
+                refresh
+            />
             <BulkInvite refresh />
         </Layout>
     }

@@ -17,6 +17,9 @@ const SEARCH_PAUSE: std::time::Duration = std::time::Duration::from_millis(300);
 pub(super) fn PeopleList(
     grantable: Vec<Role>,
     can_manage: bool,
+    /// The viewer, whose own row offers no actions: the server refuses
+    /// changes to one's own roles.
+    own_email: String,
     refresh: RwSignal<u32>,
 ) -> impl IntoView {
     let lang = use_lang();
@@ -31,6 +34,7 @@ pub(super) fn PeopleList(
         |(search, after, _)| list_people(search, after),
     );
     let grantable = StoredValue::new(grantable);
+    let own_email = StoredValue::new(own_email);
     view! {
         <section class="card people">
             <form
@@ -82,11 +86,11 @@ pub(super) fn PeopleList(
                                     .then(|| {
                                         view! {
                                             <h2>{t.pending_invitations}</h2>
-                                            <PeopleTable rows=page.invitations.clone() grantable=grantable.get_value() can_manage refresh />
+                                            <PeopleTable rows=page.invitations.clone() grantable=grantable.get_value() can_manage own_email=own_email.get_value() refresh />
                                         }
                                     })}
                                 <h2>{t.users}</h2>
-                                <PeopleTable rows=page.users.clone() grantable=grantable.get_value() can_manage refresh />
+                                <PeopleTable rows=page.users.clone() grantable=grantable.get_value() can_manage own_email=own_email.get_value() refresh />
                                 {empty.then(|| view! { <p>{t.nobody_found}</p> })}
                                 <p class="pager">
                                     {move || {
@@ -123,6 +127,7 @@ fn PeopleTable(
     rows: Vec<PersonRow>,
     grantable: Vec<Role>,
     can_manage: bool,
+    own_email: String,
     refresh: RwSignal<u32>,
 ) -> impl IntoView {
     let t = use_lang().texts();
@@ -142,7 +147,10 @@ fn PeopleTable(
             <tbody>
                 {rows
                     .into_iter()
-                    .map(|row| view! { <PersonLine row grantable=grantable.get_value() can_manage refresh /> })
+                    .map(|row| {
+                        let can_manage = can_manage && row.email != own_email;
+                        view! { <PersonLine row grantable=grantable.get_value() can_manage refresh /> }
+                    })
                     .collect_view()}
             </tbody>
         </table>
