@@ -405,3 +405,40 @@ async fn reports_export_the_organizations_rows_and_keys_only_to_key_roles(t: Tes
     t.close().await;
 }
 both_engines!(reports_export_the_organizations_rows_and_keys_only_to_key_roles);
+
+async fn a_products_file_cannot_name_files_outside_its_folder(t: TestDb) {
+    let downloads = tempdir("downloads");
+    let outside = tempdir("outside");
+    std::fs::write(outside.join("secret.db"), b"not for download").expect("write");
+    let source = tempdir("source");
+    let escape = format!(
+        "../{}/secret.db",
+        outside.file_name().expect("name").to_string_lossy()
+    );
+    assert!(source.join(&escape).exists(), "the escape would work");
+    let absolute = outside.join("secret.db").display().to_string();
+    let results = products::import(
+        &t.db,
+        &downloads,
+        &source,
+        NOW,
+        &format!("Visio,2024,software,{escape}\nVisio,2025,software,{absolute}\n"),
+    )
+    .await
+    .expect("import");
+    let reasons: Vec<&str> = results
+        .iter()
+        .filter_map(|(_, outcome)| outcome.refusal())
+        .collect();
+    assert_eq!(reasons.len(), 2, "{}: {reasons:?}", t.engine);
+    assert!(
+        reasons.iter().all(|reason| reason.contains("outside")),
+        "{reasons:?}"
+    );
+    assert_eq!(
+        std::fs::read_dir(&downloads).map_or(0, |dir| dir.count()),
+        0
+    );
+    t.close().await;
+}
+both_engines!(a_products_file_cannot_name_files_outside_its_folder);

@@ -454,3 +454,55 @@ async fn a_revoked_invitation_stays_revoked_but_an_expired_one_can_be_resent(t: 
     t.close().await;
 }
 both_engines!(a_revoked_invitation_stays_revoked_but_an_expired_one_can_be_resent);
+
+async fn an_agreement_joins_an_organization_by_its_id_never_by_its_name(t: TestDb) {
+    let first = register(&t.db, contoso(), NOW).await;
+    let second = |organization_id: Option<i64>| {
+        let mut input = contoso();
+        input.agreement_number = "5555555555".into();
+        input.purchasing_account = "5555555550".into();
+        input.admin_email = "olga@contoso-two.com".into();
+        input.organization = "CONTOSO LTD".into();
+        input.organization_id = organization_id;
+        input.parse().expect("valid")
+    };
+    let same_name =
+        agreements::register(&t.db, &settings(), &Outbox::default(), NOW, &second(None))
+            .await
+            .expect_err("the name is taken");
+    assert_eq!(
+        same_name.problem_with("organization"),
+        Some(Problem::OrganizationExists),
+        "{}",
+        t.engine
+    );
+    let unknown = agreements::register(
+        &t.db,
+        &settings(),
+        &Outbox::default(),
+        NOW,
+        &second(Some(999)),
+    )
+    .await
+    .expect_err("no such organization");
+    assert_eq!(
+        unknown.problem_with("organization_id"),
+        Some(Problem::OrganizationUnknown)
+    );
+    let joined = agreements::register(
+        &t.db,
+        &settings(),
+        &Outbox::default(),
+        NOW,
+        &second(Some(first.organization_id)),
+    )
+    .await
+    .expect("added to the named organization");
+    assert_eq!(
+        joined.organization_id, first.organization_id,
+        "{}",
+        t.engine
+    );
+    t.close().await;
+}
+both_engines!(an_agreement_joins_an_organization_by_its_id_never_by_its_name);

@@ -16,6 +16,7 @@ fn input() -> AgreementInput {
     AgreementInput {
         agreement_number: AGREEMENT.to_owned(),
         organization: "Contoso Ltd".to_owned(),
+        organization_id: None,
         purchasing_account: PURCHASING_ACCOUNT.to_owned(),
         admin_email: ADMIN_EMAIL.to_owned(),
         admin_first_name: "Harry".to_owned(),

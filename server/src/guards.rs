@@ -167,6 +167,24 @@ pub async fn refuse_cross_site(
     next.run(request).await
 }
 
+/// Refuses any request, even a GET, that a browser says another site
+/// made: for routes whose mere fetching is recorded.
+pub async fn same_origin_only(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if is_cross_site(&request, &state.settings.public_url) {
+        tracing::warn!(path = %request.uri().path(), "cross-site file request refused");
+        return (
+            StatusCode::FORBIDDEN,
+            "Open this from the Business Center itself.",
+        )
+            .into_response();
+    }
+    next.run(request).await
+}
+
 fn is_cross_site(request: &Request<Body>, public_url: &url::Url) -> bool {
     let headers = request.headers();
     if let Some(site) = headers

@@ -50,11 +50,19 @@ pub fn router(state: AppState) -> Router {
         let options = state.leptos_options.clone();
         move || app::shell(options.clone())
     };
+    // Files whose fetching writes the audit log: another site must not
+    // be able to make a signed-in browser fetch them (an <img src>).
+    let files = Router::new()
+        .route("/downloads/{file}", get(crate::files::download))
+        .route("/reports/{file}", get(crate::files::export_report))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            guards::same_origin_only,
+        ));
     let mut router = Router::new()
         .route("/language", post(set_language))
         .route("/health", get(health))
-        .route("/downloads/{file}", get(crate::files::download))
-        .route("/reports/{file}", get(crate::files::export_report));
+        .merge(files);
     if state.settings.dev_mailbox {
         router = router.route("/dev/mailbox", get(dev_mailbox));
     }

@@ -72,7 +72,9 @@ fn creating_an_agreement_prints_it_and_queues_the_invitation() {
     let stdout = text(&output.stdout);
     assert!(output.status.success(), "{stdout}{}", text(&output.stderr));
     assert!(
-        stdout.contains("Agreement 1234567890 (MPSA) registered for Contoso Ltd."),
+        stdout.contains(
+            "Agreement 1234567890 (MPSA) registered for Contoso Ltd (organization id 1)."
+        ),
         "{stdout}"
     );
     assert!(
@@ -321,4 +323,28 @@ fn partners_are_created_linked_and_unlinked_from_the_command_line() {
     let output = link("unlink", "Fabrikam Partners", "1234567890");
     assert_eq!(output.status.code(), Some(1));
     assert!(text(&output.stderr).contains("--partner: this partner is not partner of record"));
+}
+
+#[test]
+fn a_second_agreement_names_its_organization_by_id() {
+    let scratch = Scratch::new("second");
+    let first = create("1234567890", "harry@contoso.com");
+    let first: Vec<&str> = first.iter().map(String::as_str).collect();
+    assert!(scratch.run(&first).status.success());
+    let mut second = create("5555555555", "olga@contoso.com");
+    second[7] = "5555555550".to_owned();
+    let args: Vec<&str> = second.iter().map(String::as_str).collect();
+    let refused = scratch.run(&args);
+    assert!(!refused.status.success());
+    let stderr = text(&refused.stderr);
+    assert!(
+        stderr.contains("already exists (id 1)") && stderr.contains("--organization-id 1"),
+        "{stderr}"
+    );
+    let mut joined = args.clone();
+    joined.extend(["--organization-id", "1"]);
+    let output = scratch.run(&joined);
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{stdout}{}", text(&output.stderr));
+    assert!(stdout.contains("(organization id 1)"), "{stdout}");
 }

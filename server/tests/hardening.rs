@@ -336,3 +336,34 @@ async fn pages_carry_a_fresh_nonce_policy_and_https_adds_hsts(t: TestDb) {
     plain.close().await;
 }
 both_engines!(pages_carry_a_fresh_nonce_policy_and_https_adds_hsts);
+
+async fn another_site_cannot_make_a_browser_fetch_an_audited_export(t: TestDb) {
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    let harry_id = app.harry().await;
+    let cookie = app.cookie_for(harry_id).await;
+    let fetch = |site: &'static str| {
+        Request::builder()
+            .method(Method::GET)
+            .uri("/reports/keys.csv")
+            .header("cookie", cookie.as_str())
+            .header("sec-fetch-site", site)
+            .body(Body::empty())
+            .expect("request")
+    };
+    let (before,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log")
+        .fetch_one(&app.state.db)
+        .await
+        .expect("count");
+    let reply = app.send(fetch("cross-site")).await;
+    assert_eq!(reply.status, 403, "{}", app.t.engine);
+    let (after,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log")
+        .fetch_one(&app.state.db)
+        .await
+        .expect("count");
+    assert_eq!(after, before, "nothing recorded for a refused fetch");
+    // From the Center's own page, the export works.
+    let reply = app.send(fetch("same-origin")).await;
+    assert_eq!(reply.status, 200, "{}: {}", app.t.engine, reply.body);
+    app.close().await;
+}
+both_engines!(another_site_cannot_make_a_browser_fetch_an_audited_export);

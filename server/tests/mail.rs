@@ -181,6 +181,7 @@ async fn a_refused_address_fails_at_once(t: TestDb) {
     let agreement = app::services::agreements::AgreementInput {
         agreement_number: "2222222222".into(),
         organization: "Bounce Ltd".into(),
+        organization_id: None,
         purchasing_account: "1".into(),
         admin_email: "bounce@bounce.example".into(),
         admin_first_name: "Bo".into(),

@@ -61,6 +61,8 @@ pub enum Problem {
     AgreementUnknown,
     #[error("an organization with this name already exists")]
     OrganizationExists,
+    #[error("no organization has this id")]
+    OrganizationUnknown,
     #[error("this partner is not partner of record for this agreement")]
     PartnerNotLinked,
     #[error("enter a domain name such as contoso.com")]

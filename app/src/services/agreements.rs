@@ -24,6 +24,9 @@ pub const AGREEMENT_TERM_SECS: i64 = 3 * 365 * 24 * 60 * 60;
 pub struct AgreementInput {
     pub agreement_number: String,
     pub organization: String,
+    /// The existing organization the agreement belongs to; `None`: a new
+    /// organization called `organization`.
+    pub organization_id: Option<i64>,
     pub purchasing_account: String,
     pub admin_email: String,
     pub admin_first_name: String,
@@ -37,6 +40,7 @@ pub struct AgreementInput {
 pub struct NewAgreement {
     pub number: AgreementNumber,
     pub organization: OrganizationName,
+    pub organization_id: Option<i64>,
     pub purchasing_account: PurchasingAccountNumber,
     pub admin_email: Email,
     pub admin_first_name: PersonName,
@@ -72,6 +76,7 @@ impl AgreementInput {
             Some(NewAgreement {
                 number: number?,
                 organization: organization?,
+                organization_id: self.organization_id,
                 purchasing_account: purchasing_account?,
                 admin_email: admin_email?,
                 admin_first_name: admin_first_name?,
@@ -95,9 +100,10 @@ pub struct RegisteredAgreement {
     pub invitation: Option<InvitationToken>,
 }
 
-/// Registers `agreement` for its organization (created on first use,
-/// matched by name otherwise) and queues the invitation email, all in one
-/// transaction.
+/// Registers `agreement` for its organization and queues the invitation
+/// email, all in one transaction. The organization is the one whose id
+/// the operator gave, or a new one: never one that merely has the same
+/// name, which would hand another customer's agreement to its admins.
 #[instrument(skip_all, fields(agreement = %agreement.number))]
 pub async fn register(
     db: &Db,
@@ -107,14 +113,29 @@ pub async fn register(
     agreement: &NewAgreement,
 ) -> Result<RegisteredAgreement, AppError> {
     let mut tx = super::db::begin_write(db).await?;
-    let existing: Option<(i64, String)> =
-        sqlx::query_as("SELECT id, name FROM organizations WHERE lower(name) = lower($1)")
-            .bind(agreement.organization.as_str())
+    let taken: Option<(i64,)> = sqlx::query_as("SELECT id FROM agreements WHERE number = $1")
+        .bind(agreement.number.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+    if taken.is_some() {
+        return Err(AppError::field(
+            "agreement_number",
+            Problem::AgreementExists,
+        ));
+    }
+    let (organization_id, organization_name) = match agreement.organization_id {
+        Some(id) => sqlx::query_as("SELECT id, name FROM organizations WHERE id = $1")
+            .bind(id)
             .fetch_optional(&mut *tx)
-            .await?;
-    let (organization_id, organization_name) = match existing {
-        Some(found) => found,
+            .await?
+            .ok_or_else(|| AppError::field("organization_id", Problem::OrganizationUnknown))?,
         None => {
+            if organization_named(&mut tx, agreement.organization.as_str())
+                .await?
+                .is_some()
+            {
+                return Err(AppError::field("organization", Problem::OrganizationExists));
+            }
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO organizations (name, created_at) VALUES ($1, $2) RETURNING id",
             )
@@ -202,6 +223,19 @@ pub async fn register(
         purchasing_account_id,
         invitation,
     })
+}
+
+/// The id of the organization called `name` (in any case), if one is.
+pub async fn organization_named(
+    conn: &mut sqlx::AnyConnection,
+    name: &str,
+) -> Result<Option<i64>, AppError> {
+    let found: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM organizations WHERE lower(name) = lower($1)")
+            .bind(name)
+            .fetch_optional(conn)
+            .await?;
+    Ok(found.map(|(id,)| id))
 }
 
 /// The organization's agreements, for roles that may view them.

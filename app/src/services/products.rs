@@ -117,6 +117,28 @@ pub async fn import(
     Ok(catalog::import_each(text, &COLUMNS, &["file"], import).await)
 }
 
+/// `path` under `base`, refused unless it stays there once links and
+/// `..` are resolved: a products file names files beside it, never
+/// `/etc/shadow` or the database (which would then be offered for
+/// download).
+fn inside(base: &Path, path: &str) -> Result<PathBuf, String> {
+    let base = base
+        .canonicalize()
+        .map_err(|error| format!("file: {}: {error}", base.display()))?;
+    let resolved = base
+        .join(path)
+        .canonicalize()
+        .map_err(|error| format!("file: {path}: {error}"))?;
+    if resolved.starts_with(&base) {
+        Ok(resolved)
+    } else {
+        Err(format!(
+            "file: {path} is outside the products file's folder {}",
+            base.display()
+        ))
+    }
+}
+
 async fn import_row(
     db: &Db,
     downloads_dir: &Path,
@@ -134,7 +156,7 @@ async fn import_row(
         _ if kind != ProductKind::Software => {
             return Err("file: only software has files to download".to_owned())
         }
-        path => Some(base.join(path)),
+        path => Some(inside(base, path)?),
     };
     let stored = match file {
         None => None,

@@ -98,6 +98,11 @@ pub struct CreateAgreement {
     /// The customer organization's name.
     #[arg(long)]
     pub organization: String,
+    /// The id of the existing organization this agreement is added to
+    /// (printed when its first agreement was created). Without it, a new
+    /// organization is created, and a name already taken is refused.
+    #[arg(long)]
+    pub organization_id: Option<i64>,
     /// The purchasing account number.
     #[arg(long)]
     pub purchasing_account: String,
@@ -214,6 +219,7 @@ async fn create_agreement(config: &Config, args: CreateAgreement) -> Result<(), 
     let input = AgreementInput {
         agreement_number: args.agreement_number,
         organization: args.organization,
+        organization_id: args.organization_id,
         purchasing_account: args.purchasing_account,
         admin_email: args.admin.admin_email,
         admin_first_name: args.admin.admin_first_name,
@@ -226,13 +232,34 @@ async fn create_agreement(config: &Config, args: CreateAgreement) -> Result<(), 
     let agreement = input.parse().map_err(|error| explain(&error))?;
     let state = command_state(config).await?;
     let now = state.clock.now();
-    let registered =
-        agreements::register(&state.db, &state.settings, &state.outbox, now, &agreement)
-            .await
-            .map_err(|error| explain(&error))?;
+    let registered = match agreements::register(
+        &state.db,
+        &state.settings,
+        &state.outbox,
+        now,
+        &agreement,
+    )
+    .await
+    {
+        Ok(registered) => registered,
+        Err(error) if error.problem_with("organization").is_some() => {
+            let mut conn = state.db.acquire().await.map_err(|e| e.to_string())?;
+            let name = agreement.organization.as_str();
+            let id = agreements::organization_named(&mut conn, name)
+                .await
+                .map_err(|error| explain(&error))?
+                .map_or_else(String::new, |id| id.to_string());
+            return Err(format!(
+                "--organization: an organization called {name:?} already exists (id {id}). \
+                     To add this agreement to it, pass --organization-id {id}; otherwise \
+                     choose another name."
+            ));
+        }
+        Err(error) => return Err(explain(&error)),
+    };
     println!(
-        "Agreement {} (MPSA) registered for {}.",
-        agreement.number, agreement.organization
+        "Agreement {} (MPSA) registered for {} (organization id {}).",
+        agreement.number, agreement.organization, registered.organization_id
     );
     println!(
         "Purchasing account {}: designated administrator {} {} <{}>.",

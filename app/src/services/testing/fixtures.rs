@@ -11,6 +11,7 @@ pub fn contoso() -> crate::services::agreements::AgreementInput {
     crate::services::agreements::AgreementInput {
         agreement_number: "1234567890".into(),
         organization: "Contoso Ltd".into(),
+        organization_id: None,
         purchasing_account: "9876543210".into(),
         admin_email: "Harry@Contoso.com".into(),
         admin_first_name: "Harry".into(),
@@ -26,6 +27,7 @@ pub fn fabrikam() -> crate::services::agreements::AgreementInput {
     crate::services::agreements::AgreementInput {
         agreement_number: "5555555555".into(),
         organization: "Fabrikam".into(),
+        organization_id: None,
         purchasing_account: "77".into(),
         admin_email: "olga@fabrikam.com".into(),
         admin_first_name: "Olga".into(),
