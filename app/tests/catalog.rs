@@ -442,3 +442,42 @@ async fn a_products_file_cannot_name_files_outside_its_folder(t: TestDb) {
     t.close().await;
 }
 both_engines!(a_products_file_cannot_name_files_outside_its_folder);
+
+async fn a_slow_export_holds_no_database_connection(t: TestDb) {
+    let harry = testing::harry(&t.db, NOW).await;
+    // Enough order lines for several batches and chunks.
+    let lines: String = (0..3000)
+        .map(|n| {
+            format!(
+                "1234567890,9876543210,ORD-{n},2026-01-15,Office Professional Plus \
+                 with a long product name to fill the chunks,2024,1,12.50,USD\n"
+            )
+        })
+        .collect();
+    orders::import(&t.db, NOW, &lines).await.expect("import");
+    let mut export = reports::export(&t.db, NOW, &actor(&harry), Report::Orders)
+        .await
+        .expect("export");
+    let first = export.chunks.recv().await.expect("a chunk").expect("text");
+    assert!(first.contains("ORD-"));
+    // The client now reads slowly: the exporter waits with a full
+    // channel, and every connection is back in the pool meanwhile.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(
+        t.db.num_idle(),
+        t.db.size() as usize,
+        "{}: a connection is held for a slow client",
+        t.engine
+    );
+    // Reading on gets every line exactly once.
+    let mut text = first;
+    while let Some(chunk) = export.chunks.recv().await {
+        text.push_str(&chunk.expect("a chunk"));
+    }
+    for n in [0, 1499, 2999] {
+        assert_eq!(text.matches(&format!(",ORD-{n},")).count(), 1, "ORD-{n}");
+    }
+    assert_eq!(text.lines().count(), 3001, "{}: header and lines", t.engine);
+    t.close().await;
+}
+both_engines!(a_slow_export_holds_no_database_connection);

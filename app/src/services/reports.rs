@@ -2,7 +2,6 @@
 //! streamed from the database a chunk at a time, so that an export of any
 //! size costs the server the same small memory.
 
-use futures::StreamExt;
 use sqlx::any::AnyRow;
 use tokio::sync::mpsc;
 use tracing::instrument;
@@ -171,9 +170,20 @@ pub async fn export(db: &Db, now: i64, actor: &Actor, report: Report) -> Result<
     })
 }
 
-/// Runs `sql` for `organization` on its own task, turning each row into a
-/// CSV record and sending the text on in chunks. The channel holds few
-/// chunks: a slow download slows the query instead of filling memory.
+/// Rows read per query: a batch is read, its connection goes back to the
+/// pool, and only then is the text sent on.
+const BATCH_ROWS: u16 = 500;
+
+/// How long a client may leave a chunk unread before the export stops.
+const CLIENT_PATIENCE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Runs `sql` for `organization` on its own task, batch by batch
+/// (`LIMIT`/`OFFSET` over its `ORDER BY`), turning each row into a CSV
+/// record and sending the text on in chunks. No database connection is
+/// held while a chunk waits for the client, so slow downloads cannot
+/// drain the pool; the channel holds few chunks, so they cannot fill
+/// memory either; a client that stops reading for a minute is dropped.
+/// Rows changed while the export runs may show in their old or new place.
 fn stream<R>(
     db: Db,
     sql: &'static str,
@@ -186,26 +196,45 @@ where
 {
     let (sender, receiver) = mpsc::channel(4);
     tokio::spawn(async move {
+        let send = async |chunk: Result<String, AppError>| {
+            matches!(
+                tokio::time::timeout(CLIENT_PATIENCE, sender.send(chunk)).await,
+                Ok(Ok(()))
+            )
+        };
         // A byte-order mark, so that spreadsheets read UTF-8 as such.
         let mut chunk = String::from("\u{feff}");
         chunk.push_str(&csv_file::record(header));
-        let mut rows = sqlx::query_as::<_, R>(sql).bind(organization).fetch(&db);
-        while let Some(row) = rows.next().await {
-            match row {
-                Ok(row) => chunk.push_str(&csv_file::record(&cells(row))),
+        let batch_sql = format!("{sql} LIMIT $2 OFFSET $3");
+        let mut offset: i64 = 0;
+        loop {
+            let batch = sqlx::query_as::<_, R>(&batch_sql)
+                .bind(organization)
+                .bind(i64::from(BATCH_ROWS))
+                .bind(offset)
+                .fetch_all(&db)
+                .await;
+            let rows = match batch {
+                Ok(rows) => rows,
                 Err(error) => {
-                    let _ = sender.send(Err(internal(error))).await;
+                    send(Err(internal(error))).await;
+                    return;
+                }
+            };
+            let last = rows.len() < usize::from(BATCH_ROWS);
+            offset += i64::from(BATCH_ROWS);
+            for row in rows {
+                chunk.push_str(&csv_file::record(&cells(row)));
+                if chunk.len() >= CHUNK_BYTES && !send(Ok(std::mem::take(&mut chunk))).await {
+                    // The client went away or stopped reading.
                     return;
                 }
             }
-            if chunk.len() >= CHUNK_BYTES
-                && sender.send(Ok(std::mem::take(&mut chunk))).await.is_err()
-            {
-                // The client went away.
-                return;
+            if last {
+                break;
             }
         }
-        let _ = sender.send(Ok(chunk)).await;
+        send(Ok(chunk)).await;
     });
     receiver
 }
