@@ -508,3 +508,34 @@ async fn fixing_a_pending_address_sends_the_invitation_there(t: TestDb) {
     );
 }
 both_engines!(fixing_a_pending_address_sends_the_invitation_there);
+
+async fn partner_rescues_count_against_the_invitation_quotas(t: TestDb) {
+    invite_contoso(&t.db, &settings(), NOW).await;
+    let ana = partner(&t.db, NOW, FABRIKAM_PARTNERS, "ana@fabrikam-partners.com").await;
+    link_partner(&t.db, NOW, FABRIKAM_PARTNERS, "1234567890").await;
+    let account = contoso_account(&t).await;
+    // Ana's organization has sent its day's invitations.
+    sqlx::query("INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, $2, $3)")
+        .bind(format!("invite:organization:{}", ana.organization_id))
+        .bind(NOW)
+        .bind(app::services::users::INVITES_PER_ORGANIZATION.max)
+        .execute(&t.db)
+        .await
+        .expect("spent quota");
+    let refused = partners::resend(
+        &t.db,
+        &settings(),
+        &Outbox::default(),
+        NOW + 60,
+        &actor(&ana),
+        account,
+    )
+    .await;
+    assert!(
+        matches!(refused, Err(AppError::RateLimited { .. })),
+        "{}: {refused:?}",
+        t.engine
+    );
+    t.close().await;
+}
+both_engines!(partner_rescues_count_against_the_invitation_quotas);

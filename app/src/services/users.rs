@@ -110,6 +110,21 @@ pub const INVITES_PER_ORGANIZATION: Limit = Limit {
     window_secs: 24 * 60 * 60,
 };
 
+/// Counts one invitation `sender` sends against their own and their
+/// organization's daily quotas: the Center must not become a way to mail
+/// arbitrary addresses. Inside a transaction, it counts only if that
+/// transaction commits.
+pub async fn count_invitation(
+    conn: &mut AnyConnection,
+    sender: &CurrentUser,
+    now: i64,
+) -> Result<(), AppError> {
+    let user_key = format!("invite:user:{}", sender.id);
+    ratelimit::hit(&mut *conn, &user_key, now, INVITES_PER_USER).await?;
+    let organization_key = format!("invite:organization:{}", sender.organization_id);
+    ratelimit::hit(&mut *conn, &organization_key, now, INVITES_PER_ORGANIZATION).await
+}
+
 /// [`invite`] inside the caller's transaction.
 #[instrument(skip_all, fields(user = actor.user.id))]
 pub async fn invite_in(
@@ -121,11 +136,7 @@ pub async fn invite_in(
 ) -> Result<InviteOutcome, AppError> {
     let inviter = &actor.user;
     check_grant(inviter, &invitee.roles)?;
-    // The Center must not become a way to mail arbitrary addresses.
-    let user_key = format!("invite:user:{}", inviter.id);
-    ratelimit::hit(&mut *tx, &user_key, now, INVITES_PER_USER).await?;
-    let organization_key = format!("invite:organization:{}", inviter.organization_id);
-    ratelimit::hit(&mut *tx, &organization_key, now, INVITES_PER_ORGANIZATION).await?;
+    count_invitation(&mut *tx, inviter, now).await?;
     let member: Option<(i64,)> =
         sqlx::query_as("SELECT id FROM users WHERE email = $1 AND organization_id = $2")
             .bind(invitee.email.as_str())

@@ -13,6 +13,7 @@ use crate::services::accounts::{self, CurrentUser};
 use crate::services::audit::{self, Actor, Entry};
 use crate::services::invitations::{self, NewInvitation};
 use crate::services::mail::{self, AdminChangedMail, Outbox};
+use crate::services::users;
 use crate::services::{db, Db, Settings};
 
 #[derive(sqlx::FromRow)]
@@ -136,11 +137,17 @@ pub async fn customers(
 }
 
 /// The partner acting, checked: its organization's name, for both audit
-/// logs.
-async fn acting_partner(conn: &mut AnyConnection, actor: &Actor) -> Result<String, AppError> {
+/// logs. Every rescue mails an invitation, so each counts against the
+/// same daily quotas as a customer's invitations.
+async fn acting_partner(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    now: i64,
+) -> Result<String, AppError> {
     if !Role::any_allows(&actor.user.roles, Capability::ManageCustomers) {
         return Err(AppError::Forbidden);
     }
+    users::count_invitation(&mut *conn, &actor.user, now).await?;
     let (name,): (String,) = sqlx::query_as("SELECT name FROM organizations WHERE id = $1")
         .bind(actor.user.organization_id)
         .fetch_one(conn)
@@ -214,7 +221,7 @@ pub async fn resend(
     purchasing_account_id: i64,
 ) -> Result<Email, AppError> {
     let mut tx = db::begin_write(db).await?;
-    let partner = acting_partner(&mut tx, actor).await?;
+    let partner = acting_partner(&mut tx, actor, now).await?;
     let account =
         linked_account(&mut tx, actor.user.organization_id, purchasing_account_id).await?;
     if registered(&mut tx, account.customer_id, &account.admin_email).await? {
@@ -256,7 +263,7 @@ pub async fn change_admin(
     admin: &AdminPerson,
 ) -> Result<(), AppError> {
     let mut tx = db::begin_write(db).await?;
-    let partner = acting_partner(&mut tx, actor).await?;
+    let partner = acting_partner(&mut tx, actor, now).await?;
     let account =
         linked_account(&mut tx, actor.user.organization_id, purchasing_account_id).await?;
     let was_registered = registered(&mut tx, account.customer_id, &account.admin_email).await?;
@@ -288,7 +295,7 @@ pub async fn change_admin_email(
     email: &Email,
 ) -> Result<(), AppError> {
     let mut tx = db::begin_write(db).await?;
-    let partner = acting_partner(&mut tx, actor).await?;
+    let partner = acting_partner(&mut tx, actor, now).await?;
     let account =
         linked_account(&mut tx, actor.user.organization_id, purchasing_account_id).await?;
     if registered(&mut tx, account.customer_id, &account.admin_email).await? {
