@@ -238,5 +238,5 @@ pub fn client_address_of(extensions: &Extensions) -> Option<IpAddr> {
 
 /// The client's address in words, for the audit log.
 pub fn client_ip_of(extensions: &Extensions) -> String {
-    client_address_of(extensions).map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
+    crate::services::client::describe(client_address_of(extensions))
 }

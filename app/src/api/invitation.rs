@@ -83,7 +83,7 @@ pub async fn request_invitation(
 
         let state = state()?;
         let now = state.clock.now();
-        let client = client_address().map_or_else(|| "unknown".to_owned(), ratelimit::client_key);
+        let client = ratelimit::client_key(client_address());
         let client_key = format!("request_invitation:client:{client}");
         let agreement_key = format!("request_invitation:agreement:{agreement}");
         ratelimit::hit(&state.db, &client_key, now, PER_CLIENT).await?;

@@ -6,6 +6,15 @@
 use std::net::IpAddr;
 use std::str::FromStr;
 
+/// What stands for a client whose address is not known (a request that
+/// did not come through a socket, as in tests).
+pub const UNKNOWN: &str = "unknown";
+
+/// A client's address in words, for the audit log.
+pub fn describe(address: Option<IpAddr>) -> String {
+    address.map_or_else(|| UNKNOWN.to_owned(), |ip| ip.to_string())
+}
+
 /// The client's address, as the server's guard worked it out; requests
 /// carry it as an extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -69,8 +69,12 @@ pub async fn purge(db: &Db, now: i64) -> Result<u64, AppError> {
 
 /// The part of a client's address that limits count: the address itself
 /// for IPv4, the /64 network for IPv6 (one subscriber holds a whole /64,
-/// so counting single addresses would count nothing).
-pub fn client_key(address: IpAddr) -> String {
+/// so counting single addresses would count nothing). Requests without a
+/// known address share one key.
+pub fn client_key(address: Option<IpAddr>) -> String {
+    let Some(address) = address else {
+        return super::client::UNKNOWN.to_owned();
+    };
     match address {
         IpAddr::V4(v4) => v4.to_string(),
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
@@ -92,10 +96,11 @@ mod tests {
         let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().expect("ip");
         let b: IpAddr = "2001:db8:1:2:ffff:1:2:3".parse().expect("ip");
         let other: IpAddr = "2001:db8:1:3::1".parse().expect("ip");
-        assert_eq!(client_key(a), client_key(b));
-        assert_ne!(client_key(a), client_key(other));
-        assert_eq!(client_key(a), "2001:db8:1:2::/64");
+        assert_eq!(client_key(Some(a)), client_key(Some(b)));
+        assert_ne!(client_key(Some(a)), client_key(Some(other)));
+        assert_eq!(client_key(Some(a)), "2001:db8:1:2::/64");
         let mapped: IpAddr = "::ffff:192.0.2.7".parse().expect("ip");
-        assert_eq!(client_key(mapped), "192.0.2.7");
+        assert_eq!(client_key(Some(mapped)), "192.0.2.7");
+        assert_eq!(client_key(None), "unknown");
     }
 }

@@ -70,6 +70,17 @@ pub async fn user_of(
     Ok(Some(user_id))
 }
 
+/// Whose session `secret` is, live or not (signing out of an ended session
+/// is still signing out).
+#[instrument(skip_all)]
+pub async fn owner(db: &Db, secret: &str) -> Result<Option<i64>, AppError> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT user_id FROM sessions WHERE token_hash = $1")
+        .bind(sha256_hex(secret.as_bytes()))
+        .fetch_optional(db)
+        .await?;
+    Ok(row.map(|(user_id,)| user_id))
+}
+
 /// Deletes the sessions that have ended, by age or by disuse.
 #[instrument(skip_all)]
 pub async fn purge(db: &Db, now: i64, idle_secs: i64) -> Result<u64, AppError> {

@@ -8,7 +8,7 @@ use std::net::IpAddr;
 use super::audit::{self, Actor};
 use super::password::Hasher;
 use super::ratelimit::{self, Limit};
-use super::{accounts, sessions, sha256_hex, Db};
+use super::{accounts, client, sessions, sha256_hex, Db};
 use crate::domain::{AuditAction, Email};
 use crate::error::AppError;
 
@@ -36,10 +36,7 @@ pub async fn sign_in(
     email: &str,
     password: &str,
 ) -> Result<i64, AppError> {
-    let client_key = format!(
-        "sign_in:client:{}",
-        client.map_or_else(|| "unknown".to_owned(), ratelimit::client_key)
-    );
+    let client_key = format!("sign_in:client:{}", ratelimit::client_key(client));
     ratelimit::hit(db, &client_key, now, PER_CLIENT).await?;
     let account_key = account_key(email);
     ratelimit::hit(db, &account_key, now, PER_ACCOUNT).await?;
@@ -68,8 +65,7 @@ pub async fn sign_out(
     client: Option<IpAddr>,
     secret: &str,
 ) -> Result<(), AppError> {
-    // However idle: signing out of an ended session is still signing out.
-    if let Some(user_id) = sessions::user_of(db, secret, now, i64::MAX / 4).await? {
+    if let Some(user_id) = sessions::owner(db, secret).await? {
         record(db, now, client, user_id, AuditAction::SignedOut).await?;
     }
     sessions::end(db, secret).await
@@ -97,7 +93,7 @@ async fn record(
         return Ok(());
     };
     let actor = Actor {
-        client_address: client.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string()),
+        client_address: client::describe(client),
         user,
     };
     let subject = actor.user.email.clone();
