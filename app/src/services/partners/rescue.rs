@@ -155,6 +155,33 @@ async fn acting_partner(
     Ok(name)
 }
 
+/// What every rescue starts from: its transaction, the acting partner's
+/// name, and the customer's account it acts on.
+struct Rescue {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    partner: String,
+    account: LinkedAccount,
+}
+
+/// Opens a rescue of `purchasing_account_id`, after checking the actor's
+/// role, the partner's link to that account and the invitation quotas.
+async fn begin_rescue(
+    db: &Db,
+    actor: &Actor,
+    now: i64,
+    purchasing_account_id: i64,
+) -> Result<Rescue, AppError> {
+    let mut tx = db::begin_write(db).await?;
+    let partner = acting_partner(&mut tx, actor, now).await?;
+    let account =
+        linked_account(&mut tx, actor.user.organization_id, purchasing_account_id).await?;
+    Ok(Rescue {
+        tx,
+        partner,
+        account,
+    })
+}
+
 /// Writes a partner's action to the customer's log, naming the partner,
 /// and to the partner's own log, naming the customer.
 async fn audit_both(
@@ -220,10 +247,11 @@ pub async fn resend(
     actor: &Actor,
     purchasing_account_id: i64,
 ) -> Result<Email, AppError> {
-    let mut tx = db::begin_write(db).await?;
-    let partner = acting_partner(&mut tx, actor, now).await?;
-    let account =
-        linked_account(&mut tx, actor.user.organization_id, purchasing_account_id).await?;
+    let Rescue {
+        mut tx,
+        partner,
+        account,
+    } = begin_rescue(db, actor, now, purchasing_account_id).await?;
     if registered(&mut tx, account.customer_id, &account.admin_email).await? {
         return Err(AppError::field(
             "purchasing_account",
@@ -262,10 +290,11 @@ pub async fn change_admin(
     purchasing_account_id: i64,
     admin: &AdminPerson,
 ) -> Result<(), AppError> {
-    let mut tx = db::begin_write(db).await?;
-    let partner = acting_partner(&mut tx, actor, now).await?;
-    let account =
-        linked_account(&mut tx, actor.user.organization_id, purchasing_account_id).await?;
+    let Rescue {
+        mut tx,
+        partner,
+        account,
+    } = begin_rescue(db, actor, now, purchasing_account_id).await?;
     let was_registered = registered(&mut tx, account.customer_id, &account.admin_email).await?;
     redesignate(&mut tx, settings, now, &account, admin).await?;
     let detail = format!("{} -> {}", account.admin_email, admin.email);
@@ -294,10 +323,11 @@ pub async fn change_admin_email(
     purchasing_account_id: i64,
     email: &Email,
 ) -> Result<(), AppError> {
-    let mut tx = db::begin_write(db).await?;
-    let partner = acting_partner(&mut tx, actor, now).await?;
-    let account =
-        linked_account(&mut tx, actor.user.organization_id, purchasing_account_id).await?;
+    let Rescue {
+        mut tx,
+        partner,
+        account,
+    } = begin_rescue(db, actor, now, purchasing_account_id).await?;
     if registered(&mut tx, account.customer_id, &account.admin_email).await? {
         return Err(AppError::field("email", Problem::AdminRegistered));
     }
