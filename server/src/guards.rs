@@ -79,8 +79,9 @@ pub async fn limit_body(request: Request, next: Next) -> Response {
         .get(header::CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<u64>().ok());
+    let too_large = || (StatusCode::PAYLOAD_TOO_LARGE, "Request too large.").into_response();
     if declared.is_some_and(|length| length > limit as u64) {
-        return (StatusCode::PAYLOAD_TOO_LARGE, "Request too large.").into_response();
+        return too_large();
     }
     // A body sent without a length (chunked) is cut at the limit; the
     // handler then sees a broken body, and the answer is still 413.
@@ -97,7 +98,7 @@ pub async fn limit_body(request: Request, next: Next) -> Response {
     };
     let response = next.run(Request::from_parts(parts, Body::new(body))).await;
     if cut.load(Ordering::Relaxed) {
-        return (StatusCode::PAYLOAD_TOO_LARGE, "Request too large.").into_response();
+        return too_large();
     }
     response
 }

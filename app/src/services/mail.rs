@@ -211,15 +211,14 @@ pub async fn mark_attempt_failed(
 ) -> Result<bool, AppError> {
     let attempts = mail.attempts + 1;
     let give_up = permanent || attempts >= MAX_ATTEMPTS;
-    let (text, html) = if give_up {
-        (redact_links(&mail.body_text), redact_links(&mail.body_html))
-    } else {
-        (mail.body_text.clone(), mail.body_html.clone())
-    };
+    // Only a message given up on is rewritten, without its link.
+    let redacted = give_up.then(|| (redact_links(&mail.body_text), redact_links(&mail.body_html)));
+    let (text, html) = redacted.unzip();
     let result = sqlx::query(
         "UPDATE outbox SET status = $1, attempts = $2, next_attempt_at = $3, \
          locked_until = NULL, claim_token = NULL, last_error = $4, \
-         body_text = $5, body_html = $6 WHERE id = $7 AND claim_token = $8",
+         body_text = COALESCE($5, body_text), body_html = COALESCE($6, body_html) \
+         WHERE id = $7 AND claim_token = $8",
     )
     .bind(if give_up { "failed" } else { "queued" })
     .bind(attempts)
