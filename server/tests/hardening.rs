@@ -212,37 +212,18 @@ fn sign_in_from(peer: &str, forwarded: Option<&str>, email: &str, password: &str
 async fn wrong_passwords_lock_the_account_for_a_while(t: TestDb) {
     let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
     app.harry().await;
+    let harry_with =
+        |password: &str| sign_in_from("203.0.113.5", None, "harry@contoso.com", password);
     for _ in 0..sign_in::PER_ACCOUNT.max {
-        let reply = app
-            .send(sign_in_from(
-                "203.0.113.5",
-                None,
-                "harry@contoso.com",
-                "wrong-password-1",
-            ))
-            .await;
+        let reply = app.send(harry_with("wrong-password-1")).await;
         assert_eq!(reply.status, 401, "{}", app.t.engine);
     }
-    let reply = app
-        .send(sign_in_from(
-            "203.0.113.5",
-            None,
-            "harry@contoso.com",
-            common::PASSWORD,
-        ))
-        .await;
+    let reply = app.send(harry_with(common::PASSWORD)).await;
     assert_eq!(reply.status, 429, "{}: {}", app.t.engine, reply.body);
     assert_eq!(reply.header("retry-after"), Some("900"));
     // Fifteen minutes later the owner signs in.
     app.advance(sign_in::PER_ACCOUNT.window_secs);
-    let reply = app
-        .send(sign_in_from(
-            "203.0.113.5",
-            None,
-            "harry@contoso.com",
-            common::PASSWORD,
-        ))
-        .await;
+    let reply = app.send(harry_with(common::PASSWORD)).await;
     assert_eq!(reply.status, 200, "{}: {}", app.t.engine, reply.body);
     app.close().await;
 }
