@@ -27,7 +27,8 @@ pub fn area(capability: Capability, t: &'static Texts) -> Option<(&'static str, 
         Capability::ManageUsers
         | Capability::ModifyAgreements
         | Capability::ViewAuditLog
-        | Capability::ManagePartnerVisibility => return None,
+        | Capability::ManagePartnerVisibility
+        | Capability::ManageSecurity => return None,
     })
 }
 
@@ -288,6 +289,10 @@ where
                         Ok(value) => render(value).into_any(),
                         Err(AppError::Unauthenticated) => {
                             view! { <leptos_router::components::Redirect path="/sign-in" /> }
+                                .into_any()
+                        }
+                        Err(AppError::TwoStepSetupRequired) => {
+                            view! { <leptos_router::components::Redirect path="/two-step" /> }
                                 .into_any()
                         }
                         Err(error) => {

@@ -24,6 +24,10 @@ pub enum AppError {
     BadCredentials,
     #[error("your roles do not allow this")]
     Forbidden,
+    /// The organization requires two-step verification and this user has
+    /// not set it up: nothing else opens until they do.
+    #[error("set up two-step verification to continue")]
+    TwoStepSetupRequired,
     #[error("not found")]
     NotFound,
     /// Too many attempts; the next one is welcome after this many seconds.
@@ -71,7 +75,7 @@ impl AppError {
             AppError::BadRequest => 400,
             AppError::Invalid(_) | AppError::Request(_) => 422,
             AppError::Unauthenticated | AppError::BadCredentials => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::TwoStepSetupRequired => 403,
             AppError::NotFound => 404,
             AppError::RateLimited { .. } => 429,
             AppError::Busy => 503,

@@ -76,6 +76,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=pages::NotFound>
                 <Route path=path!("/") view=pages::Home ssr=SsrMode::Async />
                 <Route path=path!("/sign-in") view=pages::sign_in::SignInPage />
+                <Route path=path!("/sign-in/code") view=pages::sign_in::SignInCodePage />
                 <Route
                     path=path!("/request-invitation")
                     view=pages::request_invitation::RequestInvitationPage
@@ -150,6 +151,11 @@ pub fn App() -> impl IntoView {
                 <Route
                     path=path!("/profile")
                     view=pages::profile::ProfilePage
+                    ssr=SsrMode::Async
+                />
+                <Route
+                    path=path!("/two-step")
+                    view=pages::two_step::TwoStepPage
                     ssr=SsrMode::Async
                 />
             </Routes>

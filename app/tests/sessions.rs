@@ -248,14 +248,24 @@ async fn sign_in_is_throttled_per_account_for_a_while_only(t: TestDb) {
     );
     // The lock ends by itself; a success clears the failures.
     let later = NOW + sign_in::PER_ACCOUNT.window_secs;
-    assert_eq!(attempt(later, PASSWORD).await, Ok(user_id), "{}", t.engine);
+    assert_eq!(
+        attempt(later, PASSWORD).await,
+        Ok(sign_in::Outcome::SignedIn(user_id)),
+        "{}",
+        t.engine
+    );
     for _ in 0..sign_in::PER_ACCOUNT.max - 1 {
         assert_eq!(
             attempt(later, "wrong-guess-000").await,
             Err(AppError::BadCredentials)
         );
     }
-    assert_eq!(attempt(later, PASSWORD).await, Ok(user_id), "{}", t.engine);
+    assert_eq!(
+        attempt(later, PASSWORD).await,
+        Ok(sign_in::Outcome::SignedIn(user_id)),
+        "{}",
+        t.engine
+    );
     t.close().await;
 }
 both_engines!(sign_in_is_throttled_per_account_for_a_while_only);
@@ -339,9 +349,10 @@ async fn sign_ins_and_sign_outs_are_audited_for_known_accounts(t: TestDb) {
     attempt("nobody@contoso.com", "wrong-password-9")
         .await
         .expect_err("unknown");
-    let user_id = attempt("harry@contoso.com", PASSWORD)
-        .await
-        .expect("signed in");
+    let Ok(sign_in::Outcome::SignedIn(user_id)) = attempt("harry@contoso.com", PASSWORD).await
+    else {
+        panic!("{}: signed in", t.engine);
+    };
     let secret = sessions::create(&t.db, user_id, NOW)
         .await
         .expect("session");

@@ -183,7 +183,8 @@ pub async fn run_reminders(state: AppState, mut stop: watch::Receiver<bool>) {
     }
 }
 
-/// Sessions that ended and rate-limit windows long closed are of no use
+/// Sessions that ended, sign-ins never finished and rate-limit windows
+/// long closed are of no use
 /// to anyone; any server may sweep them, twice is harmless.
 async fn purge_ended(state: &AppState) {
     let now = state.clock.now();
@@ -197,5 +198,10 @@ async fn purge_ended(state: &AppState) {
         Ok(0) => {}
         Ok(purged) => tracing::debug!(purged, "old rate-limit windows purged"),
         Err(error) => tracing::warn!(?error, "could not purge rate-limit windows"),
+    }
+    match app::services::two_step::purge(&state.db, now).await {
+        Ok(0) => {}
+        Ok(purged) => tracing::debug!(purged, "unfinished sign-ins purged"),
+        Err(error) => tracing::warn!(?error, "could not purge unfinished sign-ins"),
     }
 }

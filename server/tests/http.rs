@@ -420,3 +420,109 @@ async fn every_response_names_its_request() {
     assert_ne!(first, second, "each request has its own id");
     app.close().await;
 }
+
+async fn two_step_sign_in_passes_through_the_code_page(t: TestDb) {
+    use app::services::{testing::actor, two_step};
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    let harry = app.user(app.harry().await).await;
+    two_step::start(&app.state.db, &harry).await.expect("start");
+    let view = two_step::view(&app.state.db, &harry).await.expect("view");
+    let key = view.setup.expect("setup").secret.replace(' ', "");
+    let now = app.state.clock.now();
+    let first = two_step::totp::code_at(&key, now).expect("code");
+    two_step::confirm(&app.state, &actor(&harry), &first)
+        .await
+        .expect("on");
+
+    let reply = sign_in(&app, "harry@contoso.com", PASSWORD, &[]).await;
+    assert_eq!(reply.status, 200, "{}: {}", app.t.engine, reply.body);
+    assert_eq!(reply.body, "\"/sign-in/code\"");
+    assert_eq!(
+        reply.cookie("bc_session"),
+        None,
+        "no session before the code"
+    );
+    let challenge_cookie = reply
+        .cookies()
+        .into_iter()
+        .find(|cookie| cookie.starts_with("bc_sign_in="))
+        .expect("a challenge cookie");
+    assert!(challenge_cookie.contains("HttpOnly; SameSite=Strict; Max-Age=300"));
+    let challenge = format!("bc_sign_in={}", reply.cookie("bc_sign_in").expect("secret"));
+
+    let without = app.call("", "sign_in_code", &[("code", &first)]).await;
+    assert_eq!(without.status, 401);
+    let replayed = app
+        .call(&challenge, "sign_in_code", &[("code", &first)])
+        .await;
+    assert_eq!(replayed.status, 422, "{}", replayed.body);
+    assert!(replayed.body.contains("CodeIncorrect"), "{}", replayed.body);
+
+    let next = two_step::totp::code_at(&key, now + 30).expect("code");
+    let passed = app
+        .call(&challenge, "sign_in_code", &[("code", &next)])
+        .await;
+    assert_eq!(passed.status, 200, "{}: {}", app.t.engine, passed.body);
+    assert_eq!(passed.body, "\"/dashboard\"");
+    assert_eq!(passed.cookie("bc_sign_in").as_deref(), Some(""), "cleared");
+    let session = format!(
+        "bc_session={}",
+        passed.cookie("bc_session").expect("session")
+    );
+    assert_eq!(app.get("/dashboard", Some(&session)).await.status, 200);
+    app.close().await;
+}
+both_engines!(two_step_sign_in_passes_through_the_code_page);
+
+async fn a_required_second_step_comes_before_every_page(t: TestDb) {
+    use app::domain::Role;
+    use app::services::{testing::actor, two_step};
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    let harry = app.user(app.harry().await).await;
+    let (_, cookie) = app
+        .member(&harry, "olga@contoso.com", &[Role::AccountAdmin])
+        .await;
+    two_step::start(&app.state.db, &harry).await.expect("start");
+    let key = two_step::view(&app.state.db, &harry)
+        .await
+        .expect("view")
+        .setup
+        .expect("setup")
+        .secret
+        .replace(' ', "");
+    let code = two_step::totp::code_at(&key, app.state.clock.now()).expect("code");
+    two_step::confirm(&app.state, &actor(&harry), &code)
+        .await
+        .expect("on");
+    let harry_cookie = app.cookie_for(harry.id).await;
+    let required = app
+        .call(&harry_cookie, "require_two_step", &[("required", "true")])
+        .await;
+    assert_eq!(required.status, 200, "{}: {}", app.t.engine, required.body);
+
+    // Olga may do nothing but set it up: not even lift the rule herself.
+    assert_eq!(app.call(&cookie, "get_dashboard", &[]).await.status, 403);
+    let lift = app
+        .call(&cookie, "require_two_step", &[("required", "false")])
+        .await;
+    assert_eq!(lift.status, 403, "{}", lift.body);
+    let page = app.get("/orders", Some(&cookie)).await;
+    assert!(
+        page.status.is_redirection(),
+        "{}: {}",
+        page.status,
+        page.body
+    );
+    assert_eq!(page.header("location"), Some("/two-step"));
+    let own = app.call(&cookie, "get_two_step", &[]).await;
+    assert_eq!(own.status, 200, "{}", own.body);
+    assert!(
+        own.body.contains("\"organization_requires\":true"),
+        "{}",
+        own.body
+    );
+    assert_eq!(app.call(&cookie, "start_two_step", &[]).await.status, 200);
+    assert_eq!(app.get("/two-step", Some(&cookie)).await.status, 200);
+    app.close().await;
+}
+both_engines!(a_required_second_step_comes_before_every_page);

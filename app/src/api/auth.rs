@@ -4,14 +4,17 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 
-/// Signs in with a work email and password; answers where to go next.
+/// Signs in with a work email and password; answers where to go next:
+/// the dashboard, or the code page when the user has two-step
+/// verification.
 #[server(endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String) -> Result<String, AppError> {
-    use crate::api::context::{client_address, redirect_plain_form, state};
-    use crate::services::sign_in;
+    use crate::api::context::{add_cookie, challenge_cookie, client_address};
+    use crate::api::context::{redirect_plain_form, state};
+    use crate::services::sign_in::{self, Outcome};
     let state = state()?;
     let now = state.clock.now();
-    let user_id = sign_in::sign_in(
+    let outcome = sign_in::sign_in(
         &state.db,
         &state.hasher,
         now,
@@ -20,6 +23,31 @@ pub async fn sign_in(email: String, password: String) -> Result<String, AppError
         &password,
     )
     .await?;
+    let next = match outcome {
+        Outcome::SignedIn(user_id) => {
+            start_session(&state, user_id).await?;
+            "/dashboard"
+        }
+        Outcome::SecondStep { challenge } => {
+            add_cookie(&challenge_cookie(&state.settings, &challenge));
+            "/sign-in/code"
+        }
+    };
+    redirect_plain_form(next);
+    Ok(next.to_owned())
+}
+
+/// The second step of signing in: a code from the authenticator app, or a
+/// recovery code.
+#[server(endpoint = "sign_in_code")]
+pub async fn sign_in_code(code: String) -> Result<String, AppError> {
+    use crate::api::context::{add_cookie, challenge_secret, client_address};
+    use crate::api::context::{expired_challenge_cookie, redirect_plain_form, state};
+    use crate::services::sign_in;
+    let state = state()?;
+    let challenge = challenge_secret(&state.settings).ok_or(AppError::Unauthenticated)?;
+    let user_id = sign_in::second_step(&state, client_address(), &challenge, &code).await?;
+    add_cookie(&expired_challenge_cookie(&state.settings));
     start_session(&state, user_id).await?;
     redirect_plain_form("/dashboard");
     Ok("/dashboard".to_owned())

@@ -34,6 +34,47 @@ pub fn session_of(settings: &Settings, headers: &HeaderMap) -> Option<String> {
 }
 pub const LANG_COOKIE: &str = "bc_lang";
 
+/// The cookie that carries a sign-in waiting for its second step.
+pub fn challenge_cookie_name(settings: &Settings) -> &'static str {
+    if settings.secure_cookies() {
+        "__Host-bc_sign_in"
+    } else {
+        "bc_sign_in"
+    }
+}
+
+/// The challenge secret the browser sent, if any.
+pub fn challenge_secret(settings: &Settings) -> Option<String> {
+    use_context::<Parts>().and_then(|parts| cookie(&parts.headers, challenge_cookie_name(settings)))
+}
+
+/// The `Set-Cookie` value for a sign-in's second step: only for the
+/// Center's own forms (SameSite=Strict), gone after five minutes.
+pub fn challenge_cookie(settings: &Settings, secret: &str) -> String {
+    format!(
+        "{}={secret}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
+        challenge_cookie_name(settings),
+        crate::services::two_step::CHALLENGE_SECS,
+        secure(settings)
+    )
+}
+
+pub fn expired_challenge_cookie(settings: &Settings) -> String {
+    format!(
+        "{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{}",
+        challenge_cookie_name(settings),
+        secure(settings)
+    )
+}
+
+/// What a signed-in request must pass besides a live session.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Gate {
+    SessionOnly,
+    /// The organization's rule that everyone use two-step verification.
+    TwoStepRule,
+}
+
 /// A request from a signed-in user.
 pub struct Ctx {
     state: AppState,
@@ -43,11 +84,22 @@ pub struct Ctx {
 
 impl Ctx {
     /// The signed-in user of the server function being run, or
-    /// `Unauthenticated`.
+    /// `Unauthenticated`, or `TwoStepSetupRequired` while their
+    /// organization requires a second step they have not set up.
     pub async fn signed_in() -> Result<Ctx, AppError> {
+        Ctx::signed_in_with(Gate::TwoStepRule).await
+    }
+
+    /// The signed-in user even before they set up a second step their
+    /// organization requires: for the Two-step verification page alone.
+    pub async fn signed_in_setting_up_two_step() -> Result<Ctx, AppError> {
+        Ctx::signed_in_with(Gate::SessionOnly).await
+    }
+
+    async fn signed_in_with(gate: Gate) -> Result<Ctx, AppError> {
         let state = state()?;
         let parts = use_context::<Parts>().ok_or_else(|| internal("request parts missing"))?;
-        Ctx::of_request(state, &parts.headers, &parts.extensions).await
+        Ctx::of_request_with(state, &parts.headers, &parts.extensions, gate).await
     }
 
     /// The signed-in user of a plain axum handler's request (downloads and
@@ -57,6 +109,15 @@ impl Ctx {
         headers: &HeaderMap,
         extensions: &Extensions,
     ) -> Result<Ctx, AppError> {
+        Ctx::of_request_with(state, headers, extensions, Gate::TwoStepRule).await
+    }
+
+    async fn of_request_with(
+        state: AppState,
+        headers: &HeaderMap,
+        extensions: &Extensions,
+        gate: Gate,
+    ) -> Result<Ctx, AppError> {
         let session = session_of(&state.settings, headers).ok_or(AppError::Unauthenticated)?;
         let now = state.clock.now();
         let user_id = sessions::user_of(&state.db, &session, now, state.settings.session_idle_secs)
@@ -65,6 +126,9 @@ impl Ctx {
         let user = accounts::load(&state.db, user_id)
             .await?
             .ok_or(AppError::Unauthenticated)?;
+        if gate == Gate::TwoStepRule && user.must_set_up_two_step() {
+            return Err(AppError::TwoStepSetupRequired);
+        }
         let actor = Actor {
             user,
             client_address: client_ip_of(extensions),

@@ -15,3 +15,4 @@ pub mod orders;
 pub mod partners;
 pub mod provisioning;
 pub mod reports;
+pub mod two_step;

@@ -23,12 +23,18 @@ pub enum AuditAction {
     DomainVerified,
     SignedIn,
     SignInFailed,
+    SecondStepFailed,
     SignedOut,
     PasswordChanged,
+    TwoStepEnabled,
+    TwoStepDisabled,
+    RecoveryCodeUsed,
+    RecoveryCodesRenewed,
+    TwoStepRequirementChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 20] = [
+    pub const ALL: [AuditAction; 26] = [
         AuditAction::InvitationSent,
         AuditAction::InvitationResent,
         AuditAction::InvitationAddressFixed,
@@ -47,8 +53,14 @@ impl AuditAction {
         AuditAction::DomainVerified,
         AuditAction::SignedIn,
         AuditAction::SignInFailed,
+        AuditAction::SecondStepFailed,
         AuditAction::SignedOut,
         AuditAction::PasswordChanged,
+        AuditAction::TwoStepEnabled,
+        AuditAction::TwoStepDisabled,
+        AuditAction::RecoveryCodeUsed,
+        AuditAction::RecoveryCodesRenewed,
+        AuditAction::TwoStepRequirementChanged,
     ];
 
     /// The key stored in the database; never changes once written.
@@ -72,8 +84,14 @@ impl AuditAction {
             AuditAction::DomainVerified => "domain.verified",
             AuditAction::SignedIn => "auth.signed_in",
             AuditAction::SignInFailed => "auth.sign_in_failed",
+            AuditAction::SecondStepFailed => "auth.second_step_failed",
             AuditAction::SignedOut => "auth.signed_out",
             AuditAction::PasswordChanged => "auth.password_changed",
+            AuditAction::TwoStepEnabled => "auth.two_step_enabled",
+            AuditAction::TwoStepDisabled => "auth.two_step_disabled",
+            AuditAction::RecoveryCodeUsed => "auth.recovery_code_used",
+            AuditAction::RecoveryCodesRenewed => "auth.recovery_codes_renewed",
+            AuditAction::TwoStepRequirementChanged => "organization.two_step_requirement_changed",
         }
     }
 

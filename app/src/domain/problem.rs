@@ -27,6 +27,14 @@ pub enum Problem {
     PasswordMismatch,
     #[error("the current password is not correct")]
     CurrentPasswordWrong,
+    #[error("this code is not correct, or has already been used")]
+    CodeIncorrect,
+    #[error("start the setup again: this one has been replaced or completed")]
+    TwoStepSetupStale,
+    #[error("your organization requires two-step verification, so it cannot be turned off")]
+    TwoStepRequiredByOrganization,
+    #[error("turn on two-step verification for yourself before requiring it of everyone")]
+    TwoStepYoursFirst,
     #[error("an agreement with this number is already registered")]
     AgreementExists,
     #[error("this email address already has an account in the Business Center")]

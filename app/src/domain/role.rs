@@ -48,6 +48,8 @@ pub enum Capability {
     /// A partner's: the customers it is partner of record for, and
     /// rescuing their designated administrator's invitation.
     ManageCustomers,
+    /// The organization's sign-in rules: requiring two-step verification.
+    ManageSecurity,
 }
 
 impl Capability {
@@ -149,7 +151,7 @@ impl Role {
             }
             Role::PartnerAdmin => matches!(
                 capability,
-                ManageCustomers | InviteUsers | ManageUsers | ViewAuditLog
+                ManageCustomers | InviteUsers | ManageUsers | ViewAuditLog | ManageSecurity
             ),
             Role::PartnerAgent => capability == ManageCustomers,
         }

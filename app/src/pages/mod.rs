@@ -14,6 +14,7 @@ pub mod provisioning;
 pub mod reports;
 pub mod request_invitation;
 pub mod sign_in;
+pub mod two_step;
 
 use leptos::prelude::*;
 use leptos_router::components::Redirect;

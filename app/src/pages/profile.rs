@@ -47,6 +47,13 @@ fn ProfileView(profile: Profile) -> impl IntoView {
                 </dl>
             </section>
             <ChangePasswordForm />
+            <section class="card">
+                <h2>{t.two_step}</h2>
+                <p>{t.two_step_intro}</p>
+                <p>
+                    <a href="/two-step">{t.two_step_manage}</a>
+                </p>
+            </section>
         </Layout>
     }
 }

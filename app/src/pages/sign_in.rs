@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
-use crate::api::auth::SignIn;
-use crate::components::{follow_on_success, Field, FormError, Layout};
+use crate::api::auth::{SignIn, SignInCode};
+use crate::components::{follow_on_success, server_problem, Field, FormError, Layout};
 use crate::use_lang;
 
 #[component]
@@ -37,6 +37,39 @@ pub fn SignInPage() -> impl IntoView {
                 </ActionForm>
                 <p class="below-form">
                     <a href="/request-invitation">{t.no_invitation_link}</a>
+                </p>
+            </section>
+        </Layout>
+    }
+}
+
+/// The second step of signing in, for users with two-step verification.
+#[component]
+pub fn SignInCodePage() -> impl IntoView {
+    let t = use_lang().texts();
+    let action = ServerAction::<SignInCode>::new();
+    follow_on_success(action);
+    let value = action.value();
+    view! {
+        <Layout>
+            <section class="card narrow">
+                <h1>{t.sign_in_code_title}</h1>
+                <p>{t.sign_in_code_intro}</p>
+                <ActionForm action=action>
+                    <FormError value />
+                    <Field
+                        label=t.two_step_code
+                        name="code"
+                        autocomplete="one-time-code"
+                        required=true
+                        problem=server_problem(value, "code")
+                    />
+                    <button type="submit" class="primary" disabled=move || action.pending().get()>
+                        {t.verify}
+                    </button>
+                </ActionForm>
+                <p class="below-form">
+                    <a href="/sign-in">{t.sign_in_code_expired}</a>
                 </p>
             </section>
         </Layout>

@@ -23,9 +23,19 @@ pub struct CurrentUser {
     pub lang: Lang,
     pub country: String,
     pub roles: Vec<Role>,
+    /// Whether they sign in with a second step.
+    pub two_step_on: bool,
+    /// Whether their organization requires a second step of everyone.
+    pub two_step_required: bool,
 }
 
 impl CurrentUser {
+    /// Whether they must set up two-step verification before anything
+    /// else opens.
+    pub fn must_set_up_two_step(&self) -> bool {
+        self.two_step_required && !self.two_step_on
+    }
+
     /// What the Manage access pages need: who is looking, and which roles
     /// they may give (the roles module decides).
     pub fn access_view(&self) -> AccessView {
@@ -74,14 +84,35 @@ pub async fn account_admins(
 
 #[instrument(skip_all)]
 pub async fn load(db: &Db, user_id: i64) -> Result<Option<CurrentUser>, AppError> {
-    let row: Option<(i64, String, String, String, String, String)> = sqlx::query_as(
-        "SELECT organization_id, email, first_name, last_name, language, country \
-         FROM users WHERE id = $1",
+    type Row = (
+        i64,
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<i64>,
+        Option<i64>,
+    );
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT u.organization_id, u.email, u.first_name, u.last_name, u.language, u.country, \
+         u.two_step_since, o.two_step_required_since \
+         FROM users u JOIN organizations o ON o.id = u.organization_id WHERE u.id = $1",
     )
     .bind(user_id)
     .fetch_optional(db)
     .await?;
-    let Some((organization_id, email, first_name, last_name, language, country)) = row else {
+    let Some((
+        organization_id,
+        email,
+        first_name,
+        last_name,
+        language,
+        country,
+        two_step_since,
+        two_step_required_since,
+    )) = row
+    else {
         return Ok(None);
     };
     let role_keys: Vec<(String,)> =
@@ -103,6 +134,8 @@ pub async fn load(db: &Db, user_id: i64) -> Result<Option<CurrentUser>, AppError
         lang: Lang::parse(&language).unwrap_or_default(),
         country,
         roles,
+        two_step_on: two_step_since.is_some(),
+        two_step_required: two_step_required_since.is_some(),
     }))
 }
 
@@ -147,8 +180,21 @@ pub async fn verify_credentials(
     }
 }
 
-/// Changes a password after checking the current one, and signs the user
-/// out everywhere but the session `keep_session`.
+/// Whether `password` is the user's own: asked again before a change
+/// that weakens or replaces how they sign in.
+pub async fn password_matches(
+    db: &Db,
+    hasher: &Hasher,
+    user_id: i64,
+    password: &str,
+) -> Result<bool, AppError> {
+    let (stored,): (String,) = sqlx::query_as("SELECT password_hash FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(db)
+        .await?;
+    hasher.verify(password.to_owned(), Some(stored)).await
+}
+
 /// A password change as the profile form sends it.
 pub struct PasswordChange<'a> {
     pub current: &'a str,
@@ -181,15 +227,7 @@ pub async fn change_password(
     errors.finish(Some(()))?;
 
     let db = &state.db;
-    let (stored,): (String,) = sqlx::query_as("SELECT password_hash FROM users WHERE id = $1")
-        .bind(user.id)
-        .fetch_one(db)
-        .await?;
-    if !state
-        .hasher
-        .verify(change.current.to_owned(), Some(stored))
-        .await?
-    {
+    if !password_matches(db, &state.hasher, user.id, change.current).await? {
         return Err(AppError::field(
             "current_password",
             Problem::CurrentPasswordWrong,
@@ -328,7 +366,8 @@ async fn area_count(db: &Db, user: &CurrentUser, area: Capability) -> Result<i64
         Capability::ManageUsers
         | Capability::ModifyAgreements
         | Capability::ViewAuditLog
-        | Capability::ManagePartnerVisibility => return Ok(0),
+        | Capability::ManagePartnerVisibility
+        | Capability::ManageSecurity => return Ok(0),
     };
     let (count,): (i64,) = sqlx::query_as(&sql)
         .bind(user.organization_id)

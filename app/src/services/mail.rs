@@ -368,6 +368,52 @@ impl PasswordChangedMail<'_> {
     }
 }
 
+/// What changed in a user's two-step verification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TwoStepChange {
+    Enabled,
+    Disabled,
+    CodesRenewed,
+    /// A recovery code signed them in; this many remain.
+    RecoveryCodeUsed {
+        left: i64,
+    },
+}
+
+/// Tells a user their two-step verification changed, so that a change they
+/// did not make does not go unnoticed.
+pub struct TwoStepChangedMail<'a> {
+    pub lang: Lang,
+    pub to: &'a Email,
+    pub change: TwoStepChange,
+    pub when: &'a str,
+    pub client_address: &'a str,
+}
+
+impl TwoStepChangedMail<'_> {
+    pub fn render(&self, settings: &Settings) -> Result<OutgoingMail, AppError> {
+        let (change, left) = match self.change {
+            TwoStepChange::Enabled => ("enabled", 0),
+            TwoStepChange::Disabled => ("disabled", 0),
+            TwoStepChange::CodesRenewed => ("codes_renewed", 0),
+            TwoStepChange::RecoveryCodeUsed { left } => ("recovery_code_used", left),
+        };
+        let rendered = templates::email(
+            "two_step_changed",
+            self.lang,
+            minijinja::context! {
+                email => self.to.as_str(),
+                change => change,
+                left => left,
+                when => self.when,
+                client_address => self.client_address,
+                two_step_link => templates::link(&settings.link("/two-step")),
+            },
+        )?;
+        Ok(OutgoingMail::new(self.to, rendered))
+    }
+}
+
 /// Tells a customer's Account Admin that a verified domain lapsed.
 pub struct DomainLapsedMail<'a> {
     pub lang: Lang,

@@ -29,6 +29,7 @@ pub mod sign_in;
 pub mod templates;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+pub mod two_step;
 pub mod users;
 
 use std::sync::Arc;

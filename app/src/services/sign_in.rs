@@ -8,8 +8,9 @@ use std::net::IpAddr;
 use super::audit::{self, Actor};
 use super::password::Hasher;
 use super::ratelimit::{self, Limit};
-use super::{accounts, client, sessions, sha256_hex, Db};
-use crate::domain::{AuditAction, Email};
+use super::two_step::{self, SecondStep};
+use super::{accounts, client, sessions, sha256_hex, AppState, Db};
+use crate::domain::{AuditAction, Email, Problem};
 use crate::error::AppError;
 
 /// Attempts one account may take in a quarter of an hour; a success
@@ -26,7 +27,25 @@ pub const PER_CLIENT: Limit = Limit {
     window_secs: 15 * 60,
 };
 
-/// The user whose email and password these are, or `BadCredentials`, or
+/// Codes one sign-in may try at its second step in a quarter of an hour:
+/// with three codes valid at a time, a guesser holding the password gets
+/// in about once in 67 000 windows.
+pub const CODE_ATTEMPTS: Limit = Limit {
+    max: 5,
+    window_secs: 15 * 60,
+};
+
+/// Where a right password leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Signed in: start a session for this user.
+    SignedIn(i64),
+    /// The user has two-step verification: the sign-in waits for a code,
+    /// under this challenge secret (the browser keeps it in a cookie).
+    SecondStep { challenge: String },
+}
+
+/// What the email and password lead to, or `BadCredentials`, or
 /// `RateLimited` with when to try again.
 pub async fn sign_in(
     db: &Db,
@@ -35,7 +54,7 @@ pub async fn sign_in(
     client: Option<IpAddr>,
     email: &str,
     password: &str,
-) -> Result<i64, AppError> {
+) -> Result<Outcome, AppError> {
     let client_key = format!("sign_in:client:{}", ratelimit::client_key(client));
     ratelimit::hit(db, &client_key, now, PER_CLIENT).await?;
     let account_key = account_key(email);
@@ -43,8 +62,12 @@ pub async fn sign_in(
     match accounts::verify_credentials(db, hasher, email, password).await {
         Ok(user_id) => {
             ratelimit::clear(db, &account_key).await?;
+            if two_step::is_on(db, user_id).await? {
+                let challenge = two_step::open_challenge(db, user_id, now).await?;
+                return Ok(Outcome::SecondStep { challenge });
+            }
             record(db, now, client, user_id, AuditAction::SignedIn).await?;
-            Ok(user_id)
+            Ok(Outcome::SignedIn(user_id))
         }
         Err(AppError::BadCredentials) => {
             // A wrong password for a real account goes to that account's
@@ -56,6 +79,41 @@ pub async fn sign_in(
         }
         Err(other) => Err(other),
     }
+}
+
+/// The second step of the sign-in waiting under `challenge`: the user it
+/// signs in, or `Unauthenticated` once the wait is over (sign in again),
+/// or the code's problem. A recovery code is spent, audited and reported
+/// to the user by email.
+pub async fn second_step(
+    state: &AppState,
+    client: Option<IpAddr>,
+    challenge: &str,
+    code: &str,
+) -> Result<i64, AppError> {
+    let db = &state.db;
+    let now = state.clock.now();
+    let user_id = two_step::challenge_owner(db, challenge, now)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    if code.trim().is_empty() {
+        return Err(AppError::field("code", Problem::Required));
+    }
+    let attempts_key = format!("sign_in:code:{user_id}");
+    ratelimit::hit(db, &attempts_key, now, CODE_ATTEMPTS).await?;
+    let Some(passed) = two_step::check(db, &state.hasher, user_id, now, code).await? else {
+        record(db, now, client, user_id, AuditAction::SecondStepFailed).await?;
+        return Err(AppError::field("code", Problem::CodeIncorrect));
+    };
+    two_step::close_challenge(db, challenge).await?;
+    ratelimit::clear(db, &attempts_key).await?;
+    record(db, now, client, user_id, AuditAction::SignedIn).await?;
+    if let SecondStep::RecoveryCode { left } = passed {
+        if let Some(actor) = actor_of(db, client, user_id).await? {
+            two_step::record_recovery_code_used(state, &actor, left).await?;
+        }
+    }
+    Ok(user_id)
 }
 
 /// Ends the session `secret` and writes who signed out to their log.
@@ -89,16 +147,23 @@ async fn record(
     user_id: i64,
     action: AuditAction,
 ) -> Result<(), AppError> {
-    let Some(user) = accounts::load(db, user_id).await? else {
+    let Some(actor) = actor_of(db, client, user_id).await? else {
         return Ok(());
-    };
-    let actor = Actor {
-        client_address: client::describe(client),
-        user,
     };
     let subject = actor.user.email.clone();
     let mut conn = db.acquire().await?;
     audit::record(&mut conn, &actor, now, action, &subject, "").await
+}
+
+async fn actor_of(
+    db: &Db,
+    client: Option<IpAddr>,
+    user_id: i64,
+) -> Result<Option<Actor>, AppError> {
+    Ok(accounts::load(db, user_id).await?.map(|user| Actor {
+        client_address: client::describe(client),
+        user,
+    }))
 }
 
 /// Hashed, so the table never holds the addresses people typed.

@@ -99,6 +99,22 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
             include_str!("../../templates/mail/password_changed.fr.html"),
         ),
         (
+            "two_step_changed.en.txt",
+            include_str!("../../templates/mail/two_step_changed.en.txt"),
+        ),
+        (
+            "two_step_changed.en.html",
+            include_str!("../../templates/mail/two_step_changed.en.html"),
+        ),
+        (
+            "two_step_changed.fr.txt",
+            include_str!("../../templates/mail/two_step_changed.fr.txt"),
+        ),
+        (
+            "two_step_changed.fr.html",
+            include_str!("../../templates/mail/two_step_changed.fr.html"),
+        ),
+        (
             "dev_mailbox.html",
             include_str!("../../templates/dev_mailbox.html"),
         ),
@@ -269,6 +285,26 @@ mod tests {
             .expect("domain lapsed");
             assert!(lapsed.subject.contains("contoso.com"));
             assert!(lapsed.text.contains("business-center-verification=abc"));
+            let mut subjects = Vec::new();
+            for change in ["enabled", "disabled", "codes_renewed", "recovery_code_used"] {
+                let mail = email(
+                    "two_step_changed",
+                    lang,
+                    minijinja::context! {
+                        email => "harry@contoso.com",
+                        change => change,
+                        left => 7,
+                        when => "2026-11-25",
+                        client_address => "203.0.113.9",
+                        two_step_link => link("https://bc.example.com/two-step"),
+                    },
+                )
+                .expect("two-step changed");
+                assert!(mail.text.contains("203.0.113.9"), "{change}: {}", mail.text);
+                subjects.push(mail.subject);
+            }
+            subjects.dedup();
+            assert_eq!(subjects.len(), 4, "each change has its own subject");
         }
         assert!(dev_mailbox(&[])
             .expect("mailbox")

@@ -46,3 +46,31 @@ pub struct Profile {
     pub user: UserSummary,
     pub country: String,
 }
+
+/// The user's two-step verification, as the Two-step verification page
+/// shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoStep {
+    pub user: UserSummary,
+    /// When it was turned on; `None` while it is off.
+    pub enabled_since: Option<i64>,
+    pub recovery_codes_left: i64,
+    /// An authenticator being set up and not yet confirmed by a code.
+    pub setup: Option<TwoStepSetup>,
+    pub organization_requires: bool,
+    /// Whether the user's roles let them require it of everyone.
+    pub may_require: bool,
+}
+
+/// What an authenticator app needs: shown only until the first code
+/// confirms it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoStepSetup {
+    /// The key in base32, in groups of four for typing.
+    pub secret: String,
+    /// The `otpauth://` address the QR code holds.
+    pub uri: String,
+    /// The QR code: `size` modules square, the dark ones as one SVG path.
+    pub qr_size: u32,
+    pub qr_path: String,
+}

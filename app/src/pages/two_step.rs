@@ -1,0 +1,288 @@
+//! Two-step verification: set up an authenticator app (its QR code and key
+//! shown until the first code confirms it), recovery codes shown once,
+//! turning it off, and for an Account Admin the organization's rule.
+
+use leptos::prelude::*;
+
+use crate::api::two_step::{
+    get_two_step, ConfirmTwoStep, RenewRecoveryCodes, RequireTwoStep, StartTwoStep, TurnOffTwoStep,
+};
+use crate::components::{server_problem, signed_in_page, Field, FormError, Layout};
+use crate::domain::wire::{TwoStep, TwoStepSetup};
+use crate::domain::Problem;
+use crate::i18n::fill;
+use crate::use_lang;
+
+#[component]
+pub fn TwoStepPage() -> impl IntoView {
+    let start = ServerAction::<StartTwoStep>::new();
+    let confirm = ServerAction::<ConfirmTwoStep>::new();
+    let turn_off = ServerAction::<TurnOffTwoStep>::new();
+    let renew = ServerAction::<RenewRecoveryCodes>::new();
+    let require = ServerAction::<RequireTwoStep>::new();
+    let actions = Actions {
+        start,
+        confirm,
+        turn_off,
+        renew,
+        require,
+    };
+    let resource = Resource::new(
+        move || {
+            (
+                start.version().get(),
+                confirm.version().get(),
+                turn_off.version().get(),
+                require.version().get(),
+            )
+        },
+        |_| get_two_step(),
+    );
+    signed_in_page(resource, move |two_step| {
+        view! { <TwoStepView two_step actions /> }
+    })
+}
+
+#[derive(Clone, Copy)]
+struct Actions {
+    start: ServerAction<StartTwoStep>,
+    confirm: ServerAction<ConfirmTwoStep>,
+    turn_off: ServerAction<TurnOffTwoStep>,
+    renew: ServerAction<RenewRecoveryCodes>,
+    require: ServerAction<RequireTwoStep>,
+}
+
+#[component]
+fn TwoStepView(two_step: TwoStep, actions: Actions) -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts();
+    // Codes just made, from turning on or renewing: shown this once.
+    let new_codes = move || {
+        [actions.confirm.value().get(), actions.renew.value().get()]
+            .into_iter()
+            .flatten()
+            .find_map(Result::ok)
+    };
+    let must_set_up = two_step.organization_requires && two_step.enabled_since.is_none();
+    let status = match two_step.enabled_since {
+        Some(since) => view! {
+            <p class="two-step-status">
+                {fill(t.two_step_on_since, &[("date", &lang.format_date(since))])}
+            </p>
+            <p>
+                {fill(
+                    t.recovery_codes_left,
+                    &[("count", &two_step.recovery_codes_left.to_string())],
+                )}
+            </p>
+        }
+        .into_any(),
+        None => view! { <p class="two-step-status">{t.two_step_off}</p> }.into_any(),
+    };
+    let enabled = two_step.enabled_since.is_some();
+    let setup = two_step.setup.clone();
+    view! {
+        <Layout user=two_step.user.clone()>
+            <h1>{t.two_step}</h1>
+            {must_set_up
+                .then(|| {
+                    view! {
+                        <p class="notice" role="alert">
+                            {t.two_step_required_notice}
+                        </p>
+                    }
+                })}
+            <section class="card">
+                <p>{t.two_step_intro}</p>
+                {status}
+                {move || {
+                    new_codes().map(|codes| view! { <RecoveryCodes codes /> })
+                }}
+                {if enabled {
+                    let (renew, turn_off) = (actions.renew, actions.turn_off);
+                    view! {
+                        <ActionForm action=renew>
+                            <FormError value=renew.value() />
+                            <PasswordConfirmed
+                                label=t.renew_recovery_codes
+                                problem=server_problem(renew.value(), "password")
+                                pending=renew.pending().into()
+                            />
+                        </ActionForm>
+                        {(!two_step.organization_requires)
+                            .then(|| {
+                                view! {
+                                    <ActionForm action=turn_off>
+                                        <FormError value=turn_off.value() />
+                                        <PasswordConfirmed
+                                            label=t.two_step_turn_off
+                                            problem=server_problem(turn_off.value(), "password")
+                                            pending=turn_off.pending().into()
+                                        />
+                                    </ActionForm>
+                                }
+                            })}
+                    }
+                        .into_any()
+                } else {
+                    match setup {
+                        Some(setup) => view! { <SetUp setup confirm=actions.confirm /> }.into_any(),
+                        None => view! {
+                            <ActionForm action=actions.start>
+                                <FormError value=actions.start.value() />
+                                <button
+                                    type="submit"
+                                    class="primary"
+                                    disabled=move || actions.start.pending().get()
+                                >
+                                    {t.two_step_start}
+                                </button>
+                            </ActionForm>
+                        }
+                            .into_any(),
+                    }
+                }}
+            </section>
+            {two_step
+                .may_require
+                .then(|| {
+                    view! {
+                        <OrganizationRule
+                            required=two_step.organization_requires
+                            action=actions.require
+                        />
+                    }
+                })}
+        </Layout>
+    }
+}
+
+/// The QR code and key of an authenticator being set up, and the form
+/// its first code confirms.
+#[component]
+fn SetUp(setup: TwoStepSetup, confirm: ServerAction<ConfirmTwoStep>) -> impl IntoView {
+    let t = use_lang().texts();
+    let value = confirm.value();
+    let view_box = format!("0 0 {0} {0}", setup.qr_size);
+    view! {
+        <div class="two-step-setup">
+            <p>{t.two_step_scan}</p>
+            <a class="qr" href=setup.uri.clone()>
+                <svg
+                    viewBox=view_box
+                    width="200"
+                    height="200"
+                    role="img"
+                    aria-label=t.two_step_qr_label
+                    shape-rendering="crispEdges"
+                >
+                    <rect width="100%" height="100%" fill="#fff" />
+                    <path d=setup.qr_path fill="#000" />
+                </svg>
+            </a>
+            <p>
+                <code class="two-step-secret">{setup.secret}</code>
+            </p>
+            <p class="note">{t.two_step_secret_once}</p>
+            <p>{t.two_step_confirm_intro}</p>
+            <ActionForm action=confirm>
+                <FormError value />
+                <Field
+                    label=t.two_step_code
+                    name="code"
+                    autocomplete="one-time-code"
+                    inputmode="numeric"
+                    required=true
+                    problem=server_problem(value, "code")
+                />
+                <button type="submit" class="primary" disabled=move || confirm.pending().get()>
+                    {t.two_step_turn_on}
+                </button>
+            </ActionForm>
+        </div>
+    }
+}
+
+#[component]
+fn RecoveryCodes(codes: Vec<String>) -> impl IntoView {
+    let t = use_lang().texts();
+    view! {
+        <div class="recovery-codes" role="status">
+            <h2>{t.recovery_codes_title}</h2>
+            <p>{t.recovery_codes_intro}</p>
+            <ul>
+                {codes
+                    .into_iter()
+                    .map(|code| view! { <li><code>{code}</code></li> })
+                    .collect_view()}
+            </ul>
+            <p>
+                <a class="button primary" href="/dashboard">
+                    {t.recovery_codes_saved}
+                </a>
+            </p>
+        </div>
+    }
+}
+
+/// The heading, password field and button of a change the user's
+/// password confirms: new recovery codes, or turning two-step
+/// verification off.
+#[component]
+fn PasswordConfirmed(
+    label: &'static str,
+    problem: Signal<Option<Problem>>,
+    pending: Signal<bool>,
+) -> impl IntoView {
+    let t = use_lang().texts();
+    view! {
+        <h2>{label}</h2>
+        <p class="note">{t.two_step_password_note}</p>
+        <Field
+            label=t.password
+            name="password"
+            kind="password"
+            autocomplete="current-password"
+            required=true
+            problem=problem
+        />
+        <button type="submit" disabled=move || pending.get()>
+            {label}
+        </button>
+    }
+}
+
+#[component]
+fn OrganizationRule(required: bool, action: ServerAction<RequireTwoStep>) -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts();
+    let value = action.value();
+    let problem = server_problem(value, "required");
+    let (status, button, next) = if required {
+        (
+            t.organization_two_step_required,
+            t.stop_requiring_two_step,
+            "false",
+        )
+    } else {
+        (t.organization_two_step_optional, t.require_two_step, "true")
+    };
+    view! {
+        <section class="card">
+            <h2>{t.organization_two_step}</h2>
+            <p>{status}</p>
+            <ActionForm action=action>
+                <FormError value />
+                <p class="field-error" aria-live="polite">
+                    {move || {
+                        problem.get().map(|problem| problem.text(lang))
+                    }}
+                </p>
+                <input type="hidden" name="required" value=next />
+                <button type="submit" disabled=move || action.pending().get()>
+                    {button}
+                </button>
+            </ActionForm>
+        </section>
+    }
+}

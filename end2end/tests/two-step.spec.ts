@@ -1,0 +1,144 @@
+import { createHmac } from 'node:crypto';
+import type { Page } from '@playwright/test';
+import { APP_URL } from '../env';
+import {
+  ADMIN_PASSWORD, expect, fillInvite, invitationLink, onboardAdmin, openHydrated, test, unique, waitForMail,
+  waitHydrated,
+} from './helpers';
+
+/** RFC 4648 base32, as authenticator apps read the key. */
+function base32Decode(text: string): Buffer {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const bytes: number[] = [];
+  let bits = 0;
+  let value = 0;
+  for (const char of text.replace(/[\s=]/g, '').toUpperCase()) {
+    value = ((value << 5) | alphabet.indexOf(char)) & 0xffff;
+    bits += 5;
+    if (bits >= 8) {
+      bytes.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(bytes);
+}
+
+/** The code an authenticator app (RFC 6238: SHA-1, 6 digits, 30 s) shows at `at`. */
+function authenticatorCode(key: string, at = Date.now()): string {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
+  const mac = createHmac('sha1', base32Decode(key)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 15;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
+
+async function signOutAndIn(page: Page, email: string) {
+  await page.locator('header summary').click();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(`${APP_URL}/sign-in`);
+  await waitHydrated(page);
+  await page.getByLabel('EMAIL ADDRESS').fill(email);
+  await page.getByLabel('PASSWORD').fill(ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(`${APP_URL}/sign-in/code`);
+  await waitHydrated(page);
+  await expect(page.getByRole('heading', { name: 'Enter your code' })).toBeVisible();
+}
+
+test('a user sets up an authenticator app, then signs in with its code or a recovery code', async ({ page }) => {
+  const agreement = await onboardAdmin(page);
+  await openHydrated(page, '/profile');
+  await page.getByRole('link', { name: 'Set up or manage two-step verification' }).click();
+  await expect(page).toHaveURL(`${APP_URL}/two-step`);
+  await waitHydrated(page);
+  await expect(page.getByText('Two-step verification is off.')).toBeVisible();
+
+  await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+  await expect(page.getByRole('img', { name: 'QR code of your authenticator key' })).toBeVisible();
+  const key = ((await page.locator('.two-step-secret').textContent()) ?? '').replace(/\s/g, '');
+  expect(key).toMatch(/^[A-Z2-7]{32}$/);
+
+  const right = authenticatorCode(key);
+  await page.getByLabel('CODE').fill(right === '000000' ? '111111' : '000000');
+  await page.getByRole('button', { name: 'Turn on' }).click();
+  await expect(page.locator('#field-code-error')).toHaveText(
+    'This code is not correct, or it has already been used. Enter the code your app shows now.',
+  );
+  await page.getByLabel('CODE').fill(right);
+  await page.getByRole('button', { name: 'Turn on' }).click();
+  const codes = page.locator('.recovery-codes li');
+  await expect(codes).toHaveCount(10);
+  const recoveryCodes = await codes.allTextContents();
+  await expect(page.getByText(/^Two-step verification is on \(since /)).toBeVisible();
+  await expect(page.locator('.two-step-secret')).toHaveCount(0);
+
+  // Signing in now takes a code; the one that turned it on is spent, so
+  // the next 30 seconds' code is typed, as a phone a little ahead shows it.
+  await signOutAndIn(page, agreement.email);
+  await page.getByLabel('CODE').fill(right);
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await expect(page.locator('#field-code-error')).toHaveText(
+    'This code is not correct, or it has already been used. Enter the code your app shows now.',
+  );
+  await page.getByLabel('CODE').fill(authenticatorCode(key, Date.now() + 30_000));
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await expect(page).toHaveURL(`${APP_URL}/dashboard`);
+  await expect(page.getByRole('heading', { name: 'Welcome, Harry' })).toBeVisible();
+
+  // Without the phone: a recovery code, once.
+  await waitHydrated(page);
+  await signOutAndIn(page, agreement.email);
+  await page.getByLabel('CODE').fill(recoveryCodes[0]);
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await expect(page).toHaveURL(`${APP_URL}/dashboard`);
+  await openHydrated(page, '/two-step');
+  await expect(page.getByText('Unused recovery codes: 9')).toBeVisible();
+});
+
+test('an Account Admin requires two-step verification and a new colleague is sent to set it up', async ({ page, browser }) => {
+  await onboardAdmin(page);
+  await openHydrated(page, '/manage-access');
+  const dan = `dan.${unique(6)}@contoso-e2e.com`;
+  await page.getByRole('button', { name: 'INVITE USER' }).click();
+  const form = await fillInvite(page, { email: dan, first: 'Dan', last: 'Jones', language: 'en', country: 'US', roles: ['Account Viewer'] });
+  await form.getByRole('button', { name: 'INVITE', exact: true }).click();
+  await expect(page.getByText(`Invitation sent to ${dan}`)).toBeVisible();
+
+  await openHydrated(page, '/two-step');
+  await page.getByRole('button', { name: 'Require for everyone' }).click();
+  await expect(page.getByText(
+    'Turn on two-step verification for yourself before requiring it of everyone.',
+  )).toBeVisible();
+  await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+  const key = ((await page.locator('.two-step-secret').textContent()) ?? '').replace(/\s/g, '');
+  await page.getByLabel('CODE').fill(authenticatorCode(key));
+  await page.getByRole('button', { name: 'Turn on' }).click();
+  await expect(page.locator('.recovery-codes li')).toHaveCount(10);
+  await page.getByRole('button', { name: 'Require for everyone' }).click();
+  await expect(page.getByText(
+    'Everyone in your organization must use two-step verification; those without it set it up at their next sign-in.',
+  )).toBeVisible();
+  // Nobody in the organization is offered to turn it off any more.
+  await expect(page.getByRole('button', { name: 'Turn off two-step verification' })).toHaveCount(0);
+
+  // Dan joins: every page sends him to set it up first.
+  const [mail] = await waitForMail(dan);
+  const colleague = await (await browser.newContext()).newPage();
+  await openHydrated(colleague, invitationLink(mail));
+  await colleague.getByLabel('Create password').fill('Dan-Has-A-Long-Password-1');
+  await colleague.getByLabel('Confirm your password').fill('Dan-Has-A-Long-Password-1');
+  await colleague.getByRole('button', { name: 'Start' }).click();
+  await expect(colleague).toHaveURL(`${APP_URL}/two-step`);
+  await expect(colleague.getByText('Your organization requires two-step verification. Set it up to continue.')).toBeVisible();
+  await openHydrated(colleague, '/orders');
+  await expect(colleague).toHaveURL(`${APP_URL}/two-step`);
+  await waitHydrated(colleague);
+  await colleague.getByRole('button', { name: 'Set up an authenticator app' }).click();
+  const dansKey = ((await colleague.locator('.two-step-secret').textContent()) ?? '').replace(/\s/g, '');
+  await colleague.getByLabel('CODE').fill(authenticatorCode(dansKey));
+  await colleague.getByRole('button', { name: 'Turn on' }).click();
+  await expect(colleague.locator('.recovery-codes li')).toHaveCount(10);
+  await colleague.getByRole('link', { name: 'I have saved my codes' }).click();
+  await expect(colleague).toHaveURL(`${APP_URL}/dashboard`);
+  await expect(colleague.getByRole('heading', { name: 'Welcome, Dan' })).toBeVisible();
+});
