@@ -59,12 +59,12 @@ test('a user sets up an authenticator app, then signs in with its code or a reco
   expect(key).toMatch(/^[A-Z2-7]{32}$/);
 
   const right = authenticatorCode(key);
-  await page.getByLabel('CODE').fill(right === '000000' ? '111111' : '000000');
+  await page.getByLabel('CODE', { exact: true }).fill(right === '000000' ? '111111' : '000000');
   await page.getByRole('button', { name: 'Turn on' }).click();
   await expect(page.locator('#field-code-error')).toHaveText(
     'This code is not correct, or it has already been used. Enter the code your app shows now.',
   );
-  await page.getByLabel('CODE').fill(right);
+  await page.getByLabel('CODE', { exact: true }).fill(right);
   await page.getByRole('button', { name: 'Turn on' }).click();
   const codes = page.locator('.recovery-codes li');
   await expect(codes).toHaveCount(10);
@@ -75,12 +75,12 @@ test('a user sets up an authenticator app, then signs in with its code or a reco
   // Signing in now takes a code; the one that turned it on is spent, so
   // the next 30 seconds' code is typed, as a phone a little ahead shows it.
   await signOutAndIn(page, agreement.email);
-  await page.getByLabel('CODE').fill(right);
+  await page.getByLabel('CODE', { exact: true }).fill(right);
   await page.getByRole('button', { name: 'Verify' }).click();
   await expect(page.locator('#field-code-error')).toHaveText(
     'This code is not correct, or it has already been used. Enter the code your app shows now.',
   );
-  await page.getByLabel('CODE').fill(authenticatorCode(key, Date.now() + 30_000));
+  await page.getByLabel('CODE', { exact: true }).fill(authenticatorCode(key, Date.now() + 30_000));
   await page.getByRole('button', { name: 'Verify' }).click();
   await expect(page).toHaveURL(`${APP_URL}/dashboard`);
   await expect(page.getByRole('heading', { name: 'Welcome, Harry' })).toBeVisible();
@@ -88,7 +88,7 @@ test('a user sets up an authenticator app, then signs in with its code or a reco
   // Without the phone: a recovery code, once.
   await waitHydrated(page);
   await signOutAndIn(page, agreement.email);
-  await page.getByLabel('CODE').fill(recoveryCodes[0]);
+  await page.getByLabel('CODE', { exact: true }).fill(recoveryCodes[0]);
   await page.getByRole('button', { name: 'Verify' }).click();
   await expect(page).toHaveURL(`${APP_URL}/dashboard`);
   await openHydrated(page, '/two-step');
@@ -111,7 +111,7 @@ test('an Account Admin requires two-step verification and a new colleague is sen
   )).toBeVisible();
   await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
   const key = ((await page.locator('.two-step-secret').textContent()) ?? '').replace(/\s/g, '');
-  await page.getByLabel('CODE').fill(authenticatorCode(key));
+  await page.getByLabel('CODE', { exact: true }).fill(authenticatorCode(key));
   await page.getByRole('button', { name: 'Turn on' }).click();
   await expect(page.locator('.recovery-codes li')).toHaveCount(10);
   await page.getByRole('button', { name: 'Require for everyone' }).click();
@@ -135,7 +135,7 @@ test('an Account Admin requires two-step verification and a new colleague is sen
   await waitHydrated(colleague);
   await colleague.getByRole('button', { name: 'Set up an authenticator app' }).click();
   const dansKey = ((await colleague.locator('.two-step-secret').textContent()) ?? '').replace(/\s/g, '');
-  await colleague.getByLabel('CODE').fill(authenticatorCode(dansKey));
+  await colleague.getByLabel('CODE', { exact: true }).fill(authenticatorCode(dansKey));
   await colleague.getByRole('button', { name: 'Turn on' }).click();
   await expect(colleague.locator('.recovery-codes li')).toHaveCount(10);
   await colleague.getByRole('link', { name: 'I have saved my codes' }).click();

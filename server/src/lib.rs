@@ -8,6 +8,7 @@ pub mod config;
 pub mod demo;
 pub mod files;
 pub mod guards;
+pub mod listen;
 pub mod mail_worker;
 pub mod routes;
 

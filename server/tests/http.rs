@@ -526,3 +526,81 @@ async fn a_required_second_step_comes_before_every_page(t: TestDb) {
     app.close().await;
 }
 both_engines!(a_required_second_step_comes_before_every_page);
+
+/// Over a real socket: the connection loop cuts off a client that trickles
+/// its headers or sits idle, serves a whole request, and tells the router
+/// the client's address.
+#[tokio::test]
+async fn slow_and_idle_connections_are_cut_off() {
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::new(TestDb::sqlite().await, "http://127.0.0.1:3000", false).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("address");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(server::listen::serve(
+        listener,
+        server::router(app.state.clone()),
+        Duration::from_secs(1),
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    let read_until_closed = |mut stream: tokio::net::TcpStream| async move {
+        let mut received = Vec::new();
+        let outcome =
+            tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut received)).await;
+        assert!(outcome.is_ok(), "the server closed the connection");
+        String::from_utf8_lossy(&received).into_owned()
+    };
+
+    let started = Instant::now();
+    let mut trickling = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    trickling
+        .write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .expect("part of the headers");
+    let answer = read_until_closed(trickling).await;
+    assert!(!answer.contains("200 OK"), "{answer}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+
+    let mut whole = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    whole
+        .write_all(b"GET /sign-in HTTP/1.1\r\nHost: x\r\nAccept: text/html\r\n\r\n")
+        .await
+        .expect("a request");
+    // Answered, then the idle keep-alive connection is closed too.
+    let answer = read_until_closed(whole).await;
+    assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
+
+    // The client's address reaches the audit log of a failed sign-in.
+    app.harry().await;
+    let body = "email=harry%40contoso.com&password=Wrong-Password-1";
+    let mut sign_in = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let request = format!(
+        "POST /api/sign_in HTTP/1.1\r\nHost: x\r\nSec-Fetch-Site: same-origin\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    sign_in
+        .write_all(request.as_bytes())
+        .await
+        .expect("a sign-in");
+    let answer = read_until_closed(sign_in).await;
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    let (client,): (String,) =
+        sqlx::query_as("SELECT client_address FROM audit_log WHERE action = 'auth.sign_in_failed'")
+            .fetch_one(&app.state.db)
+            .await
+            .expect("audited");
+    assert_eq!(client, "127.0.0.1");
+
+    let _ = stop.send(());
+    tokio::time::timeout(Duration::from_secs(10), server)
+        .await
+        .expect("stops on the signal")
+        .expect("served");
+    app.close().await;
+}

@@ -368,16 +368,19 @@ async fn serve(config: &Config, demo: bool) -> Result<(), String> {
         "Business Center listening on http://{addr}, public address {}",
         config.public_url
     );
-    let app = crate::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await;
+    crate::listen::serve(
+        listener,
+        crate::router(state),
+        crate::listen::HEADER_READ_TIMEOUT,
+        shutdown_signal(),
+    )
+    .await;
     let _ = stop_mail.send(true);
     if let Some(worker) = worker {
         let _ = worker.await;
     }
     let _ = reminders.await;
-    served.map_err(|error| format!("server stopped: {error}"))
+    Ok(())
 }
 
 async fn shutdown_signal() {
