@@ -95,7 +95,6 @@ pub async fn confirm(state: &AppState, actor: &Actor, code: &str) -> Result<Vec<
     let step = totp::matching_step(&secret, code, now)
         .ok_or_else(|| AppError::field("code", Problem::CodeIncorrect))?;
     let (codes, hashes) = new_recovery_codes(&state.hasher).await?;
-    let mail = change_mail(state, actor, TwoStepChange::Enabled)?;
     let mut tx = super::db::begin_write(&state.db).await?;
     // Only the key just checked: a setup restarted meanwhile wins.
     let enabled = sqlx::query(
@@ -114,17 +113,15 @@ pub async fn confirm(state: &AppState, actor: &Actor, code: &str) -> Result<Vec<
         return Err(AppError::field("code", Problem::TwoStepSetupStale));
     }
     replace_recovery_codes(&mut tx, user.id, &hashes).await?;
-    audit::record(
-        &mut tx,
+    finish(
+        state,
+        tx,
         actor,
-        now,
         AuditAction::TwoStepEnabled,
-        &user.email,
         "",
+        TwoStepChange::Enabled,
     )
     .await?;
-    enqueue(&mut tx, &mail, None, now).await?;
-    state.outbox.commit(tx).await?;
     Ok(codes)
 }
 
@@ -139,8 +136,6 @@ pub async fn turn_off(state: &AppState, actor: &Actor, password: &str) -> Result
         ));
     }
     check_password(state, user, password).await?;
-    let now = state.clock.now();
-    let mail = change_mail(state, actor, TwoStepChange::Disabled)?;
     let mut tx = super::db::begin_write(&state.db).await?;
     sqlx::query(
         "UPDATE users SET totp_secret = NULL, totp_pending_secret = NULL, totp_last_step = NULL, \
@@ -150,18 +145,15 @@ pub async fn turn_off(state: &AppState, actor: &Actor, password: &str) -> Result
     .execute(&mut *tx)
     .await?;
     replace_recovery_codes(&mut tx, user.id, &[]).await?;
-    audit::record(
-        &mut tx,
+    finish(
+        state,
+        tx,
         actor,
-        now,
         AuditAction::TwoStepDisabled,
-        &user.email,
         "",
+        TwoStepChange::Disabled,
     )
-    .await?;
-    enqueue(&mut tx, &mail, None, now).await?;
-    state.outbox.commit(tx).await?;
-    Ok(())
+    .await
 }
 
 /// Replaces the user's recovery codes with ten new ones, after the
@@ -176,22 +168,18 @@ pub async fn renew_recovery_codes(
     if !user.two_step_on {
         return Err(AppError::field("password", Problem::TwoStepSetupStale));
     }
-    let now = state.clock.now();
     let (codes, hashes) = new_recovery_codes(&state.hasher).await?;
-    let mail = change_mail(state, actor, TwoStepChange::CodesRenewed)?;
     let mut tx = super::db::begin_write(&state.db).await?;
     replace_recovery_codes(&mut tx, user.id, &hashes).await?;
-    audit::record(
-        &mut tx,
+    finish(
+        state,
+        tx,
         actor,
-        now,
         AuditAction::RecoveryCodesRenewed,
-        &user.email,
         "",
+        TwoStepChange::CodesRenewed,
     )
     .await?;
-    enqueue(&mut tx, &mail, None, now).await?;
-    state.outbox.commit(tx).await?;
     Ok(codes)
 }
 
@@ -382,22 +370,35 @@ pub async fn record_recovery_code_used(
     actor: &Actor,
     left: i64,
 ) -> Result<(), AppError> {
-    let now = state.clock.now();
-    let mail = change_mail(state, actor, TwoStepChange::RecoveryCodeUsed { left })?;
+    let tx = super::db::begin_write(&state.db).await?;
     let detail = format!("{left} left");
-    let mut tx = super::db::begin_write(&state.db).await?;
-    audit::record(
-        &mut tx,
+    let change = TwoStepChange::RecoveryCodeUsed { left };
+    finish(
+        state,
+        tx,
         actor,
-        now,
         AuditAction::RecoveryCodeUsed,
-        &actor.user.email,
         &detail,
+        change,
     )
-    .await?;
+    .await
+}
+
+/// Ends a change to a user's two-step verification made in `tx`: audits
+/// it and queues the email that tells them, all in the one commit.
+async fn finish(
+    state: &AppState,
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    actor: &Actor,
+    action: AuditAction,
+    detail: &str,
+    change: TwoStepChange,
+) -> Result<(), AppError> {
+    let now = state.clock.now();
+    let mail = change_mail(state, actor, change)?;
+    audit::record(&mut tx, actor, now, action, &actor.user.email, detail).await?;
     enqueue(&mut tx, &mail, None, now).await?;
-    state.outbox.commit(tx).await?;
-    Ok(())
+    state.outbox.commit(tx).await
 }
 
 /// Ten fresh codes, as shown (`xxxx-xxxx-xxxx`), and what to store for
