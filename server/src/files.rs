@@ -83,9 +83,10 @@ pub async fn export_report(
         Ok(export) => export,
         Err(error) => return refusal(error),
     };
-    let chunks = futures::stream::unfold(export.chunks, |mut chunks| async move {
-        chunks.recv().await.map(|chunk| (chunk, chunks))
-    });
+    // A receiver may be polled again after it ended (a compressing body
+    // does), which an `unfold` stream would panic on.
+    let mut receiver = export.chunks;
+    let chunks = futures::stream::poll_fn(move |cx| receiver.poll_recv(cx));
     (
         [
             (
