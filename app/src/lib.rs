@@ -13,7 +13,7 @@ pub mod pages;
 pub mod services;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -30,6 +30,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -70,7 +71,6 @@ pub fn App() -> impl IntoView {
     let lang = detect_lang();
     provide_context(lang);
     view! {
-        <leptos_meta::Stylesheet id="leptos" href="/pkg/business-center.css" />
         <Title text=lang.texts().app_name />
         <Router>
             <Routes fallback=pages::NotFound>

@@ -134,8 +134,18 @@ impl Config {
         }
         options.site_addr = self.site_addr;
         options.site_root = self.site_root.clone().into();
+        // A release build leaves the hashes of the file names it gave the
+        // site's files beside the binary; Leptos names them from there.
+        options.hash_files = options.hash_files || hash_file_beside_binary(&options);
         Ok(options)
     }
+}
+
+fn hash_file_beside_binary(options: &LeptosOptions) -> bool {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())))
+        .is_some_and(|path| path.is_file())
 }
 
 /// A setting that may hold a password (`DATABASE_URL`, `SMTP_URL`): its

@@ -227,7 +227,6 @@ pub async fn security_headers(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let is_asset = request.uri().path().starts_with("/pkg/");
     let nonce = app::services::random_secret();
     request.extensions_mut().insert(CspNonce(nonce.clone()));
     let mut response = next.run(request).await;
@@ -258,8 +257,9 @@ pub async fn security_headers(
             HeaderValue::from_static("max-age=31536000"),
         );
     }
-    // Pages show personal data: keep them out of shared caches.
-    if !is_asset && !headers.contains_key(header::CACHE_CONTROL) {
+    // Pages show personal data: keep them out of shared caches. The
+    // site's files say for themselves how long to keep them (`assets`).
+    if !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response

@@ -5,6 +5,7 @@
 use std::sync::LazyLock;
 
 use axum::extract::{Request, State};
+use axum::handler::Handler;
 use axum::http::header::{self, HeaderName, HeaderValue};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
@@ -66,12 +67,12 @@ pub fn router(state: AppState) -> Router {
     if state.settings.dev_mailbox {
         router = router.route("/dev/mailbox", get(dev_mailbox));
     }
+    // Anything else is a file of the site, or else the app's 404 page.
+    let not_found = file_and_error_handler_with_context::<AppState, _>(context.clone(), app::shell)
+        .with_state(state.clone());
     router
-        .leptos_routes_with_context(&state, routes, context.clone(), shell)
-        .fallback(file_and_error_handler_with_context::<AppState, _>(
-            context,
-            app::shell,
-        ))
+        .leptos_routes_with_context(&state, routes, context, shell)
+        .fallback_service(crate::assets::site_files(&state.leptos_options, not_found))
         .layer(middleware::from_fn(guards::server_fn_error_status))
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -88,6 +89,9 @@ pub fn router(state: AppState) -> Router {
             guards::security_headers,
         ))
         .layer(middleware::from_fn(guards::allowed_methods))
+        // Pages, server function answers and exports, on the fly; the
+        // site's files come precompressed and pass through as they are.
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(middleware::from_fn(log_request))
         .with_state(state)
 }

@@ -604,3 +604,57 @@ async fn slow_and_idle_connections_are_cut_off() {
         .expect("served");
     app.close().await;
 }
+
+/// Pages and exports are compressed for a browser that accepts it; an
+/// export's stream ends cleanly under the encoder, which polls it once
+/// more after its last chunk.
+#[tokio::test]
+async fn pages_and_exports_are_compressed_for_browsers_that_accept_it() {
+    use axum::body::Body;
+    use axum::http::Request;
+    use http_body_util::BodyExt;
+    use std::io::Read;
+    use tower::ServiceExt;
+    let app = TestApp::new(TestDb::sqlite().await, "http://127.0.0.1:3000", false).await;
+    let harry = app.harry().await;
+    let cookie = app.cookie_for(harry).await;
+    for (path, expected) in [
+        (
+            "/reports/orders.csv",
+            "\u{feff}agreement_number,purchasing_account",
+        ),
+        ("/sign-in", "<!DOCTYPE html>"),
+    ] {
+        let request = Request::get(path)
+            .header("accept-encoding", "gzip")
+            .header("sec-fetch-site", "same-origin")
+            .header("cookie", &cookie)
+            .body(Body::empty())
+            .expect("request");
+        let response = server::router(app.state.clone())
+            .oneshot(request)
+            .await
+            .expect("an answer");
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(
+            response
+                .headers()
+                .get("content-encoding")
+                .and_then(|value| value.to_str().ok()),
+            Some("gzip"),
+            "{path}"
+        );
+        let compressed = response
+            .into_body()
+            .collect()
+            .await
+            .expect("the whole body")
+            .to_bytes();
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(&compressed[..])
+            .read_to_string(&mut text)
+            .expect("gzip");
+        assert!(text.starts_with(expected), "{path}: {text}");
+    }
+    app.close().await;
+}

@@ -1,0 +1,45 @@
+import { APP_URL } from '../env';
+import { expect, openHydrated, test } from './helpers';
+
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+test('the site files come precompressed under hashed names and are kept for a year; pages are compressed and never stored', async ({ request }) => {
+  const page = await request.get(`${APP_URL}/sign-in`, { headers: { 'Accept-Encoding': 'br, gzip' } });
+  expect(page.status()).toBe(200);
+  expect(page.headers()['content-encoding']).toBe('br');
+  expect(page.headers()['cache-control']).toBe('no-store');
+
+  const html = await page.text();
+  const assets = [...new Set(html.match(/\/pkg\/business-center\.[\w-]+\.(?:js|wasm|css)/g) ?? [])];
+  expect(assets.map((asset) => asset.split('.').pop()).sort()).toEqual(['css', 'js', 'wasm']);
+  for (const asset of assets) {
+    for (const [accepts, encoding] of [['br, gzip', 'br'], ['gzip', 'gzip'], ['identity', undefined]]) {
+      const response = await request.get(`${APP_URL}${asset}`, { headers: { 'Accept-Encoding': accepts! } });
+      expect(response.status(), asset).toBe(200);
+      expect(response.headers()['content-encoding'], `${asset} for ${accepts}`).toBe(encoding);
+      expect(response.headers()['cache-control'], asset).toBe(IMMUTABLE);
+    }
+  }
+  const favicon = await request.get(`${APP_URL}/favicon.svg`);
+  expect(favicon.headers()['cache-control']).toBe('public, max-age=86400');
+  const missing = await request.get(`${APP_URL}/pkg/business-center.0000.wasm`);
+  expect(missing.status()).toBe(404);
+  expect(missing.headers()['cache-control']).toBe('no-store');
+});
+
+test('a second visit downloads no byte of the app', async ({ page }) => {
+  const network = await page.context().newCDPSession(page);
+  await network.send('Network.enable');
+  const urls = new Map<string, string>();
+  let assetBytes = 0;
+  network.on('Network.requestWillBeSent', (event) => urls.set(event.requestId, event.request.url));
+  network.on('Network.loadingFinished', (event) => {
+    if ((urls.get(event.requestId) ?? '').includes('/pkg/')) assetBytes += event.encodedDataLength;
+  });
+  await openHydrated(page, '/sign-in');
+  expect(assetBytes, 'the first visit downloads the app').toBeGreaterThan(50_000);
+  assetBytes = 0;
+  await openHydrated(page, '/request-invitation');
+  await openHydrated(page, '/sign-in');
+  expect(assetBytes, 'later visits take it from the cache').toBe(0);
+});
