@@ -1,5 +1,9 @@
 import { test as base, expect, type Page } from '@playwright/test';
 import { execFileSync, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { BINARY, DB_FILE, DNS_API, MAIL_API, ROOT, SERVER_ENV } from '../env';
 
 /**
@@ -226,4 +230,33 @@ export async function proveDomain(page: Page, domain: string, purchasingAccount:
   expect(published.ok).toBe(true);
   await card.getByRole('button', { name: 'Verify' }).click();
   await expect(card.locator('.domain-status')).toContainText('Verified on');
+}
+
+/**
+ * The operator loads what the organization bought: an order of Office
+ * (software, with an image to download) and of Microsoft 365 E3 (an online
+ * service), and a product key. Returns the image's content.
+ */
+export function loadCatalog(agreement: Agreement): Buffer {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bc-catalog-'));
+  const { number, purchasingAccount } = agreement;
+  fs.writeFileSync(path.join(dir, 'orders.csv'), [
+    'agreement_number,purchasing_account,order_number,order_date,product,version,quantity,unit_price,currency',
+    `${number},${purchasingAccount},E-${number}-1,2026-01-15,Office Professional Plus,2024,25,450.00,USD`,
+    `${number},${purchasingAccount},E-${number}-2,2026-02-15,Microsoft 365 E3,,50,36.00,USD`,
+  ].join('\n'));
+  const image = crypto.randomBytes(1_500_000);
+  fs.writeFileSync(path.join(dir, `office-${number}.img`), image);
+  fs.writeFileSync(path.join(dir, 'products.csv'), [
+    'product,version,kind,file',
+    `Office Professional Plus,2024,software,office-${number}.img`,
+    'Microsoft 365 E3,,online_service,',
+  ].join('\n'));
+  fs.writeFileSync(path.join(dir, 'keys.csv'),
+    `${number},${purchasingAccount},Office Professional Plus,2024,E2E${number.slice(-4)}-7QX4K-M2P9R-W8T3V-K6J4H\n`);
+  for (const [what, file] of [['orders', 'orders.csv'], ['products', 'products.csv'], ['keys', 'keys.csv']]) {
+    const run = cli([what, 'import', path.join(dir, file)]);
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+  }
+  return image;
 }

@@ -32,28 +32,30 @@ fn AgreementsList(view: AgreementsView) -> impl IntoView {
                     view! { <p>{t.no_partners}</p> }.into_any()
                 } else {
                     view! {
-                        <table class="partners">
-                            <thead>
-                                <tr>
-                                    <th scope="col">{t.partner}</th>
-                                    <th scope="col">{t.agreements}</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {view
-                                    .partners
-                                    .into_iter()
-                                    .map(|partner| {
-                                        view! {
-                                            <tr>
-                                                <td>{partner.name}</td>
-                                                <td>{partner.agreements.join(", ")}</td>
-                                            </tr>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </tbody>
-                        </table>
+                        <div class="table-scroll">
+                            <table class="partners">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{t.partner}</th>
+                                        <th scope="col">{t.agreements}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {view
+                                        .partners
+                                        .into_iter()
+                                        .map(|partner| {
+                                            view! {
+                                                <tr>
+                                                    <td>{partner.name}</td>
+                                                    <td>{partner.agreements.join(", ")}</td>
+                                                </tr>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
                     }
                         .into_any()
                 }}
@@ -104,28 +106,30 @@ fn AgreementCard(agreement: AgreementDetail, can_modify: bool) -> impl IntoView 
                 <dt>{t.contact_email}</dt>
                 <dd>{move || contact_email.get()}</dd>
             </dl>
-            <table class="agreements">
-                <thead>
-                    <tr>
-                        <th scope="col">{t.purchasing_account_number}</th>
-                        <th scope="col">{t.account_administrator}</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {agreement
-                        .purchasing_accounts
-                        .iter()
-                        .map(|account| {
-                            view! {
-                                <tr>
-                                    <td>{account.number.clone()}</td>
-                                    <td>{account.admin_name.clone()} " · " {account.admin_email.clone()}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
+            <div class="table-scroll">
+                <table class="agreements">
+                    <thead>
+                        <tr>
+                            <th scope="col">{t.purchasing_account_number}</th>
+                            <th scope="col">{t.account_administrator}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {agreement
+                            .purchasing_accounts
+                            .iter()
+                            .map(|account| {
+                                view! {
+                                    <tr>
+                                        <td>{account.number.clone()}</td>
+                                        <td>{account.admin_name.clone()} " · " {account.admin_email.clone()}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            </div>
             {move || matches!(value.get(), Some(Ok(()))).then(|| view! { <p class="notice" role="status">{t.saved}</p> })}
             {editable
                 .then(|| {

@@ -28,38 +28,40 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
                 <h2>{t.organization}</h2>
                 <p class="organization">{dashboard.organization.clone()}</p>
                 <h3>{t.agreements}</h3>
-                <table class="agreements">
-                    <thead>
-                        <tr>
-                            <th scope="col">{t.agreement_number}</th>
-                            <th scope="col">{t.purchasing_account_number}</th>
-                            <th scope="col">{t.account_administrator}</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {dashboard
-                            .agreements
-                            .iter()
-                            .flat_map(|agreement| {
-                                agreement
-                                    .purchasing_accounts
-                                    .iter()
-                                    .map(move |account| {
-                                        view! {
-                                            <tr>
-                                                <td>{agreement.number.clone()} " (" {agreement.kind.clone()} ")"</td>
-                                                <td>{account.number.clone()}</td>
-                                                <td>
-                                                    {account.admin_name.clone()} " · "
-                                                    {account.admin_email.clone()}
-                                                </td>
-                                            </tr>
-                                        }
-                                    })
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
+                <div class="table-scroll">
+                    <table class="agreements">
+                        <thead>
+                            <tr>
+                                <th scope="col">{t.agreement_number}</th>
+                                <th scope="col">{t.purchasing_account_number}</th>
+                                <th scope="col">{t.account_administrator}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {dashboard
+                                .agreements
+                                .iter()
+                                .flat_map(|agreement| {
+                                    agreement
+                                        .purchasing_accounts
+                                        .iter()
+                                        .map(move |account| {
+                                            view! {
+                                                <tr>
+                                                    <td>{agreement.number.clone()} " (" {agreement.kind.clone()} ")"</td>
+                                                    <td>{account.number.clone()}</td>
+                                                    <td>
+                                                        {account.admin_name.clone()} " · "
+                                                        {account.admin_email.clone()}
+                                                    </td>
+                                                </tr>
+                                            }
+                                        })
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                </div>
             </section>
             <section class="card">
                 <h2>{t.your_areas}</h2>

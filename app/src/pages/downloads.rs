@@ -45,34 +45,36 @@ fn DownloadsList(page: DownloadsPage) -> impl IntoView {
                         view! {
                             <section class="card download">
                                 <h2>{product_label(&product.product, &product.version)}</h2>
-                                <table class="licenses">
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">{t.file}</th>
-                                            <th scope="col">{t.size}</th>
-                                            <th scope="col">"SHA-256"</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {product
-                                            .files
-                                            .into_iter()
-                                            .map(|file| {
-                                                view! {
-                                                    <tr>
-                                                        <td>
-                                                            <a href=file.href() download=file.name.clone() rel="external">
-                                                                {t.download} " " {file.name.clone()}
-                                                            </a>
-                                                        </td>
-                                                        <td class="amount">{size(file.size_bytes)}</td>
-                                                        <td><code class="hash">{file.sha256.clone()}</code></td>
-                                                    </tr>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </tbody>
-                                </table>
+                                <div class="table-scroll">
+                                    <table class="licenses">
+                                        <thead>
+                                            <tr>
+                                                <th scope="col">{t.file}</th>
+                                                <th scope="col">{t.size}</th>
+                                                <th scope="col">"SHA-256"</th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>
+                                            {product
+                                                .files
+                                                .into_iter()
+                                                .map(|file| {
+                                                    view! {
+                                                        <tr>
+                                                            <td>
+                                                                <a href=file.href() download=file.name.clone() rel="external">
+                                                                    {t.download} " " {file.name.clone()}
+                                                                </a>
+                                                            </td>
+                                                            <td class="amount">{size(file.size_bytes)}</td>
+                                                            <td><code class="hash">{file.sha256.clone()}</code></td>
+                                                        </tr>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
                             </section>
                         }
                     })

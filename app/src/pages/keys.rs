@@ -25,18 +25,20 @@ fn KeysList(page: KeysPage) -> impl IntoView {
                     view! { <p>{t.no_keys}</p> }.into_any()
                 } else {
                     view! {
-                        <table class="licenses keys">
-                            <thead>
-                                <tr>
-                                    <th scope="col">{t.product}</th>
-                                    <th scope="col">{t.purchasing_account_number}</th>
-                                    <th scope="col">{t.key}</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {page.keys.into_iter().map(|row| view! { <KeyLine row /> }).collect_view()}
-                            </tbody>
-                        </table>
+                        <div class="table-scroll">
+                            <table class="licenses keys">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{t.product}</th>
+                                        <th scope="col">{t.purchasing_account_number}</th>
+                                        <th scope="col">{t.key}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {page.keys.into_iter().map(|row| view! { <KeyLine row /> }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
                     }
                         .into_any()
                 }}

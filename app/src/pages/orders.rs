@@ -146,52 +146,54 @@ pub fn OrdersTable(orders: Vec<OrderView>) -> impl IntoView {
             view! { <p>{t.no_orders}</p> }.into_any()
         } else {
             view! {
-                <table class="orders">
-                    <thead>
-                        <tr>
-                            <th scope="col">{t.order_number}</th>
-                            <th scope="col">{t.order_date}</th>
-                            <th scope="col">{t.purchasing_account_number}</th>
-                            <th scope="col">{t.partner}</th>
-                            <th scope="col">{t.products}</th>
-                            <th scope="col">{t.amount}</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {orders
-                            .iter()
-                            .map(|order| {
-                                let total: i64 = order.lines.iter().map(|line| line.amount_cents).sum();
-                                let currency = order.lines.first().map(|line| line.currency.clone()).unwrap_or_default();
-                                view! {
-                                    <tr data-order=order.number.clone()>
-                                        <td>{order.number.clone()}</td>
-                                        <td>{lang.format_date(order.ordered_at)}</td>
-                                        <td>{order.purchasing_account.clone()}</td>
-                                <td>{order.partner.clone().unwrap_or_default()}</td>
-                                <td>{order.partner.clone().unwrap_or_default()}</td>
-                                        <td>
-                                            <ul class="lines">
-                                                {order
-                                                    .lines
-                                                    .iter()
-                                                    .map(|line| {
-                                                        view! {
-                                                            <li>
-                                                                {format!("{} {} × {}", line.product, line.version, line.quantity)}
-                                                            </li>
-                                                        }
-                                                    })
-                                                    .collect_view()}
-                                            </ul>
-                                        </td>
-                                        <td class="amount">{lang.format_amount(total, &currency)}</td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
+                <div class="table-scroll">
+                    <table class="orders">
+                        <thead>
+                            <tr>
+                                <th scope="col">{t.order_number}</th>
+                                <th scope="col">{t.order_date}</th>
+                                <th scope="col">{t.purchasing_account_number}</th>
+                                <th scope="col">{t.partner}</th>
+                                <th scope="col">{t.products}</th>
+                                <th scope="col">{t.amount}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {orders
+                                .iter()
+                                .map(|order| {
+                                    let total: i64 = order.lines.iter().map(|line| line.amount_cents).sum();
+                                    let currency = order.lines.first().map(|line| line.currency.clone()).unwrap_or_default();
+                                    view! {
+                                        <tr data-order=order.number.clone()>
+                                            <td>{order.number.clone()}</td>
+                                            <td>{lang.format_date(order.ordered_at)}</td>
+                                            <td>{order.purchasing_account.clone()}</td>
+                                    <td>{order.partner.clone().unwrap_or_default()}</td>
+                                    <td>{order.partner.clone().unwrap_or_default()}</td>
+                                            <td>
+                                                <ul class="lines">
+                                                    {order
+                                                        .lines
+                                                        .iter()
+                                                        .map(|line| {
+                                                            view! {
+                                                                <li>
+                                                                    {format!("{} {} × {}", line.product, line.version, line.quantity)}
+                                                                </li>
+                                                            }
+                                                        })
+                                                        .collect_view()}
+                                                </ul>
+                                            </td>
+                                            <td class="amount">{lang.format_amount(total, &currency)}</td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                </div>
             }
                 .into_any()
         }}
@@ -205,10 +207,11 @@ pub fn LicensesTable(licenses: Vec<LicenseRow>, orders_link: bool) -> impl IntoV
     let lang = use_lang();
     let t = lang.texts();
     view! {
-            {if licenses.is_empty() {
-                view! { <p>{t.no_licenses}</p> }.into_any()
-            } else {
-                view! {
+        {if licenses.is_empty() {
+            view! { <p>{t.no_licenses}</p> }.into_any()
+        } else {
+            view! {
+                <div class="table-scroll">
                     <table class="licenses">
                         <thead>
                             <tr>
@@ -244,8 +247,9 @@ pub fn LicensesTable(licenses: Vec<LicenseRow>, orders_link: bool) -> impl IntoV
                                 .collect_view()}
                         </tbody>
                     </table>
-                }
-                    .into_any()
-            }}
-        }
+                </div>
+            }
+                .into_any()
+        }}
+    }
 }

@@ -43,33 +43,35 @@ fn ProvisioningView(
                     view! { <p>{t.no_services}</p> }.into_any()
                 } else {
                     view! {
-                        <table class="licenses services">
-                            <thead>
-                                <tr>
-                                    <th scope="col">{t.product}</th>
-                                    <th scope="col">{t.purchasing_account_number}</th>
-                                    <th scope="col">{t.ordered}</th>
-                                    <th scope="col">{t.assigned}</th>
-                                    <th scope="col">{t.available}</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {services
-                                    .iter()
-                                    .map(|row| {
-                                        view! {
-                                            <tr>
-                                                <td>{row.label()}</td>
-                                                <td>{row.purchasing_account.clone()}</td>
-                                                <td class="amount">{row.ordered}</td>
-                                                <td class="amount">{row.assigned}</td>
-                                                <td class="amount available">{row.available()}</td>
-                                            </tr>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </tbody>
-                        </table>
+                        <div class="table-scroll">
+                            <table class="licenses services">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{t.product}</th>
+                                        <th scope="col">{t.purchasing_account_number}</th>
+                                        <th scope="col">{t.ordered}</th>
+                                        <th scope="col">{t.assigned}</th>
+                                        <th scope="col">{t.available}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {services
+                                        .iter()
+                                        .map(|row| {
+                                            view! {
+                                                <tr>
+                                                    <td>{row.label()}</td>
+                                                    <td>{row.purchasing_account.clone()}</td>
+                                                    <td class="amount">{row.ordered}</td>
+                                                    <td class="amount">{row.assigned}</td>
+                                                    <td class="amount available">{row.available()}</td>
+                                                </tr>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
                     }
                         .into_any()
                 }}
@@ -166,36 +168,38 @@ fn ProvisioningView(
                     view! { <p>{t.no_subscriptions}</p> }.into_any()
                 } else {
                     view! {
-                        <table class="licenses subscriptions">
-                            <thead>
-                                <tr>
-                                    <th scope="col">{t.product}</th>
-                                    <th scope="col">{t.purchasing_account_number}</th>
-                                    <th scope="col">{t.quantity}</th>
-                                    <th scope="col">{t.start_date}</th>
-                                    <th scope="col">{t.domain_field}</th>
-                                    <th scope="col">{t.assigned_by}</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {page
-                                    .subscriptions
-                                    .iter()
-                                    .map(|row| {
-                                        view! {
-                                            <tr>
-                                                <td>{product_label(&row.product, &row.version)}</td>
-                                                <td>{row.purchasing_account.clone()}</td>
-                                                <td class="amount">{row.quantity}</td>
-                                                <td>{lang.format_date(row.starts_on)}</td>
-                                                <td>{row.domain.clone()}</td>
-                                                <td>{row.assigned_by.clone()}</td>
-                                            </tr>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </tbody>
-                        </table>
+                        <div class="table-scroll">
+                            <table class="licenses subscriptions">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{t.product}</th>
+                                        <th scope="col">{t.purchasing_account_number}</th>
+                                        <th scope="col">{t.quantity}</th>
+                                        <th scope="col">{t.start_date}</th>
+                                        <th scope="col">{t.domain_field}</th>
+                                        <th scope="col">{t.assigned_by}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {page
+                                        .subscriptions
+                                        .iter()
+                                        .map(|row| {
+                                            view! {
+                                                <tr>
+                                                    <td>{product_label(&row.product, &row.version)}</td>
+                                                    <td>{row.purchasing_account.clone()}</td>
+                                                    <td class="amount">{row.quantity}</td>
+                                                    <td>{lang.format_date(row.starts_on)}</td>
+                                                    <td>{row.domain.clone()}</td>
+                                                    <td>{row.assigned_by.clone()}</td>
+                                                </tr>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
                     }
                         .into_any()
                 }}

@@ -34,39 +34,41 @@ pub(super) fn AuditView(
             <h1>{t.manage_access}</h1>
             <AccessTabs roles=access.user.roles.clone() current=Tab::AuditLog />
             <section class="card">
-                <table class="audit">
-                    <thead>
-                        <tr>
-                            <th scope="col">{t.audit_when}</th>
-                            <th scope="col">{t.audit_who}</th>
-                            <th scope="col">{t.audit_what}</th>
-                            <th scope="col">{t.audit_whom}</th>
-                            <th scope="col">{t.audit_detail}</th>
-                            <th scope="col">{t.audit_from}</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {entries
-                            .into_iter()
-                            .map(|(_, entry)| {
-                                view! {
-                                    <tr>
-                                        <td>{lang.format_date_time(entry.at)}</td>
-                                        <td>
-                                            {entry.actor_email}
-                                            {(!entry.actor_organization.is_empty())
-                                                .then(|| format!(" ({})", entry.actor_organization))}
-                                        </td>
-                                        <td>{entry.action.text(lang)}</td>
-                                        <td>{entry.subject_email}</td>
-                                        <td>{entry.detail}</td>
-                                        <td>{entry.client_address}</td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
+                <div class="table-scroll">
+                    <table class="audit">
+                        <thead>
+                            <tr>
+                                <th scope="col">{t.audit_when}</th>
+                                <th scope="col">{t.audit_who}</th>
+                                <th scope="col">{t.audit_what}</th>
+                                <th scope="col">{t.audit_whom}</th>
+                                <th scope="col">{t.audit_detail}</th>
+                                <th scope="col">{t.audit_from}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {entries
+                                .into_iter()
+                                .map(|(_, entry)| {
+                                    view! {
+                                        <tr>
+                                            <td>{lang.format_date_time(entry.at)}</td>
+                                            <td>
+                                                {entry.actor_email}
+                                                {(!entry.actor_organization.is_empty())
+                                                    .then(|| format!(" ({})", entry.actor_organization))}
+                                            </td>
+                                            <td>{entry.action.text(lang)}</td>
+                                            <td>{entry.subject_email}</td>
+                                            <td>{entry.detail}</td>
+                                            <td>{entry.client_address}</td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                </div>
                 {(full && oldest.is_some())
                     .then(|| {
                         view! {

@@ -90,40 +90,42 @@ pub(super) fn BulkInvite(refresh: RwSignal<u32>) -> impl IntoView {
             </Show>
             {move || failure.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
             <Show when=move || !results.get().is_empty()>
-                <table class="bulk-results">
-                    <thead>
-                        <tr>
-                            <th scope="col">{t.line}</th>
-                            <th scope="col">{t.email_address}</th>
-                            <th scope="col">{t.result}</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {move || {
-                            results
-                                .get()
-                                .into_iter()
-                                .map(|result| {
-                                    let (class, text) = match &result.outcome {
-                                        RowOutcome::Invited => ("ok", t.outcome_invited.to_owned()),
-                                        RowOutcome::Resent => ("ok", t.outcome_resent.to_owned()),
-                                        RowOutcome::AlreadyUser => ("warn", t.outcome_already_user.to_owned()),
-                                        RowOutcome::Refused(reasons) => {
-                                            ("bad", format!("{}: {}", t.outcome_refused, reasons.join("; ")))
+                <div class="table-scroll">
+                    <table class="bulk-results">
+                        <thead>
+                            <tr>
+                                <th scope="col">{t.line}</th>
+                                <th scope="col">{t.email_address}</th>
+                                <th scope="col">{t.result}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {move || {
+                                results
+                                    .get()
+                                    .into_iter()
+                                    .map(|result| {
+                                        let (class, text) = match &result.outcome {
+                                            RowOutcome::Invited => ("ok", t.outcome_invited.to_owned()),
+                                            RowOutcome::Resent => ("ok", t.outcome_resent.to_owned()),
+                                            RowOutcome::AlreadyUser => ("warn", t.outcome_already_user.to_owned()),
+                                            RowOutcome::Refused(reasons) => {
+                                                ("bad", format!("{}: {}", t.outcome_refused, reasons.join("; ")))
+                                            }
+                                        };
+                                        view! {
+                                            <tr class=class>
+                                                <td>{result.line}</td>
+                                                <td>{result.email}</td>
+                                                <td>{text}</td>
+                                            </tr>
                                         }
-                                    };
-                                    view! {
-                                        <tr class=class>
-                                            <td>{result.line}</td>
-                                            <td>{result.email}</td>
-                                            <td>{text}</td>
-                                        </tr>
-                                    }
-                                })
-                                .collect_view()
-                        }}
-                    </tbody>
-                </table>
+                                    })
+                                    .collect_view()
+                            }}
+                        </tbody>
+                    </table>
+                </div>
             </Show>
         </section>
     }

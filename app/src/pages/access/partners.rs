@@ -39,22 +39,24 @@ fn PartnerVisibility(
                 } else {
                     view! {
                         <div class="table-scroll">
-                            <table class="partners">
-                                <thead>
-                                    <tr>
-                                        <th scope="col">{t.partner}</th>
-                                        <th scope="col">{t.agreements}</th>
-                                        <th scope="col">{t.sees_other_partners}</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {view
-                                        .partners
-                                        .into_iter()
-                                        .map(|partner| view! { <PartnerRow partner action /> })
-                                        .collect_view()}
-                                </tbody>
-                            </table>
+                            <div class="table-scroll">
+                                <table class="partners">
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">{t.partner}</th>
+                                            <th scope="col">{t.agreements}</th>
+                                            <th scope="col">{t.sees_other_partners}</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {view
+                                            .partners
+                                            .into_iter()
+                                            .map(|partner| view! { <PartnerRow partner action /> })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
                         </div>
                     }
                         .into_any()

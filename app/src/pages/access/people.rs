@@ -133,27 +133,29 @@ fn PeopleTable(
     let t = use_lang().texts();
     let grantable = StoredValue::new(grantable);
     view! {
-        <table class="people-table">
-            <thead>
-                <tr>
-                    <th scope="col">{t.name}</th>
-                    <th scope="col">{t.email_address}</th>
-                    <th scope="col">{t.roles}</th>
-                    <th scope="col">{t.status}</th>
-                    <th scope="col">{t.expires}</th>
-                    <th scope="col">{t.actions}</th>
-                </tr>
-            </thead>
-            <tbody>
-                {rows
-                    .into_iter()
-                    .map(|row| {
-                        let can_manage = can_manage && row.email != own_email;
-                        view! { <PersonLine row grantable=grantable.get_value() can_manage refresh /> }
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
+        <div class="table-scroll">
+            <table class="people-table">
+                <thead>
+                    <tr>
+                        <th scope="col">{t.name}</th>
+                        <th scope="col">{t.email_address}</th>
+                        <th scope="col">{t.roles}</th>
+                        <th scope="col">{t.status}</th>
+                        <th scope="col">{t.expires}</th>
+                        <th scope="col">{t.actions}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows
+                        .into_iter()
+                        .map(|row| {
+                            let can_manage = can_manage && row.email != own_email;
+                            view! { <PersonLine row grantable=grantable.get_value() can_manage refresh /> }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
 }
 
