@@ -107,9 +107,11 @@ pub async fn second_step(
     };
     two_step::close_challenge(db, challenge).await?;
     ratelimit::clear(db, &attempts_key).await?;
-    record(db, now, client, user_id, AuditAction::SignedIn).await?;
-    if let SecondStep::RecoveryCode { left } = passed {
-        if let Some(actor) = actor_of(db, client, user_id).await? {
+    // One load of the user serves both the sign-in's audit entry and the
+    // spent recovery code's.
+    if let Some(actor) = actor_of(db, client, user_id).await? {
+        record_as(db, now, &actor, AuditAction::SignedIn).await?;
+        if let SecondStep::RecoveryCode { left } = passed {
             two_step::record_recovery_code_used(state, &actor, left).await?;
         }
     }
@@ -150,9 +152,12 @@ async fn record(
     let Some(actor) = actor_of(db, client, user_id).await? else {
         return Ok(());
     };
-    let subject = actor.user.email.clone();
+    record_as(db, now, &actor, action).await
+}
+
+async fn record_as(db: &Db, now: i64, actor: &Actor, action: AuditAction) -> Result<(), AppError> {
     let mut conn = db.acquire().await?;
-    audit::record(&mut conn, &actor, now, action, &subject, "").await
+    audit::record(&mut conn, actor, now, action, &actor.user.email, "").await
 }
 
 async fn actor_of(
