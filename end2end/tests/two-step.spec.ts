@@ -32,6 +32,21 @@ function authenticatorCode(key: string, at = Date.now()): string {
   return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
 }
 
+/** Starts setting up an authenticator on the Two-step verification page; returns the key it shows. */
+async function startSetup(page: Page): Promise<string> {
+  await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+  return ((await page.locator('.two-step-secret').textContent()) ?? '').replace(/\s/g, '');
+}
+
+/** Turns two-step verification on with `code`; returns the recovery codes shown. */
+async function turnOn(page: Page, code: string): Promise<string[]> {
+  await page.getByLabel('CODE', { exact: true }).fill(code);
+  await page.getByRole('button', { name: 'Turn on' }).click();
+  const codes = page.locator('.recovery-codes li');
+  await expect(codes).toHaveCount(10);
+  return codes.allTextContents();
+}
+
 async function signOutAndIn(page: Page, email: string) {
   await page.locator('header summary').click();
   await page.getByRole('button', { name: 'Sign out' }).click();
@@ -53,9 +68,8 @@ test('a user sets up an authenticator app, then signs in with its code or a reco
   await waitHydrated(page);
   await expect(page.getByText('Two-step verification is off.')).toBeVisible();
 
-  await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+  const key = await startSetup(page);
   await expect(page.getByRole('img', { name: 'QR code of your authenticator key' })).toBeVisible();
-  const key = ((await page.locator('.two-step-secret').textContent()) ?? '').replace(/\s/g, '');
   expect(key).toMatch(/^[A-Z2-7]{32}$/);
 
   const right = authenticatorCode(key);
@@ -64,11 +78,7 @@ test('a user sets up an authenticator app, then signs in with its code or a reco
   await expect(page.locator('#field-code-error')).toHaveText(
     'This code is not correct, or it has already been used. Enter the code your app shows now.',
   );
-  await page.getByLabel('CODE', { exact: true }).fill(right);
-  await page.getByRole('button', { name: 'Turn on' }).click();
-  const codes = page.locator('.recovery-codes li');
-  await expect(codes).toHaveCount(10);
-  const recoveryCodes = await codes.allTextContents();
+  const recoveryCodes = await turnOn(page, right);
   await expect(page.getByText(/^Two-step verification is on \(since /)).toBeVisible();
   await expect(page.locator('.two-step-secret')).toHaveCount(0);
 
@@ -109,11 +119,7 @@ test('an Account Admin requires two-step verification and a new colleague is sen
   await expect(page.getByText(
     'Turn on two-step verification for yourself before requiring it of everyone.',
   )).toBeVisible();
-  await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
-  const key = ((await page.locator('.two-step-secret').textContent()) ?? '').replace(/\s/g, '');
-  await page.getByLabel('CODE', { exact: true }).fill(authenticatorCode(key));
-  await page.getByRole('button', { name: 'Turn on' }).click();
-  await expect(page.locator('.recovery-codes li')).toHaveCount(10);
+  await turnOn(page, authenticatorCode(await startSetup(page)));
   await page.getByRole('button', { name: 'Require for everyone' }).click();
   await expect(page.getByText(
     'Everyone in your organization must use two-step verification; those without it set it up at their next sign-in.',
@@ -133,11 +139,7 @@ test('an Account Admin requires two-step verification and a new colleague is sen
   await openHydrated(colleague, '/orders');
   await expect(colleague).toHaveURL(`${APP_URL}/two-step`);
   await waitHydrated(colleague);
-  await colleague.getByRole('button', { name: 'Set up an authenticator app' }).click();
-  const dansKey = ((await colleague.locator('.two-step-secret').textContent()) ?? '').replace(/\s/g, '');
-  await colleague.getByLabel('CODE', { exact: true }).fill(authenticatorCode(dansKey));
-  await colleague.getByRole('button', { name: 'Turn on' }).click();
-  await expect(colleague.locator('.recovery-codes li')).toHaveCount(10);
+  await turnOn(colleague, authenticatorCode(await startSetup(colleague)));
   await colleague.getByRole('link', { name: 'I have saved my codes' }).click();
   await expect(colleague).toHaveURL(`${APP_URL}/dashboard`);
   await expect(colleague.getByRole('heading', { name: 'Welcome, Dan' })).toBeVisible();
