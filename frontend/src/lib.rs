@@ -3,10 +3,15 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-    // Lets browser tests (and curious people) tell a live page from one
-    // still waiting for its script.
-    if let Some(root) = leptos::prelude::document().document_element() {
-        let _ = root.set_attribute("data-hydrated", "");
-    }
+    // Async because the page's own code may sit in a WebAssembly chunk that
+    // has to arrive before its HTML can be hydrated (see app::routes).
+    wasm_bindgen_futures::spawn_local(async {
+        let page = leptos::mount::hydrate_from_async(leptos::tachys::dom::body(), app::App).await;
+        page.forget();
+        // Lets browser tests (and curious people) tell a live page from one
+        // still waiting for its script.
+        if let Some(root) = leptos::prelude::document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "");
+        }
+    });
 }
