@@ -113,27 +113,25 @@ fn CustomersList(view: CustomersView, actions: Actions) -> impl IntoView {
             } else {
                 view! {
                     <div class="table-scroll">
-                        <div class="table-scroll">
-                            <table class="customers">
-                                <thead>
-                                    <tr>
-                                        <th scope="col">{t.customer}</th>
-                                        <th scope="col">{t.agreement_number}</th>
-                                        <th scope="col">{t.purchasing_account_number}</th>
-                                        <th scope="col">{t.designated_admin}</th>
-                                        <th scope="col">{t.status}</th>
-                                        <th scope="col">{t.actions}</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {view
-                                        .accounts
-                                        .into_iter()
-                                        .map(|account| view! { <CustomerRow account actions /> })
-                                        .collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
+                        <table class="customers">
+                            <thead>
+                                <tr>
+                                    <th scope="col">{t.customer}</th>
+                                    <th scope="col">{t.agreement_number}</th>
+                                    <th scope="col">{t.purchasing_account_number}</th>
+                                    <th scope="col">{t.designated_admin}</th>
+                                    <th scope="col">{t.status}</th>
+                                    <th scope="col">{t.actions}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {view
+                                    .accounts
+                                    .into_iter()
+                                    .map(|account| view! { <CustomerRow account actions /> })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
                     </div>
                 }
                     .into_any()

@@ -39,24 +39,22 @@ fn PartnerVisibility(
                 } else {
                     view! {
                         <div class="table-scroll">
-                            <div class="table-scroll">
-                                <table class="partners">
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">{t.partner}</th>
-                                            <th scope="col">{t.agreements}</th>
-                                            <th scope="col">{t.sees_other_partners}</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {view
-                                            .partners
-                                            .into_iter()
-                                            .map(|partner| view! { <PartnerRow partner action /> })
-                                            .collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
+                            <table class="partners">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{t.partner}</th>
+                                        <th scope="col">{t.agreements}</th>
+                                        <th scope="col">{t.sees_other_partners}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {view
+                                        .partners
+                                        .into_iter()
+                                        .map(|partner| view! { <PartnerRow partner action /> })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
                         </div>
                     }
                         .into_any()
