@@ -2,10 +2,10 @@
 //! language switch, the development mailbox (demo only), and the guards
 //! (see `guards`) every request passes.
 
+use std::convert::Infallible;
 use std::sync::LazyLock;
 
 use axum::extract::{Request, State};
-use axum::handler::Handler;
 use axum::http::header::{self, HeaderName, HeaderValue};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
@@ -14,7 +14,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{
-    file_and_error_handler_with_context, generate_route_list, AxumRouteListing, LeptosRoutes,
+    generate_route_list, render_app_to_stream_in_order_with_context, AxumRouteListing, LeptosRoutes,
 };
 use serde::Deserialize;
 use tracing::Instrument;
@@ -67,9 +67,20 @@ pub fn router(state: AppState) -> Router {
     if state.settings.dev_mailbox {
         router = router.route("/dev/mailbox", get(dev_mailbox));
     }
-    // Anything else is a file of the site, or else the app's 404 page.
-    let not_found = file_and_error_handler_with_context::<AppState, _>(context.clone(), app::shell)
-        .with_state(state.clone());
+    // Anything else is a file of the site, or else the app's 404 page,
+    // rendered without looking for the file a second time.
+    let render = render_app_to_stream_in_order_with_context(context.clone(), shell.clone());
+    let not_found = tower::service_fn(move |request: Request| {
+        let render = render.clone();
+        async move {
+            let mut response = render(request).await;
+            // A redirect the page asked for (a 302) stays one.
+            if response.status() == StatusCode::OK {
+                *response.status_mut() = StatusCode::NOT_FOUND;
+            }
+            Ok::<_, Infallible>(response)
+        }
+    });
     router
         .leptos_routes_with_context(&state, routes, context, shell)
         .fallback_service(crate::assets::site_files(&state.leptos_options, not_found))

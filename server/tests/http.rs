@@ -256,6 +256,22 @@ async fn each_kind_of_link_has_its_own_page(t: TestDb) {
 }
 both_engines!(each_kind_of_link_has_its_own_page);
 
+async fn an_unknown_address_gets_the_not_found_page(t: TestDb) {
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    let page = app.get("/no-such-page", None).await;
+    assert_eq!(page.status, 404);
+    assert!(page.body.contains("Page not found"), "{}", page.body);
+    assert_eq!(page.header("cache-control"), Some("no-store"));
+    // A form posted to an unknown address gets the same page, not a 405.
+    let posted = app
+        .post_form("/no-such-page", &[("a", "b")], &[SAME_ORIGIN])
+        .await;
+    assert_eq!(posted.status, 404);
+    assert!(posted.body.contains("Page not found"), "{}", posted.body);
+    app.close().await;
+}
+both_engines!(an_unknown_address_gets_the_not_found_page);
+
 async fn accepting_over_http_signs_the_new_admin_in(t: TestDb) {
     let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
     let token = app.invite_contoso().await;
