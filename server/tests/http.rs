@@ -438,17 +438,13 @@ async fn every_response_names_its_request() {
 }
 
 async fn two_step_sign_in_passes_through_the_code_page(t: TestDb) {
-    use app::services::{testing::actor, two_step};
+    use app::services::two_step;
     let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
     let harry = app.user(app.harry().await).await;
-    two_step::start(&app.state.db, &harry).await.expect("start");
-    let view = two_step::view(&app.state.db, &harry).await.expect("view");
-    let key = view.setup.expect("setup").secret.replace(' ', "");
+    let key = app.turn_on_two_step(&harry).await;
     let now = app.state.clock.now();
+    // The code that turned it on: spent.
     let first = two_step::totp::code_at(&key, now).expect("code");
-    two_step::confirm(&app.state, &actor(&harry), &first)
-        .await
-        .expect("on");
 
     let reply = sign_in(&app, "harry@contoso.com", PASSWORD, &[]).await;
     assert_eq!(reply.status, 200, "{}: {}", app.t.engine, reply.body);
@@ -492,24 +488,12 @@ both_engines!(two_step_sign_in_passes_through_the_code_page);
 
 async fn a_required_second_step_comes_before_every_page(t: TestDb) {
     use app::domain::Role;
-    use app::services::{testing::actor, two_step};
     let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
     let harry = app.user(app.harry().await).await;
     let (_, cookie) = app
         .member(&harry, "olga@contoso.com", &[Role::AccountAdmin])
         .await;
-    two_step::start(&app.state.db, &harry).await.expect("start");
-    let key = two_step::view(&app.state.db, &harry)
-        .await
-        .expect("view")
-        .setup
-        .expect("setup")
-        .secret
-        .replace(' ', "");
-    let code = two_step::totp::code_at(&key, app.state.clock.now()).expect("code");
-    two_step::confirm(&app.state, &actor(&harry), &code)
-        .await
-        .expect("on");
+    app.turn_on_two_step(&harry).await;
     let harry_cookie = app.cookie_for(harry.id).await;
     let required = app
         .call(&harry_cookie, "require_two_step", &[("required", "true")])

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use app::domain::Role;
 use app::services::accounts::{self, CurrentUser};
 use app::services::testing::{self, TestDb};
-use app::services::{sessions, AppState, Clock, Settings};
+use app::services::{sessions, two_step, AppState, Clock, Settings};
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use http_body_util::BodyExt;
@@ -206,6 +206,24 @@ impl TestApp {
             self.state.clock.now(),
         )
         .await
+    }
+
+    /// Turns on two-step verification for `user` as the Two-step page
+    /// does (start, then the first code); returns the authenticator key.
+    pub async fn turn_on_two_step(&self, user: &CurrentUser) -> String {
+        two_step::start(&self.state.db, user).await.expect("start");
+        let key = two_step::view(&self.state.db, user)
+            .await
+            .expect("view")
+            .setup
+            .expect("a key to set up")
+            .secret
+            .replace(' ', "");
+        let code = two_step::totp::code_at(&key, self.state.clock.now()).expect("code");
+        two_step::confirm(&self.state, &testing::actor(user), &code)
+            .await
+            .expect("turned on");
+        key
     }
 
     pub async fn close(self) {
