@@ -7,6 +7,8 @@ pub mod api;
 pub mod components;
 pub mod domain;
 pub mod error;
+#[cfg(feature = "ssr")]
+mod hydration;
 pub mod i18n;
 pub mod pages;
 pub mod routes;
@@ -14,13 +16,14 @@ pub mod routes;
 pub mod services;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, Lazy, SsrMode};
 
 use crate::domain::Lang;
 
 /// The HTML document around the app, rendered on the server only.
+#[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = detect_lang();
     view! {
@@ -31,9 +34,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
-                <HashedStylesheet options=options.clone() id="leptos" />
-                <HydrationScripts options />
-                <MetaTags />
+                <leptos_meta::HashedStylesheet options=options.clone() id="leptos" />
+                <hydration::HydrateAfterPaint options />
+                <leptos_meta::MetaTags />
             </head>
             <body>
                 <App />

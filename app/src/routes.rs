@@ -2,8 +2,7 @@
 //! shared code and the one page it shows, not the whole app.
 //!
 //! Built with `cargo leptos build --split`, each page's view code goes into a
-//! WebAssembly chunk of its own, fetched when the router first needs it (the
-//! server names the chunks the current page needs in `<link rel=preload>`).
+//! WebAssembly chunk of its own, fetched when the router first needs it.
 //! Without `--split` the same code builds one bundle that holds every page.
 
 use leptos::prelude::*;

@@ -48,3 +48,18 @@ test('a second visit downloads no byte of the app', async ({ page }) => {
   expect(assetBytes, 'later visits take it from the cache').toBe(0);
   expect(secondPage, 'a second page does not download the app again').toBeLessThan(50_000);
 });
+
+test('the app is fetched only once the page is on screen: nothing is preloaded ahead of the first paint', async ({ page }) => {
+  await openHydrated(page, '/sign-in');
+  await expect(page.locator('link[rel="preload"], link[rel="modulepreload"]')).toHaveCount(0);
+  const timing = await page.evaluate(() => ({
+    paint: performance.getEntriesByName('first-contentful-paint')[0]?.startTime,
+    code: performance
+      .getEntriesByType('resource')
+      .filter((entry) => /\/pkg\/.*\.(js|wasm)$/.test(entry.name))
+      .map((entry) => entry.startTime),
+  }));
+  expect(timing.paint, 'the browser reports the first contentful paint').toBeGreaterThan(0);
+  expect(timing.code.length, 'the app was fetched').toBeGreaterThan(0);
+  for (const start of timing.code) expect(start).toBeGreaterThan(timing.paint!);
+});

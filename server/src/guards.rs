@@ -220,8 +220,8 @@ fn is_cross_site(request: &Request<Body>, public_url: &url::Url) -> bool {
 /// link holds a secret and must not leak to another site. The policy
 /// allows only this site's files and the inline hydration script that
 /// carries this response's nonce: injected markup runs no script.
-/// (`'self'` stays in `script-src` because Leptos' `modulepreload` link
-/// cannot carry the nonce.) Behind HTTPS, browsers are told to stay on it.
+/// (`'self'` stays in `script-src` for the app's own modules, which that
+/// script imports.) Behind HTTPS, browsers are told to stay on it.
 pub async fn security_headers(
     State(state): State<AppState>,
     mut request: Request,
