@@ -3,7 +3,7 @@
 use app::both_engines;
 use app::domain::Problem;
 use app::error::AppError;
-use app::services::accounts::PasswordChange;
+use app::services::accounts::{Credentials, PasswordChange};
 use app::services::password::Hasher;
 use app::services::ratelimit::Limit;
 use app::services::testing::{actor, settings, sign_up_harry, TestDb, PASSWORD};
@@ -17,20 +17,35 @@ async fn sign_in_compares_emails_case_insensitively_and_fails_generically(t: Tes
     let user_id = sign_up_harry(&t.db, &settings(), &hasher, NOW).await;
     assert_eq!(
         accounts::verify_credentials(&t.db, &hasher, "  HARRY@Contoso.com ", PASSWORD).await,
-        Ok(user_id),
+        Ok(Credentials::Valid(user_id)),
         "{}",
         t.engine
     );
-    for (email, password) in [
-        ("harry@contoso.com", "Correct-Horse-43"),
-        ("nobody@contoso.com", PASSWORD),
-        ("not an email", PASSWORD),
-        ("harry@contoso.com", ""),
+    for (email, password, expected) in [
+        (
+            "harry@contoso.com",
+            "Correct-Horse-43",
+            Credentials::WrongPassword(user_id),
+        ),
+        ("harry@contoso.com", "", Credentials::WrongPassword(user_id)),
+        ("nobody@contoso.com", PASSWORD, Credentials::UnknownEmail),
+        ("not an email", PASSWORD, Credentials::UnknownEmail),
     ] {
         assert_eq!(
             accounts::verify_credentials(&t.db, &hasher, email, password).await,
-            Err(AppError::BadCredentials),
+            Ok(expected),
             "{email:?} / {password:?}"
+        );
+    }
+    // To the person signing in, every failure is the same.
+    for (email, password) in [
+        ("harry@contoso.com", "Correct-Horse-43"),
+        ("nobody@contoso.com", PASSWORD),
+    ] {
+        let answer = sign_in::sign_in(&t.db, &hasher, NOW, None, email, password).await;
+        assert!(
+            matches!(answer, Err(AppError::BadCredentials)),
+            "{email:?}: {answer:?}"
         );
     }
     t.close().await;
@@ -110,11 +125,11 @@ async fn changing_the_password_ends_the_other_sessions(t: TestDb) {
     );
     assert_eq!(
         accounts::verify_credentials(&t.db, &hasher, "harry@contoso.com", "New-Password-77").await,
-        Ok(user_id)
+        Ok(Credentials::Valid(user_id))
     );
     assert_eq!(
         accounts::verify_credentials(&t.db, &hasher, "harry@contoso.com", PASSWORD).await,
-        Err(AppError::BadCredentials)
+        Ok(Credentials::WrongPassword(user_id))
     );
     t.close().await;
 }

@@ -150,15 +150,26 @@ pub async fn set_language(db: &Db, user_id: i64, lang: Lang) -> Result<(), AppEr
     Ok(())
 }
 
-/// Checks an email and password. Every failure looks the same and takes
-/// as long, so the answer reveals nothing about which accounts exist.
+/// What an email and password turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credentials {
+    Valid(i64),
+    /// A real account, the wrong password: its organization's log says so.
+    WrongPassword(i64),
+    UnknownEmail,
+}
+
+/// Checks an email and password. Every failure takes as long (an unknown
+/// address is checked against a dummy hash), so the time of the answer
+/// reveals nothing about which accounts exist; the caller must answer
+/// both failures alike.
 #[instrument(skip_all)]
 pub async fn verify_credentials(
     db: &Db,
     hasher: &Hasher,
     email: &str,
     password: &str,
-) -> Result<i64, AppError> {
+) -> Result<Credentials, AppError> {
     let email = Email::parse(email).ok();
     let found: Option<(i64, String)> = match &email {
         Some(email) => {
@@ -174,10 +185,11 @@ pub async fn verify_credentials(
         None => (None, None),
     };
     let matches = hasher.verify(password.to_owned(), stored).await?;
-    match user_id {
-        Some(id) if matches => Ok(id),
-        _ => Err(AppError::BadCredentials),
-    }
+    Ok(match user_id {
+        Some(id) if matches => Credentials::Valid(id),
+        Some(id) => Credentials::WrongPassword(id),
+        None => Credentials::UnknownEmail,
+    })
 }
 
 /// Whether `password` is the user's own: asked again before a change

@@ -5,12 +5,13 @@
 
 use std::net::IpAddr;
 
+use super::accounts::{self, Credentials};
 use super::audit::{self, Actor};
 use super::password::Hasher;
 use super::ratelimit::{self, Limit};
 use super::two_step::{self, SecondStep};
-use super::{accounts, client, sessions, sha256_hex, AppState, Db};
-use crate::domain::{AuditAction, Email, Problem};
+use super::{client, sessions, sha256_hex, AppState, Db};
+use crate::domain::{AuditAction, Problem};
 use crate::error::AppError;
 
 /// Attempts one account may take in a quarter of an hour; a success
@@ -59,8 +60,8 @@ pub async fn sign_in(
     ratelimit::hit(db, &client_key, now, PER_CLIENT).await?;
     let account_key = account_key(email);
     ratelimit::hit(db, &account_key, now, PER_ACCOUNT).await?;
-    match accounts::verify_credentials(db, hasher, email, password).await {
-        Ok(user_id) => {
+    match accounts::verify_credentials(db, hasher, email, password).await? {
+        Credentials::Valid(user_id) => {
             ratelimit::clear(db, &account_key).await?;
             if two_step::is_on(db, user_id).await? {
                 let challenge = two_step::open_challenge(db, user_id, now).await?;
@@ -69,15 +70,13 @@ pub async fn sign_in(
             record(db, now, client, user_id, AuditAction::SignedIn).await?;
             Ok(Outcome::SignedIn(user_id))
         }
-        Err(AppError::BadCredentials) => {
-            // A wrong password for a real account goes to that account's
-            // organization's log; an unknown address has no organization.
-            if let Some(user_id) = user_with_email(db, email).await? {
-                record(db, now, client, user_id, AuditAction::SignInFailed).await?;
-            }
+        // A wrong password for a real account goes to that account's
+        // organization's log; an unknown address has no organization.
+        Credentials::WrongPassword(user_id) => {
+            record(db, now, client, user_id, AuditAction::SignInFailed).await?;
             Err(AppError::BadCredentials)
         }
-        Err(other) => Err(other),
+        Credentials::UnknownEmail => Err(AppError::BadCredentials),
     }
 }
 
@@ -129,17 +128,6 @@ pub async fn sign_out(
         record(db, now, client, user_id, AuditAction::SignedOut).await?;
     }
     sessions::end(db, secret).await
-}
-
-async fn user_with_email(db: &Db, email: &str) -> Result<Option<i64>, AppError> {
-    let Ok(email) = Email::parse(email) else {
-        return Ok(None);
-    };
-    let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
-        .bind(email.as_str())
-        .fetch_optional(db)
-        .await?;
-    Ok(found.map(|(id,)| id))
 }
 
 async fn record(
