@@ -7,7 +7,7 @@ use app::both_engines;
 use app::domain::wire::LinkState;
 use app::domain::{Problem, Role};
 use app::error::AppError;
-use app::services::accounts;
+use app::services::accounts::{self, Credentials};
 use app::services::invitations;
 use app::services::mail::Outbox;
 use app::services::password::Hasher;
@@ -235,7 +235,8 @@ async fn removing_a_user_ends_their_access_and_their_pending_invitations(t: Test
     );
     assert_eq!(
         accounts::verify_credentials(&t.db, &hasher, "ursula@contoso.com", PASSWORD).await,
-        Err(AppError::BadCredentials)
+        Ok(Credentials::UnknownEmail),
+        "her account is gone"
     );
     t.close().await;
 }
