@@ -49,20 +49,23 @@ fn ManageUsers(access: AccessView) -> impl IntoView {
         <Layout user=access.user.clone()>
             <h1>{t.manage_access}</h1>
             <AccessTabs roles=access.user.roles.clone() current=Tab::Users />
-            <ul class="confirmations" role="status">
-                {move || {
-                    sent.get()
-                        .into_iter()
-                        .map(|invited| {
-                            let prefix = match invited.outcome {
-                                InviteOutcome::Invited => t.invitation_sent_to,
-                                InviteOutcome::Resent => t.invitation_resent_to,
-                            };
-                            view! { <li class="notice">{prefix} " " {invited.email}</li> }
-                        })
-                        .collect_view()
-                }}
-            </ul>
+            // A list may not itself be a live region: the region holds it.
+            <div role="status">
+                <ul class="confirmations">
+                    {move || {
+                        sent.get()
+                            .into_iter()
+                            .map(|invited| {
+                                let prefix = match invited.outcome {
+                                    InviteOutcome::Invited => t.invitation_sent_to,
+                                    InviteOutcome::Resent => t.invitation_resent_to,
+                                };
+                                view! { <li class="notice">{prefix} " " {invited.email}</li> }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+            </div>
             <Show
                 when=move || form_open.get()
                 fallback=move || {
