@@ -267,6 +267,18 @@ pub fn Field(
     }
 }
 
+/// A table's own scroll box, so a wide table scrolls sideways on a phone
+/// instead of the page. Focusable, so someone on a keyboard can scroll it
+/// too.
+#[component]
+pub fn TableScroll(children: Children) -> impl IntoView {
+    view! {
+        <div class="table-scroll" tabindex="0">
+            {children()}
+        </div>
+    }
+}
+
 /// The frame of a page for signed-in people: while `resource` loads, a
 /// loading line; someone not signed in goes to sign in; any other error
 /// is shown in place, with its status on the server-rendered response.

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api::agreements::{get_agreements, UpdateAgreement};
-use crate::components::{server_problem, signed_in_page, Field, FormError, Layout};
+use crate::components::{server_problem, signed_in_page, Field, FormError, Layout, TableScroll};
 use crate::domain::wire::{AgreementDetail, AgreementsView};
 use crate::use_lang;
 
@@ -32,7 +32,7 @@ fn AgreementsList(view: AgreementsView) -> impl IntoView {
                     view! { <p>{t.no_partners}</p> }.into_any()
                 } else {
                     view! {
-                        <div class="table-scroll">
+                        <TableScroll>
                             <table class="partners">
                                 <thead>
                                     <tr>
@@ -55,7 +55,7 @@ fn AgreementsList(view: AgreementsView) -> impl IntoView {
                                         .collect_view()}
                                 </tbody>
                             </table>
-                        </div>
+                        </TableScroll>
                     }
                         .into_any()
                 }}
@@ -106,7 +106,7 @@ fn AgreementCard(agreement: AgreementDetail, can_modify: bool) -> impl IntoView 
                 <dt>{t.contact_email}</dt>
                 <dd>{move || contact_email.get()}</dd>
             </dl>
-            <div class="table-scroll">
+            <TableScroll>
                 <table class="agreements">
                     <thead>
                         <tr>
@@ -129,7 +129,7 @@ fn AgreementCard(agreement: AgreementDetail, can_modify: bool) -> impl IntoView 
                             .collect_view()}
                     </tbody>
                 </table>
-            </div>
+            </TableScroll>
             {move || matches!(value.get(), Some(Ok(()))).then(|| view! { <p class="notice" role="status">{t.saved}</p> })}
             {editable
                 .then(|| {

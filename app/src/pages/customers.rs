@@ -10,7 +10,7 @@ use crate::api::partners::{
     get_customer_orders, get_customers, ChangeDesignatedAdmin, ChangeDesignatedAdminEmail,
     ResendAdminInvitation,
 };
-use crate::components::{server_problem, signed_in_page, Field, FormError, Layout};
+use crate::components::{server_problem, signed_in_page, Field, FormError, Layout, TableScroll};
 use crate::domain::wire::{AdminState, CustomerAccount, CustomerOrdersView, CustomersView};
 use crate::domain::{Lang, COUNTRIES};
 use crate::pages::orders::{LicensesTable, OrdersTable};
@@ -112,7 +112,7 @@ fn CustomersList(view: CustomersView, actions: Actions) -> impl IntoView {
                 view! { <p>{t.no_customers}</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-scroll">
+                    <TableScroll>
                         <table class="customers">
                             <thead>
                                 <tr>
@@ -132,7 +132,7 @@ fn CustomersList(view: CustomersView, actions: Actions) -> impl IntoView {
                                     .collect_view()}
                             </tbody>
                         </table>
-                    </div>
+                    </TableScroll>
                 }
                     .into_any()
             }}

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::api::account::get_dashboard;
-use crate::components::{area, signed_in_page, Layout};
+use crate::components::{area, signed_in_page, Layout, TableScroll};
 use crate::domain::wire::Dashboard;
 use crate::use_lang;
 
@@ -28,7 +28,7 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
                 <h2>{t.organization}</h2>
                 <p class="organization">{dashboard.organization.clone()}</p>
                 <h3>{t.agreements}</h3>
-                <div class="table-scroll">
+                <TableScroll>
                     <table class="agreements">
                         <thead>
                             <tr>
@@ -61,7 +61,7 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
                                 .collect_view()}
                         </tbody>
                     </table>
-                </div>
+                </TableScroll>
             </section>
             <section class="card">
                 <h2>{t.your_areas}</h2>

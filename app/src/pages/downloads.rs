@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api::downloads::get_downloads;
-use crate::components::{signed_in_page, Layout};
+use crate::components::{signed_in_page, Layout, TableScroll};
 use crate::domain::product_label;
 use crate::domain::wire::DownloadsPage;
 use crate::use_lang;
@@ -45,7 +45,7 @@ fn DownloadsList(page: DownloadsPage) -> impl IntoView {
                         view! {
                             <section class="card download">
                                 <h2>{product_label(&product.product, &product.version)}</h2>
-                                <div class="table-scroll">
+                                <TableScroll>
                                     <table class="licenses">
                                         <thead>
                                             <tr>
@@ -74,7 +74,7 @@ fn DownloadsList(page: DownloadsPage) -> impl IntoView {
                                                 .collect_view()}
                                         </tbody>
                                     </table>
-                                </div>
+                                </TableScroll>
                             </section>
                         }
                     })

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::api::keys::{get_keys, RevealKey};
-use crate::components::{signed_in_page, Layout};
+use crate::components::{signed_in_page, Layout, TableScroll};
 use crate::domain::product_label;
 use crate::domain::wire::{KeyRow, KeysPage};
 use crate::use_lang;
@@ -25,7 +25,7 @@ fn KeysList(page: KeysPage) -> impl IntoView {
                     view! { <p>{t.no_keys}</p> }.into_any()
                 } else {
                     view! {
-                        <div class="table-scroll">
+                        <TableScroll>
                             <table class="licenses keys">
                                 <thead>
                                     <tr>
@@ -38,7 +38,7 @@ fn KeysList(page: KeysPage) -> impl IntoView {
                                     {page.keys.into_iter().map(|row| view! { <KeyLine row /> }).collect_view()}
                                 </tbody>
                             </table>
-                        </div>
+                        </TableScroll>
                     }
                         .into_any()
                 }}

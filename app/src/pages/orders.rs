@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::orders::{get_licenses, get_orders};
-use crate::components::{signed_in_page, Layout};
+use crate::components::{signed_in_page, Layout, TableScroll};
 use crate::domain::product_label;
 use crate::domain::wire::{LicenseRow, LicensesPage, OrderFilter, OrderView, OrdersPage};
 use crate::use_lang;
@@ -146,7 +146,7 @@ pub fn OrdersTable(orders: Vec<OrderView>) -> impl IntoView {
             view! { <p>{t.no_orders}</p> }.into_any()
         } else {
             view! {
-                <div class="table-scroll">
+                <TableScroll>
                     <table class="orders">
                         <thead>
                             <tr>
@@ -193,7 +193,7 @@ pub fn OrdersTable(orders: Vec<OrderView>) -> impl IntoView {
                                 .collect_view()}
                         </tbody>
                     </table>
-                </div>
+                </TableScroll>
             }
                 .into_any()
         }}
@@ -211,7 +211,7 @@ pub fn LicensesTable(licenses: Vec<LicenseRow>, orders_link: bool) -> impl IntoV
             view! { <p>{t.no_licenses}</p> }.into_any()
         } else {
             view! {
-                <div class="table-scroll">
+                <TableScroll>
                     <table class="licenses">
                         <thead>
                             <tr>
@@ -247,7 +247,7 @@ pub fn LicensesTable(licenses: Vec<LicenseRow>, orders_link: bool) -> impl IntoV
                                 .collect_view()}
                         </tbody>
                     </table>
-                </div>
+                </TableScroll>
             }
                 .into_any()
         }}

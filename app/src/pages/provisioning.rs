@@ -5,7 +5,7 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 use crate::api::provisioning::{get_provisioning, AssignSubscription};
-use crate::components::{server_problem, signed_in_page, FormError, Layout};
+use crate::components::{server_problem, signed_in_page, FormError, Layout, TableScroll};
 use crate::domain::product_label;
 use crate::domain::wire::ProvisioningPage;
 use crate::i18n::around;
@@ -42,8 +42,9 @@ fn ProvisioningView(
                 {if services.is_empty() {
                     view! { <p>{t.no_services}</p> }.into_any()
                 } else {
+                    let services = services.clone();
                     view! {
-                        <div class="table-scroll">
+                        <TableScroll>
                             <table class="licenses services">
                                 <thead>
                                     <tr>
@@ -71,7 +72,7 @@ fn ProvisioningView(
                                         .collect_view()}
                                 </tbody>
                             </table>
-                        </div>
+                        </TableScroll>
                     }
                         .into_any()
                 }}
@@ -168,7 +169,7 @@ fn ProvisioningView(
                     view! { <p>{t.no_subscriptions}</p> }.into_any()
                 } else {
                     view! {
-                        <div class="table-scroll">
+                        <TableScroll>
                             <table class="licenses subscriptions">
                                 <thead>
                                     <tr>
@@ -199,7 +200,7 @@ fn ProvisioningView(
                                         .collect_view()}
                                 </tbody>
                             </table>
-                        </div>
+                        </TableScroll>
                     }
                         .into_any()
                 }}

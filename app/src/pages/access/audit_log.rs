@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::api::access::get_audit_log;
-use crate::components::{signed_in_page, Layout};
+use crate::components::{signed_in_page, Layout, TableScroll};
 use crate::domain::wire::{AccessView, AuditEntry};
 use crate::use_lang;
 
@@ -34,7 +34,7 @@ pub(super) fn AuditView(
             <h1>{t.manage_access}</h1>
             <AccessTabs roles=access.user.roles.clone() current=Tab::AuditLog />
             <section class="card">
-                <div class="table-scroll">
+                <TableScroll>
                     <table class="audit">
                         <thead>
                             <tr>
@@ -68,7 +68,7 @@ pub(super) fn AuditView(
                                 .collect_view()}
                         </tbody>
                     </table>
-                </div>
+                </TableScroll>
                 {(full && oldest.is_some())
                     .then(|| {
                         view! {

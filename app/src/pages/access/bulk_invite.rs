@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::components::TableScroll;
+
 use crate::domain::wire::{RowOutcome, RowResult};
 #[cfg(feature = "hydrate")]
 use crate::domain::Lang;
@@ -90,7 +92,7 @@ pub(super) fn BulkInvite(refresh: RwSignal<u32>) -> impl IntoView {
             </Show>
             {move || failure.get().map(|message| view! { <p class="form-error" role="alert">{message}</p> })}
             <Show when=move || !results.get().is_empty()>
-                <div class="table-scroll">
+                <TableScroll>
                     <table class="bulk-results">
                         <thead>
                             <tr>
@@ -125,7 +127,7 @@ pub(super) fn BulkInvite(refresh: RwSignal<u32>) -> impl IntoView {
                             }}
                         </tbody>
                     </table>
-                </div>
+                </TableScroll>
             </Show>
         </section>
     }

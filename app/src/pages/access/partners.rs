@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api::partners::{get_partner_visibility, SetPartnerVisibility};
-use crate::components::{signed_in_page, FormError, Layout};
+use crate::components::{signed_in_page, FormError, Layout, TableScroll};
 use crate::domain::wire::{PartnerOfRecord, PartnerVisibilityView};
 use crate::use_lang;
 
@@ -38,7 +38,7 @@ fn PartnerVisibility(
                     view! { <p>{t.no_partners}</p> }.into_any()
                 } else {
                     view! {
-                        <div class="table-scroll">
+                        <TableScroll>
                             <table class="partners">
                                 <thead>
                                     <tr>
@@ -55,7 +55,7 @@ fn PartnerVisibility(
                                         .collect_view()}
                                 </tbody>
                             </table>
-                        </div>
+                        </TableScroll>
                     }
                         .into_any()
                 }}

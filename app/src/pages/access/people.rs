@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::components::TableScroll;
+
 use crate::api::access::{
     list_people, ChangeRoles, RemoveUser, ResendInvitation, RevokeInvitation,
 };
@@ -133,7 +135,7 @@ fn PeopleTable(
     let t = use_lang().texts();
     let grantable = StoredValue::new(grantable);
     view! {
-        <div class="table-scroll">
+        <TableScroll>
             <table class="people-table">
                 <thead>
                     <tr>
@@ -155,7 +157,7 @@ fn PeopleTable(
                         .collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableScroll>
     }
 }
 
