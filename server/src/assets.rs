@@ -164,7 +164,11 @@ impl HeldFiles {
             };
             let etag = format!("\"{}\"", &app::services::sha256_hex(&identity)[..32]);
             let file = HeldFile {
-                content_type: HeaderValue::from_static(content_type(&url)),
+                // The same guess ServeDir makes for a development build.
+                content_type: HeaderValue::from_str(
+                    mime_guess::from_path(&url).first_or_octet_stream().as_ref(),
+                )
+                .map_err(std::io::Error::other)?,
                 etag: HeaderValue::from_str(&etag).map_err(std::io::Error::other)?,
                 cache_control: policy(url.starts_with("/pkg/"), true),
                 brotli: beside("br"),
@@ -240,24 +244,6 @@ fn collect_files(dir: &Path, into: &mut Vec<std::path::PathBuf>) -> std::io::Res
         }
     }
     Ok(())
-}
-
-/// The types of the files a site build holds.
-fn content_type(path: &str) -> &'static str {
-    let extension = path.rsplit_once('.').map_or("", |(_, extension)| extension);
-    match extension {
-        "js" | "mjs" => "text/javascript",
-        "wasm" => "application/wasm",
-        "css" => "text/css",
-        "json" => "application/json",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "ico" => "image/x-icon",
-        "html" => "text/html; charset=utf-8",
-        "txt" => "text/plain; charset=utf-8",
-        "woff2" => "font/woff2",
-        _ => "application/octet-stream",
-    }
 }
 
 /// Whether an `Accept-Encoding` header takes `coding` (named, or `*`,
