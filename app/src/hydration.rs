@@ -71,10 +71,7 @@ fn bundle_names(options: &LeptosOptions) -> (String, String) {
 fn hash_file(options: &LeptosOptions) -> &'static HashMap<String, String> {
     static HASHES: OnceLock<HashMap<String, String>> = OnceLock::new();
     HASHES.get_or_init(|| {
-        let path = std::env::current_exe()
-            .ok()
-            .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())));
-        let text = path
+        let text = hash_file_path(options)
             .and_then(|path| std::fs::read_to_string(path).ok())
             .unwrap_or_default();
         text.lines()
@@ -82,4 +79,12 @@ fn hash_file(options: &LeptosOptions) -> &'static HashMap<String, String> {
             .map(|(kind, hash)| (kind.trim().to_owned(), hash.trim().to_owned()))
             .collect()
     })
+}
+
+/// Where a release build leaves the hashes of the names it gave the site's
+/// files: beside the server binary.
+pub fn hash_file_path(options: &LeptosOptions) -> Option<std::path::PathBuf> {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())))
 }

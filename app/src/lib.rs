@@ -8,7 +8,7 @@ pub mod components;
 pub mod domain;
 pub mod error;
 #[cfg(feature = "ssr")]
-mod hydration;
+pub mod hydration;
 pub mod i18n;
 pub mod pages;
 pub mod routes;

@@ -142,10 +142,7 @@ impl Config {
 }
 
 fn hash_file_beside_binary(options: &LeptosOptions) -> bool {
-    std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())))
-        .is_some_and(|path| path.is_file())
+    app::hydration::hash_file_path(options).is_some_and(|path| path.is_file())
 }
 
 /// A setting that may hold a password (`DATABASE_URL`, `SMTP_URL`): its
