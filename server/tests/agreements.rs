@@ -84,6 +84,13 @@ async fn orders_and_license_pages_open_only_to_roles_that_see_them(t: TestDb) {
                 allowed,
                 "{role} {path}"
             );
+            if allowed && path == "/orders" {
+                assert_eq!(
+                    cells_per_row(&page.body, "<tr data-order"),
+                    page.body.matches("<th scope=\"col\"").count(),
+                    "{role}: one cell under each column heading"
+                );
+            }
         }
         let call = app
             .post_form(
@@ -164,3 +171,11 @@ async fn keys_over_http_follow_the_role_table(t: TestDb) {
     app.close().await;
 }
 both_engines!(keys_over_http_follow_the_role_table);
+
+/// The cells in the first row that starts with `row_start`.
+fn cells_per_row(html: &str, row_start: &str) -> usize {
+    html.split(row_start)
+        .nth(1)
+        .and_then(|row| row.split("</tr>").next())
+        .map_or(0, |row| row.matches("<td").count())
+}

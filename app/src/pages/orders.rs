@@ -169,8 +169,7 @@ pub fn OrdersTable(orders: Vec<OrderView>) -> impl IntoView {
                                             <td>{order.number.clone()}</td>
                                             <td>{lang.format_date(order.ordered_at)}</td>
                                             <td>{order.purchasing_account.clone()}</td>
-                                    <td>{order.partner.clone().unwrap_or_default()}</td>
-                                    <td>{order.partner.clone().unwrap_or_default()}</td>
+                                            <td>{order.partner.clone().unwrap_or_default()}</td>
                                             <td>
                                                 <ul class="lines">
                                                     {order
