@@ -120,11 +120,12 @@ fn AreaNav(roles: Vec<Role>) -> impl IntoView {
 #[component]
 fn LanguageSwitch() -> impl IntoView {
     let lang = use_lang();
-    let location = use_location();
-    let next = move || location.pathname.get();
+    // Back to this page in the other language: rendered into the HTML, as
+    // the form works without script.
+    let next = use_location().pathname.get_untracked();
     view! {
         <form class="language-switch" method="post" action="/language">
-            <input type="hidden" name="next" prop:value=next />
+            <input type="hidden" name="next" value=next />
             <span class="visually-hidden">{lang.texts().language}</span>
             {Lang::ALL
                 .into_iter()
@@ -181,6 +182,35 @@ where
             let _ = window().location().set_href(&path);
         }
     });
+}
+
+/// What an island shows: the data the server rendered it with, read again
+/// with `load` each time `version` moves (an action of the island was
+/// done), so what is on screen follows what was saved. A failed read keeps
+/// what is shown.
+pub fn reloaded<T, Fut>(
+    initial: T,
+    version: impl Fn() -> usize + 'static,
+    load: impl Fn() -> Fut + 'static,
+) -> ReadSignal<T>
+where
+    T: Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<T, AppError>> + 'static,
+{
+    let data = RwSignal::new(initial);
+    Effect::new(move |seen: Option<usize>| {
+        let now = version();
+        if seen.is_some_and(|seen| seen != now) {
+            let fresh = load();
+            leptos::task::spawn_local(async move {
+                if let Ok(fresh) = fresh.await {
+                    data.set(fresh);
+                }
+            });
+        }
+        now
+    });
+    data.read_only()
 }
 
 /// The problem a server function reported for `field`, if any.

@@ -11,14 +11,13 @@ pub mod error;
 pub mod hydration;
 pub mod i18n;
 pub mod pages;
-pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod services;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, Lazy, SsrMode};
+use leptos_router::{path, SsrMode};
 
 use crate::domain::Lang;
 
@@ -64,9 +63,10 @@ fn detect_lang() -> Lang {
     }
 }
 
-/// The language of the page being rendered.
+/// The language of the page being rendered. An island in the browser has
+/// no context from the page around it, and reads `<html lang>`.
 pub fn use_lang() -> Lang {
-    use_context::<Lang>().unwrap_or_default()
+    use_context::<Lang>().unwrap_or_else(detect_lang)
 }
 
 #[component]
@@ -81,99 +81,99 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=pages::Home ssr=SsrMode::Async />
                 <Route
                     path=path!("/sign-in")
-                    view={Lazy::<routes::SignIn>::new()}
+                    view=pages::sign_in::SignInPage
                 />
                 <Route
                     path=path!("/sign-in/code")
-                    view={Lazy::<routes::SignInCode>::new()}
+                    view=pages::sign_in::SignInCodePage
                 />
                 <Route
                     path=path!("/request-invitation")
-                    view={Lazy::<routes::RequestInvitation>::new()}
+                    view=pages::request_invitation::RequestInvitationPage
                 />
                 <Route
                     path=path!("/invitation/:token")
-                    view={Lazy::<routes::Invitation>::new()}
+                    view=pages::invitation::InvitationPage
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/dashboard")
-                    view={Lazy::<routes::Dashboard>::new()}
+                    view=pages::dashboard::DashboardPage
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/agreements")
-                    view={Lazy::<routes::Agreements>::new()}
+                    view=pages::agreements::AgreementsPage
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/keys")
-                    view={Lazy::<routes::Keys>::new()}
+                    view=pages::keys::KeysPage
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/orders")
-                    view={Lazy::<routes::Orders>::new()}
+                    view=pages::orders::OrdersPage
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/licenses")
-                    view={Lazy::<routes::Licenses>::new()}
+                    view=pages::orders::LicensesPage
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/downloads")
-                    view={Lazy::<routes::Downloads>::new()}
+                    view=pages::downloads::DownloadsPage
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/reports")
-                    view={Lazy::<routes::Reports>::new()}
+                    view=pages::reports::ReportsPage
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/provisioning")
-                    view={Lazy::<routes::Provisioning>::new()}
+                    view=pages::provisioning::ProvisioningPage
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/manage-access")
-                    view={Lazy::<routes::ManageAccess>::new()}
+                    view=pages::access::ManageAccessPage
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/manage-access/partners")
-                    view={Lazy::<routes::PartnerVisibility>::new()}
+                    view=pages::access::PartnerVisibilityPage
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/domains")
-                    view={Lazy::<routes::Domains>::new()}
+                    view=pages::domains::DomainsPage
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/customers")
-                    view={Lazy::<routes::Customers>::new()}
+                    view=pages::customers::CustomersPage
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/customers/:agreement")
-                    view={Lazy::<routes::CustomerOrders>::new()}
+                    view=pages::customers::CustomerOrdersPage
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/manage-access/audit")
-                    view={Lazy::<routes::AuditLog>::new()}
+                    view=pages::access::AuditLogPage
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/profile")
-                    view={Lazy::<routes::Profile>::new()}
+                    view=pages::profile::ProfilePage
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/two-step")
-                    view={Lazy::<routes::TwoStep>::new()}
+                    view=pages::two_step::TwoStepPage
                     ssr=SsrMode::Async
                 />
             </Routes>

@@ -1,5 +1,5 @@
 import { APP_URL } from '../env';
-import { expect, openHydrated, test } from './helpers';
+import { expect, onboardAdmin, openHydrated, test } from './helpers';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
@@ -62,4 +62,22 @@ test('the app is fetched only once the page is on screen: nothing is preloaded a
   expect(timing.paint, 'the browser reports the first contentful paint').toBeGreaterThan(0);
   expect(timing.code.length, 'the app was fetched').toBeGreaterThan(0);
   for (const start of timing.code) expect(start).toBeGreaterThan(timing.paint!);
+});
+
+test('pages with nothing to do in the browser download no script: only islands bring WebAssembly', async ({ page }) => {
+  await onboardAdmin(page);
+  const code = () =>
+    page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .filter((entry) => /\/pkg\/.*\.(js|wasm)$/.test(entry.name))
+        .map((entry) => entry.name),
+    );
+  for (const path of ['/dashboard', '/orders', '/licenses', '/reports', '/downloads']) {
+    await openHydrated(page, path);
+    expect(await code(), path).toEqual([]);
+  }
+  // A page with a form does fetch its island.
+  await openHydrated(page, '/profile');
+  expect((await code()).length, '/profile').toBeGreaterThan(0);
 });

@@ -1,17 +1,14 @@
-//! The browser entry point: hydrates the server-rendered page.
+//! The browser entry point. Only a page's islands (`#[island]` in `app`)
+//! run in the browser: the rest of the page is the server's HTML. The
+//! loader in `app::hydration` calls `hydrate` and then each island's own
+//! export, found by name in this module.
+
+// Links the app's islands into this module: their exports are its API.
+#[allow(unused_imports)]
+use app::*;
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    // Async because the page's own code may sit in a WebAssembly chunk that
-    // has to arrive before its HTML can be hydrated (see app::routes).
-    wasm_bindgen_futures::spawn_local(async {
-        let page = leptos::mount::hydrate_from_async(leptos::tachys::dom::body(), app::App).await;
-        page.forget();
-        // Lets browser tests (and curious people) tell a live page from one
-        // still waiting for its script.
-        if let Some(root) = leptos::prelude::document().document_element() {
-            let _ = root.set_attribute("data-hydrated", "");
-        }
-    });
+    leptos::mount::hydrate_islands();
 }

@@ -64,7 +64,7 @@ fn AgreementsList(view: AgreementsView) -> impl IntoView {
     }
 }
 
-#[component]
+#[island(lazy)]
 fn AgreementCard(agreement: AgreementDetail, can_modify: bool) -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();

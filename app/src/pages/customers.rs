@@ -10,7 +10,9 @@ use crate::api::partners::{
     get_customer_orders, get_customers, ChangeDesignatedAdmin, ChangeDesignatedAdminEmail,
     ResendAdminInvitation,
 };
-use crate::components::{server_problem, signed_in_page, Field, FormError, Layout, TableScroll};
+use crate::components::{
+    reloaded, server_problem, signed_in_page, Field, FormError, Layout, TableScroll,
+};
 use crate::domain::wire::{AdminState, CustomerAccount, CustomerOrdersView, CustomersView};
 use crate::domain::{Lang, COUNTRIES};
 use crate::pages::orders::{LicensesTable, OrdersTable};
@@ -25,20 +27,27 @@ enum Editing {
 
 #[component]
 pub fn CustomersPage() -> impl IntoView {
+    let resource = Resource::new(|| (), |_| get_customers());
+    signed_in_page(resource, |view| {
+        view! {
+            <Layout user=view.user.clone()>
+                <Customers view />
+            </Layout>
+        }
+    })
+}
+
+#[island(lazy)]
+fn Customers(view: CustomersView) -> impl IntoView {
     let resend = ServerAction::<ResendAdminInvitation>::new();
     let change = ServerAction::<ChangeDesignatedAdmin>::new();
     let change_email = ServerAction::<ChangeDesignatedAdminEmail>::new();
     let editing = RwSignal::new(None::<Editing>);
     // Every successful rescue shows in the list: fetched again after it.
-    let resource = Resource::new(
-        move || {
-            (
-                resend.version().get(),
-                change.version().get(),
-                change_email.version().get(),
-            )
-        },
-        |_| get_customers(),
+    let view = reloaded(
+        view,
+        move || resend.version().get() + change.version().get() + change_email.version().get(),
+        get_customers,
     );
     // The notice tells what the latest rescue did.
     let t = use_lang().texts();
@@ -67,10 +76,7 @@ pub fn CustomersPage() -> impl IntoView {
         editing,
         notice,
     };
-    signed_in_page(
-        resource,
-        move |view| view! { <CustomersList view actions /> },
-    )
+    move || view! { <CustomersList view=view.get() actions /> }
 }
 
 #[derive(Clone, Copy)]
@@ -104,8 +110,7 @@ fn CustomersList(view: CustomersView, actions: Actions) -> impl IntoView {
             .cloned()
     };
     view! {
-        <Layout user=view.user.clone()>
-            <h1>{t.area_customers}</h1>
+        <h1>{t.area_customers}</h1>
             <p class="notice" role="status">{move || notice.get()}</p>
             <FormError value=resend.value() />
             {if view.accounts.is_empty() {
@@ -146,7 +151,6 @@ fn CustomersList(view: CustomersView, actions: Actions) -> impl IntoView {
                         _ => view! { <ChangeAdminForm account action=change editing /> }.into_any(),
                     })
             }}
-        </Layout>
     }
 }
 

@@ -4,19 +4,36 @@
 use leptos::prelude::*;
 
 use crate::api::domains::{get_domains, AddDomain, VerifyDomain};
-use crate::components::{server_problem, signed_in_page, Field, FormError, Layout};
+use crate::components::{reloaded, server_problem, signed_in_page, Field, FormError, Layout};
 use crate::domain::wire::{DomainRow, DomainStatus, DomainsView};
 use crate::use_lang;
 
 #[component]
 pub fn DomainsPage() -> impl IntoView {
+    let t = use_lang().texts();
+    let resource = Resource::new(|| (), |_| get_domains());
+    signed_in_page(resource, move |view| {
+        view! {
+            <Layout user=view.user.clone()>
+                <h1>{t.area_domains}</h1>
+                <p>{t.domains_intro}</p>
+                <DomainsIsland view />
+            </Layout>
+        }
+    })
+}
+
+/// Adding and verifying domains, the list following what was saved.
+#[island(lazy)]
+fn DomainsIsland(view: DomainsView) -> impl IntoView {
     let add = ServerAction::<AddDomain>::new();
     let verify = ServerAction::<VerifyDomain>::new();
-    let resource = Resource::new(
-        move || (add.version().get(), verify.version().get()),
-        |_| get_domains(),
+    let view = reloaded(
+        view,
+        move || add.version().get() + verify.version().get(),
+        get_domains,
     );
-    signed_in_page(resource, move |view| view! { <Domains view add verify /> })
+    move || view! { <Domains view=view.get() add verify /> }
 }
 
 #[component]
@@ -30,9 +47,6 @@ fn Domains(
     let value = add.value();
     let account_problem = server_problem(value, "purchasing_account");
     view! {
-        <Layout user=view.user.clone()>
-            <h1>{t.area_domains}</h1>
-            <p>{t.domains_intro}</p>
             <section class="card narrow">
                 <h2>{t.add_domain}</h2>
                 <ActionForm action=add>
@@ -72,7 +86,6 @@ fn Domains(
                     .collect_view()
                     .into_any()
             }}
-        </Layout>
     }
 }
 

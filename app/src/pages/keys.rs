@@ -49,35 +49,42 @@ fn KeysList(page: KeysPage) -> impl IntoView {
 
 #[component]
 fn KeyLine(row: KeyRow) -> impl IntoView {
-    let lang = use_lang();
-    let t = lang.texts();
-    let reveal = ServerAction::<RevealKey>::new();
-    let value = reveal.value();
-    let id = row.id;
-    let masked = row.masked.clone();
     view! {
         <tr>
             <td>{product_label(&row.product, &row.version)}</td>
             <td>{row.purchasing_account.clone()}</td>
             <td>
-                <code class="key">
-                    {move || match value.get() {
-                        Some(Ok(key)) => key,
-                        _ => masked.clone(),
-                    }}
-                </code>
-                " "
-                <Show when=move || !matches!(value.get(), Some(Ok(_)))>
-                    <button type="button" class="link-button" on:click=move |_| {
-                        reveal.dispatch(RevealKey { key_id: id });
-                    }>{t.show_key}</button>
-                </Show>
-                {move || {
-                    value.get().and_then(Result::err).map(|error| {
-                        view! { <p class="field-error" role="alert">{error.summary(lang)}</p> }
-                    })
-                }}
+                <RevealKeyButton id=row.id masked=row.masked />
             </td>
         </tr>
+    }
+}
+
+/// The masked key, and the button that fetches the real one (the island
+/// sits in the cell: a table row cannot hold an island's element).
+#[island(lazy)]
+fn RevealKeyButton(id: i64, masked: String) -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts();
+    let reveal = ServerAction::<RevealKey>::new();
+    let value = reveal.value();
+    view! {
+        <code class="key">
+            {move || match value.get() {
+                Some(Ok(key)) => key,
+                _ => masked.clone(),
+            }}
+        </code>
+        " "
+        <Show when=move || !matches!(value.get(), Some(Ok(_)))>
+            <button type="button" class="link-button" on:click=move |_| {
+                reveal.dispatch(RevealKey { key_id: id });
+            }>{t.show_key}</button>
+        </Show>
+        {move || {
+            value.get().and_then(Result::err).map(|error| {
+                view! { <p class="field-error" role="alert">{error.summary(lang)}</p> }
+            })
+        }}
     }
 }

@@ -58,7 +58,7 @@ fn ProfileView(profile: Profile) -> impl IntoView {
     }
 }
 
-#[component]
+#[island(lazy)]
 fn ChangePasswordForm() -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();

@@ -5,7 +5,7 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 use crate::api::provisioning::{get_provisioning, AssignSubscription};
-use crate::components::{server_problem, signed_in_page, FormError, Layout, TableScroll};
+use crate::components::{reloaded, server_problem, signed_in_page, FormError, Layout, TableScroll};
 use crate::domain::product_label;
 use crate::domain::wire::ProvisioningPage;
 use crate::i18n::around;
@@ -13,13 +13,24 @@ use crate::use_lang;
 
 #[component]
 pub fn ProvisioningPage() -> impl IntoView {
-    let assign = ServerAction::<AssignSubscription>::new();
-    let version = assign.version();
-    // Read again after each assignment, so the numbers stay true.
-    let resource = Resource::new(move || version.get(), |_| get_provisioning());
+    let t = use_lang().texts();
+    let resource = Resource::new(|| (), |_| get_provisioning());
     signed_in_page(resource, move |page| {
-        view! { <ProvisioningView page assign /> }
+        view! {
+            <Layout user=page.user.clone()>
+                <h1>{t.area_provisioning}</h1>
+                <Provisioning page />
+            </Layout>
+        }
     })
+}
+
+#[island(lazy)]
+fn Provisioning(page: ProvisioningPage) -> impl IntoView {
+    let assign = ServerAction::<AssignSubscription>::new();
+    // Read again after each assignment, so the numbers stay true.
+    let page = reloaded(page, move || assign.version().get(), get_provisioning);
+    move || view! { <ProvisioningView page=page.get() assign /> }
 }
 
 #[component]
@@ -35,8 +46,6 @@ fn ProvisioningView(
     let domains = page.domains.clone();
     let no_domain = domains.is_empty();
     view! {
-        <Layout user=page.user.clone()>
-            <h1>{t.area_provisioning}</h1>
             <section class="card">
                 <h2>{t.online_services}</h2>
                 {if services.is_empty() {
@@ -205,6 +214,5 @@ fn ProvisioningView(
                         .into_any()
                 }}
             </section>
-        </Layout>
     }
 }

@@ -9,14 +9,27 @@ use crate::use_lang;
 #[component]
 pub fn RequestInvitationPage() -> impl IntoView {
     let t = use_lang().texts();
-    let action = ServerAction::<RequestInvitation>::new();
-    let value = action.value();
-    let done = move || matches!(value.get(), Some(Ok(())));
     view! {
         <Layout>
             <section class="card narrow">
                 <h1>{t.resend_title}</h1>
                 <p>{t.resend_intro}</p>
+                <RequestInvitationForm />
+                <p class="below-form">
+                    <a href="/sign-in">{t.back_to_sign_in}</a>
+                </p>
+            </section>
+        </Layout>
+    }
+}
+
+#[island(lazy)]
+fn RequestInvitationForm() -> impl IntoView {
+    let t = use_lang().texts();
+    let action = ServerAction::<RequestInvitation>::new();
+    let value = action.value();
+    let done = move || matches!(value.get(), Some(Ok(())));
+    view! {
                 <Show when=done>
                     <div class="notice" role="status">
                         <p>{t.resend_done}</p>
@@ -51,10 +64,5 @@ pub fn RequestInvitationPage() -> impl IntoView {
                         {t.submit}
                     </button>
                 </ActionForm>
-                <p class="below-form">
-                    <a href="/sign-in">{t.back_to_sign_in}</a>
-                </p>
-            </section>
-        </Layout>
     }
 }

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::api::two_step::{
     get_two_step, ConfirmTwoStep, RenewRecoveryCodes, RequireTwoStep, StartTwoStep, TurnOffTwoStep,
 };
-use crate::components::{server_problem, signed_in_page, Field, FormError, Layout};
+use crate::components::{reloaded, server_problem, signed_in_page, Field, FormError, Layout};
 use crate::domain::wire::{TwoStep, TwoStepSetup};
 use crate::domain::Problem;
 use crate::i18n::fill;
@@ -15,6 +15,20 @@ use crate::use_lang;
 
 #[component]
 pub fn TwoStepPage() -> impl IntoView {
+    let t = use_lang().texts();
+    let resource = Resource::new(|| (), |_| get_two_step());
+    signed_in_page(resource, move |two_step| {
+        view! {
+            <Layout user=two_step.user.clone()>
+                <h1>{t.two_step}</h1>
+                <TwoStepSettings two_step />
+            </Layout>
+        }
+    })
+}
+
+#[island(lazy)]
+fn TwoStepSettings(two_step: TwoStep) -> impl IntoView {
     let start = ServerAction::<StartTwoStep>::new();
     let confirm = ServerAction::<ConfirmTwoStep>::new();
     let turn_off = ServerAction::<TurnOffTwoStep>::new();
@@ -27,20 +41,17 @@ pub fn TwoStepPage() -> impl IntoView {
         renew,
         require,
     };
-    let resource = Resource::new(
+    let two_step = reloaded(
+        two_step,
         move || {
-            (
-                start.version().get(),
-                confirm.version().get(),
-                turn_off.version().get(),
-                require.version().get(),
-            )
+            start.version().get()
+                + confirm.version().get()
+                + turn_off.version().get()
+                + require.version().get()
         },
-        |_| get_two_step(),
+        get_two_step,
     );
-    signed_in_page(resource, move |two_step| {
-        view! { <TwoStepView two_step actions /> }
-    })
+    move || view! { <TwoStepView two_step=two_step.get() actions /> }
 }
 
 #[derive(Clone, Copy)]
@@ -82,8 +93,6 @@ fn TwoStepView(two_step: TwoStep, actions: Actions) -> impl IntoView {
     let enabled = two_step.enabled_since.is_some();
     let setup = two_step.setup.clone();
     view! {
-        <Layout user=two_step.user.clone()>
-            <h1>{t.two_step}</h1>
             {must_set_up
                 .then(|| {
                     view! {
@@ -153,7 +162,6 @@ fn TwoStepView(two_step: TwoStep, actions: Actions) -> impl IntoView {
                         />
                     }
                 })}
-        </Layout>
     }
 }
 

@@ -1,6 +1,7 @@
 //! Manage access → Audit log.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use crate::api::access::get_audit_log;
 use crate::components::{signed_in_page, Layout, TableScroll};
@@ -12,19 +13,21 @@ use super::{AccessTabs, Tab};
 /// Manage access → Audit log, for Account Admins.
 #[component]
 pub fn AuditLogPage() -> impl IntoView {
-    let before = RwSignal::new(None::<i64>);
-    let resource = Resource::new(move || before.get(), get_audit_log);
+    let query = use_query_map();
+    let before = move || {
+        query
+            .read()
+            .get("before")
+            .and_then(|id| id.parse::<i64>().ok())
+    };
+    let resource = Resource::new(before, get_audit_log);
     signed_in_page(resource, move |(access, entries)| {
-        view! { <AuditView access entries before /> }
+        view! { <AuditView access entries /> }
     })
 }
 
 #[component]
-pub(super) fn AuditView(
-    access: AccessView,
-    entries: Vec<(i64, AuditEntry)>,
-    before: RwSignal<Option<i64>>,
-) -> impl IntoView {
+pub(super) fn AuditView(access: AccessView, entries: Vec<(i64, AuditEntry)>) -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();
     let oldest = entries.last().map(|(id, _)| *id);
@@ -69,12 +72,15 @@ pub(super) fn AuditView(
                         </tbody>
                     </table>
                 </TableScroll>
-                {(full && oldest.is_some())
-                    .then(|| {
+                {oldest
+                    .filter(|_| full)
+                    .map(|oldest| {
                         view! {
-                            <button type="button" class="link-button" on:click=move |_| before.set(oldest)>
-                                {t.older}
-                            </button>
+                            <p class="pager">
+                                <a href=format!("/manage-access/audit?before={oldest}") rel="next">
+                                    {t.older}
+                                </a>
+                            </p>
                         }
                     })}
             </section>

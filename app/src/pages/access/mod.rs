@@ -24,10 +24,21 @@ use people::PeopleList;
 #[component]
 pub fn ManageAccessPage() -> impl IntoView {
     let resource = Resource::new(|| (), |_| get_access());
-    signed_in_page(resource, |access| view! { <ManageUsers access /> })
+    let t = use_lang().texts();
+    signed_in_page(resource, move |access| {
+        view! {
+            <Layout user=access.user.clone()>
+                <h1>{t.manage_access}</h1>
+                <AccessTabs roles=access.user.roles.clone() current=Tab::Users />
+                <ManageUsers access />
+            </Layout>
+        }
+    })
 }
 
-#[component]
+/// Inviting (one or many), the confirmations and the people list, which
+/// follows every change.
+#[island(lazy)]
 fn ManageUsers(access: AccessView) -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();
@@ -46,9 +57,6 @@ fn ManageUsers(access: AccessView) -> impl IntoView {
     let grantable = access.grantable.clone();
     let can_manage = Role::any_allows(&access.user.roles, Capability::ManageUsers);
     view! {
-        <Layout user=access.user.clone()>
-            <h1>{t.manage_access}</h1>
-            <AccessTabs roles=access.user.roles.clone() current=Tab::Users />
             // A list may not itself be a live region: the region holds it.
             <div role="status">
                 <ul class="confirmations">
@@ -89,7 +97,6 @@ fn ManageUsers(access: AccessView) -> impl IntoView {
                 refresh
             />
             <BulkInvite refresh />
-        </Layout>
     }
 }
 

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api::partners::{get_partner_visibility, SetPartnerVisibility};
-use crate::components::{signed_in_page, FormError, Layout, TableScroll};
+use crate::components::{reloaded, signed_in_page, FormError, Layout, TableScroll};
 use crate::domain::wire::{PartnerOfRecord, PartnerVisibilityView};
 use crate::use_lang;
 
@@ -12,12 +12,24 @@ use super::{AccessTabs, Tab};
 
 #[component]
 pub fn PartnerVisibilityPage() -> impl IntoView {
+    let t = use_lang().texts();
+    let resource = Resource::new(|| (), |_| get_partner_visibility());
+    signed_in_page(resource, move |view| {
+        view! {
+            <Layout user=view.user.clone()>
+                <h1>{t.manage_access}</h1>
+                <AccessTabs roles=view.user.roles.clone() current=Tab::Partners />
+                <PartnerSwitches view />
+            </Layout>
+        }
+    })
+}
+
+#[island(lazy)]
+fn PartnerSwitches(view: PartnerVisibilityView) -> impl IntoView {
     let action = ServerAction::<SetPartnerVisibility>::new();
-    let resource = Resource::new(move || action.version().get(), |_| get_partner_visibility());
-    signed_in_page(
-        resource,
-        move |view| view! { <PartnerVisibility view action /> },
-    )
+    let view = reloaded(view, move || action.version().get(), get_partner_visibility);
+    move || view! { <PartnerVisibility view=view.get() action /> }
 }
 
 #[component]
@@ -27,9 +39,6 @@ fn PartnerVisibility(
 ) -> impl IntoView {
     let t = use_lang().texts();
     view! {
-        <Layout user=view.user.clone()>
-            <h1>{t.manage_access}</h1>
-            <AccessTabs roles=view.user.roles.clone() current=Tab::Partners />
             <section class="card">
                 <h2>{t.manage_partner_visibility}</h2>
                 <p>{t.partner_visibility_intro}</p>
@@ -60,7 +69,6 @@ fn PartnerVisibility(
                         .into_any()
                 }}
             </section>
-        </Layout>
     }
 }
 
