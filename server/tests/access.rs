@@ -315,3 +315,55 @@ async fn role_changes_over_http_follow_the_grant_matrix(t: TestDb) {
     app.close().await;
 }
 both_engines!(role_changes_over_http_follow_the_grant_matrix);
+
+async fn the_audit_log_pages_back_through_older_entries_by_link(t: TestDb) {
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    let harry = app.user(app.harry().await).await;
+    // More entries than one page holds, the oldest first.
+    for i in 0..130 {
+        sqlx::query(
+            "INSERT INTO audit_log (organization_id, actor_email, actor_organization, action, \
+             subject_email, detail, client_address, at) VALUES ($1, $2, '', 'auth.sign_in_failed', $3, '', '', $4)",
+        )
+        .bind(harry.organization_id)
+        .bind(&harry.email)
+        .bind(format!("old{i}@contoso.com"))
+        .bind(1_000 + i64::from(i))
+        .execute(&app.state.db)
+        .await
+        .expect("an audit entry");
+    }
+    let cookie = app.cookie_for(harry.id).await;
+    let newest = app.get("/manage-access/audit", Some(&cookie)).await;
+    assert_eq!(newest.status, 200, "{}", app.t.engine);
+    assert!(newest.body.contains("old129@contoso.com"));
+    assert!(
+        !newest.body.contains("old0@contoso.com"),
+        "one page at a time"
+    );
+    // A plain link, so it works without any script.
+    let older = newest
+        .body
+        .split("href=\"/manage-access/audit?before=")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a link to older entries");
+    let page = app
+        .get(
+            &format!("/manage-access/audit?before={older}"),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("old0@contoso.com"), "the oldest entry");
+    assert!(
+        !page.body.contains("old129@contoso.com"),
+        "not the newest again"
+    );
+    assert!(
+        !page.body.contains("?before="),
+        "nothing older than the oldest"
+    );
+    app.close().await;
+}
+both_engines!(the_audit_log_pages_back_through_older_entries_by_link);
