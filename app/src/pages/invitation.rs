@@ -69,7 +69,7 @@ fn DeadLink(state: LinkState) -> impl IntoView {
     }
 }
 
-#[island(lazy)]
+#[island]
 fn CreateAccount(token: String, invitation: InvitationView) -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();

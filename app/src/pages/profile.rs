@@ -58,7 +58,7 @@ fn ProfileView(profile: Profile) -> impl IntoView {
     }
 }
 
-#[island(lazy)]
+#[island]
 fn ChangePasswordForm() -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();

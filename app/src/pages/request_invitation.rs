@@ -23,7 +23,7 @@ pub fn RequestInvitationPage() -> impl IntoView {
     }
 }
 
-#[island(lazy)]
+#[island]
 fn RequestInvitationForm() -> impl IntoView {
     let t = use_lang().texts();
     let action = ServerAction::<RequestInvitation>::new();

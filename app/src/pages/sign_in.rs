@@ -22,7 +22,7 @@ pub fn SignInPage() -> impl IntoView {
     }
 }
 
-#[island(lazy)]
+#[island]
 fn SignInForm() -> impl IntoView {
     let t = use_lang().texts();
     let action = ServerAction::<SignIn>::new();
@@ -69,7 +69,7 @@ pub fn SignInCodePage() -> impl IntoView {
     }
 }
 
-#[island(lazy)]
+#[island]
 fn SignInCodeForm() -> impl IntoView {
     let t = use_lang().texts();
     let action = ServerAction::<SignInCode>::new();
