@@ -10,6 +10,7 @@ pub mod error;
 #[cfg(feature = "ssr")]
 pub mod hydration;
 pub mod i18n;
+pub mod in_place;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod services;

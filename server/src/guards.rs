@@ -216,8 +216,10 @@ fn is_cross_site(request: &Request<Body>, public_url: &url::Url) -> bool {
     !matches!((origin_authority, host), (Some(authority), Some(host)) if authority == host)
 }
 
-/// Headers every response carries. No referrer at all: an invitation
-/// link holds a secret and must not leak to another site. The policy
+/// Headers every response carries. A referrer only within this site: an
+/// invitation link holds a secret and must not leak to another site, but
+/// a form posted without script needs its page named, for the server
+/// function to send the person back to it (with the problem, if any). The policy
 /// allows only this site's files and the inline hydration script that
 /// carries this response's nonce: injected markup runs no script.
 /// (`'self'` stays in `script-src` for the app's own modules, which that
@@ -234,7 +236,7 @@ pub async fn security_headers(
     let fixed = [
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::X_FRAME_OPTIONS, "DENY"),
-        (header::REFERRER_POLICY, "no-referrer"),
+        (header::REFERRER_POLICY, "same-origin"),
         (
             HeaderName::from_static("cross-origin-opener-policy"),
             "same-origin",

@@ -233,8 +233,8 @@ async fn each_kind_of_link_has_its_own_page(t: TestDb) {
     assert!(valid.body.contains("Not you?"));
     assert_eq!(
         valid.header("referrer-policy"),
-        Some("no-referrer"),
-        "the token must not leak"
+        Some("same-origin"),
+        "the token must not leak to another site"
     );
 
     let unknown = app

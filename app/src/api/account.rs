@@ -21,6 +21,10 @@ pub async fn get_profile() -> Result<Profile, AppError> {
     Ok(accounts::profile(cx.user()))
 }
 
+/// Where the password form comes back to once the password was changed:
+/// My profile, saying so (`password-changed`).
+pub const PASSWORD_CHANGED: &str = "/profile?password-changed=1";
+
 /// Changes the signed-in user's password and ends their other sessions.
 #[server(endpoint = "change_password")]
 pub async fn change_password(
@@ -28,7 +32,7 @@ pub async fn change_password(
     new_password: String,
     confirm_password: String,
 ) -> Result<(), AppError> {
-    use crate::api::context::Ctx;
+    use crate::api::context::{redirect_plain_form, Ctx};
     use crate::services::accounts::{self, PasswordChange};
     let cx = Ctx::signed_in().await?;
     let change = PasswordChange {
@@ -36,5 +40,7 @@ pub async fn change_password(
         new: &new_password,
         confirmation: &confirm_password,
     };
-    accounts::change_password(cx.state(), cx.actor(), cx.session(), &change).await
+    accounts::change_password(cx.state(), cx.actor(), cx.session(), &change).await?;
+    redirect_plain_form(PASSWORD_CHANGED);
+    Ok(())
 }

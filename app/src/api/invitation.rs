@@ -42,6 +42,10 @@ pub async fn accept_invitation(
     Ok("/dashboard".to_owned())
 }
 
+/// Where the public form below comes back to once a request was taken:
+/// the form again, with the answer (`sent`).
+pub const REQUEST_TAKEN: &str = "/request-invitation?sent=1";
+
 /// The public "Didn't receive your invitation email?" form. It answers the
 /// same, in about the same time, whether or not the details matched.
 #[server(endpoint = "request_invitation")]
@@ -50,7 +54,7 @@ pub async fn request_invitation(
     agreement_number: String,
     purchasing_account_number: String,
 ) -> Result<(), AppError> {
-    use crate::api::context::{client_address, state};
+    use crate::api::context::{client_address, redirect_plain_form, state};
     use crate::domain::{AgreementNumber, Email, PurchasingAccountNumber};
     use crate::error::FormErrors;
     use crate::services::invitations;
@@ -102,5 +106,8 @@ pub async fn request_invitation(
     }
     .await;
     tokio::time::sleep_until(started + ANSWER_AFTER).await;
+    if result.is_ok() {
+        redirect_plain_form(REQUEST_TAKEN);
+    }
     result
 }

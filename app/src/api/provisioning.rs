@@ -14,6 +14,10 @@ pub async fn get_provisioning() -> Result<ProvisioningPage, AppError> {
     provisioning::overview(cx.db(), cx.user()).await
 }
 
+/// Where the assignment form comes back to once subscriptions were
+/// assigned: the page, saying so (`assigned`).
+pub const ASSIGNED: &str = "/provisioning?assigned=1";
+
 /// Assigns `quantity` subscriptions of `service` (as
 /// [`crate::domain::wire::ServiceRow::choice`] gives it) starting on
 /// `start_date` (YYYY-MM-DD) to the verified `domain`.
@@ -29,6 +33,6 @@ pub async fn assign_subscription(
     let cx = Ctx::signed_in().await?;
     let assignment = provisioning::Assignment::parse(&service, &quantity, &start_date, &domain)?;
     provisioning::assign(cx.db(), cx.now(), cx.actor(), &assignment).await?;
-    redirect_plain_form("/provisioning");
+    redirect_plain_form(ASSIGNED);
     Ok(())
 }

@@ -2,10 +2,11 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::invitation::{get_invitation, AcceptInvitation};
-use crate::components::{follow_on_success, server_problem, Field, FormError, Layout};
+use crate::components::{server_problem, Field, FormError, Layout};
 use crate::domain::wire::{InvitationView, LinkState};
-use crate::domain::{PasswordRule, Problem, COUNTRIES};
+use crate::domain::COUNTRIES;
 use crate::i18n::{around, fill};
+use crate::in_place::{InPlaceForm, PasswordRules};
 use crate::use_lang;
 
 /// Where an emailed invitation link lands: the account form while the link
@@ -69,43 +70,21 @@ fn DeadLink(state: LinkState) -> impl IntoView {
     }
 }
 
-#[island]
+/// The account form. Rendered on the server only, with the problems the
+/// server found when it was last sent; `InPlaceForm` sends it and checks
+/// the password as it is typed.
+#[component]
 fn CreateAccount(token: String, invitation: InvitationView) -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();
     let action = ServerAction::<AcceptInvitation>::new();
     let value = action.value();
-    follow_on_success(action);
-
-    // What the person types, checked as they type and again by the server.
-    let password = RwSignal::new(String::new());
-    let confirmation = RwSignal::new(String::new());
-    let live = Memo::new(move |_| PasswordRule::check(&password.get(), &confirmation.get()));
-    let password_problem = Signal::derive(move || {
-        let typed = !password.get().is_empty();
-        let live_problem = live.get().0.filter(|_| typed);
-        live_problem.or_else(|| server_problem(value, "password").get())
-    });
-    let confirmation_problem = Signal::derive(move || {
-        let typed = !confirmation.get().is_empty();
-        let live_problem = live
-            .get()
-            .1
-            .filter(|problem| typed && *problem == Problem::PasswordMismatch);
-        live_problem.or_else(|| server_problem(value, "confirm_password").get())
-    });
-    let rule = move |rule: PasswordRule, text: &'static str| {
-        // A rule only the server checks never shows as met.
-        let met = move || rule.is_met_by(&password.get()).unwrap_or(false);
-        view! {
-            <li class:met=met>
-                <span aria-hidden="true">{move || if met() { "✓ " } else { "• " }}</span>
-                {text}
-            </li>
-        }
+    // Rendered once, on the server: what it found when the form was last sent.
+    let problem_text = move |field: &'static str| {
+        server_problem(value, field)
+            .get_untracked()
+            .map(|problem| problem.text(lang))
     };
-    let country_problem = server_problem(value, "country");
-    let invitation_problem = server_problem(value, "invitation");
     let expires = lang.format_date(invitation.expires_at);
     let (terms_before, terms_after) = around(t.terms, "start");
     let selected_country = invitation.country.clone();
@@ -124,101 +103,117 @@ fn CreateAccount(token: String, invitation: InvitationView) -> impl IntoView {
                         </p>
                     }
                 })}
-            <ActionForm action=action>
-                <FormError value=value />
-                <p class="form-error" role="alert" hidden=move || invitation_problem.get().is_none()>
-                    {move || invitation_problem.get().map(|problem| problem.text(lang))}
-                </p>
-                <input type="hidden" name="token" value=token />
-                <div class="field">
-                    <label for="field-email">{t.email_address}</label>
-                    <input
-                        id="field-email"
-                        type="email"
-                        value=invitation.email.clone()
-                        readonly=true
-                        aria-describedby="not-you"
-                    />
-                    <p class="note" id="not-you">
-                        {t.not_you}
-                    </p>
-                </div>
-                <div class="name-row">
+            <InPlaceForm>
+                <ActionForm action=action>
+                    <FormError value=value />
+                    {problem_text("invitation")
+                        .map(|text| {
+                            view! {
+                                <p class="form-error" role="alert">
+                                    {text}
+                                </p>
+                            }
+                        })}
+                    <input type="hidden" name="token" value=token />
+                    <div class="field">
+                        <label for="field-email">{t.email_address}</label>
+                        <input
+                            id="field-email"
+                            type="email"
+                            value=invitation.email.clone()
+                            readonly=true
+                            aria-describedby="not-you"
+                        />
+                        <p class="note" id="not-you">
+                            {t.not_you}
+                        </p>
+                    </div>
+                    <div class="name-row">
+                        <Field
+                            label=t.first_name
+                            name="first_name"
+                            value=invitation.first_name.clone()
+                            autocomplete="given-name"
+                            required=true
+                            problem=server_problem(value, "first_name")
+                        />
+                        <Field
+                            label=t.last_name
+                            name="last_name"
+                            value=invitation.last_name.clone()
+                            autocomplete="family-name"
+                            required=true
+                            problem=server_problem(value, "last_name")
+                        />
+                    </div>
+                    <PasswordRules
+                        password="password"
+                        confirmation="confirm_password"
+                        class="password-rules"
+                    >
+                        <p>{t.password_rules_title}</p>
+                        <ul>
+                            <li data-rule="length">
+                                <span aria-hidden="true">"• "</span>
+                                {t.rule_length}
+                            </li>
+                            // Only the server can tell: never shown as met.
+                            <li>
+                                <span aria-hidden="true">"• "</span>
+                                {t.rule_common}
+                            </li>
+                        </ul>
+                    </PasswordRules>
                     <Field
-                        label=t.first_name
-                        name="first_name"
-                        value=invitation.first_name.clone()
-                        autocomplete="given-name"
+                        label=t.create_password
+                        name="password"
+                        kind="password"
+                        autocomplete="new-password"
                         required=true
-                        problem=server_problem(value, "first_name")
+                        problem=server_problem(value, "password")
                     />
                     <Field
-                        label=t.last_name
-                        name="last_name"
-                        value=invitation.last_name.clone()
-                        autocomplete="family-name"
+                        label=t.confirm_password
+                        name="confirm_password"
+                        kind="password"
+                        autocomplete="new-password"
                         required=true
-                        problem=server_problem(value, "last_name")
+                        problem=server_problem(value, "confirm_password")
                     />
-                </div>
-                <div class="password-rules" id="password-rules">
-                    <p>{t.password_rules_title}</p>
-                    <ul>
-                        {rule(PasswordRule::Length, t.rule_length)}
-                        {rule(PasswordRule::NotCommon, t.rule_common)}
-                    </ul>
-                </div>
-                <Field
-                    label=t.create_password
-                    name="password"
-                    kind="password"
-                    autocomplete="new-password"
-                    required=true
-                    problem=password_problem
-                    on_input=Callback::new(move |typed| password.set(typed))
-                />
-                <Field
-                    label=t.confirm_password
-                    name="confirm_password"
-                    kind="password"
-                    autocomplete="new-password"
-                    required=true
-                    problem=confirmation_problem
-                    on_input=Callback::new(move |typed| confirmation.set(typed))
-                />
-                <div class="field">
-                    <label for="field-country">{t.country_region}</label>
-                    <select id="field-country" name="country" autocomplete="country">
-                        {COUNTRIES
-                            .iter()
-                            .map(|country| {
-                                view! {
-                                    <option
-                                        value=country.code
-                                        selected=country.code == selected_country
-                                    >
-                                        {country.name(lang)}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
-                    </select>
-                    <p class="field-error" aria-live="polite">
-                        {move || country_problem.get().map(|problem| problem.text(lang))}
+                    <div class="field">
+                        <label for="field-country">{t.country_region}</label>
+                        <select id="field-country" name="country" autocomplete="country">
+                            {COUNTRIES
+                                .iter()
+                                .map(|country| {
+                                    view! {
+                                        <option
+                                            value=country.code
+                                            selected=country.code == selected_country
+                                        >
+                                            {country.name(lang)}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()}
+                        </select>
+                        <p class="field-error" aria-live="polite">
+                            {problem_text("country")}
+                        </p>
+                        <details class="note">
+                            <summary>{t.country_missing}</summary>
+                            <p>{t.country_missing_help}</p>
+                        </details>
+                    </div>
+                    <p class="terms">
+                        {terms_before} <strong>{t.start}</strong> {terms_after}
                     </p>
-                    <details class="note">
-                        <summary>{t.country_missing}</summary>
-                        <p>{t.country_missing_help}</p>
-                    </details>
-                </div>
-                <p class="terms">
-                    {terms_before} <strong>{t.start}</strong> {terms_after}
-                </p>
-                <p class="note">{fill(t.invitation_expires_on, &[("date", &expires)])}</p>
-                <button type="submit" class="primary" disabled=move || action.pending().get()>
-                    {t.start}
-                </button>
-            </ActionForm>
+                    <p class="note">{fill(t.invitation_expires_on, &[("date", &expires)])}</p>
+                    <button type="submit" class="primary">
+                        {t.start}
+                    </button>
+                </ActionForm>
+            </InPlaceForm>
         </section>
     }
 }

@@ -62,7 +62,7 @@ fn KeyLine(row: KeyRow) -> impl IntoView {
 
 /// The masked key, and the button that fetches the real one (the island
 /// sits in the cell: a table row cannot hold an island's element).
-#[island]
+#[island(lazy)]
 fn RevealKeyButton(id: i64, masked: String) -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();

@@ -1,9 +1,11 @@
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use crate::api::account::{get_profile, ChangePassword};
 use crate::components::{server_problem, signed_in_page, Field, FormError, Layout};
 use crate::domain::wire::Profile;
-use crate::domain::{Country, PasswordRule, Problem};
+use crate::domain::Country;
+use crate::in_place::{InPlaceForm, PasswordRules};
 use crate::use_lang;
 
 #[component]
@@ -58,71 +60,61 @@ fn ProfileView(profile: Profile) -> impl IntoView {
     }
 }
 
-#[island]
+#[component]
 fn ChangePasswordForm() -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();
     let action = ServerAction::<ChangePassword>::new();
     let value = action.value();
-    let new_password = RwSignal::new(String::new());
-    let confirmation = RwSignal::new(String::new());
-    let live = Memo::new(move |_| PasswordRule::check(&new_password.get(), &confirmation.get()));
-    let new_problem = Signal::derive(move || {
-        let typed = !new_password.get().is_empty();
-        live.get()
-            .0
-            .filter(|_| typed)
-            .or_else(|| server_problem(value, "new_password").get())
-    });
-    let confirm_problem = Signal::derive(move || {
-        let typed = !confirmation.get().is_empty();
-        live.get()
-            .1
-            .filter(|problem| typed && *problem == Problem::PasswordMismatch)
-            .or_else(|| server_problem(value, "confirm_password").get())
-    });
-    let changed = move || matches!(value.get(), Some(Ok(())));
+    let changed = use_query_map().with_untracked(|query| query.get("password-changed").is_some());
     view! {
         <section class="card">
             <h2>{t.change_password}</h2>
-            <Show when=changed>
-                <p class="notice" role="status">
-                    {t.password_changed}
-                </p>
-            </Show>
-            <ActionForm action=action>
-                <FormError value=value />
-                <Field
-                    label=t.current_password
-                    name="current_password"
-                    kind="password"
-                    autocomplete="current-password"
-                    required=true
-                    problem=server_problem(value, "current_password")
-                />
-                <p class="note">{t.password_rules_title} " " {t.rule_length} "; " {t.rule_common}</p>
-                <Field
-                    label=t.new_password
-                    name="new_password"
-                    kind="password"
-                    autocomplete="new-password"
-                    required=true
-                    problem=new_problem
-                    on_input=Callback::new(move |typed| new_password.set(typed))
-                />
-                <Field
-                    label=t.confirm_password
-                    name="confirm_password"
-                    kind="password"
-                    autocomplete="new-password"
-                    required=true
-                    problem=confirm_problem
-                    on_input=Callback::new(move |typed| confirmation.set(typed))
-                />
-                <button type="submit" class="primary" disabled=move || action.pending().get()>
-                    {t.change_password}
-                </button>
-            </ActionForm>
+            <InPlaceForm>
+                {changed
+                    .then(|| {
+                        view! {
+                            <p class="notice" role="status">
+                                {t.password_changed}
+                            </p>
+                        }
+                    })}
+                <ActionForm action=action>
+                    <FormError value=value />
+                    <Field
+                        label=t.current_password
+                        name="current_password"
+                        kind="password"
+                        autocomplete="current-password"
+                        required=true
+                        problem=server_problem(value, "current_password")
+                    />
+                    <PasswordRules password="new_password" confirmation="confirm_password">
+                        <p class="note">
+                            {t.password_rules_title} " " {t.rule_length} "; " {t.rule_common}
+                        </p>
+                    </PasswordRules>
+                    <Field
+                        label=t.new_password
+                        name="new_password"
+                        kind="password"
+                        autocomplete="new-password"
+                        required=true
+                        problem=server_problem(value, "new_password")
+                    />
+                    <Field
+                        label=t.confirm_password
+                        name="confirm_password"
+                        kind="password"
+                        autocomplete="new-password"
+                        required=true
+                        problem=server_problem(value, "confirm_password")
+                    />
+                    <button type="submit" class="primary">
+                        {t.change_password}
+                    </button>
+                </ActionForm>
+            </InPlaceForm>
         </section>
     }
 }

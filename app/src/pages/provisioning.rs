@@ -3,12 +3,14 @@
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use crate::api::provisioning::{get_provisioning, AssignSubscription};
-use crate::components::{reloaded, server_problem, signed_in_page, FormError, Layout, TableScroll};
+use crate::components::{server_problem, signed_in_page, FormError, Layout, TableScroll};
 use crate::domain::product_label;
 use crate::domain::wire::ProvisioningPage;
 use crate::i18n::around;
+use crate::in_place::InPlaceForm;
 use crate::use_lang;
 
 #[component]
@@ -19,28 +21,24 @@ pub fn ProvisioningPage() -> impl IntoView {
         view! {
             <Layout user=page.user.clone()>
                 <h1>{t.area_provisioning}</h1>
-                <Provisioning page />
+                <InPlaceForm>
+                    <ProvisioningView page />
+                </InPlaceForm>
             </Layout>
         }
     })
 }
 
-#[island(lazy)]
-fn Provisioning(page: ProvisioningPage) -> impl IntoView {
-    let assign = ServerAction::<AssignSubscription>::new();
-    // Read again after each assignment, so the numbers stay true.
-    let page = reloaded(page, move || assign.version().get(), get_provisioning);
-    move || view! { <ProvisioningView page=page.get() assign /> }
-}
-
+/// What is entitled, the form and what is assigned, rendered on the server
+/// with what is saved; `InPlaceForm` sends the form without leaving the
+/// page and shows the page as it then is.
 #[component]
-fn ProvisioningView(
-    page: ProvisioningPage,
-    assign: ServerAction<AssignSubscription>,
-) -> impl IntoView {
+fn ProvisioningView(page: ProvisioningPage) -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();
+    let assign = ServerAction::<AssignSubscription>::new();
     let value = assign.value();
+    let assigned = use_query_map().with_untracked(|query| query.get("assigned").is_some());
     let quantity_problem = server_problem(value, "quantity");
     let services = page.services.clone();
     let domains = page.domains.clone();
@@ -93,10 +91,8 @@ fn ProvisioningView(
                             <h2>{t.assign_subscriptions}</h2>
                             <ActionForm action=assign>
                                 <FormError value=value />
-                                {move || {
-                                    matches!(value.get(), Some(Ok(())))
-                                        .then(|| view! { <p class="notice" role="status">{t.assigned_notice}</p> })
-                                }}
+                                {assigned
+                                    .then(|| view! { <p class="notice" role="status">{t.assigned_notice}</p> })}
                                 <div class="field">
                                     <label for="field-service">{t.service_field}</label>
                                     <select id="field-service" name="service" required>
@@ -164,7 +160,7 @@ fn ProvisioningView(
                                     </p>
                                 </div>
                                 <div class="actions">
-                                    <button type="submit" class="primary" disabled=move || no_domain || assign.pending().get()>
+                                    <button type="submit" class="primary" disabled=no_domain>
                                         {t.assign}
                                     </button>
                                 </div>

@@ -1,7 +1,9 @@
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use crate::api::invitation::RequestInvitation;
 use crate::components::{server_problem, Field, FormError, Layout};
+use crate::in_place::InPlaceForm;
 use crate::use_lang;
 
 /// "Didn't receive your invitation email?": the designated administrator
@@ -23,46 +25,53 @@ pub fn RequestInvitationPage() -> impl IntoView {
     }
 }
 
-#[island]
+#[component]
 fn RequestInvitationForm() -> impl IntoView {
     let t = use_lang().texts();
     let action = ServerAction::<RequestInvitation>::new();
     let value = action.value();
-    let done = move || matches!(value.get(), Some(Ok(())));
+    let sent = use_query_map().with_untracked(|query| query.get("sent").is_some());
     view! {
-                <Show when=done>
-                    <div class="notice" role="status">
-                        <p>{t.resend_done}</p>
-                        <p>{t.resend_spam_note}</p>
-                    </div>
-                </Show>
-                <ActionForm action=action>
-                    <FormError value=value />
-                    <Field
-                        label=t.email_address
-                        name="email"
-                        kind="email"
-                        autocomplete="email"
-                        required=true
-                        problem=server_problem(value, "email")
-                    />
-                    <Field
-                        label=t.agreement_number
-                        name="agreement_number"
-                        inputmode="numeric"
-                        required=true
-                        problem=server_problem(value, "agreement_number")
-                    />
-                    <Field
-                        label=t.purchasing_account_number
-                        name="purchasing_account_number"
-                        inputmode="numeric"
-                        required=true
-                        problem=server_problem(value, "purchasing_account_number")
-                    />
-                    <button type="submit" class="primary" disabled=move || action.pending().get()>
-                        {t.submit}
-                    </button>
-                </ActionForm>
+        <InPlaceForm>
+            {sent
+                .then(|| {
+                    view! {
+                        <div class="notice" role="status">
+                            <p>{t.resend_done}</p>
+                            <p>{t.resend_spam_note}</p>
+                        </div>
+                    }
+                })}
+            // The answer is the same whether or not the details matched, so
+            // they stay in the form, to be corrected.
+            <ActionForm action=action attr:data-keep-values="">
+                <FormError value=value />
+                <Field
+                    label=t.email_address
+                    name="email"
+                    kind="email"
+                    autocomplete="email"
+                    required=true
+                    problem=server_problem(value, "email")
+                />
+                <Field
+                    label=t.agreement_number
+                    name="agreement_number"
+                    inputmode="numeric"
+                    required=true
+                    problem=server_problem(value, "agreement_number")
+                />
+                <Field
+                    label=t.purchasing_account_number
+                    name="purchasing_account_number"
+                    inputmode="numeric"
+                    required=true
+                    problem=server_problem(value, "purchasing_account_number")
+                />
+                <button type="submit" class="primary">
+                    {t.submit}
+                </button>
+            </ActionForm>
+        </InPlaceForm>
     }
 }

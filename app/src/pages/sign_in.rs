@@ -1,7 +1,8 @@
 use leptos::prelude::*;
 
 use crate::api::auth::{SignIn, SignInCode};
-use crate::components::{follow_on_success, server_problem, Field, FormError, Layout};
+use crate::components::{server_problem, Field, FormError, Layout};
+use crate::in_place::InPlaceForm;
 use crate::use_lang;
 
 #[component]
@@ -22,32 +23,33 @@ pub fn SignInPage() -> impl IntoView {
     }
 }
 
-#[island]
+#[component]
 fn SignInForm() -> impl IntoView {
     let t = use_lang().texts();
     let action = ServerAction::<SignIn>::new();
-    follow_on_success(action);
     view! {
-        <ActionForm action=action>
-            <FormError value=action.value() />
-            <Field
-                label=t.email_address
-                name="email"
-                kind="email"
-                autocomplete="username"
-                required=true
-            />
-            <Field
-                label=t.password
-                name="password"
-                kind="password"
-                autocomplete="current-password"
-                required=true
-            />
-            <button type="submit" class="primary" disabled=move || action.pending().get()>
-                {t.sign_in}
-            </button>
-        </ActionForm>
+        <InPlaceForm>
+            <ActionForm action=action>
+                <FormError value=action.value() />
+                <Field
+                    label=t.email_address
+                    name="email"
+                    kind="email"
+                    autocomplete="username"
+                    required=true
+                />
+                <Field
+                    label=t.password
+                    name="password"
+                    kind="password"
+                    autocomplete="current-password"
+                    required=true
+                />
+                <button type="submit" class="primary">
+                    {t.sign_in}
+                </button>
+            </ActionForm>
+        </InPlaceForm>
     }
 }
 
@@ -69,25 +71,26 @@ pub fn SignInCodePage() -> impl IntoView {
     }
 }
 
-#[island]
+#[component]
 fn SignInCodeForm() -> impl IntoView {
     let t = use_lang().texts();
     let action = ServerAction::<SignInCode>::new();
-    follow_on_success(action);
     let value = action.value();
     view! {
-        <ActionForm action=action>
-            <FormError value />
-            <Field
-                label=t.two_step_code
-                name="code"
-                autocomplete="one-time-code"
-                required=true
-                problem=server_problem(value, "code")
-            />
-            <button type="submit" class="primary" disabled=move || action.pending().get()>
-                {t.verify}
-            </button>
-        </ActionForm>
+        <InPlaceForm>
+            <ActionForm action=action>
+                <FormError value />
+                <Field
+                    label=t.two_step_code
+                    name="code"
+                    autocomplete="one-time-code"
+                    required=true
+                    problem=server_problem(value, "code")
+                />
+                <button type="submit" class="primary">
+                    {t.verify}
+                </button>
+            </ActionForm>
+        </InPlaceForm>
     }
 }

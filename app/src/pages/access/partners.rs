@@ -4,8 +4,9 @@
 use leptos::prelude::*;
 
 use crate::api::partners::{get_partner_visibility, SetPartnerVisibility};
-use crate::components::{reloaded, signed_in_page, FormError, Layout, TableScroll};
+use crate::components::{signed_in_page, FormError, Layout, TableScroll};
 use crate::domain::wire::{PartnerOfRecord, PartnerVisibilityView};
+use crate::in_place::InPlaceForm;
 use crate::use_lang;
 
 use super::{AccessTabs, Tab};
@@ -19,25 +20,20 @@ pub fn PartnerVisibilityPage() -> impl IntoView {
             <Layout user=view.user.clone()>
                 <h1>{t.manage_access}</h1>
                 <AccessTabs roles=view.user.roles.clone() current=Tab::Partners />
-                <PartnerSwitches view />
+                <InPlaceForm>
+                    <PartnerVisibility view />
+                </InPlaceForm>
             </Layout>
         }
     })
 }
 
-#[island(lazy)]
-fn PartnerSwitches(view: PartnerVisibilityView) -> impl IntoView {
-    let action = ServerAction::<SetPartnerVisibility>::new();
-    let view = reloaded(view, move || action.version().get(), get_partner_visibility);
-    move || view! { <PartnerVisibility view=view.get() action /> }
-}
-
+/// The switches, rendered on the server with what is saved: each is a
+/// form of its own, which `InPlaceForm` sends without leaving the page.
 #[component]
-fn PartnerVisibility(
-    view: PartnerVisibilityView,
-    action: ServerAction<SetPartnerVisibility>,
-) -> impl IntoView {
+fn PartnerVisibility(view: PartnerVisibilityView) -> impl IntoView {
     let t = use_lang().texts();
+    let action = ServerAction::<SetPartnerVisibility>::new();
     view! {
             <section class="card">
                 <h2>{t.manage_partner_visibility}</h2>
