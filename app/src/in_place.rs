@@ -22,11 +22,12 @@ use crate::domain::Problem;
 use crate::use_lang;
 
 /// Takes over the forms inside it (see the module's documentation). A form
-/// marked `data-keep-values` keeps what was typed after a success too.
+/// marked `data-keep-values` keeps what was typed after a success too; a
+/// button with `data-copy` puts that text on the clipboard.
 #[island]
 pub fn InPlaceForm(children: Children) -> impl IntoView {
     view! {
-        <div class="in-place" on:submit=on_submit on:input=on_input>
+        <div class="in-place" on:submit=on_submit on:input=on_input on:click=on_click>
             {children()}
         </div>
     }
@@ -62,6 +63,13 @@ pub fn PasswordRules(
 fn on_submit(event: leptos::ev::SubmitEvent) {
     #[cfg(feature = "hydrate")]
     browser::submit(event);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = event;
+}
+
+fn on_click(event: leptos::ev::MouseEvent) {
+    #[cfg(feature = "hydrate")]
+    browser::copy(event);
     #[cfg(not(feature = "hydrate"))]
     let _ = event;
 }
@@ -309,6 +317,21 @@ mod browser {
                     };
                 }
             }
+        }
+    }
+
+    /// Puts the text of a `data-copy` button on the clipboard.
+    pub fn copy(event: leptos::ev::MouseEvent) {
+        let text = event
+            .target()
+            .and_then(|target| target.dyn_into::<Element>().ok())
+            .and_then(|element| element.closest("[data-copy]").ok().flatten())
+            .and_then(|button| button.get_attribute("data-copy"));
+        if let Some(text) = text {
+            let _ = leptos::prelude::window()
+                .navigator()
+                .clipboard()
+                .write_text(&text);
         }
     }
 

@@ -2,10 +2,12 @@
 //! and designated administrators; Account Managers edit active ones.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use crate::api::agreements::{get_agreements, UpdateAgreement};
 use crate::components::{server_problem, signed_in_page, Field, FormError, Layout, TableScroll};
 use crate::domain::wire::{AgreementDetail, AgreementsView};
+use crate::in_place::InPlaceForm;
 use crate::use_lang;
 
 #[component]
@@ -21,11 +23,13 @@ fn AgreementsList(view: AgreementsView) -> impl IntoView {
     view! {
         <Layout user=view.user.clone()>
             <h1>{t.agreements}</h1>
-            {view
-                .agreements
-                .into_iter()
-                .map(|agreement| view! { <AgreementCard agreement can_modify /> })
-                .collect_view()}
+            <InPlaceForm>
+                {view
+                    .agreements
+                    .into_iter()
+                    .map(|agreement| view! { <AgreementCard agreement can_modify /> })
+                    .collect_view()}
+            </InPlaceForm>
             <section class="card partners">
                 <h2>{t.partners_of_record}</h2>
                 {if view.partners.is_empty() {
@@ -64,23 +68,22 @@ fn AgreementsList(view: AgreementsView) -> impl IntoView {
     }
 }
 
-#[island(lazy)]
+/// One agreement. Editing is a page of its own (`?edit=<number>`, so it
+/// works without script); the form is the server's, which `InPlaceForm`
+/// sends without leaving the page.
+#[component]
 fn AgreementCard(agreement: AgreementDetail, can_modify: bool) -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();
-    let editing = RwSignal::new(false);
     let action = ServerAction::<UpdateAgreement>::new();
     let value = action.value();
-    // What the card shows follows what was saved.
-    let purchase_order = RwSignal::new(agreement.purchase_order.clone());
-    let contact_name = RwSignal::new(agreement.contact_name.clone());
-    let contact_email = RwSignal::new(agreement.contact_email.clone());
-    Effect::new(move || {
-        if let Some(Ok(())) = value.get() {
-            editing.set(false);
-        }
-    });
     let number = agreement.number.clone();
+    let (editing, saved) = use_query_map().with_untracked(|query| {
+        (
+            query.get("edit").as_deref() == Some(number.as_str()),
+            query.get("saved").as_deref() == Some(number.as_str()),
+        )
+    });
     let status = if agreement.active {
         t.agreement_active
     } else {
@@ -100,11 +103,11 @@ fn AgreementCard(agreement: AgreementDetail, can_modify: bool) -> impl IntoView 
                 <dt>{t.status}</dt>
                 <dd>{status}</dd>
                 <dt>{t.purchase_order}</dt>
-                <dd class="purchase-order">{move || purchase_order.get()}</dd>
+                <dd class="purchase-order">{agreement.purchase_order.clone()}</dd>
                 <dt>{t.contact_name}</dt>
-                <dd>{move || contact_name.get()}</dd>
+                <dd>{agreement.contact_name.clone()}</dd>
                 <dt>{t.contact_email}</dt>
-                <dd>{move || contact_email.get()}</dd>
+                <dd>{agreement.contact_email.clone()}</dd>
             </dl>
             <TableScroll>
                 <table class="agreements">
@@ -130,43 +133,52 @@ fn AgreementCard(agreement: AgreementDetail, can_modify: bool) -> impl IntoView 
                     </tbody>
                 </table>
             </TableScroll>
-            {move || matches!(value.get(), Some(Ok(()))).then(|| view! { <p class="notice" role="status">{t.saved}</p> })}
-            {editable
+            {saved.then(|| view! { <p class="notice" role="status">{t.saved}</p> })}
+            {(editable && !editing)
                 .then(|| {
-                    let number = number.clone();
                     view! {
-                        <Show
-                            when=move || editing.get()
-                            fallback=move || {
-                                view! {
-                                    <button type="button" class="secondary" on:click=move |_| editing.set(true)>
-                                        {t.edit_details}
-                                    </button>
-                                }
-                            }
-                        >
-                            <form on:submit={
-                                let number = number.clone();
-                                move |ev| {
-                                    ev.prevent_default();
-                                    action.dispatch(UpdateAgreement {
-                                        number: number.clone(),
-                                        purchase_order: purchase_order.get_untracked(),
-                                        contact_name: contact_name.get_untracked(),
-                                        contact_email: contact_email.get_untracked(),
-                                    });
-                                }
-                            }>
-                                <FormError value=value />
-                                <Field label=t.purchase_order name="purchase_order" bind=purchase_order problem=server_problem(value, "purchase_order") />
-                                <Field label=t.contact_name name="contact_name" bind=contact_name problem=server_problem(value, "contact_name") />
-                                <Field label=t.contact_email name="contact_email" kind="email" bind=contact_email problem=server_problem(value, "contact_email") />
-                                <div class="actions">
-                                    <button type="submit" class="primary" disabled=move || action.pending().get()>{t.save}</button>
-                                    <button type="button" class="link-button" on:click=move |_| editing.set(false)>{t.cancel}</button>
-                                </div>
-                            </form>
-                        </Show>
+                        <form method="get" action="/agreements">
+                            <input type="hidden" name="edit" value=number.clone() />
+                            <button type="submit" class="secondary">
+                                {t.edit_details}
+                            </button>
+                        </form>
+                    }
+                })}
+            {(editable && editing)
+                .then(|| {
+                    view! {
+                        <ActionForm action=action>
+                            <FormError value=value />
+                            <input type="hidden" name="number" value=number.clone() />
+                            <Field
+                                label=t.purchase_order
+                                name="purchase_order"
+                                value=agreement.purchase_order.clone()
+                                problem=server_problem(value, "purchase_order")
+                            />
+                            <Field
+                                label=t.contact_name
+                                name="contact_name"
+                                value=agreement.contact_name.clone()
+                                problem=server_problem(value, "contact_name")
+                            />
+                            <Field
+                                label=t.contact_email
+                                name="contact_email"
+                                kind="email"
+                                value=agreement.contact_email.clone()
+                                problem=server_problem(value, "contact_email")
+                            />
+                            <div class="actions">
+                                <button type="submit" class="primary">
+                                    {t.save}
+                                </button>
+                                <a class="link-button" href="/agreements">
+                                    {t.cancel}
+                                </a>
+                            </div>
+                        </ActionForm>
                     }
                 })}
         </section>

@@ -2,10 +2,12 @@
 //! Verify; each domain shows where its proof stands.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use crate::api::domains::{get_domains, AddDomain, VerifyDomain};
-use crate::components::{reloaded, server_problem, signed_in_page, Field, FormError, Layout};
-use crate::domain::wire::{DomainRow, DomainStatus, DomainsView};
+use crate::components::{server_problem, signed_in_page, Field, FormError, Layout};
+use crate::domain::wire::{DomainCheck, DomainRow, DomainStatus, DomainsView};
+use crate::in_place::InPlaceForm;
 use crate::use_lang;
 
 #[component]
@@ -17,33 +19,28 @@ pub fn DomainsPage() -> impl IntoView {
             <Layout user=view.user.clone()>
                 <h1>{t.area_domains}</h1>
                 <p>{t.domains_intro}</p>
-                <DomainsIsland view />
+                <InPlaceForm>
+                    <Domains view />
+                </InPlaceForm>
             </Layout>
         }
     })
 }
 
-/// Adding and verifying domains, the list following what was saved.
-#[island(lazy)]
-fn DomainsIsland(view: DomainsView) -> impl IntoView {
-    let add = ServerAction::<AddDomain>::new();
-    let verify = ServerAction::<VerifyDomain>::new();
-    let view = reloaded(
-        view,
-        move || add.version().get() + verify.version().get(),
-        get_domains,
-    );
-    move || view! { <Domains view=view.get() add verify /> }
-}
-
+/// Adding and verifying domains, rendered on the server with what is
+/// saved; `InPlaceForm` sends each form without leaving the page.
 #[component]
-fn Domains(
-    view: DomainsView,
-    add: ServerAction<AddDomain>,
-    verify: ServerAction<VerifyDomain>,
-) -> impl IntoView {
+fn Domains(view: DomainsView) -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();
+    let add = ServerAction::<AddDomain>::new();
+    let verify = ServerAction::<VerifyDomain>::new();
+    // What the last Verify found, for the domain it checked.
+    let checked = use_query_map().with_untracked(|query| {
+        let id = query.get("checked")?.parse::<i64>().ok()?;
+        let found = leptos::serde_json::from_str::<DomainCheck>(&query.get("found")?).ok()?;
+        Some((id, found))
+    });
     let value = add.value();
     let account_problem = server_problem(value, "purchasing_account");
     view! {
@@ -71,7 +68,7 @@ fn Domains(
                             {move || account_problem.get().map(|problem| problem.text(lang))}
                         </p>
                     </div>
-                    <button type="submit" class="primary" disabled=move || add.pending().get()>
+                    <button type="submit" class="primary">
                         {t.add_domain}
                     </button>
                 </ActionForm>
@@ -82,7 +79,13 @@ fn Domains(
                 view
                     .domains
                     .into_iter()
-                    .map(|domain| view! { <DomainCard domain verify /> })
+                    .map(|domain| {
+                        let found = checked
+                            .clone()
+                            .filter(|(id, _)| *id == domain.id)
+                            .map(|(_, found)| found);
+                        view! { <DomainCard domain verify found /> }
+                    })
                     .collect_view()
                     .into_any()
             }}
@@ -90,29 +93,25 @@ fn Domains(
 }
 
 #[component]
-fn DomainCard(domain: DomainRow, verify: ServerAction<VerifyDomain>) -> impl IntoView {
+fn DomainCard(
+    domain: DomainRow,
+    verify: ServerAction<VerifyDomain>,
+    found: Option<DomainCheck>,
+) -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();
     let id = domain.id;
     let pending = matches!(domain.status, DomainStatus::Pending { .. });
     let record_name = domain.record_name.clone();
-    let found = move || {
-        let record_name = record_name.clone();
-        verify.value().get().and_then(|result| match result {
-            Ok((checked, found)) if checked == id => Some(
-                view! {
-                    <p class="notice" role="status">{found.text(lang, &record_name)}</p>
-                }
+    let found = match (found, verify.value().get_untracked()) {
+        (Some(found), _) => Some(
+            view! { <p class="notice" role="status">{found.text(lang, &record_name)}</p> }
                 .into_any(),
-            ),
-            Err(error) => Some(
-                view! {
-                    <p class="form-error" role="alert">{error.summary(lang)}</p>
-                }
-                .into_any(),
-            ),
-            Ok(_) => None,
-        })
+        ),
+        (None, Some(Err(error))) => {
+            Some(view! { <p class="form-error" role="alert">{error.summary(lang)}</p> }.into_any())
+        }
+        _ => None,
     };
     view! {
         <section class="card domain" data-domain=domain.name.clone()>
@@ -141,7 +140,7 @@ fn DomainCard(domain: DomainRow, verify: ServerAction<VerifyDomain>) -> impl Int
                         </dl>
                         <ActionForm action=verify>
                             <input type="hidden" name="domain_id" value=id />
-                            <button type="submit" class="primary" disabled=move || verify.pending().get()>
+                            <button type="submit" class="primary">
                                 {t.verify}
                             </button>
                         </ActionForm>
@@ -152,26 +151,14 @@ fn DomainCard(domain: DomainRow, verify: ServerAction<VerifyDomain>) -> impl Int
     }
 }
 
-/// Puts `text` on the clipboard (once the page is interactive).
+/// Puts `text` on the clipboard (`InPlaceForm` does, once the page is
+/// interactive).
 #[component]
 fn CopyButton(text: String, what: &'static str) -> impl IntoView {
     let t = use_lang().texts();
     let label = format!("{} — {what}", t.copy);
     view! {
-        <button
-            type="button"
-            class="secondary copy"
-            aria-label=label
-            on:click=move |_| {
-                #[cfg(feature = "hydrate")]
-                {
-                    let clipboard = window().navigator().clipboard();
-                    let _ = clipboard.write_text(&text);
-                }
-                #[cfg(not(feature = "hydrate"))]
-                let _ = &text;
-            }
-        >
+        <button type="button" class="secondary copy" aria-label=label data-copy=text>
             {t.copy}
         </button>
     }
