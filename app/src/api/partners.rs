@@ -24,7 +24,7 @@ pub async fn get_customers() -> Result<CustomersView, AppError> {
 /// Returns the address it went to.
 #[server(endpoint = "resend_admin_invitation")]
 pub async fn resend_admin_invitation(purchasing_account_id: i64) -> Result<String, AppError> {
-    use crate::api::context::Ctx;
+    use crate::api::context::{redirect_plain_form, Ctx};
     use crate::domain::Capability;
     use crate::services::partners;
     let cx = Ctx::signed_in().await?;
@@ -38,6 +38,8 @@ pub async fn resend_admin_invitation(purchasing_account_id: i64) -> Result<Strin
         purchasing_account_id,
     )
     .await?;
+    // A plain form comes back to the customers, saying whose it was.
+    redirect_plain_form(&format!("/customers?resent={purchasing_account_id}"));
     Ok(email.to_string())
 }
 
@@ -52,7 +54,7 @@ pub async fn change_designated_admin(
     language: String,
     country: String,
 ) -> Result<(), AppError> {
-    use crate::api::context::Ctx;
+    use crate::api::context::{redirect_plain_form, Ctx};
     use crate::domain::Capability;
     use crate::services::partners::{self, PersonInput};
     let cx = Ctx::signed_in().await?;
@@ -74,7 +76,9 @@ pub async fn change_designated_admin(
         purchasing_account_id,
         &admin,
     )
-    .await
+    .await?;
+    redirect_plain_form("/customers?changed=admin");
+    Ok(())
 }
 
 /// Corrects the address of a designated administrator not yet registered.
@@ -83,7 +87,7 @@ pub async fn change_designated_admin_email(
     purchasing_account_id: i64,
     email: String,
 ) -> Result<(), AppError> {
-    use crate::api::context::Ctx;
+    use crate::api::context::{redirect_plain_form, Ctx};
     use crate::domain::{Capability, Email};
     use crate::services::partners;
     let cx = Ctx::signed_in().await?;
@@ -98,7 +102,9 @@ pub async fn change_designated_admin_email(
         purchasing_account_id,
         &email,
     )
-    .await
+    .await?;
+    redirect_plain_form("/customers?changed=email");
+    Ok(())
 }
 
 /// A customer's license details and orders, as far as the customer lets

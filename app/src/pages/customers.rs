@@ -10,19 +10,28 @@ use crate::api::partners::{
     get_customer_orders, get_customers, ChangeDesignatedAdmin, ChangeDesignatedAdminEmail,
     ResendAdminInvitation,
 };
-use crate::components::{
-    reloaded, server_problem, signed_in_page, Field, FormError, Layout, TableScroll,
-};
+use crate::components::{server_problem, signed_in_page, Field, FormError, Layout, TableScroll};
 use crate::domain::wire::{AdminState, CustomerAccount, CustomerOrdersView, CustomersView};
 use crate::domain::{Lang, COUNTRIES};
+use crate::in_place::InPlaceForm;
 use crate::pages::orders::{LicensesTable, OrdersTable};
 use crate::use_lang;
 
-/// Which rescue form is open, for which purchasing account.
+/// Which rescue form is open, for which purchasing account: a page of its
+/// own (`?change-admin=<id>`, `?change-email=<id>`), so it opens without
+/// script.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Editing {
     Admin(i64),
     Email(i64),
+}
+
+/// What the latest rescue did, from the address it came back to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Done {
+    Resent(i64),
+    AdminChanged,
+    EmailChanged,
 }
 
 #[component]
@@ -31,131 +40,109 @@ pub fn CustomersPage() -> impl IntoView {
     signed_in_page(resource, |view| {
         view! {
             <Layout user=view.user.clone()>
-                <Customers view />
+                <InPlaceForm>
+                    <CustomersList view />
+                </InPlaceForm>
             </Layout>
         }
     })
 }
 
-#[island(lazy)]
-fn Customers(view: CustomersView) -> impl IntoView {
+/// The customers with their rescues, rendered on the server with what is
+/// saved; `InPlaceForm` sends each form without leaving the page.
+#[component]
+fn CustomersList(view: CustomersView) -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts();
     let resend = ServerAction::<ResendAdminInvitation>::new();
     let change = ServerAction::<ChangeDesignatedAdmin>::new();
     let change_email = ServerAction::<ChangeDesignatedAdminEmail>::new();
-    let editing = RwSignal::new(None::<Editing>);
-    // Every successful rescue shows in the list: fetched again after it.
-    let view = reloaded(
-        view,
-        move || resend.version().get() + change.version().get() + change_email.version().get(),
-        get_customers,
-    );
-    // The notice tells what the latest rescue did.
-    let t = use_lang().texts();
-    let notice = RwSignal::new(None::<String>);
-    Effect::new(move || {
-        if let Some(Ok(email)) = resend.value().get() {
-            notice.set(Some(format!("{} {email}", t.invitation_sent_to)));
-        }
-    });
-    Effect::new(move || {
-        if let Some(Ok(())) = change.value().get() {
-            notice.set(Some(t.admin_changed.to_owned()));
-            editing.set(None);
-        }
-    });
-    Effect::new(move || {
-        if let Some(Ok(())) = change_email.value().get() {
-            notice.set(Some(t.admin_email_changed.to_owned()));
-            editing.set(None);
-        }
-    });
-    let actions = Actions {
-        resend,
-        change,
-        change_email,
-        editing,
-        notice,
-    };
-    move || view! { <CustomersList view=view.get() actions /> }
-}
-
-#[derive(Clone, Copy)]
-struct Actions {
-    resend: ServerAction<ResendAdminInvitation>,
-    change: ServerAction<ChangeDesignatedAdmin>,
-    change_email: ServerAction<ChangeDesignatedAdminEmail>,
-    editing: RwSignal<Option<Editing>>,
-    notice: RwSignal<Option<String>>,
-}
-
-#[component]
-fn CustomersList(view: CustomersView, actions: Actions) -> impl IntoView {
-    let lang = use_lang();
-    let t = lang.texts();
-    let Actions {
-        resend,
-        change,
-        change_email,
-        editing,
-        notice,
-    } = actions;
-    let accounts = view.accounts.clone();
-    let open_account = move || {
-        let id = match editing.get()? {
-            Editing::Admin(id) | Editing::Email(id) => id,
+    let (editing, done) = use_query_map().with_untracked(|query| {
+        let id = |name: &str| query.get(name).and_then(|id| id.parse::<i64>().ok());
+        let editing = id("change-admin")
+            .map(Editing::Admin)
+            .or_else(|| id("change-email").map(Editing::Email));
+        let done = match query.get("changed").as_deref() {
+            Some("admin") => Some(Done::AdminChanged),
+            Some("email") => Some(Done::EmailChanged),
+            _ => id("resent").map(Done::Resent),
         };
-        accounts
+        (editing, done)
+    });
+    let account_of = |id: i64| {
+        view.accounts
             .iter()
             .find(|account| account.purchasing_account_id == id)
             .cloned()
     };
+    let notice = done.and_then(|done| match done {
+        Done::Resent(id) => account_of(id)
+            .map(|account| format!("{} {}", t.invitation_sent_to, account.admin_email)),
+        Done::AdminChanged => Some(t.admin_changed.to_owned()),
+        Done::EmailChanged => Some(t.admin_email_changed.to_owned()),
+    });
+    let open_form = editing.and_then(|editing| match editing {
+        Editing::Admin(id) => account_of(id)
+            .map(|account| view! { <ChangeAdminForm account action=change /> }.into_any()),
+        Editing::Email(id) => account_of(id)
+            .map(|account| view! { <ChangeEmailForm account action=change_email /> }.into_any()),
+    });
     view! {
         <h1>{t.area_customers}</h1>
-            <p class="notice" role="status">{move || notice.get()}</p>
-            <FormError value=resend.value() />
-            {if view.accounts.is_empty() {
-                view! { <p>{t.no_customers}</p> }.into_any()
-            } else {
-                view! {
-                    <TableScroll>
-                        <table class="customers">
-                            <thead>
-                                <tr>
-                                    <th scope="col">{t.customer}</th>
-                                    <th scope="col">{t.agreement_number}</th>
-                                    <th scope="col">{t.purchasing_account_number}</th>
-                                    <th scope="col">{t.designated_admin}</th>
-                                    <th scope="col">{t.status}</th>
-                                    <th scope="col">{t.actions}</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {view
-                                    .accounts
-                                    .into_iter()
-                                    .map(|account| view! { <CustomerRow account actions /> })
-                                    .collect_view()}
-                            </tbody>
-                        </table>
-                    </TableScroll>
-                }
-                    .into_any()
-            }}
-            {move || {
-                open_account()
-                    .map(|account| match editing.get() {
-                        Some(Editing::Email(_)) => {
-                            view! { <ChangeEmailForm account action=change_email editing /> }
-                                .into_any()
-                        }
-                        _ => view! { <ChangeAdminForm account action=change editing /> }.into_any(),
-                    })
-            }}
+        {notice.map(|notice| view! { <p class="notice" role="status">{notice}</p> })}
+        <FormError value=resend.value() />
+        {if view.accounts.is_empty() {
+            view! { <p>{t.no_customers}</p> }.into_any()
+        } else {
+            view! {
+                <TableScroll>
+                    <table class="customers">
+                        <thead>
+                            <tr>
+                                <th scope="col">{t.customer}</th>
+                                <th scope="col">{t.agreement_number}</th>
+                                <th scope="col">{t.purchasing_account_number}</th>
+                                <th scope="col">{t.designated_admin}</th>
+                                <th scope="col">{t.status}</th>
+                                <th scope="col">{t.actions}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {view
+                                .accounts
+                                .clone()
+                                .into_iter()
+                                .map(|account| view! { <CustomerRow account resend /> })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                </TableScroll>
+            }
+                .into_any()
+        }}
+        {open_form}
+    }
+}
+
+/// A button that opens one of the rescue forms: a link to its page,
+/// dressed as the button the guide shows.
+#[component]
+fn OpenForm(name: &'static str, id: i64, label: &'static str) -> impl IntoView {
+    view! {
+        <form method="get" action="/customers">
+            <input type="hidden" name=name value=id />
+            <button type="submit" class="secondary">
+                {label}
+            </button>
+        </form>
     }
 }
 
 #[component]
-fn CustomerRow(account: CustomerAccount, actions: Actions) -> impl IntoView {
+fn CustomerRow(
+    account: CustomerAccount,
+    resend: ServerAction<ResendAdminInvitation>,
+) -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();
     let id = account.purchasing_account_id;
@@ -179,28 +166,16 @@ fn CustomerRow(account: CustomerAccount, actions: Actions) -> impl IntoView {
                 {(!registered)
                     .then(|| {
                         view! {
-                            <ActionForm action=actions.resend>
+                            <ActionForm action=resend>
                                 <input type="hidden" name="purchasing_account_id" value=id />
                                 <button type="submit" class="secondary">
                                     {t.resend_invitation}
                                 </button>
                             </ActionForm>
-                            <button
-                                type="button"
-                                class="secondary"
-                                on:click=move |_| actions.editing.set(Some(Editing::Email(id)))
-                            >
-                                {t.change_admin_email}
-                            </button>
+                            <OpenForm name="change-email" id label=t.change_admin_email />
                         }
                     })}
-                <button
-                    type="button"
-                    class="secondary"
-                    on:click=move |_| actions.editing.set(Some(Editing::Admin(id)))
-                >
-                    {t.change_admin}
-                </button>
+                <OpenForm name="change-admin" id label=t.change_admin />
             </td>
         </tr>
     }
@@ -217,7 +192,6 @@ fn heading(account: &CustomerAccount, what: &str) -> String {
 fn ChangeAdminForm(
     account: CustomerAccount,
     action: ServerAction<ChangeDesignatedAdmin>,
-    editing: RwSignal<Option<Editing>>,
 ) -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();
@@ -292,12 +266,12 @@ fn ChangeAdminForm(
                     </p>
                 </div>
                 <div class="actions">
-                    <button type="submit" class="primary" disabled=move || action.pending().get()>
+                    <button type="submit" class="primary">
                         {t.save}
                     </button>
-                    <button type="button" class="link-button" on:click=move |_| editing.set(None)>
+                    <a class="link-button" href="/customers">
                         {t.cancel}
-                    </button>
+                    </a>
                 </div>
             </ActionForm>
         </section>
@@ -308,7 +282,6 @@ fn ChangeAdminForm(
 fn ChangeEmailForm(
     account: CustomerAccount,
     action: ServerAction<ChangeDesignatedAdminEmail>,
-    editing: RwSignal<Option<Editing>>,
 ) -> impl IntoView {
     let t = use_lang().texts();
     let value = action.value();
@@ -332,12 +305,12 @@ fn ChangeEmailForm(
                     problem=server_problem(value, "email")
                 />
                 <div class="actions">
-                    <button type="submit" class="primary" disabled=move || action.pending().get()>
+                    <button type="submit" class="primary">
                         {t.save}
                     </button>
-                    <button type="button" class="link-button" on:click=move |_| editing.set(None)>
+                    <a class="link-button" href="/customers">
                         {t.cancel}
-                    </button>
+                    </a>
                 </div>
             </ActionForm>
         </section>

@@ -1,0 +1,49 @@
+import { APP_URL } from '../env';
+import { createAgreement, expect, invitationLink, test, waitForMail } from './helpers';
+
+// Before the page's script arrives (or where it never does), every form is
+// a plain post: the server answers on the same page, with the problem next
+// to its field, or goes on to the next page.
+test.use({ javaScriptEnabled: false });
+
+test('without script, an invitee creates the account and problems come back beside their fields', async ({ page }) => {
+  const agreement = createAgreement();
+  const [mail] = await waitForMail(agreement.email);
+  const link = invitationLink(mail);
+
+  await page.goto(link);
+  await page.getByLabel('Create password').fill('Correct-Horse-42');
+  await page.getByLabel('Confirm your password').fill('Correct-Horse-43');
+  await page.getByRole('button', { name: 'Start' }).click();
+  // Back on the invitation, not on the home page: the page named itself.
+  expect(page.url().startsWith(link)).toBe(true);
+  await expect(page.locator('#field-confirm_password-error')).toHaveText('The two passwords are not the same.');
+
+  await page.getByLabel('Create password').fill('Correct-Horse-42');
+  await page.getByLabel('Confirm your password').fill('Correct-Horse-42');
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expect(page).toHaveURL(`${APP_URL}/dashboard`);
+  await expect(page.getByRole('heading', { name: 'Welcome, Harry' })).toBeVisible();
+});
+
+test('without script, signing in and asking for an invitation answer on their own page', async ({ page }) => {
+  await page.goto('/sign-in');
+  await page.getByLabel('EMAIL ADDRESS').fill('nobody@contoso-e2e.com');
+  await page.getByLabel('PASSWORD').fill('Not-The-Password-1');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/sign-in\?/);
+  await expect(page.getByRole('alert')).toHaveText('The email address or password is not correct.');
+
+  await page.goto('/request-invitation');
+  await page.getByLabel('EMAIL ADDRESS').fill('nobody@contoso-e2e.com');
+  await page.getByLabel('AGREEMENT NUMBER').fill('12ab');
+  await page.getByLabel('PURCHASING ACCOUNT NUMBER').fill('12345678');
+  await page.getByRole('button', { name: 'SUBMIT' }).click();
+  await expect(page.locator('#field-agreement_number-error')).toHaveText(/exactly 10 digits/);
+
+  await page.getByLabel('EMAIL ADDRESS').fill('nobody@contoso-e2e.com');
+  await page.getByLabel('AGREEMENT NUMBER').fill('1234567890');
+  await page.getByLabel('PURCHASING ACCOUNT NUMBER').fill('12345678');
+  await page.getByRole('button', { name: 'SUBMIT' }).click();
+  await expect(page.getByRole('status')).toContainText('If you are the designated Purchasing Account Administrator');
+});
