@@ -10,7 +10,7 @@
 //! such as "saved") it puts the server's new rendering of its part of the
 //! page in place, keeping what the person typed after a problem; when the
 //! answer is another page, it goes there. It also checks a new password as
-//! the person types ([`PasswordRules`]).
+//! the person types ([`NewPassword`]).
 //!
 //! No form's view code, texts or error types reach the browser: the
 //! islands runtime with this island is under 100 KiB brotli, where the
@@ -18,6 +18,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::Field;
 use crate::domain::Problem;
 use crate::use_lang;
 
@@ -33,30 +34,51 @@ pub fn InPlaceForm(children: Children) -> impl IntoView {
     }
 }
 
-/// The rules a new password must meet (`children`; a `li[data-rule=length]`
-/// is marked as met while the password is long enough), with what
-/// `InPlaceForm` needs to check the fields named `password` and
-/// `confirmation` as they are typed: their ids, and the server's words
-/// for each problem in the page's language.
+/// A new password and its confirmation, after the rules it must meet
+/// (`children`; a `li[data-rule=length]` is marked as met while the
+/// password is long enough), with what `InPlaceForm` needs to check both
+/// as they are typed: their ids, and the server's words for each problem
+/// in the page's language. The confirmation's field is `confirm_password`.
 #[component]
-pub fn PasswordRules(
-    password: &'static str,
-    confirmation: &'static str,
+pub fn NewPassword(
+    /// The new password's field.
+    name: &'static str,
+    label: &'static str,
+    /// What the server found when the form was last sent.
+    problem: Signal<Option<Problem>>,
+    confirmation_problem: Signal<Option<Problem>>,
     #[prop(optional)] class: Option<&'static str>,
     children: Children,
 ) -> impl IntoView {
     let lang = use_lang();
+    let t = lang.texts();
     view! {
         <div
             class=class
-            data-password=format!("field-{password}")
-            data-confirmation=format!("field-{confirmation}")
+            data-password=format!("field-{name}")
+            data-confirmation="field-confirm_password"
             data-too-short=Problem::PasswordTooShort.text(lang)
             data-too-long=Problem::PasswordTooLong.text(lang)
             data-mismatch=Problem::PasswordMismatch.text(lang)
         >
             {children()}
         </div>
+        <Field
+            label=label
+            name=name
+            kind="password"
+            autocomplete="new-password"
+            required=true
+            problem=problem
+        />
+        <Field
+            label=t.confirm_password
+            name="confirm_password"
+            kind="password"
+            autocomplete="new-password"
+            required=true
+            problem=confirmation_problem
+        />
     }
 }
 
@@ -109,9 +131,15 @@ mod browser {
             return;
         }
         event.prevent_default();
+        // The button that sent the form counts among its fields, as when
+        // the browser posts it.
+        let submitter = event.submitter().and_then(|button| {
+            let name = button.get_attribute("name")?;
+            Some((name, button.get_attribute("value").unwrap_or_default()))
+        });
         set_busy(&form, true);
         leptos::task::spawn_local(async move {
-            if send(&form, &wrapper).await.is_err() {
+            if send(&form, submitter, &wrapper).await.is_err() {
                 // The network failed, or the answer was not one a server
                 // function gives a form: let the browser post it, so the
                 // person sees whatever the server says.
@@ -122,12 +150,19 @@ mod browser {
     }
 
     /// Posts `form` as the browser would and shows the answer.
-    async fn send(form: &HtmlFormElement, wrapper: &Element) -> Result<(), JsValue> {
+    async fn send(
+        form: &HtmlFormElement,
+        submitter: Option<(String, String)>,
+        wrapper: &Element,
+    ) -> Result<(), JsValue> {
         let window = leptos::prelude::window();
         let location = window.location();
         let init = RequestInit::new();
         init.set_method("POST");
         let fields = FormData::new_with_form(form)?;
+        if let Some((name, value)) = submitter {
+            fields.append_with_str(&name, &value)?;
+        }
         let body = UrlSearchParams::new_with_str_sequence_sequence(&fields)?;
         init.set_body(&body);
         let headers = Headers::new()?;

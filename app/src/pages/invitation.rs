@@ -6,7 +6,7 @@ use crate::components::{server_problem, Field, FormError, Layout};
 use crate::domain::wire::{InvitationView, LinkState};
 use crate::domain::COUNTRIES;
 use crate::i18n::{around, fill};
-use crate::in_place::{InPlaceForm, PasswordRules};
+use crate::in_place::{InPlaceForm, NewPassword};
 use crate::use_lang;
 
 /// Where an emailed invitation link lands: the account form while the link
@@ -146,9 +146,11 @@ fn CreateAccount(token: String, invitation: InvitationView) -> impl IntoView {
                             problem=server_problem(value, "last_name")
                         />
                     </div>
-                    <PasswordRules
-                        password="password"
-                        confirmation="confirm_password"
+                    <NewPassword
+                        name="password"
+                        label=t.create_password
+                        problem=server_problem(value, "password")
+                        confirmation_problem=server_problem(value, "confirm_password")
                         class="password-rules"
                     >
                         <p>{t.password_rules_title}</p>
@@ -163,23 +165,7 @@ fn CreateAccount(token: String, invitation: InvitationView) -> impl IntoView {
                                 {t.rule_common}
                             </li>
                         </ul>
-                    </PasswordRules>
-                    <Field
-                        label=t.create_password
-                        name="password"
-                        kind="password"
-                        autocomplete="new-password"
-                        required=true
-                        problem=server_problem(value, "password")
-                    />
-                    <Field
-                        label=t.confirm_password
-                        name="confirm_password"
-                        kind="password"
-                        autocomplete="new-password"
-                        required=true
-                        problem=server_problem(value, "confirm_password")
-                    />
+                    </NewPassword>
                     <div class="field">
                         <label for="field-country">{t.country_region}</label>
                         <select id="field-country" name="country" autocomplete="country">

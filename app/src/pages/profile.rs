@@ -5,7 +5,7 @@ use crate::api::account::{get_profile, ChangePassword};
 use crate::components::{server_problem, signed_in_page, Field, FormError, Layout};
 use crate::domain::wire::Profile;
 use crate::domain::Country;
-use crate::in_place::{InPlaceForm, PasswordRules};
+use crate::in_place::{InPlaceForm, NewPassword};
 use crate::use_lang;
 
 #[component]
@@ -89,27 +89,16 @@ fn ChangePasswordForm() -> impl IntoView {
                         required=true
                         problem=server_problem(value, "current_password")
                     />
-                    <PasswordRules password="new_password" confirmation="confirm_password">
+                    <NewPassword
+                        name="new_password"
+                        label=t.new_password
+                        problem=server_problem(value, "new_password")
+                        confirmation_problem=server_problem(value, "confirm_password")
+                    >
                         <p class="note">
                             {t.password_rules_title} " " {t.rule_length} "; " {t.rule_common}
                         </p>
-                    </PasswordRules>
-                    <Field
-                        label=t.new_password
-                        name="new_password"
-                        kind="password"
-                        autocomplete="new-password"
-                        required=true
-                        problem=server_problem(value, "new_password")
-                    />
-                    <Field
-                        label=t.confirm_password
-                        name="confirm_password"
-                        kind="password"
-                        autocomplete="new-password"
-                        required=true
-                        problem=server_problem(value, "confirm_password")
-                    />
+                    </NewPassword>
                     <button type="submit" class="primary">
                         {t.change_password}
                     </button>
