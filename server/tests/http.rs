@@ -527,6 +527,76 @@ async fn a_required_second_step_comes_before_every_page(t: TestDb) {
 }
 both_engines!(a_required_second_step_comes_before_every_page);
 
+/// A plain form that turns two-step verification on is answered with the
+/// Two-step page, which shows the new recovery codes once: they wait in a
+/// short-lived cookie that the page takes away, and a forged cookie shows
+/// nothing.
+async fn recovery_codes_reach_a_plain_form_once(t: TestDb) {
+    use app::services::two_step;
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    let harry = app.user(app.harry().await).await;
+    let cookie = app.cookie_for(harry.id).await;
+    two_step::start(&app.state.db, &harry).await.expect("start");
+    let key = two_step::view(&app.state.db, &harry)
+        .await
+        .expect("view")
+        .setup
+        .expect("a key")
+        .secret
+        .replace(' ', "");
+    let code = two_step::totp::code_at(&key, app.state.clock.now()).expect("code");
+    let plain_form = [
+        SAME_ORIGIN,
+        ("cookie", cookie.as_str()),
+        ("accept", "text/html"),
+    ];
+    let reply = app
+        .post_form("/api/confirm_two_step", &[("code", &code)], &plain_form)
+        .await;
+    assert_eq!(reply.status, 303, "{}: {}", app.t.engine, reply.body);
+    assert_eq!(reply.header("location"), Some("/two-step"));
+    let left = reply
+        .cookies()
+        .into_iter()
+        .find(|cookie| cookie.starts_with("bc_new_codes="))
+        .expect("the codes wait for the page");
+    assert!(
+        left.contains("HttpOnly; SameSite=Strict; Max-Age=120"),
+        "{left}"
+    );
+    let codes = reply.cookie("bc_new_codes").expect("codes");
+    let first = codes.split('.').next().expect("a code").to_owned();
+    assert_eq!(codes.split('.').count(), 10, "{codes}");
+
+    let with_codes = format!("{cookie}; bc_new_codes={codes}");
+    let page = app.get("/two-step", Some(&with_codes)).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains(&first), "{}", page.body);
+    assert_eq!(
+        page.cookie("bc_new_codes").as_deref(),
+        Some(""),
+        "taken away"
+    );
+    let again = app.get("/two-step", Some(&cookie)).await;
+    assert!(!again.body.contains(&first), "shown once");
+
+    let forged = format!("{cookie}; bc_new_codes=<script>alert(1)</script>");
+    let page = app.get("/two-step", Some(&forged)).await;
+    assert!(!page.body.contains("recovery-codes"), "{}", page.body);
+    assert!(!page.body.contains("<script>alert"), "{}", page.body);
+
+    // A script calling the server function gets the codes as data, and no
+    // cookie.
+    let renewed = app
+        .call(&cookie, "renew_recovery_codes", &[("password", PASSWORD)])
+        .await;
+    assert_eq!(renewed.status, 200, "{}", renewed.body);
+    assert!(renewed.body.starts_with("[\""), "{}", renewed.body);
+    assert_eq!(renewed.cookie("bc_new_codes"), None);
+    app.close().await;
+}
+both_engines!(recovery_codes_reach_a_plain_form_once);
+
 /// Over a real socket: the connection loop cuts off a client that trickles
 /// its headers or sits idle, serves a whole request, and tells the router
 /// the client's address.

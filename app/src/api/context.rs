@@ -264,22 +264,56 @@ pub fn add_cookie(value: &str) {
     }
 }
 
-/// Sends a plain (script-less) form post on to `path`; with scripts the
-/// page navigates itself once the call succeeds.
+/// Whether this call is a form the browser (or `InPlaceForm`) posted, to
+/// be answered with a page rather than with data.
+pub fn is_plain_form() -> bool {
+    use_context::<Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(ACCEPT)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value.contains("text/html"))
+    })
+}
+
+/// Sends a plain form post on to `path`, the page that shows its answer;
+/// a script calling the server function gets the data instead.
 pub fn redirect_plain_form(path: &str) {
-    let (Some(parts), Some(response)) = (use_context::<Parts>(), use_context::<ResponseOptions>())
-    else {
+    let Some(response) = use_context::<ResponseOptions>() else {
         return;
     };
-    let plain_form = parts
-        .headers
-        .get(ACCEPT)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.contains("text/html"));
-    if let (true, Ok(location)) = (plain_form, HeaderValue::from_str(path)) {
+    if let (true, Ok(location)) = (is_plain_form(), HeaderValue::from_str(path)) {
         response.insert_header(LOCATION, location);
         response.set_status(StatusCode::SEE_OTHER);
     }
+}
+
+/// Recovery codes just made wait for the page a plain form comes back to
+/// in this cookie: HttpOnly, for this site's own requests only, gone in
+/// two minutes, and taken away by the page that shows them.
+pub fn new_codes_cookie_name(settings: &Settings) -> &'static str {
+    if settings.secure_cookies() {
+        "__Host-bc_new_codes"
+    } else {
+        "bc_new_codes"
+    }
+}
+
+pub fn new_codes_cookie(settings: &Settings, codes: &[String]) -> String {
+    format!(
+        "{}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age=120{}",
+        new_codes_cookie_name(settings),
+        codes.join("."),
+        secure(settings)
+    )
+}
+
+pub fn expired_new_codes_cookie(settings: &Settings) -> String {
+    format!(
+        "{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{}",
+        new_codes_cookie_name(settings),
+        secure(settings)
+    )
 }
 
 /// The client's address, for rate limits and the audit log.

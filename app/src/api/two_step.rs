@@ -31,7 +31,9 @@ pub async fn confirm_two_step(code: String) -> Result<Vec<String>, AppError> {
     use crate::api::context::Ctx;
     use crate::services::two_step;
     let cx = Ctx::signed_in_setting_up_two_step().await?;
-    two_step::confirm(cx.state(), cx.actor(), &code).await
+    let codes = two_step::confirm(cx.state(), cx.actor(), &code).await?;
+    leave_new_codes(cx.settings(), &codes);
+    Ok(codes)
 }
 
 #[server(endpoint = "turn_off_two_step")]
@@ -47,7 +49,40 @@ pub async fn renew_recovery_codes(password: String) -> Result<Vec<String>, AppEr
     use crate::api::context::Ctx;
     use crate::services::two_step;
     let cx = Ctx::signed_in().await?;
-    two_step::renew_recovery_codes(cx.state(), cx.actor(), &password).await
+    let codes = two_step::renew_recovery_codes(cx.state(), cx.actor(), &password).await?;
+    leave_new_codes(cx.settings(), &codes);
+    Ok(codes)
+}
+
+/// A plain form's answer is a page, which cannot carry the codes: they
+/// wait for `/two-step` in a cookie (see `new_codes_cookie`).
+#[cfg(feature = "ssr")]
+fn leave_new_codes(settings: &crate::services::Settings, codes: &[String]) {
+    use crate::api::context::{add_cookie, is_plain_form, new_codes_cookie, redirect_plain_form};
+    if is_plain_form() {
+        add_cookie(&new_codes_cookie(settings, codes));
+        redirect_plain_form("/two-step");
+    }
+}
+
+/// The recovery codes a server function left for this page, taken away
+/// as they are shown; nothing unless each looks like a recovery code.
+#[cfg(feature = "ssr")]
+pub fn take_new_recovery_codes() -> Option<Vec<String>> {
+    use crate::api::context::{
+        add_cookie, cookie, expired_new_codes_cookie, new_codes_cookie_name, state,
+    };
+    let state = state().ok()?;
+    let parts = use_context::<axum::http::request::Parts>()?;
+    let value = cookie(&parts.headers, new_codes_cookie_name(&state.settings))?;
+    add_cookie(&expired_new_codes_cookie(&state.settings));
+    let codes: Vec<String> = value.split('.').map(str::to_owned).collect();
+    let well_formed = (1..=16).contains(&codes.len())
+        && codes.iter().all(|code| {
+            (1..=32).contains(&code.len())
+                && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        });
+    well_formed.then_some(codes)
 }
 
 /// Requires two-step verification of everyone in the organization, or

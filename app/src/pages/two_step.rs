@@ -7,10 +7,11 @@ use leptos::prelude::*;
 use crate::api::two_step::{
     get_two_step, ConfirmTwoStep, RenewRecoveryCodes, RequireTwoStep, StartTwoStep, TurnOffTwoStep,
 };
-use crate::components::{reloaded, server_problem, signed_in_page, Field, FormError, Layout};
+use crate::components::{server_problem, signed_in_page, Field, FormError, Layout};
 use crate::domain::wire::{TwoStep, TwoStepSetup};
 use crate::domain::Problem;
 use crate::i18n::fill;
+use crate::in_place::InPlaceForm;
 use crate::use_lang;
 
 #[component]
@@ -21,39 +22,16 @@ pub fn TwoStepPage() -> impl IntoView {
         view! {
             <Layout user=two_step.user.clone()>
                 <h1>{t.two_step}</h1>
-                <TwoStepSettings two_step />
+                <InPlaceForm>
+                    <TwoStepView two_step />
+                </InPlaceForm>
             </Layout>
         }
     })
 }
 
-#[island(lazy)]
-fn TwoStepSettings(two_step: TwoStep) -> impl IntoView {
-    let start = ServerAction::<StartTwoStep>::new();
-    let confirm = ServerAction::<ConfirmTwoStep>::new();
-    let turn_off = ServerAction::<TurnOffTwoStep>::new();
-    let renew = ServerAction::<RenewRecoveryCodes>::new();
-    let require = ServerAction::<RequireTwoStep>::new();
-    let actions = Actions {
-        start,
-        confirm,
-        turn_off,
-        renew,
-        require,
-    };
-    let two_step = reloaded(
-        two_step,
-        move || {
-            start.version().get()
-                + confirm.version().get()
-                + turn_off.version().get()
-                + require.version().get()
-        },
-        get_two_step,
-    );
-    move || view! { <TwoStepView two_step=two_step.get() actions /> }
-}
-
+/// The page's server functions, for the forms that post to them and for
+/// the problems each answered with.
 #[derive(Clone, Copy)]
 struct Actions {
     start: ServerAction<StartTwoStep>,
@@ -63,17 +41,21 @@ struct Actions {
     require: ServerAction<RequireTwoStep>,
 }
 
+/// Where two-step verification stands and what the user may do about it,
+/// rendered on the server; `InPlaceForm` sends each form without leaving
+/// the page.
 #[component]
-fn TwoStepView(two_step: TwoStep, actions: Actions) -> impl IntoView {
+fn TwoStepView(two_step: TwoStep) -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();
-    // Codes just made, from turning on or renewing: shown this once.
-    let new_codes = move || {
-        [actions.confirm.value().get(), actions.renew.value().get()]
-            .into_iter()
-            .flatten()
-            .find_map(Result::ok)
+    let actions = Actions {
+        start: ServerAction::new(),
+        confirm: ServerAction::new(),
+        turn_off: ServerAction::new(),
+        renew: ServerAction::new(),
+        require: ServerAction::new(),
     };
+    let new_codes = new_recovery_codes();
     let must_set_up = two_step.organization_requires && two_step.enabled_since.is_none();
     let status = match two_step.enabled_since {
         Some(since) => view! {
@@ -104,9 +86,7 @@ fn TwoStepView(two_step: TwoStep, actions: Actions) -> impl IntoView {
             <section class="card">
                 <p>{t.two_step_intro}</p>
                 {status}
-                {move || {
-                    new_codes().map(|codes| view! { <RecoveryCodes codes /> })
-                }}
+                {new_codes.map(|codes| view! { <RecoveryCodes codes /> })}
                 {if enabled {
                     let (renew, turn_off) = (actions.renew, actions.turn_off);
                     view! {
@@ -115,7 +95,6 @@ fn TwoStepView(two_step: TwoStep, actions: Actions) -> impl IntoView {
                             <PasswordConfirmed
                                 label=t.renew_recovery_codes
                                 problem=server_problem(renew.value(), "password")
-                                pending=renew.pending().into()
                             />
                         </ActionForm>
                         {(!two_step.organization_requires)
@@ -126,7 +105,6 @@ fn TwoStepView(two_step: TwoStep, actions: Actions) -> impl IntoView {
                                         <PasswordConfirmed
                                             label=t.two_step_turn_off
                                             problem=server_problem(turn_off.value(), "password")
-                                            pending=turn_off.pending().into()
                                         />
                                     </ActionForm>
                                 }
@@ -139,11 +117,7 @@ fn TwoStepView(two_step: TwoStep, actions: Actions) -> impl IntoView {
                         None => view! {
                             <ActionForm action=actions.start>
                                 <FormError value=actions.start.value() />
-                                <button
-                                    type="submit"
-                                    class="primary"
-                                    disabled=move || actions.start.pending().get()
-                                >
+                                <button type="submit" class="primary">
                                     {t.two_step_start}
                                 </button>
                             </ActionForm>
@@ -203,11 +177,24 @@ fn SetUp(setup: TwoStepSetup, confirm: ServerAction<ConfirmTwoStep>) -> impl Int
                     required=true
                     problem=server_problem(value, "code")
                 />
-                <button type="submit" class="primary" disabled=move || confirm.pending().get()>
+                <button type="submit" class="primary">
                     {t.two_step_turn_on}
                 </button>
             </ActionForm>
         </div>
+    }
+}
+
+/// Recovery codes just made (by turning two-step verification on, or new
+/// ones), which the server function left for this page: shown this once.
+fn new_recovery_codes() -> Option<Vec<String>> {
+    #[cfg(feature = "ssr")]
+    {
+        crate::api::two_step::take_new_recovery_codes()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
     }
 }
 
@@ -237,11 +224,7 @@ fn RecoveryCodes(codes: Vec<String>) -> impl IntoView {
 /// password confirms: new recovery codes, or turning two-step
 /// verification off.
 #[component]
-fn PasswordConfirmed(
-    label: &'static str,
-    problem: Signal<Option<Problem>>,
-    pending: Signal<bool>,
-) -> impl IntoView {
+fn PasswordConfirmed(label: &'static str, problem: Signal<Option<Problem>>) -> impl IntoView {
     let t = use_lang().texts();
     view! {
         <h2>{label}</h2>
@@ -254,9 +237,7 @@ fn PasswordConfirmed(
             required=true
             problem=problem
         />
-        <button type="submit" disabled=move || pending.get()>
-            {label}
-        </button>
+        <button type="submit">{label}</button>
     }
 }
 
@@ -287,9 +268,7 @@ fn OrganizationRule(required: bool, action: ServerAction<RequireTwoStep>) -> imp
                     }}
                 </p>
                 <input type="hidden" name="required" value=next />
-                <button type="submit" disabled=move || action.pending().get()>
-                    {button}
-                </button>
+                <button type="submit">{button}</button>
             </ActionForm>
         </section>
     }
