@@ -146,7 +146,6 @@ fn LanguageSwitch() -> impl IntoView {
 fn UserMenu(user: UserSummary) -> impl IntoView {
     let t = use_lang().texts();
     let sign_out = ServerAction::<SignOut>::new();
-    follow_on_success(sign_out);
     view! {
         <details class="user-menu">
             <summary>{user.full_name()}</summary>
@@ -164,53 +163,6 @@ fn UserMenu(user: UserSummary) -> impl IntoView {
             </ul>
         </details>
     }
-}
-
-/// After an action that changes who is signed in succeeds, load the page it
-/// names afresh, so header, language and data all follow.
-pub fn follow_on_success<A>(action: ServerAction<A>)
-where
-    A: leptos::server_fn::ServerFn<Output = String, Error = AppError>
-        + Clone
-        + Send
-        + Sync
-        + 'static,
-    A::Output: Clone + Send + Sync + 'static,
-{
-    Effect::new(move || {
-        if let Some(Ok(path)) = action.value().get() {
-            let _ = window().location().set_href(&path);
-        }
-    });
-}
-
-/// What an island shows: the data the server rendered it with, read again
-/// with `load` each time `version` moves (an action of the island was
-/// done), so what is on screen follows what was saved. A failed read keeps
-/// what is shown.
-pub fn reloaded<T, Fut>(
-    initial: T,
-    version: impl Fn() -> usize + 'static,
-    load: impl Fn() -> Fut + 'static,
-) -> ReadSignal<T>
-where
-    T: Send + Sync + 'static,
-    Fut: std::future::Future<Output = Result<T, AppError>> + 'static,
-{
-    let data = RwSignal::new(initial);
-    Effect::new(move |seen: Option<usize>| {
-        let now = version();
-        if seen.is_some_and(|seen| seen != now) {
-            let fresh = load();
-            leptos::task::spawn_local(async move {
-                if let Ok(fresh) = fresh.await {
-                    data.set(fresh);
-                }
-            });
-        }
-        now
-    });
-    data.read_only()
 }
 
 /// The problem a server function reported for `field`, if any.
@@ -254,7 +206,6 @@ pub fn Field(
     #[prop(optional, into)] value: Option<String>,
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional, into)] problem: Option<Signal<Option<Problem>>>,
-    #[prop(optional)] on_input: Option<Callback<String>>,
     #[prop(optional)] required: bool,
     #[prop(optional)] inputmode: Option<&'static str>,
     /// Keeps the input and this signal in step, so the form can be cleared.
@@ -281,12 +232,8 @@ pub fn Field(
                 aria-describedby=error_id.clone()
                 prop:value=move || bind.map(|bound| bound.get())
                 on:input=move |ev| {
-                    let typed = event_target_value(&ev);
                     if let Some(bound) = bind {
-                        bound.set(typed.clone());
-                    }
-                    if let Some(on_input) = on_input {
-                        on_input.run(typed);
+                        bound.set(event_target_value(&ev));
                     }
                 }
             />
