@@ -19,8 +19,7 @@ use app::services::users::{self, InviteInput};
 
 use app::services::testing::NOW;
 
-mod common;
-use common::{invitee, load, member, set_roles, spec_allows};
+use crate::common::{invitee, load, member, set_roles, spec_allows};
 
 async fn every_role_grants_exactly_what_the_specification_says_on_invite_and_on_accept(t: TestDb) {
     let hasher = Hasher::default();

@@ -461,8 +461,13 @@ async fn a_slow_export_holds_no_database_connection(t: TestDb) {
     let first = export.chunks.recv().await.expect("a chunk").expect("text");
     assert!(first.contains("ORD-"));
     // The client now reads slowly: the exporter waits with a full
-    // channel, and every connection is back in the pool meanwhile.
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // channel, and every connection is back in the pool meanwhile. (On a
+    // busy machine the exporter may take a while to fill the channel: a
+    // held connection stays held, so waiting longer cannot hide one.)
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while t.db.num_idle() != t.db.size() as usize && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     assert_eq!(
         t.db.num_idle(),
         t.db.size() as usize,

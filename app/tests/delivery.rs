@@ -10,8 +10,7 @@ use app::services::testing::{
 };
 use app::services::{invitations, reminders, users};
 
-mod common;
-use common::{invitee, load, outbox, register, DAY};
+use crate::common::{invitee, load, outbox, register, DAY};
 
 async fn failed_deliveries_are_retried_with_backoff_then_given_up(t: TestDb) {
     register(&t.db, contoso(), NOW).await;

@@ -3,8 +3,7 @@
 //! before any lookup; one organization per domain, even racing; the 7-day
 //! pending expiry and the 3-failure lapse on the injectable clock.
 
-mod common;
-
+use crate::common::{load, outbox, DAY};
 use app::both_engines;
 use app::domain::wire::{DomainCheck, DomainStatus};
 use app::domain::{AuditAction, Problem, Role};
@@ -16,7 +15,6 @@ use app::services::password::Hasher;
 use app::services::testing::dns::DnsServer;
 use app::services::testing::{self, actor, settings, TestDb, NOW};
 use app::services::{audit, Settings};
-use common::{load, outbox, DAY};
 
 fn with_dns(server: &DnsServer) -> Settings {
     Settings {
@@ -171,7 +169,7 @@ async fn bad_domains_are_refused_with_the_reason_before_any_lookup(t: TestDb) {
 
     // Roles: Account Admins and Account Managers only.
     for role in Role::CUSTOMER {
-        let member = common::member(
+        let member = crate::common::member(
             &t.db,
             &Hasher::default(),
             &harry,

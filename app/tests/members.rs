@@ -1,8 +1,6 @@
 //! Changing and removing members within the grant rules, the last
 //! Account Admin, and the Manage users list.
 
-mod common;
-
 use app::both_engines;
 use app::domain::wire::LinkState;
 use app::domain::{Problem, Role};
@@ -14,8 +12,8 @@ use app::services::password::Hasher;
 use app::services::testing::{actor, newest_link, settings, sign_up_harry, TestDb, PASSWORD};
 use app::services::users;
 
+use crate::common::{invitee, load, member, set_roles, spec_allows};
 use app::services::testing::NOW;
-use common::{invitee, load, member, set_roles, spec_allows};
 
 fn spec_allows_change(actor: Role, from: Role, to: Role) -> bool {
     matches!(actor, Role::AccountAdmin | Role::UserAdmin)

@@ -17,8 +17,7 @@ use app::services::{accounts, INVITATION_LIFETIME_SECS};
 
 use app::services::testing::NOW;
 
-mod common;
-use common::{outbox, register, DAY};
+use crate::common::{outbox, register, DAY};
 
 async fn registering_an_agreement_queues_the_invitation_email_in_the_admins_language(t: TestDb) {
     let registered = register(&t.db, contoso(), NOW).await;

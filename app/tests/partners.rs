@@ -2,8 +2,7 @@
 //! rescuing the designated administrator's invitation for those customers
 //! only, and seeing what each customer lets them see.
 
-mod common;
-
+use crate::common::{load, outbox, DAY};
 use app::both_engines;
 use app::domain::wire::{AdminState, LinkState};
 use app::domain::{
@@ -17,7 +16,6 @@ use app::services::testing::{
     self, actor, invite_contoso, link_partner, newest_link, partner, settings, TestDb, NOW,
 };
 use app::services::{audit, invitations};
-use common::{load, outbox, DAY};
 
 const FABRIKAM_PARTNERS: &str = "Fabrikam Partners";
 const NORTHWIND: &str = "Northwind Resellers";
@@ -89,7 +87,7 @@ async fn a_partner_onboards_as_partner_admin_and_opens_only_partner_areas(t: Tes
         &Outbox::default(),
         NOW,
         &actor(&ana),
-        &common::invitee("bob@fabrikam-partners.com", &[Role::AccountViewer], "en"),
+        &crate::common::invitee("bob@fabrikam-partners.com", &[Role::AccountViewer], "en"),
     )
     .await;
     assert_eq!(refused.err(), Some(AppError::Forbidden));

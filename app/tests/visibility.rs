@@ -2,8 +2,6 @@
 //! details placed through it, and all of them when the customer turns the
 //! switch on; only Account Admins turn it, and only for their partners.
 
-mod common;
-
 use app::both_engines;
 use app::domain::wire::OrderFilter;
 use app::domain::{AuditAction, Role};
@@ -110,7 +108,7 @@ async fn visibility_decides_which_orders_a_partner_reads(t: TestDb) {
     assert_eq!(changes, 2, "each change is audited");
 
     // Only Account Admins decide, and only about their own partners.
-    let user_admin = common::member(
+    let user_admin = crate::common::member(
         &t.db,
         &Hasher::default(),
         &harry,

@@ -1,7 +1,6 @@
 //! Manage access over HTTP, called the way an attacker would: server
 //! functions posted directly, with forged roles and other people's ids.
 
-mod common;
 
 use app::both_engines;
 use app::domain::Role;
@@ -9,7 +8,7 @@ use app::services::mail::Outbox;
 use app::services::testing::TestDb;
 use app::services::testing::{self, accept_form, PASSWORD};
 use app::services::{invitations, mail};
-use common::{Reply, TestApp, SAME_ORIGIN};
+use crate::common::{Reply, TestApp, SAME_ORIGIN};
 
 fn spec_allows(inviter: Role, granted: Role) -> bool {
     use Role::*;

@@ -1,12 +1,10 @@
 //! The Agreements screen over HTTP: the page and its server functions
 //! answer 403 to roles that may not see or edit, and never leak data.
 
-mod common;
-
+use crate::common::{TestApp, SAME_ORIGIN};
 use app::both_engines;
 use app::domain::Role;
 use app::services::testing::TestDb;
-use common::{TestApp, SAME_ORIGIN};
 
 async fn agreements_are_shown_and_edited_only_as_roles_allow(t: TestDb) {
     let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;

@@ -3,15 +3,13 @@
 //! table written out here rather than taken from the code under test; and
 //! a second organization calling everything with the first one's ids.
 
-mod common;
-
+use crate::common::{Reply, TestApp};
 use app::both_engines;
 use app::domain::Role;
 use app::services::testing::TestDb;
 use app::services::{orders, products};
 use axum::body::Body;
 use axum::http::{Method, Request};
-use common::{Reply, TestApp};
 
 const KEY: &str = "ABCDE-FGHIJ-KLMNO-PQRST-UVWXY";
 const FILE_SIZE: usize = 200_000;

@@ -2,12 +2,10 @@
 //! every customer role and a partner, another organization's domain id
 //! sent on purpose, and bad input answered 4xx with the reason.
 
-mod common;
-
+use crate::common::TestApp;
 use app::both_engines;
 use app::domain::Role;
 use app::services::testing::{self, TestDb};
-use common::TestApp;
 
 /// Domains: the page and its server functions for every customer role
 /// and a partner, and another organization's domain id sent on purpose.

@@ -2,8 +2,7 @@
 //! answers it with a 4xx and a generic message, never a 5xx or the
 //! decoder's own words; bodies are bounded; odd methods get a quiet 405.
 
-mod common;
-
+use crate::common::{TestApp, SAME_ORIGIN};
 use app::both_engines;
 use app::domain::Role;
 use app::services::testing::TestDb;
@@ -11,7 +10,6 @@ use app::services::{client, sign_in};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Method, Request};
-use common::{TestApp, SAME_ORIGIN};
 use std::net::SocketAddr;
 
 /// Every server function the router serves, as registered.
@@ -190,8 +188,8 @@ both_engines!(the_bulk_invitation_takes_a_larger_body);
 fn sign_in_from(peer: &str, forwarded: Option<&str>, email: &str, password: &str) -> Request<Body> {
     let body = format!(
         "email={}&password={}",
-        common::encode(email),
-        common::encode(password)
+        crate::common::encode(email),
+        crate::common::encode(password)
     );
     let mut request = post(
         "/api/sign_in",
@@ -218,12 +216,12 @@ async fn wrong_passwords_lock_the_account_for_a_while(t: TestDb) {
         let reply = app.send(harry_with("wrong-password-1")).await;
         assert_eq!(reply.status, 401, "{}", app.t.engine);
     }
-    let reply = app.send(harry_with(common::PASSWORD)).await;
+    let reply = app.send(harry_with(crate::common::PASSWORD)).await;
     assert_eq!(reply.status, 429, "{}: {}", app.t.engine, reply.body);
     assert_eq!(reply.header("retry-after"), Some("900"));
     // Fifteen minutes later the owner signs in.
     app.advance(sign_in::PER_ACCOUNT.window_secs);
-    let reply = app.send(harry_with(common::PASSWORD)).await;
+    let reply = app.send(harry_with(crate::common::PASSWORD)).await;
     assert_eq!(reply.status, 200, "{}: {}", app.t.engine, reply.body);
     app.close().await;
 }
@@ -273,7 +271,7 @@ both_engines!(without_trusted_proxies_forwarded_for_is_ignored);
 
 async fn pages_carry_a_fresh_nonce_policy_and_https_adds_hsts(t: TestDb) {
     let app = TestApp::new(t, "https://bc.example.com", false).await;
-    let nonce_of = |reply: &common::Reply| {
+    let nonce_of = |reply: &crate::common::Reply| {
         let policy = reply
             .header("content-security-policy")
             .expect("a policy")

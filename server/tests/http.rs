@@ -1,19 +1,17 @@
 //! The HTTP surface through the real router: sign-in, sessions, cookies,
 //! cross-site refusals, pages for each kind of link, the mailbox rule.
 
-mod common;
-
+use crate::common::{TestApp, PASSWORD, SAME_ORIGIN};
 use app::both_engines;
 use app::services::sessions;
 use app::services::testing::TestDb;
-use common::{TestApp, PASSWORD, SAME_ORIGIN};
 
 async fn sign_in(
     app: &TestApp,
     email: &str,
     password: &str,
     extra: &[(&str, &str)],
-) -> common::Reply {
+) -> crate::common::Reply {
     let mut headers = vec![SAME_ORIGIN];
     headers.extend_from_slice(extra);
     app.post_form(

@@ -2,15 +2,13 @@
 //! delivered, a server that is down delays it, a refusal fails it), and the
 //! development mailbox that stands in for SMTP in the demo.
 
-mod common;
-
 use app::both_engines;
 use app::services::mail::Outbox;
 use app::services::testing::TestDb;
 use std::sync::{Arc, Mutex};
 
+use crate::common::TestApp;
 use app::services::mail;
-use common::TestApp;
 use server::mail_worker::{deliver_due, Mailer};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
@@ -195,7 +193,7 @@ async fn a_refused_address_fails_at_once(t: TestDb) {
         &app.state.db,
         &app.state.settings,
         &Outbox::default(),
-        common::NOW,
+        crate::common::NOW,
         &agreement,
     )
     .await

@@ -2,13 +2,11 @@
 //! every customer and partner role, and two partners with two customers
 //! sending each other's ids.
 
-mod common;
-
+use crate::common::{Reply, TestApp};
 use app::both_engines;
 use app::domain::Role;
 use app::services::orders;
 use app::services::testing::{self, link_partner, TestDb};
-use common::{Reply, TestApp};
 
 const FABRIKAM_PARTNERS: &str = "Fabrikam Partners";
 const NORTHWIND: &str = "Northwind Resellers";

@@ -1,0 +1,13 @@
+//! Every integration test of `server` in one binary: linking the whole stack once
+//! instead of once per file saves minutes and gigabytes on a 2-core machine.
+
+mod access;
+mod agreements;
+mod areas;
+mod cli;
+mod common;
+mod domains;
+mod hardening;
+mod http;
+mod mail;
+mod partners;
