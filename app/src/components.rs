@@ -178,6 +178,21 @@ where
     })
 }
 
+/// What the server said of the last post of a form that is not a
+/// `ServerAction`'s (a file upload), from the address it came back to:
+/// the same error a `ServerAction` would hold.
+pub fn posted_error<S>() -> Signal<Option<Result<(), AppError>>>
+where
+    S: leptos::server_fn::ServerFn<Error = AppError>,
+{
+    use leptos::server::ServerActionError;
+    use leptos::server_fn::error::ServerFnUrlError;
+    let error = use_context::<ServerActionError>()
+        .filter(|error| error.path() == S::PATH)
+        .map(|error| Err(ServerFnUrlError::<AppError>::decode_err(error.err())));
+    Signal::stored(error)
+}
+
 /// The message for the whole form when a call failed for another reason.
 #[component]
 pub fn FormError<T, S>(value: S) -> impl IntoView
@@ -208,9 +223,6 @@ pub fn Field(
     #[prop(optional, into)] problem: Option<Signal<Option<Problem>>>,
     #[prop(optional)] required: bool,
     #[prop(optional)] inputmode: Option<&'static str>,
-    /// Keeps the input and this signal in step, so the form can be cleared.
-    #[prop(optional)]
-    bind: Option<RwSignal<String>>,
 ) -> impl IntoView {
     let lang = use_lang();
     let id = format!("field-{name}");
@@ -230,17 +242,31 @@ pub fn Field(
                 required=required
                 aria-invalid=invalid
                 aria-describedby=error_id.clone()
-                prop:value=move || bind.map(|bound| bound.get())
-                on:input=move |ev| {
-                    if let Some(bound) = bind {
-                        bound.set(event_target_value(&ev));
-                    }
-                }
             />
             <p class="field-error" id=error_id aria-live="polite">
                 {move || problem.get().map(|problem| problem.text(lang))}
             </p>
         </div>
+    }
+}
+
+/// A button that opens a form of `page` (`page?<name>=<id>`): a GET form,
+/// so it opens without script, dressed as the button it stands for.
+#[component]
+pub fn OpenForm(
+    page: &'static str,
+    name: &'static str,
+    id: i64,
+    label: &'static str,
+    class: &'static str,
+) -> impl IntoView {
+    view! {
+        <form method="get" action=page>
+            <input type="hidden" name=name value=id />
+            <button type="submit" class=class>
+                {label}
+            </button>
+        </form>
     }
 }
 

@@ -91,7 +91,10 @@ fn on_submit(event: leptos::ev::SubmitEvent) {
 
 fn on_click(event: leptos::ev::MouseEvent) {
     #[cfg(feature = "hydrate")]
-    browser::copy(event);
+    {
+        browser::copy(&event);
+        browser::add_choice(&event);
+    }
     #[cfg(not(feature = "hydrate"))]
     let _ = event;
 }
@@ -163,8 +166,14 @@ mod browser {
         if let Some((name, value)) = submitter {
             fields.append_with_str(&name, &value)?;
         }
-        let body = UrlSearchParams::new_with_str_sequence_sequence(&fields)?;
-        init.set_body(&body);
+        // A file goes as the browser sends it; anything else as the
+        // urlencoded form that server functions read.
+        if form.enctype() == "multipart/form-data" {
+            init.set_body(&fields);
+        } else {
+            let body = UrlSearchParams::new_with_str_sequence_sequence(&fields)?;
+            init.set_body(&body);
+        }
         let headers = Headers::new()?;
         // Answered as a plain form is: a redirect, to where the person goes
         // next or back to this page with the problem in the address.
@@ -211,6 +220,13 @@ mod browser {
         // typed (passwords never).
         if failed || keep_after_success {
             restore(wrapper, &typed, failed);
+        } else {
+            // The address says what is on the page now (a reload shows the
+            // same), not the form that was open.
+            let _ =
+                window
+                    .history()?
+                    .replace_state_with_url(&JsValue::NULL, "", Some(&answer.href()));
         }
         // Focus goes to the first field with a problem, else back where it
         // was (the button just used), so a keyboard user is not sent back
@@ -295,8 +311,24 @@ mod browser {
     }
 
     /// Puts typed values back, field by field in order of name (a name can
-    /// repeat: checkboxes of one group).
+    /// repeat: checkboxes of one group). A dropdown added in the page
+    /// (`data-more`) is added again first.
     fn restore(wrapper: &Element, typed: &[Typed], with_passwords: bool) {
+        for was in typed {
+            let missing = wrapper
+                .query_selector(&format!("[name=\"{}\"]", was.name))
+                .ok()
+                .flatten()
+                .is_none();
+            let prefix = was.name.split('[').next().unwrap_or_default();
+            let more = wrapper
+                .query_selector(&format!("button[data-more=\"{prefix}\"]"))
+                .ok()
+                .flatten();
+            if let (true, Some(button)) = (missing, more) {
+                add_one(&button);
+            }
+        }
         let Ok(fields) = wrapper.query_selector_all("input[name], select[name], textarea[name]")
         else {
             return;
@@ -355,8 +387,44 @@ mod browser {
         }
     }
 
+    /// A `data-more` button adds a dropdown like the one before it, named
+    /// `<data-more>[<n>]` and labelled `<data-more-label> <n + 1>`, in the
+    /// page rather than asking the server for the form again.
+    pub fn add_choice(event: &leptos::ev::MouseEvent) {
+        let button = event
+            .target()
+            .and_then(|target| target.dyn_into::<Element>().ok())
+            .and_then(|element| element.closest("button[data-more]").ok().flatten());
+        let Some(button) = button else {
+            return;
+        };
+        event.prevent_default();
+        if let Some(added) = add_one(&button) {
+            let _ = added.focus();
+        }
+    }
+
+    fn add_one(button: &Element) -> Option<HtmlElement> {
+        let prefix = button.get_attribute("data-more")?;
+        let label = button.get_attribute("data-more-label").unwrap_or_default();
+        let parent = button.parent_element()?;
+        let count = parent.query_selector_all("select").ok()?.length();
+        let last: Element = parent
+            .query_selector_all("select")
+            .ok()?
+            .item(count.checked_sub(1)?)?
+            .dyn_into()
+            .ok()?;
+        let copy: HtmlSelectElement = last.clone_node_with_deep(true).ok()?.dyn_into().ok()?;
+        copy.set_name(&format!("{prefix}[{count}]"));
+        let _ = copy.set_attribute("aria-label", &format!("{label} {}", count + 1));
+        copy.set_value("");
+        last.after_with_node_1(&copy).ok()?;
+        Some(copy.into())
+    }
+
     /// Puts the text of a `data-copy` button on the clipboard.
-    pub fn copy(event: leptos::ev::MouseEvent) {
+    pub fn copy(event: &leptos::ev::MouseEvent) {
         let text = event
             .target()
             .and_then(|target| target.dyn_into::<Element>().ok())

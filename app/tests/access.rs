@@ -522,3 +522,88 @@ async fn invitations_have_a_daily_quota_per_person(t: TestDb) {
     t.close().await;
 }
 both_engines!(invitations_have_a_daily_quota_per_person);
+
+async fn a_csv_file_keeps_its_results_for_its_sender_for_a_day(t: TestDb) {
+    let hasher = Hasher::default();
+    let harry = load(&t.db, sign_up_harry(&t.db, &settings(), &hasher, NOW).await).await;
+    let ursula = member(
+        &t.db,
+        &hasher,
+        &harry,
+        "ursula@contoso.com",
+        &[Role::UserAdmin],
+    )
+    .await;
+    let send = |text: String, now: i64| {
+        let (db, harry) = (&t.db, &harry);
+        async move {
+            users::invite_file(
+                db,
+                &settings(),
+                &Outbox::default(),
+                now,
+                &actor(harry),
+                &text,
+            )
+            .await
+        }
+    };
+
+    let run = send(
+        "ana@contoso.com,Ana,Bell,fr,FR,account_viewer\nnot-an-email,Bad,Row,en,US,account_viewer\n"
+            .to_owned(),
+        NOW,
+    )
+    .await
+    .expect("a run");
+    let results = users::bulk_run_results(&t.db, harry.id, run)
+        .await
+        .expect("read")
+        .expect("kept for its sender");
+    assert_eq!(results.len(), 2);
+    assert_eq!(results[0].email, "ana@contoso.com");
+    assert!(matches!(
+        results[1].outcome,
+        app::domain::wire::RowOutcome::Refused(_)
+    ));
+    assert_eq!(
+        users::bulk_run_results(&t.db, ursula.id, run).await,
+        Ok(None),
+        "another user's run is not theirs to read"
+    );
+
+    // Too many people, or none: refused before anyone is invited.
+    let too_long = (0..=users::MAX_FILE_ROWS)
+        .map(|n| format!("p{n}@contoso.com,P,N,en,US,account_viewer\n"))
+        .collect::<String>();
+    assert_eq!(
+        send(too_long, NOW).await,
+        Err(AppError::field("file", Problem::BulkFileTooLong))
+    );
+    assert_eq!(
+        send(
+            "email,first name,last name,language,country,roles\n".to_owned(),
+            NOW
+        )
+        .await,
+        Err(AppError::field("file", Problem::BulkFileEmpty))
+    );
+    let mails = mail::recent(&t.db, 10_000).await.expect("outbox");
+    assert!(
+        mails.iter().all(|m| !m.to_email.starts_with('p')),
+        "nobody from the refused file"
+    );
+
+    // A day later the next run deletes the first one's results.
+    send(
+        "bea@contoso.com,Bea,Cole,en,US,account_viewer\n".to_owned(),
+        NOW + 86_401,
+    )
+    .await
+    .expect("a later run");
+    assert_eq!(
+        users::bulk_run_results(&t.db, harry.id, run).await,
+        Ok(None)
+    );
+}
+both_engines!(a_csv_file_keeps_its_results_for_its_sender_for_a_day);

@@ -52,7 +52,18 @@ test('an admin invites a French Account Viewer with INVITE ANOTHER USER, who joi
 
   await page.reload();
   await waitHydrated(page);
-  await expect(page.locator(`tr[data-email="${chloe}"]`)).toContainText('Active');
+  const joined = page.locator(`tr[data-email="${chloe}"]`);
+  await expect(joined).toContainText('Active');
+
+  // Her roles change in their own form, which opens in the address.
+  await joined.getByRole('button', { name: 'Edit roles' }).click();
+  await expect(page).toHaveURL(/edit-roles=\d+/);
+  await waitHydrated(page);
+  await joined.getByRole('checkbox', { name: 'Report Viewer' }).check();
+  await joined.getByRole('button', { name: 'Save' }).click();
+  await expect(joined).toContainText('Report Viewer, Account Viewer');
+  await expect(joined.getByRole('button', { name: 'Save' })).toHaveCount(0);
+  await expect(page).toHaveURL(`${APP_URL}/manage-access`);
 });
 
 test("a User Admin's role list has no Account Admin", async ({ page, browser }) => {
@@ -95,6 +106,7 @@ test('resend kills the old link and revoke shows the revoked page', async ({ pag
 
   await row.getByRole('button', { name: 'Revoke' }).click();
   await expect(row).toContainText('Revoked');
+
   const revoked = await openHydrated(visitor, invitationLink(mails[1]));
   expect(revoked?.status()).toBe(410);
   await expect(visitor.getByRole('heading', { name: 'This invitation was withdrawn' })).toBeVisible();
@@ -108,6 +120,18 @@ test('resend kills the old link and revoke shows the revoked page', async ({ pag
   await expect(log.locator('tr').nth(1)).toContainText('Invitation resent');
   await expect(log.locator('tr').nth(2)).toContainText('Invitation sent');
   await expect(log.locator('tr').nth(2)).toContainText('account_manager');
+
+  // A mistyped address is fixed and the invitation sent to the right one.
+  await page.getByRole('link', { name: 'Manage users' }).click();
+  await waitHydrated(page);
+  const fixed = `eve.${unique(6)}@contoso-e2e.com`;
+  await row.getByRole('button', { name: 'Fix address' }).click();
+  await waitHydrated(page);
+  await row.getByLabel('EMAIL ADDRESS').fill(fixed);
+  await row.getByRole('button', { name: 'Resend', exact: true }).last().click();
+  await expect(page.getByText(`A new invitation replaced the pending one for ${fixed}`)).toBeVisible();
+  await expect(page.locator(`tr[data-email="${fixed}"]`)).toContainText('Invited');
+  await waitForMail(fixed);
 });
 
 test('a CSV with good and bad rows gives a result per row', async ({ page }) => {

@@ -173,7 +173,8 @@ export async function join(page: Page, link: string, password: string, labels = 
 
 /** Fills the INVITE USER form (already open). */
 export async function fillInvite(page: Page, person: { email: string; first: string; last: string; language: string; country: string; roles: string[] }) {
-  const form = page.locator('form', { has: page.getByRole('button', { name: 'INVITE', exact: true }) });
+  // INVITE alone would name the CSV file's form too.
+  const form = page.locator('form', { has: page.getByRole('button', { name: 'INVITE ANOTHER USER' }) });
   await form.getByLabel('EMAIL ADDRESS').fill(person.email);
   await form.getByLabel('FIRST NAME').fill(person.first);
   await form.getByLabel('LAST NAME').fill(person.last);

@@ -1,5 +1,5 @@
 import { APP_URL } from '../env';
-import { createAgreement, expect, invitationLink, test, waitForMail } from './helpers';
+import { createAgreement, expect, invitationLink, test, unique, waitForMail } from './helpers';
 
 // Before the page's script arrives (or where it never does), every form is
 // a plain post: the server answers on the same page, with the problem next
@@ -46,4 +46,36 @@ test('without script, signing in and asking for an invitation answer on their ow
   await page.getByLabel('PURCHASING ACCOUNT NUMBER').fill('12345678');
   await page.getByRole('button', { name: 'SUBMIT' }).click();
   await expect(page.getByRole('status')).toContainText('If you are the designated Purchasing Account Administrator');
+});
+
+test('without script, an admin invites a colleague with two roles and revokes the invitation', async ({ page }) => {
+  const agreement = createAgreement();
+  const [mail] = await waitForMail(agreement.email);
+  await page.goto(invitationLink(mail));
+  await page.getByLabel('Create password').fill('Correct-Horse-42');
+  await page.getByLabel('Confirm your password').fill('Correct-Horse-42');
+  await page.getByRole('button', { name: 'Start' }).click();
+  await expect(page).toHaveURL(`${APP_URL}/dashboard`);
+
+  await page.goto('/manage-access');
+  await page.getByRole('button', { name: 'INVITE USER' }).click();
+  const form = page.locator('form', { has: page.getByRole('button', { name: 'INVITE ANOTHER USER' }) });
+  const ivan = `ivan.${unique(6)}@contoso-e2e.com`;
+  await form.getByLabel('EMAIL ADDRESS').fill(ivan);
+  await form.getByLabel('FIRST NAME').fill('Ivan');
+  await form.getByLabel('LAST NAME').fill('Petrov');
+  await form.getByLabel('ROLE 1').selectOption({ label: 'Report Viewer' });
+  // The page comes back with what was typed and a second dropdown.
+  await form.getByRole('button', { name: 'Add another role' }).click();
+  await expect(form.getByLabel('EMAIL ADDRESS')).toHaveValue(ivan);
+  await expect(form.getByLabel('ROLE 1')).toHaveValue('report_viewer');
+  await form.getByLabel('ROLE 2').selectOption({ label: 'Account Viewer' });
+  await form.getByRole('button', { name: 'INVITE', exact: true }).click();
+  await expect(page.getByText(`Invitation sent to ${ivan}`)).toBeVisible();
+  const row = page.locator(`tr[data-email="${ivan}"]`);
+  await expect(row).toContainText('Report Viewer, Account Viewer');
+
+  await row.getByRole('button', { name: 'Revoke' }).click();
+  await expect(page).toHaveURL(`${APP_URL}/manage-access`);
+  await expect(row).toContainText('Revoked');
 });

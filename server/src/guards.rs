@@ -20,7 +20,8 @@ use app::services::AppState;
 
 /// Every server function and form: a few kilobytes at most.
 pub const BODY_LIMIT: usize = 64 * 1024;
-/// The bulk invitation, whose rows arrive in chunks of 50.
+/// The bulk invitation: rows in chunks of 50, or a whole CSV file of at
+/// most 1000 people.
 pub const BULK_BODY_LIMIT: usize = 1024 * 1024;
 /// The longest a request may take to be answered (a streamed export's
 /// body may take longer: this ends when its headers are sent).
@@ -69,7 +70,8 @@ pub async fn client_address(
 /// Refuses a body larger than the route takes before reading it, and
 /// stops reading one that grows past it on the way.
 pub async fn limit_body(request: Request, next: Next) -> Response {
-    let limit = if request.uri().path() == "/api/bulk_invite" {
+    let bulk = ["/api/bulk_invite", "/api/bulk_invite_file"];
+    let limit = if bulk.contains(&request.uri().path()) {
         BULK_BODY_LIMIT
     } else {
         BODY_LIMIT
@@ -116,6 +118,26 @@ pub fn timeouts() -> tower::layer::util::Stack<
             ANSWER_WITHIN,
         ),
     )
+}
+
+/// Refuses a file upload that does not say where its parts end: the
+/// multipart decoder of server functions would panic on it.
+pub async fn file_uploads_have_a_boundary(request: Request, next: Next) -> Response {
+    if request.uri().path() == "/api/bulk_invite_file" {
+        let content_type = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default();
+        if multer::parse_boundary(content_type).is_err() {
+            return (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Send the file as multipart/form-data.",
+            )
+                .into_response();
+        }
+    }
+    next.run(request).await
 }
 
 /// Gives a server function's error its own HTTP status (401, 403, 404,

@@ -85,6 +85,7 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(&state, routes, context, shell)
         .fallback_service(crate::assets::site_files(&state.leptos_options, not_found))
         .layer(middleware::from_fn(guards::server_fn_error_status))
+        .layer(middleware::from_fn(guards::file_uploads_have_a_boundary))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             guards::refuse_cross_site,

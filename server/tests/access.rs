@@ -1,14 +1,13 @@
 //! Manage access over HTTP, called the way an attacker would: server
 //! functions posted directly, with forged roles and other people's ids.
 
-
+use crate::common::{Reply, TestApp, SAME_ORIGIN};
 use app::both_engines;
 use app::domain::Role;
 use app::services::mail::Outbox;
 use app::services::testing::TestDb;
 use app::services::testing::{self, accept_form, PASSWORD};
 use app::services::{invitations, mail};
-use crate::common::{Reply, TestApp, SAME_ORIGIN};
 
 fn spec_allows(inviter: Role, granted: Role) -> bool {
     use Role::*;
@@ -366,3 +365,195 @@ async fn the_audit_log_pages_back_through_older_entries_by_link(t: TestDb) {
     app.close().await;
 }
 both_engines!(the_audit_log_pages_back_through_older_entries_by_link);
+
+/// A CSV file posted as the page's form posts it, without script.
+fn csv_file_post(cookie: &str, csv: &str) -> axum::http::Request<axum::body::Body> {
+    let boundary = "----bulk-boundary-7MA4YWxkTrZu0gW";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"people.csv\"\r\n\
+         Content-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n"
+    );
+    axum::http::Request::builder()
+        .method("POST")
+        .uri("/api/bulk_invite_file")
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .header("accept", "text/html")
+        .header("referer", "http://127.0.0.1:3000/manage-access")
+        .header("sec-fetch-site", "same-origin")
+        .header("cookie", cookie)
+        .body(axum::body::Body::from(body))
+        .expect("request")
+}
+
+async fn a_csv_file_sent_as_a_form_comes_back_with_a_result_per_row(t: TestDb) {
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    let harry = app.user(app.harry().await).await;
+    let cookie = app.cookie_for(harry.id).await;
+    let csv = "email,first name,last name,language,country,roles\n\
+               ana@contoso.com,Ana,Bell,fr,FR,Account Viewer\n\
+               not-an-email,Bad,Row,en,US,account_viewer\n";
+    let reply = app.send(csv_file_post(&cookie, csv)).await;
+    assert_eq!(reply.status, 303, "{}", reply.body);
+    let location = reply.header("location").expect("a redirect").to_owned();
+    assert!(location.starts_with("/manage-access?bulk="), "{location}");
+    assert_eq!(pending_for(&app, "ana@contoso.com").await, 1);
+
+    let page = app.get(&location, Some(&cookie)).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Rows processed: 2 / 2"), "{}", page.body);
+    assert!(
+        page.body.contains("Enter an email address"),
+        "{}",
+        page.body
+    );
+
+    // The results are the sender's: a colleague sees the page without them.
+    let (_, ursula) = app
+        .member(&harry, "ursula@contoso.com", &[Role::UserAdmin])
+        .await;
+    let theirs = app.get(&location, Some(&ursula)).await;
+    assert_eq!(theirs.status, 200);
+    assert!(!theirs.body.contains("Rows processed"), "{}", theirs.body);
+
+    // An empty file is refused next to the file field, and invites nobody.
+    let empty = app
+        .send(csv_file_post(
+            &cookie,
+            "email,first name,last name,language,country,roles\n",
+        ))
+        .await;
+    assert_eq!(empty.status, 302, "{}", empty.body);
+    let back = empty
+        .header("location")
+        .expect("back to the form")
+        .to_owned();
+    assert!(back.contains("__err="), "{back}");
+    let page = app
+        .get(
+            back.trim_start_matches("http://127.0.0.1:3000"),
+            Some(&cookie),
+        )
+        .await;
+    assert!(
+        page.body
+            .contains("Choose a CSV file with at least one person in it."),
+        "{}",
+        page.body
+    );
+    app.close().await;
+}
+both_engines!(a_csv_file_sent_as_a_form_comes_back_with_a_result_per_row);
+
+async fn manage_users_forms_work_without_script(t: TestDb) {
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    let harry = app.user(app.harry().await).await;
+    let cookie = app.cookie_for(harry.id).await;
+    let plain = [
+        SAME_ORIGIN,
+        ("cookie", cookie.as_str()),
+        ("accept", "text/html"),
+        ("referer", "http://127.0.0.1:3000/manage-access?invite=1"),
+    ];
+
+    // "Add another role" without script: the page comes back with what was
+    // typed and one dropdown more.
+    let more = app
+        .get(
+            "/manage-access?invite=1&email=ana%40contoso.com&first_name=Ana&last_name=Bell\
+             &language=fr&country=FR&roles%5B0%5D=report_viewer&add_role=1",
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(more.status, 200);
+    assert!(
+        more.body.contains(r#"value="ana@contoso.com""#),
+        "{}",
+        more.body
+    );
+    assert!(more.body.contains(r#"name="roles[1]""#), "{}", more.body);
+    assert!(!more.body.contains(r#"name="roles[2]""#), "{}", more.body);
+
+    // INVITE ANOTHER USER comes back to an open form; INVITE to the list.
+    let another = app
+        .post_form(
+            "/api/invite_user",
+            &[
+                ("email", "ana@contoso.com"),
+                ("first_name", "Ana"),
+                ("last_name", "Bell"),
+                ("language", "fr"),
+                ("country", "FR"),
+                ("roles[0]", "report_viewer"),
+                ("roles[1]", ""),
+                ("another", "1"),
+            ],
+            &plain,
+        )
+        .await;
+    assert_eq!(another.status, 303, "{}", another.body);
+    assert_eq!(
+        another.header("location"),
+        Some("/manage-access?invite=1&sent=ana%40contoso.com")
+    );
+    let page = app
+        .get(
+            "/manage-access?invite=1&sent=ana%40contoso.com",
+            Some(&cookie),
+        )
+        .await;
+    assert!(
+        page.body.contains("Invitation sent to ana@contoso.com"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("INVITE ANOTHER USER"), "{}", page.body);
+
+    // Editing roles opens on its own page, with the held roles checked.
+    let (bob, _) = app
+        .member(&harry, "bob@contoso.com", &[Role::ReportViewer])
+        .await;
+    let edit = app
+        .get(
+            &format!("/manage-access?edit-roles={}", bob.id),
+            Some(&cookie),
+        )
+        .await;
+    assert!(
+        edit.body.contains(r#"value="report_viewer" checked"#),
+        "{}",
+        edit.body
+    );
+    let bob_id = bob.id.to_string();
+    // Every box unchecked: the role is asked for, not a malformed form.
+    let none = app
+        .post_form(
+            "/api/change_roles",
+            &[("user_id", &bob_id), ("roles[0]", "")],
+            &plain,
+        )
+        .await;
+    // Leptos answers a form's error with a 302 back to the form.
+    assert_eq!(none.status, 302, "{}", none.body);
+    assert!(none
+        .header("location")
+        .is_some_and(|to| to.contains("__err=")));
+    let changed = app
+        .post_form(
+            "/api/change_roles",
+            &[
+                ("user_id", &bob_id),
+                ("roles[0]", ""),
+                ("roles[3]", "account_viewer"),
+            ],
+            &plain,
+        )
+        .await;
+    assert_eq!(changed.status, 303, "{}", changed.body);
+    assert_eq!(changed.header("location"), Some("/manage-access"));
+    assert_eq!(app.user(bob.id).await.roles, vec![Role::AccountViewer]);
+    app.close().await;
+}
+both_engines!(manage_users_forms_work_without_script);

@@ -3,7 +3,9 @@
 use leptos::prelude::*;
 
 use crate::domain::csv::CsvInvite;
-use crate::domain::wire::{AccessView, AuditEntry, Invited, PeoplePage, RowResult};
+use crate::domain::wire::{
+    AccessView, AuditEntry, Invited, ManageUsersView, PeoplePage, RowResult,
+};
 use crate::error::AppError;
 
 #[server(endpoint = "get_access")]
@@ -15,8 +17,43 @@ pub async fn get_access() -> Result<AccessView, AppError> {
     Ok(cx.user().access_view())
 }
 
+/// Manage users: one page of people matching `search`, accounts after the
+/// email `after`, and the results of the CSV file `bulk` if this user sent
+/// it.
+#[server(endpoint = "get_manage_users")]
+pub async fn get_manage_users(
+    search: String,
+    after: String,
+    bulk: Option<i64>,
+) -> Result<ManageUsersView, AppError> {
+    use crate::api::context::Ctx;
+    use crate::domain::Capability;
+    use crate::services::users;
+    let cx = Ctx::signed_in().await?;
+    cx.require(Capability::InviteUsers)?;
+    let people = users::list(cx.db(), cx.user(), cx.now(), &search, &after).await?;
+    let bulk = match bulk {
+        Some(run) => users::bulk_run_results(cx.db(), cx.user().id, run).await?,
+        None => None,
+    };
+    Ok(ManageUsersView {
+        access: cx.user().access_view(),
+        people,
+        bulk,
+    })
+}
+
+/// Where a form of Manage users comes back to: the list, saying `what`
+/// about `email` (a query key such as `sent`).
+#[cfg(feature = "ssr")]
+fn back_to_users(what: &str, email: &str) -> String {
+    let email: String = url::form_urlencoded::byte_serialize(email.as_bytes()).collect();
+    format!("/manage-access?{what}={email}")
+}
+
 /// Invites a colleague with one or more roles (their keys, as in
-/// `account_viewer`), within what the signed-in user may grant.
+/// `account_viewer`), within what the signed-in user may grant. `another`
+/// (the INVITE ANOTHER USER button) keeps the form open for the next one.
 #[server(endpoint = "invite_user")]
 pub async fn invite_user(
     email: String,
@@ -25,8 +62,10 @@ pub async fn invite_user(
     language: String,
     country: String,
     roles: Vec<String>,
+    another: Option<String>,
 ) -> Result<Invited, AppError> {
-    use crate::api::context::Ctx;
+    use crate::api::context::{redirect_plain_form, Ctx};
+    use crate::domain::wire::InviteOutcome;
     use crate::domain::Role;
     use crate::services::users;
     let cx = Ctx::signed_in().await?;
@@ -53,6 +92,13 @@ pub async fn invite_user(
         &invitee,
     )
     .await?;
+    let what = match (outcome, another.is_some()) {
+        (InviteOutcome::Invited, false) => "sent",
+        (InviteOutcome::Resent, false) => "resent",
+        (InviteOutcome::Invited, true) => "invite=1&sent",
+        (InviteOutcome::Resent, true) => "invite=1&resent",
+    };
+    redirect_plain_form(&back_to_users(what, invitee.email.as_str()));
     Ok(Invited {
         email: invitee.email.to_string(),
         outcome,
@@ -73,7 +119,7 @@ pub async fn list_people(search: String, after: String) -> Result<PeoplePage, Ap
 /// corrects the address first.
 #[server(endpoint = "resend_invitation")]
 pub async fn resend_invitation(invitation_id: i64, email: String) -> Result<String, AppError> {
-    use crate::api::context::Ctx;
+    use crate::api::context::{redirect_plain_form, Ctx};
     use crate::domain::Email;
     use crate::services::users;
     let cx = Ctx::signed_in().await?;
@@ -91,34 +137,41 @@ pub async fn resend_invitation(invitation_id: i64, email: String) -> Result<Stri
         corrected.as_ref(),
     )
     .await?;
+    redirect_plain_form(&back_to_users("resent", sent.as_str()));
     Ok(sent.to_string())
 }
 
 #[server(endpoint = "revoke_invitation")]
 pub async fn revoke_invitation(invitation_id: i64) -> Result<(), AppError> {
-    use crate::api::context::Ctx;
+    use crate::api::context::{redirect_plain_form, Ctx};
     use crate::services::users;
     let cx = Ctx::signed_in().await?;
-    users::revoke_invitation(cx.db(), cx.now(), cx.actor(), invitation_id).await
+    users::revoke_invitation(cx.db(), cx.now(), cx.actor(), invitation_id).await?;
+    redirect_plain_form("/manage-access");
+    Ok(())
 }
 
 /// Replaces a user's roles (their keys), within the grant rules.
 #[server(endpoint = "change_roles")]
 pub async fn change_roles(user_id: i64, roles: Vec<String>) -> Result<(), AppError> {
-    use crate::api::context::Ctx;
+    use crate::api::context::{redirect_plain_form, Ctx};
     use crate::domain::Role;
     use crate::services::users;
     let cx = Ctx::signed_in().await?;
     let roles = Role::parse_list(&roles).map_err(|problem| AppError::field("roles", problem))?;
-    users::change_roles(cx.db(), cx.now(), cx.actor(), user_id, &roles).await
+    users::change_roles(cx.db(), cx.now(), cx.actor(), user_id, &roles).await?;
+    redirect_plain_form("/manage-access");
+    Ok(())
 }
 
 #[server(endpoint = "remove_user")]
 pub async fn remove_user(user_id: i64) -> Result<(), AppError> {
-    use crate::api::context::Ctx;
+    use crate::api::context::{redirect_plain_form, Ctx};
     use crate::services::users;
     let cx = Ctx::signed_in().await?;
-    users::remove_user(cx.db(), cx.now(), cx.actor(), user_id).await
+    users::remove_user(cx.db(), cx.now(), cx.actor(), user_id).await?;
+    redirect_plain_form("/manage-access");
+    Ok(())
 }
 
 /// Invites each row on its own: a bad row gets its reason and never stops
@@ -145,6 +198,43 @@ pub async fn bulk_invite(rows: Vec<CsvInvite>) -> Result<Vec<RowResult>, AppErro
         rows,
     )
     .await
+}
+
+/// Invites everyone in the CSV file of the form's `file` field, as
+/// `bulk_invite` does row by row, and comes back to Manage users with the
+/// results (`?bulk=<run>`).
+#[server(endpoint = "bulk_invite_file", input = server_fn::codec::MultipartFormData)]
+pub async fn bulk_invite_file(data: server_fn::codec::MultipartData) -> Result<(), AppError> {
+    use crate::api::context::{redirect_plain_form, Ctx};
+    use crate::domain::Capability;
+    use crate::services::users;
+    let cx = Ctx::signed_in().await?;
+    cx.require(Capability::InviteUsers)?;
+    let mut fields = data.into_inner().ok_or(AppError::BadRequest)?;
+    let mut text = String::new();
+    while let Some(field) = fields
+        .next_field()
+        .await
+        .map_err(|_| AppError::BadRequest)?
+    {
+        if field.name() == Some("file") {
+            let bytes = field.bytes().await.map_err(|_| AppError::BadRequest)?;
+            // A spreadsheet may save in a legacy encoding: its odd letters
+            // show as such in the results rather than refusing the file.
+            text = String::from_utf8_lossy(&bytes).into_owned();
+        }
+    }
+    let run = users::invite_file(
+        cx.db(),
+        cx.settings(),
+        cx.outbox(),
+        cx.now(),
+        cx.actor(),
+        &text,
+    )
+    .await?;
+    redirect_plain_form(&format!("/manage-access?bulk={run}"));
+    Ok(())
 }
 
 /// The organization's audit log, newest first, 100 entries before `before`.

@@ -1,5 +1,5 @@
-//! Reading the bulk-invite CSV file: the same parser in the browser (to
-//! send the file in chunks and show progress) and in tests.
+//! Reading the bulk-invite CSV file, as the form sends it (and as scripts
+//! may, to send it in chunks to `bulk_invite`).
 
 use serde::{Deserialize, Serialize};
 

@@ -85,6 +85,10 @@ pub enum Problem {
     PurchasingAccountUnknown,
     #[error("choose one of your organization's verified domains")]
     DomainNotVerified,
+    #[error("choose a CSV file with at least one person in it")]
+    BulkFileEmpty,
+    #[error("a CSV file can invite at most 1000 people at once: split it")]
+    BulkFileTooLong,
     #[error("only {} remain: {ordered} ordered, {assigned} already assigned", ordered - assigned)]
     ExceedsEntitlement { ordered: i64, assigned: i64 },
 }

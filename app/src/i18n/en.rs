@@ -375,6 +375,8 @@ pub fn problem(value: Problem) -> &'static str {
         DomainTaken => "Another organization has already verified this domain.",
         DomainAlreadyAdded => "Your organization already has this domain, or a domain that covers it.",
         PurchasingAccountUnknown => "Choose a purchasing account from the list.",
+        BulkFileEmpty => "Choose a CSV file with at least one person in it.",
+        BulkFileTooLong => "A file can invite at most 1000 people at once: split it into smaller files.",
         DomainNotVerified => "Choose one of your organization's verified domains.",
         ExceedsEntitlement { .. } => {
             "That is more than the orders of this purchasing account entitle:"

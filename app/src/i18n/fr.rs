@@ -374,6 +374,8 @@ pub fn problem(value: Problem) -> &'static str {
         DomainTaken => "Une autre organisation a déjà vérifié ce domaine.",
         DomainAlreadyAdded => "Votre organisation a déjà ce domaine, ou un domaine qui le couvre.",
         PurchasingAccountUnknown => "Choisissez un compte d'achats dans la liste.",
+        BulkFileEmpty => "Choisissez un fichier CSV qui contient au moins une personne.",
+        BulkFileTooLong => "Un fichier peut inviter au plus 1000 personnes à la fois : divisez-le en fichiers plus petits.",
         DomainNotVerified => "Choisissez l'un des domaines vérifiés de votre organisation.",
         ExceedsEntitlement { .. } => {
             "C'est plus que ce que les commandes de ce compte d'achats autorisent :"

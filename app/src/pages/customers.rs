@@ -10,7 +10,9 @@ use crate::api::partners::{
     get_customer_orders, get_customers, ChangeDesignatedAdmin, ChangeDesignatedAdminEmail,
     ResendAdminInvitation,
 };
-use crate::components::{server_problem, signed_in_page, Field, FormError, Layout, TableScroll};
+use crate::components::{
+    server_problem, signed_in_page, Field, FormError, Layout, OpenForm, TableScroll,
+};
 use crate::domain::wire::{AdminState, CustomerAccount, CustomerOrdersView, CustomersView};
 use crate::domain::{Lang, COUNTRIES};
 use crate::in_place::InPlaceForm;
@@ -124,20 +126,6 @@ fn CustomersList(view: CustomersView) -> impl IntoView {
     }
 }
 
-/// A button that opens one of the rescue forms: a link to its page,
-/// dressed as the button the guide shows.
-#[component]
-fn OpenForm(name: &'static str, id: i64, label: &'static str) -> impl IntoView {
-    view! {
-        <form method="get" action="/customers">
-            <input type="hidden" name=name value=id />
-            <button type="submit" class="secondary">
-                {label}
-            </button>
-        </form>
-    }
-}
-
 #[component]
 fn CustomerRow(
     account: CustomerAccount,
@@ -172,10 +160,10 @@ fn CustomerRow(
                                     {t.resend_invitation}
                                 </button>
                             </ActionForm>
-                            <OpenForm name="change-email" id label=t.change_admin_email />
+                            <OpenForm page="/customers" name="change-email" id label=t.change_admin_email class="secondary" />
                         }
                     })}
-                <OpenForm name="change-admin" id label=t.change_admin />
+                <OpenForm page="/customers" name="change-admin" id label=t.change_admin class="secondary" />
             </td>
         </tr>
     }

@@ -64,3 +64,67 @@ pub async fn bulk_invite(
     }
     Ok(results)
 }
+
+/// The most people one file may invite: a form's post must finish while
+/// the person waits (about a minute at the outbox's pace).
+pub const MAX_FILE_ROWS: usize = 1000;
+
+/// How long the results of a file stay for the page that shows them.
+const RUN_KEPT_SECS: i64 = 24 * 60 * 60;
+
+/// Invites everyone in a CSV file's text and keeps the per-row results
+/// for the page the form comes back to; returns the run that holds them.
+#[instrument(skip_all, fields(inviter = actor.user.id))]
+pub async fn invite_file(
+    db: &Db,
+    settings: &Settings,
+    outbox: &Outbox,
+    now: i64,
+    actor: &Actor,
+    text: &str,
+) -> Result<i64, AppError> {
+    let rows = crate::domain::csv::invites(text);
+    if rows.is_empty() {
+        return Err(AppError::field("file", Problem::BulkFileEmpty));
+    }
+    if rows.len() > MAX_FILE_ROWS {
+        return Err(AppError::field("file", Problem::BulkFileTooLong));
+    }
+    let results = bulk_invite(db, settings, outbox, now, actor, rows).await?;
+    let results = serde_json::to_string(&results)
+        .map_err(|error| super::internal(format!("bulk results: {error}")))?;
+    sqlx::query("DELETE FROM bulk_invite_runs WHERE created_at < $1")
+        .bind(now - RUN_KEPT_SECS)
+        .execute(db)
+        .await?;
+    let (run,): (i64,) = sqlx::query_as(
+        "INSERT INTO bulk_invite_runs (user_id, created_at, results) VALUES ($1, $2, $3) \
+         RETURNING id",
+    )
+    .bind(actor.user.id)
+    .bind(now)
+    .bind(results)
+    .fetch_one(db)
+    .await?;
+    Ok(run)
+}
+
+/// The results of `run`, if `user_id` sent it and it is still kept.
+pub async fn run_results(
+    db: &Db,
+    user_id: i64,
+    run: i64,
+) -> Result<Option<Vec<RowResult>>, AppError> {
+    let stored: Option<(String,)> =
+        sqlx::query_as("SELECT results FROM bulk_invite_runs WHERE id = $1 AND user_id = $2")
+            .bind(run)
+            .bind(user_id)
+            .fetch_optional(db)
+            .await?;
+    stored
+        .map(|(results,)| {
+            serde_json::from_str(&results)
+                .map_err(|error| super::internal(format!("bulk results: {error}")))
+        })
+        .transpose()
+}

@@ -7,7 +7,9 @@ use sqlx::AnyConnection;
 use super::accounts::CurrentUser;
 use super::audit;
 pub use super::audit::{log as audit_log, Actor};
-pub use super::bulk_invite::bulk_invite;
+pub use super::bulk_invite::{
+    bulk_invite, invite_file, run_results as bulk_run_results, MAX_FILE_ROWS,
+};
 use super::invitations::{self, NewInvitation};
 use super::mail::Outbox;
 pub use super::members::{change_roles, remove_user};

@@ -71,6 +71,15 @@ pub struct PeoplePage {
     pub next_after: Option<String>,
 }
 
+/// Manage users as the page shows it: who is looking and what they may
+/// grant, one page of people, and the results of the CSV file just sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManageUsersView {
+    pub access: AccessView,
+    pub people: PeoplePage,
+    pub bulk: Option<Vec<RowResult>>,
+}
+
 /// What inviting one line of a CSV file did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RowOutcome {

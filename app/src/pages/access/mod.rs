@@ -8,95 +8,92 @@ mod partners;
 mod people;
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
-use crate::api::access::get_access;
-use crate::components::{signed_in_page, Layout};
-use crate::domain::wire::{AccessView, InviteOutcome, Invited};
+use crate::api::access::get_manage_users;
+use crate::components::{signed_in_page, Layout, OpenForm};
+use crate::domain::wire::ManageUsersView;
 use crate::domain::{Capability, Role};
+use crate::in_place::InPlaceForm;
 use crate::use_lang;
 
 pub use audit_log::AuditLogPage;
 use bulk_invite::BulkInvite;
-use invite_form::InviteForm;
+use invite_form::{InviteForm, InvitePrefill};
 pub use partners::PartnerVisibilityPage;
-use people::PeopleList;
+use people::{Open, PeopleList};
 
 #[component]
 pub fn ManageAccessPage() -> impl IntoView {
-    let resource = Resource::new(|| (), |_| get_access());
+    let (search, after, bulk) = use_query_map().with_untracked(|query| {
+        (
+            query.get("q").unwrap_or_default(),
+            query.get("after").unwrap_or_default(),
+            query.get("bulk").and_then(|run| run.parse::<i64>().ok()),
+        )
+    });
+    let resource = Resource::new(
+        move || (search.clone(), after.clone(), bulk),
+        |(search, after, bulk)| get_manage_users(search, after, bulk),
+    );
     let t = use_lang().texts();
-    signed_in_page(resource, move |access| {
+    signed_in_page(resource, move |view| {
         view! {
-            <Layout user=access.user.clone()>
+            <Layout user=view.access.user.clone()>
                 <h1>{t.manage_access}</h1>
-                <AccessTabs roles=access.user.roles.clone() current=Tab::Users />
-                <ManageUsers access />
+                <AccessTabs roles=view.access.user.roles.clone() current=Tab::Users />
+                <InPlaceForm>
+                    <ManageUsers view />
+                </InPlaceForm>
             </Layout>
         }
     })
 }
 
-/// Inviting (one or many), the confirmations and the people list, which
-/// follows every change.
-#[island(lazy)]
-fn ManageUsers(access: AccessView) -> impl IntoView {
-    let lang = use_lang();
-    let t = lang.texts();
-    let form_open = RwSignal::new(false);
-    let sent = RwSignal::new(Vec::<Invited>::new());
-    // Bumped after every change so the list shows it; never on its own, so
-    // the list the server rendered is not fetched again after hydration.
-    let refresh = RwSignal::new(0u32);
-    let on_sent = Callback::new(move |(invited, another): (Invited, bool)| {
-        sent.update(|list| list.insert(0, invited));
-        refresh.update(|n| *n += 1);
-        if !another {
-            form_open.set(false);
-        }
-    });
-    let grantable = access.grantable.clone();
-    let can_manage = Role::any_allows(&access.user.roles, Capability::ManageUsers);
+/// Inviting (one or many), the confirmation of the latest invitation and
+/// the people list, rendered on the server; what is open comes from the
+/// address (`?invite=1`, `?edit-roles=<id>`, `?fix-address=<id>`) so that
+/// it opens without script, and `InPlaceForm` sends every form in place.
+#[component]
+fn ManageUsers(view: ManageUsersView) -> impl IntoView {
+    let t = use_lang().texts();
+    let query = use_query_map().get_untracked();
+    let id = |name: &str| query.get(name).and_then(|id| id.parse::<i64>().ok());
+    let open = id("edit-roles")
+        .map(Open::Roles)
+        .or_else(|| id("fix-address").map(Open::Address));
+    let notice = query
+        .get("sent")
+        .map(|email| format!("{} {email}", t.invitation_sent_to))
+        .or_else(|| {
+            query
+                .get("resent")
+                .map(|email| format!("{} {email}", t.invitation_resent_to))
+        });
+    let inviting = query.get("invite").is_some();
+    let grantable = view.access.grantable.clone();
+    let can_manage = Role::any_allows(&view.access.user.roles, Capability::ManageUsers);
     view! {
-            // A list may not itself be a live region: the region holds it.
-            <div role="status">
-                <ul class="confirmations">
-                    {move || {
-                        sent.get()
-                            .into_iter()
-                            .map(|invited| {
-                                let prefix = match invited.outcome {
-                                    InviteOutcome::Invited => t.invitation_sent_to,
-                                    InviteOutcome::Resent => t.invitation_resent_to,
-                                };
-                                view! { <li class="notice">{prefix} " " {invited.email}</li> }
-                            })
-                            .collect_view()
-                    }}
-                </ul>
-            </div>
-            <Show
-                when=move || form_open.get()
-                fallback=move || {
-                    view! {
-                        <button type="button" class="primary" on:click=move |_| form_open.set(true)>
-                            {t.invite_user}
-                        </button>
-                    }
-                }
-            >
-                <InviteForm
-                    grantable=grantable.clone()
-                    on_sent
-                    on_cancel=Callback::new(move |()| form_open.set(false))
-                />
-            </Show>
-            <PeopleList
-                grantable=access.grantable.clone()
-                can_manage
-                own_email=access.user.email.clone()
-                refresh
-            />
-            <BulkInvite refresh />
+        {notice.map(|notice| view! { <p class="notice" role="status">{notice}</p> })}
+        {if inviting {
+            view! { <InviteForm grantable=grantable.clone() prefill=InvitePrefill::from_query(&query) /> }
+                .into_any()
+        } else {
+            view! {
+                <OpenForm page="/manage-access" name="invite" id=1 label=t.invite_user class="primary" />
+            }
+                .into_any()
+        }}
+        <PeopleList
+            people=view.people
+            grantable
+            can_manage
+            own_email=view.access.user.email.clone()
+            search=query.get("q").unwrap_or_default()
+            after=query.get("after").unwrap_or_default()
+            open
+        />
+        <BulkInvite results=view.bulk />
     }
 }
 

@@ -1,139 +1,122 @@
 //! The people list: open invitations and accounts, searched and paged,
-//! each line with what the viewer may do to it.
+//! each line with what the viewer may do to it, as server forms.
 
 use leptos::prelude::*;
 
-use crate::components::TableScroll;
-
-use crate::api::access::{
-    list_people, ChangeRoles, RemoveUser, ResendInvitation, RevokeInvitation,
-};
-use crate::domain::wire::{PersonKind, PersonRow};
+use crate::api::access::{ChangeRoles, RemoveUser, ResendInvitation, RevokeInvitation};
+use crate::components::{server_problem, FormError, OpenForm, TableScroll};
+use crate::domain::wire::{PeoplePage, PersonKind, PersonRow};
 use crate::domain::Role;
 use crate::use_lang;
 
-/// How long typing must pause before the list is searched.
-const SEARCH_PAUSE: std::time::Duration = std::time::Duration::from_millis(300);
+/// The line whose form is open, from the address: a user's roles being
+/// edited (`?edit-roles=<user id>`) or an invitation's address being
+/// fixed (`?fix-address=<invitation id>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Open {
+    Roles(i64),
+    Address(i64),
+}
+
+/// What every line's forms share: their actions (whose problems show
+/// above the list, or next to the open form's field) and who may do what.
+#[derive(Clone)]
+struct Lines {
+    resend: ServerAction<ResendInvitation>,
+    revoke: ServerAction<RevokeInvitation>,
+    change: ServerAction<ChangeRoles>,
+    remove: ServerAction<RemoveUser>,
+    grantable: Vec<Role>,
+    can_manage: bool,
+    /// The viewer, whose own line offers no actions: the server refuses
+    /// changes to one's own roles.
+    own_email: String,
+    open: Option<Open>,
+}
+
+fn list_href(search: &str, after: &str) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    if !search.is_empty() {
+        query.append_pair("q", search);
+    }
+    if !after.is_empty() {
+        query.append_pair("after", after);
+    }
+    let query = query.finish();
+    if query.is_empty() {
+        "/manage-access".to_owned()
+    } else {
+        format!("/manage-access?{query}")
+    }
+}
 
 #[component]
 pub(super) fn PeopleList(
+    people: PeoplePage,
     grantable: Vec<Role>,
     can_manage: bool,
-    /// The viewer, whose own row offers no actions: the server refuses
-    /// changes to one's own roles.
     own_email: String,
-    refresh: RwSignal<u32>,
+    search: String,
+    after: String,
+    open: Option<Open>,
 ) -> impl IntoView {
-    let lang = use_lang();
-    let t = lang.texts();
-    // What the box shows at once, and what is searched once typing pauses.
-    let typed = RwSignal::new(String::new());
-    let search = RwSignal::new(String::new());
-    let after = RwSignal::new(String::new());
-    let pending = StoredValue::new(None::<TimeoutHandle>);
-    let people = Resource::new(
-        move || (search.get(), after.get(), refresh.get()),
-        |(search, after, _)| list_people(search, after),
-    );
-    let grantable = StoredValue::new(grantable);
-    let own_email = StoredValue::new(own_email);
+    let t = use_lang().texts();
+    let lines = Lines {
+        resend: ServerAction::new(),
+        revoke: ServerAction::new(),
+        change: ServerAction::new(),
+        remove: ServerAction::new(),
+        grantable,
+        can_manage,
+        own_email,
+        open,
+    };
+    let empty = people.invitations.is_empty() && people.users.is_empty();
+    let first = (!after.is_empty()).then(|| list_href(&search, ""));
+    let next = people
+        .next_after
+        .as_deref()
+        .map(|next| list_href(&search, next));
     view! {
         <section class="card people">
-            <form
-                class="search"
-                role="search"
-                on:submit=move |ev| {
-                    ev.prevent_default();
-                }
-            >
+            <form class="search" role="search" method="get" action="/manage-access">
                 <label for="people-search">{t.search}</label>
                 <input
                     id="people-search"
                     type="search"
+                    name="q"
                     placeholder=t.search_hint
-                    prop:value=move || typed.get()
-                    on:input=move |ev| {
-                        let value = event_target_value(&ev);
-                        typed.set(value.clone());
-                        if let Some(waiting) = pending.get_value() {
-                            waiting.clear();
-                        }
-                        let searched = set_timeout_with_handle(
-                            move || {
-                                after.set(String::new());
-                                search.set(value);
-                            },
-                            SEARCH_PAUSE,
-                        );
-                        pending.set_value(searched.ok());
-                    }
+                    value=search
                 />
+                <button type="submit" class="secondary">
+                    {t.search}
+                </button>
             </form>
-            <Transition fallback=move || view! { <p>{t.loading}</p> }>
-                {move || Suspend::new(async move {
-                    match people.await {
-                        Err(error) => {
-                            view! {
-                                <p class="form-error" role="alert">
-                                    {error.summary(lang)}
-                                </p>
-                            }
-                                .into_any()
-                        }
-                        Ok(page) => {
-                            let next = page.next_after.clone();
-                            let empty = page.invitations.is_empty() && page.users.is_empty();
-                            view! {
-                                {(!page.invitations.is_empty())
-                                    .then(|| {
-                                        view! {
-                                            <h2>{t.pending_invitations}</h2>
-                                            <PeopleTable rows=page.invitations.clone() grantable=grantable.get_value() can_manage own_email=own_email.get_value() refresh />
-                                        }
-                                    })}
-                                <h2>{t.users}</h2>
-                                <PeopleTable rows=page.users.clone() grantable=grantable.get_value() can_manage own_email=own_email.get_value() refresh />
-                                {empty.then(|| view! { <p>{t.nobody_found}</p> })}
-                                <p class="pager">
-                                    {move || {
-                                        (!after.get().is_empty())
-                                            .then(|| {
-                                                view! {
-                                                    <button type="button" class="link-button" on:click=move |_| after.set(String::new())>
-                                                        {t.first_page}
-                                                    </button>
-                                                }
-                                            })
-                                    }}
-                                    {next
-                                        .map(|next| {
-                                            view! {
-                                                <button type="button" class="link-button" on:click=move |_| after.set(next.clone())>
-                                                    {t.next_page}
-                                                </button>
-                                            }
-                                        })}
-                                </p>
-                            }
-                                .into_any()
-                        }
+            <FormError value=lines.resend.value() />
+            <FormError value=lines.revoke.value() />
+            <FormError value=lines.change.value() />
+            <FormError value=lines.remove.value() />
+            {(!people.invitations.is_empty())
+                .then(|| {
+                    view! {
+                        <h2>{t.pending_invitations}</h2>
+                        <PeopleTable rows=people.invitations.clone() lines=lines.clone() />
                     }
                 })}
-            </Transition>
+            <h2>{t.users}</h2>
+            <PeopleTable rows=people.users lines />
+            {empty.then(|| view! { <p>{t.nobody_found}</p> })}
+            <p class="pager">
+                {first.map(|href| view! { <a href=href>{t.first_page}</a> })}
+                {next.map(|href| view! { <a href=href rel="next">{t.next_page}</a> })}
+            </p>
         </section>
     }
 }
 
 #[component]
-fn PeopleTable(
-    rows: Vec<PersonRow>,
-    grantable: Vec<Role>,
-    can_manage: bool,
-    own_email: String,
-    refresh: RwSignal<u32>,
-) -> impl IntoView {
+fn PeopleTable(rows: Vec<PersonRow>, lines: Lines) -> impl IntoView {
     let t = use_lang().texts();
-    let grantable = StoredValue::new(grantable);
     view! {
         <TableScroll>
             <table class="people-table">
@@ -150,10 +133,7 @@ fn PeopleTable(
                 <tbody>
                     {rows
                         .into_iter()
-                        .map(|row| {
-                            let can_manage = can_manage && row.email != own_email;
-                            view! { <PersonLine row grantable=grantable.get_value() can_manage refresh /> }
-                        })
+                        .map(|row| view! { <PersonLine row lines=lines.clone() /> })
                         .collect_view()}
                 </tbody>
             </table>
@@ -162,47 +142,9 @@ fn PeopleTable(
 }
 
 #[component]
-fn PersonLine(
-    row: PersonRow,
-    grantable: Vec<Role>,
-    can_manage: bool,
-    refresh: RwSignal<u32>,
-) -> impl IntoView {
+fn PersonLine(row: PersonRow, lines: Lines) -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();
-    let resend = ServerAction::<ResendInvitation>::new();
-    let revoke = ServerAction::<RevokeInvitation>::new();
-    let change = ServerAction::<ChangeRoles>::new();
-    let remove = ServerAction::<RemoveUser>::new();
-    // Any success changes the list: load it again.
-    Effect::new(move || {
-        let succeeded = matches!(resend.value().get(), Some(Ok(_)))
-            || matches!(revoke.value().get(), Some(Ok(())))
-            || matches!(change.value().get(), Some(Ok(())))
-            || matches!(remove.value().get(), Some(Ok(())));
-        if succeeded {
-            refresh.update(|n| *n += 1);
-        }
-    });
-    let problem = move || {
-        let errors = [
-            resend.value().get().and_then(Result::err),
-            revoke.value().get().and_then(Result::err),
-            change.value().get().and_then(Result::err),
-            remove.value().get().and_then(Result::err),
-        ];
-        errors.into_iter().flatten().next().map(|error| {
-            error
-                .problem_with("roles")
-                .or_else(|| error.problem_with("email"))
-                .map(|problem| problem.text(lang))
-                .unwrap_or_else(|| error.summary(lang))
-        })
-    };
-    let editing = RwSignal::new(false);
-    let fixing = RwSignal::new(false);
-    let chosen = RwSignal::new(row.roles.clone());
-    let new_email = RwSignal::new(row.email.clone());
     let id = row.id;
     let roles_text = row
         .roles
@@ -210,92 +152,58 @@ fn PersonLine(
         .map(|role| role.name(lang))
         .collect::<Vec<_>>()
         .join(", ");
+    let may_grant = Role::may_grant_all(&lines.grantable, &row.roles);
+    let actions = match row.kind {
+        PersonKind::Invitation { .. } => may_grant.then(|| {
+            let fixing = lines.open == Some(Open::Address(id));
+            view! {
+                <ActionForm action=lines.resend>
+                    <input type="hidden" name="invitation_id" value=id />
+                    <input type="hidden" name="email" value="" />
+                    <button type="submit" class="link-button">
+                        {t.resend}
+                    </button>
+                </ActionForm>
+                <OpenForm page="/manage-access" name="fix-address" id label=t.fix_address class="link-button" />
+                <ActionForm action=lines.revoke>
+                    <input type="hidden" name="invitation_id" value=id />
+                    <button type="submit" class="link-button">
+                        {t.revoke}
+                    </button>
+                </ActionForm>
+                {fixing.then(|| view! { <FixAddress id email=row.email.clone() action=lines.resend /> })}
+            }
+                .into_any()
+        }),
+        PersonKind::User => (lines.can_manage && may_grant && row.email != lines.own_email)
+            .then(|| {
+                let editing = lines.open == Some(Open::Roles(id));
+                view! {
+                    <OpenForm page="/manage-access" name="edit-roles" id label=t.edit_roles class="link-button" />
+                    <ActionForm action=lines.remove>
+                        <input type="hidden" name="user_id" value=id />
+                        <button type="submit" class="link-button">
+                            {t.remove}
+                        </button>
+                    </ActionForm>
+                    {editing
+                        .then(|| {
+                            view! {
+                                <EditRoles
+                                    id
+                                    held=row.roles.clone()
+                                    grantable=lines.grantable.clone()
+                                    action=lines.change
+                                />
+                            }
+                        })}
+                }
+                    .into_any()
+            }),
+    };
     let expires = match row.kind {
         PersonKind::Invitation { expires_at, .. } => lang.format_date(expires_at),
         PersonKind::User => String::new(),
-    };
-    let can_touch_invitation = Role::may_grant_all(&grantable, &row.roles);
-    let can_touch_user = can_manage && Role::may_grant_all(&grantable, &row.roles);
-    let grantable = StoredValue::new(grantable);
-    let actions = if matches!(row.kind, PersonKind::Invitation { .. }) {
-        can_touch_invitation
-            .then(|| {
-                view! {
-                    <button type="button" class="link-button" on:click=move |_| {
-                        resend.dispatch(ResendInvitation { invitation_id: id, email: String::new() });
-                    }>{t.resend}</button>
-                    <button type="button" class="link-button" on:click=move |_| fixing.update(|on| *on = !*on)>
-                        {t.fix_address}
-                    </button>
-                    <button type="button" class="link-button" on:click=move |_| {
-                        revoke.dispatch(RevokeInvitation { invitation_id: id });
-                    }>{t.revoke}</button>
-                    <Show when=move || fixing.get()>
-                        <form class="inline-form" on:submit=move |ev| {
-                            ev.prevent_default();
-                            fixing.set(false);
-                            resend.dispatch(ResendInvitation { invitation_id: id, email: new_email.get_untracked() });
-                        }>
-                            <label class="visually-hidden" for=format!("fix-{id}")>{t.email_address}</label>
-                            <input
-                                id=format!("fix-{id}")
-                                type="email"
-                                prop:value=move || new_email.get()
-                                on:input=move |ev| new_email.set(event_target_value(&ev))
-                            />
-                            <button type="submit" class="secondary">{t.resend}</button>
-                        </form>
-                    </Show>
-                }
-                    .into_any()
-            })
-    } else {
-        can_touch_user
-            .then(|| {
-                view! {
-                    <button type="button" class="link-button" on:click=move |_| editing.update(|on| *on = !*on)>
-                        {t.edit_roles}
-                    </button>
-                    <button type="button" class="link-button" on:click=move |_| {
-                        remove.dispatch(RemoveUser { user_id: id });
-                    }>{t.remove}</button>
-                    <Show when=move || editing.get()>
-                        <form class="inline-form" on:submit=move |ev| {
-                            ev.prevent_default();
-                            editing.set(false);
-                            let roles = chosen.get_untracked().iter().map(|role| role.key().to_owned()).collect();
-                            change.dispatch(ChangeRoles { user_id: id, roles });
-                        }>
-                            {grantable
-                                .get_value()
-                                .into_iter()
-                                .map(|role| {
-                                    view! {
-                                        <label class="check">
-                                            <input
-                                                type="checkbox"
-                                                prop:checked=move || chosen.get().contains(&role)
-                                                on:change=move |ev| {
-                                                    let on = event_target_checked(&ev);
-                                                    chosen.update(|list| {
-                                                        list.retain(|held| *held != role);
-                                                        if on {
-                                                            list.push(role);
-                                                        }
-                                                    });
-                                                }
-                                            />
-                                            {role.name(lang)}
-                                        </label>
-                                    }
-                                })
-                                .collect_view()}
-                            <button type="submit" class="secondary">{t.save}</button>
-                        </form>
-                    </Show>
-                }
-                    .into_any()
-            })
     };
     view! {
         <tr data-email=row.email.clone()>
@@ -304,10 +212,84 @@ fn PersonLine(
             <td>{roles_text}</td>
             <td>{row.status_name(lang)}</td>
             <td>{expires}</td>
-            <td class="row-actions">
-                {actions}
-                <p class="field-error" role="alert">{problem}</p>
-            </td>
+            <td class="row-actions">{actions}</td>
         </tr>
+    }
+}
+
+/// An invitation's corrected address, to send it again.
+#[component]
+fn FixAddress(id: i64, email: String, action: ServerAction<ResendInvitation>) -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts();
+    let problem = server_problem(action.value(), "email");
+    view! {
+        <ActionForm action attr:class="inline-form">
+            <input type="hidden" name="invitation_id" value=id />
+            <label class="visually-hidden" for=format!("fix-{id}")>
+                {t.email_address}
+            </label>
+            <input
+                id=format!("fix-{id}")
+                name="email"
+                type="email"
+                required
+                value=email
+                aria-invalid=move || problem.get().is_some().then_some("true")
+            />
+            <button type="submit" class="secondary">
+                {t.resend}
+            </button>
+            <p class="field-error" aria-live="polite">
+                {move || problem.get().map(|problem| problem.text(lang))}
+            </p>
+        </ActionForm>
+    }
+}
+
+/// A user's roles as checkboxes, among those the viewer may grant.
+#[component]
+fn EditRoles(
+    id: i64,
+    held: Vec<Role>,
+    grantable: Vec<Role>,
+    action: ServerAction<ChangeRoles>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts();
+    let problem = server_problem(action.value(), "roles");
+    view! {
+        <ActionForm action attr:class="inline-form">
+            <input type="hidden" name="user_id" value=id />
+            // Sent even with every box unchecked, so that the server says
+            // a role is needed rather than that the form is malformed.
+            <input type="hidden" name="roles[0]" value="" />
+            <fieldset>
+                <legend class="visually-hidden">{t.roles}</legend>
+                {grantable
+                    .into_iter()
+                    .enumerate()
+                    .map(|(index, role)| {
+                        view! {
+                            <label class="check">
+                                <input
+                                    type="checkbox"
+                                    name=format!("roles[{}]", index + 1)
+                                    value=role.key()
+                                    checked=held.contains(&role)
+                                />
+                                {role.name(lang)}
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+            <button type="submit" class="secondary">
+                {t.save}
+            </button>
+            <p class="field-error" aria-live="polite">
+                {move || problem.get().map(|problem| problem.text(lang))}
+            </p>
+        </ActionForm>
     }
 }
