@@ -64,6 +64,16 @@ test('an admin invites a French Account Viewer with INVITE ANOTHER USER, who joi
   await expect(joined).toContainText('Report Viewer, Account Viewer');
   await expect(joined.getByRole('button', { name: 'Save' })).toHaveCount(0);
   await expect(page).toHaveURL(`${APP_URL}/manage-access`);
+
+  // The search finds her alone; removing her takes her off the list.
+  await page.getByLabel('Search').fill(chloe);
+  await page.getByLabel('Search').press('Enter');
+  await expect(page).toHaveURL(/\?q=chloe/);
+  await waitHydrated(page);
+  await expect(page.locator(`tr[data-email="${dan}"]`)).toHaveCount(0);
+  await joined.getByRole('button', { name: 'Remove' }).click();
+  await expect(joined).toHaveCount(0);
+  await expect(page.locator(`tr[data-email="${dan}"]`)).toHaveCount(1);
 });
 
 test("a User Admin's role list has no Account Admin", async ({ page, browser }) => {
