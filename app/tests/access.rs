@@ -605,5 +605,10 @@ async fn a_csv_file_keeps_its_results_for_its_sender_for_a_day(t: TestDb) {
         users::bulk_run_results(&t.db, harry.id, run).await,
         Ok(None)
     );
+    // With no run after it, the periodic purge deletes it a day later.
+    assert_eq!(
+        app::services::bulk_invite::purge(&t.db, NOW + 3 * 86_400).await,
+        Ok(1)
+    );
 }
 both_engines!(a_csv_file_keeps_its_results_for_its_sender_for_a_day);

@@ -183,8 +183,8 @@ pub async fn run_reminders(state: AppState, mut stop: watch::Receiver<bool>) {
     }
 }
 
-/// Sessions that ended, sign-ins never finished and rate-limit windows
-/// long closed are of no use
+/// Sessions that ended, sign-ins never finished, rate-limit windows long
+/// closed and the results of CSV files sent over a day ago are of no use
 /// to anyone; any server may sweep them, twice is harmless.
 async fn purge_ended(state: &AppState) {
     let now = state.clock.now();
@@ -203,5 +203,10 @@ async fn purge_ended(state: &AppState) {
         Ok(0) => {}
         Ok(purged) => tracing::debug!(purged, "unfinished sign-ins purged"),
         Err(error) => tracing::warn!(?error, "could not purge unfinished sign-ins"),
+    }
+    match app::services::bulk_invite::purge(&state.db, now).await {
+        Ok(0) => {}
+        Ok(purged) => tracing::debug!(purged, "old CSV invitation results purged"),
+        Err(error) => tracing::warn!(?error, "could not purge CSV invitation results"),
     }
 }

@@ -93,10 +93,7 @@ pub async fn invite_file(
     let results = bulk_invite(db, settings, outbox, now, actor, rows).await?;
     let results = serde_json::to_string(&results)
         .map_err(|error| super::internal(format!("bulk results: {error}")))?;
-    sqlx::query("DELETE FROM bulk_invite_runs WHERE created_at < $1")
-        .bind(now - RUN_KEPT_SECS)
-        .execute(db)
-        .await?;
+    purge(db, now).await?;
     let (run,): (i64,) = sqlx::query_as(
         "INSERT INTO bulk_invite_runs (user_id, created_at, results) VALUES ($1, $2, $3) \
          RETURNING id",
@@ -127,4 +124,13 @@ pub async fn run_results(
                 .map_err(|error| super::internal(format!("bulk results: {error}")))
         })
         .transpose()
+}
+
+/// Deletes the results no page shows any more.
+pub async fn purge(db: &Db, now: i64) -> Result<u64, AppError> {
+    let result = sqlx::query("DELETE FROM bulk_invite_runs WHERE created_at < $1")
+        .bind(now - RUN_KEPT_SECS)
+        .execute(db)
+        .await?;
+    Ok(result.rows_affected())
 }
