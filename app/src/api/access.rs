@@ -8,15 +8,6 @@ use crate::domain::wire::{
 };
 use crate::error::AppError;
 
-#[server(endpoint = "get_access")]
-pub async fn get_access() -> Result<AccessView, AppError> {
-    use crate::api::context::Ctx;
-    use crate::domain::Capability;
-    let cx = Ctx::signed_in().await?;
-    cx.require(Capability::InviteUsers)?;
-    Ok(cx.user().access_view())
-}
-
 /// Manage users: one page of people matching `search`, accounts after the
 /// email `after`, and the results of the CSV file `bulk` if this user sent
 /// it.
@@ -33,7 +24,7 @@ pub async fn get_manage_users(
     cx.require(Capability::InviteUsers)?;
     let people = users::list(cx.db(), cx.user(), cx.now(), &search, &after).await?;
     let bulk = match bulk {
-        Some(run) => users::bulk_run_results(cx.db(), cx.user().id, run).await?,
+        Some(run) => users::bulk_run_results(cx.db(), cx.user().id, run, cx.now()).await?,
         None => None,
     };
     Ok(ManageUsersView {

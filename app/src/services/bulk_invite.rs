@@ -93,7 +93,6 @@ pub async fn invite_file(
     let results = bulk_invite(db, settings, outbox, now, actor, rows).await?;
     let results = serde_json::to_string(&results)
         .map_err(|error| super::internal(format!("bulk results: {error}")))?;
-    purge(db, now).await?;
     let (run,): (i64,) = sqlx::query_as(
         "INSERT INTO bulk_invite_runs (user_id, created_at, results) VALUES ($1, $2, $3) \
          RETURNING id",
@@ -106,18 +105,23 @@ pub async fn invite_file(
     Ok(run)
 }
 
-/// The results of `run`, if `user_id` sent it and it is still kept.
+/// The results of `run`, if `user_id` sent it less than a day before
+/// `now` (whether or not the purge has deleted it yet).
 pub async fn run_results(
     db: &Db,
     user_id: i64,
     run: i64,
+    now: i64,
 ) -> Result<Option<Vec<RowResult>>, AppError> {
-    let stored: Option<(String,)> =
-        sqlx::query_as("SELECT results FROM bulk_invite_runs WHERE id = $1 AND user_id = $2")
-            .bind(run)
-            .bind(user_id)
-            .fetch_optional(db)
-            .await?;
+    let stored: Option<(String,)> = sqlx::query_as(
+        "SELECT results FROM bulk_invite_runs \
+         WHERE id = $1 AND user_id = $2 AND created_at >= $3",
+    )
+    .bind(run)
+    .bind(user_id)
+    .bind(now - RUN_KEPT_SECS)
+    .fetch_optional(db)
+    .await?;
     stored
         .map(|(results,)| {
             serde_json::from_str(&results)
@@ -126,7 +130,7 @@ pub async fn run_results(
         .transpose()
 }
 
-/// Deletes the results no page shows any more.
+/// Deletes the results no page shows any more (the periodic purge).
 pub async fn purge(db: &Db, now: i64) -> Result<u64, AppError> {
     let result = sqlx::query("DELETE FROM bulk_invite_runs WHERE created_at < $1")
         .bind(now - RUN_KEPT_SECS)
