@@ -407,14 +407,9 @@ mod browser {
     fn add_one(button: &Element) -> Option<HtmlElement> {
         let prefix = button.get_attribute("data-more")?;
         let label = button.get_attribute("data-more-label").unwrap_or_default();
-        let parent = button.parent_element()?;
-        let count = parent.query_selector_all("select").ok()?.length();
-        let last: Element = parent
-            .query_selector_all("select")
-            .ok()?
-            .item(count.checked_sub(1)?)?
-            .dyn_into()
-            .ok()?;
+        let choices = button.parent_element()?.query_selector_all("select").ok()?;
+        let count = choices.length();
+        let last: Element = choices.item(count.checked_sub(1)?)?.dyn_into().ok()?;
         let copy: HtmlSelectElement = last.clone_node_with_deep(true).ok()?.dyn_into().ok()?;
         copy.set_name(&format!("{prefix}[{count}]"));
         let _ = copy.set_attribute("aria-label", &format!("{label} {}", count + 1));

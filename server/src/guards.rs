@@ -14,9 +14,11 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http_body_util::BodyExt;
 
+use app::api::access::{BulkInvite, BulkInviteFile};
 use app::error::AppError;
 use app::services::client::{self, ClientAddress, CspNonce};
 use app::services::AppState;
+use leptos::server_fn::ServerFn;
 
 /// Every server function and form: a few kilobytes at most.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -70,8 +72,8 @@ pub async fn client_address(
 /// Refuses a body larger than the route takes before reading it, and
 /// stops reading one that grows past it on the way.
 pub async fn limit_body(request: Request, next: Next) -> Response {
-    let bulk = ["/api/bulk_invite", "/api/bulk_invite_file"];
-    let limit = if bulk.contains(&request.uri().path()) {
+    let path = request.uri().path();
+    let limit = if path == BulkInvite::PATH || path == BulkInviteFile::PATH {
         BULK_BODY_LIMIT
     } else {
         BODY_LIMIT
@@ -123,7 +125,7 @@ pub fn timeouts() -> tower::layer::util::Stack<
 /// Refuses a file upload that does not say where its parts end: the
 /// multipart decoder of server functions would panic on it.
 pub async fn file_uploads_have_a_boundary(request: Request, next: Next) -> Response {
-    if request.uri().path() == "/api/bulk_invite_file" {
+    if request.uri().path() == BulkInviteFile::PATH {
         let content_type = request
             .headers()
             .get(header::CONTENT_TYPE)
