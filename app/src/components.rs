@@ -2,11 +2,12 @@
 //! show their own error.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
+use leptos_router::hooks::{use_location, use_query_map};
+use leptos_router::params::ParamsMap;
 
 use crate::api::auth::SignOut;
 use crate::domain::wire::UserSummary;
-use crate::domain::{Capability, Lang, Problem, Role};
+use crate::domain::{Capability, Lang, PasswordRule, Problem, Role};
 use crate::error::AppError;
 use crate::i18n::Texts;
 use crate::use_lang;
@@ -120,9 +121,9 @@ fn AreaNav(roles: Vec<Role>) -> impl IntoView {
 #[component]
 fn LanguageSwitch() -> impl IntoView {
     let lang = use_lang();
-    // Back to this page in the other language: rendered into the HTML, as
-    // the form works without script.
-    let next = use_location().pathname.get_untracked();
+    // Back to this page in the other language.
+    let pathname = use_location().pathname;
+    let next = move || pathname.get();
     view! {
         <form class="language-switch" method="post" action="/language">
             <input type="hidden" name="next" value=next />
@@ -250,8 +251,124 @@ pub fn Field(
     }
 }
 
+/// A new password and its confirmation, after the rules it must meet,
+/// checked as they are typed with the rules the server applies
+/// (`PasswordRule`); what the server said of the last send shows until
+/// the person types something that settles it. The confirmation's field
+/// is `confirm_password`.
+#[component]
+pub fn NewPassword(
+    /// The new password's field.
+    name: &'static str,
+    label: &'static str,
+    /// What the server found when the form was last sent.
+    problem: Signal<Option<Problem>>,
+    confirmation_problem: Signal<Option<Problem>>,
+    /// The rules as a list, each marked as it is met (the create-account
+    /// page), rather than one line.
+    #[prop(optional)]
+    listed: bool,
+) -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts();
+    let password = RwSignal::new(String::new());
+    let confirmation = RwSignal::new(String::new());
+    // What typing can tell, and so replaces the server's word on it.
+    let typed = |problem: Option<Problem>| {
+        matches!(
+            problem,
+            Some(Problem::PasswordTooShort | Problem::PasswordTooLong | Problem::PasswordMismatch)
+        )
+    };
+    let password_problem = Signal::derive(move || {
+        let new = password.get();
+        if new.is_empty() {
+            return problem.get();
+        }
+        let (live, _) = PasswordRule::check(&new, "");
+        live.or_else(|| problem.get().filter(|server| !typed(Some(*server))))
+    });
+    let confirmation_problem = Signal::derive(move || {
+        let again = confirmation.get();
+        if again.is_empty() {
+            return confirmation_problem.get();
+        }
+        let (_, live) = PasswordRule::check(&password.get(), &again);
+        live.or_else(|| {
+            confirmation_problem
+                .get()
+                .filter(|server| !typed(Some(*server)))
+        })
+    });
+    let length_met = move || PasswordRule::Length.is_met_by(&password.get()) == Some(true);
+    let rules = if listed {
+        view! {
+            <div class="password-rules">
+                <p>{t.password_rules_title}</p>
+                <ul>
+                    <li data-rule="length" class=move || length_met().then_some("met")>
+                        <span aria-hidden="true">{move || if length_met() { "✓ " } else { "• " }}</span>
+                        {t.rule_length}
+                    </li>
+                    // Only the server can tell: never shown as met.
+                    <li>
+                        <span aria-hidden="true">"• "</span>
+                        {t.rule_common}
+                    </li>
+                </ul>
+            </div>
+        }
+        .into_any()
+    } else {
+        view! { <p class="note">{t.password_rules_title} " " {t.rule_length} "; " {t.rule_common}</p> }
+            .into_any()
+    };
+    view! {
+        {rules}
+        <PasswordInput name label bind=password problem=password_problem />
+        <PasswordInput
+            name="confirm_password"
+            label=t.confirm_password
+            bind=confirmation
+            problem=confirmation_problem
+        />
+    }
+}
+
+/// One field of [`NewPassword`].
+#[component]
+fn PasswordInput(
+    name: &'static str,
+    label: &'static str,
+    bind: RwSignal<String>,
+    problem: Signal<Option<Problem>>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <input
+                id=id
+                name=name
+                type="password"
+                autocomplete="new-password"
+                required
+                on:input=move |event| bind.set(event_target_value(&event))
+                aria-invalid=move || problem.get().is_some().then_some("true")
+                aria-describedby=error_id.clone()
+            />
+            <p class="field-error" id=error_id aria-live="polite">
+                {move || problem.get().map(|problem| problem.text(lang))}
+            </p>
+        </div>
+    }
+}
+
 /// A button that opens a form of `page` (`page?<name>=<id>`): a GET form,
-/// so it opens without script, dressed as the button it stands for.
+/// so it opens without script, and with script the router follows it
+/// without loading a document.
 #[component]
 pub fn OpenForm(
     page: &'static str,
@@ -261,13 +378,62 @@ pub fn OpenForm(
     class: &'static str,
 ) -> impl IntoView {
     view! {
-        <form method="get" action=page>
+        <leptos_router::components::Form method="get" action=page>
             <input type="hidden" name=name value=id />
             <button type="submit" class=class>
                 {label}
             </button>
-        </form>
+        </leptos_router::components::Form>
     }
+}
+
+/// Counts the changes the app's forms made, so that every page's data is
+/// read again after one: a form's answer may land on the address already
+/// shown, which the router does not load again.
+#[derive(Debug, Clone, Copy)]
+pub struct Changes(RwSignal<u32>);
+
+impl Changes {
+    pub fn provide() {
+        provide_context(Changes(RwSignal::new(0)));
+    }
+
+    /// The count, for a resource's source.
+    pub fn count() -> Signal<u32> {
+        match use_context::<Changes>() {
+            Some(Changes(count)) => count.into(),
+            None => Signal::stored(0),
+        }
+    }
+}
+
+/// The source of a page's resource: the address's query and the count of
+/// changes, so that the page reads its data again when either moves.
+pub fn page_source() -> impl Fn() -> (ParamsMap, u32) + Clone + Send + Sync + 'static {
+    let query = use_query_map();
+    let changes = Changes::count();
+    move || (query.get(), changes.get())
+}
+
+/// A server function's action whose success changes data shown elsewhere:
+/// every page's resource reads again once it succeeds.
+pub fn changing_action<S>() -> ServerAction<S>
+where
+    S: leptos::server_fn::ServerFn + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+    S::Error: Send + Sync + 'static,
+{
+    let action = ServerAction::<S>::new();
+    let changes = use_context::<Changes>();
+    Effect::new(move |_| {
+        let succeeded = action.value().with(|value| matches!(value, Some(Ok(_))));
+        if succeeded {
+            if let Some(Changes(count)) = changes {
+                count.update(|n| *n += 1);
+            }
+        }
+    });
+    action
 }
 
 /// A table's own scroll box, so a wide table scrolls sideways on a phone
@@ -296,7 +462,9 @@ where
     let lang = use_lang();
     let t = lang.texts();
     view! {
-        <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+        // A transition: when the data is read again (after a change, or a
+        // new address), the page stays as it is until the new one is ready.
+        <Transition fallback=move || view! { <p>{t.loading}</p> }>
             {move || {
                 let render = render.clone();
                 Suspend::new(async move {
@@ -324,6 +492,6 @@ where
                     }
                 })
             }}
-        </Suspense>
+        </Transition>
     }
 }

@@ -1,54 +1,48 @@
-//! The script that hydrates a page's islands, started once the page is on
-//! screen.
+//! The script that hydrates a page, started once the page is on screen.
 //!
 //! Leptos' own `HydrationScripts` puts `<link rel=preload>` for the app's
-//! JavaScript and WebAssembly in `<head>`: they start before the first
-//! paint and compete with the stylesheet for the phone's narrow
-//! connection, so the page's heading shows later. The server's HTML needs
-//! none of them (its forms post without script), so here the app's code is
-//! fetched only after the first paint, and only by a page that has islands.
+//! JavaScript and WebAssembly in `<head>` (and, with `--split`, one for
+//! every chunk of the page): they start before the first paint and
+//! compete with the stylesheet for the phone's narrow connection, so the
+//! page's heading shows later. The server's HTML needs none of them (its
+//! forms post without script), so here the app's code is fetched only
+//! after the first paint; the split loader fetches the page's chunks.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use leptos::prelude::*;
 
-/// The inline module script that loads the app and hydrates the page's
-/// islands after the first paint, carrying this response's CSP nonce. Sets
-/// `data-hydrated` on `<html>` once every island is live, so browser tests
-/// (and curious people) can tell a live page from one still waiting.
+/// The inline module script that loads and hydrates the app after the
+/// first paint, carrying this response's CSP nonce.
 #[component]
 pub fn HydrateAfterPaint(options: LeptosOptions) -> impl IntoView {
-    // Only islands carry state to the browser: what the server renders
-    // around them is plain HTML, with no hydration keys or data.
-    if let Some(context) = Owner::current_shared_context() {
-        context.set_is_hydrating(false);
-    }
     let pkg = format!("/{}", options.site_pkg_dir);
     let (js, wasm) = bundle_names(&options);
+    // Once the browser reports the first contentful paint (the page's
+    // heading and text): its time is when the frame reached the screen, so
+    // nothing fetched from here can hold that paint back. Browsers without
+    // paint timing start after the next frame.
     let script = format!(
-        "{}({:?}, {:?});",
-        loader(),
-        format!("{pkg}/{js}.js"),
-        format!("{pkg}/{wasm}.wasm"),
+        "const start = async () => {{\
+           const app = await import({js:?});\
+           await app.default({{ module_or_path: {wasm:?} }});\
+           app.hydrate();\
+         }};\
+         if (PerformanceObserver.supportedEntryTypes?.includes(\"paint\")) {{\
+           new PerformanceObserver((paints, observer) => {{\
+             if (paints.getEntriesByName(\"first-contentful-paint\").length > 0) {{\
+               observer.disconnect();\
+               start();\
+             }}\
+           }}).observe({{ type: \"paint\", buffered: true }});\
+         }} else {{\
+           requestAnimationFrame(() => setTimeout(start, 0));\
+         }}",
+        js = format!("{pkg}/{js}.js"),
+        wasm = format!("{pkg}/{wasm}.wasm"),
     );
     view! { <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script> }
-}
-
-/// `hydration.js` as a function expression, without its comments (every
-/// page carries it).
-fn loader() -> &'static str {
-    static LOADER: OnceLock<String> = OnceLock::new();
-    LOADER.get_or_init(|| {
-        include_str!("hydration.js")
-            .lines()
-            .map(str::trim)
-            .filter(|line| !line.is_empty() && !line.starts_with("//"))
-            .collect::<Vec<_>>()
-            .join("\n")
-            .trim_end_matches(';')
-            .to_owned()
-    })
 }
 
 /// The names (without extension) of the app's JavaScript and WebAssembly,

@@ -10,15 +10,15 @@ pub mod error;
 #[cfg(feature = "ssr")]
 pub mod hydration;
 pub mod i18n;
-pub mod in_place;
 pub mod pages;
+pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod services;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Title};
+use leptos_meta::{provide_meta_context, Meta, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{path, Lazy, SsrMode};
 
 use crate::domain::Lang;
 
@@ -64,10 +64,9 @@ fn detect_lang() -> Lang {
     }
 }
 
-/// The language of the page being rendered. An island in the browser has
-/// no context from the page around it, and reads `<html lang>`.
+/// The language of the page being rendered.
 pub fn use_lang() -> Lang {
-    use_context::<Lang>().unwrap_or_else(detect_lang)
+    use_context::<Lang>().unwrap_or_default()
 }
 
 #[component]
@@ -75,106 +74,108 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let lang = detect_lang();
     provide_context(lang);
+    components::Changes::provide();
     view! {
         <Title text=lang.texts().app_name />
+        <Meta name="description" content=lang.texts().meta_description />
         <Router>
             <Routes fallback=pages::NotFound>
                 <Route path=path!("/") view=pages::Home ssr=SsrMode::Async />
                 <Route
                     path=path!("/sign-in")
-                    view=pages::sign_in::SignInPage
+                    view={Lazy::<routes::SignIn>::new()}
                 />
                 <Route
                     path=path!("/sign-in/code")
-                    view=pages::sign_in::SignInCodePage
+                    view={Lazy::<routes::SignInCode>::new()}
                 />
                 <Route
                     path=path!("/request-invitation")
-                    view=pages::request_invitation::RequestInvitationPage
+                    view={Lazy::<routes::RequestInvitation>::new()}
                 />
                 <Route
                     path=path!("/invitation/:token")
-                    view=pages::invitation::InvitationPage
+                    view={Lazy::<routes::Invitation>::new()}
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/dashboard")
-                    view=pages::dashboard::DashboardPage
+                    view={Lazy::<routes::Dashboard>::new()}
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/agreements")
-                    view=pages::agreements::AgreementsPage
+                    view={Lazy::<routes::Agreements>::new()}
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/keys")
-                    view=pages::keys::KeysPage
+                    view={Lazy::<routes::Keys>::new()}
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/orders")
-                    view=pages::orders::OrdersPage
+                    view={Lazy::<routes::Orders>::new()}
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/licenses")
-                    view=pages::orders::LicensesPage
+                    view={Lazy::<routes::Licenses>::new()}
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/downloads")
-                    view=pages::downloads::DownloadsPage
+                    view={Lazy::<routes::Downloads>::new()}
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/reports")
-                    view=pages::reports::ReportsPage
+                    view={Lazy::<routes::Reports>::new()}
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/provisioning")
-                    view=pages::provisioning::ProvisioningPage
+                    view={Lazy::<routes::Provisioning>::new()}
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/manage-access")
-                    view=pages::access::ManageAccessPage
+                    view={Lazy::<routes::ManageAccess>::new()}
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/manage-access/partners")
-                    view=pages::access::PartnerVisibilityPage
+                    view={Lazy::<routes::PartnerVisibility>::new()}
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/domains")
-                    view=pages::domains::DomainsPage
+                    view={Lazy::<routes::Domains>::new()}
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/customers")
-                    view=pages::customers::CustomersPage
+                    view={Lazy::<routes::Customers>::new()}
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/customers/:agreement")
-                    view=pages::customers::CustomerOrdersPage
+                    view={Lazy::<routes::CustomerOrders>::new()}
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/manage-access/audit")
-                    view=pages::access::AuditLogPage
+                    view={Lazy::<routes::AuditLog>::new()}
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/profile")
-                    view=pages::profile::ProfilePage
+                    view={Lazy::<routes::Profile>::new()}
                     ssr=SsrMode::Async
                 />
                 <Route
                     path=path!("/two-step")
-                    view=pages::two_step::TwoStepPage
+                    view={Lazy::<routes::TwoStep>::new()}
                     ssr=SsrMode::Async
                 />
             </Routes>

@@ -78,4 +78,11 @@ test('without script, an admin invites a colleague with two roles and revokes th
   await row.getByRole('button', { name: 'Revoke' }).click();
   await expect(page).toHaveURL(`${APP_URL}/manage-access`);
   await expect(row).toContainText('Revoked');
+
+  // The search is a GET form: its page lists whom it found, alone.
+  await page.getByLabel('Search').fill(ivan);
+  await page.getByRole('search').getByRole('button', { name: 'Search' }).click();
+  await expect(page).toHaveURL(/\/manage-access\?q=ivan/);
+  await expect(row).toHaveCount(1);
+  await expect(page.locator(`tr[data-email="${agreement.email.toLowerCase()}"]`)).toHaveCount(0);
 });

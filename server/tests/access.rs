@@ -487,7 +487,6 @@ async fn manage_users_forms_work_without_script(t: TestDb) {
                 ("language", "fr"),
                 ("country", "FR"),
                 ("roles[0]", "report_viewer"),
-                ("roles[1]", ""),
                 ("another", "1"),
             ],
             &plain,
@@ -529,11 +528,7 @@ async fn manage_users_forms_work_without_script(t: TestDb) {
     let bob_id = bob.id.to_string();
     // Every box unchecked: the role is asked for, not a malformed form.
     let none = app
-        .post_form(
-            "/api/change_roles",
-            &[("user_id", &bob_id), ("roles[0]", "")],
-            &plain,
-        )
+        .post_form("/api/change_roles", &[("user_id", &bob_id)], &plain)
         .await;
     // Leptos answers a form's error with a 302 back to the form.
     assert_eq!(none.status, 302, "{}", none.body);
@@ -543,11 +538,8 @@ async fn manage_users_forms_work_without_script(t: TestDb) {
     let changed = app
         .post_form(
             "/api/change_roles",
-            &[
-                ("user_id", &bob_id),
-                ("roles[0]", ""),
-                ("roles[3]", "account_viewer"),
-            ],
+            // Only the checked boxes are sent, each with its own index.
+            &[("user_id", &bob_id), ("roles[3]", "account_viewer")],
             &plain,
         )
         .await;

@@ -6,30 +6,25 @@ use crate::domain::csv::CsvInvite;
 use crate::domain::wire::{
     AccessView, AuditEntry, Invited, ManageUsersView, PeoplePage, RowResult,
 };
+use crate::domain::Role;
 use crate::error::AppError;
 
-/// Manage users: one page of people matching `search`, accounts after the
-/// email `after`, and the results of the CSV file `bulk` if this user sent
+/// Manage users, around its list of people (`list_people`): who may
+/// grant what, and the results of the CSV file `bulk` if this user sent
 /// it.
 #[server(endpoint = "get_manage_users")]
-pub async fn get_manage_users(
-    search: String,
-    after: String,
-    bulk: Option<i64>,
-) -> Result<ManageUsersView, AppError> {
+pub async fn get_manage_users(bulk: Option<i64>) -> Result<ManageUsersView, AppError> {
     use crate::api::context::Ctx;
     use crate::domain::Capability;
     use crate::services::users;
     let cx = Ctx::signed_in().await?;
     cx.require(Capability::InviteUsers)?;
-    let people = users::list(cx.db(), cx.user(), cx.now(), &search, &after).await?;
     let bulk = match bulk {
         Some(run) => users::bulk_run_results(cx.db(), cx.user().id, run, cx.now()).await?,
         None => None,
     };
     Ok(ManageUsersView {
         access: cx.user().access_view(),
-        people,
         bulk,
     })
 }
@@ -42,7 +37,7 @@ fn back_to_users(what: &str, email: &str) -> String {
     format!("/manage-access?{what}={email}")
 }
 
-/// Invites a colleague with one or more roles (their keys, as in
+/// Invites a colleague with one or more roles (sent by their keys, as in
 /// `account_viewer`), within what the signed-in user may grant. `another`
 /// (the INVITE ANOTHER USER button) keeps the form open for the next one.
 #[server(endpoint = "invite_user")]
@@ -52,28 +47,28 @@ pub async fn invite_user(
     last_name: String,
     language: String,
     country: String,
-    roles: Vec<String>,
+    #[server(default)] roles: Vec<Role>,
     another: Option<String>,
 ) -> Result<Invited, AppError> {
-    use crate::api::context::{redirect_plain_form, Ctx};
+    use crate::api::context::{answer_at, Ctx};
     use crate::domain::wire::InviteOutcome;
-    use crate::domain::Role;
     use crate::services::users;
     let cx = Ctx::signed_in().await?;
+    let roles = Role::normalize(roles);
+    // A forged role is refused before anything else is said about the
+    // form: the answer must not depend on the other fields.
+    if let Ok(roles) = &roles {
+        users::check_grant(cx.user(), roles)?;
+    }
     let input = users::InviteInput {
         email,
         first_name,
         last_name,
         language,
         country,
-        roles,
+        roles: Vec::new(),
     };
-    // A forged role is refused before anything else is said about the
-    // form: the answer must not depend on the other fields.
-    if let Ok(roles) = Role::parse_list(&input.roles) {
-        users::check_grant(cx.user(), &roles)?;
-    }
-    let invitee = input.parse()?;
+    let invitee = input.parse_with(roles)?;
     let outcome = users::invite(
         cx.db(),
         cx.settings(),
@@ -89,7 +84,7 @@ pub async fn invite_user(
         (InviteOutcome::Invited, true) => "invite=1&sent",
         (InviteOutcome::Resent, true) => "invite=1&resent",
     };
-    redirect_plain_form(&back_to_users(what, invitee.email.as_str()));
+    answer_at(&back_to_users(what, invitee.email.as_str()));
     Ok(Invited {
         email: invitee.email.to_string(),
         outcome,
@@ -110,7 +105,7 @@ pub async fn list_people(search: String, after: String) -> Result<PeoplePage, Ap
 /// corrects the address first.
 #[server(endpoint = "resend_invitation")]
 pub async fn resend_invitation(invitation_id: i64, email: String) -> Result<String, AppError> {
-    use crate::api::context::{redirect_plain_form, Ctx};
+    use crate::api::context::{answer_at, Ctx};
     use crate::domain::Email;
     use crate::services::users;
     let cx = Ctx::signed_in().await?;
@@ -128,40 +123,42 @@ pub async fn resend_invitation(invitation_id: i64, email: String) -> Result<Stri
         corrected.as_ref(),
     )
     .await?;
-    redirect_plain_form(&back_to_users("resent", sent.as_str()));
+    answer_at(&back_to_users("resent", sent.as_str()));
     Ok(sent.to_string())
 }
 
 #[server(endpoint = "revoke_invitation")]
 pub async fn revoke_invitation(invitation_id: i64) -> Result<(), AppError> {
-    use crate::api::context::{redirect_plain_form, Ctx};
+    use crate::api::context::{answer_at, Ctx};
     use crate::services::users;
     let cx = Ctx::signed_in().await?;
     users::revoke_invitation(cx.db(), cx.now(), cx.actor(), invitation_id).await?;
-    redirect_plain_form("/manage-access");
+    answer_at("/manage-access");
     Ok(())
 }
 
-/// Replaces a user's roles (their keys), within the grant rules.
+/// Replaces a user's roles, within the grant rules.
 #[server(endpoint = "change_roles")]
-pub async fn change_roles(user_id: i64, roles: Vec<String>) -> Result<(), AppError> {
-    use crate::api::context::{redirect_plain_form, Ctx};
-    use crate::domain::Role;
+pub async fn change_roles(
+    user_id: i64,
+    #[server(default)] roles: Vec<Role>,
+) -> Result<(), AppError> {
+    use crate::api::context::{answer_at, Ctx};
     use crate::services::users;
     let cx = Ctx::signed_in().await?;
-    let roles = Role::parse_list(&roles).map_err(|problem| AppError::field("roles", problem))?;
+    let roles = Role::normalize(roles).map_err(|problem| AppError::field("roles", problem))?;
     users::change_roles(cx.db(), cx.now(), cx.actor(), user_id, &roles).await?;
-    redirect_plain_form("/manage-access");
+    answer_at("/manage-access");
     Ok(())
 }
 
 #[server(endpoint = "remove_user")]
 pub async fn remove_user(user_id: i64) -> Result<(), AppError> {
-    use crate::api::context::{redirect_plain_form, Ctx};
+    use crate::api::context::{answer_at, Ctx};
     use crate::services::users;
     let cx = Ctx::signed_in().await?;
     users::remove_user(cx.db(), cx.now(), cx.actor(), user_id).await?;
-    redirect_plain_form("/manage-access");
+    answer_at("/manage-access");
     Ok(())
 }
 
@@ -196,7 +193,7 @@ pub async fn bulk_invite(rows: Vec<CsvInvite>) -> Result<Vec<RowResult>, AppErro
 /// results (`?bulk=<run>`).
 #[server(endpoint = "bulk_invite_file", input = server_fn::codec::MultipartFormData)]
 pub async fn bulk_invite_file(data: server_fn::codec::MultipartData) -> Result<(), AppError> {
-    use crate::api::context::{redirect_plain_form, Ctx};
+    use crate::api::context::{answer_at, Ctx};
     use crate::domain::Capability;
     use crate::services::users;
     let cx = Ctx::signed_in().await?;
@@ -224,7 +221,7 @@ pub async fn bulk_invite_file(data: server_fn::codec::MultipartData) -> Result<(
         &text,
     )
     .await?;
-    redirect_plain_form(&format!("/manage-access?bulk={run}"));
+    answer_at(&format!("/manage-access?bulk={run}"));
     Ok(())
 }
 

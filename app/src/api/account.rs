@@ -32,7 +32,7 @@ pub async fn change_password(
     new_password: String,
     confirm_password: String,
 ) -> Result<(), AppError> {
-    use crate::api::context::{redirect_plain_form, Ctx};
+    use crate::api::context::{answer_at, Ctx};
     use crate::services::accounts::{self, PasswordChange};
     let cx = Ctx::signed_in().await?;
     let change = PasswordChange {
@@ -41,6 +41,6 @@ pub async fn change_password(
         confirmation: &confirm_password,
     };
     accounts::change_password(cx.state(), cx.actor(), cx.session(), &change).await?;
-    redirect_plain_form(PASSWORD_CHANGED);
+    answer_at(PASSWORD_CHANGED);
     Ok(())
 }

@@ -29,7 +29,7 @@ pub async fn update_agreement(
     contact_name: String,
     contact_email: String,
 ) -> Result<(), AppError> {
-    use crate::api::context::{redirect_plain_form, Ctx};
+    use crate::api::context::{answer_at, Ctx};
     use crate::services::agreements;
     let cx = Ctx::signed_in().await?;
     let edit = agreements::AgreementEdit {
@@ -40,6 +40,6 @@ pub async fn update_agreement(
     agreements::update(cx.db(), cx.now(), cx.actor(), &number, &edit).await?;
     // The agreements, saying this one was saved.
     let saved: String = url::form_urlencoded::byte_serialize(number.as_bytes()).collect();
-    redirect_plain_form(&format!("/agreements?saved={saved}"));
+    answer_at(&format!("/agreements?saved={saved}"));
     Ok(())
 }

@@ -10,7 +10,7 @@ use crate::error::AppError;
 #[server(endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String) -> Result<String, AppError> {
     use crate::api::context::{add_cookie, challenge_cookie, client_address};
-    use crate::api::context::{redirect_plain_form, state};
+    use crate::api::context::{answer_at, state};
     use crate::services::sign_in::{self, Outcome};
     let state = state()?;
     let now = state.clock.now();
@@ -33,7 +33,7 @@ pub async fn sign_in(email: String, password: String) -> Result<String, AppError
             "/sign-in/code"
         }
     };
-    redirect_plain_form(next);
+    answer_at(next);
     Ok(next.to_owned())
 }
 
@@ -42,14 +42,14 @@ pub async fn sign_in(email: String, password: String) -> Result<String, AppError
 #[server(endpoint = "sign_in_code")]
 pub async fn sign_in_code(code: String) -> Result<String, AppError> {
     use crate::api::context::{add_cookie, challenge_secret, client_address};
-    use crate::api::context::{expired_challenge_cookie, redirect_plain_form, state};
+    use crate::api::context::{answer_at, expired_challenge_cookie, state};
     use crate::services::sign_in;
     let state = state()?;
     let challenge = challenge_secret(&state.settings).ok_or(AppError::Unauthenticated)?;
     let user_id = sign_in::second_step(&state, client_address(), &challenge, &code).await?;
     add_cookie(&expired_challenge_cookie(&state.settings));
     start_session(&state, user_id).await?;
-    redirect_plain_form("/dashboard");
+    answer_at("/dashboard");
     Ok("/dashboard".to_owned())
 }
 
@@ -78,7 +78,7 @@ pub async fn start_session(
 #[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<String, AppError> {
     use crate::api::context::{add_cookie, client_address, expired_session_cookie};
-    use crate::api::context::{redirect_plain_form, session_secret, state};
+    use crate::api::context::{answer_at, session_secret, state};
     use crate::services::sign_in;
     let state = state()?;
     if let Some(secret) = session_secret(&state.settings) {
@@ -86,6 +86,6 @@ pub async fn sign_out() -> Result<String, AppError> {
         sign_in::sign_out(&state.db, now, client_address(), &secret).await?;
     }
     add_cookie(&expired_session_cookie(&state.settings));
-    redirect_plain_form("/sign-in");
+    answer_at("/sign-in");
     Ok("/sign-in".to_owned())
 }

@@ -4,7 +4,7 @@
 
 use axum::http::header::{ACCEPT, COOKIE, LOCATION, SET_COOKIE};
 use axum::http::request::Parts;
-use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{Extensions, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
@@ -264,8 +264,8 @@ pub fn add_cookie(value: &str) {
     }
 }
 
-/// Whether this call is a form the browser (or `InPlaceForm`) posted, to
-/// be answered with a page rather than with data.
+/// Whether this call is a form the browser posted without script, to be
+/// answered with a page rather than with data.
 pub fn is_plain_form() -> bool {
     use_context::<Parts>().is_some_and(|parts| {
         parts
@@ -276,15 +276,26 @@ pub fn is_plain_form() -> bool {
     })
 }
 
-/// Sends a plain form post on to `path`, the page that shows its answer;
-/// a script calling the server function gets the data instead.
-pub fn redirect_plain_form(path: &str) {
+/// Sends the person on to `path`, the page that shows the answer: a form
+/// posted without script gets a `303 See Other` there; the app's own call
+/// gets its data, and the header on which Leptos' router goes to `path`
+/// in the browser, without loading a document. A script calling the
+/// server function may ignore both.
+pub fn answer_at(path: &str) {
     let Some(response) = use_context::<ResponseOptions>() else {
         return;
     };
-    if let (true, Ok(location)) = (is_plain_form(), HeaderValue::from_str(path)) {
-        response.insert_header(LOCATION, location);
+    let Ok(location) = HeaderValue::from_str(path) else {
+        return;
+    };
+    response.insert_header(LOCATION, location);
+    if is_plain_form() {
         response.set_status(StatusCode::SEE_OTHER);
+    } else {
+        response.insert_header(
+            HeaderName::from_static(leptos::server_fn::redirect::REDIRECT_HEADER),
+            HeaderValue::from_static(""),
+        );
     }
 }
 

@@ -30,7 +30,7 @@ pub async fn add_domain(domain: String, purchasing_account: String) -> Result<Do
 /// and what was found.
 #[server(endpoint = "verify_domain")]
 pub async fn verify_domain(domain_id: i64) -> Result<(i64, DomainCheck), AppError> {
-    use crate::api::context::{redirect_plain_form, Ctx};
+    use crate::api::context::{answer_at, Ctx};
     use crate::domain::Capability;
     use crate::services::domains;
     let cx = Ctx::signed_in().await?;
@@ -39,6 +39,6 @@ pub async fn verify_domain(domain_id: i64) -> Result<(i64, DomainCheck), AppErro
     // A plain form comes back to the domains, with what was found.
     let said = leptos::serde_json::to_string(&found).unwrap_or_default();
     let said: String = url::form_urlencoded::byte_serialize(said.as_bytes()).collect();
-    redirect_plain_form(&format!("/domains?checked={domain_id}&found={said}"));
+    answer_at(&format!("/domains?checked={domain_id}&found={said}"));
     Ok((domain_id, found))
 }

@@ -25,7 +25,7 @@ pub async fn accept_invitation(
     password: String,
     confirm_password: String,
 ) -> Result<String, AppError> {
-    use crate::api::context::{redirect_plain_form, state};
+    use crate::api::context::{answer_at, state};
     use crate::services::invitations;
     let state = state()?;
     let form = invitations::AcceptForm {
@@ -38,7 +38,7 @@ pub async fn accept_invitation(
     let user_id =
         invitations::accept(&state.db, &state.hasher, state.clock.now(), &token, form).await?;
     super::auth::start_session(&state, user_id).await?;
-    redirect_plain_form("/dashboard");
+    answer_at("/dashboard");
     Ok("/dashboard".to_owned())
 }
 
@@ -54,7 +54,7 @@ pub async fn request_invitation(
     agreement_number: String,
     purchasing_account_number: String,
 ) -> Result<(), AppError> {
-    use crate::api::context::{client_address, redirect_plain_form, state};
+    use crate::api::context::{answer_at, client_address, state};
     use crate::domain::{AgreementNumber, Email, PurchasingAccountNumber};
     use crate::error::FormErrors;
     use crate::services::invitations;
@@ -107,7 +107,7 @@ pub async fn request_invitation(
     .await;
     tokio::time::sleep_until(started + ANSWER_AFTER).await;
     if result.is_ok() {
-        redirect_plain_form(REQUEST_TAKEN);
+        answer_at(REQUEST_TAKEN);
     }
     result
 }

@@ -24,7 +24,7 @@ pub async fn get_customers() -> Result<CustomersView, AppError> {
 /// Returns the address it went to.
 #[server(endpoint = "resend_admin_invitation")]
 pub async fn resend_admin_invitation(purchasing_account_id: i64) -> Result<String, AppError> {
-    use crate::api::context::{redirect_plain_form, Ctx};
+    use crate::api::context::{answer_at, Ctx};
     use crate::domain::Capability;
     use crate::services::partners;
     let cx = Ctx::signed_in().await?;
@@ -39,7 +39,7 @@ pub async fn resend_admin_invitation(purchasing_account_id: i64) -> Result<Strin
     )
     .await?;
     // A plain form comes back to the customers, saying whose it was.
-    redirect_plain_form(&format!("/customers?resent={purchasing_account_id}"));
+    answer_at(&format!("/customers?resent={purchasing_account_id}"));
     Ok(email.to_string())
 }
 
@@ -54,7 +54,7 @@ pub async fn change_designated_admin(
     language: String,
     country: String,
 ) -> Result<(), AppError> {
-    use crate::api::context::{redirect_plain_form, Ctx};
+    use crate::api::context::{answer_at, Ctx};
     use crate::domain::Capability;
     use crate::services::partners::{self, PersonInput};
     let cx = Ctx::signed_in().await?;
@@ -77,7 +77,7 @@ pub async fn change_designated_admin(
         &admin,
     )
     .await?;
-    redirect_plain_form("/customers?changed=admin");
+    answer_at("/customers?changed=admin");
     Ok(())
 }
 
@@ -87,7 +87,7 @@ pub async fn change_designated_admin_email(
     purchasing_account_id: i64,
     email: String,
 ) -> Result<(), AppError> {
-    use crate::api::context::{redirect_plain_form, Ctx};
+    use crate::api::context::{answer_at, Ctx};
     use crate::domain::{Capability, Email};
     use crate::services::partners;
     let cx = Ctx::signed_in().await?;
@@ -103,7 +103,7 @@ pub async fn change_designated_admin_email(
         &email,
     )
     .await?;
-    redirect_plain_form("/customers?changed=email");
+    answer_at("/customers?changed=email");
     Ok(())
 }
 

@@ -28,11 +28,11 @@ pub async fn assign_subscription(
     start_date: String,
     domain: String,
 ) -> Result<(), AppError> {
-    use crate::api::context::{redirect_plain_form, Ctx};
+    use crate::api::context::{answer_at, Ctx};
     use crate::services::provisioning;
     let cx = Ctx::signed_in().await?;
     let assignment = provisioning::Assignment::parse(&service, &quantity, &start_date, &domain)?;
     provisioning::assign(cx.db(), cx.now(), cx.actor(), &assignment).await?;
-    redirect_plain_form(ASSIGNED);
+    answer_at(ASSIGNED);
     Ok(())
 }

@@ -58,10 +58,10 @@ pub async fn renew_recovery_codes(password: String) -> Result<Vec<String>, AppEr
 /// wait for `/two-step` in a cookie (see `new_codes_cookie`).
 #[cfg(feature = "ssr")]
 fn leave_new_codes(settings: &crate::services::Settings, codes: &[String]) {
-    use crate::api::context::{add_cookie, is_plain_form, new_codes_cookie, redirect_plain_form};
+    use crate::api::context::{add_cookie, answer_at, is_plain_form, new_codes_cookie};
     if is_plain_form() {
         add_cookie(&new_codes_cookie(settings, codes));
-        redirect_plain_form("/two-step");
+        answer_at("/two-step");
     }
 }
 

@@ -12,8 +12,10 @@ use serde::{Deserialize, Serialize};
 
 use super::{Lang, Problem};
 
-/// A role in the Center. A user holds one or more.
+/// A role in the Center. A user holds one or more. It crosses the wire by
+/// its key (`account_admin`), as forms and the API send it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Role {
     AccountAdmin,
     AgreementAdmin,
@@ -201,6 +203,17 @@ impl Role {
         Ok(roles)
     }
 
+    /// A list of roles as a form sends them: at least one, duplicates
+    /// dropped, in display order.
+    pub fn normalize(mut roles: Vec<Role>) -> Result<Vec<Role>, Problem> {
+        roles.sort();
+        roles.dedup();
+        if roles.is_empty() {
+            return Err(Problem::RoleRequired);
+        }
+        Ok(roles)
+    }
+
     /// Whether any of `roles` allows `capability`.
     pub fn any_allows(roles: &[Role], capability: Capability) -> bool {
         roles.iter().any(|role| role.allows(capability))
@@ -225,6 +238,31 @@ impl fmt::Display for Role {
 mod tests {
     use super::*;
     use Capability::*;
+
+    #[test]
+    fn a_role_crosses_the_wire_by_its_key() {
+        for role in Role::ALL {
+            let json = serde_json::to_string(&role).expect("serializes");
+            assert_eq!(json, format!("\"{}\"", role.key()));
+            let back: Role = serde_json::from_str(&json).expect("deserializes");
+            assert_eq!(back, role);
+        }
+        assert!(serde_json::from_str::<Role>("\"\"").is_err());
+        assert!(serde_json::from_str::<Role>("\"AccountAdmin\"").is_err());
+    }
+
+    #[test]
+    fn a_typed_role_list_needs_one_role_and_drops_repeats() {
+        assert_eq!(Role::normalize(vec![]), Err(Problem::RoleRequired));
+        assert_eq!(
+            Role::normalize(vec![
+                Role::ReportViewer,
+                Role::AccountAdmin,
+                Role::ReportViewer
+            ]),
+            Ok(vec![Role::AccountAdmin, Role::ReportViewer])
+        );
+    }
 
     #[test]
     fn role_lists_need_one_known_role_and_drop_blanks_and_repeats() {

@@ -75,6 +75,13 @@ pub struct Texts {
     pub purchasing_account: &'static str,
     pub account_administrator: &'static str,
     pub your_areas: &'static str,
+    /// What search engines and link previews say of the Center.
+    pub meta_description: &'static str,
+    pub license_usage: &'static str,
+    pub usage_owned: &'static str,
+    pub usage_assigned: &'static str,
+    pub all_licenses: &'static str,
+    pub licenses_of_product: &'static str,
     pub area_agreements: &'static str,
     pub area_orders: &'static str,
     pub area_licenses: &'static str,

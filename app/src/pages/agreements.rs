@@ -2,17 +2,20 @@
 //! and designated administrators; Account Managers edit active ones.
 
 use leptos::prelude::*;
+use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::agreements::{get_agreements, UpdateAgreement};
-use crate::components::{server_problem, signed_in_page, Field, FormError, Layout, TableScroll};
+use crate::components::{
+    changing_action, page_source, server_problem, signed_in_page, Field, FormError, Layout,
+    TableScroll,
+};
 use crate::domain::wire::{AgreementDetail, AgreementsView};
-use crate::in_place::InPlaceForm;
 use crate::use_lang;
 
 #[component]
 pub fn AgreementsPage() -> impl IntoView {
-    let resource = Resource::new(|| (), |_| get_agreements());
+    let resource = Resource::new(page_source(), |_| get_agreements());
     signed_in_page(resource, |view| view! { <AgreementsList view /> })
 }
 
@@ -23,13 +26,11 @@ fn AgreementsList(view: AgreementsView) -> impl IntoView {
     view! {
         <Layout user=view.user.clone()>
             <h1>{t.agreements}</h1>
-            <InPlaceForm>
                 {view
                     .agreements
                     .into_iter()
                     .map(|agreement| view! { <AgreementCard agreement can_modify /> })
                     .collect_view()}
-            </InPlaceForm>
             <section class="card partners">
                 <h2>{t.partners_of_record}</h2>
                 {if view.partners.is_empty() {
@@ -75,7 +76,7 @@ fn AgreementsList(view: AgreementsView) -> impl IntoView {
 fn AgreementCard(agreement: AgreementDetail, can_modify: bool) -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();
-    let action = ServerAction::<UpdateAgreement>::new();
+    let action = changing_action::<UpdateAgreement>();
     let value = action.value();
     let number = agreement.number.clone();
     let (editing, saved) = use_query_map().with_untracked(|query| {
@@ -90,6 +91,7 @@ fn AgreementCard(agreement: AgreementDetail, can_modify: bool) -> impl IntoView 
         t.agreement_inactive
     };
     let editable = can_modify && agreement.active;
+    let edit_number = number.clone();
     view! {
         <section class="card agreement" data-agreement=agreement.number.clone()>
             <h2>{t.agreement_number} " " {agreement.number.clone()}</h2>
@@ -137,12 +139,12 @@ fn AgreementCard(agreement: AgreementDetail, can_modify: bool) -> impl IntoView 
             {(editable && !editing)
                 .then(|| {
                     view! {
-                        <form method="get" action="/agreements">
-                            <input type="hidden" name="edit" value=number.clone() />
+                        <Form method="get" action="/agreements">
+                            <input type="hidden" name="edit" value=edit_number />
                             <button type="submit" class="secondary">
                                 {t.edit_details}
                             </button>
-                        </form>
+                        </Form>
                     }
                 })}
             {(editable && editing)

@@ -11,11 +11,11 @@ use crate::api::partners::{
     ResendAdminInvitation,
 };
 use crate::components::{
-    server_problem, signed_in_page, Field, FormError, Layout, OpenForm, TableScroll,
+    changing_action, page_source, server_problem, signed_in_page, Field, FormError, Layout,
+    OpenForm, TableScroll,
 };
 use crate::domain::wire::{AdminState, CustomerAccount, CustomerOrdersView, CustomersView};
 use crate::domain::{Lang, COUNTRIES};
-use crate::in_place::InPlaceForm;
 use crate::pages::orders::{LicensesTable, OrdersTable};
 use crate::use_lang;
 
@@ -38,13 +38,11 @@ enum Done {
 
 #[component]
 pub fn CustomersPage() -> impl IntoView {
-    let resource = Resource::new(|| (), |_| get_customers());
+    let resource = Resource::new(page_source(), |_| get_customers());
     signed_in_page(resource, |view| {
         view! {
             <Layout user=view.user.clone()>
-                <InPlaceForm>
                     <CustomersList view />
-                </InPlaceForm>
             </Layout>
         }
     })
@@ -56,9 +54,9 @@ pub fn CustomersPage() -> impl IntoView {
 fn CustomersList(view: CustomersView) -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();
-    let resend = ServerAction::<ResendAdminInvitation>::new();
-    let change = ServerAction::<ChangeDesignatedAdmin>::new();
-    let change_email = ServerAction::<ChangeDesignatedAdminEmail>::new();
+    let resend = changing_action::<ResendAdminInvitation>();
+    let change = changing_action::<ChangeDesignatedAdmin>();
+    let change_email = changing_action::<ChangeDesignatedAdminEmail>();
     let (editing, done) = use_query_map().with_untracked(|query| {
         let id = |name: &str| query.get(name).and_then(|id| id.parse::<i64>().ok());
         let editing = id("change-admin")

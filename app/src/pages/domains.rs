@@ -5,36 +5,34 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::domains::{get_domains, AddDomain, VerifyDomain};
-use crate::components::{server_problem, signed_in_page, Field, FormError, Layout};
+use crate::components::{
+    changing_action, page_source, server_problem, signed_in_page, Field, FormError, Layout,
+};
 use crate::domain::wire::{DomainCheck, DomainRow, DomainStatus, DomainsView};
-use crate::in_place::InPlaceForm;
 use crate::use_lang;
 
 #[component]
 pub fn DomainsPage() -> impl IntoView {
     let t = use_lang().texts();
-    let resource = Resource::new(|| (), |_| get_domains());
+    let resource = Resource::new(page_source(), |_| get_domains());
     signed_in_page(resource, move |view| {
         view! {
             <Layout user=view.user.clone()>
                 <h1>{t.area_domains}</h1>
                 <p>{t.domains_intro}</p>
-                <InPlaceForm>
                     <Domains view />
-                </InPlaceForm>
             </Layout>
         }
     })
 }
 
-/// Adding and verifying domains, rendered on the server with what is
-/// saved; `InPlaceForm` sends each form without leaving the page.
+/// Adding and verifying domains, with what is saved.
 #[component]
 fn Domains(view: DomainsView) -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();
-    let add = ServerAction::<AddDomain>::new();
-    let verify = ServerAction::<VerifyDomain>::new();
+    let add = changing_action::<AddDomain>();
+    let verify = changing_action::<VerifyDomain>();
     // What the last Verify found, for the domain it checked.
     let checked = use_query_map().with_untracked(|query| {
         let id = query.get("checked")?.parse::<i64>().ok()?;
@@ -103,7 +101,7 @@ fn DomainCard(
     let id = domain.id;
     let pending = matches!(domain.status, DomainStatus::Pending { .. });
     let record_name = domain.record_name.clone();
-    let found = match (found, verify.value().get_untracked()) {
+    let found = move || match (found.clone(), verify.value().get()) {
         (Some(found), _) => Some(
             view! { <p class="notice" role="status">{found.text(lang, &record_name)}</p> }
                 .into_any(),
@@ -151,14 +149,21 @@ fn DomainCard(
     }
 }
 
-/// Puts `text` on the clipboard (`InPlaceForm` does, once the page is
-/// interactive).
+/// Puts `text` on the clipboard.
 #[component]
 fn CopyButton(text: String, what: &'static str) -> impl IntoView {
     let t = use_lang().texts();
     let label = format!("{} — {what}", t.copy);
+    let copy = move |_| {
+        // The promise needs no waiting: the clipboard says nothing back
+        // that the page would show.
+        #[cfg(feature = "hydrate")]
+        let _ = window().navigator().clipboard().write_text(&text);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = &text;
+    };
     view! {
-        <button type="button" class="secondary copy" aria-label=label data-copy=text>
+        <button type="button" class="secondary copy" aria-label=label on:click=copy>
             {t.copy}
         </button>
     }

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api::downloads::get_downloads;
-use crate::components::{signed_in_page, Layout, TableScroll};
+use crate::components::{page_source, signed_in_page, Layout, TableScroll};
 use crate::domain::product_label;
 use crate::domain::wire::DownloadsPage;
 use crate::use_lang;
@@ -26,7 +26,7 @@ fn size(bytes: i64) -> String {
 
 #[component]
 pub fn DownloadsPage() -> impl IntoView {
-    let resource = Resource::new(|| (), |_| get_downloads());
+    let resource = Resource::new(page_source(), |_| get_downloads());
     signed_in_page(resource, |page| view! { <DownloadsList page /> })
 }
 

@@ -2,11 +2,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::invitation::{get_invitation, AcceptInvitation};
-use crate::components::{server_problem, Field, FormError, Layout};
+use crate::components::{server_problem, Field, FormError, Layout, NewPassword};
 use crate::domain::wire::{InvitationView, LinkState};
 use crate::domain::COUNTRIES;
 use crate::i18n::{around, fill};
-use crate::in_place::{InPlaceForm, NewPassword};
 use crate::use_lang;
 
 /// Where an emailed invitation link lands: the account form while the link
@@ -70,19 +69,17 @@ fn DeadLink(state: LinkState) -> impl IntoView {
     }
 }
 
-/// The account form. Rendered on the server only, with the problems the
-/// server found when it was last sent; `InPlaceForm` sends it and checks
-/// the password as it is typed.
+/// The account form, with the problems the server found when it was last
+/// sent (after a post without script, from the address it came back to).
 #[component]
 fn CreateAccount(token: String, invitation: InvitationView) -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();
     let action = ServerAction::<AcceptInvitation>::new();
     let value = action.value();
-    // Rendered once, on the server: what it found when the form was last sent.
     let problem_text = move |field: &'static str| {
         server_problem(value, field)
-            .get_untracked()
+            .get()
             .map(|problem| problem.text(lang))
     };
     let expires = lang.format_date(invitation.expires_at);
@@ -103,17 +100,18 @@ fn CreateAccount(token: String, invitation: InvitationView) -> impl IntoView {
                         </p>
                     }
                 })}
-            <InPlaceForm>
                 <ActionForm action=action>
                     <FormError value=value />
-                    {problem_text("invitation")
-                        .map(|text| {
-                            view! {
-                                <p class="form-error" role="alert">
-                                    {text}
-                                </p>
-                            }
-                        })}
+                    {move || {
+                        problem_text("invitation")
+                            .map(|text| {
+                                view! {
+                                    <p class="form-error" role="alert">
+                                        {text}
+                                    </p>
+                                }
+                            })
+                    }}
                     <input type="hidden" name="token" value=token />
                     <div class="field">
                         <label for="field-email">{t.email_address}</label>
@@ -151,21 +149,8 @@ fn CreateAccount(token: String, invitation: InvitationView) -> impl IntoView {
                         label=t.create_password
                         problem=server_problem(value, "password")
                         confirmation_problem=server_problem(value, "confirm_password")
-                        class="password-rules"
-                    >
-                        <p>{t.password_rules_title}</p>
-                        <ul>
-                            <li data-rule="length">
-                                <span aria-hidden="true">"• "</span>
-                                {t.rule_length}
-                            </li>
-                            // Only the server can tell: never shown as met.
-                            <li>
-                                <span aria-hidden="true">"• "</span>
-                                {t.rule_common}
-                            </li>
-                        </ul>
-                    </NewPassword>
+                        listed=true
+                    />
                     <div class="field">
                         <label for="field-country">{t.country_region}</label>
                         <select id="field-country" name="country" autocomplete="country">
@@ -184,7 +169,7 @@ fn CreateAccount(token: String, invitation: InvitationView) -> impl IntoView {
                                 .collect_view()}
                         </select>
                         <p class="field-error" aria-live="polite">
-                            {problem_text("country")}
+                            {move || problem_text("country")}
                         </p>
                         <details class="note">
                             <summary>{t.country_missing}</summary>
@@ -199,7 +184,6 @@ fn CreateAccount(token: String, invitation: InvitationView) -> impl IntoView {
                         {t.start}
                     </button>
                 </ActionForm>
-            </InPlaceForm>
         </section>
     }
 }

@@ -3,14 +3,14 @@
 use leptos::prelude::*;
 
 use crate::api::keys::{get_keys, RevealKey};
-use crate::components::{signed_in_page, Layout, TableScroll};
+use crate::components::{page_source, signed_in_page, Layout, TableScroll};
 use crate::domain::product_label;
 use crate::domain::wire::{KeyRow, KeysPage};
 use crate::use_lang;
 
 #[component]
 pub fn KeysPage() -> impl IntoView {
-    let resource = Resource::new(|| (), |_| get_keys());
+    let resource = Resource::new(page_source(), |_| get_keys());
     signed_in_page(resource, |page| view! { <KeysList page /> })
 }
 
@@ -60,9 +60,8 @@ fn KeyLine(row: KeyRow) -> impl IntoView {
     }
 }
 
-/// The masked key, and the button that fetches the real one (the island
-/// sits in the cell: a table row cannot hold an island's element).
-#[island(lazy)]
+/// The masked key, and the button that fetches the real one.
+#[component]
 fn RevealKeyButton(id: i64, masked: String) -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();

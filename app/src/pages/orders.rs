@@ -2,12 +2,14 @@
 //! leading to the orders that make it up).
 
 use leptos::prelude::*;
+use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::orders::{get_licenses, get_orders};
-use crate::components::{signed_in_page, Layout, TableScroll};
+use crate::components::{page_source, signed_in_page, Layout, TableScroll};
 use crate::domain::product_label;
 use crate::domain::wire::{LicenseRow, LicensesPage, OrderFilter, OrderView, OrdersPage};
+use crate::i18n::fill;
 use crate::use_lang;
 
 fn query_string(filter: &OrderFilter, after: &str) -> String {
@@ -60,7 +62,7 @@ fn OrdersList(page: OrdersPage, filter: OrderFilter) -> impl IntoView {
     view! {
         <Layout user=page.user.clone()>
             <h1>{t.area_orders}</h1>
-            <form class="card filters" method="get" action="/orders">
+            <Form method="get" action="/orders" attr:class="card filters">
                 <div class="field">
                     <label for="filter-from">{t.date_from}</label>
                     <input id="filter-from" name="from" type="date" value=filter.from.clone() />
@@ -105,7 +107,7 @@ fn OrdersList(page: OrdersPage, filter: OrderFilter) -> impl IntoView {
                     </select>
                 </div>
                 <button type="submit" class="primary">{t.filter}</button>
-            </form>
+            </Form>
             <section class="card">
                 <OrdersTable orders=page.orders.clone() />
                 <p class="pager">
@@ -118,7 +120,7 @@ fn OrdersList(page: OrdersPage, filter: OrderFilter) -> impl IntoView {
 
 #[component]
 pub fn LicensesPage() -> impl IntoView {
-    let resource = Resource::new(|| (), |_| get_licenses());
+    let resource = Resource::new(page_source(), |_| get_licenses());
     signed_in_page(resource, |page| view! { <LicensesList page /> })
 }
 
@@ -126,11 +128,38 @@ pub fn LicensesPage() -> impl IntoView {
 fn LicensesList(page: LicensesPage) -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();
+    // One product's licenses (`?product=<id>`, from the dashboard's usage
+    // chart), or all of them.
+    let product = use_query_map()
+        .with_untracked(|query| query.get("product"))
+        .and_then(|id| id.parse::<i64>().ok());
+    let licenses: Vec<_> = page
+        .licenses
+        .iter()
+        .filter(|row| product.is_none_or(|id| row.product_id == id))
+        .cloned()
+        .collect();
+    let filtered = product.and_then(|_| {
+        licenses.first().map(|row| {
+            fill(
+                t.licenses_of_product,
+                &[("product", &product_label(&row.product, &row.version))],
+            )
+        })
+    });
     view! {
         <Layout user=page.user.clone()>
             <h1>{t.area_licenses}</h1>
+            {filtered
+                .map(|heading| {
+                    view! {
+                        <p class="filtered">
+                            {heading} " · " <a href="/licenses">{t.all_licenses}</a>
+                        </p>
+                    }
+                })}
             <section class="card">
-                <LicensesTable licenses=page.licenses.clone() orders_link=true />
+                <LicensesTable licenses orders_link=true />
             </section>
         </Layout>
     }

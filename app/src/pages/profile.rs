@@ -2,15 +2,16 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::account::{get_profile, ChangePassword};
-use crate::components::{server_problem, signed_in_page, Field, FormError, Layout};
+use crate::components::{
+    page_source, server_problem, signed_in_page, Field, FormError, Layout, NewPassword,
+};
 use crate::domain::wire::Profile;
 use crate::domain::Country;
-use crate::in_place::{InPlaceForm, NewPassword};
 use crate::use_lang;
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
-    let resource = Resource::new(|| (), |_| get_profile());
+    let resource = Resource::new(page_source(), |_| get_profile());
     signed_in_page(resource, |profile| view! { <ProfileView profile /> })
 }
 
@@ -70,7 +71,6 @@ fn ChangePasswordForm() -> impl IntoView {
     view! {
         <section class="card">
             <h2>{t.change_password}</h2>
-            <InPlaceForm>
                 {changed
                     .then(|| {
                         view! {
@@ -94,16 +94,11 @@ fn ChangePasswordForm() -> impl IntoView {
                         label=t.new_password
                         problem=server_problem(value, "new_password")
                         confirmation_problem=server_problem(value, "confirm_password")
-                    >
-                        <p class="note">
-                            {t.password_rules_title} " " {t.rule_length} "; " {t.rule_common}
-                        </p>
-                    </NewPassword>
+                    />
                     <button type="submit" class="primary">
                         {t.change_password}
                     </button>
                 </ActionForm>
-            </InPlaceForm>
         </section>
     }
 }

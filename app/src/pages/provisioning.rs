@@ -6,24 +6,23 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::provisioning::{get_provisioning, AssignSubscription};
-use crate::components::{server_problem, signed_in_page, FormError, Layout, TableScroll};
+use crate::components::{
+    changing_action, page_source, server_problem, signed_in_page, FormError, Layout, TableScroll,
+};
 use crate::domain::product_label;
 use crate::domain::wire::ProvisioningPage;
 use crate::i18n::around;
-use crate::in_place::InPlaceForm;
 use crate::use_lang;
 
 #[component]
 pub fn ProvisioningPage() -> impl IntoView {
     let t = use_lang().texts();
-    let resource = Resource::new(|| (), |_| get_provisioning());
+    let resource = Resource::new(page_source(), |_| get_provisioning());
     signed_in_page(resource, move |page| {
         view! {
             <Layout user=page.user.clone()>
                 <h1>{t.area_provisioning}</h1>
-                <InPlaceForm>
                     <ProvisioningView page />
-                </InPlaceForm>
             </Layout>
         }
     })
@@ -36,7 +35,7 @@ pub fn ProvisioningPage() -> impl IntoView {
 fn ProvisioningView(page: ProvisioningPage) -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();
-    let assign = ServerAction::<AssignSubscription>::new();
+    let assign = changing_action::<AssignSubscription>();
     let value = assign.value();
     let assigned = use_query_map().with_untracked(|query| query.get("assigned").is_some());
     let quantity_problem = server_problem(value, "quantity");

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::api::reports::get_reports;
-use crate::components::{signed_in_page, Layout};
+use crate::components::{page_source, signed_in_page, Layout};
 use crate::domain::wire::ReportsPage;
 use crate::domain::Report;
 use crate::i18n::Texts;
@@ -19,7 +19,7 @@ fn describe(report: Report, t: &'static Texts) -> (&'static str, &'static str) {
 
 #[component]
 pub fn ReportsPage() -> impl IntoView {
-    let resource = Resource::new(|| (), |_| get_reports());
+    let resource = Resource::new(page_source(), |_| get_reports());
     signed_in_page(resource, |page| view! { <ReportsList page /> })
 }
 

@@ -3,7 +3,6 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::invitation::RequestInvitation;
 use crate::components::{server_problem, Field, FormError, Layout};
-use crate::in_place::InPlaceForm;
 use crate::use_lang;
 
 /// "Didn't receive your invitation email?": the designated administrator
@@ -32,7 +31,6 @@ fn RequestInvitationForm() -> impl IntoView {
     let value = action.value();
     let sent = use_query_map().with_untracked(|query| query.get("sent").is_some());
     view! {
-        <InPlaceForm>
             {sent
                 .then(|| {
                     view! {
@@ -72,6 +70,5 @@ fn RequestInvitationForm() -> impl IntoView {
                     {t.submit}
                 </button>
             </ActionForm>
-        </InPlaceForm>
     }
 }

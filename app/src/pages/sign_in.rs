@@ -2,7 +2,6 @@ use leptos::prelude::*;
 
 use crate::api::auth::{SignIn, SignInCode};
 use crate::components::{server_problem, Field, FormError, Layout};
-use crate::in_place::InPlaceForm;
 use crate::use_lang;
 
 #[component]
@@ -28,7 +27,6 @@ fn SignInForm() -> impl IntoView {
     let t = use_lang().texts();
     let action = ServerAction::<SignIn>::new();
     view! {
-        <InPlaceForm>
             <ActionForm action=action>
                 <FormError value=action.value() />
                 <Field
@@ -49,7 +47,6 @@ fn SignInForm() -> impl IntoView {
                     {t.sign_in}
                 </button>
             </ActionForm>
-        </InPlaceForm>
     }
 }
 
@@ -77,7 +74,6 @@ fn SignInCodeForm() -> impl IntoView {
     let action = ServerAction::<SignInCode>::new();
     let value = action.value();
     view! {
-        <InPlaceForm>
             <ActionForm action=action>
                 <FormError value />
                 <Field
@@ -91,6 +87,5 @@ fn SignInCodeForm() -> impl IntoView {
                     {t.verify}
                 </button>
             </ActionForm>
-        </InPlaceForm>
     }
 }

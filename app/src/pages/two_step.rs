@@ -7,24 +7,31 @@ use leptos::prelude::*;
 use crate::api::two_step::{
     get_two_step, ConfirmTwoStep, RenewRecoveryCodes, RequireTwoStep, StartTwoStep, TurnOffTwoStep,
 };
-use crate::components::{server_problem, signed_in_page, Field, FormError, Layout};
+use crate::components::{page_source, server_problem, signed_in_page, Field, FormError, Layout};
 use crate::domain::wire::{TwoStep, TwoStepSetup};
 use crate::domain::Problem;
 use crate::i18n::fill;
-use crate::in_place::InPlaceForm;
 use crate::use_lang;
 
 #[component]
 pub fn TwoStepPage() -> impl IntoView {
     let t = use_lang().texts();
-    let resource = Resource::new(|| (), |_| get_two_step());
+    // The page's actions outlive each rendering of its data: new recovery
+    // codes are in their answers, shown once the page has read again.
+    let actions = Actions {
+        start: ServerAction::new(),
+        confirm: ServerAction::new(),
+        turn_off: ServerAction::new(),
+        renew: ServerAction::new(),
+        require: ServerAction::new(),
+    };
+    let source = page_source();
+    let resource = Resource::new(move || (source(), actions.versions()), |_| get_two_step());
     signed_in_page(resource, move |two_step| {
         view! {
             <Layout user=two_step.user.clone()>
                 <h1>{t.two_step}</h1>
-                <InPlaceForm>
-                    <TwoStepView two_step />
-                </InPlaceForm>
+                <TwoStepView two_step actions />
             </Layout>
         }
     })
@@ -41,21 +48,33 @@ struct Actions {
     require: ServerAction<RequireTwoStep>,
 }
 
-/// Where two-step verification stands and what the user may do about it,
-/// rendered on the server; `InPlaceForm` sends each form without leaving
-/// the page.
+impl Actions {
+    /// How many times each has answered: the page reads again after each.
+    fn versions(&self) -> [usize; 5] {
+        [
+            self.start.version().get(),
+            self.confirm.version().get(),
+            self.turn_off.version().get(),
+            self.renew.version().get(),
+            self.require.version().get(),
+        ]
+    }
+
+    /// The recovery codes the last confirmation or renewal made, if it
+    /// made any.
+    fn new_codes(&self) -> Option<Vec<String>> {
+        let made = |value: Option<Result<Vec<String>, _>>| value.and_then(Result::ok);
+        made(self.confirm.value().get_untracked())
+            .or_else(|| made(self.renew.value().get_untracked()))
+    }
+}
+
+/// Where two-step verification stands and what the user may do about it.
 #[component]
-fn TwoStepView(two_step: TwoStep) -> impl IntoView {
+fn TwoStepView(two_step: TwoStep, actions: Actions) -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();
-    let actions = Actions {
-        start: ServerAction::new(),
-        confirm: ServerAction::new(),
-        turn_off: ServerAction::new(),
-        renew: ServerAction::new(),
-        require: ServerAction::new(),
-    };
-    let new_codes = new_recovery_codes();
+    let new_codes = new_recovery_codes().or_else(|| actions.new_codes());
     let must_set_up = two_step.organization_requires && two_step.enabled_since.is_none();
     let status = match two_step.enabled_since {
         Some(since) => view! {

@@ -328,17 +328,23 @@ pub async fn dashboard(db: &Db, user: &CurrentUser) -> Result<Dashboard, AppErro
                 });
         }
     }
-    let mut tiles = Vec::new();
+    let mut counts = Vec::new();
     for area in Capability::AREAS {
         if Role::any_allows(&user.roles, area) {
-            tiles.push((area, area_count(db, user, area).await?));
+            counts.push((area, area_count(db, user, area).await?));
         }
     }
+    let usage = if Role::any_allows(&user.roles, Capability::ViewLicenses) {
+        super::orders::usage(db, user).await?
+    } else {
+        Vec::new()
+    };
     Ok(Dashboard {
         user: user.summary(),
         organization,
         agreements,
-        tiles,
+        counts,
+        usage,
     })
 }
 

@@ -45,13 +45,19 @@ pub struct Invitee {
 impl InviteInput {
     /// Checks every field, reporting all problems at once.
     pub fn parse(&self) -> Result<Invitee, AppError> {
+        self.parse_with(Role::parse_list(&self.roles))
+    }
+
+    /// Checks every field but the roles, which the caller has read already
+    /// (the form sends them typed), reporting all problems at once.
+    pub fn parse_with(&self, roles: Result<Vec<Role>, Problem>) -> Result<Invitee, AppError> {
         let mut errors = FormErrors::default();
         let email = errors.check("email", Email::parse(&self.email));
         let first_name = errors.check("first_name", PersonName::parse(&self.first_name));
         let last_name = errors.check("last_name", PersonName::parse(&self.last_name));
         let lang = errors.check("language", Lang::parse(&self.language));
         let country = errors.check("country", Country::parse(&self.country));
-        let roles = errors.check("roles", Role::parse_list(&self.roles));
+        let roles = errors.check("roles", roles);
         let parsed = (|| {
             Some(Invitee {
                 email: email?,

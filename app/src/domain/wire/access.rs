@@ -76,7 +76,6 @@ pub struct PeoplePage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ManageUsersView {
     pub access: AccessView,
-    pub people: PeoplePage,
     pub bulk: Option<Vec<RowResult>>,
 }
 

@@ -36,9 +36,35 @@ pub struct Dashboard {
     pub user: UserSummary,
     pub organization: String,
     pub agreements: Vec<AgreementSummary>,
-    /// A tile per area the user's roles open, with how many things it
-    /// holds; nothing for the others.
-    pub tiles: Vec<(Capability, i64)>,
+    /// How many things each area the user's roles open holds; the page
+    /// builds its tiles from `Capability::AREAS` and the user's roles.
+    pub counts: Vec<(Capability, i64)>,
+    /// Each product the organization owns, most owned first; empty unless
+    /// the user may see license details.
+    pub usage: Vec<ProductUsage>,
+}
+
+impl Dashboard {
+    /// How many things `area` holds, if the server counted it.
+    pub fn count(&self, area: Capability) -> Option<i64> {
+        self.counts
+            .iter()
+            .find(|(counted, _)| *counted == area)
+            .map(|(_, count)| *count)
+    }
+}
+
+/// What the organization owns of one product (its orders, summed over its
+/// purchasing accounts) and, for an online service, how much of it is
+/// assigned through self-service provisioning.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductUsage {
+    pub product_id: i64,
+    /// The product's name and version.
+    pub product: String,
+    pub owned: i64,
+    /// `None` for a product that is not an online service.
+    pub assigned: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

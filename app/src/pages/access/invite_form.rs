@@ -1,16 +1,24 @@
 //! The invite form: one person, one or more roles the inviter may grant.
+//!
+//! The ROLE dropdowns live in a signal: each offers the roles the
+//! signed-in user may grant (`Role::grantable_by`, computed by the server
+//! and shipped as `grantable`) minus those chosen in the other dropdowns,
+//! and adding or removing one asks nothing of the server. Without script
+//! the same buttons are GET submissions that bring the form back with
+//! what was typed and one dropdown more or less.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 use leptos_router::params::ParamsMap;
 
 use crate::api::access::InviteUser;
-use crate::components::{server_problem, Field, FormError};
+use crate::components::{changing_action, server_problem, Field, FormError};
 use crate::domain::{Lang, Role, COUNTRIES};
 use crate::use_lang;
 
 /// What the form shows when it opens: empty, or what was typed before
-/// "Add another role" reloaded the page without script (the form's fields
-/// come back in the address, with `add_role`).
+/// "Add another role" (or a dropdown's Remove) reloaded the page without
+/// script (the form's fields come back in the address).
 #[derive(Debug, Clone, Default)]
 pub(super) struct InvitePrefill {
     email: String,
@@ -18,18 +26,27 @@ pub(super) struct InvitePrefill {
     last_name: String,
     language: Option<String>,
     country: Option<String>,
-    /// One dropdown per entry; "" is the "Select" placeholder.
-    roles: Vec<String>,
+    /// One dropdown per entry; `None` is the "Select" placeholder.
+    roles: Vec<Option<Role>>,
 }
 
 impl InvitePrefill {
     pub(super) fn from_query(query: &ParamsMap) -> Self {
         let text = |name: &str| query.get(name).unwrap_or_default();
-        let mut roles: Vec<String> = (0..Role::ALL.len())
+        let mut roles: Vec<Option<Role>> = (0..Role::ALL.len())
             .map_while(|index| query.get(&format!("roles[{index}]")))
+            .map(|key| Role::from_key(&key))
             .collect();
+        if let Some(index) = query
+            .get("remove_role")
+            .and_then(|index| index.parse::<usize>().ok())
+        {
+            if index < roles.len() {
+                roles.remove(index);
+            }
+        }
         if roles.is_empty() || query.get("add_role").is_some() {
-            roles.push(String::new());
+            roles.push(None);
         }
         Self {
             email: text("email"),
@@ -42,18 +59,63 @@ impl InvitePrefill {
     }
 }
 
+/// One ROLE dropdown: a key that stays with it while others come and go
+/// (so the list is keyed), and its choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Choice {
+    key: usize,
+    role: Option<Role>,
+}
+
 #[component]
 pub(super) fn InviteForm(grantable: Vec<Role>, prefill: InvitePrefill) -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();
-    let action = ServerAction::<InviteUser>::new();
+    let action = changing_action::<InviteUser>();
     let value = action.value();
     let roles_problem = server_problem(value, "roles");
     let country_problem = server_problem(value, "country");
     let language = prefill.language.unwrap_or_else(|| lang.code().to_owned());
     let country = prefill.country.unwrap_or_else(|| "US".to_owned());
+    let grantable = StoredValue::new(grantable);
+    let choices = RwSignal::new(
+        prefill
+            .roles
+            .into_iter()
+            .enumerate()
+            .map(|(key, role)| Choice { key, role })
+            .collect::<Vec<_>>(),
+    );
+    let next_key = StoredValue::new(choices.with_untracked(Vec::len));
     // No more dropdowns than roles to choose.
-    let every_role_shown = prefill.roles.len() >= grantable.len();
+    let every_role_shown = move || choices.with(Vec::len) >= grantable.with_value(Vec::len);
+    let add = move |event: leptos::ev::MouseEvent| {
+        // With script the dropdown is added here, and the GET submission
+        // the button stands for (without script) is not sent.
+        event.prevent_default();
+        let key = next_key.get_value();
+        next_key.set_value(key + 1);
+        choices.update(|list| list.push(Choice { key, role: None }));
+    };
+
+    // After INVITE ANOTHER USER the form comes back empty: the next person
+    // is typed without reaching for the mouse.
+    let query = use_query_map();
+    Effect::new(move |_| {
+        let again = query.with_untracked(|query| {
+            query.get("invite").is_some()
+                && (query.get("sent").is_some() || query.get("resent").is_some())
+        });
+        if again {
+            if let Some(email) = document().get_element_by_id("field-email") {
+                use leptos::wasm_bindgen::JsCast;
+                if let Some(email) = email.dyn_ref::<leptos::web_sys::HtmlElement>() {
+                    let _ = email.focus();
+                }
+            }
+        }
+    });
+
     view! {
         <section class="card narrow" aria-labelledby="invite-title">
             <h2 id="invite-title">{t.invite_user}</h2>
@@ -126,34 +188,13 @@ pub(super) fn InviteForm(grantable: Vec<Role>, prefill: InvitePrefill) -> impl I
                 </div>
                 <fieldset class="field roles-field">
                     <legend>{t.role}</legend>
-                    {prefill
-                        .roles
-                        .into_iter()
-                        .enumerate()
-                        .map(|(index, chosen)| {
-                            view! {
-                                <select
-                                    aria-label=format!("{} {}", t.role, index + 1)
-                                    name=format!("roles[{index}]")
-                                >
-                                    <option value="">{t.select}</option>
-                                    {grantable
-                                        .iter()
-                                        .map(|role| {
-                                            view! {
-                                                <option value=role.key() selected=role.key() == chosen>
-                                                    {role.name(lang)}
-                                                </option>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </select>
-                            }
-                        })
-                        .collect_view()}
-                    // With script, InPlaceForm adds the dropdown in place
-                    // (data-more); without, the page comes back with what
-                    // was typed and one dropdown more.
+                    <For
+                        each=move || choices.get().into_iter().enumerate()
+                        key=|(index, choice)| (*index, choice.key)
+                        let((index, choice))
+                    >
+                        <RoleDropdown index choice choices grantable />
+                    </For>
                     <button
                         type="submit"
                         class="link-button"
@@ -162,9 +203,8 @@ pub(super) fn InviteForm(grantable: Vec<Role>, prefill: InvitePrefill) -> impl I
                         formnovalidate=true
                         name="add_role"
                         value="1"
-                        data-more="roles"
-                        data-more-label=t.role
                         disabled=every_role_shown
+                        on:click=add
                     >
                         "+ "
                         {t.add_role}
@@ -174,10 +214,16 @@ pub(super) fn InviteForm(grantable: Vec<Role>, prefill: InvitePrefill) -> impl I
                     </p>
                 </fieldset>
                 <div class="actions">
-                    <button type="submit" class="primary">
+                    <button type="submit" class="primary" disabled=move || action.pending().get()>
                         {t.invite}
                     </button>
-                    <button type="submit" class="secondary" name="another" value="1">
+                    <button
+                        type="submit"
+                        class="secondary"
+                        name="another"
+                        value="1"
+                        disabled=move || action.pending().get()
+                    >
                         {t.invite_another}
                     </button>
                     <a class="link-button" href="/manage-access">
@@ -186,5 +232,93 @@ pub(super) fn InviteForm(grantable: Vec<Role>, prefill: InvitePrefill) -> impl I
                 </div>
             </ActionForm>
         </section>
+    }
+}
+
+/// The `index`th ROLE dropdown: the grantable roles not chosen in another
+/// dropdown, and after the first a button that removes it.
+#[component]
+fn RoleDropdown(
+    index: usize,
+    choice: Choice,
+    choices: RwSignal<Vec<Choice>>,
+    grantable: StoredValue<Vec<Role>>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts();
+    let key = choice.key;
+    let offered = move || {
+        let taken: Vec<Role> = choices.with(|list| {
+            list.iter()
+                .filter(|other| other.key != key)
+                .filter_map(|other| other.role)
+                .collect()
+        });
+        grantable.with_value(|roles| {
+            roles
+                .iter()
+                .copied()
+                .filter(|role| !taken.contains(role))
+                .collect::<Vec<_>>()
+        })
+    };
+    let chosen = move || {
+        choices.with(|list| {
+            list.iter()
+                .find(|other| other.key == key)
+                .and_then(|other| other.role)
+        })
+    };
+    let pick = move |event: leptos::ev::Event| {
+        let role = Role::from_key(&event_target_value(&event));
+        choices.update(|list| {
+            if let Some(entry) = list.iter_mut().find(|other| other.key == key) {
+                entry.role = role;
+            }
+        });
+    };
+    let remove = move |event: leptos::ev::MouseEvent| {
+        event.prevent_default();
+        choices.update(|list| list.retain(|other| other.key != key));
+    };
+    let label = format!("{} {}", t.role, index + 1);
+    view! {
+        <div class="role-choice">
+            <select aria-label=label.clone() name=format!("roles[{index}]") required on:change=pick>
+                <option value="" selected=move || chosen().is_none()>
+                    {t.select}
+                </option>
+                {move || {
+                    offered()
+                        .into_iter()
+                        .map(|role| {
+                            view! {
+                                <option value=role.key() selected=move || chosen() == Some(role)>
+                                    {role.name(lang)}
+                                </option>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </select>
+            {(index > 0)
+                .then(|| {
+                    view! {
+                        <button
+                            type="submit"
+                            class="link-button"
+                            formmethod="get"
+                            formaction="/manage-access"
+                            formnovalidate=true
+                            name="remove_role"
+                            value=index
+                            aria-label=format!("{} {label}", t.remove)
+                            on:click=remove
+                        >
+                            {t.remove}
+                        </button>
+                    }
+                })}
+        </div>
     }
 }

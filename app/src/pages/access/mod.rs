@@ -11,10 +11,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::access::get_manage_users;
-use crate::components::{signed_in_page, Layout, OpenForm};
+use crate::components::{signed_in_page, Changes, Layout, OpenForm};
 use crate::domain::wire::ManageUsersView;
 use crate::domain::{Capability, Role};
-use crate::in_place::InPlaceForm;
 use crate::use_lang;
 
 pub use audit_log::AuditLogPage;
@@ -25,16 +24,21 @@ use people::{Open, PeopleList};
 
 #[component]
 pub fn ManageAccessPage() -> impl IntoView {
-    let (search, after, bulk) = use_query_map().with_untracked(|query| {
-        (
-            query.get("q").unwrap_or_default(),
-            query.get("after").unwrap_or_default(),
-            query.get("bulk").and_then(|run| run.parse::<i64>().ok()),
-        )
+    // The list reads its own page of people (see `PeopleList`): a search
+    // or another page leaves the rest of the page as it is.
+    let query = use_query_map();
+    let changes = Changes::count();
+    let frame = Memo::new(move |_| {
+        query.with(|query| {
+            let mut query = query.clone();
+            query.remove("q");
+            query.remove("after");
+            query
+        })
     });
     let resource = Resource::new(
-        move || (search.clone(), after.clone(), bulk),
-        |(search, after, bulk)| get_manage_users(search, after, bulk),
+        move || (frame.get(), changes.get()),
+        |(query, _)| get_manage_users(query.get("bulk").and_then(|run| run.parse::<i64>().ok())),
     );
     let t = use_lang().texts();
     signed_in_page(resource, move |view| {
@@ -42,9 +46,7 @@ pub fn ManageAccessPage() -> impl IntoView {
             <Layout user=view.access.user.clone()>
                 <h1>{t.manage_access}</h1>
                 <AccessTabs roles=view.access.user.roles.clone() current=Tab::Users />
-                <InPlaceForm>
                     <ManageUsers view />
-                </InPlaceForm>
             </Layout>
         }
     })
@@ -53,7 +55,7 @@ pub fn ManageAccessPage() -> impl IntoView {
 /// Inviting (one or many), the confirmation of the latest invitation and
 /// the people list, rendered on the server; what is open comes from the
 /// address (`?invite=1`, `?edit-roles=<id>`, `?fix-address=<id>`) so that
-/// it opens without script, and `InPlaceForm` sends every form in place.
+/// it opens without script, and a reload or a pasted link shows the same.
 #[component]
 fn ManageUsers(view: ManageUsersView) -> impl IntoView {
     let t = use_lang().texts();
@@ -84,15 +86,7 @@ fn ManageUsers(view: ManageUsersView) -> impl IntoView {
             }
                 .into_any()
         }}
-        <PeopleList
-            people=view.people
-            grantable
-            can_manage
-            own_email=view.access.user.email.clone()
-            search=query.get("q").unwrap_or_default()
-            after=query.get("after").unwrap_or_default()
-            open
-        />
+        <PeopleList grantable can_manage own_email=view.access.user.email.clone() open />
         <BulkInvite results=view.bulk />
     }
 }

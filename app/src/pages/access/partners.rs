@@ -4,9 +4,10 @@
 use leptos::prelude::*;
 
 use crate::api::partners::{get_partner_visibility, SetPartnerVisibility};
-use crate::components::{signed_in_page, FormError, Layout, TableScroll};
+use crate::components::{
+    changing_action, page_source, signed_in_page, FormError, Layout, TableScroll,
+};
 use crate::domain::wire::{PartnerOfRecord, PartnerVisibilityView};
-use crate::in_place::InPlaceForm;
 use crate::use_lang;
 
 use super::{AccessTabs, Tab};
@@ -14,15 +15,13 @@ use super::{AccessTabs, Tab};
 #[component]
 pub fn PartnerVisibilityPage() -> impl IntoView {
     let t = use_lang().texts();
-    let resource = Resource::new(|| (), |_| get_partner_visibility());
+    let resource = Resource::new(page_source(), |_| get_partner_visibility());
     signed_in_page(resource, move |view| {
         view! {
             <Layout user=view.user.clone()>
                 <h1>{t.manage_access}</h1>
                 <AccessTabs roles=view.user.roles.clone() current=Tab::Partners />
-                <InPlaceForm>
                     <PartnerVisibility view />
-                </InPlaceForm>
             </Layout>
         }
     })
@@ -33,7 +32,7 @@ pub fn PartnerVisibilityPage() -> impl IntoView {
 #[component]
 fn PartnerVisibility(view: PartnerVisibilityView) -> impl IntoView {
     let t = use_lang().texts();
-    let action = ServerAction::<SetPartnerVisibility>::new();
+    let action = changing_action::<SetPartnerVisibility>();
     view! {
             <section class="card">
                 <h2>{t.manage_partner_visibility}</h2>

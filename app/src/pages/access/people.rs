@@ -2,9 +2,16 @@
 //! each line with what the viewer may do to it, as server forms.
 
 use leptos::prelude::*;
+use leptos_router::components::Form;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
 
-use crate::api::access::{ChangeRoles, RemoveUser, ResendInvitation, RevokeInvitation};
-use crate::components::{server_problem, FormError, OpenForm, TableScroll};
+use crate::api::access::{
+    list_people, ChangeRoles, RemoveUser, ResendInvitation, RevokeInvitation,
+};
+use crate::components::{
+    changing_action, server_problem, Changes, FormError, OpenForm, TableScroll,
+};
 use crate::domain::wire::{PeoplePage, PersonKind, PersonRow};
 use crate::domain::Role;
 use crate::use_lang;
@@ -52,65 +59,139 @@ fn list_href(search: &str, after: &str) -> String {
 
 #[component]
 pub(super) fn PeopleList(
-    people: PeoplePage,
     grantable: Vec<Role>,
     can_manage: bool,
     own_email: String,
-    search: String,
-    after: String,
     open: Option<Open>,
 ) -> impl IntoView {
     let t = use_lang().texts();
     let lines = Lines {
-        resend: ServerAction::new(),
-        revoke: ServerAction::new(),
-        change: ServerAction::new(),
-        remove: ServerAction::new(),
+        resend: changing_action(),
+        revoke: changing_action(),
+        change: changing_action(),
+        remove: changing_action(),
         grantable,
         can_manage,
         own_email,
         open,
     };
-    let empty = people.invitations.is_empty() && people.users.is_empty();
+    let query = use_query_map();
+    let search = Memo::new(move |_| query.with(|query| query.get("q").unwrap_or_default()));
+    let after = Memo::new(move |_| query.with(|query| query.get("after").unwrap_or_default()));
+    let changes = Changes::count();
+    let people = Resource::new(
+        move || (search.get(), after.get(), changes.get()),
+        |(search, after, _)| list_people(search, after),
+    );
+    let lines = StoredValue::new(lines);
+    view! {
+        <section class="card people">
+            <SearchBox search />
+            {move || lines.with_value(|lines| view! {
+                <FormError value=lines.resend.value() />
+                <FormError value=lines.revoke.value() />
+                <FormError value=lines.change.value() />
+                <FormError value=lines.remove.value() />
+            })}
+            // The page stays as it is while the next one is read.
+            <Transition fallback=move || view! { <p>{t.loading}</p> }>
+                {move || Suspend::new(async move {
+                    match people.await {
+                        Ok(page) => {
+                            let lines = lines.get_value();
+                            let (search, after) = (search.get_untracked(), after.get_untracked());
+                            view! { <PeoplePageView page lines search after /> }.into_any()
+                        }
+                        Err(error) => {
+                            let lang = use_lang();
+                            view! { <p class="form-error" role="alert">{error.summary(lang)}</p> }
+                                .into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// The search as a GET form (`?q=`), which works without script; with
+/// script, typing searches after a pause, replacing the address rather
+/// than adding one history entry per letter.
+#[component]
+fn SearchBox(search: Memo<String>) -> impl IntoView {
+    let t = use_lang().texts();
+    let navigate = use_navigate();
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+    let on_input = move |event: leptos::ev::Event| {
+        let typed = event_target_value(&event);
+        if let Some(handle) = pending.get_value() {
+            handle.clear();
+        }
+        let navigate = navigate.clone();
+        let handle = set_timeout_with_handle(
+            move || {
+                let href = list_href(typed.trim(), "");
+                navigate(
+                    &href,
+                    NavigateOptions {
+                        replace: true,
+                        scroll: false,
+                        ..Default::default()
+                    },
+                );
+            },
+            std::time::Duration::from_millis(SEARCH_PAUSE_MS),
+        )
+        .ok();
+        pending.set_value(handle);
+    };
+    view! {
+        <Form method="get" action="/manage-access" attr:class="search" attr:role="search">
+            <label for="people-search">{t.search}</label>
+            <input
+                id="people-search"
+                type="search"
+                name="q"
+                placeholder=t.search_hint
+                value=search.get_untracked()
+                on:input=on_input
+            />
+            <button type="submit" class="secondary">
+                {t.search}
+            </button>
+        </Form>
+    }
+}
+
+/// How long typing must pause before the list is searched.
+const SEARCH_PAUSE_MS: u64 = 250;
+
+/// One page of people: open invitations, then accounts, and the links to
+/// the first and next pages.
+#[component]
+fn PeoplePageView(page: PeoplePage, lines: Lines, search: String, after: String) -> impl IntoView {
+    let t = use_lang().texts();
+    let empty = page.invitations.is_empty() && page.users.is_empty();
     let first = (!after.is_empty()).then(|| list_href(&search, ""));
-    let next = people
+    let next = page
         .next_after
         .as_deref()
         .map(|next| list_href(&search, next));
     view! {
-        <section class="card people">
-            <form class="search" role="search" method="get" action="/manage-access">
-                <label for="people-search">{t.search}</label>
-                <input
-                    id="people-search"
-                    type="search"
-                    name="q"
-                    placeholder=t.search_hint
-                    value=search
-                />
-                <button type="submit" class="secondary">
-                    {t.search}
-                </button>
-            </form>
-            <FormError value=lines.resend.value() />
-            <FormError value=lines.revoke.value() />
-            <FormError value=lines.change.value() />
-            <FormError value=lines.remove.value() />
-            {(!people.invitations.is_empty())
-                .then(|| {
-                    view! {
-                        <h2>{t.pending_invitations}</h2>
-                        <PeopleTable rows=people.invitations.clone() lines=lines.clone() />
-                    }
-                })}
-            <h2>{t.users}</h2>
-            <PeopleTable rows=people.users lines />
-            {empty.then(|| view! { <p>{t.nobody_found}</p> })}
-            <p class="pager">
-                {first.map(|href| view! { <a href=href>{t.first_page}</a> })}
-                {next.map(|href| view! { <a href=href rel="next">{t.next_page}</a> })}
-            </p>
-        </section>
+        {(!page.invitations.is_empty())
+            .then(|| {
+                view! {
+                    <h2>{t.pending_invitations}</h2>
+                    <PeopleTable rows=page.invitations.clone() lines=lines.clone() />
+                }
+            })}
+        <h2>{t.users}</h2>
+        <PeopleTable rows=page.users lines />
+        {empty.then(|| view! { <p>{t.nobody_found}</p> })}
+        <p class="pager">
+            {first.map(|href| view! { <a href=href>{t.first_page}</a> })}
+            {next.map(|href| view! { <a href=href rel="next">{t.next_page}</a> })}
+        </p>
     }
 }
 
@@ -261,9 +342,6 @@ fn EditRoles(
     view! {
         <ActionForm action attr:class="inline-form">
             <input type="hidden" name="user_id" value=id />
-            // Sent even with every box unchecked, so that the server says
-            // a role is needed rather than that the form is malformed.
-            <input type="hidden" name="roles[0]" value="" />
             <fieldset>
                 <legend class="visually-hidden">{t.roles}</legend>
                 {grantable
@@ -274,7 +352,7 @@ fn EditRoles(
                             <label class="check">
                                 <input
                                     type="checkbox"
-                                    name=format!("roles[{}]", index + 1)
+                                    name=format!("roles[{index}]")
                                     value=role.key()
                                     checked=held.contains(&role)
                                 />

@@ -15,7 +15,7 @@ use super::partners::{self, PartnerScope};
 use super::products::ORDERED_BY_ORGANIZATION;
 use super::Db;
 use crate::domain::wire::{
-    LicenseRow, OrderFilter, OrderLineView, OrderView, OrdersPage, ProductChoice,
+    LicenseRow, OrderFilter, OrderLineView, OrderView, OrdersPage, ProductChoice, ProductUsage,
 };
 use crate::domain::{product_label, Capability, Problem, Role};
 use crate::error::{AppError, FormErrors};
@@ -273,6 +273,60 @@ pub async fn licenses(db: &Db, viewer: &CurrentUser) -> Result<Vec<LicenseRow>, 
         .fetch_all(db)
         .await?;
     Ok(rows.into_iter().map(license_row).collect())
+}
+
+/// What the organization owns of each product, summed over its purchasing
+/// accounts, and for online services what is assigned of it: the
+/// dashboard's license usage, most owned first. Both read a row per
+/// product and purchasing account (`license_totals`, `subscriptions`
+/// by their organization's index), never the orders.
+#[instrument(skip_all, fields(user = viewer.id))]
+pub async fn usage(db: &Db, viewer: &CurrentUser) -> Result<Vec<ProductUsage>, AppError> {
+    if !Role::any_allows(&viewer.roles, Capability::ViewLicenses) {
+        return Err(AppError::Forbidden);
+    }
+    #[derive(sqlx::FromRow)]
+    struct Owned {
+        id: i64,
+        name: String,
+        version: String,
+        kind: String,
+        owned: i64,
+    }
+    // PostgreSQL sums BIGINTs into NUMERIC, which the Any driver cannot read.
+    let owned: Vec<Owned> = sqlx::query_as(
+        "SELECT pr.id, pr.name, pr.version, pr.kind, CAST(SUM(t.quantity) AS BIGINT) AS owned \
+         FROM license_totals t JOIN products pr ON pr.id = t.product_id \
+         WHERE t.organization_id = $1 GROUP BY pr.id, pr.name, pr.version, pr.kind",
+    )
+    .bind(viewer.organization_id)
+    .fetch_all(db)
+    .await?;
+    let assigned: HashMap<i64, i64> = sqlx::query_as::<_, (i64, i64)>(
+        "SELECT product_id, CAST(SUM(quantity) AS BIGINT) FROM subscriptions \
+         WHERE organization_id = $1 GROUP BY product_id",
+    )
+    .bind(viewer.organization_id)
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .collect();
+    let mut usage: Vec<ProductUsage> = owned
+        .into_iter()
+        .map(|row| ProductUsage {
+            product_id: row.id,
+            product: product_label(&row.name, &row.version),
+            owned: row.owned,
+            assigned: (row.kind == "online_service")
+                .then(|| assigned.get(&row.id).copied().unwrap_or(0)),
+        })
+        .collect();
+    usage.sort_by(|a, b| {
+        b.owned
+            .cmp(&a.owned)
+            .then_with(|| a.product.cmp(&b.product))
+    });
+    Ok(usage)
 }
 
 /// [`licenses`] for a partner: what the orders it may see of the
