@@ -379,8 +379,7 @@ pub fn OpenForm(
 ) -> impl IntoView {
     view! {
         <leptos_router::components::Form method="get" action=page>
-            <input type="hidden" name=name value=id />
-            <button type="submit" class=class>
+            <button type="submit" class=class name=name value=id>
                 {label}
             </button>
         </leptos_router::components::Form>
@@ -465,10 +464,13 @@ where
         // A transition: when the data is read again (after a change, or a
         // new address), the page stays as it is until the new one is ready.
         <Transition fallback=move || view! { <p>{t.loading}</p> }>
+            // Read with `get`, not awaited in a `Suspend`: when the route
+            // changes while the data is on its way, this view is disposed,
+            // and a pending future would then touch the disposed resource.
             {move || {
-                let render = render.clone();
-                Suspend::new(async move {
-                    match resource.await {
+                resource
+                    .get()
+                    .map(|result| match result {
                         Ok(value) => render(value).into_any(),
                         Err(AppError::Unauthenticated) => {
                             view! { <leptos_router::components::Redirect path="/sign-in" /> }
@@ -489,8 +491,7 @@ where
                             }
                                 .into_any()
                         }
-                    }
-                })
+                    })
             }}
         </Transition>
     }

@@ -163,6 +163,45 @@ async fn downloads_open_to_account_admins_and_managers_of_the_organization_only(
 }
 both_engines!(downloads_open_to_account_admins_and_managers_of_the_organization_only);
 
+async fn license_usage_sums_what_is_owned_and_assigned_per_product(t: TestDb) {
+    let downloads = tempdir("downloads");
+    let harry = contoso_with_catalog(&t.db, &downloads).await;
+    let service = provisioning::overview(&t.db, &harry)
+        .await
+        .expect("overview")
+        .services
+        .remove(0);
+    let assignment = Assignment::parse(&service.choice(), "15", "2026-12-01", "contoso.com")
+        .expect("valid form");
+    provisioning::assign(&t.db, NOW, &actor(&harry), &assignment)
+        .await
+        .expect("15 of 50");
+
+    let usage = orders::usage(&t.db, &harry).await.expect("usage");
+    let seen: Vec<(&str, i64, Option<i64>)> = usage
+        .iter()
+        .map(|product| (product.product.as_str(), product.owned, product.assigned))
+        .collect();
+    // Most owned first; only an online service has anything assigned.
+    assert_eq!(
+        seen,
+        [
+            ("Office Professional Plus 2024", 100, None),
+            ("Microsoft 365 E3", 50, Some(15)),
+        ],
+        "{}",
+        t.engine
+    );
+    // It belongs with license details: a User Admin sees none.
+    let user_admin = colleague(&t.db, &harry, "ursula@contoso.com", Role::UserAdmin).await;
+    assert_eq!(
+        orders::usage(&t.db, &user_admin).await,
+        Err(AppError::Forbidden)
+    );
+    t.close().await;
+}
+both_engines!(license_usage_sums_what_is_owned_and_assigned_per_product);
+
 async fn subscriptions_stay_within_what_the_orders_entitle(t: TestDb) {
     let downloads = tempdir("downloads");
     let harry = contoso_with_catalog(&t.db, &downloads).await;

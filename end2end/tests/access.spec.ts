@@ -19,7 +19,7 @@ test('an admin invites a French Account Viewer with INVITE ANOTHER USER, who joi
   await form.getByRole('button', { name: 'INVITE ANOTHER USER' }).click();
   await expect(page.getByText(`Invitation sent to ${chloe}`)).toBeVisible();
   await expect(form.getByLabel('EMAIL ADDRESS')).toHaveValue('');
-  await expect(form.getByLabel('ROLE 1')).toHaveValue('');
+  await expect(form.getByLabel('ROLE 1', { exact: true })).toHaveValue('');
 
   await fillInvite(page, { email: dan, first: 'Dan', last: 'Jones', language: 'en', country: 'US', roles: ['Report Viewer', 'Agreement Admin'] });
   await form.getByRole('button', { name: 'INVITE', exact: true }).click();
@@ -92,7 +92,7 @@ test("a User Admin's role list has no Account Admin", async ({ page, browser }) 
   await userAdmin.locator('.tiles').getByRole('link', { name: /Manage access/ }).click();
   await waitHydrated(userAdmin);
   await userAdmin.getByRole('button', { name: 'INVITE USER' }).click();
-  const options = userAdmin.getByLabel('ROLE 1').locator('option');
+  const options = userAdmin.getByLabel('ROLE 1', { exact: true }).locator('option');
   await expect(options).toHaveText(['Select', 'Agreement Admin', 'User Admin', 'Account Manager', 'Report Viewer', 'Account Viewer']);
   await context.close();
 });

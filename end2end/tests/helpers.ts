@@ -182,7 +182,7 @@ export async function fillInvite(page: Page, person: { email: string; first: str
   await form.getByLabel('COUNTRY/REGION').selectOption(person.country);
   for (const [index, role] of person.roles.entries()) {
     if (index > 0) await form.getByRole('button', { name: 'Add another role' }).click();
-    await form.getByLabel(`ROLE ${index + 1}`).selectOption({ label: role });
+    await form.getByLabel(`ROLE ${index + 1}`, { exact: true }).selectOption({ label: role });
   }
   return form;
 }

@@ -64,12 +64,12 @@ test('without script, an admin invites a colleague with two roles and revokes th
   await form.getByLabel('EMAIL ADDRESS').fill(ivan);
   await form.getByLabel('FIRST NAME').fill('Ivan');
   await form.getByLabel('LAST NAME').fill('Petrov');
-  await form.getByLabel('ROLE 1').selectOption({ label: 'Report Viewer' });
+  await form.getByLabel('ROLE 1', { exact: true }).selectOption({ label: 'Report Viewer' });
   // The page comes back with what was typed and a second dropdown.
   await form.getByRole('button', { name: 'Add another role' }).click();
   await expect(form.getByLabel('EMAIL ADDRESS')).toHaveValue(ivan);
-  await expect(form.getByLabel('ROLE 1')).toHaveValue('report_viewer');
-  await form.getByLabel('ROLE 2').selectOption({ label: 'Account Viewer' });
+  await expect(form.getByLabel('ROLE 1', { exact: true })).toHaveValue('report_viewer');
+  await form.getByLabel('ROLE 2', { exact: true }).selectOption({ label: 'Account Viewer' });
   await form.getByRole('button', { name: 'INVITE', exact: true }).click();
   await expect(page.getByText(`Invitation sent to ${ivan}`)).toBeVisible();
   const row = page.locator(`tr[data-email="${ivan}"]`);

@@ -19,22 +19,24 @@ pub fn InvitationPage() -> impl IntoView {
     view! {
         <Layout>
             <Suspense fallback=move || view! { <p>{t.loading}</p> }>
-                {move || Suspend::new(async move {
-                    match link.await {
-                        Ok(LinkState::Valid(invitation)) => {
-                            view! { <CreateAccount token=token() invitation /> }.into_any()
-                        }
-                        Ok(state) => view! { <DeadLink state /> }.into_any(),
-                        Err(error) => {
-                            view! {
-                                <p class="form-error" role="alert">
-                                    {error.summary(use_lang())}
-                                </p>
+                // Read with `get`: see `components::signed_in_page`.
+                {move || {
+                    link.get()
+                        .map(|result| match result {
+                            Ok(LinkState::Valid(invitation)) => {
+                                view! { <CreateAccount token=token() invitation /> }.into_any()
                             }
-                                .into_any()
-                        }
-                    }
-                })}
+                            Ok(state) => view! { <DeadLink state /> }.into_any(),
+                            Err(error) => {
+                                view! {
+                                    <p class="form-error" role="alert">
+                                        {error.summary(use_lang())}
+                                    </p>
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
             </Suspense>
         </Layout>
     }

@@ -29,20 +29,24 @@ fn RequestInvitationForm() -> impl IntoView {
     let t = use_lang().texts();
     let action = ServerAction::<RequestInvitation>::new();
     let value = action.value();
-    let sent = use_query_map().with_untracked(|query| query.get("sent").is_some());
+    // The answer comes back in the address (`?sent=1`), with script too.
+    let query = use_query_map();
+    let sent = move || query.with(|query| query.get("sent").is_some());
     view! {
-            {sent
-                .then(|| {
+            {move || {
+                sent()
+                    .then(|| {
                     view! {
                         <div class="notice" role="status">
                             <p>{t.resend_done}</p>
                             <p>{t.resend_spam_note}</p>
                         </div>
                     }
-                })}
+                })
+            }}
             // The answer is the same whether or not the details matched, so
             // they stay in the form, to be corrected.
-            <ActionForm action=action attr:data-keep-values="">
+            <ActionForm action=action>
                 <FormError value=value />
                 <Field
                     label=t.email_address

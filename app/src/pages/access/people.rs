@@ -95,20 +95,23 @@ pub(super) fn PeopleList(
             })}
             // The page stays as it is while the next one is read.
             <Transition fallback=move || view! { <p>{t.loading}</p> }>
-                {move || Suspend::new(async move {
-                    match people.await {
-                        Ok(page) => {
-                            let lines = lines.get_value();
-                            let (search, after) = (search.get_untracked(), after.get_untracked());
-                            view! { <PeoplePageView page lines search after /> }.into_any()
-                        }
-                        Err(error) => {
-                            let lang = use_lang();
-                            view! { <p class="form-error" role="alert">{error.summary(lang)}</p> }
-                                .into_any()
-                        }
-                    }
-                })}
+                // Read with `get`: see `components::signed_in_page`.
+                {move || {
+                    people
+                        .get()
+                        .map(|result| match result {
+                            Ok(page) => {
+                                let lines = lines.get_value();
+                                let (search, after) = (search.get_untracked(), after.get_untracked());
+                                view! { <PeoplePageView page lines search after /> }.into_any()
+                            }
+                            Err(error) => {
+                                let lang = use_lang();
+                                view! { <p class="form-error" role="alert">{error.summary(lang)}</p> }
+                                    .into_any()
+                            }
+                        })
+                }}
             </Transition>
         </section>
     }
