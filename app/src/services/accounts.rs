@@ -372,7 +372,13 @@ async fn area_count(db: &Db, user: &CurrentUser, area: Capability) -> Result<i64
              JOIN products pr ON pr.id = t.product_id \
              WHERE t.organization_id = $1 AND pr.kind = 'online_service'"
             .into(),
-        Capability::InviteUsers => "SELECT COUNT(*) FROM users WHERE organization_id = $1".into(),
+        // Everyone Manage users lists as on their way in or in: accounts
+        // and pending invitations (index `invitations_organization`).
+        Capability::InviteUsers => {
+            "SELECT (SELECT COUNT(*) FROM users WHERE organization_id = $1) \
+             + (SELECT COUNT(*) FROM invitations WHERE organization_id = $1 AND status = 'pending')"
+                .into()
+        }
         Capability::ManageDomains => {
             "SELECT COUNT(*) FROM domains WHERE organization_id = $1 AND status = 'verified'".into()
         }

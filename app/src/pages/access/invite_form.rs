@@ -8,7 +8,6 @@
 //! what was typed and one dropdown more or less.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 use leptos_router::params::ParamsMap;
 
 use crate::api::access::InviteUser;
@@ -98,20 +97,27 @@ pub(super) fn InviteForm(grantable: Vec<Role>, prefill: InvitePrefill) -> impl I
         choices.update(|list| list.push(Choice { key, role: None }));
     };
 
-    // After INVITE ANOTHER USER the form comes back empty: the next person
-    // is typed without reaching for the mouse.
-    let query = use_query_map();
+    // Once sent, the form is empty again (the page around it is only
+    // updated, so the fields would keep what was typed), the focus in its
+    // first field: after INVITE ANOTHER USER the next person is typed
+    // without reaching for the mouse.
+    let form = NodeRef::<leptos::html::Form>::new();
     Effect::new(move |_| {
-        let again = query.with_untracked(|query| {
-            query.get("invite").is_some()
-                && (query.get("sent").is_some() || query.get("resent").is_some())
-        });
-        if again {
-            if let Some(email) = document().get_element_by_id("field-email") {
-                use leptos::wasm_bindgen::JsCast;
-                if let Some(email) = email.dyn_ref::<leptos::web_sys::HtmlElement>() {
-                    let _ = email.focus();
-                }
+        if !matches!(value.get(), Some(Ok(_))) {
+            return;
+        }
+        if let Some(form) = form.get_untracked() {
+            form.reset();
+        }
+        choices.set(vec![Choice {
+            key: next_key.get_value(),
+            role: None,
+        }]);
+        next_key.update_value(|key| *key += 1);
+        if let Some(email) = document().get_element_by_id("field-email") {
+            use leptos::wasm_bindgen::JsCast;
+            if let Some(email) = email.dyn_ref::<leptos::web_sys::HtmlElement>() {
+                let _ = email.focus();
             }
         }
     });
@@ -119,7 +125,7 @@ pub(super) fn InviteForm(grantable: Vec<Role>, prefill: InvitePrefill) -> impl I
     view! {
         <section class="card narrow" aria-labelledby="invite-title">
             <h2 id="invite-title">{t.invite_user}</h2>
-            <ActionForm action>
+            <ActionForm action node_ref=form>
                 // Enter in a field invites: the first submit button is the
                 // one implicit submission presses, and "Add another role"
                 // comes before INVITE on the page.
