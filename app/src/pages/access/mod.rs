@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::access::get_manage_users;
-use crate::components::{signed_in_page, Changes, Layout, OpenForm};
+use crate::components::{signed_in_page, Layout, OpenForm};
 use crate::domain::wire::ManageUsersView;
 use crate::domain::{Capability, Role};
 use crate::use_lang;
@@ -24,10 +24,10 @@ use people::{Open, PeopleList};
 
 #[component]
 pub fn ManageAccessPage() -> impl IntoView {
-    // The list reads its own page of people (see `PeopleList`): a search
-    // or another page leaves the rest of the page as it is.
+    // The list reads its own page of people (see `PeopleList`), again
+    // after each change: a search, another page or a change to someone
+    // leaves the rest of the page as it is.
     let query = use_query_map();
-    let changes = Changes::count();
     let frame = Memo::new(move |_| {
         query.with(|query| {
             let mut query = query.clone();
@@ -37,8 +37,8 @@ pub fn ManageAccessPage() -> impl IntoView {
         })
     });
     let resource = Resource::new(
-        move || (frame.get(), changes.get()),
-        |(query, _)| get_manage_users(query.get("bulk").and_then(|run| run.parse::<i64>().ok())),
+        move || frame.get(),
+        |query| get_manage_users(query.get("bulk").and_then(|run| run.parse::<i64>().ok())),
     );
     let t = use_lang().texts();
     signed_in_page(resource, move |view| {
