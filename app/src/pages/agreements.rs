@@ -69,9 +69,8 @@ fn AgreementsList(view: AgreementsView) -> impl IntoView {
     }
 }
 
-/// One agreement. Editing is a page of its own (`?edit=<number>`, so it
-/// works without script); the form is the server's, which `InPlaceForm`
-/// sends without leaving the page.
+/// One agreement. Editing opens from the address (`?edit=<number>`, so it
+/// works without script and a reload keeps it open).
 #[component]
 fn AgreementCard(agreement: AgreementDetail, can_modify: bool) -> impl IntoView {
     let lang = use_lang();

@@ -48,8 +48,7 @@ pub fn CustomersPage() -> impl IntoView {
     })
 }
 
-/// The customers with their rescues, rendered on the server with what is
-/// saved; `InPlaceForm` sends each form without leaving the page.
+/// The customers with their rescues, with what is saved.
 #[component]
 fn CustomersList(view: CustomersView) -> impl IntoView {
     let lang = use_lang();

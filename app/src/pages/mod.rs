@@ -1,9 +1,6 @@
-//! One module per page. What a page does in the browser is an island
-//! (`#[island]`); the rest is HTML from the server. The small forms (sign
-//! in, create account, request an invitation, change password, show a key)
-//! are built into the islands runtime, which their page fetches as one
-//! file; the larger islands (Manage access, Customers, Domains, ...) are
-//! `#[island(lazy)]`, their chunks fetched only by the page that shows them.
+//! One module per page. Each is rendered on the server first and then
+//! hydrated: in the browser the router handles every link, and a page's
+//! code is a lazy route's chunk (`crate::routes`).
 
 pub mod access;
 pub mod agreements;

@@ -28,9 +28,7 @@ pub fn ProvisioningPage() -> impl IntoView {
     })
 }
 
-/// What is entitled, the form and what is assigned, rendered on the server
-/// with what is saved; `InPlaceForm` sends the form without leaving the
-/// page and shows the page as it then is.
+/// What is entitled, the form and what is assigned, with what is saved.
 #[component]
 fn ProvisioningView(page: ProvisioningPage) -> impl IntoView {
     let lang = use_lang();

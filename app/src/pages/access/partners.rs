@@ -27,8 +27,7 @@ pub fn PartnerVisibilityPage() -> impl IntoView {
     })
 }
 
-/// The switches, rendered on the server with what is saved: each is a
-/// form of its own, which `InPlaceForm` sends without leaving the page.
+/// The switches, with what is saved: each is a form of its own.
 #[component]
 fn PartnerVisibility(view: PartnerVisibilityView) -> impl IntoView {
     let t = use_lang().texts();
