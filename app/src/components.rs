@@ -224,6 +224,9 @@ pub fn Field(
     #[prop(optional, into)] problem: Option<Signal<Option<Problem>>>,
     #[prop(optional)] required: bool,
     #[prop(optional)] inputmode: Option<&'static str>,
+    /// Told what is typed, keystroke by keystroke.
+    #[prop(optional)]
+    on_input: Option<Callback<String>>,
 ) -> impl IntoView {
     let lang = use_lang();
     let id = format!("field-{name}");
@@ -241,6 +244,11 @@ pub fn Field(
                 autocomplete=autocomplete
                 inputmode=inputmode
                 required=required
+                on:input=move |event| {
+                    if let Some(on_input) = on_input {
+                        on_input.run(event_target_value(&event));
+                    }
+                }
                 aria-invalid=invalid
                 aria-describedby=error_id.clone()
             />
@@ -325,44 +333,24 @@ pub fn NewPassword(
     };
     view! {
         {rules}
-        <PasswordInput name label bind=password problem=password_problem />
-        <PasswordInput
-            name="confirm_password"
-            label=t.confirm_password
-            bind=confirmation
-            problem=confirmation_problem
+        <Field
+            label
+            name
+            kind="password"
+            autocomplete="new-password"
+            required=true
+            problem=password_problem
+            on_input=Callback::new(move |typed| password.set(typed))
         />
-    }
-}
-
-/// One field of [`NewPassword`].
-#[component]
-fn PasswordInput(
-    name: &'static str,
-    label: &'static str,
-    bind: RwSignal<String>,
-    problem: Signal<Option<Problem>>,
-) -> impl IntoView {
-    let lang = use_lang();
-    let id = format!("field-{name}");
-    let error_id = format!("{id}-error");
-    view! {
-        <div class="field">
-            <label for=id.clone()>{label}</label>
-            <input
-                id=id
-                name=name
-                type="password"
-                autocomplete="new-password"
-                required
-                on:input=move |event| bind.set(event_target_value(&event))
-                aria-invalid=move || problem.get().is_some().then_some("true")
-                aria-describedby=error_id.clone()
-            />
-            <p class="field-error" id=error_id aria-live="polite">
-                {move || problem.get().map(|problem| problem.text(lang))}
-            </p>
-        </div>
+        <Field
+            label=t.confirm_password
+            name="confirm_password"
+            kind="password"
+            autocomplete="new-password"
+            required=true
+            problem=confirmation_problem
+            on_input=Callback::new(move |typed| confirmation.set(typed))
+        />
     }
 }
 

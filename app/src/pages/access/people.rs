@@ -83,16 +83,15 @@ pub(super) fn PeopleList(
         move || (search.get(), after.get(), changes.get()),
         |(search, after, _)| list_people(search, after),
     );
+    let (resend, revoke, change, remove) = (lines.resend, lines.revoke, lines.change, lines.remove);
     let lines = StoredValue::new(lines);
     view! {
         <section class="card people">
             <SearchBox search />
-            {move || lines.with_value(|lines| view! {
-                <FormError value=lines.resend.value() />
-                <FormError value=lines.revoke.value() />
-                <FormError value=lines.change.value() />
-                <FormError value=lines.remove.value() />
-            })}
+            <FormError value=resend.value() />
+            <FormError value=revoke.value() />
+            <FormError value=change.value() />
+            <FormError value=remove.value() />
             // The page stays as it is while the next one is read.
             <Transition fallback=move || view! { <p>{t.loading}</p> }>
                 // Read with `get`: see `components::signed_in_page`.
