@@ -79,6 +79,9 @@ pub fn App() -> impl IntoView {
         <Title text=lang.texts().app_name />
         <Meta name="description" content=lang.texts().meta_description />
         <Router>
+            // Catches the one error a route's view can be: its chunk not
+            // arriving (see routes::ChunkFailed).
+            <ErrorBoundary fallback=|_| view! { <routes::ChunkFailed /> }>
             <Routes fallback=pages::NotFound>
                 <Route path=path!("/") view=pages::Home ssr=SsrMode::Async />
                 <Route
@@ -179,6 +182,7 @@ pub fn App() -> impl IntoView {
                     ssr=SsrMode::Async
                 />
             </Routes>
+            </ErrorBoundary>
         </Router>
     }
 }

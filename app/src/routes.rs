@@ -54,3 +54,32 @@ lazy_pages! {
     Profile => pages::profile::ProfilePage,
     TwoStep => pages::two_step::TwoStepPage,
 }
+
+/// What a page shows when its chunk could not be fetched: after a deploy,
+/// an open tab asks for a chunk name that no longer exists, and the lazy
+/// route's view is an error (leptos#4785) caught by the `ErrorBoundary`
+/// around the routes. The router has already moved to the page's address,
+/// so loading that address as a document brings the new app and the page.
+/// Not while the first page hydrates: its own chunk failing there would
+/// fail the same way on every reload.
+#[component]
+pub fn ChunkFailed() -> impl IntoView {
+    let url = leptos_router::hooks::use_url();
+    Effect::new(move |_| {
+        let live = document()
+            .document_element()
+            .is_some_and(|root| root.has_attribute("data-hydrated"));
+        if !live {
+            return;
+        }
+        let url = url.get_untracked();
+        let mut href = url.path().to_owned();
+        if !url.search().is_empty() {
+            href.push('?');
+            href.push_str(url.search());
+        }
+        let _ = window().location().assign(&href);
+    });
+    let t = crate::use_lang().texts();
+    view! { <p role="status">{t.loading}</p> }
+}

@@ -124,13 +124,30 @@ fn SearchBox(search: Memo<String>) -> impl IntoView {
     let t = use_lang().texts();
     let navigate = use_navigate();
     let pending = StoredValue::new(None::<TimeoutHandle>);
+    let input = NodeRef::<leptos::html::Input>::new();
+    // When the address changes some other way (Enter, a removal that goes
+    // back to the whole list, back and forward), a search still waiting
+    // for its pause must not fire afterwards and take the address back;
+    // and the box shows what the list is searched by.
+    Effect::new(move |_| {
+        let search = search.get();
+        if let Some(handle) = pending.get_value() {
+            handle.clear();
+        }
+        pending.set_value(None);
+        if let Some(input) = input.get_untracked() {
+            if input.value().trim() != search {
+                input.set_value(&search);
+            }
+        }
+    });
     let on_input = move |event: leptos::ev::Event| {
         let typed = event_target_value(&event);
         if let Some(handle) = pending.get_value() {
             handle.clear();
         }
         let navigate = navigate.clone();
-        let handle = set_timeout_with_handle(
+        let handle = set_timeout(
             move || {
                 let href = list_href(typed.trim(), "");
                 navigate(
@@ -156,6 +173,7 @@ fn SearchBox(search: Memo<String>) -> impl IntoView {
                 name="q"
                 placeholder=t.search_hint
                 value=search.get_untracked()
+                node_ref=input
                 on:input=on_input
             />
             <button type="submit" class="secondary">
