@@ -538,8 +538,8 @@ async fn manage_users_forms_work_without_script(t: TestDb) {
     let changed = app
         .post_form(
             "/api/change_roles",
-            // Only the checked boxes are sent, each with its own index.
-            &[("user_id", &bob_id), ("roles[3]", "account_viewer")],
+            // Only the checked boxes are sent, unindexed.
+            &[("user_id", &bob_id), ("roles[]", "account_viewer")],
             &plain,
         )
         .await;

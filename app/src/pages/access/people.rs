@@ -364,15 +364,16 @@ fn EditRoles(
             <input type="hidden" name="user_id" value=id />
             <fieldset>
                 <legend class="visually-hidden">{t.roles}</legend>
+                // Unindexed (`roles[]`): only the checked boxes are sent,
+                // and an indexed list must not skip a number.
                 {grantable
                     .into_iter()
-                    .enumerate()
-                    .map(|(index, role)| {
+                    .map(|role| {
                         view! {
                             <label class="check">
                                 <input
                                     type="checkbox"
-                                    name=format!("roles[{index}]")
+                                    name="roles[]"
                                     value=role.key()
                                     checked=held.contains(&role)
                                 />
