@@ -42,42 +42,10 @@ fn in_account_menu(capability: Capability) -> bool {
     )
 }
 
-/// The frame around every page, the app's own (a parent route, so it
-/// stays on screen from one page to the next): the name of the Center,
-/// the language switch, and for a signed-in user their name opening My
-/// profile and Sign out, and the areas their roles open. It reads who is
-/// signed in again after a change (a new name on My profile).
+/// The frame of every page: the name of the Center, the language switch,
+/// and for a signed-in user their name opening My profile and Sign out.
 #[component]
-pub fn Frame() -> impl IntoView {
-    let changes = Changes::count();
-    let user = Resource::new(move || changes.get(), |_| crate::api::account::get_frame());
-    view! {
-        <Transition fallback=|| view! { <Header user=None /> }>
-            {move || {
-                user.get().map(|user| view! { <Header user=user.ok().flatten() /> })
-            }}
-        </Transition>
-        <main class="page">
-            // Catches the one error a page's view can be: its chunk not
-            // arriving (see routes::ChunkFailed).
-            <ErrorBoundary fallback=|_| view! { <crate::routes::ChunkFailed /> }>
-                <leptos_router::components::Outlet />
-            </ErrorBoundary>
-        </main>
-    }
-}
-
-/// The frame of a page outside the app's routes (an unknown address).
-#[component]
-pub fn Layout(children: Children) -> impl IntoView {
-    view! {
-        <Header user=None />
-        <main class="page">{children()}</main>
-    }
-}
-
-#[component]
-fn Header(user: Option<UserSummary>) -> impl IntoView {
+pub fn Layout(#[prop(optional)] user: Option<UserSummary>, children: Children) -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();
     let home = if user.is_some() {
@@ -96,6 +64,7 @@ fn Header(user: Option<UserSummary>) -> impl IntoView {
             </nav>
         </header>
         {user.map(|user| view! { <AreaNav roles=user.roles /> })}
+        <main class="page">{children()}</main>
     }
 }
 
@@ -502,9 +471,11 @@ where
                         Err(error) => {
                             crate::pages::set_status(error.status());
                             view! {
-                                <p class="form-error" role="alert">
-                                    {error.summary(lang)}
-                                </p>
+                                <Layout>
+                                    <p class="form-error" role="alert">
+                                        {error.summary(lang)}
+                                    </p>
+                                </Layout>
                             }
                                 .into_any()
                         }

@@ -17,7 +17,7 @@ pub mod services;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Meta, Title};
-use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, Lazy, SsrMode};
 
 use crate::domain::Lang;
@@ -79,35 +79,110 @@ pub fn App() -> impl IntoView {
         <Title text=lang.texts().app_name />
         <Meta name="description" content=lang.texts().meta_description />
         <Router>
-            <Routes fallback=pages::NotFound>
-                // The frame around every page is the app's own, rendered
-                // once and kept from one page to the next. Every page is
-                // rendered whole on the server before it is sent (`Async`),
-                // so that it works without script.
-                <ParentRoute path=path!("") view=components::Frame ssr=SsrMode::Async>
-                    <Route path=path!("/") view=pages::Home />
-                    <Route path=path!("/sign-in") view={Lazy::<routes::SignIn>::new()} />
-                    <Route path=path!("/sign-in/code") view={Lazy::<routes::SignInCode>::new()} />
-                    <Route path=path!("/request-invitation") view={Lazy::<routes::RequestInvitation>::new()} />
-                    <Route path=path!("/invitation/:token") view={Lazy::<routes::Invitation>::new()} />
-                    <Route path=path!("/dashboard") view={Lazy::<routes::Dashboard>::new()} />
-                    <Route path=path!("/agreements") view={Lazy::<routes::Agreements>::new()} />
-                    <Route path=path!("/keys") view={Lazy::<routes::Keys>::new()} />
-                    <Route path=path!("/orders") view={Lazy::<routes::Orders>::new()} />
-                    <Route path=path!("/licenses") view={Lazy::<routes::Licenses>::new()} />
-                    <Route path=path!("/downloads") view={Lazy::<routes::Downloads>::new()} />
-                    <Route path=path!("/reports") view={Lazy::<routes::Reports>::new()} />
-                    <Route path=path!("/provisioning") view={Lazy::<routes::Provisioning>::new()} />
-                    <Route path=path!("/manage-access") view={Lazy::<routes::ManageAccess>::new()} />
-                    <Route path=path!("/manage-access/partners") view={Lazy::<routes::PartnerVisibility>::new()} />
-                    <Route path=path!("/domains") view={Lazy::<routes::Domains>::new()} />
-                    <Route path=path!("/customers") view={Lazy::<routes::Customers>::new()} />
-                    <Route path=path!("/customers/:agreement") view={Lazy::<routes::CustomerOrders>::new()} />
-                    <Route path=path!("/manage-access/audit") view={Lazy::<routes::AuditLog>::new()} />
-                    <Route path=path!("/profile") view={Lazy::<routes::Profile>::new()} />
-                    <Route path=path!("/two-step") view={Lazy::<routes::TwoStep>::new()} />
-                </ParentRoute>
-            </Routes>
+            // Catches the one error a route's view can be: its chunk not
+            // arriving (see routes::ChunkFailed).
+            <ErrorBoundary fallback=|_| view! { <routes::ChunkFailed /> }>
+                <Routes fallback=pages::NotFound>
+                    <Route path=path!("/") view=pages::Home ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/sign-in")
+                        view={Lazy::<routes::SignIn>::new()}
+                    />
+                    <Route
+                        path=path!("/sign-in/code")
+                        view={Lazy::<routes::SignInCode>::new()}
+                    />
+                    <Route
+                        path=path!("/request-invitation")
+                        view={Lazy::<routes::RequestInvitation>::new()}
+                    />
+                    <Route
+                        path=path!("/invitation/:token")
+                        view={Lazy::<routes::Invitation>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/dashboard")
+                        view={Lazy::<routes::Dashboard>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/agreements")
+                        view={Lazy::<routes::Agreements>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/keys")
+                        view={Lazy::<routes::Keys>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/orders")
+                        view={Lazy::<routes::Orders>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/licenses")
+                        view={Lazy::<routes::Licenses>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/downloads")
+                        view={Lazy::<routes::Downloads>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/reports")
+                        view={Lazy::<routes::Reports>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/provisioning")
+                        view={Lazy::<routes::Provisioning>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/manage-access")
+                        view={Lazy::<routes::ManageAccess>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/manage-access/partners")
+                        view={Lazy::<routes::PartnerVisibility>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/domains")
+                        view={Lazy::<routes::Domains>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/customers")
+                        view={Lazy::<routes::Customers>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/customers/:agreement")
+                        view={Lazy::<routes::CustomerOrders>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/manage-access/audit")
+                        view={Lazy::<routes::AuditLog>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/profile")
+                        view={Lazy::<routes::Profile>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/two-step")
+                        view={Lazy::<routes::TwoStep>::new()}
+                        ssr=SsrMode::Async
+                    />
+                </Routes>
+            </ErrorBoundary>
         </Router>
     }
 }

@@ -58,9 +58,8 @@ lazy_pages! {
 /// What a page shows when its chunk could not be fetched: after a deploy,
 /// an open tab asks for a chunk name that no longer exists, and the lazy
 /// route's view is an error (leptos#4785) caught by the `ErrorBoundary`
-/// around the pages (`components::Frame`). The router has already moved
-/// to the page's address, so loading that address as a document brings
-/// the new app and the page.
+/// around the routes. The router has already moved to the page's address,
+/// so loading that address as a document brings the new app and the page.
 /// Not while the first page hydrates: its own chunk failing there would
 /// fail the same way on every reload.
 #[component]

@@ -2,22 +2,8 @@
 
 use leptos::prelude::*;
 
-use crate::domain::wire::{Dashboard, Profile, UserSummary};
+use crate::domain::wire::{Dashboard, Profile};
 use crate::error::AppError;
-
-/// Who the frame around every page greets and which areas its navigation
-/// opens: nobody before signing in. Someone still to set up a second step
-/// their organization requires is shown too (the Two-step verification
-/// page is theirs to use).
-#[server(endpoint = "get_frame")]
-pub async fn get_frame() -> Result<Option<UserSummary>, AppError> {
-    use crate::api::context::Ctx;
-    match Ctx::signed_in_setting_up_two_step().await {
-        Ok(cx) => Ok(Some(cx.user().summary())),
-        Err(AppError::Unauthenticated) => Ok(None),
-        Err(error) => Err(error),
-    }
-}
 
 #[server(endpoint = "get_dashboard")]
 pub async fn get_dashboard() -> Result<Dashboard, AppError> {

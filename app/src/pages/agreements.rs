@@ -7,7 +7,8 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::agreements::{get_agreements, UpdateAgreement};
 use crate::components::{
-    changing_action, page_source, server_problem, signed_in_page, Field, FormError, TableScroll,
+    changing_action, page_source, server_problem, signed_in_page, Field, FormError, Layout,
+    TableScroll,
 };
 use crate::domain::wire::{AgreementDetail, AgreementsView};
 use crate::use_lang;
@@ -23,46 +24,48 @@ fn AgreementsList(view: AgreementsView) -> impl IntoView {
     let t = use_lang().texts();
     let can_modify = view.can_modify;
     view! {
-        <h1>{t.agreements}</h1>
-            {view
-                .agreements
-                .into_iter()
-                .map(|agreement| view! { <AgreementCard agreement can_modify /> })
-                .collect_view()}
-        <section class="card partners">
-            <h2>{t.partners_of_record}</h2>
-            {if view.partners.is_empty() {
-                view! { <p>{t.no_partners}</p> }.into_any()
-            } else {
-                view! {
-                    <TableScroll>
-                        <table class="partners">
-                            <thead>
-                                <tr>
-                                    <th scope="col">{t.partner}</th>
-                                    <th scope="col">{t.agreements}</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {view
-                                    .partners
-                                    .into_iter()
-                                    .map(|partner| {
-                                        view! {
-                                            <tr>
-                                                <td>{partner.name}</td>
-                                                <td>{partner.agreements.join(", ")}</td>
-                                            </tr>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </tbody>
-                        </table>
-                    </TableScroll>
-                }
-                    .into_any()
-            }}
-        </section>
+        <Layout user=view.user.clone()>
+            <h1>{t.agreements}</h1>
+                {view
+                    .agreements
+                    .into_iter()
+                    .map(|agreement| view! { <AgreementCard agreement can_modify /> })
+                    .collect_view()}
+            <section class="card partners">
+                <h2>{t.partners_of_record}</h2>
+                {if view.partners.is_empty() {
+                    view! { <p>{t.no_partners}</p> }.into_any()
+                } else {
+                    view! {
+                        <TableScroll>
+                            <table class="partners">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{t.partner}</th>
+                                        <th scope="col">{t.agreements}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {view
+                                        .partners
+                                        .into_iter()
+                                        .map(|partner| {
+                                            view! {
+                                                <tr>
+                                                    <td>{partner.name}</td>
+                                                    <td>{partner.agreements.join(", ")}</td>
+                                                </tr>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        </TableScroll>
+                    }
+                        .into_any()
+                }}
+            </section>
+        </Layout>
     }
 }
 

@@ -11,8 +11,8 @@ use crate::api::partners::{
     ResendAdminInvitation,
 };
 use crate::components::{
-    changing_action, page_source, server_problem, signed_in_page, Field, FormError, OpenForm,
-    TableScroll,
+    changing_action, page_source, server_problem, signed_in_page, Field, FormError, Layout,
+    OpenForm, TableScroll,
 };
 use crate::domain::wire::{AdminState, CustomerAccount, CustomerOrdersView, CustomersView};
 use crate::domain::{Lang, COUNTRIES};
@@ -41,7 +41,9 @@ pub fn CustomersPage() -> impl IntoView {
     let resource = Resource::new(page_source(), |_| get_customers());
     signed_in_page(resource, |view| {
         view! {
-                <CustomersList view />
+            <Layout user=view.user.clone()>
+                    <CustomersList view />
+            </Layout>
         }
     })
 }
@@ -327,17 +329,19 @@ fn CustomerOrders(view: CustomerOrdersView) -> impl IntoView {
         .clone()
         .map(|after| format!("/customers/{}?after={after}", view.agreement_number));
     view! {
-        <h1>{view.customer.clone()} " · " {view.agreement_number.clone()}</h1>
-        <section class="card">
-            <h2>{t.area_licenses}</h2>
-            <LicensesTable licenses=view.licenses.clone() orders_link=false />
-        </section>
-        <section class="card">
-            <h2>{t.area_orders}</h2>
-            <OrdersTable orders=view.orders.orders.clone() />
-            <p class="pager">
-                {next.map(|href| view! { <a href=href rel="next">{t.next_page}</a> })}
-            </p>
-        </section>
+        <Layout user=view.orders.user.clone()>
+            <h1>{view.customer.clone()} " · " {view.agreement_number.clone()}</h1>
+            <section class="card">
+                <h2>{t.area_licenses}</h2>
+                <LicensesTable licenses=view.licenses.clone() orders_link=false />
+            </section>
+            <section class="card">
+                <h2>{t.area_orders}</h2>
+                <OrdersTable orders=view.orders.orders.clone() />
+                <p class="pager">
+                    {next.map(|href| view! { <a href=href rel="next">{t.next_page}</a> })}
+                </p>
+            </section>
+        </Layout>
     }
 }

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::api::account::get_dashboard;
-use crate::components::{area, page_source, signed_in_page, TableScroll};
+use crate::components::{area, page_source, signed_in_page, Layout, TableScroll};
 use crate::domain::wire::{Dashboard, ProductUsage};
 use crate::domain::{Capability, Role};
 use crate::use_lang;
@@ -27,72 +27,74 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
         .collect();
     let usage = dashboard.usage.clone();
     view! {
-        <h1>{t.welcome} ", " {dashboard.user.first_name.clone()}</h1>
-        <section class="card">
-            <h2>{t.organization}</h2>
-            <p class="organization">{dashboard.organization.clone()}</p>
-            <h3>{t.agreements}</h3>
-            <TableScroll>
-                <table class="agreements">
-                    <thead>
-                        <tr>
-                            <th scope="col">{t.agreement_number}</th>
-                            <th scope="col">{t.purchasing_account_number}</th>
-                            <th scope="col">{t.account_administrator}</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {dashboard
-                            .agreements
-                            .iter()
-                            .flat_map(|agreement| {
-                                agreement
-                                    .purchasing_accounts
-                                    .iter()
-                                    .map(move |account| {
-                                        view! {
-                                            <tr>
-                                                <td>{agreement.number.clone()} " (" {agreement.kind.clone()} ")"</td>
-                                                <td>{account.number.clone()}</td>
-                                                <td>
-                                                    {account.admin_name.clone()} " · "
-                                                    {account.admin_email.clone()}
-                                                </td>
-                                            </tr>
-                                        }
-                                    })
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
-            </TableScroll>
-        </section>
-        {(!usage.is_empty()).then(|| view! { <UsageChart usage /> })}
-        <section class="card">
-            <h2>{t.your_areas}</h2>
-            {if open.is_empty() {
-                view! { <p>{t.no_areas}</p> }.into_any()
-            } else {
-                view! {
-                    <ul class="tiles">
-                        {open
-                            .into_iter()
-                            .map(|(label, href, count)| {
-                                view! {
-                                    <li class="tile">
-                                        <a href=href>
-                                            <span class="tile-label">{label}</span>
-                                            <span class="tile-count">{count}</span>
-                                        </a>
-                                    </li>
-                                }
-                            })
-                            .collect_view()}
-                    </ul>
-                }
-                    .into_any()
-            }}
-        </section>
+        <Layout user=dashboard.user.clone()>
+            <h1>{t.welcome} ", " {dashboard.user.first_name.clone()}</h1>
+            <section class="card">
+                <h2>{t.organization}</h2>
+                <p class="organization">{dashboard.organization.clone()}</p>
+                <h3>{t.agreements}</h3>
+                <TableScroll>
+                    <table class="agreements">
+                        <thead>
+                            <tr>
+                                <th scope="col">{t.agreement_number}</th>
+                                <th scope="col">{t.purchasing_account_number}</th>
+                                <th scope="col">{t.account_administrator}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {dashboard
+                                .agreements
+                                .iter()
+                                .flat_map(|agreement| {
+                                    agreement
+                                        .purchasing_accounts
+                                        .iter()
+                                        .map(move |account| {
+                                            view! {
+                                                <tr>
+                                                    <td>{agreement.number.clone()} " (" {agreement.kind.clone()} ")"</td>
+                                                    <td>{account.number.clone()}</td>
+                                                    <td>
+                                                        {account.admin_name.clone()} " · "
+                                                        {account.admin_email.clone()}
+                                                    </td>
+                                                </tr>
+                                            }
+                                        })
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                </TableScroll>
+            </section>
+            {(!usage.is_empty()).then(|| view! { <UsageChart usage /> })}
+            <section class="card">
+                <h2>{t.your_areas}</h2>
+                {if open.is_empty() {
+                    view! { <p>{t.no_areas}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="tiles">
+                            {open
+                                .into_iter()
+                                .map(|(label, href, count)| {
+                                    view! {
+                                        <li class="tile">
+                                            <a href=href>
+                                                <span class="tile-label">{label}</span>
+                                                <span class="tile-count">{count}</span>
+                                            </a>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                        .into_any()
+                }}
+            </section>
+        </Layout>
     }
 }
 

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::domains::{get_domains, AddDomain, VerifyDomain};
 use crate::components::{
-    changing_action, page_source, server_problem, signed_in_page, Field, FormError,
+    changing_action, page_source, server_problem, signed_in_page, Field, FormError, Layout,
 };
 use crate::domain::wire::{DomainCheck, DomainRow, DomainStatus, DomainsView};
 use crate::use_lang;
@@ -17,9 +17,11 @@ pub fn DomainsPage() -> impl IntoView {
     let resource = Resource::new(page_source(), |_| get_domains());
     signed_in_page(resource, move |view| {
         view! {
-            <h1>{t.area_domains}</h1>
-            <p>{t.domains_intro}</p>
-                <Domains view />
+            <Layout user=view.user.clone()>
+                <h1>{t.area_domains}</h1>
+                <p>{t.domains_intro}</p>
+                    <Domains view />
+            </Layout>
         }
     })
 }

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api::downloads::get_downloads;
-use crate::components::{page_source, signed_in_page, TableScroll};
+use crate::components::{page_source, signed_in_page, Layout, TableScroll};
 use crate::domain::product_label;
 use crate::domain::wire::DownloadsPage;
 use crate::use_lang;
@@ -34,52 +34,54 @@ pub fn DownloadsPage() -> impl IntoView {
 fn DownloadsList(page: DownloadsPage) -> impl IntoView {
     let t = use_lang().texts();
     view! {
-        <h1>{t.area_downloads}</h1>
-        {if page.products.is_empty() {
-            view! { <section class="card"><p>{t.no_downloads}</p></section> }.into_any()
-        } else {
-            page.products
-                .into_iter()
-                .map(|product| {
-                    view! {
-                        <section class="card download">
-                            <h2>{product_label(&product.product, &product.version)}</h2>
-                            <TableScroll>
-                                <table class="licenses">
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">{t.file}</th>
-                                            <th scope="col">{t.size}</th>
-                                            <th scope="col">"SHA-256"</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {product
-                                            .files
-                                            .into_iter()
-                                            .map(|file| {
-                                                view! {
-                                                    <tr>
-                                                        <td>
-                                                            <a href=file.href() download=file.name.clone() rel="external">
-                                                                {t.download} " " {file.name.clone()}
-                                                            </a>
-                                                        </td>
-                                                        <td class="amount">{size(file.size_bytes)}</td>
-                                                        <td><code class="hash">{file.sha256.clone()}</code></td>
-                                                    </tr>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </tbody>
-                                </table>
-                            </TableScroll>
-                        </section>
-                    }
-                })
-                .collect_view()
-                .into_any()
-        }}
+        <Layout user=page.user.clone()>
+            <h1>{t.area_downloads}</h1>
+            {if page.products.is_empty() {
+                view! { <section class="card"><p>{t.no_downloads}</p></section> }.into_any()
+            } else {
+                page.products
+                    .into_iter()
+                    .map(|product| {
+                        view! {
+                            <section class="card download">
+                                <h2>{product_label(&product.product, &product.version)}</h2>
+                                <TableScroll>
+                                    <table class="licenses">
+                                        <thead>
+                                            <tr>
+                                                <th scope="col">{t.file}</th>
+                                                <th scope="col">{t.size}</th>
+                                                <th scope="col">"SHA-256"</th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>
+                                            {product
+                                                .files
+                                                .into_iter()
+                                                .map(|file| {
+                                                    view! {
+                                                        <tr>
+                                                            <td>
+                                                                <a href=file.href() download=file.name.clone() rel="external">
+                                                                    {t.download} " " {file.name.clone()}
+                                                                </a>
+                                                            </td>
+                                                            <td class="amount">{size(file.size_bytes)}</td>
+                                                            <td><code class="hash">{file.sha256.clone()}</code></td>
+                                                        </tr>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </tbody>
+                                    </table>
+                                </TableScroll>
+                            </section>
+                        }
+                    })
+                    .collect_view()
+                    .into_any()
+            }}
+        </Layout>
     }
 }
 

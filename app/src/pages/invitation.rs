@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::invitation::{get_invitation, AcceptInvitation};
-use crate::components::{server_problem, Field, FormError, NewPassword};
+use crate::components::{server_problem, Field, FormError, Layout, NewPassword};
 use crate::domain::wire::{InvitationView, LinkState};
 use crate::domain::COUNTRIES;
 use crate::i18n::{around, fill};
@@ -17,26 +17,28 @@ pub fn InvitationPage() -> impl IntoView {
     let token = move || params.read().get("token").unwrap_or_default();
     let link = Resource::new(token, get_invitation);
     view! {
-        <Suspense fallback=move || view! { <p>{t.loading}</p> }>
-            // Read with `get`: see `components::signed_in_page`.
-            {move || {
-                link.get()
-                    .map(|result| match result {
-                        Ok(LinkState::Valid(invitation)) => {
-                            view! { <CreateAccount token=token() invitation /> }.into_any()
-                        }
-                        Ok(state) => view! { <DeadLink state /> }.into_any(),
-                        Err(error) => {
-                            view! {
-                                <p class="form-error" role="alert">
-                                    {error.summary(use_lang())}
-                                </p>
+        <Layout>
+            <Suspense fallback=move || view! { <p>{t.loading}</p> }>
+                // Read with `get`: see `components::signed_in_page`.
+                {move || {
+                    link.get()
+                        .map(|result| match result {
+                            Ok(LinkState::Valid(invitation)) => {
+                                view! { <CreateAccount token=token() invitation /> }.into_any()
                             }
-                                .into_any()
-                        }
-                    })
-            }}
-        </Suspense>
+                            Ok(state) => view! { <DeadLink state /> }.into_any(),
+                            Err(error) => {
+                                view! {
+                                    <p class="form-error" role="alert">
+                                        {error.summary(use_lang())}
+                                    </p>
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
+            </Suspense>
+        </Layout>
     }
 }
 

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::api::keys::{get_keys, RevealKey};
-use crate::components::{page_source, signed_in_page, TableScroll};
+use crate::components::{page_source, signed_in_page, Layout, TableScroll};
 use crate::domain::product_label;
 use crate::domain::wire::{KeyRow, KeysPage};
 use crate::use_lang;
@@ -18,30 +18,32 @@ pub fn KeysPage() -> impl IntoView {
 fn KeysList(page: KeysPage) -> impl IntoView {
     let t = use_lang().texts();
     view! {
-        <h1>{t.area_keys}</h1>
-        <section class="card">
-            {if page.keys.is_empty() {
-                view! { <p>{t.no_keys}</p> }.into_any()
-            } else {
-                view! {
-                    <TableScroll>
-                        <table class="licenses keys">
-                            <thead>
-                                <tr>
-                                    <th scope="col">{t.product}</th>
-                                    <th scope="col">{t.purchasing_account_number}</th>
-                                    <th scope="col">{t.key}</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {page.keys.into_iter().map(|row| view! { <KeyLine row /> }).collect_view()}
-                            </tbody>
-                        </table>
-                    </TableScroll>
-                }
-                    .into_any()
-            }}
-        </section>
+        <Layout user=page.user.clone()>
+            <h1>{t.area_keys}</h1>
+            <section class="card">
+                {if page.keys.is_empty() {
+                    view! { <p>{t.no_keys}</p> }.into_any()
+                } else {
+                    view! {
+                        <TableScroll>
+                            <table class="licenses keys">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{t.product}</th>
+                                        <th scope="col">{t.purchasing_account_number}</th>
+                                        <th scope="col">{t.key}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {page.keys.into_iter().map(|row| view! { <KeyLine row /> }).collect_view()}
+                                </tbody>
+                            </table>
+                        </TableScroll>
+                    }
+                        .into_any()
+                }}
+            </section>
+        </Layout>
     }
 }
 

@@ -6,7 +6,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::orders::{get_licenses, get_orders};
-use crate::components::{page_source, signed_in_page, TableScroll};
+use crate::components::{page_source, signed_in_page, Layout, TableScroll};
 use crate::domain::product_label;
 use crate::domain::wire::{LicenseRow, LicensesPage, OrderFilter, OrderView, OrdersPage};
 use crate::i18n::fill;
@@ -60,59 +60,61 @@ fn OrdersList(page: OrdersPage, filter: OrderFilter) -> impl IntoView {
         .clone()
         .map(|after| format!("/orders?{}", query_string(&filter, &after)));
     view! {
-        <h1>{t.area_orders}</h1>
-        <Form method="get" action="/orders" attr:class="card filters">
-            <div class="field">
-                <label for="filter-from">{t.date_from}</label>
-                <input id="filter-from" name="from" type="date" value=filter.from.clone() />
-            </div>
-            <div class="field">
-                <label for="filter-to">{t.date_to}</label>
-                <input id="filter-to" name="to" type="date" value=filter.to.clone() />
-            </div>
-            <div class="field">
-                <label for="filter-product">{t.product}</label>
-                <select id="filter-product" name="product">
-                    <option value="">{t.any}</option>
-                    {page
-                        .products
-                        .iter()
-                        .map(|product| {
-                            let id = product.id.to_string();
-                            view! {
-                                <option value=id.clone() selected=id == filter.product>
-                                    {product.label.clone()}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="filter-account">{t.purchasing_account_number}</label>
-                <select id="filter-account" name="purchasing_account">
-                    <option value="">{t.any}</option>
-                    {page
-                        .purchasing_accounts
-                        .iter()
-                        .map(|number| {
-                            view! {
-                                <option value=number.clone() selected=*number == filter.purchasing_account>
-                                    {number.clone()}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
-            </div>
-            <button type="submit" class="primary">{t.filter}</button>
-        </Form>
-        <section class="card">
-            <OrdersTable orders=page.orders.clone() />
-            <p class="pager">
-                {next.map(|href| view! { <a href=href rel="next">{t.next_page}</a> })}
-            </p>
-        </section>
+        <Layout user=page.user.clone()>
+            <h1>{t.area_orders}</h1>
+            <Form method="get" action="/orders" attr:class="card filters">
+                <div class="field">
+                    <label for="filter-from">{t.date_from}</label>
+                    <input id="filter-from" name="from" type="date" value=filter.from.clone() />
+                </div>
+                <div class="field">
+                    <label for="filter-to">{t.date_to}</label>
+                    <input id="filter-to" name="to" type="date" value=filter.to.clone() />
+                </div>
+                <div class="field">
+                    <label for="filter-product">{t.product}</label>
+                    <select id="filter-product" name="product">
+                        <option value="">{t.any}</option>
+                        {page
+                            .products
+                            .iter()
+                            .map(|product| {
+                                let id = product.id.to_string();
+                                view! {
+                                    <option value=id.clone() selected=id == filter.product>
+                                        {product.label.clone()}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="filter-account">{t.purchasing_account_number}</label>
+                    <select id="filter-account" name="purchasing_account">
+                        <option value="">{t.any}</option>
+                        {page
+                            .purchasing_accounts
+                            .iter()
+                            .map(|number| {
+                                view! {
+                                    <option value=number.clone() selected=*number == filter.purchasing_account>
+                                        {number.clone()}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+                <button type="submit" class="primary">{t.filter}</button>
+            </Form>
+            <section class="card">
+                <OrdersTable orders=page.orders.clone() />
+                <p class="pager">
+                    {next.map(|href| view! { <a href=href rel="next">{t.next_page}</a> })}
+                </p>
+            </section>
+        </Layout>
     }
 }
 
@@ -146,18 +148,20 @@ fn LicensesList(page: LicensesPage) -> impl IntoView {
         })
     });
     view! {
-        <h1>{t.area_licenses}</h1>
-        {filtered
-            .map(|heading| {
-                view! {
-                    <p class="filtered">
-                        {heading} " · " <a href="/licenses">{t.all_licenses}</a>
-                    </p>
-                }
-            })}
-        <section class="card">
-            <LicensesTable licenses orders_link=true />
-        </section>
+        <Layout user=page.user.clone()>
+            <h1>{t.area_licenses}</h1>
+            {filtered
+                .map(|heading| {
+                    view! {
+                        <p class="filtered">
+                            {heading} " · " <a href="/licenses">{t.all_licenses}</a>
+                        </p>
+                    }
+                })}
+            <section class="card">
+                <LicensesTable licenses orders_link=true />
+            </section>
+        </Layout>
     }
 }
 

@@ -3,7 +3,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::account::{get_profile, ChangePassword};
 use crate::components::{
-    page_source, server_problem, signed_in_page, Field, FormError, NewPassword,
+    page_source, server_problem, signed_in_page, Field, FormError, Layout, NewPassword,
 };
 use crate::domain::wire::Profile;
 use crate::domain::Country;
@@ -24,38 +24,40 @@ fn ProfileView(profile: Profile) -> impl IntoView {
         .map(|country| country.name(lang).to_owned())
         .unwrap_or(profile.country.clone());
     view! {
-        <h1>{t.my_profile}</h1>
-        <section class="card">
-            <dl class="profile">
-                <dt>{t.name}</dt>
-                <dd>{user.full_name()}</dd>
-                <dt>{t.email_address}</dt>
-                <dd>{user.email.clone()}</dd>
-                <dt>{t.preferred_language}</dt>
-                <dd>{user.lang.native_name()}</dd>
-                <dt>{t.country_region}</dt>
-                <dd>{country}</dd>
-                <dt>{t.roles}</dt>
-                <dd>
-                    <ul class="roles">
-                        {user
-                            .roles
-                            .iter()
-                            .map(|role| view! { <li>{role.name(lang)}</li> })
-                            .collect_view()}
-                    </ul>
-                    <p class="note">{t.roles_note}</p>
-                </dd>
-            </dl>
-        </section>
-        <ChangePasswordForm />
-        <section class="card">
-            <h2>{t.two_step}</h2>
-            <p>{t.two_step_intro}</p>
-            <p>
-                <a href="/two-step">{t.two_step_manage}</a>
-            </p>
-        </section>
+        <Layout user=user.clone()>
+            <h1>{t.my_profile}</h1>
+            <section class="card">
+                <dl class="profile">
+                    <dt>{t.name}</dt>
+                    <dd>{user.full_name()}</dd>
+                    <dt>{t.email_address}</dt>
+                    <dd>{user.email.clone()}</dd>
+                    <dt>{t.preferred_language}</dt>
+                    <dd>{user.lang.native_name()}</dd>
+                    <dt>{t.country_region}</dt>
+                    <dd>{country}</dd>
+                    <dt>{t.roles}</dt>
+                    <dd>
+                        <ul class="roles">
+                            {user
+                                .roles
+                                .iter()
+                                .map(|role| view! { <li>{role.name(lang)}</li> })
+                                .collect_view()}
+                        </ul>
+                        <p class="note">{t.roles_note}</p>
+                    </dd>
+                </dl>
+            </section>
+            <ChangePasswordForm />
+            <section class="card">
+                <h2>{t.two_step}</h2>
+                <p>{t.two_step_intro}</p>
+                <p>
+                    <a href="/two-step">{t.two_step_manage}</a>
+                </p>
+            </section>
+        </Layout>
     }
 }
 

@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::provisioning::{get_provisioning, AssignSubscription};
 use crate::components::{
-    changing_action, page_source, server_problem, signed_in_page, FormError, TableScroll,
+    changing_action, page_source, server_problem, signed_in_page, FormError, Layout, TableScroll,
 };
 use crate::domain::product_label;
 use crate::domain::wire::ProvisioningPage;
@@ -20,8 +20,10 @@ pub fn ProvisioningPage() -> impl IntoView {
     let resource = Resource::new(page_source(), |_| get_provisioning());
     signed_in_page(resource, move |page| {
         view! {
-            <h1>{t.area_provisioning}</h1>
-                <ProvisioningView page />
+            <Layout user=page.user.clone()>
+                <h1>{t.area_provisioning}</h1>
+                    <ProvisioningView page />
+            </Layout>
         }
     })
 }

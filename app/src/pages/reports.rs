@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::api::reports::get_reports;
-use crate::components::{page_source, signed_in_page};
+use crate::components::{page_source, signed_in_page, Layout};
 use crate::domain::wire::ReportsPage;
 use crate::domain::Report;
 use crate::i18n::Texts;
@@ -27,27 +27,29 @@ pub fn ReportsPage() -> impl IntoView {
 fn ReportsList(page: ReportsPage) -> impl IntoView {
     let t = use_lang().texts();
     view! {
-        <h1>{t.area_reports}</h1>
-        <section class="card">
-            <ul class="reports">
-                {page
-                    .reports
-                    .into_iter()
-                    .map(|report| {
-                        let (name, about) = describe(report, t);
-                        view! {
-                            <li class="report">
-                                <h2>{name}</h2>
-                                <p>{about}</p>
-                                // A plain link: the browser streams the file to disk.
-                                <a class="button secondary" href=report.export_path() download="" rel="external">
-                                    {t.export_csv} " — " {name}
-                                </a>
-                            </li>
-                        }
-                    })
-                    .collect_view()}
-            </ul>
-        </section>
+        <Layout user=page.user.clone()>
+            <h1>{t.area_reports}</h1>
+            <section class="card">
+                <ul class="reports">
+                    {page
+                        .reports
+                        .into_iter()
+                        .map(|report| {
+                            let (name, about) = describe(report, t);
+                            view! {
+                                <li class="report">
+                                    <h2>{name}</h2>
+                                    <p>{about}</p>
+                                    // A plain link: the browser streams the file to disk.
+                                    <a class="button secondary" href=report.export_path() download="" rel="external">
+                                        {t.export_csv} " — " {name}
+                                    </a>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </section>
+        </Layout>
     }
 }

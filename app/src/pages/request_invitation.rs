@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::invitation::RequestInvitation;
-use crate::components::{server_problem, Field, FormError};
+use crate::components::{server_problem, Field, FormError, Layout};
 use crate::use_lang;
 
 /// "Didn't receive your invitation email?": the designated administrator
@@ -11,14 +11,16 @@ use crate::use_lang;
 pub fn RequestInvitationPage() -> impl IntoView {
     let t = use_lang().texts();
     view! {
-        <section class="card narrow">
-            <h1>{t.resend_title}</h1>
-            <p>{t.resend_intro}</p>
-            <RequestInvitationForm />
-            <p class="below-form">
-                <a href="/sign-in">{t.back_to_sign_in}</a>
-            </p>
-        </section>
+        <Layout>
+            <section class="card narrow">
+                <h1>{t.resend_title}</h1>
+                <p>{t.resend_intro}</p>
+                <RequestInvitationForm />
+                <p class="below-form">
+                    <a href="/sign-in">{t.back_to_sign_in}</a>
+                </p>
+            </section>
+        </Layout>
     }
 }
 

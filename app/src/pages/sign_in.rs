@@ -1,22 +1,24 @@
 use leptos::prelude::*;
 
 use crate::api::auth::{SignIn, SignInCode};
-use crate::components::{server_problem, Field, FormError};
+use crate::components::{server_problem, Field, FormError, Layout};
 use crate::use_lang;
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let t = use_lang().texts();
     view! {
-        <section class="card narrow">
-            <h1>{t.sign_in_title}</h1>
-            <p>{t.work_account_intro}</p>
-            <p class="note">{t.work_account_not_personal}</p>
-            <SignInForm />
-            <p class="below-form">
-                <a href="/request-invitation">{t.no_invitation_link}</a>
-            </p>
-        </section>
+        <Layout>
+            <section class="card narrow">
+                <h1>{t.sign_in_title}</h1>
+                <p>{t.work_account_intro}</p>
+                <p class="note">{t.work_account_not_personal}</p>
+                <SignInForm />
+                <p class="below-form">
+                    <a href="/request-invitation">{t.no_invitation_link}</a>
+                </p>
+            </section>
+        </Layout>
     }
 }
 
@@ -53,14 +55,16 @@ fn SignInForm() -> impl IntoView {
 pub fn SignInCodePage() -> impl IntoView {
     let t = use_lang().texts();
     view! {
-        <section class="card narrow">
-            <h1>{t.sign_in_code_title}</h1>
-            <p>{t.sign_in_code_intro}</p>
-            <SignInCodeForm />
-            <p class="below-form">
-                <a href="/sign-in">{t.sign_in_code_expired}</a>
-            </p>
-        </section>
+        <Layout>
+            <section class="card narrow">
+                <h1>{t.sign_in_code_title}</h1>
+                <p>{t.sign_in_code_intro}</p>
+                <SignInCodeForm />
+                <p class="below-form">
+                    <a href="/sign-in">{t.sign_in_code_expired}</a>
+                </p>
+            </section>
+        </Layout>
     }
 }
 

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::api::two_step::{
     get_two_step, ConfirmTwoStep, RenewRecoveryCodes, RequireTwoStep, StartTwoStep, TurnOffTwoStep,
 };
-use crate::components::{page_source, server_problem, signed_in_page, Field, FormError};
+use crate::components::{page_source, server_problem, signed_in_page, Field, FormError, Layout};
 use crate::domain::wire::{TwoStep, TwoStepSetup};
 use crate::domain::Problem;
 use crate::i18n::fill;
@@ -29,8 +29,10 @@ pub fn TwoStepPage() -> impl IntoView {
     let resource = Resource::new(move || (source(), actions.versions()), |_| get_two_step());
     signed_in_page(resource, move |two_step| {
         view! {
-            <h1>{t.two_step}</h1>
-            <TwoStepView two_step actions />
+            <Layout user=two_step.user.clone()>
+                <h1>{t.two_step}</h1>
+                <TwoStepView two_step actions />
+            </Layout>
         }
     })
 }

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::access::get_manage_users;
-use crate::components::{signed_in_page, OpenForm};
+use crate::components::{signed_in_page, Layout, OpenForm};
 use crate::domain::wire::ManageUsersView;
 use crate::domain::{Capability, Role};
 use crate::use_lang;
@@ -43,9 +43,11 @@ pub fn ManageAccessPage() -> impl IntoView {
     let t = use_lang().texts();
     signed_in_page(resource, move |view| {
         view! {
-            <h1>{t.manage_access}</h1>
-            <AccessTabs roles=view.access.user.roles.clone() current=Tab::Users />
-                <ManageUsers view />
+            <Layout user=view.access.user.clone()>
+                <h1>{t.manage_access}</h1>
+                <AccessTabs roles=view.access.user.roles.clone() current=Tab::Users />
+                    <ManageUsers view />
+            </Layout>
         }
     })
 }

@@ -4,7 +4,9 @@
 use leptos::prelude::*;
 
 use crate::api::partners::{get_partner_visibility, SetPartnerVisibility};
-use crate::components::{changing_action, page_source, signed_in_page, FormError, TableScroll};
+use crate::components::{
+    changing_action, page_source, signed_in_page, FormError, Layout, TableScroll,
+};
 use crate::domain::wire::{PartnerOfRecord, PartnerVisibilityView};
 use crate::use_lang;
 
@@ -16,9 +18,11 @@ pub fn PartnerVisibilityPage() -> impl IntoView {
     let resource = Resource::new(page_source(), |_| get_partner_visibility());
     signed_in_page(resource, move |view| {
         view! {
-            <h1>{t.manage_access}</h1>
-            <AccessTabs roles=view.user.roles.clone() current=Tab::Partners />
-                <PartnerVisibility view />
+            <Layout user=view.user.clone()>
+                <h1>{t.manage_access}</h1>
+                <AccessTabs roles=view.user.roles.clone() current=Tab::Partners />
+                    <PartnerVisibility view />
+            </Layout>
         }
     })
 }
