@@ -145,8 +145,8 @@ test('a page chunk that fails to load (a deploy since the tab opened) loads the 
   // A new document: the marker is gone.
   expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBeUndefined();
   // The missing chunk's own errors are expected here (its 404, and the
-  // loader's failed compile or rejected promise); a panic is not.
+  // loader's failed compile); a panic is not.
   const unexpected = consoleErrors.filter((error) => /panicked|unreachable/.test(error)
-    || !/404|Failed to execute 'compile' on 'WebAssembly'|Uncaught \(in promise\)|WebAssembly/.test(error));
+    || !/404|Failed to execute 'compile' on 'WebAssembly'/.test(error));
   consoleErrors.splice(0, consoleErrors.length, ...unexpected);
 });
