@@ -5,6 +5,9 @@
 //! WebAssembly chunk of its own, fetched when the router first needs it.
 //! Without `--split` the same code builds one bundle that holds every page.
 
+use std::future::Future;
+use std::pin::Pin;
+
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
 
@@ -53,6 +56,86 @@ lazy_pages! {
     AuditLog => pages::access::AuditLogPage,
     Profile => pages::profile::ProfilePage,
     TwoStep => pages::two_step::TwoStepPage,
+}
+
+/// Fetching the chunk of one page, for [`preload`].
+pub type Preload = Pin<Box<dyn Future<Output = ()>>>;
+
+/// What fetches the chunk of the page at `path` (an address of the app,
+/// without its query), or `None` where no lazy route answers. The paths are
+/// those of `App`'s routes; `server/tests/areas.rs` checks that each of
+/// them is here. Fetching twice is cheap: the split loader keeps a chunk
+/// once it has it, and a failed fetch is tried again by the click.
+pub fn preload(path: &str) -> Option<Preload> {
+    fn fetch<R: LazyRoute>() -> Option<Preload> {
+        Some(Box::pin(R::preload()))
+    }
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    match segments.as_slice() {
+        ["sign-in"] => fetch::<SignIn>(),
+        ["sign-in", "code"] => fetch::<SignInCode>(),
+        ["request-invitation"] => fetch::<RequestInvitation>(),
+        ["invitation", _] => fetch::<Invitation>(),
+        ["dashboard"] => fetch::<Dashboard>(),
+        ["agreements"] => fetch::<Agreements>(),
+        ["keys"] => fetch::<Keys>(),
+        ["orders"] => fetch::<Orders>(),
+        ["licenses"] => fetch::<Licenses>(),
+        ["downloads"] => fetch::<Downloads>(),
+        ["reports"] => fetch::<Reports>(),
+        ["provisioning"] => fetch::<Provisioning>(),
+        ["manage-access"] => fetch::<ManageAccess>(),
+        ["manage-access", "partners"] => fetch::<PartnerVisibility>(),
+        ["manage-access", "audit"] => fetch::<AuditLog>(),
+        ["domains"] => fetch::<Domains>(),
+        ["customers"] => fetch::<Customers>(),
+        ["customers", _] => fetch::<CustomerOrders>(),
+        ["profile"] => fetch::<Profile>(),
+        ["two-step"] => fetch::<TwoStep>(),
+        _ => None,
+    }
+}
+
+/// Starts fetching a page's chunk when a person shows they are about to
+/// open it: the pointer comes over a link to it, a finger touches it, or
+/// the keyboard focuses it. A pointer rests on a link a few hundred
+/// milliseconds before the click, about what the chunks of a page not yet
+/// visited take to arrive and compile; fetching every page's chunks up
+/// front instead would cost a phone the whole app on its first visit.
+#[cfg(feature = "hydrate")]
+pub fn preload_on_intent() {
+    use std::cell::RefCell;
+    use std::collections::HashSet;
+    use std::rc::Rc;
+
+    use leptos::ev;
+    use leptos::wasm_bindgen::JsCast;
+
+    let asked = Rc::new(RefCell::new(HashSet::<String>::new()));
+    let on_intent = move |target: Option<web_sys::EventTarget>| {
+        let Some(link) = target
+            .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+            .and_then(|element| element.closest("a[href]").ok().flatten())
+            .and_then(|link| link.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+        else {
+            return;
+        };
+        if link.origin() != window().location().origin().unwrap_or_default() {
+            return;
+        }
+        let path = link.pathname();
+        if !asked.borrow_mut().insert(path.clone()) {
+            return;
+        }
+        if let Some(fetching) = preload(&path) {
+            leptos::task::spawn_local(fetching);
+        }
+    };
+    let on_pointer = on_intent.clone();
+    window_event_listener(ev::pointerover, move |event| on_pointer(event.target()));
+    let on_touch = on_intent.clone();
+    window_event_listener(ev::touchstart, move |event| on_touch(event.target()));
+    window_event_listener(ev::focusin, move |event| on_intent(event.target()));
 }
 
 /// What a page shows when its chunk could not be fetched: after a deploy,

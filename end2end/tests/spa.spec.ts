@@ -75,6 +75,23 @@ test('every area opens through the navigation without loading a document, back a
   await expect(page.getByRole('heading', { level: 2, name: 'INVITE USER', exact: true })).toBeVisible();
 });
 
+test('pointing at a link fetches its page before the click, and the click needs nothing more', async ({ page }) => {
+  await onboardAdmin(page);
+  await markDocument(page);
+  let started = 0;
+  let finished = 0;
+  page.on('request', (request) => { if (request.url().endsWith('.wasm')) started += 1; });
+  page.on('requestfinished', (request) => { if (request.url().endsWith('.wasm')) finished += 1; });
+  const reports = page.getByRole('navigation', { name: 'Areas of the Center' }).getByRole('link', { name: 'Reports', exact: true });
+  await reports.hover();
+  await expect.poll(() => started > 0 && finished === started).toBe(true);
+  const fetched = started;
+  await reports.click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Reports' })).toBeVisible();
+  expect(started).toBe(fetched);
+  await expectSameDocument(page);
+});
+
 test('the role dropdowns react in the browser, and an invitation shows in the list and on the dashboard without a document load', async ({ page }) => {
   await onboardAdmin(page);
   const usersTile = page.locator('.tiles').getByRole('link', { name: /Manage access/ });

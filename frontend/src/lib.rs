@@ -13,6 +13,7 @@ pub fn hydrate() {
     wasm_bindgen_futures::spawn_local(async {
         let page = leptos::mount::hydrate_from_async(leptos::tachys::dom::body(), app::App).await;
         page.forget();
+        app::routes::preload_on_intent();
         // Lets browser tests (and curious people) tell a live page from one
         // still waiting for its script; app::routes::ChunkFailed reads it too.
         if let Some(root) = document().document_element() {

@@ -32,6 +32,12 @@ use crate::guards;
 /// page in the same process makes that page's resources wait forever.
 static ROUTES: LazyLock<Vec<AxumRouteListing>> = LazyLock::new(|| generate_route_list(app::App));
 
+/// The address pattern of every page of the app, as the router serves
+/// them (`/invitation/{token}`).
+pub fn page_paths() -> impl Iterator<Item = &'static str> {
+    ROUTES.iter().map(AxumRouteListing::path)
+}
+
 pub fn router(state: AppState) -> Router {
     let routes = ROUTES.clone();
     let context = {

@@ -22,6 +22,24 @@ async fn sign_in(
     .await
 }
 
+/// `app::routes::preload` repeats the routes' paths (the router offers no
+/// way to fetch a page's chunk by address): it must know every page.
+#[test]
+fn every_page_has_a_chunk_to_fetch_ahead() {
+    let mut pages = 0;
+    for pattern in server::routes::page_paths().filter(|path| *path != "/") {
+        let address = pattern.replace(['{', '}'], "");
+        assert!(
+            app::routes::preload(&address).is_some(),
+            "{pattern}: no chunk in app::routes::preload"
+        );
+        pages += 1;
+    }
+    assert!(pages >= 20, "only {pages} pages listed");
+    assert!(app::routes::preload("/nowhere").is_none());
+    assert!(app::routes::preload("/orders/1").is_none());
+}
+
 async fn sign_in_sets_an_http_only_lax_session_cookie(t: TestDb) {
     let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
     let user_id = app.harry().await;
