@@ -9,8 +9,8 @@ use crate::api::auth::SignOut;
 use crate::domain::wire::UserSummary;
 use crate::domain::{Capability, Lang, PasswordRule, Problem, Role};
 use crate::error::AppError;
+use crate::i18n::use_lang;
 use crate::i18n::Texts;
-use crate::use_lang;
 
 /// The label and page of each area of the Center (see `Capability::AREAS`).
 pub fn area(capability: Capability, t: &'static Texts) -> Option<(&'static str, &'static str)> {
@@ -469,7 +469,7 @@ where
                                 .into_any()
                         }
                         Err(error) => {
-                            crate::pages::set_status(error.status());
+                            set_status(error.status());
                             view! {
                                 <Layout>
                                     <p class="form-error" role="alert">
@@ -483,4 +483,17 @@ where
             }}
         </Transition>
     }
+}
+
+/// Sets the status of the server-rendered response; nothing in the browser.
+pub fn set_status(code: u16) {
+    #[cfg(feature = "ssr")]
+    if let (Some(response), Ok(status)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        axum::http::StatusCode::from_u16(code),
+    ) {
+        response.set_status(status);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = code;
 }

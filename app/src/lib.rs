@@ -8,6 +8,8 @@ pub mod components;
 pub mod domain;
 pub mod error;
 #[cfg(feature = "ssr")]
+pub mod http;
+#[cfg(feature = "ssr")]
 pub mod hydration;
 pub mod i18n;
 pub mod pages;
@@ -51,7 +53,7 @@ fn detect_lang() -> Lang {
     #[cfg(feature = "ssr")]
     {
         use_context::<axum::http::request::Parts>()
-            .map(|parts| api::context::request_lang(&parts.headers))
+            .map(|parts| http::cookies::request_lang(&parts.headers))
             .unwrap_or_default()
     }
     #[cfg(not(feature = "ssr"))]
@@ -62,11 +64,6 @@ fn detect_lang() -> Lang {
             .and_then(|code| Lang::parse(&code).ok())
             .unwrap_or_default()
     }
-}
-
-/// The language of the page being rendered.
-pub fn use_lang() -> Lang {
-    use_context::<Lang>().unwrap_or_default()
 }
 
 #[component]

@@ -163,6 +163,6 @@ pub fn ChunkFailed() -> impl IntoView {
         }
         let _ = window().location().assign(&href);
     });
-    let t = crate::use_lang().texts();
+    let t = crate::i18n::use_lang().texts();
     view! { <p role="status">{t.loading}</p> }
 }

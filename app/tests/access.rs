@@ -8,14 +8,16 @@ use app::domain::wire::{InvitationState, PersonKind};
 use app::domain::AuditAction;
 use app::domain::{Problem, Role};
 use app::error::AppError;
+use app::services::access::invite::{self, InviteInput};
+use app::services::access::{bulk, members, people};
+use app::services::audit;
 use app::services::invitations;
-use app::services::mail;
-use app::services::mail::Outbox;
+use app::services::outbox;
+use app::services::outbox::Outbox;
 use app::services::password::Hasher;
 use app::services::testing::{
     self, accept_form, actor, newest_link, settings, sign_up_harry, TestDb, PASSWORD,
 };
-use app::services::users::{self, InviteInput};
 
 use app::services::testing::NOW;
 
@@ -36,7 +38,7 @@ async fn every_role_grants_exactly_what_the_specification_says_on_invite_and_on_
         .await;
         for (j, granted) in Role::ALL.into_iter().enumerate() {
             let email = format!("invitee{i}-{j}@contoso.com");
-            let result = users::invite(
+            let result = invite::invite(
                 &t.db,
                 &settings(),
                 &Outbox::default(),
@@ -70,7 +72,7 @@ async fn every_role_grants_exactly_what_the_specification_says_on_invite_and_on_
                     "{inviter_role} must not grant {granted} ({})",
                     t.engine
                 );
-                let mails = mail::recent(&t.db, 1000).await.expect("outbox");
+                let mails = outbox::recent(&t.db, 1000).await.expect("outbox");
                 assert!(
                     mails.iter().all(|m| m.to_email != email),
                     "nothing sent to {email}"
@@ -97,7 +99,7 @@ async fn acceptance_checks_the_inviters_power_at_that_moment(t: TestDb) {
         ("manager@contoso.com", Role::AccountManager),
         ("viewer@contoso.com", Role::AccountViewer),
     ] {
-        users::invite(
+        invite::invite(
             &t.db,
             &settings(),
             &Outbox::default(),
@@ -159,7 +161,7 @@ both_engines!(acceptance_checks_the_inviters_power_at_that_moment);
 async fn inviting_again_resends_and_kills_the_old_link(t: TestDb) {
     let hasher = Hasher::default();
     let harry = load(&t.db, sign_up_harry(&t.db, &settings(), &hasher, NOW).await).await;
-    let first = users::invite(
+    let first = invite::invite(
         &t.db,
         &settings(),
         &Outbox::default(),
@@ -170,7 +172,7 @@ async fn inviting_again_resends_and_kills_the_old_link(t: TestDb) {
     .await;
     assert_eq!(first, Ok(InviteOutcome::Invited));
     let old = newest_link(&t.db, "ana@contoso.com").await;
-    let again = users::invite(
+    let again = invite::invite(
         &t.db,
         &settings(),
         &Outbox::default(),
@@ -200,7 +202,7 @@ async fn inviting_again_resends_and_kills_the_old_link(t: TestDb) {
     );
 
     // The welcome email: French, with the inviter, the organization and the expiry.
-    let mails = mail::recent(&t.db, 10).await.expect("outbox");
+    let mails = outbox::recent(&t.db, 10).await.expect("outbox");
     let welcome = &mails[0];
     assert!(
         welcome
@@ -215,7 +217,7 @@ async fn inviting_again_resends_and_kills_the_old_link(t: TestDb) {
         welcome.body_text
     );
 
-    let member = users::invite(
+    let member = invite::invite(
         &t.db,
         &settings(),
         &Outbox::default(),
@@ -258,7 +260,7 @@ fn bad_invitations_are_explained_field_by_field() {
 async fn invitations_can_be_revoked_or_fixed_and_resent(t: TestDb) {
     let hasher = Hasher::default();
     let harry = load(&t.db, sign_up_harry(&t.db, &settings(), &hasher, NOW).await).await;
-    users::invite(
+    invite::invite(
         &t.db,
         &settings(),
         &Outbox::default(),
@@ -269,7 +271,9 @@ async fn invitations_can_be_revoked_or_fixed_and_resent(t: TestDb) {
     .await
     .expect("invited with a typo");
     let typo_link = newest_link(&t.db, "ana@contso.com").await;
-    let page = users::list(&t.db, &harry, NOW, "", "").await.expect("list");
+    let page = people::list(&t.db, &harry, NOW, "", "")
+        .await
+        .expect("list");
     let row = page
         .invitations
         .iter()
@@ -284,7 +288,7 @@ async fn invitations_can_be_revoked_or_fixed_and_resent(t: TestDb) {
     );
 
     let fixed = app::domain::Email::parse("ana@contoso.com").expect("email");
-    users::resend_invitation(
+    invite::resend_invitation(
         &t.db,
         &settings(),
         &Outbox::default(),
@@ -303,7 +307,7 @@ async fn invitations_can_be_revoked_or_fixed_and_resent(t: TestDb) {
     );
     let good_link = newest_link(&t.db, "ana@contoso.com").await;
 
-    let page = users::list(&t.db, &harry, NOW + 60, "ana", "")
+    let page = people::list(&t.db, &harry, NOW + 60, "ana", "")
         .await
         .expect("list");
     assert_eq!(
@@ -314,7 +318,7 @@ async fn invitations_can_be_revoked_or_fixed_and_resent(t: TestDb) {
         page.invitations
     );
     let id = page.invitations[0].id;
-    users::revoke_invitation(&t.db, NOW + 120, &actor(&harry), id)
+    invite::revoke_invitation(&t.db, NOW + 120, &actor(&harry), id)
         .await
         .expect("revoked");
     assert_eq!(
@@ -323,7 +327,7 @@ async fn invitations_can_be_revoked_or_fixed_and_resent(t: TestDb) {
             .expect("look up"),
         LinkState::Revoked
     );
-    let page = users::list(&t.db, &harry, NOW + 120, "ana", "")
+    let page = people::list(&t.db, &harry, NOW + 120, "ana", "")
         .await
         .expect("list");
     assert!(
@@ -347,7 +351,7 @@ async fn invitations_can_be_revoked_or_fixed_and_resent(t: TestDb) {
         &[Role::AgreementAdmin],
     )
     .await;
-    users::invite(
+    invite::invite(
         &t.db,
         &settings(),
         &Outbox::default(),
@@ -357,18 +361,16 @@ async fn invitations_can_be_revoked_or_fixed_and_resent(t: TestDb) {
     )
     .await
     .expect("invited");
-    let page = users::list(&t.db, &harry, NOW, "mgr", "")
+    let page = people::list(&t.db, &harry, NOW, "mgr", "")
         .await
         .expect("list");
     let mgr = page.invitations[0].id;
     assert_eq!(
-        users::revoke_invitation(&t.db, NOW, &actor(&viewer), mgr).await,
+        invite::revoke_invitation(&t.db, NOW, &actor(&viewer), mgr).await,
         Err(AppError::Forbidden)
     );
 
-    let log = users::audit_log(&t.db, &harry, None)
-        .await
-        .expect("audit log");
+    let log = audit::log(&t.db, &harry, None).await.expect("audit log");
     let actions: Vec<AuditAction> = log.iter().map(|(_, entry)| entry.action).collect();
     assert!(
         actions.contains(&AuditAction::InvitationRevoked),
@@ -383,7 +385,7 @@ async fn invitations_can_be_revoked_or_fixed_and_resent(t: TestDb) {
         .filter(|(_, entry)| entry.subject_email.starts_with("ana@"))
         .all(|(_, entry)| entry.client_address == testing::CLIENT_ADDRESS));
     assert_eq!(
-        users::audit_log(&t.db, &viewer, None).await,
+        audit::log(&t.db, &viewer, None).await,
         Err(AppError::Forbidden),
         "Account Admins only"
     );
@@ -402,7 +404,7 @@ async fn a_user_admin_cannot_replace_a_pending_account_admin_invitation(t: TestD
         &[Role::UserAdmin],
     )
     .await;
-    users::invite(
+    invite::invite(
         &t.db,
         &settings(),
         &Outbox::default(),
@@ -413,7 +415,7 @@ async fn a_user_admin_cannot_replace_a_pending_account_admin_invitation(t: TestD
     .await
     .expect("Harry invites an Account Admin");
     let link = newest_link(&t.db, "bob@contoso.com").await;
-    let replaced = users::invite(
+    let replaced = invite::invite(
         &t.db,
         &settings(),
         &Outbox::default(),
@@ -430,7 +432,7 @@ async fn a_user_admin_cannot_replace_a_pending_account_admin_invitation(t: TestD
         Ok(LinkState::Valid(_))
     ));
     // Nobody changes their own roles, not even an Account Admin.
-    let own = app::services::members::change_roles(
+    let own = members::change_roles(
         &t.db,
         NOW,
         &actor(&harry),
@@ -449,7 +451,7 @@ async fn inviting_never_reveals_an_account_in_another_organization(t: TestDb) {
     let invite = |email: &'static str| {
         let (db, harry) = (t.db.clone(), harry.clone());
         async move {
-            users::invite(
+            invite::invite(
                 &db,
                 &settings(),
                 &Outbox::default(),
@@ -481,14 +483,14 @@ async fn invitations_have_a_daily_quota_per_person(t: TestDb) {
     sqlx::query("INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, $2, $3)")
         .bind(format!("invite:user:{}", harry.id))
         .bind(NOW - 3600)
-        .bind(users::INVITES_PER_USER.max)
+        .bind(invite::INVITES_PER_USER.max)
         .execute(&t.db)
         .await
         .expect("spent quota");
     let invite = |at: i64| {
         let (db, harry) = (t.db.clone(), harry.clone());
         async move {
-            users::invite(
+            invite::invite(
                 &db,
                 &settings(),
                 &Outbox::default(),
@@ -502,21 +504,21 @@ async fn invitations_have_a_daily_quota_per_person(t: TestDb) {
     assert_eq!(
         invite(NOW).await,
         Err(AppError::RateLimited {
-            retry_after_secs: users::INVITES_PER_USER.window_secs - 3600
+            retry_after_secs: invite::INVITES_PER_USER.window_secs - 3600
         }),
         "{}",
         t.engine
     );
-    let to_ana = |mails: Vec<mail::MailboxEntry>| {
+    let to_ana = |mails: Vec<outbox::MailboxEntry>| {
         mails
             .iter()
             .filter(|mail| mail.to_email == "ana@contoso.com")
             .count()
     };
-    assert_eq!(to_ana(mail::recent(&t.db, 10).await.expect("outbox")), 0);
+    assert_eq!(to_ana(outbox::recent(&t.db, 10).await.expect("outbox")), 0);
     // The next day he invites again.
     assert_eq!(
-        invite(NOW + users::INVITES_PER_USER.window_secs).await,
+        invite(NOW + invite::INVITES_PER_USER.window_secs).await,
         Ok(InviteOutcome::Invited)
     );
     t.close().await;
@@ -537,7 +539,7 @@ async fn a_csv_file_keeps_its_results_for_its_sender_for_a_day(t: TestDb) {
     let send = |text: String, now: i64| {
         let (db, harry) = (&t.db, &harry);
         async move {
-            users::invite_file(
+            bulk::invite_file(
                 db,
                 &settings(),
                 &Outbox::default(),
@@ -556,7 +558,7 @@ async fn a_csv_file_keeps_its_results_for_its_sender_for_a_day(t: TestDb) {
     )
     .await
     .expect("a run");
-    let results = users::bulk_run_results(&t.db, harry.id, run, NOW)
+    let results = bulk::run_results(&t.db, harry.id, run, NOW)
         .await
         .expect("read")
         .expect("kept for its sender");
@@ -567,13 +569,13 @@ async fn a_csv_file_keeps_its_results_for_its_sender_for_a_day(t: TestDb) {
         app::domain::wire::RowOutcome::Refused(_)
     ));
     assert_eq!(
-        users::bulk_run_results(&t.db, ursula.id, run, NOW).await,
+        bulk::run_results(&t.db, ursula.id, run, NOW).await,
         Ok(None),
         "another user's run is not theirs to read"
     );
 
     // Too many people, or none: refused before anyone is invited.
-    let too_long = (0..=users::MAX_FILE_ROWS)
+    let too_long = (0..=bulk::MAX_FILE_ROWS)
         .map(|n| format!("p{n}@contoso.com,P,N,en,US,account_viewer\n"))
         .collect::<String>();
     assert_eq!(
@@ -588,7 +590,7 @@ async fn a_csv_file_keeps_its_results_for_its_sender_for_a_day(t: TestDb) {
         .await,
         Err(AppError::field("file", Problem::BulkFileEmpty))
     );
-    let mails = mail::recent(&t.db, 10_000).await.expect("outbox");
+    let mails = outbox::recent(&t.db, 10_000).await.expect("outbox");
     assert!(
         mails.iter().all(|m| !m.to_email.starts_with('p')),
         "nobody from the refused file"
@@ -597,15 +599,15 @@ async fn a_csv_file_keeps_its_results_for_its_sender_for_a_day(t: TestDb) {
     // Shown for a day, gone after it, and then the periodic purge
     // deletes it.
     assert!(matches!(
-        users::bulk_run_results(&t.db, harry.id, run, NOW + 86_399).await,
+        bulk::run_results(&t.db, harry.id, run, NOW + 86_399).await,
         Ok(Some(_))
     ));
     assert_eq!(
-        users::bulk_run_results(&t.db, harry.id, run, NOW + 86_401).await,
+        bulk::run_results(&t.db, harry.id, run, NOW + 86_401).await,
         Ok(None)
     );
     assert_eq!(
-        app::services::bulk_invite::purge(&t.db, NOW + 86_401).await,
+        app::services::access::bulk::purge(&t.db, NOW + 86_401).await,
         Ok(1)
     );
 }

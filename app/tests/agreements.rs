@@ -4,9 +4,9 @@
 use app::both_engines;
 use app::domain::{Problem, Role};
 use app::error::AppError;
-use app::services::accounts;
 use app::services::agreements::{self, AgreementEdit, AGREEMENT_TERM_SECS};
 use app::services::audit::{self, Actor};
+use app::services::current_user;
 use app::services::password::Hasher;
 use app::services::testing::{self, member, settings, sign_up_harry, TestDb};
 
@@ -30,7 +30,7 @@ fn may_modify(role: Role) -> bool {
 
 async fn each_role_sees_and_edits_agreements_as_the_specification_says(t: TestDb) {
     let hasher = Hasher::default();
-    let harry = accounts::load(&t.db, sign_up_harry(&t.db, &settings(), &hasher, NOW).await)
+    let harry = current_user::load(&t.db, sign_up_harry(&t.db, &settings(), &hasher, NOW).await)
         .await
         .expect("load")
         .expect("harry");
@@ -97,7 +97,7 @@ both_engines!(each_role_sees_and_edits_agreements_as_the_specification_says);
 
 async fn other_organizations_agreements_stay_invisible_and_untouchable(t: TestDb) {
     let hasher = Hasher::default();
-    let harry = accounts::load(&t.db, sign_up_harry(&t.db, &settings(), &hasher, NOW).await)
+    let harry = current_user::load(&t.db, sign_up_harry(&t.db, &settings(), &hasher, NOW).await)
         .await
         .expect("load")
         .expect("harry");
@@ -122,7 +122,7 @@ both_engines!(other_organizations_agreements_stay_invisible_and_untouchable);
 
 async fn only_active_agreements_change_and_bad_details_are_explained(t: TestDb) {
     let hasher = Hasher::default();
-    let harry = accounts::load(&t.db, sign_up_harry(&t.db, &settings(), &hasher, NOW).await)
+    let harry = current_user::load(&t.db, sign_up_harry(&t.db, &settings(), &hasher, NOW).await)
         .await
         .expect("load")
         .expect("harry");

@@ -5,9 +5,9 @@
 use app::both_engines;
 use app::domain::{Problem, Report, Role};
 use app::error::AppError;
-use app::services::accounts::CurrentUser;
 use app::services::audit;
 use app::services::catalog::ImportOutcome;
+use app::services::current_user::CurrentUser;
 use app::services::password::Hasher;
 use app::services::provisioning::{self, Assignment};
 use app::services::testing::{self, actor, member, settings, TempDir, TestDb};
@@ -147,7 +147,7 @@ async fn downloads_open_to_account_admins_and_managers_of_the_organization_only(
 
     // Fabrikam has ordered nothing: the same file id is not theirs.
     let olga_id = testing::sign_up_olga(&t.db, &settings(), &Hasher::default(), NOW).await;
-    let olga = app::services::accounts::load(&t.db, olga_id)
+    let olga = app::services::current_user::load(&t.db, olga_id)
         .await
         .expect("load")
         .expect("olga");

@@ -3,21 +3,23 @@
 
 use app::both_engines;
 use app::domain::Role;
-use app::services::mail::{self, Outbox};
+use app::services::access::invite;
+use app::services::outbox;
+use app::services::outbox::Outbox;
 use app::services::password::Hasher;
 use app::services::testing::{
     accept_form, actor, contoso, newest_link, settings, sign_up_harry, TestDb, NOW, PASSWORD,
 };
-use app::services::{invitations, reminders, users};
+use app::services::{invitations, reminders};
 
-use crate::common::{invitee, load, outbox, register, DAY};
+use crate::common::{invitee, load, queued_mail, register, DAY};
 
 async fn failed_deliveries_are_retried_with_backoff_then_given_up(t: TestDb) {
     register(&t.db, contoso(), NOW).await;
-    let claimed = mail::claim_due(&t.db, NOW, 10).await.expect("claim");
+    let claimed = outbox::claim_due(&t.db, NOW, 10).await.expect("claim");
     assert_eq!(claimed.len(), 1);
     assert!(
-        mail::claim_due(&t.db, NOW, 10)
+        outbox::claim_due(&t.db, NOW, 10)
             .await
             .expect("claim")
             .is_empty(),
@@ -25,29 +27,29 @@ async fn failed_deliveries_are_retried_with_backoff_then_given_up(t: TestDb) {
     );
 
     let mut message = claimed[0].clone();
-    mail::mark_attempt_failed(&t.db, &message, "connection refused", false, NOW)
+    outbox::mark_attempt_failed(&t.db, &message, "connection refused", false, NOW)
         .await
         .expect("record");
     assert!(
-        mail::claim_due(&t.db, NOW + 9, 10)
+        outbox::claim_due(&t.db, NOW + 9, 10)
             .await
             .expect("claim")
             .is_empty(),
         "waits 10 s"
     );
-    message = mail::claim_due(&t.db, NOW + 10, 10)
+    message = outbox::claim_due(&t.db, NOW + 10, 10)
         .await
         .expect("claim")
         .remove(0);
     assert_eq!(message.attempts, 1);
-    assert_eq!(outbox(&t.db).await[0].status, "queued");
+    assert_eq!(queued_mail(&t.db).await[0].status, "queued");
 
-    message.attempts = mail::MAX_ATTEMPTS - 1;
-    mail::mark_attempt_failed(&t.db, &message, "still down", false, NOW + 20)
+    message.attempts = outbox::MAX_ATTEMPTS - 1;
+    outbox::mark_attempt_failed(&t.db, &message, "still down", false, NOW + 20)
         .await
         .expect("record");
-    assert_eq!(outbox(&t.db).await[0].status, "failed", "{}", t.engine);
-    assert!(mail::claim_due(&t.db, NOW + 100 * DAY, 10)
+    assert_eq!(queued_mail(&t.db).await[0].status, "failed", "{}", t.engine);
+    assert!(outbox::claim_due(&t.db, NOW + 100 * DAY, 10)
         .await
         .expect("claim")
         .is_empty());
@@ -58,7 +60,7 @@ both_engines!(failed_deliveries_are_retried_with_backoff_then_given_up);
 async fn a_reminder_goes_once_a_week_before_expiry(t: TestDb) {
     let hasher = Hasher::default();
     let harry = load(&t.db, sign_up_harry(&t.db, &settings(), &hasher, NOW).await).await;
-    users::invite(
+    invite::invite(
         &t.db,
         &settings(),
         &Outbox::default(),
@@ -68,7 +70,7 @@ async fn a_reminder_goes_once_a_week_before_expiry(t: TestDb) {
     )
     .await
     .expect("invited");
-    users::invite(
+    invite::invite(
         &t.db,
         &settings(),
         &Outbox::default(),
@@ -106,7 +108,7 @@ async fn a_reminder_goes_once_a_week_before_expiry(t: TestDb) {
         "none once expired"
     );
 
-    let mails = mail::recent(&t.db, 10).await.expect("outbox");
+    let mails = outbox::recent(&t.db, 10).await.expect("outbox");
     let reminder = &mails[0];
     assert_eq!(reminder.to_email, "ana@contoso.com");
     assert!(
@@ -130,36 +132,38 @@ both_engines!(a_reminder_goes_once_a_week_before_expiry);
 
 async fn a_lapsed_claim_records_nothing_and_failed_mail_keeps_no_link(t: TestDb) {
     register(&t.db, contoso(), NOW).await;
-    let first = mail::claim_due(&t.db, NOW, 10)
+    let first = outbox::claim_due(&t.db, NOW, 10)
         .await
         .expect("claim")
         .remove(0);
-    assert!(mail::claim_allows_sending(&first, NOW));
+    assert!(outbox::claim_allows_sending(&first, NOW));
     assert!(
-        !mail::claim_allows_sending(&first, NOW + mail::LEASE_SECS - mail::DELIVERY_SECS),
+        !outbox::claim_allows_sending(&first, NOW + outbox::LEASE_SECS - outbox::DELIVERY_SECS),
         "no delivery starts that could outlast the lease"
     );
     // The lease lapses; another worker takes the message over.
-    let later = NOW + mail::LEASE_SECS + 1;
-    let second = mail::claim_due(&t.db, later, 10)
+    let later = NOW + outbox::LEASE_SECS + 1;
+    let second = outbox::claim_due(&t.db, later, 10)
         .await
         .expect("claim")
         .remove(0);
     assert_eq!(second.id, first.id);
     assert_ne!(second.claim_token, first.claim_token);
     assert!(
-        !mail::mark_sent(&t.db, &first, later).await.expect("record"),
+        !outbox::mark_sent(&t.db, &first, later)
+            .await
+            .expect("record"),
         "{}: the first worker no longer holds it",
         t.engine
     );
-    assert_eq!(outbox(&t.db).await[0].status, "queued");
+    assert_eq!(queued_mail(&t.db).await[0].status, "queued");
     // Refused for good: failed, and the link is gone from the stored body.
     assert!(
-        mail::mark_attempt_failed(&t.db, &second, "550 no such mailbox", true, later)
+        outbox::mark_attempt_failed(&t.db, &second, "550 no such mailbox", true, later)
             .await
             .expect("record")
     );
-    let stored = &outbox(&t.db).await[0];
+    let stored = &queued_mail(&t.db).await[0];
     assert_eq!(stored.status, "failed", "{}", t.engine);
     assert!(
         stored.body_text.contains("/invitation/redacted"),
@@ -182,17 +186,20 @@ both_engines!(a_lapsed_claim_records_nothing_and_failed_mail_keeps_no_link);
 
 async fn a_released_claim_is_free_for_any_worker(t: TestDb) {
     register(&t.db, contoso(), NOW).await;
-    let claimed = mail::claim_due(&t.db, NOW, 10).await.expect("claim");
-    assert!(mail::claim_due(&t.db, NOW, 10)
+    let claimed = outbox::claim_due(&t.db, NOW, 10).await.expect("claim");
+    assert!(outbox::claim_due(&t.db, NOW, 10)
         .await
         .expect("claim")
         .is_empty());
-    let released = mail::release(&t.db, &claimed[0].claim_token)
+    let released = outbox::release(&t.db, &claimed[0].claim_token)
         .await
         .expect("release");
     assert_eq!(released, 1);
     assert_eq!(
-        mail::claim_due(&t.db, NOW, 10).await.expect("claim").len(),
+        outbox::claim_due(&t.db, NOW, 10)
+            .await
+            .expect("claim")
+            .len(),
         1,
         "{}",
         t.engine
@@ -205,7 +212,7 @@ both_engines!(a_released_claim_is_free_for_any_worker);
 fn redaction_removes_every_invitation_token_and_nothing_else() {
     let body = "Open https://bc.example/invitation/AbC-12_x9 now.\n<a href=\"/invitation/Zz9\">x</a> /invitation/";
     assert_eq!(
-        mail::redact_links(body),
+        outbox::redact_links(body),
         "Open https://bc.example/invitation/redacted now.\n<a href=\"/invitation/redacted\">x</a> /invitation/"
     );
 }

@@ -3,14 +3,14 @@
 //! before any lookup; one organization per domain, even racing; the 7-day
 //! pending expiry and the 3-failure lapse on the injectable clock.
 
-use crate::common::{load, outbox, DAY};
+use crate::common::{load, queued_mail, DAY};
 use app::both_engines;
 use app::domain::wire::{DomainCheck, DomainStatus};
 use app::domain::{AuditAction, Problem, Role};
 use app::error::AppError;
 use app::services::dns::{self, LookupFailure};
 use app::services::domains;
-use app::services::mail::Outbox;
+use app::services::outbox::Outbox;
 use app::services::password::Hasher;
 use app::services::testing::dns::DnsServer;
 use app::services::testing::{self, actor, settings, TestDb, NOW};
@@ -300,13 +300,13 @@ async fn pending_domains_expire_after_seven_days_and_verified_ones_lapse_after_t
         status(NOW + 3 * DAY).await,
         DomainStatus::Verified { .. }
     ));
-    assert!(outbox(&t.db)
+    assert!(queued_mail(&t.db)
         .await
         .iter()
         .all(|mail| !mail.subject.contains("kept.example")));
     recheck(NOW + 4 * DAY).await.expect("third failure");
     assert_eq!(status(NOW + 4 * DAY).await, DomainStatus::Lapsed);
-    let told: Vec<String> = outbox(&t.db)
+    let told: Vec<String> = queued_mail(&t.db)
         .await
         .into_iter()
         .filter(|mail| mail.subject.contains("kept.example"))

@@ -5,12 +5,12 @@ use app::both_engines;
 use app::domain::wire::LinkState;
 use app::domain::{Problem, Role};
 use app::error::AppError;
+use app::services::access::{invite, members, people};
 use app::services::accounts::{self, Credentials};
 use app::services::invitations;
-use app::services::mail::Outbox;
+use app::services::outbox::Outbox;
 use app::services::password::Hasher;
 use app::services::testing::{actor, newest_link, settings, sign_up_harry, TestDb, PASSWORD};
-use app::services::users;
 
 use crate::common::{invitee, load, member, set_roles, spec_allows};
 use app::services::testing::NOW;
@@ -44,7 +44,7 @@ async fn role_changes_follow_the_grant_matrix(t: TestDb) {
         for wanted in Role::ALL {
             set_roles(&t.db, target.id, &[Role::AccountViewer]).await;
             let result =
-                users::change_roles(&t.db, NOW, &actor(&editor), target.id, &[wanted]).await;
+                members::change_roles(&t.db, NOW, &actor(&editor), target.id, &[wanted]).await;
             let now_holds = load(&t.db, target.id).await.roles;
             if spec_allows_change(actor_role, Role::AccountViewer, wanted) {
                 assert_eq!(
@@ -74,7 +74,7 @@ async fn role_changes_follow_the_grant_matrix(t: TestDb) {
         &[Role::UserAdmin],
     )
     .await;
-    let demote = users::change_roles(
+    let demote = members::change_roles(
         &t.db,
         NOW,
         &actor(&ursula),
@@ -93,9 +93,9 @@ async fn the_last_account_admin_is_never_demoted_or_removed(t: TestDb) {
     // Nobody changes their own roles: the last Account Admin cannot step
     // down by themselves.
     let demoted =
-        users::change_roles(&t.db, NOW, &actor(&harry), harry.id, &[Role::UserAdmin]).await;
+        members::change_roles(&t.db, NOW, &actor(&harry), harry.id, &[Role::UserAdmin]).await;
     assert_eq!(demoted, Err(AppError::Forbidden), "{}", t.engine);
-    let removed = users::remove_user(&t.db, NOW, &actor(&harry), harry.id).await;
+    let removed = members::remove_user(&t.db, NOW, &actor(&harry), harry.id).await;
     assert_eq!(
         removed.map_err(|e| e.problem_with("roles")),
         Err(Some(Problem::LastAccountAdmin))
@@ -111,10 +111,10 @@ async fn the_last_account_admin_is_never_demoted_or_removed(t: TestDb) {
         &[Role::AccountAdmin],
     )
     .await;
-    users::change_roles(&t.db, NOW, &actor(&anna), harry.id, &[Role::AccountViewer])
+    members::change_roles(&t.db, NOW, &actor(&anna), harry.id, &[Role::AccountViewer])
         .await
         .expect("two admins: one may go");
-    let anna_again = users::remove_user(&t.db, NOW, &actor(&anna), anna.id).await;
+    let anna_again = members::remove_user(&t.db, NOW, &actor(&anna), anna.id).await;
     assert_eq!(
         anna_again.map_err(|e| e.problem_with("roles")),
         Err(Some(Problem::LastAccountAdmin))
@@ -157,11 +157,11 @@ async fn two_admins_demoting_each_other_at_once_leave_one_admin(t: TestDb) {
         let (db1, db2) = (t.db.clone(), t.db.clone());
         let (h, o) = (harry.clone(), other.clone());
         let first = tokio::spawn(async move {
-            users::change_roles(&db1, NOW, &actor(&h), o.id, &[Role::AccountViewer]).await
+            members::change_roles(&db1, NOW, &actor(&h), o.id, &[Role::AccountViewer]).await
         });
         let (h, o) = (harry.clone(), other.clone());
         let second = tokio::spawn(async move {
-            users::change_roles(&db2, NOW, &actor(&o), h.id, &[Role::AccountViewer]).await
+            members::change_roles(&db2, NOW, &actor(&o), h.id, &[Role::AccountViewer]).await
         });
         let results = [first.await.expect("task"), second.await.expect("task")];
         let (admins,): (i64,) =
@@ -197,7 +197,7 @@ async fn removing_a_user_ends_their_access_and_their_pending_invitations(t: Test
     let session = app::services::sessions::create(&t.db, ursula.id, NOW)
         .await
         .expect("session");
-    users::invite(
+    invite::invite(
         &t.db,
         &settings(),
         &Outbox::default(),
@@ -209,7 +209,7 @@ async fn removing_a_user_ends_their_access_and_their_pending_invitations(t: Test
     .expect("invited");
     let link = newest_link(&t.db, "new@contoso.com").await;
 
-    users::remove_user(&t.db, NOW, &actor(&harry), ursula.id)
+    members::remove_user(&t.db, NOW, &actor(&harry), ursula.id)
         .await
         .expect("removed");
     assert_eq!(
@@ -243,7 +243,7 @@ both_engines!(removing_a_user_ends_their_access_and_their_pending_invitations);
 async fn the_user_list_pages_by_email_and_searches_names(t: TestDb) {
     let hasher = Hasher::default();
     let harry = load(&t.db, sign_up_harry(&t.db, &settings(), &hasher, NOW).await).await;
-    for n in 0..(users::PAGE_SIZE + 5) {
+    for n in 0..(people::PAGE_SIZE + 5) {
         sqlx::query(
             "INSERT INTO users (organization_id, email, first_name, last_name, language, country, \
              password_hash, created_at) VALUES ($1, $2, 'Zed', $3, 'en', 'US', 'x', $4)",
@@ -256,14 +256,14 @@ async fn the_user_list_pages_by_email_and_searches_names(t: TestDb) {
         .await
         .expect("insert");
     }
-    let first = users::list(&t.db, &harry, NOW, "", "")
+    let first = people::list(&t.db, &harry, NOW, "", "")
         .await
         .expect("page 1");
-    assert_eq!(first.users.len() as i64, users::PAGE_SIZE);
+    assert_eq!(first.users.len() as i64, people::PAGE_SIZE);
     assert_eq!(first.users[0].email, "harry@contoso.com");
     assert_eq!(first.users[0].roles, vec![Role::AccountAdmin]);
     let after = first.next_after.clone().expect("a second page");
-    let second = users::list(&t.db, &harry, NOW, "", &after)
+    let second = people::list(&t.db, &harry, NOW, "", &after)
         .await
         .expect("page 2");
     assert_eq!(second.users.len(), 6, "{}", t.engine);
@@ -276,12 +276,12 @@ async fn the_user_list_pages_by_email_and_searches_names(t: TestDb) {
         "no overlap"
     );
 
-    let found = users::list(&t.db, &harry, NOW, "zed number007", "")
+    let found = people::list(&t.db, &harry, NOW, "zed number007", "")
         .await
         .expect("search");
     assert_eq!(found.users.len(), 1);
     assert_eq!(found.users[0].email, "user007@contoso.com");
-    let by_email = users::list(&t.db, &harry, NOW, "USER05", "")
+    let by_email = people::list(&t.db, &harry, NOW, "USER05", "")
         .await
         .expect("search");
     assert_eq!(by_email.users.len(), 5, "user050..054");
@@ -295,7 +295,7 @@ async fn the_user_list_pages_by_email_and_searches_names(t: TestDb) {
     )
     .await;
     assert_eq!(
-        users::list(&t.db, &viewer, NOW, "", "").await,
+        people::list(&t.db, &viewer, NOW, "", "").await,
         Err(AppError::Forbidden)
     );
     t.close().await;

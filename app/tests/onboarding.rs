@@ -5,24 +5,24 @@ use app::both_engines;
 use app::domain::wire::LinkState;
 use app::domain::{AgreementNumber, Email, Problem, PurchasingAccountNumber, Role};
 use app::error::AppError;
+use app::services::access::members;
 use app::services::agreements::{self};
 use app::services::invitations;
-use app::services::mail::Outbox;
-use app::services::members;
+use app::services::outbox::Outbox;
 use app::services::password::Hasher;
 use app::services::testing::{
     accept_form as form, actor, contoso, member, settings, sign_up_harry, TestDb, PASSWORD,
 };
-use app::services::{accounts, INVITATION_LIFETIME_SECS};
+use app::services::{current_user, dashboard, INVITATION_LIFETIME_SECS};
 
 use app::services::testing::NOW;
 
-use crate::common::{outbox, register, DAY};
+use crate::common::{queued_mail, register, DAY};
 
 async fn registering_an_agreement_queues_the_invitation_email_in_the_admins_language(t: TestDb) {
     let registered = register(&t.db, contoso(), NOW).await;
     let token = registered.invitation.expect("an invitation was issued");
-    let mails = outbox(&t.db).await;
+    let mails = queued_mail(&t.db).await;
     assert_eq!(mails.len(), 1, "{}", t.engine);
     let mail = &mails[0];
     assert_eq!(mail.to_email, "harry@contoso.com", "{}", t.engine);
@@ -54,7 +54,7 @@ async fn registering_an_agreement_queues_the_invitation_email_in_the_admins_lang
     french.language = "fr".into();
     french.country = "FR".into();
     register(&t.db, french, NOW).await;
-    let mails = outbox(&t.db).await;
+    let mails = queued_mail(&t.db).await;
     let mail = mails
         .iter()
         .find(|m| m.to_email == "chloe@fabrikam.fr")
@@ -116,7 +116,7 @@ async fn a_duplicate_agreement_is_refused_and_changes_nothing(t: TestDb) {
         t.engine
     );
     assert_eq!(
-        outbox(&t.db).await.len(),
+        queued_mail(&t.db).await.len(),
         1,
         "no second email ({})",
         t.engine
@@ -151,7 +151,7 @@ async fn accepting_creates_the_account_admin_and_the_link_works_once(t: TestDb) 
     )
     .await
     .expect("account created");
-    let user = accounts::load(&t.db, user_id)
+    let user = current_user::load(&t.db, user_id)
         .await
         .expect("load")
         .expect("exists");
@@ -174,7 +174,7 @@ async fn accepting_creates_the_account_admin_and_the_link_works_once(t: TestDb) 
     .await;
     assert_eq!(again, Err(AppError::NotFound), "single use ({})", t.engine);
 
-    let dashboard = accounts::dashboard(&t.db, &user).await.expect("dashboard");
+    let dashboard = dashboard::page(&t.db, &user).await.expect("dashboard");
     assert_eq!(dashboard.organization, "Contoso Ltd");
     assert_eq!(dashboard.agreements.len(), 1);
     assert_eq!(dashboard.agreements[0].number, "1234567890");
@@ -326,7 +326,11 @@ async fn a_resend_kills_the_old_link_only_when_all_three_match(t: TestDb) {
             t.engine
         );
     }
-    assert_eq!(outbox(&t.db).await.len(), 1, "no email for a wrong triple");
+    assert_eq!(
+        queued_mail(&t.db).await.len(),
+        1,
+        "no email for a wrong triple"
+    );
 
     // Case does not matter in the email.
     let (email, agreement, account) = triple("HARRY@contoso.COM", "1234567890", "9876543210");
@@ -361,7 +365,7 @@ async fn a_resend_kills_the_old_link_only_when_all_three_match(t: TestDb) {
         NOW + DAY + INVITATION_LIFETIME_SECS,
         "a resend restarts the 60 days"
     );
-    assert_eq!(outbox(&t.db).await.len(), 2);
+    assert_eq!(queued_mail(&t.db).await.len(), 2);
 
     // Once registered, nobody can get another invitation this way.
     invitations::accept(
@@ -385,7 +389,7 @@ async fn a_resend_kills_the_old_link_only_when_all_three_match(t: TestDb) {
     .await
     .expect("resend");
     assert!(after.is_none(), "{}", t.engine);
-    assert_eq!(outbox(&t.db).await.len(), 2);
+    assert_eq!(queued_mail(&t.db).await.len(), 2);
     t.close().await;
 }
 both_engines!(a_resend_kills_the_old_link_only_when_all_three_match);
@@ -409,7 +413,7 @@ async fn public_resend(t: &TestDb, at: i64) -> Option<app::domain::InvitationTok
 async fn a_removed_or_revoked_administrator_cannot_mint_an_invitation(t: TestDb) {
     let hasher = Hasher::default();
     let harry_id = sign_up_harry(&t.db, &settings(), &hasher, NOW).await;
-    let harry = accounts::load(&t.db, harry_id)
+    let harry = current_user::load(&t.db, harry_id)
         .await
         .expect("load")
         .expect("harry");

@@ -2,14 +2,14 @@
 //! rescuing the designated administrator's invitation for those customers
 //! only, and seeing what each customer lets them see.
 
-use crate::common::{load, outbox, DAY};
+use crate::common::{load, queued_mail, DAY};
 use app::both_engines;
 use app::domain::wire::{AdminState, LinkState};
 use app::domain::{
     AgreementNumber, AuditAction, Capability, Email, OrganizationName, Problem, Role,
 };
 use app::error::AppError;
-use app::services::mail::Outbox;
+use app::services::outbox::Outbox;
 use app::services::partners::{self, PersonInput};
 use app::services::password::Hasher;
 use app::services::testing::{
@@ -81,7 +81,7 @@ async fn a_partner_onboards_as_partner_admin_and_opens_only_partner_areas(t: Tes
     assert_eq!(agent.organization_id, ana.organization_id);
     assert!(Role::any_allows(&agent.roles, Capability::ManageCustomers));
     assert!(!Role::any_allows(&agent.roles, Capability::InviteUsers));
-    let refused = app::services::users::invite(
+    let refused = app::services::access::invite::invite(
         &t.db,
         &settings(),
         &Outbox::default(),
@@ -268,7 +268,7 @@ async fn a_partner_reaches_only_its_customers_whatever_ids_it_sends(t: TestDb) {
     testing::register_fabrikam(&t.db, &settings(), NOW).await;
     link_partner(&t.db, NOW, NORTHWIND, "5555555555").await;
     let contoso = contoso_account(&t).await;
-    let mails_before = outbox(&t.db).await.len();
+    let mails_before = queued_mail(&t.db).await.len();
 
     let new_admin = person("nora@contoso.com").parse().expect("person");
     let email = Email::parse("typo@contoso.com").expect("email");
@@ -306,7 +306,11 @@ async fn a_partner_reaches_only_its_customers_whatever_ids_it_sends(t: TestDb) {
         .map(|account| account.customer)
         .collect();
     assert_eq!(seen, ["Fabrikam"], "Northwind sees its own customer only");
-    assert_eq!(outbox(&t.db).await.len(), mails_before, "no email went out");
+    assert_eq!(
+        queued_mail(&t.db).await.len(),
+        mails_before,
+        "no email went out"
+    );
     assert_eq!(designated_admin(&t).await, "harry@contoso.com");
     assert!(matches!(
         invitations::look_up(&t.db, &harry_link, NOW)
@@ -371,7 +375,7 @@ async fn changing_a_pending_administrator_revokes_the_old_link(t: TestDb) {
         t.engine
     );
     assert_eq!(designated_admin(&t).await, "nora@contoso.com");
-    let mails = outbox(&t.db).await;
+    let mails = queued_mail(&t.db).await;
     assert_eq!(mails[0].to_email, "nora@contoso.com");
     assert!(
         mails[0].subject.contains("Centre d'affaires") || mails[0].body_text.contains("Commencer"),
@@ -451,7 +455,7 @@ async fn changing_a_registered_administrator_keeps_their_account_and_tells_the_a
         [Role::AccountAdmin],
         "Harry keeps his account"
     );
-    let mails = outbox(&t.db).await;
+    let mails = queued_mail(&t.db).await;
     let told: Vec<&str> = mails
         .iter()
         .filter(|mail| mail.subject.contains(FABRIKAM_PARTNERS))
@@ -516,7 +520,7 @@ async fn partner_rescues_count_against_the_invitation_quotas(t: TestDb) {
     sqlx::query("INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, $2, $3)")
         .bind(format!("invite:organization:{}", ana.organization_id))
         .bind(NOW)
-        .bind(app::services::users::INVITES_PER_ORGANIZATION.max)
+        .bind(app::services::access::invite::INVITES_PER_ORGANIZATION.max)
         .execute(&t.db)
         .await
         .expect("spent quota");

@@ -8,7 +8,7 @@ use app::services::password::Hasher;
 use app::services::ratelimit::Limit;
 use app::services::testing::{actor, settings, sign_up_harry, TestDb, PASSWORD};
 use app::services::Clock;
-use app::services::{accounts, ratelimit, sessions, sign_in};
+use app::services::{accounts, current_user, ratelimit, sessions, sign_in};
 
 use app::services::testing::NOW;
 
@@ -61,7 +61,7 @@ async fn changing_the_password_ends_the_other_sessions(t: TestDb) {
     let elsewhere = sessions::create(&t.db, user_id, NOW)
         .await
         .expect("session");
-    let user = accounts::load(&t.db, user_id)
+    let user = current_user::load(&t.db, user_id)
         .await
         .expect("load")
         .expect("exists");
@@ -98,7 +98,7 @@ async fn changing_the_password_ends_the_other_sessions(t: TestDb) {
     .await
     .expect("audit");
     assert_eq!(actions, 1, "{}", t.engine);
-    let mails = app::services::mail::recent(&t.db, 10)
+    let mails = app::services::outbox::recent(&t.db, 10)
         .await
         .expect("outbox");
     assert_eq!(

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use app::both_engines;
 use app::domain::{Capability, Problem, Role};
 use app::error::AppError;
-use app::services::accounts::{self, CurrentUser};
+use app::services::current_user::{self, CurrentUser};
 use app::services::sign_in::{self, Outcome};
 use app::services::testing::{actor, harry, member, settings, state, TestDb, NOW, PASSWORD};
 use app::services::two_step::{self, totp};
@@ -26,7 +26,7 @@ fn state_at(t: &TestDb) -> (AppState, Arc<AtomicI64>) {
 }
 
 async fn reload(t: &TestDb, user: &CurrentUser) -> CurrentUser {
-    accounts::load(&t.db, user.id)
+    current_user::load(&t.db, user.id)
         .await
         .expect("load")
         .expect("exists")

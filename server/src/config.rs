@@ -104,10 +104,10 @@ fn public_url(text: &str) -> Result<url::Url, String> {
 
 /// The parsed `TRUSTED_PROXIES`.
 #[derive(Debug, Clone, Default)]
-pub struct TrustedProxies(pub Vec<app::services::client::Cidr>);
+pub struct TrustedProxies(pub Vec<app::domain::cidr::Cidr>);
 
 fn trusted_proxies(text: &str) -> Result<TrustedProxies, String> {
-    app::services::client::parse_list(text).map(TrustedProxies)
+    app::domain::cidr::parse_list(text).map(TrustedProxies)
 }
 
 impl Config {

@@ -10,9 +10,9 @@ use axum::response::{IntoResponse, Response};
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
 
-use app::api::context::Ctx;
 use app::domain::Report;
 use app::error::AppError;
+use app::http::Ctx;
 use app::services::{products, reports, AppState};
 
 /// `GET /downloads/{file}`: one file of software the organization has

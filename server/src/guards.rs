@@ -16,7 +16,7 @@ use http_body_util::BodyExt;
 
 use app::api::access::{BulkInvite, BulkInviteFile};
 use app::error::AppError;
-use app::services::client::{self, ClientAddress, CspNonce};
+use app::http::client::{self, ClientAddress, CspNonce};
 use app::services::AppState;
 use leptos::server_fn::ServerFn;
 

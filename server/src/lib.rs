@@ -12,5 +12,6 @@ pub mod guards;
 pub mod listen;
 pub mod mail_worker;
 pub mod routes;
+pub mod startup;
 
 pub use routes::router;

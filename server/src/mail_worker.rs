@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-use app::services::mail::{self, QueuedMail};
+use app::services::outbox;
+use app::services::outbox::QueuedMail;
 use app::services::AppState;
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -34,7 +35,7 @@ impl Mailer {
     /// `smtp_url` is lettre's URL form: `smtp://host:port`, `smtps://…`,
     /// `smtp://user:pass@host:587?tls=required`.
     pub fn new(smtp_url: &str, from: &str) -> Result<Self, String> {
-        // Well within mail::DELIVERY_SECS, which the claim leaves room for.
+        // Well within outbox::DELIVERY_SECS, which the claim leaves room for.
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp_url)
             .map_err(|error| format!("SMTP_URL: {error}"))?
             .timeout(Some(Duration::from_secs(30)))
@@ -103,26 +104,26 @@ pub async fn run(state: AppState, mailer: Mailer, mut stop: watch::Receiver<bool
 pub async fn deliver_due(state: &AppState, mailer: &Mailer) -> Result<usize, app::error::AppError> {
     let mut delivered = 0;
     loop {
-        let due = mail::claim_due(&state.db, state.clock.now(), BATCH).await?;
+        let due = outbox::claim_due(&state.db, state.clock.now(), BATCH).await?;
         let Some(first) = due.first() else {
             return Ok(delivered);
         };
         let claim = first.claim_token.clone();
         for message in &due {
-            if !mail::claim_allows_sending(message, state.clock.now()) {
-                mail::release(&state.db, &claim).await?;
+            if !outbox::claim_allows_sending(message, state.clock.now()) {
+                outbox::release(&state.db, &claim).await?;
                 return Ok(delivered);
             }
             match mailer.deliver(message).await {
                 Ok(()) => {
-                    if !mail::mark_sent(&state.db, message, state.clock.now()).await? {
+                    if !outbox::mark_sent(&state.db, message, state.clock.now()).await? {
                         tracing::warn!(id = message.id, "mail sent after its claim lapsed");
                     }
                     delivered += 1;
                 }
                 Err(error) => {
                     tracing::warn!(id = message.id, permanent = error.permanent, error = %error.message, "mail not delivered");
-                    mail::mark_attempt_failed(
+                    outbox::mark_attempt_failed(
                         &state.db,
                         message,
                         &error.message,
@@ -204,7 +205,7 @@ async fn purge_ended(state: &AppState) {
         Ok(purged) => tracing::debug!(purged, "unfinished sign-ins purged"),
         Err(error) => tracing::warn!(?error, "could not purge unfinished sign-ins"),
     }
-    match app::services::bulk_invite::purge(&state.db, now).await {
+    match app::services::access::bulk::purge(&state.db, now).await {
         Ok(0) => {}
         Ok(purged) => tracing::debug!(purged, "old CSV invitation results purged"),
         Err(error) => tracing::warn!(?error, "could not purge CSV invitation results"),

@@ -2,6 +2,7 @@
 //! language switch, the development mailbox (demo only), and the guards
 //! (see `guards`) every request passes.
 
+use app::services::outbox;
 use std::convert::Infallible;
 use std::sync::LazyLock;
 
@@ -19,10 +20,10 @@ use leptos_axum::{
 use serde::Deserialize;
 use tracing::Instrument;
 
-use app::api::context as http;
 use app::domain::Lang;
-use app::services::client::CspNonce;
-use app::services::{accounts, mail, sessions, templates, AppState};
+use app::http::client::CspNonce;
+use app::http::cookies::Cookie;
+use app::services::{accounts, sessions, templates, AppState};
 
 use crate::guards;
 
@@ -141,7 +142,7 @@ async fn set_language(
     let Ok(lang) = Lang::parse(&choice.lang) else {
         return (StatusCode::BAD_REQUEST, "Unknown language.").into_response();
     };
-    if let Some(secret) = http::session_of(&state.settings, &headers) {
+    if let Some(secret) = Cookie::Session.read(&state.settings, &headers) {
         let idle = state.settings.session_idle_secs;
         let signed_in = sessions::user_of(&state.db, &secret, state.clock.now(), idle).await;
         if let Ok(Some(user_id)) = signed_in {
@@ -151,7 +152,7 @@ async fn set_language(
         }
     }
     let mut response = Redirect::to(local_path(&choice.next)).into_response();
-    if let Ok(cookie) = HeaderValue::from_str(&http::lang_cookie(&state.settings, lang)) {
+    if let Ok(cookie) = HeaderValue::from_str(&Cookie::Lang.set(&state.settings, lang.code())) {
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }
     response
@@ -173,7 +174,7 @@ fn local_path(next: &str) -> &str {
 
 /// The development mailbox: what the Center would have sent, newest first.
 async fn dev_mailbox(State(state): State<AppState>) -> Response {
-    let page = mail::recent(&state.db, 50).await.and_then(|entries| {
+    let page = outbox::recent(&state.db, 50).await.and_then(|entries| {
         let public = state.settings.link("/");
         let mails: Vec<templates::MailboxMail> = entries
             .into_iter()

@@ -4,10 +4,11 @@
 use crate::common::{Reply, TestApp, SAME_ORIGIN};
 use app::both_engines;
 use app::domain::Role;
-use app::services::mail::Outbox;
+use app::services::invitations;
+use app::services::outbox;
+use app::services::outbox::Outbox;
 use app::services::testing::TestDb;
 use app::services::testing::{self, accept_form, PASSWORD};
-use app::services::{invitations, mail};
 
 fn spec_allows(inviter: Role, granted: Role) -> bool {
     use Role::*;
@@ -179,7 +180,7 @@ async fn another_organizations_people_cannot_be_touched(t: TestDb) {
     )
     .await
     .expect("registered");
-    let mails = mail::recent(&app.state.db, 1).await.expect("outbox");
+    let mails = outbox::recent(&app.state.db, 1).await.expect("outbox");
     let text = &mails[0].body_text;
     let start = text.find("/invitation/").expect("link") + "/invitation/".len();
     let olga = invitations::accept(

@@ -4,9 +4,10 @@
 
 use crate::common::{TestApp, SAME_ORIGIN};
 use app::both_engines;
+use app::domain::cidr;
 use app::domain::Role;
+use app::services::sign_in;
 use app::services::testing::TestDb;
-use app::services::{client, sign_in};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Method, Request};
@@ -240,7 +241,7 @@ async fn exhaust_client(app: &TestApp, peer: &str, forwarded: Option<&str>) {
 
 async fn behind_trusted_proxies_the_forwarded_client_is_counted(t: TestDb) {
     let app = TestApp::configured(t, |settings| {
-        settings.trusted_proxies = client::parse_list("10.0.0.0/8").expect("list");
+        settings.trusted_proxies = cidr::parse_list("10.0.0.0/8").expect("list");
     })
     .await;
     // The client forges a first hop; the proxy appends the real address.

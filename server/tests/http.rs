@@ -339,7 +339,7 @@ async fn the_resend_form_answers_the_same_whether_or_not_it_matched(t: TestDb) {
         (matched.status, matched.body.clone()),
         (unmatched.status, unmatched.body.clone())
     );
-    let sent = app::services::mail::recent(&app.state.db, 10)
+    let sent = app::services::outbox::recent(&app.state.db, 10)
         .await
         .expect("outbox");
     assert_eq!(
@@ -403,7 +403,7 @@ async fn the_language_switch_sets_a_cookie_and_stays_on_this_site(t: TestDb) {
         &[SAME_ORIGIN, ("cookie", &cookie)],
     )
     .await;
-    let user = app::services::accounts::load(&app.state.db, user_id)
+    let user = app::services::current_user::load(&app.state.db, user_id)
         .await
         .expect("load")
         .expect("user");

@@ -3,7 +3,8 @@
 //! development mailbox that stands in for SMTP in the demo.
 
 use app::both_engines;
-use app::services::mail::Outbox;
+use app::services::outbox;
+use app::services::outbox::Outbox;
 use app::services::testing::TestDb;
 use std::sync::{Arc, Mutex};
 
@@ -92,7 +93,7 @@ async fn closed_port() -> u16 {
 }
 
 async fn statuses(app: &TestApp) -> Vec<String> {
-    mail::recent(&app.state.db, 10)
+    outbox::recent(&app.state.db, 10)
         .await
         .expect("outbox")
         .into_iter()
@@ -128,7 +129,7 @@ async fn queued_invitations_are_delivered_over_smtp(t: TestDb) {
     );
     assert_eq!(statuses(&app).await, vec!["sent"]);
     // Once sent, the outbox keeps the delivery, not the key to the account.
-    let stored = &mail::recent(&app.state.db, 1).await.expect("outbox")[0];
+    let stored = &outbox::recent(&app.state.db, 1).await.expect("outbox")[0];
     assert!(!stored.body_text.contains(&token), "{}", stored.body_text);
     assert!(stored.body_text.contains("/invitation/redacted"));
     assert_eq!(
@@ -249,7 +250,7 @@ async fn two_servers_deliver_every_email_exactly_once_through_an_outage(t: TestD
             text: format!("Open /invitation/token{n}"),
             html: format!("<a href=\"/invitation/token{n}\">Open</a>"),
         };
-        mail::enqueue(&mut conn, &outgoing, None, app.state.clock.now())
+        outbox::enqueue(&mut conn, &outgoing, None, app.state.clock.now())
             .await
             .expect("queued");
     }

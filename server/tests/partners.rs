@@ -48,8 +48,8 @@ async fn organization_id(app: &TestApp, name: &str) -> String {
 async fn contoso_with_partner(
     app: &TestApp,
 ) -> (
-    app::services::accounts::CurrentUser,
-    app::services::accounts::CurrentUser,
+    app::services::current_user::CurrentUser,
+    app::services::current_user::CurrentUser,
 ) {
     let now = app.state.clock.now();
     let harry = app.user(app.harry().await).await;

@@ -8,19 +8,24 @@ use crate::domain::wire::{
 };
 use crate::domain::Role;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::{
+    domain::wire::{InviteOutcome, BULK_CHUNK},
+    domain::{Capability, Email},
+    http::{answer::answer_at, Ctx},
+    services::access::{bulk, invite, members, people},
+    services::audit,
+};
 
 /// Manage users, around its list of people (`list_people`): who may
 /// grant what, and the results of the CSV file `bulk` if this user sent
 /// it.
 #[server(endpoint = "get_manage_users")]
 pub async fn get_manage_users(bulk: Option<i64>) -> Result<ManageUsersView, AppError> {
-    use crate::api::context::Ctx;
-    use crate::domain::Capability;
-    use crate::services::users;
     let cx = Ctx::signed_in().await?;
     cx.require(Capability::InviteUsers)?;
     let bulk = match bulk {
-        Some(run) => users::bulk_run_results(cx.db(), cx.user().id, run, cx.now()).await?,
+        Some(run) => bulk::run_results(cx.db(), cx.user().id, run, cx.now()).await?,
         None => None,
     };
     Ok(ManageUsersView {
@@ -50,17 +55,14 @@ pub async fn invite_user(
     #[server(default)] roles: Vec<Role>,
     another: Option<String>,
 ) -> Result<Invited, AppError> {
-    use crate::api::context::{answer_at, Ctx};
-    use crate::domain::wire::InviteOutcome;
-    use crate::services::users;
     let cx = Ctx::signed_in().await?;
     let roles = Role::normalize(roles);
     // A forged role is refused before anything else is said about the
     // form: the answer must not depend on the other fields.
     if let Ok(roles) = &roles {
-        users::check_grant(cx.user(), roles)?;
+        invite::check_grant(cx.user(), roles)?;
     }
-    let input = users::InviteInput {
+    let input = invite::InviteInput {
         email,
         first_name,
         last_name,
@@ -69,7 +71,7 @@ pub async fn invite_user(
         roles: Vec::new(),
     };
     let invitee = input.parse_with(roles)?;
-    let outcome = users::invite(
+    let outcome = invite::invite(
         cx.db(),
         cx.settings(),
         cx.outbox(),
@@ -95,25 +97,20 @@ pub async fn invite_user(
 /// `search`, accounts after the email `after`.
 #[server(endpoint = "list_people")]
 pub async fn list_people(search: String, after: String) -> Result<PeoplePage, AppError> {
-    use crate::api::context::Ctx;
-    use crate::services::users;
     let cx = Ctx::signed_in().await?;
-    users::list(cx.db(), cx.user(), cx.now(), &search, &after).await
+    people::list(cx.db(), cx.user(), cx.now(), &search, &after).await
 }
 
 /// Sends an invitation again with a new link; `email`, when not empty,
 /// corrects the address first.
 #[server(endpoint = "resend_invitation")]
 pub async fn resend_invitation(invitation_id: i64, email: String) -> Result<String, AppError> {
-    use crate::api::context::{answer_at, Ctx};
-    use crate::domain::Email;
-    use crate::services::users;
     let cx = Ctx::signed_in().await?;
     let corrected = match email.trim() {
         "" => None,
         typed => Some(Email::parse(typed).map_err(|problem| AppError::field("email", problem))?),
     };
-    let sent = users::resend_invitation(
+    let sent = invite::resend_invitation(
         cx.db(),
         cx.settings(),
         cx.outbox(),
@@ -129,10 +126,8 @@ pub async fn resend_invitation(invitation_id: i64, email: String) -> Result<Stri
 
 #[server(endpoint = "revoke_invitation")]
 pub async fn revoke_invitation(invitation_id: i64) -> Result<(), AppError> {
-    use crate::api::context::{answer_at, Ctx};
-    use crate::services::users;
     let cx = Ctx::signed_in().await?;
-    users::revoke_invitation(cx.db(), cx.now(), cx.actor(), invitation_id).await?;
+    invite::revoke_invitation(cx.db(), cx.now(), cx.actor(), invitation_id).await?;
     answer_at("/manage-access");
     Ok(())
 }
@@ -143,21 +138,17 @@ pub async fn change_roles(
     user_id: i64,
     #[server(default)] roles: Vec<Role>,
 ) -> Result<(), AppError> {
-    use crate::api::context::{answer_at, Ctx};
-    use crate::services::users;
     let cx = Ctx::signed_in().await?;
     let roles = Role::normalize(roles).map_err(|problem| AppError::field("roles", problem))?;
-    users::change_roles(cx.db(), cx.now(), cx.actor(), user_id, &roles).await?;
+    members::change_roles(cx.db(), cx.now(), cx.actor(), user_id, &roles).await?;
     answer_at("/manage-access");
     Ok(())
 }
 
 #[server(endpoint = "remove_user")]
 pub async fn remove_user(user_id: i64) -> Result<(), AppError> {
-    use crate::api::context::{answer_at, Ctx};
-    use crate::services::users;
     let cx = Ctx::signed_in().await?;
-    users::remove_user(cx.db(), cx.now(), cx.actor(), user_id).await?;
+    members::remove_user(cx.db(), cx.now(), cx.actor(), user_id).await?;
     answer_at("/manage-access");
     Ok(())
 }
@@ -166,10 +157,6 @@ pub async fn remove_user(user_id: i64) -> Result<(), AppError> {
 /// the others.
 #[server(endpoint = "bulk_invite", input = server_fn::codec::Json)]
 pub async fn bulk_invite(rows: Vec<CsvInvite>) -> Result<Vec<RowResult>, AppError> {
-    use crate::api::context::Ctx;
-    use crate::domain::wire::BULK_CHUNK;
-    use crate::domain::Capability;
-    use crate::services::users;
     let cx = Ctx::signed_in().await?;
     if rows.len() > BULK_CHUNK {
         return Err(AppError::Request(format!(
@@ -177,7 +164,7 @@ pub async fn bulk_invite(rows: Vec<CsvInvite>) -> Result<Vec<RowResult>, AppErro
         )));
     }
     cx.require(Capability::InviteUsers)?;
-    users::bulk_invite(
+    bulk::invite_rows(
         cx.db(),
         cx.settings(),
         cx.outbox(),
@@ -193,9 +180,6 @@ pub async fn bulk_invite(rows: Vec<CsvInvite>) -> Result<Vec<RowResult>, AppErro
 /// results (`?bulk=<run>`).
 #[server(endpoint = "bulk_invite_file", input = server_fn::codec::MultipartFormData)]
 pub async fn bulk_invite_file(data: server_fn::codec::MultipartData) -> Result<(), AppError> {
-    use crate::api::context::{answer_at, Ctx};
-    use crate::domain::Capability;
-    use crate::services::users;
     let cx = Ctx::signed_in().await?;
     cx.require(Capability::InviteUsers)?;
     let mut fields = data.into_inner().ok_or(AppError::BadRequest)?;
@@ -212,7 +196,7 @@ pub async fn bulk_invite_file(data: server_fn::codec::MultipartData) -> Result<(
             text = String::from_utf8_lossy(&bytes).into_owned();
         }
     }
-    let run = users::invite_file(
+    let run = bulk::invite_file(
         cx.db(),
         cx.settings(),
         cx.outbox(),
@@ -230,9 +214,7 @@ pub async fn bulk_invite_file(data: server_fn::codec::MultipartData) -> Result<(
 pub async fn get_audit_log(
     before: Option<i64>,
 ) -> Result<(AccessView, Vec<(i64, AuditEntry)>), AppError> {
-    use crate::api::context::Ctx;
-    use crate::services::users;
     let cx = Ctx::signed_in().await?;
-    let entries = users::audit_log(cx.db(), cx.user(), before).await?;
+    let entries = audit::log(cx.db(), cx.user(), before).await?;
     Ok((cx.user().access_view(), entries))
 }

@@ -4,19 +4,23 @@ use leptos::prelude::*;
 
 use crate::domain::wire::{Dashboard, Profile};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::{
+    http::{answer::answer_at, Ctx},
+    services::{
+        accounts::{self, PasswordChange},
+        dashboard,
+    },
+};
 
 #[server(endpoint = "get_dashboard")]
 pub async fn get_dashboard() -> Result<Dashboard, AppError> {
-    use crate::api::context::Ctx;
-    use crate::services::accounts;
     let cx = Ctx::signed_in().await?;
-    accounts::dashboard(cx.db(), cx.user()).await
+    dashboard::page(cx.db(), cx.user()).await
 }
 
 #[server(endpoint = "get_profile")]
 pub async fn get_profile() -> Result<Profile, AppError> {
-    use crate::api::context::Ctx;
-    use crate::services::accounts;
     let cx = Ctx::signed_in().await?;
     Ok(accounts::profile(cx.user()))
 }
@@ -32,8 +36,6 @@ pub async fn change_password(
     new_password: String,
     confirm_password: String,
 ) -> Result<(), AppError> {
-    use crate::api::context::{answer_at, Ctx};
-    use crate::services::accounts::{self, PasswordChange};
     let cx = Ctx::signed_in().await?;
     let change = PasswordChange {
         current: &current_password,

@@ -5,12 +5,15 @@ use leptos::prelude::*;
 
 use crate::domain::wire::AgreementsView;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::{
+    domain::Capability,
+    http::{answer::answer_at, Ctx},
+    services::{agreements, partners},
+};
 
 #[server(endpoint = "get_agreements")]
 pub async fn get_agreements() -> Result<AgreementsView, AppError> {
-    use crate::api::context::Ctx;
-    use crate::domain::Capability;
-    use crate::services::{agreements, partners};
     let cx = Ctx::signed_in().await?;
     let agreements = agreements::list(cx.db(), cx.user(), cx.now()).await?;
     Ok(AgreementsView {
@@ -29,8 +32,6 @@ pub async fn update_agreement(
     contact_name: String,
     contact_email: String,
 ) -> Result<(), AppError> {
-    use crate::api::context::{answer_at, Ctx};
-    use crate::services::agreements;
     let cx = Ctx::signed_in().await?;
     let edit = agreements::AgreementEdit {
         purchase_order,

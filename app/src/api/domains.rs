@@ -4,12 +4,15 @@ use leptos::prelude::*;
 
 use crate::domain::wire::{DomainCheck, DomainRow, DomainsView};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::{
+    domain::Capability,
+    http::{answer::answer_at, Ctx},
+    services::domains,
+};
 
 #[server(endpoint = "get_domains")]
 pub async fn get_domains() -> Result<DomainsView, AppError> {
-    use crate::api::context::Ctx;
-    use crate::domain::Capability;
-    use crate::services::domains;
     let cx = Ctx::signed_in().await?;
     cx.require(Capability::ManageDomains)?;
     domains::page(cx.db(), cx.user(), cx.now()).await
@@ -18,9 +21,6 @@ pub async fn get_domains() -> Result<DomainsView, AppError> {
 /// Adds a domain, pending until its TXT record is found.
 #[server(endpoint = "add_domain")]
 pub async fn add_domain(domain: String, purchasing_account: String) -> Result<DomainRow, AppError> {
-    use crate::api::context::Ctx;
-    use crate::domain::Capability;
-    use crate::services::domains;
     let cx = Ctx::signed_in().await?;
     cx.require(Capability::ManageDomains)?;
     domains::add(cx.db(), cx.now(), cx.actor(), &domain, &purchasing_account).await
@@ -30,9 +30,6 @@ pub async fn add_domain(domain: String, purchasing_account: String) -> Result<Do
 /// and what was found.
 #[server(endpoint = "verify_domain")]
 pub async fn verify_domain(domain_id: i64) -> Result<(i64, DomainCheck), AppError> {
-    use crate::api::context::{answer_at, Ctx};
-    use crate::domain::Capability;
-    use crate::services::domains;
     let cx = Ctx::signed_in().await?;
     cx.require(Capability::ManageDomains)?;
     let found = domains::verify(cx.db(), cx.settings(), cx.now(), cx.actor(), domain_id).await?;

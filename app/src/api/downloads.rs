@@ -6,11 +6,11 @@ use leptos::prelude::*;
 
 use crate::domain::wire::DownloadsPage;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::{http::Ctx, services::products};
 
 #[server(endpoint = "get_downloads")]
 pub async fn get_downloads() -> Result<DownloadsPage, AppError> {
-    use crate::api::context::Ctx;
-    use crate::services::products;
     let cx = Ctx::signed_in().await?;
     Ok(DownloadsPage {
         products: products::downloads(cx.db(), cx.user()).await?,

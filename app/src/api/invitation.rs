@@ -5,11 +5,17 @@ use leptos::prelude::*;
 
 use crate::domain::wire::LinkState;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::{
+    domain::{AgreementNumber, Email, PurchasingAccountNumber},
+    error::FormErrors,
+    http::{answer::answer_at, client, state},
+    services::invitations,
+    services::ratelimit::{self, Limit},
+};
 
 #[server(endpoint = "get_invitation")]
 pub async fn get_invitation(token: String) -> Result<LinkState, AppError> {
-    use crate::api::context::state;
-    use crate::services::invitations;
     let state = state()?;
     invitations::look_up(&state.db, &token, state.clock.now()).await
 }
@@ -25,8 +31,6 @@ pub async fn accept_invitation(
     password: String,
     confirm_password: String,
 ) -> Result<String, AppError> {
-    use crate::api::context::{answer_at, state};
-    use crate::services::invitations;
     let state = state()?;
     let form = invitations::AcceptForm {
         first_name,
@@ -54,12 +58,6 @@ pub async fn request_invitation(
     agreement_number: String,
     purchasing_account_number: String,
 ) -> Result<(), AppError> {
-    use crate::api::context::{answer_at, client_address, state};
-    use crate::domain::{AgreementNumber, Email, PurchasingAccountNumber};
-    use crate::error::FormErrors;
-    use crate::services::invitations;
-    use crate::services::ratelimit::{self, Limit};
-
     const PER_CLIENT: Limit = Limit {
         max: 20,
         window_secs: 60 * 60,
@@ -87,7 +85,7 @@ pub async fn request_invitation(
 
         let state = state()?;
         let now = state.clock.now();
-        let client = ratelimit::client_key(client_address());
+        let client = ratelimit::client_key(client::of_request());
         let client_key = format!("request_invitation:client:{client}");
         let agreement_key = format!("request_invitation:agreement:{agreement}");
         ratelimit::hit(&state.db, &client_key, now, PER_CLIENT).await?;

@@ -4,11 +4,11 @@ use leptos::prelude::*;
 
 use crate::domain::wire::KeysPage;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::{http::Ctx, services::keys};
 
 #[server(endpoint = "get_keys")]
 pub async fn get_keys() -> Result<KeysPage, AppError> {
-    use crate::api::context::Ctx;
-    use crate::services::keys;
     let cx = Ctx::signed_in().await?;
     Ok(KeysPage {
         keys: keys::list(cx.db(), cx.user()).await?,
@@ -19,8 +19,6 @@ pub async fn get_keys() -> Result<KeysPage, AppError> {
 /// The whole key; the audit log records who saw it, when, from where.
 #[server(endpoint = "reveal_key")]
 pub async fn reveal_key(key_id: i64) -> Result<String, AppError> {
-    use crate::api::context::Ctx;
-    use crate::services::keys;
     let cx = Ctx::signed_in().await?;
     keys::reveal(cx.db(), cx.now(), cx.actor(), key_id).await
 }

@@ -5,8 +5,6 @@ pub mod access;
 pub mod account;
 pub mod agreements;
 pub mod auth;
-#[cfg(feature = "ssr")]
-pub mod context;
 pub mod domains;
 pub mod downloads;
 pub mod invitation;

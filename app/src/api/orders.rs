@@ -5,19 +5,17 @@ use leptos::prelude::*;
 
 use crate::domain::wire::{LicensesPage, OrderFilter, OrdersPage};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::{http::Ctx, services::orders};
 
 #[server(endpoint = "get_orders")]
 pub async fn get_orders(filter: OrderFilter, after: String) -> Result<OrdersPage, AppError> {
-    use crate::api::context::Ctx;
-    use crate::services::orders;
     let cx = Ctx::signed_in().await?;
     orders::page(cx.db(), cx.user(), &filter, &after).await
 }
 
 #[server(endpoint = "get_licenses")]
 pub async fn get_licenses() -> Result<LicensesPage, AppError> {
-    use crate::api::context::Ctx;
-    use crate::services::orders;
     let cx = Ctx::signed_in().await?;
     Ok(LicensesPage {
         licenses: orders::licenses(cx.db(), cx.user()).await?,

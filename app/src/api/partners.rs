@@ -5,13 +5,19 @@ use leptos::prelude::*;
 
 use crate::domain::wire::{CustomerOrdersView, CustomersView, PartnerVisibilityView};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::{
+    domain::{Capability, Email, Problem},
+    http::{answer::answer_at, Ctx},
+    services::{
+        orders,
+        partners::{self, PersonInput},
+    },
+};
 
 /// The partner's Customers page.
 #[server(endpoint = "get_customers")]
 pub async fn get_customers() -> Result<CustomersView, AppError> {
-    use crate::api::context::Ctx;
-    use crate::domain::Capability;
-    use crate::services::partners;
     let cx = Ctx::signed_in().await?;
     cx.require(Capability::ManageCustomers)?;
     Ok(CustomersView {
@@ -24,9 +30,6 @@ pub async fn get_customers() -> Result<CustomersView, AppError> {
 /// Returns the address it went to.
 #[server(endpoint = "resend_admin_invitation")]
 pub async fn resend_admin_invitation(purchasing_account_id: i64) -> Result<String, AppError> {
-    use crate::api::context::{answer_at, Ctx};
-    use crate::domain::Capability;
-    use crate::services::partners;
     let cx = Ctx::signed_in().await?;
     cx.require(Capability::ManageCustomers)?;
     let email = partners::resend(
@@ -54,9 +57,6 @@ pub async fn change_designated_admin(
     language: String,
     country: String,
 ) -> Result<(), AppError> {
-    use crate::api::context::{answer_at, Ctx};
-    use crate::domain::Capability;
-    use crate::services::partners::{self, PersonInput};
     let cx = Ctx::signed_in().await?;
     cx.require(Capability::ManageCustomers)?;
     let admin = PersonInput {
@@ -87,9 +87,6 @@ pub async fn change_designated_admin_email(
     purchasing_account_id: i64,
     email: String,
 ) -> Result<(), AppError> {
-    use crate::api::context::{answer_at, Ctx};
-    use crate::domain::{Capability, Email};
-    use crate::services::partners;
     let cx = Ctx::signed_in().await?;
     cx.require(Capability::ManageCustomers)?;
     let email = Email::parse(&email).map_err(|problem| AppError::field("email", problem))?;
@@ -114,9 +111,6 @@ pub async fn get_customer_orders(
     agreement: String,
     after: String,
 ) -> Result<CustomerOrdersView, AppError> {
-    use crate::api::context::Ctx;
-    use crate::domain::Capability;
-    use crate::services::{orders, partners};
     let cx = Ctx::signed_in().await?;
     cx.require(Capability::ManageCustomers)?;
     let (_, customer) = partners::scope(cx.db(), cx.user(), &agreement).await?;
@@ -132,9 +126,6 @@ pub async fn get_customer_orders(
 /// Manage access → Manage partner visibility.
 #[server(endpoint = "get_partner_visibility")]
 pub async fn get_partner_visibility() -> Result<PartnerVisibilityView, AppError> {
-    use crate::api::context::Ctx;
-    use crate::domain::Capability;
-    use crate::services::partners;
     let cx = Ctx::signed_in().await?;
     cx.require(Capability::ManagePartnerVisibility)?;
     Ok(PartnerVisibilityView {
@@ -147,9 +138,6 @@ pub async fn get_partner_visibility() -> Result<PartnerVisibilityView, AppError>
 /// placed through the customer's other partners.
 #[server(endpoint = "set_partner_visibility")]
 pub async fn set_partner_visibility(partner_id: i64, sees: String) -> Result<(), AppError> {
-    use crate::api::context::Ctx;
-    use crate::domain::{Capability, Problem};
-    use crate::services::partners;
     let cx = Ctx::signed_in().await?;
     cx.require(Capability::ManagePartnerVisibility)?;
     let sees = match sees.as_str() {

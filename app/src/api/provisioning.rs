@@ -5,11 +5,14 @@ use leptos::prelude::*;
 
 use crate::domain::wire::ProvisioningPage;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::{
+    http::{answer::answer_at, Ctx},
+    services::provisioning,
+};
 
 #[server(endpoint = "get_provisioning")]
 pub async fn get_provisioning() -> Result<ProvisioningPage, AppError> {
-    use crate::api::context::Ctx;
-    use crate::services::provisioning;
     let cx = Ctx::signed_in().await?;
     provisioning::overview(cx.db(), cx.user()).await
 }
@@ -28,8 +31,6 @@ pub async fn assign_subscription(
     start_date: String,
     domain: String,
 ) -> Result<(), AppError> {
-    use crate::api::context::{answer_at, Ctx};
-    use crate::services::provisioning;
     let cx = Ctx::signed_in().await?;
     let assignment = provisioning::Assignment::parse(&service, &quantity, &start_date, &domain)?;
     provisioning::assign(cx.db(), cx.now(), cx.actor(), &assignment).await?;

@@ -5,11 +5,11 @@ use leptos::prelude::*;
 
 use crate::domain::wire::ReportsPage;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::{http::Ctx, services::reports};
 
 #[server(endpoint = "get_reports")]
 pub async fn get_reports() -> Result<ReportsPage, AppError> {
-    use crate::api::context::Ctx;
-    use crate::services::reports;
     let cx = Ctx::signed_in().await?;
     Ok(ReportsPage {
         reports: reports::available(cx.user())?,

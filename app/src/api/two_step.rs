@@ -6,11 +6,17 @@ use leptos::prelude::*;
 
 use crate::domain::wire::TwoStep;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::{
+    domain::Capability,
+    http::answer::{answer_at, is_plain_form},
+    http::cookies::{self, Cookie},
+    http::{state, Ctx},
+    services::{two_step, Settings},
+};
 
 #[server(endpoint = "get_two_step")]
 pub async fn get_two_step() -> Result<TwoStep, AppError> {
-    use crate::api::context::Ctx;
-    use crate::services::two_step;
     let cx = Ctx::signed_in_setting_up_two_step().await?;
     two_step::view(cx.db(), cx.user()).await
 }
@@ -18,8 +24,6 @@ pub async fn get_two_step() -> Result<TwoStep, AppError> {
 /// Starts setting up an authenticator app with a new key.
 #[server(endpoint = "start_two_step")]
 pub async fn start_two_step() -> Result<(), AppError> {
-    use crate::api::context::Ctx;
-    use crate::services::two_step;
     let cx = Ctx::signed_in_setting_up_two_step().await?;
     two_step::start(cx.db(), cx.user()).await
 }
@@ -28,8 +32,6 @@ pub async fn start_two_step() -> Result<(), AppError> {
 /// recovery codes.
 #[server(endpoint = "confirm_two_step")]
 pub async fn confirm_two_step(code: String) -> Result<Vec<String>, AppError> {
-    use crate::api::context::Ctx;
-    use crate::services::two_step;
     let cx = Ctx::signed_in_setting_up_two_step().await?;
     let codes = two_step::confirm(cx.state(), cx.actor(), &code).await?;
     leave_new_codes(cx.settings(), &codes);
@@ -38,16 +40,12 @@ pub async fn confirm_two_step(code: String) -> Result<Vec<String>, AppError> {
 
 #[server(endpoint = "turn_off_two_step")]
 pub async fn turn_off_two_step(password: String) -> Result<(), AppError> {
-    use crate::api::context::Ctx;
-    use crate::services::two_step;
     let cx = Ctx::signed_in().await?;
     two_step::turn_off(cx.state(), cx.actor(), &password).await
 }
 
 #[server(endpoint = "renew_recovery_codes")]
 pub async fn renew_recovery_codes(password: String) -> Result<Vec<String>, AppError> {
-    use crate::api::context::Ctx;
-    use crate::services::two_step;
     let cx = Ctx::signed_in().await?;
     let codes = two_step::renew_recovery_codes(cx.state(), cx.actor(), &password).await?;
     leave_new_codes(cx.settings(), &codes);
@@ -55,12 +53,11 @@ pub async fn renew_recovery_codes(password: String) -> Result<Vec<String>, AppEr
 }
 
 /// A plain form's answer is a page, which cannot carry the codes: they
-/// wait for `/two-step` in a cookie (see `new_codes_cookie`).
+/// wait for `/two-step` in a cookie (`Cookie::NewCodes`).
 #[cfg(feature = "ssr")]
-fn leave_new_codes(settings: &crate::services::Settings, codes: &[String]) {
-    use crate::api::context::{add_cookie, answer_at, is_plain_form, new_codes_cookie};
+fn leave_new_codes(settings: &Settings, codes: &[String]) {
     if is_plain_form() {
-        add_cookie(&new_codes_cookie(settings, codes));
+        cookies::add(&Cookie::NewCodes.set(settings, &codes.join(".")));
         answer_at("/two-step");
     }
 }
@@ -69,13 +66,9 @@ fn leave_new_codes(settings: &crate::services::Settings, codes: &[String]) {
 /// as they are shown; nothing unless each looks like a recovery code.
 #[cfg(feature = "ssr")]
 pub fn take_new_recovery_codes() -> Option<Vec<String>> {
-    use crate::api::context::{
-        add_cookie, cookie, expired_new_codes_cookie, new_codes_cookie_name, state,
-    };
     let state = state().ok()?;
-    let parts = use_context::<axum::http::request::Parts>()?;
-    let value = cookie(&parts.headers, new_codes_cookie_name(&state.settings))?;
-    add_cookie(&expired_new_codes_cookie(&state.settings));
+    let value = Cookie::NewCodes.of_request(&state.settings)?;
+    cookies::add(&Cookie::NewCodes.expire(&state.settings));
     let codes: Vec<String> = value.split('.').map(str::to_owned).collect();
     let well_formed = (1..=16).contains(&codes.len())
         && codes.iter().all(|code| {
@@ -89,9 +82,6 @@ pub fn take_new_recovery_codes() -> Option<Vec<String>> {
 /// stops requiring it.
 #[server(endpoint = "require_two_step")]
 pub async fn require_two_step(required: bool) -> Result<(), AppError> {
-    use crate::api::context::Ctx;
-    use crate::domain::Capability;
-    use crate::services::two_step;
     let cx = Ctx::signed_in().await?;
     cx.require(Capability::ManageSecurity)?;
     two_step::set_required(cx.db(), cx.actor(), cx.now(), required).await

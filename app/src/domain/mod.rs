@@ -3,6 +3,7 @@
 
 mod agreement;
 mod audit;
+pub mod cidr;
 pub mod csv;
 mod domain_name;
 mod email;

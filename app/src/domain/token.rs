@@ -46,7 +46,8 @@ impl InvitationToken {
 
     /// What the database keeps: the hex SHA-256 of the token.
     pub fn hash(&self) -> String {
-        crate::services::sha256_hex(self.0.as_bytes())
+        use sha2::{Digest, Sha256};
+        format!("{:x}", Sha256::digest(self.0.as_bytes()))
     }
 }
 

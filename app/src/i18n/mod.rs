@@ -13,6 +13,11 @@ use crate::error::AppError;
 
 pub use dates::{iso_date, parse_iso_date};
 
+/// The language of the page being rendered (`App` provides it).
+pub fn use_lang() -> Lang {
+    leptos::prelude::use_context::<Lang>().unwrap_or_default()
+}
+
 pub struct Texts {
     pub app_name: &'static str,
     pub language: &'static str,

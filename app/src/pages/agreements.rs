@@ -11,7 +11,7 @@ use crate::components::{
     TableScroll,
 };
 use crate::domain::wire::{AgreementDetail, AgreementsView};
-use crate::use_lang;
+use crate::i18n::use_lang;
 
 #[component]
 pub fn AgreementsPage() -> impl IntoView {

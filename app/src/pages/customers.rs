@@ -16,8 +16,8 @@ use crate::components::{
 };
 use crate::domain::wire::{AdminState, CustomerAccount, CustomerOrdersView, CustomersView};
 use crate::domain::{Lang, COUNTRIES};
+use crate::i18n::use_lang;
 use crate::pages::orders::{LicensesTable, OrdersTable};
-use crate::use_lang;
 
 /// Which rescue form is open, for which purchasing account: a page of its
 /// own (`?change-admin=<id>`, `?change-email=<id>`), so it opens without

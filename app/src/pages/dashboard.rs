@@ -4,7 +4,7 @@ use crate::api::account::get_dashboard;
 use crate::components::{area, page_source, signed_in_page, Layout, TableScroll};
 use crate::domain::wire::{Dashboard, ProductUsage};
 use crate::domain::{Capability, Role};
-use crate::use_lang;
+use crate::i18n::use_lang;
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {

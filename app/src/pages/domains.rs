@@ -9,7 +9,7 @@ use crate::components::{
     changing_action, page_source, server_problem, signed_in_page, Field, FormError, Layout,
 };
 use crate::domain::wire::{DomainCheck, DomainRow, DomainStatus, DomainsView};
-use crate::use_lang;
+use crate::i18n::use_lang;
 
 #[component]
 pub fn DomainsPage() -> impl IntoView {

@@ -7,7 +7,7 @@ use crate::api::downloads::get_downloads;
 use crate::components::{page_source, signed_in_page, Layout, TableScroll};
 use crate::domain::product_label;
 use crate::domain::wire::DownloadsPage;
-use crate::use_lang;
+use crate::i18n::use_lang;
 
 /// "3.1 MB", "812 KB", "96 B".
 fn size(bytes: i64) -> String {

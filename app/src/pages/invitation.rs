@@ -5,8 +5,8 @@ use crate::api::invitation::{get_invitation, AcceptInvitation};
 use crate::components::{server_problem, Field, FormError, Layout, NewPassword};
 use crate::domain::wire::{InvitationView, LinkState};
 use crate::domain::COUNTRIES;
+use crate::i18n::use_lang;
 use crate::i18n::{around, fill};
-use crate::use_lang;
 
 /// Where an emailed invitation link lands: the account form while the link
 /// is good, otherwise a page saying what happened and what to do.
@@ -52,7 +52,7 @@ fn DeadLink(state: LinkState) -> impl IntoView {
         LinkState::Revoked => (t.revoked_title, t.revoked_body, 410),
         LinkState::Unknown | LinkState::Valid(_) => (t.unknown_title, t.unknown_body, 404),
     };
-    super::set_status(status);
+    crate::components::set_status(status);
     let (action_href, action_label) = if state == LinkState::Used {
         ("/sign-in", t.sign_in)
     } else {

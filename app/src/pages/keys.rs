@@ -6,7 +6,7 @@ use crate::api::keys::{get_keys, RevealKey};
 use crate::components::{page_source, signed_in_page, Layout, TableScroll};
 use crate::domain::product_label;
 use crate::domain::wire::{KeyRow, KeysPage};
-use crate::use_lang;
+use crate::i18n::use_lang;
 
 #[component]
 pub fn KeysPage() -> impl IntoView {

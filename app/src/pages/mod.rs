@@ -21,8 +21,8 @@ pub mod two_step;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
-use crate::components::Layout;
-use crate::use_lang;
+use crate::components::{set_status, Layout};
+use crate::i18n::use_lang;
 
 /// `/`: the dashboard, which sends anyone not signed in to sign in.
 #[component]
@@ -43,17 +43,4 @@ pub fn NotFound() -> impl IntoView {
             </p>
         </Layout>
     }
-}
-
-/// Sets the status of the server-rendered response; nothing in the browser.
-pub fn set_status(code: u16) {
-    #[cfg(feature = "ssr")]
-    if let (Some(response), Ok(status)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        axum::http::StatusCode::from_u16(code),
-    ) {
-        response.set_status(status);
-    }
-    #[cfg(not(feature = "ssr"))]
-    let _ = code;
 }

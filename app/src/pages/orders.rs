@@ -10,7 +10,7 @@ use crate::components::{page_source, signed_in_page, Layout, TableScroll};
 use crate::domain::product_label;
 use crate::domain::wire::{LicenseRow, LicensesPage, OrderFilter, OrderView, OrdersPage};
 use crate::i18n::fill;
-use crate::use_lang;
+use crate::i18n::use_lang;
 
 fn query_string(filter: &OrderFilter, after: &str) -> String {
     let pairs = [

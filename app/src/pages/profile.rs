@@ -7,7 +7,7 @@ use crate::components::{
 };
 use crate::domain::wire::Profile;
 use crate::domain::Country;
-use crate::use_lang;
+use crate::i18n::use_lang;
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {

@@ -12,7 +12,7 @@ use crate::components::{
 use crate::domain::product_label;
 use crate::domain::wire::ProvisioningPage;
 use crate::i18n::around;
-use crate::use_lang;
+use crate::i18n::use_lang;
 
 #[component]
 pub fn ProvisioningPage() -> impl IntoView {

@@ -6,8 +6,8 @@ use crate::api::reports::get_reports;
 use crate::components::{page_source, signed_in_page, Layout};
 use crate::domain::wire::ReportsPage;
 use crate::domain::Report;
+use crate::i18n::use_lang;
 use crate::i18n::Texts;
-use crate::use_lang;
 
 fn describe(report: Report, t: &'static Texts) -> (&'static str, &'static str) {
     match report {

@@ -3,7 +3,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::invitation::RequestInvitation;
 use crate::components::{server_problem, Field, FormError, Layout};
-use crate::use_lang;
+use crate::i18n::use_lang;
 
 /// "Didn't receive your invitation email?": the designated administrator
 /// asks for a fresh invitation.

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use crate::api::auth::{SignIn, SignInCode};
 use crate::components::{server_problem, Field, FormError, Layout};
-use crate::use_lang;
+use crate::i18n::use_lang;
 
 #[component]
 pub fn SignInPage() -> impl IntoView {

@@ -11,7 +11,7 @@ use crate::components::{page_source, server_problem, signed_in_page, Field, Form
 use crate::domain::wire::{TwoStep, TwoStepSetup};
 use crate::domain::Problem;
 use crate::i18n::fill;
-use crate::use_lang;
+use crate::i18n::use_lang;
 
 #[component]
 pub fn TwoStepPage() -> impl IntoView {

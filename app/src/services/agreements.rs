@@ -3,10 +3,10 @@
 
 use tracing::instrument;
 
-use super::accounts::CurrentUser;
 use super::audit::{self, Actor};
+use super::current_user::CurrentUser;
 use super::invitations::{self, NewInvitation};
-use super::mail::Outbox;
+use super::outbox::Outbox;
 use super::{is_unique_violation, Db, Settings};
 use crate::domain::wire::AgreementDetail;
 use crate::domain::wire::PurchasingAccountSummary;
@@ -266,7 +266,15 @@ pub async fn list(
     .bind(viewer.organization_id)
     .fetch_all(db)
     .await?;
-    let accounts: Vec<(i64, String, String, String, String)> = sqlx::query_as(
+    #[derive(sqlx::FromRow)]
+    struct Account {
+        agreement_id: i64,
+        number: String,
+        admin_first_name: String,
+        admin_last_name: String,
+        admin_email: String,
+    }
+    let accounts: Vec<Account> = sqlx::query_as(
         "SELECT p.agreement_id, p.number, p.admin_first_name, p.admin_last_name, p.admin_email \
          FROM purchasing_accounts p JOIN agreements a ON a.id = p.agreement_id \
          WHERE a.organization_id = $1 ORDER BY p.number",
@@ -280,11 +288,11 @@ pub async fn list(
             active: row.start_date <= now && now < row.end_date,
             purchasing_accounts: accounts
                 .iter()
-                .filter(|(agreement_id, ..)| *agreement_id == row.id)
-                .map(|(_, number, first, last, email)| PurchasingAccountSummary {
-                    number: number.clone(),
-                    admin_name: format!("{first} {last}"),
-                    admin_email: email.clone(),
+                .filter(|account| account.agreement_id == row.id)
+                .map(|account| PurchasingAccountSummary {
+                    number: account.number.clone(),
+                    admin_name: format!("{} {}", account.admin_first_name, account.admin_last_name),
+                    admin_email: account.admin_email.clone(),
                 })
                 .collect(),
             number: row.number,
@@ -350,7 +358,16 @@ pub async fn update(
     )?;
 
     let mut tx = super::db::begin_write(db).await?;
-    let found: Option<(i64, i64, i64, String, String, String)> = sqlx::query_as(
+    #[derive(sqlx::FromRow)]
+    struct Found {
+        id: i64,
+        start_date: i64,
+        end_date: i64,
+        purchase_order: String,
+        contact_name: String,
+        contact_email: String,
+    }
+    let found: Option<Found> = sqlx::query_as(
         "SELECT id, start_date, end_date, purchase_order, contact_name, contact_email \
          FROM agreements WHERE number = $1 AND organization_id = $2",
     )
@@ -358,8 +375,8 @@ pub async fn update(
     .bind(actor.user.organization_id)
     .fetch_optional(&mut *tx)
     .await?;
-    let (id, start, end, old_order, old_name, old_email) = found.ok_or(AppError::NotFound)?;
-    if !(start <= now && now < end) {
+    let found = found.ok_or(AppError::NotFound)?;
+    if !(found.start_date <= now && now < found.end_date) {
         return Err(AppError::field("agreement", Problem::AgreementNotActive));
     }
     sqlx::query(
@@ -369,13 +386,13 @@ pub async fn update(
     .bind(&purchase_order)
     .bind(&contact_name)
     .bind(&contact_email)
-    .bind(id)
+    .bind(found.id)
     .execute(&mut *tx)
     .await?;
     let changes: Vec<String> = [
-        ("purchase order", old_order, &purchase_order),
-        ("contact", old_name, &contact_name),
-        ("contact email", old_email, &contact_email),
+        ("purchase order", found.purchase_order, &purchase_order),
+        ("contact", found.contact_name, &contact_name),
+        ("contact email", found.contact_email, &contact_email),
     ]
     .into_iter()
     .filter(|(_, old, new)| old != *new)

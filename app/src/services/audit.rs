@@ -4,11 +4,20 @@
 use sqlx::AnyConnection;
 use tracing::instrument;
 
-use super::accounts::CurrentUser;
+use super::current_user::CurrentUser;
 use super::Db;
 use crate::domain::wire::AuditEntry;
 use crate::domain::{AuditAction, Capability, Role};
 use crate::error::AppError;
+
+/// What stands for a client whose address is not known (a request that
+/// did not come through a socket, as in tests).
+pub const UNKNOWN_CLIENT: &str = "unknown";
+
+/// A client's address in words, for the audit log.
+pub fn describe_client(address: Option<std::net::IpAddr>) -> String {
+    address.map_or_else(|| UNKNOWN_CLIENT.to_owned(), |ip| ip.to_string())
+}
 
 /// Who is acting, and from where, for the audit log.
 #[derive(Debug, Clone)]

@@ -112,6 +112,16 @@ fn prepare_sqlite_file(url: &str) -> Result<String, String> {
 /// once (`BEGIN IMMEDIATE`): a transaction that reads before it writes then
 /// waits for other writers (`busy_timeout`), instead of failing with
 /// "database is locked" when another one committed in between.
+/// `$first, $first+1, …`: `count` numbered placeholders, for an `IN`
+/// list. Numbered by hand because sqlx's `QueryBuilder` writes `?` through
+/// the `Any` driver, which PostgreSQL refuses (sqlx#3000).
+pub fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
     if db.connect_options().database_url.scheme() == "sqlite" {
         db.begin_with("BEGIN IMMEDIATE").await

@@ -4,7 +4,9 @@
 use sqlx::AnyConnection;
 use tracing::instrument;
 
-use super::mail::{self, InvitationMail, Outbox};
+use super::mail::InvitationMail;
+use super::outbox;
+use super::outbox::Outbox;
 use super::password::Hasher;
 use super::{is_unique_violation, Db, Settings, INVITATION_LIFETIME_SECS};
 use crate::domain::wire::{InvitationView, LinkState};
@@ -85,7 +87,7 @@ pub async fn issue(
         expires_at,
     }
     .render(settings)?;
-    mail::enqueue(conn, &message, Some(id), now).await?;
+    outbox::enqueue(conn, &message, Some(id), now).await?;
     Ok((id, token))
 }
 

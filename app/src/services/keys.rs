@@ -1,9 +1,9 @@
 //! Product keys: imported by the operator, listed masked to the roles
 //! that may see keys, each full view written to the audit log.
 
-use super::accounts::CurrentUser;
 use super::audit::{self, Actor};
 use super::catalog::{self, ImportResults};
+use super::current_user::CurrentUser;
 use super::Db;
 use crate::domain::wire::KeyRow;
 use crate::domain::{
@@ -27,26 +27,37 @@ fn check(viewer: &CurrentUser) -> Result<(), AppError> {
 }
 
 /// The organization's keys, whole, by product.
-pub const LIST_SQL: &str = "SELECT k.id, pr.name, pr.version, p.number, k.key_text \
+pub const LIST_SQL: &str = "SELECT k.id, pr.name AS product, pr.version, \
+     p.number AS purchasing_account, k.key_text \
      FROM product_keys k JOIN products pr ON pr.id = k.product_id \
      JOIN purchasing_accounts p ON p.id = k.purchasing_account_id \
      WHERE k.organization_id = $1 ORDER BY pr.name, pr.version, k.id";
 
+/// A row of [`LIST_SQL`].
+#[derive(sqlx::FromRow)]
+pub struct WholeKey {
+    pub id: i64,
+    pub product: String,
+    pub version: String,
+    pub purchasing_account: String,
+    pub key_text: String,
+}
+
 #[instrument(skip_all, fields(user = viewer.id))]
 pub async fn list(db: &Db, viewer: &CurrentUser) -> Result<Vec<KeyRow>, AppError> {
     check(viewer)?;
-    let rows: Vec<(i64, String, String, String, String)> = sqlx::query_as(LIST_SQL)
+    let rows: Vec<WholeKey> = sqlx::query_as(LIST_SQL)
         .bind(viewer.organization_id)
         .fetch_all(db)
         .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, product, version, purchasing_account, key)| KeyRow {
-            id,
-            product,
-            version,
-            purchasing_account,
-            masked: mask(&key),
+        .map(|row| KeyRow {
+            id: row.id,
+            masked: mask(&row.key_text),
+            product: row.product,
+            version: row.version,
+            purchasing_account: row.purchasing_account,
         })
         .collect())
 }

@@ -1,24 +1,24 @@
 //! Everything that runs only on the server: state, database access, the
 //! business services the server functions call, and mail.
 
+pub mod access;
 pub mod accounts;
 pub mod agreements;
 pub mod audit;
-pub mod bulk_invite;
 pub mod catalog;
-pub mod client;
 pub mod csv_file;
+pub mod current_user;
+pub mod dashboard;
 pub mod db;
 pub mod dns;
 pub mod domains;
 pub mod invitations;
 pub mod keys;
 pub mod mail;
-pub mod members;
 pub mod orders;
+pub mod outbox;
 pub mod partners;
 pub mod password;
-pub mod people;
 pub mod products;
 pub mod provisioning;
 pub mod ratelimit;
@@ -30,7 +30,6 @@ pub mod templates;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod two_step;
-pub mod users;
 
 use std::sync::Arc;
 
@@ -58,7 +57,7 @@ pub struct Settings {
     /// system's resolver.
     pub dns_resolver: Option<std::net::SocketAddr>,
     /// Proxies whose `X-Forwarded-For` is believed (`TRUSTED_PROXIES`).
-    pub trusted_proxies: Vec<client::Cidr>,
+    pub trusted_proxies: Vec<crate::domain::cidr::Cidr>,
     /// A session unused for this long ends (`SESSION_IDLE_MINUTES`).
     pub session_idle_secs: i64,
 }
@@ -110,7 +109,7 @@ pub struct AppState {
     pub hasher: password::Hasher,
     pub clock: Clock,
     /// Wakes the mail worker as soon as something is queued.
-    pub outbox: mail::Outbox,
+    pub outbox: outbox::Outbox,
     pub leptos_options: leptos::prelude::LeptosOptions,
 }
 

@@ -9,8 +9,8 @@ use tracing::instrument;
 
 use sha2::{Digest, Sha256};
 
-use super::accounts::CurrentUser;
 use super::catalog::{self, ImportResults};
+use super::current_user::CurrentUser;
 use super::Db;
 use crate::domain::wire::{DownloadFile, DownloadProduct};
 use crate::domain::{Capability, ProductKind, Role};
@@ -32,8 +32,18 @@ fn check(viewer: &CurrentUser) -> Result<(), AppError> {
 #[instrument(skip_all, fields(user = viewer.id))]
 pub async fn downloads(db: &Db, viewer: &CurrentUser) -> Result<Vec<DownloadProduct>, AppError> {
     check(viewer)?;
-    let rows: Vec<(String, String, i64, String, i64, String)> = sqlx::query_as(&format!(
-        "SELECT pr.name, pr.version, f.id, f.name, f.size_bytes, f.sha256 FROM products pr \
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        product: String,
+        version: String,
+        id: i64,
+        name: String,
+        size_bytes: i64,
+        sha256: String,
+    }
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "SELECT pr.name AS product, pr.version, f.id, f.name, f.size_bytes, f.sha256 \
+         FROM products pr \
          JOIN product_files f ON f.product_id = pr.id \
          WHERE pr.kind = 'software' AND {ORDERED_BY_ORGANIZATION} \
          ORDER BY pr.name, pr.version, f.name"
@@ -42,7 +52,15 @@ pub async fn downloads(db: &Db, viewer: &CurrentUser) -> Result<Vec<DownloadProd
     .fetch_all(db)
     .await?;
     let mut products: Vec<DownloadProduct> = Vec::new();
-    for (product, version, id, name, size_bytes, sha256) in rows {
+    for Row {
+        product,
+        version,
+        id,
+        name,
+        size_bytes,
+        sha256,
+    } in rows
+    {
         let file = DownloadFile {
             id,
             name,

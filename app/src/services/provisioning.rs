@@ -6,8 +6,8 @@
 use std::collections::HashMap;
 use tracing::instrument;
 
-use super::accounts::CurrentUser;
 use super::audit::{self, Actor};
+use super::current_user::CurrentUser;
 use super::Db;
 use crate::domain::wire::{ProvisioningPage, ServiceRow, SubscriptionRow};
 use crate::domain::{
@@ -92,17 +92,28 @@ fn check(viewer: &CurrentUser) -> Result<(), AppError> {
 
 /// What each purchasing account's orders entitle: the quantity of each
 /// online service ordered, as the orders import keeps it.
-const ENTITLEMENTS: &str = "SELECT pr.id, pr.name, pr.version, p.number, t.quantity, \
-     t.purchasing_account_id \
+const ENTITLEMENTS: &str = "SELECT pr.id AS product_id, pr.name AS product, pr.version, \
+     p.number AS purchasing_account, t.quantity AS ordered, t.purchasing_account_id \
      FROM license_totals t JOIN products pr ON pr.id = t.product_id \
      JOIN purchasing_accounts p ON p.id = t.purchasing_account_id \
      WHERE t.organization_id = $1 AND pr.kind = 'online_service'";
+
+/// A row of [`ENTITLEMENTS`].
+#[derive(sqlx::FromRow)]
+struct Entitlement {
+    product_id: i64,
+    product: String,
+    version: String,
+    purchasing_account: String,
+    ordered: i64,
+    purchasing_account_id: i64,
+}
 
 /// The online services the organization may provision, and what it has.
 #[instrument(skip_all, fields(user = viewer.id))]
 pub async fn overview(db: &Db, viewer: &CurrentUser) -> Result<ProvisioningPage, AppError> {
     check(viewer)?;
-    let ordered: Vec<(i64, String, String, String, i64, i64)> = sqlx::query_as(&format!(
+    let ordered: Vec<Entitlement> = sqlx::query_as(&format!(
         "{ENTITLEMENTS} ORDER BY pr.name, pr.version, p.number"
     ))
     .bind(viewer.organization_id)
@@ -121,19 +132,17 @@ pub async fn overview(db: &Db, viewer: &CurrentUser) -> Result<ProvisioningPage,
     .collect();
     let services = ordered
         .into_iter()
-        .map(
-            |(product_id, product, version, purchasing_account, ordered, account_id)| ServiceRow {
-                assigned: assigned
-                    .get(&(product_id, account_id))
-                    .copied()
-                    .unwrap_or(0),
-                product_id,
-                product,
-                version,
-                purchasing_account,
-                ordered,
-            },
-        )
+        .map(|row| ServiceRow {
+            assigned: assigned
+                .get(&(row.product_id, row.purchasing_account_id))
+                .copied()
+                .unwrap_or(0),
+            product_id: row.product_id,
+            product: row.product,
+            version: row.version,
+            purchasing_account: row.purchasing_account,
+            ordered: row.ordered,
+        })
         .collect();
     #[derive(sqlx::FromRow)]
     struct Assigned {
@@ -188,15 +197,21 @@ pub async fn assign(
     let organization_id = actor.user.organization_id;
     let mut tx = super::db::begin_write(db).await?;
     super::db::lock_organization(&mut tx, organization_id).await?;
-    let entitlement: Option<(i64, String, String, String, i64, i64)> =
+    let entitlement: Option<Entitlement> =
         sqlx::query_as(&format!("{ENTITLEMENTS} AND pr.id = $2 AND p.number = $3"))
             .bind(organization_id)
             .bind(assignment.product_id)
             .bind(assignment.purchasing_account.as_str())
             .fetch_optional(&mut *tx)
             .await?;
-    let (product_id, product, version, account, ordered, account_id) =
-        entitlement.ok_or_else(|| AppError::field("service", Problem::ServiceUnknown))?;
+    let Entitlement {
+        product_id,
+        product,
+        version,
+        purchasing_account: account,
+        ordered,
+        purchasing_account_id: account_id,
+    } = entitlement.ok_or_else(|| AppError::field("service", Problem::ServiceUnknown))?;
     match super::domains::covering_verified(&mut tx, &assignment.domain).await? {
         Some((_, owner)) if owner == organization_id => {}
         _ => return Err(AppError::field("domain", Problem::DomainNotVerified)),

@@ -73,7 +73,7 @@ pub async fn purge(db: &Db, now: i64) -> Result<u64, AppError> {
 /// known address share one key.
 pub fn client_key(address: Option<IpAddr>) -> String {
     let Some(address) = address else {
-        return super::client::UNKNOWN.to_owned();
+        return super::audit::UNKNOWN_CLIENT.to_owned();
     };
     match address {
         IpAddr::V4(v4) => v4.to_string(),

@@ -3,6 +3,7 @@
 use tracing::instrument;
 
 use super::mail;
+use super::outbox;
 use super::{Db, Settings};
 use crate::domain::{Email, Lang};
 use crate::error::AppError;
@@ -68,7 +69,7 @@ pub async fn send_reminders(db: &Db, settings: &Settings, now: i64) -> Result<us
             inviter: inviter.as_deref(),
         }
         .render(settings)?;
-        mail::enqueue(&mut tx, &message, Some(invitation.id), now).await?;
+        outbox::enqueue(&mut tx, &message, Some(invitation.id), now).await?;
         tx.commit().await?;
         queued += 1;
     }

@@ -6,10 +6,11 @@ use sqlx::any::AnyRow;
 use tokio::sync::mpsc;
 use tracing::instrument;
 
-use super::accounts::CurrentUser;
 use super::audit::{self, Actor};
 use super::csv_file;
+use super::current_user::CurrentUser;
 use super::{internal, keys, orders, Db};
+use crate::domain::wire::LicenseRow;
 use crate::domain::{AuditAction, Capability, Report, Role};
 use crate::error::AppError;
 use crate::i18n::iso_date;
@@ -37,24 +38,26 @@ pub struct Export {
 /// Every order line, newest order first, in the columns of an orders
 /// import file plus the line's amount.
 const ORDER_LINES: &str =
-    "SELECT a.number, p.number, o.number, o.ordered_at, pr.name, pr.version, \
-     l.quantity, l.unit_price_cents, l.currency FROM orders o \
+    "SELECT a.number AS agreement, p.number AS account, o.number, o.ordered_at, \
+     pr.name AS product, pr.version, l.quantity, l.unit_price_cents, l.currency FROM orders o \
      JOIN purchasing_accounts p ON p.id = o.purchasing_account_id \
      JOIN agreements a ON a.id = p.agreement_id \
      JOIN order_lines l ON l.order_id = o.id JOIN products pr ON pr.id = l.product_id \
      WHERE o.organization_id = $1 ORDER BY o.ordered_at DESC, o.id DESC, l.id";
 
-type OrderLine = (
-    String,
-    String,
-    String,
-    i64,
-    String,
-    String,
-    i64,
-    i64,
-    String,
-);
+/// A row of [`ORDER_LINES`].
+#[derive(sqlx::FromRow)]
+struct OrderLine {
+    agreement: String,
+    account: String,
+    number: String,
+    ordered_at: i64,
+    product: String,
+    version: String,
+    quantity: i64,
+    unit_price_cents: i64,
+    currency: String,
+}
 
 fn money(cents: i64) -> String {
     format!("{}.{:02}", cents / 100, cents % 100)
@@ -69,101 +72,86 @@ pub async fn export(db: &Db, now: i64, actor: &Actor, report: Report) -> Result<
         return Err(AppError::Forbidden);
     }
     let organization = viewer.organization_id;
-    let chunks =
-        match report {
-            Report::LicenseSummary => stream(
+    let chunks = match report {
+        Report::LicenseSummary => stream(
+            db.clone(),
+            orders::LICENSES_SQL,
+            organization,
+            &[
+                "product",
+                "version",
+                "purchasing_account",
+                "quantity",
+                "orders",
+            ],
+            |row: LicenseRow| {
+                vec![
+                    row.product,
+                    row.version,
+                    row.purchasing_account,
+                    row.quantity.to_string(),
+                    row.orders.to_string(),
+                ]
+            },
+        ),
+        Report::Orders => stream(
+            db.clone(),
+            ORDER_LINES,
+            organization,
+            &[
+                "agreement_number",
+                "purchasing_account",
+                "order_number",
+                "order_date",
+                "product",
+                "version",
+                "quantity",
+                "unit_price",
+                "currency",
+                "amount",
+            ],
+            |line: OrderLine| {
+                vec![
+                    line.agreement,
+                    line.account,
+                    line.number,
+                    iso_date(line.ordered_at),
+                    line.product,
+                    line.version,
+                    line.quantity.to_string(),
+                    money(line.unit_price_cents),
+                    line.currency,
+                    money(line.unit_price_cents * line.quantity),
+                ]
+            },
+        ),
+        Report::Keys => {
+            let mut conn = db.acquire().await?;
+            audit::record(
+                &mut conn,
+                actor,
+                now,
+                AuditAction::KeysExported,
+                "keys report",
+                "",
+            )
+            .await?;
+            stream(
                 db.clone(),
-                orders::LICENSES_SQL,
+                keys::LIST_SQL,
                 organization,
-                &[
-                    "product",
-                    "version",
-                    "purchasing_account",
-                    "quantity",
-                    "orders",
-                ],
-                |(_, product, version, account, quantity, orders): (
-                    i64,
-                    String,
-                    String,
-                    String,
-                    i64,
-                    i64,
-                )| {
+                &["product", "version", "purchasing_account", "key"],
+                |key: keys::WholeKey| {
                     vec![
-                        product,
-                        version,
-                        account,
-                        quantity.to_string(),
-                        orders.to_string(),
+                        key.product,
+                        key.version,
+                        key.purchasing_account,
+                        key.key_text,
                     ]
                 },
-            ),
-            Report::Orders => {
-                stream(
-                    db.clone(),
-                    ORDER_LINES,
-                    organization,
-                    &[
-                        "agreement_number",
-                        "purchasing_account",
-                        "order_number",
-                        "order_date",
-                        "product",
-                        "version",
-                        "quantity",
-                        "unit_price",
-                        "currency",
-                        "amount",
-                    ],
-                    |(
-                        agreement,
-                        account,
-                        number,
-                        at,
-                        product,
-                        version,
-                        quantity,
-                        unit,
-                        currency,
-                    ): OrderLine| {
-                        vec![
-                            agreement,
-                            account,
-                            number,
-                            iso_date(at),
-                            product,
-                            version,
-                            quantity.to_string(),
-                            money(unit),
-                            currency,
-                            money(unit * quantity),
-                        ]
-                    },
-                )
-            }
-            Report::Keys => {
-                let mut conn = db.acquire().await?;
-                audit::record(
-                    &mut conn,
-                    actor,
-                    now,
-                    AuditAction::KeysExported,
-                    "keys report",
-                    "",
-                )
-                .await?;
-                stream(
-                    db.clone(),
-                    keys::LIST_SQL,
-                    organization,
-                    &["product", "version", "purchasing_account", "key"],
-                    |(_, product, version, account, key): (i64, String, String, String, String)| {
-                        vec![product, version, account, key]
-                    },
-                )
-            }
-        };
+            )
+        }
+    };
     Ok(Export {
         file_name: format!("{}-{}.csv", report.slug(), iso_date(now)),
         chunks,

@@ -7,10 +7,11 @@ use std::net::IpAddr;
 
 use super::accounts::{self, Credentials};
 use super::audit::{self, Actor};
+use super::current_user;
 use super::password::Hasher;
 use super::ratelimit::{self, Limit};
 use super::two_step::{self, SecondStep};
-use super::{client, sessions, sha256_hex, AppState, Db};
+use super::{sessions, sha256_hex, AppState, Db};
 use crate::domain::{AuditAction, Problem};
 use crate::error::AppError;
 
@@ -153,8 +154,8 @@ async fn actor_of(
     client: Option<IpAddr>,
     user_id: i64,
 ) -> Result<Option<Actor>, AppError> {
-    Ok(accounts::load(db, user_id).await?.map(|user| Actor {
-        client_address: client::describe(client),
+    Ok(current_user::load(db, user_id).await?.map(|user| Actor {
+        client_address: audit::describe_client(client),
         user,
     }))
 }

@@ -2,12 +2,13 @@
 #![allow(dead_code)]
 
 use app::domain::Role;
-use app::services::accounts::{self, CurrentUser};
+use app::services::access::invite::{InviteInput, Invitee};
 use app::services::agreements::{self, AgreementInput, RegisteredAgreement};
-use app::services::mail::{self, Outbox};
+use app::services::current_user::{self, CurrentUser};
+use app::services::outbox;
+use app::services::outbox::Outbox;
 use app::services::password::Hasher;
 use app::services::testing::{self, settings, NOW};
-use app::services::users::{InviteInput, Invitee};
 use app::services::Db;
 
 /// The specification's table, written out rather than derived from the
@@ -38,7 +39,7 @@ pub fn invitee(email: &str, roles: &[Role], language: &str) -> Invitee {
 }
 
 pub async fn load(db: &Db, id: i64) -> CurrentUser {
-    accounts::load(db, id)
+    current_user::load(db, id)
         .await
         .expect("load")
         .expect("user exists")
@@ -81,6 +82,6 @@ pub async fn register(db: &Db, input: AgreementInput, now: i64) -> RegisteredAgr
 }
 
 /// Every email queued, newest first.
-pub async fn outbox(db: &Db) -> Vec<mail::MailboxEntry> {
-    mail::recent(db, 100).await.expect("read the outbox")
+pub async fn queued_mail(db: &Db) -> Vec<outbox::MailboxEntry> {
+    outbox::recent(db, 100).await.expect("read the outbox")
 }

@@ -4,11 +4,10 @@ use std::process::ExitCode;
 
 use app::error::AppError;
 use app::services::agreements::{self, AgreementInput};
-use app::services::{db, password, AppState, Clock};
 use clap::{Args, Parser, Subcommand};
-use leptos::prelude::LeptosOptions;
 
 use crate::config::Config;
+use crate::startup::{self, command_state};
 
 mod partner;
 
@@ -157,7 +156,7 @@ fn flag_of(field: &str) -> String {
 pub async fn run(cli: Cli) -> ExitCode {
     let config = &cli.config;
     let result = match cli.command {
-        Command::Serve { demo } => serve(config, demo).await,
+        Command::Serve { demo } => startup::serve(config, demo).await,
         Command::Agreement(AgreementCommand::Create(args)) => create_agreement(config, args).await,
         Command::Orders(OrdersCommand::Import { file }) => {
             import(config, &file, Import::Orders).await
@@ -175,32 +174,6 @@ pub async fn run(cli: Cli) -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// The state every command shares: configuration, database, clock.
-async fn state(
-    config: &Config,
-    demo: bool,
-    leptos_options: LeptosOptions,
-) -> Result<AppState, String> {
-    let database = db::connect(config.database_url.expose()).await?;
-    Ok(AppState {
-        db: database,
-        settings: config.settings(demo),
-        hasher: password::Hasher::default(),
-        clock: Clock::system(),
-        outbox: app::services::mail::Outbox::default(),
-        leptos_options,
-    })
-}
-
-/// The state of a command that serves no pages: Leptos' own settings are
-/// not needed.
-async fn command_state(config: &Config) -> Result<AppState, String> {
-    let pages = LeptosOptions::builder()
-        .output_name("business-center")
-        .build();
-    state(config, false, pages).await
 }
 
 /// One line per problem, naming the flag to fix.
@@ -335,73 +308,6 @@ async fn import(config: &Config, file: &std::path::Path, what: Import) -> Result
         ));
     }
     Ok(())
-}
-
-async fn serve(config: &Config, demo: bool) -> Result<(), String> {
-    let state = state(config, demo, config.leptos_options()?).await?;
-    if demo {
-        crate::demo::load(&state).await?;
-    }
-    let addr = state.leptos_options.site_addr;
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|error| format!("LEPTOS_SITE_ADDR: cannot listen on {addr}: {error}"))?;
-
-    let (stop_mail, stopped) = tokio::sync::watch::channel(false);
-    let reminders = tokio::spawn(crate::mail_worker::run_reminders(
-        state.clone(),
-        stopped.clone(),
-    ));
-    let worker = match &config.smtp_url {
-        Some(smtp_url) => Some(tokio::spawn(crate::mail_worker::run(
-            state.clone(),
-            crate::mail_worker::Mailer::new(smtp_url.expose(), &config.mail_from)?,
-            stopped,
-        ))),
-        None => {
-            tracing::warn!("SMTP_URL is not set: emails stay in the outbox until it is");
-            None
-        }
-    };
-
-    tracing::info!(
-        "Business Center listening on http://{addr}, public address {}",
-        config.public_url
-    );
-    crate::listen::serve(
-        listener,
-        crate::router(state),
-        crate::listen::HEADER_READ_TIMEOUT,
-        shutdown_signal(),
-    )
-    .await;
-    let _ = stop_mail.send(true);
-    if let Some(worker) = worker {
-        let _ = worker.await;
-    }
-    let _ = reminders.await;
-    Ok(())
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
 }
 
 #[cfg(test)]

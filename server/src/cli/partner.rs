@@ -6,8 +6,9 @@ use app::error::FormErrors;
 use app::services::partners::{self, PersonInput};
 use clap::{Args, Subcommand};
 
-use super::{command_state, explain, AdminArgs};
+use super::{explain, AdminArgs};
 use crate::config::Config;
+use crate::startup::command_state;
 
 #[derive(Debug, Subcommand)]
 pub enum PartnerCommand {

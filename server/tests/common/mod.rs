@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 use app::domain::Role;
-use app::services::accounts::{self, CurrentUser};
+use app::services::current_user::{self, CurrentUser};
 use app::services::testing::{self, TestDb};
 use app::services::{sessions, two_step, AppState, Clock, Settings};
 use axum::body::Body;
@@ -160,7 +160,7 @@ impl TestApp {
 
     /// The user `id`, as the server sees them once signed in.
     pub async fn user(&self, id: i64) -> CurrentUser {
-        accounts::load(&self.state.db, id)
+        current_user::load(&self.state.db, id)
             .await
             .expect("load")
             .expect("the user exists")

@@ -51,7 +51,9 @@ pub struct OrdersPage {
 }
 
 /// Owned quantity of one product version through one purchasing account.
+/// The server reads it from the database by column name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct LicenseRow {
     pub product_id: i64,
     pub product: String,

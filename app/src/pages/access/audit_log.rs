@@ -6,7 +6,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::access::get_audit_log;
 use crate::components::{signed_in_page, Layout, TableScroll};
 use crate::domain::wire::{AccessView, AuditEntry};
-use crate::use_lang;
+use crate::i18n::use_lang;
 
 use super::{AccessTabs, Tab};
 

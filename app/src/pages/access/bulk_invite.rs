@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::api::access::BulkInviteFile;
 use crate::components::{posted_error, server_problem, FormError, TableScroll};
 use crate::domain::wire::{RowOutcome, RowResult};
-use crate::use_lang;
+use crate::i18n::use_lang;
 
 #[component]
 pub(super) fn BulkInvite(results: Option<Vec<RowResult>>) -> impl IntoView {

@@ -13,7 +13,7 @@ use leptos_router::params::ParamsMap;
 use crate::api::access::InviteUser;
 use crate::components::{changing_action, server_problem, Field, FormError};
 use crate::domain::{Lang, Role, COUNTRIES};
-use crate::use_lang;
+use crate::i18n::use_lang;
 
 /// What the form shows when it opens: empty, or what was typed before
 /// "Add another role" (or a dropdown's Remove) reloaded the page without

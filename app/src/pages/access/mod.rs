@@ -14,7 +14,7 @@ use crate::api::access::get_manage_users;
 use crate::components::{signed_in_page, Layout, OpenForm};
 use crate::domain::wire::ManageUsersView;
 use crate::domain::{Capability, Role};
-use crate::use_lang;
+use crate::i18n::use_lang;
 
 pub use audit_log::AuditLogPage;
 use bulk_invite::BulkInvite;

@@ -8,7 +8,7 @@ use crate::components::{
     changing_action, page_source, signed_in_page, FormError, Layout, TableScroll,
 };
 use crate::domain::wire::{PartnerOfRecord, PartnerVisibilityView};
-use crate::use_lang;
+use crate::i18n::use_lang;
 
 use super::{AccessTabs, Tab};
 

@@ -14,7 +14,7 @@ use crate::components::{
 };
 use crate::domain::wire::{PeoplePage, PersonKind, PersonRow};
 use crate::domain::Role;
-use crate::use_lang;
+use crate::i18n::use_lang;
 
 /// The line whose form is open, from the address: a user's roles being
 /// edited (`?edit-roles=<user id>`) or an invitation's address being

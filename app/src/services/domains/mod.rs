@@ -13,10 +13,10 @@ use std::sync::LazyLock;
 use sqlx::AnyConnection;
 use tracing::instrument;
 
-use super::accounts::CurrentUser;
 use super::audit::{self, Actor};
+use super::current_user::CurrentUser;
 use super::dns::{self, LookupFailure};
-use super::{is_unique_violation, Db, Settings};
+use super::{db, is_unique_violation, Db, Settings};
 use crate::domain::wire::{DomainCheck, DomainRow, DomainStatus, DomainsView};
 use crate::domain::{record_name_of, AuditAction, Capability, DomainName, Problem, Role};
 use crate::error::{AppError, FormErrors};
@@ -77,10 +77,9 @@ pub(crate) async fn covering_verified(
     domain: &DomainName,
 ) -> Result<Option<(String, i64)>, AppError> {
     let names = self_and_parents(domain);
-    let placeholders: Vec<String> = (1..=names.len()).map(|n| format!("${n}")).collect();
     let sql = format!(
         "SELECT name, organization_id FROM domains WHERE status = 'verified' AND name IN ({})",
-        placeholders.join(", ")
+        db::placeholders(1, names.len())
     );
     let mut query = sqlx::query_as::<_, (String, i64)>(&sql);
     for name in names {

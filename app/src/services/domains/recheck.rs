@@ -7,7 +7,9 @@ use super::{check, Row, FAILED_CHECKS_TO_LAPSE, PENDING_LIFETIME_SECS, RECHECK_E
 use crate::domain::wire::DomainCheck;
 use crate::error::AppError;
 use crate::services::accounts;
-use crate::services::mail::{self, DomainLapsedMail, Outbox};
+use crate::services::mail::DomainLapsedMail;
+use crate::services::outbox;
+use crate::services::outbox::Outbox;
 use crate::services::{db, Db, Settings};
 
 /// The daily work: pending domains past their 7 days expire; each
@@ -96,7 +98,7 @@ async fn tell_admins(
             record_value: &row.expected(),
         }
         .render(settings)?;
-        mail::enqueue(tx, &message, None, now).await?;
+        outbox::enqueue(tx, &message, None, now).await?;
     }
     Ok(())
 }

@@ -10,10 +10,10 @@ use std::collections::HashMap;
 
 use tracing::instrument;
 
-use super::accounts::CurrentUser;
+use super::current_user::CurrentUser;
 use super::partners::{self, PartnerScope};
 use super::products::ORDERED_BY_ORGANIZATION;
-use super::Db;
+use super::{db, Db};
 use crate::domain::wire::{
     LicenseRow, OrderFilter, OrderLineView, OrderView, OrdersPage, ProductChoice, ProductUsage,
 };
@@ -68,7 +68,8 @@ pub async fn partner_page(
 }
 
 /// The conditions on `orders o` joined with `purchasing_accounts p` that
-/// keep a partner to what it may see, numbered from `$first`.
+/// keep a partner to what it may see, numbered from `$first` (by hand:
+/// sqlx#3000, see `db::placeholders`).
 fn partner_condition(scope: &PartnerScope, first: usize) -> (String, Vec<i64>) {
     let mut sql = format!(" AND p.agreement_id = ${first}");
     let mut params = vec![scope.agreement_id];
@@ -107,6 +108,7 @@ async fn page_in(
         sql.push_str(&condition);
         params.extend(values.into_iter().map(Param::Int));
     }
+    // Each clause's `?` becomes the next `$N` (sqlx#3000).
     let mut add = |clause: &str, value: Param, sql: &mut String| {
         params.push(value);
         sql.push_str(&clause.replace('?', &format!("${}", params.len())));
@@ -142,7 +144,15 @@ async fn page_in(
         &mut sql,
     );
 
-    let mut query = sqlx::query_as::<_, (i64, String, i64, String, Option<String>)>(&sql);
+    #[derive(sqlx::FromRow)]
+    struct OrderRow {
+        id: i64,
+        number: String,
+        ordered_at: i64,
+        purchasing_account: String,
+        partner: Option<String>,
+    }
+    let mut query = sqlx::query_as::<_, OrderRow>(&sql);
     for param in params {
         query = match param {
             Param::Int(value) => query.bind(value),
@@ -152,47 +162,51 @@ async fn page_in(
     let mut rows = query.fetch_all(db).await?;
     let next = if rows.len() as i64 > PAGE_SIZE {
         rows.truncate(PAGE_SIZE as usize);
-        rows.last().map(|(id, _, at, ..)| cursor(*at, *id))
+        rows.last().map(|row| cursor(row.ordered_at, row.id))
     } else {
         None
     };
 
     let mut lines: HashMap<i64, Vec<OrderLineView>> = HashMap::new();
     if !rows.is_empty() {
-        let placeholders: Vec<String> = (1..=rows.len()).map(|n| format!("${n}")).collect();
         let sql = format!(
             "SELECT l.order_id, p.name, p.version, l.quantity, l.unit_price_cents, l.currency \
              FROM order_lines l JOIN products p ON p.id = l.product_id \
              WHERE l.order_id IN ({}) ORDER BY l.id",
-            placeholders.join(", ")
+            db::placeholders(1, rows.len())
         );
-        let mut query = sqlx::query_as::<_, (i64, String, String, i64, i64, String)>(&sql);
-        for (id, ..) in &rows {
-            query = query.bind(*id);
+        #[derive(sqlx::FromRow)]
+        struct LineRow {
+            order_id: i64,
+            name: String,
+            version: String,
+            quantity: i64,
+            unit_price_cents: i64,
+            currency: String,
         }
-        for (order_id, product, version, quantity, unit_price, currency) in
-            query.fetch_all(db).await?
-        {
-            lines.entry(order_id).or_default().push(OrderLineView {
-                product,
-                version,
-                quantity,
-                amount_cents: quantity * unit_price,
-                currency,
+        let mut query = sqlx::query_as::<_, LineRow>(&sql);
+        for row in &rows {
+            query = query.bind(row.id);
+        }
+        for line in query.fetch_all(db).await? {
+            lines.entry(line.order_id).or_default().push(OrderLineView {
+                product: line.name,
+                version: line.version,
+                quantity: line.quantity,
+                amount_cents: line.quantity * line.unit_price_cents,
+                currency: line.currency,
             });
         }
     }
     let orders = rows
         .into_iter()
-        .map(
-            |(id, number, ordered_at, purchasing_account, partner)| OrderView {
-                number,
-                ordered_at,
-                purchasing_account,
-                partner,
-                lines: lines.remove(&id).unwrap_or_default(),
-            },
-        )
+        .map(|row| OrderView {
+            number: row.number,
+            ordered_at: row.ordered_at,
+            purchasing_account: row.purchasing_account,
+            partner: row.partner,
+            lines: lines.remove(&row.id).unwrap_or_default(),
+        })
         .collect();
 
     let (products, accounts) = match &partner {
@@ -257,7 +271,8 @@ async fn page_in(
 
 /// Owned quantities per product version and purchasing account, as the
 /// import keeps them.
-pub const LICENSES_SQL: &str = "SELECT pr.id, pr.name, pr.version, p.number, t.quantity, t.orders \
+pub const LICENSES_SQL: &str = "SELECT pr.id AS product_id, pr.name AS product, pr.version, \
+     p.number AS purchasing_account, t.quantity, t.orders \
      FROM license_totals t JOIN products pr ON pr.id = t.product_id \
      JOIN purchasing_accounts p ON p.id = t.purchasing_account_id \
      WHERE t.organization_id = $1 ORDER BY pr.name, pr.version, p.number";
@@ -268,11 +283,10 @@ pub async fn licenses(db: &Db, viewer: &CurrentUser) -> Result<Vec<LicenseRow>, 
     if !Role::any_allows(&viewer.roles, Capability::ViewLicenses) {
         return Err(AppError::Forbidden);
     }
-    let rows: Vec<(i64, String, String, String, i64, i64)> = sqlx::query_as(LICENSES_SQL)
+    Ok(sqlx::query_as(LICENSES_SQL)
         .bind(viewer.organization_id)
         .fetch_all(db)
-        .await?;
-    Ok(rows.into_iter().map(license_row).collect())
+        .await?)
 }
 
 /// What the organization owns of each product, summed over its purchasing
@@ -341,8 +355,9 @@ pub async fn partner_licenses(
     let (condition, values) = partner_condition(&scope, 2);
     let sql = format!(
         // PostgreSQL sums BIGINTs into NUMERIC, which the Any driver cannot read.
-        "SELECT pr.id, pr.name, pr.version, p.number, CAST(SUM(l.quantity) AS BIGINT), \
-         COUNT(DISTINCT o.id) \
+        "SELECT pr.id AS product_id, pr.name AS product, pr.version, \
+         p.number AS purchasing_account, CAST(SUM(l.quantity) AS BIGINT) AS quantity, \
+         COUNT(DISTINCT o.id) AS orders \
          FROM order_lines l JOIN orders o ON o.id = l.order_id \
          JOIN purchasing_accounts p ON p.id = o.purchasing_account_id \
          JOIN products pr ON pr.id = l.product_id WHERE o.organization_id = $1{condition} \
@@ -352,28 +367,7 @@ pub async fn partner_licenses(
     for value in values {
         query = query.bind(value);
     }
-    let rows: Vec<(i64, String, String, String, i64, i64)> = query.fetch_all(db).await?;
-    Ok(rows.into_iter().map(license_row).collect())
-}
-
-fn license_row(
-    (product_id, product, version, purchasing_account, quantity, orders): (
-        i64,
-        String,
-        String,
-        String,
-        i64,
-        i64,
-    ),
-) -> LicenseRow {
-    LicenseRow {
-        product_id,
-        product,
-        version,
-        purchasing_account,
-        quantity,
-        orders,
-    }
+    Ok(query.fetch_all(db).await?)
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use sqlx::AnyConnection;
 use tracing::instrument;
 
 use super::invitations::{self, NewInvitation};
-use super::mail::Outbox;
+use super::outbox::Outbox;
 use super::{is_unique_violation, Db, Settings};
 use crate::domain::{
     AgreementNumber, Country, Email, InvitationToken, Lang, OrganizationName, PersonName, Problem,

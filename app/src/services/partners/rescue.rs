@@ -9,11 +9,14 @@ use super::AdminPerson;
 use crate::domain::wire::{AdminState, CustomerAccount};
 use crate::domain::{AuditAction, Capability, Country, Email, Lang, PersonName, Problem, Role};
 use crate::error::AppError;
-use crate::services::accounts::{self, CurrentUser};
+use crate::services::access::invite;
+use crate::services::accounts;
 use crate::services::audit::{self, Actor, Entry};
+use crate::services::current_user::CurrentUser;
 use crate::services::invitations::{self, NewInvitation};
-use crate::services::mail::{self, AdminChangedMail, Outbox};
-use crate::services::users;
+use crate::services::mail::AdminChangedMail;
+use crate::services::outbox;
+use crate::services::outbox::Outbox;
 use crate::services::{db, Db, Settings};
 
 #[derive(sqlx::FromRow)]
@@ -147,7 +150,7 @@ async fn acting_partner(
     if !Role::any_allows(&actor.user.roles, Capability::ManageCustomers) {
         return Err(AppError::Forbidden);
     }
-    users::count_invitation(&mut *conn, &actor.user, now).await?;
+    invite::count_invitation(&mut *conn, &actor.user, now).await?;
     let (name,): (String,) = sqlx::query_as("SELECT name FROM organizations WHERE id = $1")
         .bind(actor.user.organization_id)
         .fetch_one(conn)
@@ -423,7 +426,7 @@ async fn tell_account_admins(
             new_admin: &new_admin,
         }
         .render(settings)?;
-        mail::enqueue(tx, &message, None, now).await?;
+        outbox::enqueue(tx, &message, None, now).await?;
     }
     Ok(())
 }

@@ -6,16 +6,24 @@ use tracing::instrument;
 use crate::domain::wire::PartnerOfRecord;
 use crate::domain::{AuditAction, Capability, Role};
 use crate::error::AppError;
-use crate::services::accounts::CurrentUser;
 use crate::services::audit::{self, Actor};
+use crate::services::current_user::CurrentUser;
 use crate::services::{db, Db};
 
 /// The customer's partners: which agreements each is partner of record
 /// for, and whether it may see orders placed through other partners.
 #[instrument(skip_all, fields(organization = customer_id))]
 pub async fn of_customer(db: &Db, customer_id: i64) -> Result<Vec<PartnerOfRecord>, AppError> {
-    let rows: Vec<(i64, String, String, Option<i64>)> = sqlx::query_as(
-        "SELECT o.id, o.name, a.number, v.sees_other_partners FROM partner_links k \
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        partner_id: i64,
+        name: String,
+        agreement: String,
+        sees_other_partners: Option<i64>,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT o.id AS partner_id, o.name, a.number AS agreement, v.sees_other_partners \
+         FROM partner_links k \
          JOIN agreements a ON a.id = k.agreement_id JOIN organizations o ON o.id = k.partner_id \
          LEFT JOIN partner_visibility v ON v.customer_id = a.organization_id \
          AND v.partner_id = o.id \
@@ -25,14 +33,14 @@ pub async fn of_customer(db: &Db, customer_id: i64) -> Result<Vec<PartnerOfRecor
     .fetch_all(db)
     .await?;
     let mut partners: Vec<PartnerOfRecord> = Vec::new();
-    for (partner_id, name, agreement, sees) in rows {
+    for row in rows {
         match partners.last_mut() {
-            Some(last) if last.partner_id == partner_id => last.agreements.push(agreement),
+            Some(last) if last.partner_id == row.partner_id => last.agreements.push(row.agreement),
             _ => partners.push(PartnerOfRecord {
-                partner_id,
-                name,
-                agreements: vec![agreement],
-                sees_other_partners: sees == Some(1),
+                partner_id: row.partner_id,
+                name: row.name,
+                agreements: vec![row.agreement],
+                sees_other_partners: row.sees_other_partners == Some(1),
             }),
         }
     }
@@ -115,8 +123,16 @@ pub async fn scope(
     if !Role::any_allows(&viewer.roles, Capability::ManageCustomers) {
         return Err(AppError::Forbidden);
     }
-    let found: Option<(i64, i64, String, Option<i64>)> = sqlx::query_as(
-        "SELECT a.id, a.organization_id, o.name, v.sees_other_partners FROM partner_links k \
+    #[derive(sqlx::FromRow)]
+    struct Found {
+        agreement_id: i64,
+        customer_id: i64,
+        customer: String,
+        sees_other_partners: Option<i64>,
+    }
+    let found: Option<Found> = sqlx::query_as(
+        "SELECT a.id AS agreement_id, a.organization_id AS customer_id, o.name AS customer, \
+         v.sees_other_partners FROM partner_links k \
          JOIN agreements a ON a.id = k.agreement_id JOIN organizations o ON o.id = a.organization_id \
          LEFT JOIN partner_visibility v ON v.customer_id = a.organization_id \
          AND v.partner_id = k.partner_id WHERE k.partner_id = $1 AND a.number = $2",
@@ -125,14 +141,14 @@ pub async fn scope(
     .bind(agreement)
     .fetch_optional(db)
     .await?;
-    let (agreement_id, customer_id, customer, sees) = found.ok_or(AppError::Forbidden)?;
+    let found = found.ok_or(AppError::Forbidden)?;
     Ok((
         PartnerScope {
             partner_id: viewer.organization_id,
-            customer_id,
-            agreement_id,
-            sees_other_partners: sees == Some(1),
+            customer_id: found.customer_id,
+            agreement_id: found.agreement_id,
+            sees_other_partners: found.sees_other_partners == Some(1),
         },
-        customer,
+        found.customer,
     ))
 }

@@ -3,7 +3,7 @@
 
 use super::unique_name;
 use crate::services::db::Db;
-use crate::services::mail::Outbox;
+use crate::services::outbox::Outbox;
 
 /// The guide's example customer: Contoso Ltd, whose designated
 /// administrator Harry typed his email with capitals.
@@ -101,7 +101,7 @@ pub async fn sign_up_harry(
 
 /// The token of the newest invitation link mailed to `email`.
 pub async fn newest_link(db: &Db, email: &str) -> String {
-    let mails = crate::services::mail::recent(db, 1000)
+    let mails = crate::services::outbox::recent(db, 1000)
         .await
         .expect("read the outbox");
     let mail = mails
@@ -118,11 +118,11 @@ pub async fn member(
     settings: &crate::services::Settings,
     hasher: &crate::services::password::Hasher,
     now: i64,
-    inviter: &crate::services::accounts::CurrentUser,
+    inviter: &crate::services::current_user::CurrentUser,
     email: &str,
     roles: &[crate::domain::Role],
-) -> crate::services::accounts::CurrentUser {
-    let invitee = crate::services::users::InviteInput {
+) -> crate::services::current_user::CurrentUser {
+    let invitee = crate::services::access::invite::InviteInput {
         email: email.into(),
         first_name: "Test".into(),
         last_name: "Member".into(),
@@ -136,9 +136,16 @@ pub async fn member(
         user: inviter.clone(),
         client_address: "test".to_owned(),
     };
-    crate::services::users::invite(db, settings, &Outbox::default(), now, &actor, &invitee)
-        .await
-        .expect("invited");
+    crate::services::access::invite::invite(
+        db,
+        settings,
+        &Outbox::default(),
+        now,
+        &actor,
+        &invitee,
+    )
+    .await
+    .expect("invited");
     let token = newest_link(db, &invitee.email.to_string()).await;
     let id = crate::services::invitations::accept(
         db,
@@ -149,7 +156,7 @@ pub async fn member(
     )
     .await
     .expect("accepted");
-    crate::services::accounts::load(db, id)
+    crate::services::current_user::load(db, id)
         .await
         .expect("load")
         .expect("the new member exists")
@@ -169,7 +176,7 @@ pub fn settings() -> crate::services::Settings {
 }
 
 /// Contoso with Harry signed up, as the signed-in user he becomes.
-pub async fn harry(db: &Db, now: i64) -> crate::services::accounts::CurrentUser {
+pub async fn harry(db: &Db, now: i64) -> crate::services::current_user::CurrentUser {
     let id = sign_up_harry(
         db,
         &settings(),
@@ -177,7 +184,7 @@ pub async fn harry(db: &Db, now: i64) -> crate::services::accounts::CurrentUser 
         now,
     )
     .await;
-    crate::services::accounts::load(db, id)
+    crate::services::current_user::load(db, id)
         .await
         .expect("load")
         .expect("harry")
@@ -194,7 +201,7 @@ pub fn state(
         settings: std::sync::Arc::new(settings),
         hasher: crate::services::password::Hasher::default(),
         clock,
-        outbox: crate::services::mail::Outbox::default(),
+        outbox: crate::services::outbox::Outbox::default(),
         leptos_options: leptos::prelude::LeptosOptions::builder()
             .output_name("business-center")
             .site_root("target/site")
@@ -209,7 +216,7 @@ pub async fn partner(
     now: i64,
     name: &str,
     admin_email: &str,
-) -> crate::services::accounts::CurrentUser {
+) -> crate::services::current_user::CurrentUser {
     let name = crate::domain::OrganizationName::parse(name).expect("valid name");
     let admin = crate::services::partners::PersonInput {
         email: admin_email.into(),
@@ -233,7 +240,7 @@ pub async fn partner(
     )
     .await
     .expect("partner administrator signs up");
-    crate::services::accounts::load(db, id)
+    crate::services::current_user::load(db, id)
         .await
         .expect("load")
         .expect("the partner administrator exists")

@@ -31,7 +31,7 @@ pub const NOW: i64 = 1_795_000_000;
 pub const CLIENT_ADDRESS: &str = "203.0.113.7";
 
 /// `user` acting from [`CLIENT_ADDRESS`].
-pub fn actor(user: &crate::services::accounts::CurrentUser) -> crate::services::audit::Actor {
+pub fn actor(user: &crate::services::current_user::CurrentUser) -> crate::services::audit::Actor {
     crate::services::audit::Actor {
         user: user.clone(),
         client_address: CLIENT_ADDRESS.to_owned(),

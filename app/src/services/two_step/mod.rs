@@ -11,13 +11,14 @@ pub mod totp;
 use rand::Rng;
 
 use super::audit::{self, Actor};
-use super::mail::{enqueue, TwoStepChange, TwoStepChangedMail};
+use super::current_user::CurrentUser;
+use super::mail::{TwoStepChange, TwoStepChangedMail};
+use super::outbox::enqueue;
 use super::password::Hasher;
 use super::{accounts, random_secret, sha256_hex, AppState, Db};
 use crate::domain::wire::{TwoStep, TwoStepSetup};
 use crate::domain::{AuditAction, Capability, Email, Problem, Role};
 use crate::error::AppError;
-use accounts::CurrentUser;
 
 /// How many recovery codes a user holds after setting up or renewing.
 pub const RECOVERY_CODES: usize = 10;

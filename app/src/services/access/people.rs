@@ -2,11 +2,11 @@
 
 use tracing::instrument;
 
-use super::accounts::CurrentUser;
-use super::Db;
 use crate::domain::wire::{InvitationState, PeoplePage, PersonKind, PersonRow};
 use crate::domain::{Capability, Role};
 use crate::error::AppError;
+use crate::services::current_user::CurrentUser;
+use crate::services::Db;
 
 /// How many accounts a page of the list shows.
 pub const PAGE_SIZE: i64 = 50;
@@ -54,10 +54,9 @@ pub async fn list(
     };
     let mut roles_of: std::collections::HashMap<i64, Vec<Role>> = Default::default();
     if !rows.is_empty() {
-        let placeholders: Vec<String> = (1..=rows.len()).map(|n| format!("${n}")).collect();
         let sql = format!(
             "SELECT user_id, role FROM user_roles WHERE user_id IN ({})",
-            placeholders.join(", ")
+            crate::services::db::placeholders(1, rows.len())
         );
         let mut query = sqlx::query_as::<_, (i64, String)>(&sql);
         for row in &rows {

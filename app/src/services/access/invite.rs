@@ -4,21 +4,15 @@ use tracing::instrument;
 
 use sqlx::AnyConnection;
 
-use super::accounts::CurrentUser;
-use super::audit;
-pub use super::audit::{log as audit_log, Actor};
-pub use super::bulk_invite::{
-    bulk_invite, invite_file, run_results as bulk_run_results, MAX_FILE_ROWS,
-};
-use super::invitations::{self, NewInvitation};
-use super::mail::Outbox;
-pub use super::members::{change_roles, remove_user};
-pub use super::people::{list, PAGE_SIZE};
-use super::ratelimit::{self, Limit};
-use super::{Db, Settings};
 use crate::domain::wire::InviteOutcome;
 use crate::domain::{AuditAction, Capability, Country, Email, Lang, PersonName, Problem, Role};
 use crate::error::{AppError, FormErrors};
+use crate::services::audit::{self, Actor};
+use crate::services::current_user::CurrentUser;
+use crate::services::invitations::{self, NewInvitation};
+use crate::services::outbox::Outbox;
+use crate::services::ratelimit::{self, Limit};
+use crate::services::{Db, Settings};
 
 /// The invite form as typed.
 #[derive(Debug, Clone, Default)]
@@ -99,7 +93,7 @@ pub async fn invite(
     inviter: &Actor,
     invitee: &Invitee,
 ) -> Result<InviteOutcome, AppError> {
-    let mut tx = super::db::begin_write(db).await?;
+    let mut tx = crate::services::db::begin_write(db).await?;
     let outcome = invite_in(&mut tx, settings, now, inviter, invitee).await?;
     outbox.commit(tx).await?;
     Ok(outcome)
@@ -270,7 +264,7 @@ pub async fn resend_invitation(
     invitation_id: i64,
     corrected_email: Option<&Email>,
 ) -> Result<Email, AppError> {
-    let mut tx = super::db::begin_write(db).await?;
+    let mut tx = crate::services::db::begin_write(db).await?;
     let (old, roles) = managed_invitation(&mut tx, &actor.user, invitation_id).await?;
     if !matches!(old.status.as_str(), "pending" | "revoked") {
         return Err(AppError::NotFound);
@@ -324,7 +318,7 @@ pub async fn revoke_invitation(
     actor: &Actor,
     invitation_id: i64,
 ) -> Result<(), AppError> {
-    let mut tx = super::db::begin_write(db).await?;
+    let mut tx = crate::services::db::begin_write(db).await?;
     let (invitation, _) = managed_invitation(&mut tx, &actor.user, invitation_id).await?;
     let revoked = sqlx::query(
         "UPDATE invitations SET status = 'revoked', finished_at = $1 \

@@ -3,17 +3,17 @@
 
 use tracing::instrument;
 
-use super::audit::Actor;
-use super::mail::Outbox;
-use super::users::{self, InviteInput};
-use super::{Db, Settings};
+use super::invite::{self, InviteInput};
 use crate::domain::csv::CsvInvite;
 use crate::domain::wire::{InviteOutcome, RowOutcome, RowResult};
 use crate::domain::Problem;
 use crate::error::AppError;
+use crate::services::audit::Actor;
+use crate::services::outbox::Outbox;
+use crate::services::{Db, Settings};
 
 #[instrument(skip_all, fields(inviter = actor.user.id, rows = rows.len()))]
-pub async fn bulk_invite(
+pub async fn invite_rows(
     db: &Db,
     settings: &Settings,
     outbox: &Outbox,
@@ -39,7 +39,7 @@ pub async fn bulk_invite(
         };
         let outcome = match input.parse() {
             Err(error) => Err(error),
-            Ok(invitee) => users::invite(db, settings, outbox, now, actor, &invitee).await,
+            Ok(invitee) => invite::invite(db, settings, outbox, now, actor, &invitee).await,
         };
         let outcome = match outcome {
             Ok(InviteOutcome::Invited) => RowOutcome::Invited,
@@ -90,9 +90,9 @@ pub async fn invite_file(
     if rows.len() > MAX_FILE_ROWS {
         return Err(AppError::field("file", Problem::BulkFileTooLong));
     }
-    let results = bulk_invite(db, settings, outbox, now, actor, rows).await?;
+    let results = invite_rows(db, settings, outbox, now, actor, rows).await?;
     let results = serde_json::to_string(&results)
-        .map_err(|error| super::internal(format!("bulk results: {error}")))?;
+        .map_err(|error| crate::services::internal(format!("bulk results: {error}")))?;
     let (run,): (i64,) = sqlx::query_as(
         "INSERT INTO bulk_invite_runs (user_id, created_at, results) VALUES ($1, $2, $3) \
          RETURNING id",
@@ -125,7 +125,7 @@ pub async fn run_results(
     stored
         .map(|(results,)| {
             serde_json::from_str(&results)
-                .map_err(|error| super::internal(format!("bulk results: {error}")))
+                .map_err(|error| crate::services::internal(format!("bulk results: {error}")))
         })
         .transpose()
 }

@@ -5,12 +5,12 @@ use tracing::instrument;
 
 use sqlx::AnyConnection;
 
-use super::accounts::CurrentUser;
-use super::audit::{self, Actor};
-use super::users::role_keys;
-use super::Db;
+use super::invite::role_keys;
 use crate::domain::{AuditAction, Capability, Problem, Role};
 use crate::error::AppError;
+use crate::services::audit::{self, Actor};
+use crate::services::current_user::CurrentUser;
+use crate::services::Db;
 
 /// A member of the actor's organization, with their roles.
 async fn member(
@@ -77,8 +77,8 @@ pub async fn change_roles(
     if user_id == actor.user.id {
         return Err(AppError::Forbidden);
     }
-    let mut tx = super::db::begin_write(db).await?;
-    super::db::lock_organization(&mut tx, actor.user.organization_id).await?;
+    let mut tx = crate::services::db::begin_write(db).await?;
+    crate::services::db::lock_organization(&mut tx, actor.user.organization_id).await?;
     let (email, current) = member(&mut tx, &actor.user, user_id).await?;
     check_change(&actor.user, &current, roles)?;
     let demotes_admin =
@@ -116,8 +116,8 @@ pub async fn change_roles(
 /// grants nothing. The last Account Admin cannot be removed.
 #[instrument(skip_all, fields(user = user_id))]
 pub async fn remove_user(db: &Db, now: i64, actor: &Actor, user_id: i64) -> Result<(), AppError> {
-    let mut tx = super::db::begin_write(db).await?;
-    super::db::lock_organization(&mut tx, actor.user.organization_id).await?;
+    let mut tx = crate::services::db::begin_write(db).await?;
+    crate::services::db::lock_organization(&mut tx, actor.user.organization_id).await?;
     let (email, current) = member(&mut tx, &actor.user, user_id).await?;
     check_change(&actor.user, &current, &[])?;
     if current.contains(&Role::AccountAdmin)

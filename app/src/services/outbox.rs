@@ -1,0 +1,247 @@
+//! The outbox: emails are written to it inside the transaction of the
+//! change they announce, then delivered by the mail worker with retries.
+//! Workers on several servers share it, each message claimed under a
+//! lease.
+
+use sqlx::AnyConnection;
+use tracing::instrument;
+
+use super::mail::OutgoingMail;
+use super::Db;
+use crate::error::AppError;
+
+/// Wakes the mail worker once a transaction that queued mail has
+/// committed, so mail leaves at once instead of at the worker's next poll.
+#[derive(Clone, Default)]
+pub struct Outbox(std::sync::Arc<tokio::sync::Notify>);
+
+impl Outbox {
+    /// Commits `tx`, which queued mail, then wakes the worker.
+    pub async fn commit(&self, tx: sqlx::Transaction<'_, sqlx::Any>) -> Result<(), AppError> {
+        tx.commit().await?;
+        self.0.notify_one();
+        Ok(())
+    }
+
+    /// Wakes the worker for mail queued without a transaction of its own.
+    pub fn wake(&self) {
+        self.0.notify_one();
+    }
+
+    /// Resolves when mail was queued since the worker last looked.
+    pub async fn queued(&self) {
+        self.0.notified().await;
+    }
+}
+
+/// After this many failed attempts a message is marked failed for good.
+pub const MAX_ATTEMPTS: i64 = 12;
+
+/// Queues `mail` on the connection of the caller's transaction.
+#[instrument(skip_all)]
+pub async fn enqueue(
+    conn: &mut AnyConnection,
+    mail: &OutgoingMail,
+    invitation_id: Option<i64>,
+    now: i64,
+) -> Result<i64, AppError> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO outbox (to_email, subject, body_text, body_html, invitation_id, status, \
+         attempts, next_attempt_at, created_at) \
+         VALUES ($1, $2, $3, $4, $5, 'queued', 0, $6, $6) RETURNING id",
+    )
+    .bind(mail.to.as_str())
+    .bind(&mail.subject)
+    .bind(&mail.text)
+    .bind(&mail.html)
+    .bind(invitation_id)
+    .bind(now)
+    .fetch_one(conn)
+    .await?;
+    Ok(id)
+}
+
+/// A queued message, as the worker delivers it, under its claim.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct QueuedMail {
+    pub id: i64,
+    pub to_email: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub attempts: i64,
+    /// The claim this worker holds on the message.
+    pub claim_token: String,
+    /// When the claim lapses and another worker may take the message.
+    pub locked_until: i64,
+}
+
+/// How long a claim lasts. A worker starts no delivery it could not
+/// finish well within it (see `claim_allows_sending`).
+pub const LEASE_SECS: i64 = 300;
+
+/// Claims up to `limit` due messages in one statement, under a fresh
+/// claim token, so that no other worker (in this or another instance)
+/// sends them while the lease lasts. On PostgreSQL, `SKIP LOCKED` lets
+/// concurrent workers take disjoint batches instead of queueing; SQLite
+/// runs one writer at a time anyway.
+#[instrument(skip_all)]
+pub async fn claim_due(db: &Db, now: i64, limit: i64) -> Result<Vec<QueuedMail>, AppError> {
+    let postgres = db.connect_options().database_url.scheme() != "sqlite";
+    let due = "status = 'queued' AND next_attempt_at <= $3 \
+               AND (locked_until IS NULL OR locked_until < $3)";
+    let sql = format!(
+        "UPDATE outbox SET locked_until = $1, claim_token = $2 \
+         WHERE {due} AND id IN (SELECT id FROM outbox WHERE {due} ORDER BY id LIMIT $4{}) \
+         RETURNING id, to_email, subject, body_text, body_html, attempts, claim_token, locked_until",
+        if postgres { " FOR UPDATE SKIP LOCKED" } else { "" }
+    );
+    let mut claimed: Vec<QueuedMail> = sqlx::query_as(&sql)
+        .bind(now + LEASE_SECS)
+        .bind(super::random_secret())
+        .bind(now)
+        .bind(limit)
+        .fetch_all(db)
+        .await?;
+    claimed.sort_by_key(|mail| mail.id);
+    Ok(claimed)
+}
+
+/// The longest one delivery may take (the SMTP timeout), with room to
+/// record its outcome.
+pub const DELIVERY_SECS: i64 = 60;
+
+/// Whether a delivery started `now` ends well before the claim lapses.
+pub fn claim_allows_sending(mail: &QueuedMail, now: i64) -> bool {
+    now + DELIVERY_SECS < mail.locked_until
+}
+
+/// Lets go of the messages of a claim not yet sent, for any worker to take.
+#[instrument(skip_all)]
+pub async fn release(db: &Db, claim_token: &str) -> Result<u64, AppError> {
+    let result = sqlx::query(
+        "UPDATE outbox SET locked_until = NULL, claim_token = NULL \
+         WHERE claim_token = $1 AND status = 'queued'",
+    )
+    .bind(claim_token)
+    .execute(db)
+    .await?;
+    Ok(result.rows_affected())
+}
+
+/// Records a delivery, if this worker still holds the claim (`false`: it
+/// lapsed and the message is another worker's now). The invitation link
+/// leaves the stored body: the delivery record stays, the key does not.
+#[instrument(skip_all)]
+pub async fn mark_sent(db: &Db, mail: &QueuedMail, now: i64) -> Result<bool, AppError> {
+    let result = sqlx::query(
+        "UPDATE outbox SET status = 'sent', sent_at = $1, attempts = attempts + 1, \
+         locked_until = NULL, claim_token = NULL, last_error = NULL, \
+         body_text = $2, body_html = $3 WHERE id = $4 AND claim_token = $5",
+    )
+    .bind(now)
+    .bind(redact_links(&mail.body_text))
+    .bind(redact_links(&mail.body_html))
+    .bind(mail.id)
+    .bind(&mail.claim_token)
+    .execute(db)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// Records a failed attempt: retried later with exponential backoff, or
+/// failed for good (and its link redacted) when the server refused the
+/// address or attempts ran out. Only the holder of the claim records.
+#[instrument(skip_all)]
+pub async fn mark_attempt_failed(
+    db: &Db,
+    mail: &QueuedMail,
+    error: &str,
+    permanent: bool,
+    now: i64,
+) -> Result<bool, AppError> {
+    let attempts = mail.attempts + 1;
+    let give_up = permanent || attempts >= MAX_ATTEMPTS;
+    // Only a message given up on is rewritten, without its link.
+    let redacted = give_up.then(|| (redact_links(&mail.body_text), redact_links(&mail.body_html)));
+    let (text, html) = redacted.unzip();
+    let result = sqlx::query(
+        "UPDATE outbox SET status = $1, attempts = $2, next_attempt_at = $3, \
+         locked_until = NULL, claim_token = NULL, last_error = $4, \
+         body_text = COALESCE($5, body_text), body_html = COALESCE($6, body_html) \
+         WHERE id = $7 AND claim_token = $8",
+    )
+    .bind(if give_up { "failed" } else { "queued" })
+    .bind(attempts)
+    .bind(now + retry_delay(attempts))
+    .bind(error)
+    .bind(text)
+    .bind(html)
+    .bind(mail.id)
+    .bind(&mail.claim_token)
+    .execute(db)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// `body` with every invitation link's token replaced, so that a copy of
+/// the outbox (a backup, a support export) opens no account.
+pub fn redact_links(body: &str) -> String {
+    const MARK: &str = "/invitation/";
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(at) = rest.find(MARK) {
+        let (before, after) = rest.split_at(at + MARK.len());
+        out.push_str(before);
+        let token_len = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .unwrap_or(after.len());
+        if token_len > 0 {
+            out.push_str("redacted");
+        }
+        rest = &after[token_len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// 10 s, 20 s, 40 s … capped at one hour.
+pub fn retry_delay(attempts: i64) -> i64 {
+    let exponent = attempts.clamp(1, 20) - 1;
+    (10_i64 << exponent).min(3600)
+}
+
+/// One message as the development mailbox shows it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MailboxEntry {
+    pub id: i64,
+    pub to_email: String,
+    pub subject: String,
+    pub body_text: String,
+    pub status: String,
+    pub created_at: i64,
+}
+
+#[instrument(skip_all)]
+pub async fn recent(db: &Db, limit: i64) -> Result<Vec<MailboxEntry>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT id, to_email, subject, body_text, status, created_at FROM outbox \
+         ORDER BY id DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(db)
+    .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_exponentially_up_to_an_hour() {
+        assert_eq!(retry_delay(1), 10);
+        assert_eq!(retry_delay(2), 20);
+        assert_eq!(retry_delay(4), 80);
+        assert_eq!(retry_delay(12), 3600);
+    }
+}

@@ -1,0 +1,101 @@
+//! Starting and stopping the server: the state every command shares, and
+//! `serve`, which runs the web server beside the mail workers until a
+//! signal asks it to stop, then lets the workers finish.
+
+use app::services::{db, password, AppState, Clock};
+use leptos::prelude::LeptosOptions;
+
+use crate::config::Config;
+
+/// The state every command shares: configuration, database, clock.
+pub async fn state(
+    config: &Config,
+    demo: bool,
+    leptos_options: LeptosOptions,
+) -> Result<AppState, String> {
+    let database = db::connect(config.database_url.expose()).await?;
+    Ok(AppState {
+        db: database,
+        settings: config.settings(demo),
+        hasher: password::Hasher::default(),
+        clock: Clock::system(),
+        outbox: app::services::outbox::Outbox::default(),
+        leptos_options,
+    })
+}
+
+/// The state of a command that serves no pages: Leptos' own settings are
+/// not needed.
+pub async fn command_state(config: &Config) -> Result<AppState, String> {
+    let pages = LeptosOptions::builder()
+        .output_name("business-center")
+        .build();
+    state(config, false, pages).await
+}
+
+pub async fn serve(config: &Config, demo: bool) -> Result<(), String> {
+    let state = state(config, demo, config.leptos_options()?).await?;
+    if demo {
+        crate::demo::load(&state).await?;
+    }
+    let addr = state.leptos_options.site_addr;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|error| format!("LEPTOS_SITE_ADDR: cannot listen on {addr}: {error}"))?;
+
+    let (stop_mail, stopped) = tokio::sync::watch::channel(false);
+    let reminders = tokio::spawn(crate::mail_worker::run_reminders(
+        state.clone(),
+        stopped.clone(),
+    ));
+    let worker = match &config.smtp_url {
+        Some(smtp_url) => Some(tokio::spawn(crate::mail_worker::run(
+            state.clone(),
+            crate::mail_worker::Mailer::new(smtp_url.expose(), &config.mail_from)?,
+            stopped,
+        ))),
+        None => {
+            tracing::warn!("SMTP_URL is not set: emails stay in the outbox until it is");
+            None
+        }
+    };
+
+    tracing::info!(
+        "Business Center listening on http://{addr}, public address {}",
+        config.public_url
+    );
+    crate::listen::serve(
+        listener,
+        crate::router(state),
+        crate::listen::HEADER_READ_TIMEOUT,
+        shutdown_signal(),
+    )
+    .await;
+    let _ = stop_mail.send(true);
+    if let Some(worker) = worker {
+        let _ = worker.await;
+    }
+    let _ = reminders.await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
