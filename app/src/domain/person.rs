@@ -4,52 +4,69 @@ use serde::{Deserialize, Serialize};
 
 use super::Problem;
 
-/// A first or last name as a person typed it, trimmed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct PersonName(String);
+/// A name as someone typed it, trimmed, of at most `$max` characters.
+/// Names travel into emails and pages: markup characters and control
+/// characters have no business in them.
+macro_rules! name_type {
+    ($(#[$doc:meta])* $name:ident, $max:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
 
-impl PersonName {
-    pub const MAX_CHARS: usize = 100;
+        impl $name {
+            pub const MAX_CHARS: usize = $max;
 
-    pub fn parse(input: &str) -> Result<Self, Problem> {
-        let name = input.trim();
-        if name.is_empty() {
-            return Err(Problem::Required);
+            pub fn parse(input: &str) -> Result<Self, Problem> {
+                let name = input.trim();
+                if name.is_empty() {
+                    return Err(Problem::Required);
+                }
+                if name.chars().count() > Self::MAX_CHARS
+                    || name.chars().any(|c| c.is_control() || c == '<' || c == '>')
+                {
+                    return Err(Problem::NameInvalid);
+                }
+                Ok(Self(name.to_owned()))
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
         }
-        // Names travel into emails and pages; markup characters and control
-        // characters have no business in them.
-        if name.chars().count() > Self::MAX_CHARS
-            || name.chars().any(|c| c.is_control() || c == '<' || c == '>')
-        {
-            return Err(Problem::NameInvalid);
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
         }
-        Ok(Self(name.to_owned()))
-    }
 
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
+        impl TryFrom<String> for $name {
+            type Error = Problem;
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                Self::parse(&value)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(name: $name) -> Self {
+                name.0
+            }
+        }
+    };
 }
 
-impl fmt::Display for PersonName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+name_type!(
+    /// A first or last name as a person typed it, trimmed.
+    PersonName,
+    100
+);
 
-impl TryFrom<String> for PersonName {
-    type Error = Problem;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<PersonName> for String {
-    fn from(name: PersonName) -> Self {
-        name.0
-    }
-}
+name_type!(
+    /// An organization's legal or trading name, trimmed.
+    OrganizationName,
+    200
+);
 
 #[cfg(test)]
 mod tests {
@@ -72,51 +89,6 @@ mod tests {
         );
         assert_eq!(PersonName::parse("<b>Harry"), Err(Problem::NameInvalid));
         assert_eq!(PersonName::parse("Har\u{0}ry"), Err(Problem::NameInvalid));
-    }
-}
-
-/// An organization's legal or trading name, trimmed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct OrganizationName(String);
-
-impl OrganizationName {
-    pub const MAX_CHARS: usize = 200;
-
-    pub fn parse(input: &str) -> Result<Self, Problem> {
-        let name = input.trim();
-        if name.is_empty() {
-            return Err(Problem::Required);
-        }
-        if name.chars().count() > Self::MAX_CHARS
-            || name.chars().any(|c| c.is_control() || c == '<' || c == '>')
-        {
-            return Err(Problem::NameInvalid);
-        }
-        Ok(Self(name.to_owned()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for OrganizationName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for OrganizationName {
-    type Error = Problem;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<OrganizationName> for String {
-    fn from(name: OrganizationName) -> Self {
-        name.0
     }
 }
 

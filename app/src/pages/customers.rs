@@ -11,8 +11,8 @@ use crate::api::partners::{
     ResendAdminInvitation,
 };
 use crate::components::{
-    changing_action, page_source, server_problem, signed_in_page, Field, FormError, Layout,
-    OpenForm, TableScroll,
+    changing_action, page_source, server_problem, signed_in_page, Field, FormError,
+    LanguageAndCountry, Layout, OpenForm, TableScroll,
 };
 use crate::domain::wire::{AdminState, CustomerAccount, CustomerOrdersView, CustomersView};
 use crate::domain::{Lang, COUNTRIES};
@@ -214,42 +214,11 @@ fn ChangeAdminForm(
                         problem=server_problem(value, "last_name")
                     />
                 </div>
-                <div class="field">
-                    <label for="field-language">{t.preferred_language}</label>
-                    <select id="field-language" name="language">
-                        {Lang::ALL
-                            .into_iter()
-                            .map(|option| {
-                                view! {
-                                    <option value=option.code() selected=option == account.admin_lang>
-                                        {option.native_name()}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="field-country">{t.country_region}</label>
-                    <select id="field-country" name="country">
-                        {COUNTRIES
-                            .iter()
-                            .map(|option| {
-                                view! {
-                                    <option
-                                        value=option.code
-                                        selected=option.code == account.admin_country
-                                    >
-                                        {option.name(lang)}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
-                    </select>
-                    <p class="field-error" aria-live="polite">
-                        {move || country_problem.get().map(|problem| problem.text(lang))}
-                    </p>
-                </div>
+                <LanguageAndCountry
+                    language=account.admin_lang.code().to_owned()
+                    country=account.admin_country.clone()
+                    country_problem
+                />
                 <div class="actions">
                     <button type="submit" class="primary">
                         {t.save}

@@ -336,18 +336,41 @@ pub async fn accept(
             .execute(&mut *tx)
             .await?;
     }
-    // The status guard makes a second, concurrent acceptance change nothing.
-    let consumed = sqlx::query(
-        "UPDATE invitations SET status = 'accepted', finished_at = $1 \
-         WHERE id = $2 AND status = 'pending'",
-    )
-    .bind(now)
-    .bind(row.id)
-    .execute(&mut *tx)
-    .await?;
-    if consumed.rows_affected() != 1 {
-        return Err(AppError::NotFound);
-    }
+    finish_pending(&mut tx, row.id, Ending::Accepted, now).await?;
     tx.commit().await?;
     Ok(user_id)
+}
+
+/// How a pending invitation ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    Accepted,
+    Revoked,
+}
+
+/// Ends the pending invitation `id`; `NotFound` when it is no longer
+/// pending. The status guard makes the second of two requests racing to
+/// end it (two acceptances, a revocation and an acceptance) change nothing.
+pub async fn finish_pending(
+    conn: &mut AnyConnection,
+    id: i64,
+    ending: Ending,
+    now: i64,
+) -> Result<(), AppError> {
+    let status = match ending {
+        Ending::Accepted => "accepted",
+        Ending::Revoked => "revoked",
+    };
+    let ended = sqlx::query(
+        "UPDATE invitations SET status = $1, finished_at = $2 WHERE id = $3 AND status = 'pending'",
+    )
+    .bind(status)
+    .bind(now)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    if ended.rows_affected() != 1 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
 }

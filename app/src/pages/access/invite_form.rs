@@ -11,8 +11,8 @@ use leptos::prelude::*;
 use leptos_router::params::ParamsMap;
 
 use crate::api::access::InviteUser;
-use crate::components::{changing_action, server_problem, Field, FormError};
-use crate::domain::{Lang, Role, COUNTRIES};
+use crate::components::{changing_action, server_problem, Field, FormError, LanguageAndCountry};
+use crate::domain::{Lang, Role};
 use crate::i18n::use_lang;
 
 /// What the form shows when it opens: empty, or what was typed before
@@ -159,39 +159,7 @@ pub(super) fn InviteForm(grantable: Vec<Role>, prefill: InvitePrefill) -> impl I
                         problem=server_problem(value, "last_name")
                     />
                 </div>
-                <div class="field">
-                    <label for="field-language">{t.preferred_language}</label>
-                    <select id="field-language" name="language">
-                        {Lang::ALL
-                            .into_iter()
-                            .map(|option| {
-                                view! {
-                                    <option value=option.code() selected=option.code() == language>
-                                        {option.native_name()}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="field-country">{t.country_region}</label>
-                    <select id="field-country" name="country">
-                        {COUNTRIES
-                            .iter()
-                            .map(|option| {
-                                view! {
-                                    <option value=option.code selected=option.code == country>
-                                        {option.name(lang)}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
-                    </select>
-                    <p class="field-error" aria-live="polite">
-                        {move || country_problem.get().map(|problem| problem.text(lang))}
-                    </p>
-                </div>
+                <LanguageAndCountry language country country_problem />
                 <fieldset class="field roles-field">
                     <legend>{t.role}</legend>
                     <For

@@ -9,7 +9,7 @@ use crate::domain::{AuditAction, Capability, Country, Email, Lang, PersonName, P
 use crate::error::{AppError, FormErrors};
 use crate::services::audit::{self, Actor};
 use crate::services::current_user::CurrentUser;
-use crate::services::invitations::{self, NewInvitation};
+use crate::services::invitations::{self, Ending, NewInvitation};
 use crate::services::outbox::Outbox;
 use crate::services::ratelimit::{self, Limit};
 use crate::services::{Db, Settings};
@@ -320,17 +320,7 @@ pub async fn revoke_invitation(
 ) -> Result<(), AppError> {
     let mut tx = crate::services::db::begin_write(db).await?;
     let (invitation, _) = managed_invitation(&mut tx, &actor.user, invitation_id).await?;
-    let revoked = sqlx::query(
-        "UPDATE invitations SET status = 'revoked', finished_at = $1 \
-         WHERE id = $2 AND status = 'pending'",
-    )
-    .bind(now)
-    .bind(invitation.id)
-    .execute(&mut *tx)
-    .await?;
-    if revoked.rows_affected() != 1 {
-        return Err(AppError::NotFound);
-    }
+    invitations::finish_pending(&mut tx, invitation.id, Ending::Revoked, now).await?;
     audit::record(
         &mut tx,
         actor,

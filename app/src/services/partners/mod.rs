@@ -4,10 +4,12 @@
 //! designated administrator. What a partner sees of a customer's orders is
 //! the customer's choice (see [`set_visibility`]).
 
+mod customers;
 mod rescue;
 mod visibility;
 
-pub use rescue::{change_admin, change_admin_email, customers, resend};
+pub use customers::customers;
+pub use rescue::{change_admin, change_admin_email, resend};
 pub use visibility::{of_customer, scope, set_visibility, PartnerScope};
 
 use sqlx::AnyConnection;

@@ -6,7 +6,15 @@
 //! and only a later one passes, in one conditional update, so that two
 //! requests racing with the same code cannot both win.
 
+mod challenge;
+mod recovery;
 pub mod totp;
+
+pub use challenge::{
+    challenge_owner, check, close_challenge, open_challenge, purge, SecondStep, CHALLENGE_SECS,
+};
+pub use recovery::RECOVERY_CODES;
+use recovery::{new_recovery_codes, recovery_codes_left, replace_recovery_codes};
 
 use rand::Rng;
 
@@ -19,19 +27,6 @@ use super::{accounts, random_secret, sha256_hex, AppState, Db};
 use crate::domain::wire::{TwoStep, TwoStepSetup};
 use crate::domain::{AuditAction, Capability, Email, Problem, Role};
 use crate::error::AppError;
-
-/// How many recovery codes a user holds after setting up or renewing.
-pub const RECOVERY_CODES: usize = 10;
-
-/// How long the second step may wait after the password was right.
-pub const CHALLENGE_SECS: i64 = 5 * 60;
-
-/// Recovery codes: 12 characters of an alphabet without look-alikes
-/// (no 0/o, 1/l/i), 60 bits, shown as `xxxx-xxxx-xxxx`. The first four
-/// characters find the stored row; the whole code is Argon2-hashed.
-const RECOVERY_ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
-const RECOVERY_LEN: usize = 12;
-const LOOKUP_LEN: usize = 4;
 
 /// What the Two-step verification page shows.
 pub async fn view(db: &Db, user: &CurrentUser) -> Result<TwoStep, AppError> {
@@ -231,88 +226,6 @@ pub async fn set_required(
     Ok(())
 }
 
-/// How a second step was passed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SecondStep {
-    Authenticator,
-    /// A recovery code, now spent; this many remain.
-    RecoveryCode {
-        left: i64,
-    },
-}
-
-/// Checks a second step typed at sign-in: an authenticator code not
-/// accepted before, or an unused recovery code (which is then spent).
-/// `None` when it is neither.
-pub async fn check(
-    db: &Db,
-    hasher: &Hasher,
-    user_id: i64,
-    now: i64,
-    input: &str,
-) -> Result<Option<SecondStep>, AppError> {
-    if totp::looks_like_code(input) {
-        return Ok(accept_code(db, user_id, now, input)
-            .await?
-            .then_some(SecondStep::Authenticator));
-    }
-    let Some(code) = normalized_recovery_code(input) else {
-        return Ok(None);
-    };
-    let candidates: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT id, code_hash FROM recovery_codes \
-         WHERE user_id = $1 AND lookup = $2 AND used_at IS NULL",
-    )
-    .bind(user_id)
-    .bind(&code[..LOOKUP_LEN])
-    .fetch_all(db)
-    .await?;
-    for (id, hash) in candidates {
-        if !hasher.verify(code.clone(), Some(hash)).await? {
-            continue;
-        }
-        let spent =
-            sqlx::query("UPDATE recovery_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
-                .bind(now)
-                .bind(id)
-                .execute(db)
-                .await?
-                .rows_affected();
-        if spent == 1 {
-            let left = recovery_codes_left(db, user_id).await?;
-            return Ok(Some(SecondStep::RecoveryCode { left }));
-        }
-    }
-    Ok(None)
-}
-
-/// Accepts an authenticator code for a time step later than any accepted
-/// before, and records that step.
-async fn accept_code(db: &Db, user_id: i64, now: i64, code: &str) -> Result<bool, AppError> {
-    let secret: Option<(Option<String>,)> =
-        sqlx::query_as("SELECT totp_secret FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_optional(db)
-            .await?;
-    let Some((Some(secret),)) = secret else {
-        return Ok(false);
-    };
-    let Some(step) = totp::matching_step(&secret, code, now) else {
-        return Ok(false);
-    };
-    let accepted = sqlx::query(
-        "UPDATE users SET totp_last_step = $1 \
-         WHERE id = $2 AND totp_secret = $3 AND (totp_last_step IS NULL OR totp_last_step < $1)",
-    )
-    .bind(step)
-    .bind(user_id)
-    .bind(&secret)
-    .execute(db)
-    .await?
-    .rows_affected();
-    Ok(accepted == 1)
-}
-
 /// Whether `user_id` signs in with a second step.
 pub async fn is_on(db: &Db, user_id: i64) -> Result<bool, AppError> {
     let since: Option<(Option<i64>,)> =
@@ -321,16 +234,6 @@ pub async fn is_on(db: &Db, user_id: i64) -> Result<bool, AppError> {
             .fetch_optional(db)
             .await?;
     Ok(matches!(since, Some((Some(_),))))
-}
-
-async fn recovery_codes_left(db: &Db, user_id: i64) -> Result<i64, AppError> {
-    let (left,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL",
-    )
-    .bind(user_id)
-    .fetch_one(db)
-    .await?;
-    Ok(left)
 }
 
 async fn check_password(
@@ -400,129 +303,4 @@ async fn finish(
     audit::record(&mut tx, actor, now, action, &actor.user.email, detail).await?;
     enqueue(&mut tx, &mail, None, now).await?;
     state.outbox.commit(tx).await
-}
-
-/// Ten fresh codes, as shown (`xxxx-xxxx-xxxx`), and what to store for
-/// each: its lookup and its hash.
-async fn new_recovery_codes(
-    hasher: &Hasher,
-) -> Result<(Vec<String>, Vec<(String, String)>), AppError> {
-    let mut shown = Vec::with_capacity(RECOVERY_CODES);
-    let mut stored = Vec::with_capacity(RECOVERY_CODES);
-    for _ in 0..RECOVERY_CODES {
-        let code: String = {
-            let mut rng = rand::rngs::OsRng;
-            (0..RECOVERY_LEN)
-                .map(|_| char::from(RECOVERY_ALPHABET[rng.gen_range(0..RECOVERY_ALPHABET.len())]))
-                .collect()
-        };
-        let hash = hasher.hash(code.clone()).await?;
-        stored.push((code[..LOOKUP_LEN].to_owned(), hash));
-        shown.push(format!("{}-{}-{}", &code[..4], &code[4..8], &code[8..]));
-    }
-    Ok((shown, stored))
-}
-
-async fn replace_recovery_codes(
-    conn: &mut sqlx::AnyConnection,
-    user_id: i64,
-    codes: &[(String, String)],
-) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
-        .bind(user_id)
-        .execute(&mut *conn)
-        .await?;
-    for (lookup, hash) in codes {
-        sqlx::query("INSERT INTO recovery_codes (user_id, lookup, code_hash) VALUES ($1, $2, $3)")
-            .bind(user_id)
-            .bind(lookup)
-            .bind(hash)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
-}
-
-/// A recovery code as typed, in any case, with or without its dashes;
-/// `None` if it cannot be one.
-fn normalized_recovery_code(input: &str) -> Option<String> {
-    let code: String = input
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    (code.len() == RECOVERY_LEN && code.bytes().all(|b| RECOVERY_ALPHABET.contains(&b)))
-        .then_some(code)
-}
-
-/// Opens the wait for a second step after the right password; answers
-/// the secret for the browser's cookie.
-pub async fn open_challenge(db: &Db, user_id: i64, now: i64) -> Result<String, AppError> {
-    let secret = random_secret();
-    sqlx::query(
-        "INSERT INTO sign_in_challenges (token_hash, user_id, expires_at) VALUES ($1, $2, $3)",
-    )
-    .bind(sha256_hex(secret.as_bytes()))
-    .bind(user_id)
-    .bind(now + CHALLENGE_SECS)
-    .execute(db)
-    .await?;
-    Ok(secret)
-}
-
-/// Whose sign-in the challenge `secret` is, while it has not expired.
-pub async fn challenge_owner(db: &Db, secret: &str, now: i64) -> Result<Option<i64>, AppError> {
-    let row: Option<(i64,)> = sqlx::query_as(
-        "SELECT user_id FROM sign_in_challenges WHERE token_hash = $1 AND expires_at > $2",
-    )
-    .bind(sha256_hex(secret.as_bytes()))
-    .bind(now)
-    .fetch_optional(db)
-    .await?;
-    Ok(row.map(|(user_id,)| user_id))
-}
-
-/// Ends a challenge once passed: its cookie opens nothing more.
-pub async fn close_challenge(db: &Db, secret: &str) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM sign_in_challenges WHERE token_hash = $1")
-        .bind(sha256_hex(secret.as_bytes()))
-        .execute(db)
-        .await?;
-    Ok(())
-}
-
-/// Removes challenges nobody finished; answers how many.
-pub async fn purge(db: &Db, now: i64) -> Result<u64, AppError> {
-    let purged = sqlx::query("DELETE FROM sign_in_challenges WHERE expires_at <= $1")
-        .bind(now)
-        .execute(db)
-        .await?
-        .rows_affected();
-    Ok(purged)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn recovery_codes_are_read_in_any_case_with_or_without_dashes() {
-        assert_eq!(
-            normalized_recovery_code(" ABCD-efgh-jk23 ").as_deref(),
-            Some("abcdefghjk23")
-        );
-        assert_eq!(
-            normalized_recovery_code("abcdefghjk23").as_deref(),
-            Some("abcdefghjk23")
-        );
-        for wrong in [
-            "",
-            "abcd-efgh-jk2",
-            "abcd-efgh-jk234",
-            "abcd-efgh-jk10",
-            "123456",
-        ] {
-            assert_eq!(normalized_recovery_code(wrong), None, "{wrong:?}");
-        }
-    }
 }
