@@ -2,7 +2,6 @@
 //! a new password checked as it is typed, and a form opened by the address.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_location, use_query_map};
 
 use crate::domain::{Lang, PasswordRule, Problem, COUNTRIES};
 use crate::error::AppError;

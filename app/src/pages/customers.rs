@@ -15,7 +15,6 @@ use crate::components::{
     LanguageAndCountry, Layout, OpenForm, TableScroll,
 };
 use crate::domain::wire::{AdminState, CustomerAccount, CustomerOrdersView, CustomersView};
-use crate::domain::{Lang, COUNTRIES};
 use crate::i18n::use_lang;
 use crate::pages::orders::{LicensesTable, OrdersTable};
 

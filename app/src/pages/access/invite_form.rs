@@ -12,7 +12,7 @@ use leptos_router::params::ParamsMap;
 
 use crate::api::access::InviteUser;
 use crate::components::{changing_action, server_problem, Field, FormError, LanguageAndCountry};
-use crate::domain::{Lang, Role};
+use crate::domain::Role;
 use crate::i18n::use_lang;
 
 /// What the form shows when it opens: empty, or what was typed before

@@ -5,15 +5,10 @@ use tracing::instrument;
 
 use super::audit::{self, Actor};
 use super::current_user::CurrentUser;
-use super::invitations::{self, NewInvitation};
-use super::outbox::Outbox;
-use super::{is_unique_violation, Db, Settings};
+use super::Db;
 use crate::domain::wire::AgreementDetail;
 use crate::domain::wire::PurchasingAccountSummary;
-use crate::domain::{
-    AgreementNumber, AuditAction, Capability, Country, Email, InvitationToken, Lang,
-    OrganizationName, PersonName, Problem, PurchasingAccountNumber, Role,
-};
+use crate::domain::{AuditAction, Capability, Email, PersonName, Problem, Role};
 use crate::error::{AppError, FormErrors};
 
 mod register;

@@ -4,11 +4,10 @@
 use tracing::instrument;
 
 use crate::domain::{
-    AgreementNumber, AuditAction, Country, Email, InvitationToken, Lang, OrganizationName,
-    PersonName, Problem, PurchasingAccountNumber, Role,
+    AgreementNumber, Country, Email, InvitationToken, Lang, OrganizationName, PersonName, Problem,
+    PurchasingAccountNumber, Role,
 };
 use crate::error::{AppError, FormErrors};
-use crate::services::audit::{self, Actor};
 use crate::services::invitations::{self, NewInvitation};
 use crate::services::outbox::Outbox;
 use crate::services::{is_unique_violation, Db, Settings};

@@ -6,13 +6,11 @@ use tracing::instrument;
 
 use super::customers::{linked_account, registered, LinkedAccount};
 use super::AdminPerson;
-use crate::domain::wire::{AdminState, CustomerAccount};
 use crate::domain::{AuditAction, Capability, Country, Email, Lang, PersonName, Problem, Role};
 use crate::error::AppError;
 use crate::services::access::invite;
 use crate::services::accounts;
 use crate::services::audit::{self, Actor, Entry};
-use crate::services::current_user::CurrentUser;
 use crate::services::invitations::{self, NewInvitation};
 use crate::services::mail::AdminChangedMail;
 use crate::services::outbox;

@@ -16,14 +16,11 @@ pub use challenge::{
 pub use recovery::RECOVERY_CODES;
 use recovery::{new_recovery_codes, recovery_codes_left, replace_recovery_codes};
 
-use rand::Rng;
-
 use super::audit::{self, Actor};
 use super::current_user::CurrentUser;
 use super::mail::{TwoStepChange, TwoStepChangedMail};
 use super::outbox::enqueue;
-use super::password::Hasher;
-use super::{accounts, random_secret, sha256_hex, AppState, Db};
+use super::{accounts, AppState, Db};
 use crate::domain::wire::{TwoStep, TwoStepSetup};
 use crate::domain::{AuditAction, Capability, Email, Problem, Role};
 use crate::error::AppError;
