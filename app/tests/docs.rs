@@ -32,8 +32,10 @@ fn named_paths(text: &str) -> Vec<String> {
         .filter(|token| {
             token.contains('/')
                 && !token.starts_with('/')
-                // What a build writes, not a file of the repository.
+                // What a build writes, and what lies beside the repository
+                // (the product's specification): not files of the repository.
                 && !token.starts_with("target/")
+                && !token.starts_with("../")
                 && !token.starts_with("http")
                 && !token.contains(['{', '<', '*', ' ', '='])
                 && (token.ends_with('/') || EXTENSIONS.iter().any(|ext| token.ends_with(ext)))
@@ -82,7 +84,8 @@ fn every_path_the_readme_and_docs_name_exists() {
 #[test]
 fn the_reader_finds_code_paths_and_links_but_not_urls() {
     let text = "see `app/src/lib.rs`, `api/context.rs::Ctx`, `scripts/` and \
-                [the docs](docs/security.md), not `/orders` nor `migrations/{a,b}/`";
+                [the docs](docs/security.md), not `/orders`, `migrations/{a,b}/` \
+                nor `../shared/spec/PRODUCT.md`";
     assert_eq!(
         named_paths(text),
         [
