@@ -63,7 +63,7 @@ pub type Preload = Pin<Box<dyn Future<Output = ()>>>;
 
 /// What fetches the chunk of the page at `path` (an address of the app,
 /// without its query), or `None` where no lazy route answers. The paths are
-/// those of `App`'s routes; `server/tests/areas.rs` checks that each of
+/// those of `App`'s routes; `server/tests/http.rs` checks that each of
 /// them is here. Fetching twice is cheap: the split loader keeps a chunk
 /// once it has it, and a failed fetch is tried again by the click.
 pub fn preload(path: &str) -> Option<Preload> {
