@@ -101,3 +101,20 @@ pub async fn load(db: &Db, user_id: i64) -> Result<Option<CurrentUser>, AppError
         two_step_required: row.two_step_required_since.is_some(),
     }))
 }
+
+/// Gives `user_id` each of `roles`, in the caller's transaction (the
+/// roles `load` reads back).
+pub async fn add_roles(
+    conn: &mut sqlx::AnyConnection,
+    user_id: i64,
+    roles: &[Role],
+) -> Result<(), AppError> {
+    for role in roles {
+        sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")
+            .bind(user_id)
+            .bind(role.key())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}

@@ -4,6 +4,7 @@
 use sqlx::AnyConnection;
 use tracing::instrument;
 
+use super::current_user;
 use super::mail::InvitationMail;
 use super::outbox;
 use super::outbox::Outbox;
@@ -329,13 +330,7 @@ pub async fn accept(
         }
         Err(error) => return Err(error.into()),
     };
-    for role in roles {
-        sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")
-            .bind(user_id)
-            .bind(role.key())
-            .execute(&mut *tx)
-            .await?;
-    }
+    current_user::add_roles(&mut tx, user_id, &roles).await?;
     finish_pending(&mut tx, row.id, Ending::Accepted, now).await?;
     tx.commit().await?;
     Ok(user_id)

@@ -9,7 +9,7 @@ use super::invite::role_keys;
 use crate::domain::{AuditAction, Capability, Problem, Role};
 use crate::error::AppError;
 use crate::services::audit::{self, Actor};
-use crate::services::current_user::CurrentUser;
+use crate::services::current_user::{self, CurrentUser};
 use crate::services::Db;
 
 /// A member of the actor's organization, with their roles.
@@ -90,13 +90,7 @@ pub async fn change_roles(
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
-    for role in roles {
-        sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")
-            .bind(user_id)
-            .bind(role.key())
-            .execute(&mut *tx)
-            .await?;
-    }
+    current_user::add_roles(&mut tx, user_id, roles).await?;
     let detail = format!("{} -> {}", role_keys(&current), role_keys(roles));
     audit::record(
         &mut tx,
