@@ -6,9 +6,7 @@ use app::domain::{Problem, Role};
 use app::error::AppError;
 use app::services::agreements::{self, AgreementEdit, AGREEMENT_TERM_SECS};
 use app::services::audit::{self, Actor};
-use app::services::current_user;
-use app::services::password::Hasher;
-use app::services::testing::{self, member, settings, sign_up_harry, TestDb};
+use app::services::testing::{TestApp, TestDb};
 
 use app::services::testing::NOW;
 
@@ -29,26 +27,16 @@ fn may_modify(role: Role) -> bool {
 }
 
 async fn each_role_sees_and_edits_agreements_as_the_specification_says(t: TestDb) {
-    let hasher = Hasher::default();
-    let harry = current_user::load(&t.db, sign_up_harry(&t.db, &settings(), &hasher, NOW).await)
-        .await
-        .expect("load")
-        .expect("harry");
+    let app = TestApp::new(t);
+    let harry = app.harry().await;
     for (i, role) in Role::CUSTOMER.into_iter().enumerate() {
-        let user = member(
-            &t.db,
-            &settings(),
-            &hasher,
-            NOW,
-            &harry,
-            &format!("m{i}@contoso.com"),
-            &[role],
-        )
-        .await;
-        let listed = agreements::list(&t.db, &user, NOW).await;
+        let user = app
+            .member(&harry, &format!("m{i}@contoso.com"), &[role])
+            .await;
+        let listed = agreements::list(&app.state, &user).await;
         if may_view(role) {
             let listed = listed.expect("allowed");
-            assert_eq!(listed.len(), 1, "{role} ({})", t.engine);
+            assert_eq!(listed.len(), 1, "{role} ({})", app.engine());
             assert_eq!(listed[0].number, "1234567890");
             assert!(listed[0].active);
             assert_eq!(listed[0].end_date, NOW + AGREEMENT_TERM_SECS);
@@ -57,29 +45,39 @@ async fn each_role_sees_and_edits_agreements_as_the_specification_says(t: TestDb
                 "harry@contoso.com"
             );
         } else {
-            assert_eq!(listed, Err(AppError::Forbidden), "{role} ({})", t.engine);
+            assert_eq!(
+                listed,
+                Err(AppError::Forbidden),
+                "{role} ({})",
+                app.engine()
+            );
         }
         let actor = Actor {
-            user: user.clone(),
+            user: user.user.clone(),
             client_address: "198.51.100.4".to_owned(),
         };
         let changed =
-            agreements::update(&t.db, NOW, &actor, "1234567890", &edit(&format!("PO-{i}"))).await;
+            agreements::update(&app.state, &actor, "1234567890", &edit(&format!("PO-{i}"))).await;
         if may_modify(role) {
-            assert_eq!(changed, Ok(()), "{role} ({})", t.engine);
-            let now_is = agreements::list(&t.db, &harry, NOW).await.expect("list");
+            assert_eq!(changed, Ok(()), "{role} ({})", app.engine());
+            let now_is = agreements::list(&app.state, &harry).await.expect("list");
             assert_eq!(now_is[0].purchase_order, format!("PO-{i}"));
             assert_eq!(now_is[0].contact_email, "pat@contoso.com");
         } else {
-            assert_eq!(changed, Err(AppError::Forbidden), "{role} ({})", t.engine);
+            assert_eq!(
+                changed,
+                Err(AppError::Forbidden),
+                "{role} ({})",
+                app.engine()
+            );
         }
     }
-    let log = audit::log(&t.db, &harry, None).await.expect("log");
+    let log = audit::log(&app.state, &harry, None).await.expect("log");
     let edits: Vec<_> = log
         .iter()
         .filter(|(_, e)| e.action == app::domain::AuditAction::AgreementModified)
         .collect();
-    assert_eq!(edits.len(), 2, "one entry per change ({})", t.engine);
+    assert_eq!(edits.len(), 2, "one entry per change ({})", app.engine());
     assert!(edits
         .iter()
         .all(|(_, e)| e.client_address == "198.51.100.4"));
@@ -91,48 +89,43 @@ async fn each_role_sees_and_edits_agreements_as_the_specification_says(t: TestDb
         "{}",
         edits[1].1.detail
     );
-    t.close().await;
+    app.close().await;
 }
 both_engines!(each_role_sees_and_edits_agreements_as_the_specification_says);
 
+/// Harry acting from an address of no importance to the test.
+fn harry_from_anywhere(harry: &Actor) -> Actor {
+    Actor {
+        user: harry.user.clone(),
+        client_address: "x".to_owned(),
+    }
+}
+
 async fn other_organizations_agreements_stay_invisible_and_untouchable(t: TestDb) {
-    let hasher = Hasher::default();
-    let harry = current_user::load(&t.db, sign_up_harry(&t.db, &settings(), &hasher, NOW).await)
-        .await
-        .expect("load")
-        .expect("harry");
-    testing::register_fabrikam(&t.db, &settings(), NOW).await;
-    let listed = agreements::list(&t.db, &harry, NOW).await.expect("list");
+    let app = TestApp::new(t);
+    let harry = app.harry().await;
+    app.register_fabrikam().await;
+    let listed = agreements::list(&app.state, &harry).await.expect("list");
     assert!(
         listed.iter().all(|a| a.number != "5555555555"),
         "{}",
-        t.engine
+        app.engine()
     );
-    let actor = Actor {
-        user: harry.clone(),
-        client_address: "x".to_owned(),
-    };
+    let actor = harry_from_anywhere(&harry);
     assert_eq!(
-        agreements::update(&t.db, NOW, &actor, "5555555555", &edit("PO-1")).await,
+        agreements::update(&app.state, &actor, "5555555555", &edit("PO-1")).await,
         Err(AppError::NotFound)
     );
-    t.close().await;
+    app.close().await;
 }
 both_engines!(other_organizations_agreements_stay_invisible_and_untouchable);
 
 async fn only_active_agreements_change_and_bad_details_are_explained(t: TestDb) {
-    let hasher = Hasher::default();
-    let harry = current_user::load(&t.db, sign_up_harry(&t.db, &settings(), &hasher, NOW).await)
-        .await
-        .expect("load")
-        .expect("harry");
-    let actor = Actor {
-        user: harry.clone(),
-        client_address: "x".to_owned(),
-    };
+    let app = TestApp::new(t);
+    let harry = app.harry().await;
+    let actor = harry_from_anywhere(&harry);
     let bad = agreements::update(
-        &t.db,
-        NOW,
+        &app.state,
         &actor,
         "1234567890",
         &AgreementEdit {
@@ -151,15 +144,15 @@ async fn only_active_agreements_change_and_bad_details_are_explained(t: TestDb) 
         bad.problem_with("contact_email"),
         Some(Problem::EmailInvalid)
     );
-    let later = NOW + AGREEMENT_TERM_SECS;
-    let expired = agreements::update(&t.db, later, &actor, "1234567890", &edit("PO-9")).await;
+    app.set_time(NOW + AGREEMENT_TERM_SECS);
+    let expired = agreements::update(&app.state, &actor, "1234567890", &edit("PO-9")).await;
     assert_eq!(
         expired.map_err(|e| e.problem_with("agreement")),
         Err(Some(Problem::AgreementNotActive)),
         "{}",
-        t.engine
+        app.engine()
     );
-    assert!(!agreements::list(&t.db, &harry, later).await.expect("list")[0].active);
-    t.close().await;
+    assert!(!agreements::list(&app.state, &harry).await.expect("list")[0].active);
+    app.close().await;
 }
 both_engines!(only_active_agreements_change_and_bad_details_are_explained);

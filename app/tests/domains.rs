@@ -3,24 +3,27 @@
 //! before any lookup; one organization per domain, even racing; the 7-day
 //! pending expiry and the 3-failure lapse on the injectable clock.
 
-use crate::common::{load, queued_mail, DAY};
+use crate::common::DAY;
 use app::both_engines;
 use app::domain::wire::{DomainCheck, DomainStatus};
 use app::domain::{AuditAction, Problem, Role};
 use app::error::AppError;
+use app::services::audit;
+use app::services::audit::Actor;
 use app::services::dns::{self, LookupFailure};
-use app::services::domains;
-use app::services::outbox::Outbox;
-use app::services::password::Hasher;
 use app::services::testing::dns::DnsServer;
-use app::services::testing::{self, actor, settings, TestDb, NOW};
-use app::services::{audit, Settings};
+use app::services::testing::{TestApp, TestDb, NOW};
+use app::services::{domains, provisioning};
 
-fn with_dns(server: &DnsServer) -> Settings {
-    Settings {
-        dns_resolver: Some(server.address),
-        ..settings()
-    }
+/// The test state, its DNS lookups asking `server`.
+fn with_dns(t: TestDb, server: &DnsServer) -> TestApp {
+    TestApp::configured(t, |settings| settings.dns_resolver = Some(server.address))
+}
+
+/// The organization's verified domains, as provisioning offers them.
+async fn verified_names(app: &TestApp, viewer: &Actor) -> Vec<String> {
+    let page = provisioning::overview(&app.state, viewer).await;
+    page.expect("provisioning").domains
 }
 
 #[tokio::test]
@@ -50,9 +53,9 @@ async fn txt_lookups_ask_the_configured_server() {
 
 async fn a_domain_is_verified_only_by_its_own_record(t: TestDb) {
     let server = DnsServer::start().await;
-    let settings = with_dns(&server);
-    let harry = testing::harry(&t.db, NOW).await;
-    let added = domains::add(&t.db, NOW, &actor(&harry), " Contoso.COM ", "9876543210")
+    let app = with_dns(t, &server);
+    let harry = app.harry().await;
+    let added = domains::add(&app.state, &harry, " Contoso.COM ", "9876543210")
         .await
         .expect("added");
     assert_eq!(added.name, "contoso.com");
@@ -67,36 +70,38 @@ async fn a_domain_is_verified_only_by_its_own_record(t: TestDb) {
             expires_at: NOW + 7 * DAY
         }
     );
-    let harry_acts = actor(&harry);
-    let verify = |now| domains::verify(&t.db, &settings, now, &harry_acts, added.id);
+    let verify_at = |at| {
+        app.set_time(at);
+        domains::verify(&app.state, &harry, added.id)
+    };
 
-    assert_eq!(verify(NOW).await, Ok(DomainCheck::NoRecord), "{}", t.engine);
+    assert_eq!(
+        verify_at(NOW).await,
+        Ok(DomainCheck::NoRecord),
+        "{}",
+        app.engine()
+    );
     server.publish(
         &added.record_name,
         "business-center-verification=someone-else",
     );
     assert_eq!(
-        verify(NOW).await,
+        verify_at(NOW).await,
         Ok(DomainCheck::WrongValue(vec![
             "business-center-verification=someone-else".to_owned()
         ]))
     );
     server.publish(&added.record_name, &added.record_value);
-    assert_eq!(verify(NOW + DAY).await, Ok(DomainCheck::Verified));
-    let listed = domains::list(&t.db, &harry, NOW + DAY).await.expect("list");
+    assert_eq!(verify_at(NOW + DAY).await, Ok(DomainCheck::Verified));
+    let listed = domains::list(&app.state, &harry).await.expect("list");
     assert_eq!(
         listed[0].status,
         DomainStatus::Verified {
             verified_at: NOW + DAY
         }
     );
-    assert_eq!(
-        domains::verified_names(&t.db, harry.organization_id)
-            .await
-            .expect("names"),
-        ["contoso.com"]
-    );
-    let log = audit::log(&t.db, &harry, None).await.expect("log");
+    assert_eq!(verified_names(&app, &harry).await, ["contoso.com"]);
+    let log = audit::log(&app.state, &harry, None).await.expect("log");
     let actions: Vec<AuditAction> = log.iter().map(|(_, entry)| entry.action).collect();
     assert_eq!(
         actions,
@@ -104,33 +109,27 @@ async fn a_domain_is_verified_only_by_its_own_record(t: TestDb) {
     );
 
     // A subdomain is covered already; the server being down is said so.
-    let sub = domains::add(
-        &t.db,
-        NOW,
-        &actor(&harry),
-        "sales.contoso.com",
-        "9876543210",
-    )
-    .await;
+    app.set_time(NOW);
+    let sub = domains::add(&app.state, &harry, "sales.contoso.com", "9876543210").await;
     assert_eq!(
         sub.err(),
         Some(AppError::field("domain", Problem::DomainAlreadyAdded))
     );
-    let other = domains::add(&t.db, NOW, &actor(&harry), "contoso.net", "9876543210")
+    let other = domains::add(&app.state, &harry, "contoso.net", "9876543210")
         .await
         .expect("added");
     server.stop();
-    let down = domains::verify(&t.db, &settings, NOW, &actor(&harry), other.id).await;
+    let down = domains::verify(&app.state, &harry, other.id).await;
     assert!(matches!(down, Ok(DomainCheck::DnsError(_))), "{down:?}");
+    app.close().await;
 }
 both_engines!(a_domain_is_verified_only_by_its_own_record);
 
 async fn bad_domains_are_refused_with_the_reason_before_any_lookup(t: TestDb) {
-    let harry = testing::harry(&t.db, NOW).await;
+    let app = TestApp::new(t);
+    let harry = app.harry().await;
     let add = |domain: &'static str, account: &'static str| {
-        let actor = actor(&harry);
-        let db = t.db.clone();
-        async move { domains::add(&db, NOW, &actor, domain, account).await }
+        domains::add(&app.state, &harry, domain, account)
     };
     for (domain, problem) in [
         ("contoso", Problem::DomainInvalid),
@@ -164,50 +163,41 @@ async fn bad_domains_are_refused_with_the_reason_before_any_lookup(t: TestDb) {
         twice.problem_with("domain"),
         Some(Problem::DomainAlreadyAdded),
         "{}",
-        t.engine
+        app.engine()
     );
 
     // Roles: Account Admins and Account Managers only.
     for role in Role::CUSTOMER {
-        let member = crate::common::member(
-            &t.db,
-            &Hasher::default(),
-            &harry,
-            &format!("{}@contoso.com", role.key()),
-            &[role],
-        )
-        .await;
+        let member = app
+            .member(&harry, &format!("{}@contoso.com", role.key()), &[role])
+            .await;
         let allowed = matches!(role, Role::AccountAdmin | Role::AccountManager);
-        let listed = domains::list(&t.db, &member, NOW).await;
+        let listed = domains::list(&app.state, &member).await;
         assert_eq!(listed.is_ok(), allowed, "{role}");
         if !allowed {
             assert_eq!(listed.err(), Some(AppError::Forbidden));
         }
     }
+    app.close().await;
 }
 both_engines!(bad_domains_are_refused_with_the_reason_before_any_lookup);
 
 async fn one_organization_per_domain_even_when_two_verify_at_once(t: TestDb) {
     let server = DnsServer::start().await;
-    let settings = with_dns(&server);
-    let harry = testing::harry(&t.db, NOW).await;
-    let olga = load(
-        &t.db,
-        testing::sign_up_olga(&t.db, &settings, &Hasher::default(), NOW).await,
-    )
-    .await;
-    let contoso = domains::add(&t.db, NOW, &actor(&harry), "shared.example", "9876543210")
+    let app = with_dns(t, &server);
+    let harry = app.harry().await;
+    let olga = app.olga().await;
+    let contoso = domains::add(&app.state, &harry, "shared.example", "9876543210")
         .await
         .expect("Contoso adds");
-    let fabrikam = domains::add(&t.db, NOW, &actor(&olga), "shared.example", "77")
+    let fabrikam = domains::add(&app.state, &olga, "shared.example", "77")
         .await
         .expect("Fabrikam adds too: nobody has verified it yet");
     server.publish(&contoso.record_name, &contoso.record_value);
     server.publish(&fabrikam.record_name, &fabrikam.record_value);
-    let (harry_acts, olga_acts) = (actor(&harry), actor(&olga));
     let (first, second) = tokio::join!(
-        domains::verify(&t.db, &settings, NOW, &harry_acts, contoso.id),
-        domains::verify(&t.db, &settings, NOW, &olga_acts, fabrikam.id),
+        domains::verify(&app.state, &harry, contoso.id),
+        domains::verify(&app.state, &olga, fabrikam.id),
     );
     let results = [first, second];
     let verified = results
@@ -218,11 +208,11 @@ async fn one_organization_per_domain_even_when_two_verify_at_once(t: TestDb) {
         .iter()
         .filter(|result| **result == Err(AppError::field("domain", Problem::DomainTaken)))
         .count();
-    assert_eq!((verified, taken), (1, 1), "{} {results:?}", t.engine);
+    assert_eq!((verified, taken), (1, 1), "{} {results:?}", app.engine());
     let (owners,): (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM domains WHERE name = 'shared.example' AND status = 'verified'",
     )
-    .fetch_one(&t.db)
+    .fetch_one(app.db())
     .await
     .expect("count");
     assert_eq!(owners, 1);
@@ -235,7 +225,7 @@ async fn one_organization_per_domain_even_when_two_verify_at_once(t: TestDb) {
         "9876543210"
     };
     for name in ["shared.example", "sub.shared.example"] {
-        let refused = domains::add(&t.db, NOW, &actor(loser), name, account)
+        let refused = domains::add(&app.state, loser, name, account)
             .await
             .expect_err(name);
         assert_eq!(
@@ -244,55 +234,62 @@ async fn one_organization_per_domain_even_when_two_verify_at_once(t: TestDb) {
             "{name}"
         );
     }
+    app.close().await;
 }
 both_engines!(
     one_organization_per_domain_even_when_two_verify_at_once,
     multi_thread
 );
 
+/// How kept.example stands in the list, at the clock's time.
+async fn kept_status(app: &TestApp, harry: &Actor) -> DomainStatus {
+    let listed = domains::list(&app.state, harry).await.expect("list");
+    listed
+        .into_iter()
+        .find(|row| row.name == "kept.example")
+        .expect("listed")
+        .status
+}
+
 async fn pending_domains_expire_after_seven_days_and_verified_ones_lapse_after_three_failures(
     t: TestDb,
 ) {
     let server = DnsServer::start().await;
-    let settings = with_dns(&server);
-    let harry = testing::harry(&t.db, NOW).await;
-    let late = domains::add(&t.db, NOW, &actor(&harry), "late.example", "9876543210")
+    let app = with_dns(t, &server);
+    let harry = app.harry().await;
+    let late = domains::add(&app.state, &harry, "late.example", "9876543210")
         .await
         .expect("added");
     server.publish(&late.record_name, &late.record_value);
+    app.set_time(NOW + 7 * DAY);
     assert_eq!(
-        domains::verify(&t.db, &settings, NOW + 7 * DAY, &actor(&harry), late.id).await,
+        domains::verify(&app.state, &harry, late.id).await,
         Ok(DomainCheck::Expired),
         "{}",
-        t.engine
+        app.engine()
     );
 
-    let kept = domains::add(&t.db, NOW, &actor(&harry), "kept.example", "9876543210")
+    app.set_time(NOW);
+    let kept = domains::add(&app.state, &harry, "kept.example", "9876543210")
         .await
         .expect("added");
     server.publish(&kept.record_name, &kept.record_value);
     assert_eq!(
-        domains::verify(&t.db, &settings, NOW, &actor(&harry), kept.id).await,
+        domains::verify(&app.state, &harry, kept.id).await,
         Ok(DomainCheck::Verified)
     );
-    let mail_outbox = Outbox::default();
-    let recheck = |now| domains::recheck_due(&t.db, &settings, &mail_outbox, now);
+    let recheck = |at| {
+        app.set_time(at);
+        domains::recheck_due(&app.state)
+    };
     assert_eq!(recheck(NOW + DAY - 1).await, Ok(0), "not due yet");
     assert_eq!(recheck(NOW + DAY).await, Ok(1), "due after a day");
     assert_eq!(recheck(NOW + DAY + 60).await, Ok(0), "checked once a day");
 
     server.clear(&kept.record_name);
-    let status = |now| {
-        let db = t.db.clone();
-        let harry = harry.clone();
-        async move {
-            let listed = domains::list(&db, &harry, now).await.expect("list");
-            listed
-                .into_iter()
-                .find(|row| row.name == "kept.example")
-                .expect("listed")
-                .status
-        }
+    let status = |at| {
+        app.set_time(at);
+        kept_status(&app, &harry)
     };
     recheck(NOW + 2 * DAY).await.expect("first failure");
     recheck(NOW + 3 * DAY).await.expect("second failure");
@@ -300,31 +297,30 @@ async fn pending_domains_expire_after_seven_days_and_verified_ones_lapse_after_t
         status(NOW + 3 * DAY).await,
         DomainStatus::Verified { .. }
     ));
-    assert!(queued_mail(&t.db)
+    assert!(app
+        .queued_mail()
         .await
         .iter()
         .all(|mail| !mail.subject.contains("kept.example")));
     recheck(NOW + 4 * DAY).await.expect("third failure");
     assert_eq!(status(NOW + 4 * DAY).await, DomainStatus::Lapsed);
-    let told: Vec<String> = queued_mail(&t.db)
+    let told: Vec<String> = app
+        .queued_mail()
         .await
         .into_iter()
         .filter(|mail| mail.subject.contains("kept.example"))
         .map(|mail| mail.to_email)
         .collect();
     assert_eq!(told, ["harry@contoso.com"]);
-    assert!(domains::verified_names(&t.db, harry.organization_id)
-        .await
-        .expect("names")
-        .is_empty());
-    let listed = domains::list(&t.db, &harry, NOW + 8 * DAY)
-        .await
-        .expect("list");
+    assert!(verified_names(&app, &harry).await.is_empty());
+    app.set_time(NOW + 8 * DAY);
+    let listed = domains::list(&app.state, &harry).await.expect("list");
     let late_status = listed
         .iter()
         .find(|row| row.name == "late.example")
         .expect("late")
         .status;
     assert_eq!(late_status, DomainStatus::Expired);
+    app.close().await;
 }
 both_engines!(pending_domains_expire_after_seven_days_and_verified_ones_lapse_after_three_failures);

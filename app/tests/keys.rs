@@ -7,10 +7,8 @@ use app::error::AppError;
 use app::services::audit::{self, Actor};
 use app::services::catalog::ImportOutcome;
 use app::services::keys;
-use app::services::password::Hasher;
-use app::services::testing::{self, member, settings, TestDb};
+use app::services::testing::{TestApp, TestDb};
 
-use app::services::testing::NOW;
 const KEY: &str = "ABCDE-FGHIJ-KLMNO-PQRST-UVWXY";
 
 fn spec_sees_keys(role: Role) -> bool {
@@ -21,15 +19,16 @@ fn spec_sees_keys(role: Role) -> bool {
 }
 
 async fn keys_show_only_to_roles_that_may_see_them_and_every_view_is_audited(t: TestDb) {
-    let harry = testing::harry(&t.db, NOW).await;
+    let app = TestApp::new(t);
+    let harry = app.harry().await;
     let file = format!(
         "agreement_number,purchasing_account,product,version,key\n\
          1234567890,9876543210,Windows Server Standard,2022,{KEY}\n\
          1234567890,9876543210,Windows Server Standard,2022,{KEY}\n\
          1234567890,9876543210,Visio,2024,not a key\n"
     );
-    let results = keys::import(&t.db, NOW, &file).await.expect("import");
-    assert_eq!(results[0], (2, ImportOutcome::Imported), "{}", t.engine);
+    let results = keys::import(&app.state, &file).await.expect("import");
+    assert_eq!(results[0], (2, ImportOutcome::Imported), "{}", app.engine());
     assert_eq!(results[1].1.refusal(), Some("key: already imported"));
     assert!(results[2]
         .1
@@ -37,74 +36,76 @@ async fn keys_show_only_to_roles_that_may_see_them_and_every_view_is_audited(t: 
         .is_some_and(|r| r.starts_with("key:")));
 
     for (i, role) in Role::CUSTOMER.into_iter().enumerate() {
-        let user = member(
-            &t.db,
-            &settings(),
-            &Hasher::default(),
-            NOW,
-            &harry,
-            &format!("k{i}@contoso.com"),
-            &[role],
-        )
-        .await;
-        let listed = keys::list(&t.db, &user).await;
+        let user = app
+            .member(&harry, &format!("k{i}@contoso.com"), &[role])
+            .await;
+        let listed = keys::list(&app.state, &user).await;
         let actor = Actor {
-            user: user.clone(),
+            user: user.user.clone(),
             client_address: "192.0.2.9".to_owned(),
         };
         if spec_sees_keys(role) {
             let listed = listed.expect("allowed");
-            assert_eq!(listed.len(), 1, "{role} ({})", t.engine);
+            assert_eq!(listed.len(), 1, "{role} ({})", app.engine());
             assert_eq!(
                 listed[0].masked, "XXXXX-XXXXX-XXXXX-XXXXX-UVWXY",
                 "masked in the list"
             );
             assert_eq!(
-                keys::reveal(&t.db, NOW, &actor, listed[0].id).await,
+                keys::reveal(&app.state, &actor, listed[0].id).await,
                 Ok(KEY.to_owned())
             );
         } else {
-            assert_eq!(listed, Err(AppError::Forbidden), "{role} ({})", t.engine);
             assert_eq!(
-                keys::reveal(&t.db, NOW, &actor, 1).await,
+                listed,
+                Err(AppError::Forbidden),
+                "{role} ({})",
+                app.engine()
+            );
+            assert_eq!(
+                keys::reveal(&app.state, &actor, 1).await,
                 Err(AppError::Forbidden),
                 "{role}"
             );
         }
     }
-    let log = audit::log(&t.db, &harry, None).await.expect("log");
+    let log = audit::log(&app.state, &harry, None).await.expect("log");
     let views = log
         .iter()
         .filter(|(_, e)| e.action == app::domain::AuditAction::KeyViewed)
         .count();
-    assert_eq!(views, 3, "one entry per view ({})", t.engine);
-    t.close().await;
+    assert_eq!(views, 3, "one entry per view ({})", app.engine());
+    app.close().await;
 }
 both_engines!(keys_show_only_to_roles_that_may_see_them_and_every_view_is_audited);
 
 async fn another_organizations_keys_stay_out_of_reach(t: TestDb) {
-    let harry = testing::harry(&t.db, NOW).await;
-    testing::register_fabrikam(&t.db, &settings(), NOW).await;
-    keys::import(&t.db, NOW, &format!("5555555555,77,Visio,2024,{KEY}\n"))
+    let app = TestApp::new(t);
+    let harry = app.harry().await;
+    app.register_fabrikam().await;
+    keys::import(&app.state, &format!("5555555555,77,Visio,2024,{KEY}\n"))
         .await
         .expect("import");
     assert!(
-        keys::list(&t.db, &harry).await.expect("list").is_empty(),
+        keys::list(&app.state, &harry)
+            .await
+            .expect("list")
+            .is_empty(),
         "{}",
-        t.engine
+        app.engine()
     );
     let (fabrikam_key,): (i64,) = sqlx::query_as("SELECT id FROM product_keys")
-        .fetch_one(&t.db)
+        .fetch_one(app.db())
         .await
         .expect("key id");
     let actor = Actor {
-        user: harry.clone(),
+        user: harry.user.clone(),
         client_address: "x".to_owned(),
     };
     assert_eq!(
-        keys::reveal(&t.db, NOW, &actor, fabrikam_key).await,
+        keys::reveal(&app.state, &actor, fabrikam_key).await,
         Err(AppError::NotFound)
     );
-    t.close().await;
+    app.close().await;
 }
 both_engines!(another_organizations_keys_stay_out_of_reach);

@@ -3,29 +3,26 @@
 
 use app::both_engines;
 use app::domain::wire::LinkState;
-use app::domain::{AgreementNumber, Email, Problem, PurchasingAccountNumber, Role};
+use app::domain::{
+    AgreementNumber, Email, InvitationToken, Problem, PurchasingAccountNumber, Role,
+};
 use app::error::AppError;
 use app::services::access::members;
-use app::services::agreements::{self};
+use app::services::agreements;
 use app::services::invitations;
-use app::services::outbox::Outbox;
-use app::services::password::Hasher;
-use app::services::testing::{
-    accept_form as form, actor, contoso, member, settings, sign_up_harry, TestDb, PASSWORD,
-};
-use app::services::{current_user, dashboard, INVITATION_LIFETIME_SECS};
+use app::services::testing::{accept_form as form, actor, contoso, TestApp, TestDb, NOW, PASSWORD};
+use app::services::{dashboard, INVITATION_LIFETIME_SECS};
 
-use app::services::testing::NOW;
-
-use crate::common::{queued_mail, register, DAY};
+use crate::common::DAY;
 
 async fn registering_an_agreement_queues_the_invitation_email_in_the_admins_language(t: TestDb) {
-    let registered = register(&t.db, contoso(), NOW).await;
+    let app = TestApp::new(t);
+    let registered = app.register(contoso()).await;
     let token = registered.invitation.expect("an invitation was issued");
-    let mails = queued_mail(&t.db).await;
-    assert_eq!(mails.len(), 1, "{}", t.engine);
+    let mails = app.queued_mail().await;
+    assert_eq!(mails.len(), 1, "{}", app.engine());
     let mail = &mails[0];
-    assert_eq!(mail.to_email, "harry@contoso.com", "{}", t.engine);
+    assert_eq!(mail.to_email, "harry@contoso.com", "{}", app.engine());
     assert_eq!(mail.status, "queued");
     assert_eq!(mail.subject, "Explore the new Business Center");
     assert!(mail.body_text.contains("1234567890"), "names the agreement");
@@ -53,8 +50,8 @@ async fn registering_an_agreement_queues_the_invitation_email_in_the_admins_lang
     french.admin_email = "chloe@fabrikam.fr".into();
     french.language = "fr".into();
     french.country = "FR".into();
-    register(&t.db, french, NOW).await;
-    let mails = queued_mail(&t.db).await;
+    app.register(french).await;
+    let mails = app.queued_mail().await;
     let mail = mails
         .iter()
         .find(|m| m.to_email == "chloe@fabrikam.fr")
@@ -70,7 +67,7 @@ async fn registering_an_agreement_queues_the_invitation_email_in_the_admins_lang
         "{}",
         mail.body_text
     );
-    t.close().await;
+    app.close().await;
 }
 both_engines!(registering_an_agreement_queues_the_invitation_email_in_the_admins_language);
 
@@ -97,84 +94,62 @@ async fn bad_agreement_input_names_each_field() {
 }
 
 async fn a_duplicate_agreement_is_refused_and_changes_nothing(t: TestDb) {
-    register(&t.db, contoso(), NOW).await;
+    let app = TestApp::new(t);
+    app.register(contoso()).await;
     let mut again = contoso();
     again.admin_email = "someone.else@contoso.com".into();
-    let error = agreements::register(
-        &t.db,
-        &settings(),
-        &Outbox::default(),
-        NOW,
-        &again.parse().expect("valid"),
-    )
-    .await
-    .expect_err("duplicate refused");
+    let error = agreements::register(&app.state, &again.parse().expect("valid"))
+        .await
+        .expect_err("duplicate refused");
     assert_eq!(
         error.problem_with("agreement_number"),
         Some(Problem::AgreementExists),
         "{}",
-        t.engine
+        app.engine()
     );
-    assert_eq!(
-        queued_mail(&t.db).await.len(),
-        1,
-        "no second email ({})",
-        t.engine
-    );
-    t.close().await;
+    let mails = app.queued_mail().await.len();
+    assert_eq!(mails, 1, "no second email ({})", app.engine());
+    app.close().await;
 }
 both_engines!(a_duplicate_agreement_is_refused_and_changes_nothing);
 
+/// Contoso registered at [`NOW`]: the token of Harry's invitation.
+async fn invited(app: &TestApp) -> InvitationToken {
+    app.register(contoso()).await.invitation.expect("invited")
+}
+
+/// What the link `token` leads to, at the clock's time.
 async fn accepting_creates_the_account_admin_and_the_link_works_once(t: TestDb) {
-    let hasher = Hasher::default();
-    let token = register(&t.db, contoso(), NOW)
-        .await
-        .invitation
-        .expect("invited");
-    let LinkState::Valid(view) = invitations::look_up(&t.db, token.as_str(), NOW + 60)
-        .await
-        .expect("look up")
-    else {
-        panic!("a fresh link is valid ({})", t.engine);
+    let app = TestApp::new(t);
+    let token = invited(&app).await;
+    app.set_time(NOW + 60);
+    let LinkState::Valid(view) = app.look_up(token.as_str()).await else {
+        panic!("a fresh link is valid ({})", app.engine());
     };
     assert_eq!(view.email, "harry@contoso.com");
     assert_eq!(view.first_name, "Harry");
     assert_eq!(view.agreement_number.as_deref(), Some("1234567890"));
     assert_eq!(view.expires_at, NOW + INVITATION_LIFETIME_SECS);
 
-    let user_id = invitations::accept(
-        &t.db,
-        &hasher,
-        NOW + 120,
-        token.as_str(),
-        form(PASSWORD, PASSWORD),
-    )
-    .await
-    .expect("account created");
-    let user = current_user::load(&t.db, user_id)
-        .await
-        .expect("load")
-        .expect("exists");
-    assert_eq!(user.roles, vec![Role::AccountAdmin], "{}", t.engine);
+    app.set_time(NOW + 120);
+    let user_id = app.accept(token.as_str()).await.expect("account created");
+    let user = app.load(user_id).await;
+    assert_eq!(user.roles, vec![Role::AccountAdmin], "{}", app.engine());
     assert_eq!(user.email, "harry@contoso.com");
 
+    app.set_time(NOW + 180);
+    assert_eq!(app.look_up(token.as_str()).await, LinkState::Used);
+    let again = app.accept(token.as_str()).await;
     assert_eq!(
-        invitations::look_up(&t.db, token.as_str(), NOW + 180)
-            .await
-            .expect("look up"),
-        LinkState::Used
+        again,
+        Err(AppError::NotFound),
+        "single use ({})",
+        app.engine()
     );
-    let again = invitations::accept(
-        &t.db,
-        &hasher,
-        NOW + 180,
-        token.as_str(),
-        form(PASSWORD, PASSWORD),
-    )
-    .await;
-    assert_eq!(again, Err(AppError::NotFound), "single use ({})", t.engine);
 
-    let dashboard = dashboard::page(&t.db, &user).await.expect("dashboard");
+    let dashboard = dashboard::page(&app.state, &actor(&user))
+        .await
+        .expect("dashboard");
     assert_eq!(dashboard.organization, "Contoso Ltd");
     assert_eq!(dashboard.agreements.len(), 1);
     assert_eq!(dashboard.agreements[0].number, "1234567890");
@@ -182,182 +157,118 @@ async fn accepting_creates_the_account_admin_and_the_link_works_once(t: TestDb) 
         dashboard.agreements[0].purchasing_accounts[0].number,
         "9876543210"
     );
-    t.close().await;
+    app.close().await;
 }
 both_engines!(accepting_creates_the_account_admin_and_the_link_works_once);
 
 async fn a_link_expires_sixty_days_after_it_was_sent(t: TestDb) {
-    let token = register(&t.db, contoso(), NOW)
-        .await
-        .invitation
-        .expect("invited");
-    let last_second = NOW + 60 * DAY - 1;
+    let app = TestApp::new(t);
+    let token = invited(&app).await;
+    app.set_time(NOW + 60 * DAY - 1);
     assert!(matches!(
-        invitations::look_up(&t.db, token.as_str(), last_second)
-            .await
-            .expect("look up"),
+        app.look_up(token.as_str()).await,
         LinkState::Valid(_)
     ));
-    assert_eq!(
-        invitations::look_up(&t.db, token.as_str(), NOW + 60 * DAY)
-            .await
-            .expect("look up"),
-        LinkState::Expired,
-        "{}",
-        t.engine
-    );
-    let late = invitations::accept(
-        &t.db,
-        &Hasher::default(),
-        NOW + 61 * DAY,
-        token.as_str(),
-        form(PASSWORD, PASSWORD),
-    )
-    .await;
+    app.set_time(NOW + 60 * DAY);
+    let expired = app.look_up(token.as_str()).await;
+    assert_eq!(expired, LinkState::Expired, "{}", app.engine());
+    app.set_time(NOW + 61 * DAY);
+    let late = app.accept(token.as_str()).await;
     assert_eq!(late, Err(AppError::NotFound));
-    t.close().await;
+    app.close().await;
 }
 both_engines!(a_link_expires_sixty_days_after_it_was_sent);
 
 async fn unknown_and_malformed_links_are_unknown(t: TestDb) {
-    register(&t.db, contoso(), NOW).await;
-    let other = app::domain::InvitationToken::generate();
+    let app = TestApp::new(t);
+    app.register(contoso()).await;
+    let other = InvitationToken::generate();
     for token in [other.as_str(), "not-a-token", "", "../../etc/passwd"] {
         assert_eq!(
-            invitations::look_up(&t.db, token, NOW)
-                .await
-                .expect("look up"),
+            app.look_up(token).await,
             LinkState::Unknown,
             "{token:?} on {}",
-            t.engine
+            app.engine()
         );
     }
-    t.close().await;
+    app.close().await;
 }
 both_engines!(unknown_and_malformed_links_are_unknown);
 
 async fn weak_or_mismatched_passwords_are_refused_and_the_link_stays_valid(t: TestDb) {
-    let hasher = Hasher::default();
-    let token = register(&t.db, contoso(), NOW)
-        .await
-        .invitation
-        .expect("invited");
-    let short = invitations::accept(&t.db, &hasher, NOW, token.as_str(), form("Ab1!", "Ab1!"))
-        .await
-        .expect_err("too short");
+    let app = TestApp::new(t);
+    let token = invited(&app).await;
+    let accept = |password: &str, confirm: &str| {
+        invitations::accept(&app.state, token.as_str(), form(password, confirm))
+    };
+    let short = accept("Ab1!", "Ab1!").await.expect_err("too short");
     assert_eq!(
         short.problem_with("password"),
         Some(Problem::PasswordTooShort)
     );
-    let weak = invitations::accept(
-        &t.db,
-        &hasher,
-        NOW,
-        token.as_str(),
-        form("Password1234", "Password1234"),
-    )
-    .await
-    .expect_err("common");
+    let weak = accept("Password1234", "Password1234")
+        .await
+        .expect_err("common");
     assert_eq!(weak.problem_with("password"), Some(Problem::PasswordCommon));
-    let mismatch = invitations::accept(
-        &t.db,
-        &hasher,
-        NOW,
-        token.as_str(),
-        form(PASSWORD, "Correct-Horse-43"),
-    )
-    .await
-    .expect_err("mismatch");
+    let mismatch = accept(PASSWORD, "Correct-Horse-43")
+        .await
+        .expect_err("mismatch");
     assert_eq!(
         mismatch.problem_with("confirm_password"),
         Some(Problem::PasswordMismatch)
     );
     assert!(
-        matches!(
-            invitations::look_up(&t.db, token.as_str(), NOW)
-                .await
-                .expect("look up"),
-            LinkState::Valid(_)
-        ),
+        matches!(app.look_up(token.as_str()).await, LinkState::Valid(_)),
         "{}",
-        t.engine
+        app.engine()
     );
-    t.close().await;
+    app.close().await;
 }
 both_engines!(weak_or_mismatched_passwords_are_refused_and_the_link_stays_valid);
 
-fn triple(
-    email: &str,
-    agreement: &str,
-    account: &str,
-) -> (Email, AgreementNumber, PurchasingAccountNumber) {
-    (
-        Email::parse(email).expect("email"),
-        AgreementNumber::parse(agreement).expect("agreement number"),
-        PurchasingAccountNumber::parse(account).expect("purchasing account number"),
+/// The public form, as someone sends it with these three numbers, at the
+/// clock's time.
+async fn resend(
+    app: &TestApp,
+    (email, agreement, account): (&str, &str, &str),
+) -> Option<InvitationToken> {
+    invitations::resend_to_designated_admin(
+        &app.state,
+        &Email::parse(email).expect("email"),
+        &AgreementNumber::parse(agreement).expect("agreement number"),
+        &PurchasingAccountNumber::parse(account).expect("purchasing account number"),
     )
+    .await
+    .expect("resend")
 }
 
+/// Contoso's three numbers, as its designated administrator knows them.
+const CONTOSO: (&str, &str, &str) = ("harry@contoso.com", "1234567890", "9876543210");
+
 async fn a_resend_kills_the_old_link_only_when_all_three_match(t: TestDb) {
-    let old = register(&t.db, contoso(), NOW)
-        .await
-        .invitation
-        .expect("invited");
-    for (email, agreement, account) in [
+    let app = TestApp::new(t);
+    let old = invited(&app).await;
+    app.set_time(NOW + DAY);
+    for triple @ (email, agreement, account) in [
         ("harry@contoso.com", "1234567899", "9876543210"),
         ("harry@contoso.com", "1234567890", "9876543211"),
         ("mallory@contoso.com", "1234567890", "9876543210"),
     ] {
-        let (email, agreement, account) = triple(email, agreement, account);
-        let sent = invitations::resend_to_designated_admin(
-            &t.db,
-            &settings(),
-            &Outbox::default(),
-            NOW + DAY,
-            &email,
-            &agreement,
-            &account,
-        )
-        .await
-        .expect("resend");
         assert!(
-            sent.is_none(),
+            resend(&app, triple).await.is_none(),
             "{email} {agreement} {account} must not match ({})",
-            t.engine
+            app.engine()
         );
     }
-    assert_eq!(
-        queued_mail(&t.db).await.len(),
-        1,
-        "no email for a wrong triple"
-    );
+    let mails = app.queued_mail().await.len();
+    assert_eq!(mails, 1, "no email for a wrong triple");
 
     // Case does not matter in the email.
-    let (email, agreement, account) = triple("HARRY@contoso.COM", "1234567890", "9876543210");
-    let new = invitations::resend_to_designated_admin(
-        &t.db,
-        &settings(),
-        &Outbox::default(),
-        NOW + DAY,
-        &email,
-        &agreement,
-        &account,
-    )
-    .await
-    .expect("resend")
-    .expect("a new link");
-    assert_eq!(
-        invitations::look_up(&t.db, old.as_str(), NOW + DAY)
-            .await
-            .expect("look up"),
-        LinkState::Superseded,
-        "{}",
-        t.engine
-    );
-    let LinkState::Valid(view) = invitations::look_up(&t.db, new.as_str(), NOW + DAY)
-        .await
-        .expect("look up")
-    else {
+    let triple = ("HARRY@contoso.COM", "1234567890", "9876543210");
+    let new = resend(&app, triple).await.expect("a new link");
+    let superseded = app.look_up(old.as_str()).await;
+    assert_eq!(superseded, LinkState::Superseded, "{}", app.engine());
+    let LinkState::Valid(view) = app.look_up(new.as_str()).await else {
         panic!("the new link works");
     };
     assert_eq!(
@@ -365,101 +276,63 @@ async fn a_resend_kills_the_old_link_only_when_all_three_match(t: TestDb) {
         NOW + DAY + INVITATION_LIFETIME_SECS,
         "a resend restarts the 60 days"
     );
-    assert_eq!(queued_mail(&t.db).await.len(), 2);
+    assert_eq!(app.queued_mail().await.len(), 2);
 
     // Once registered, nobody can get another invitation this way.
-    invitations::accept(
-        &t.db,
-        &Hasher::default(),
-        NOW + DAY,
-        new.as_str(),
-        form(PASSWORD, PASSWORD),
-    )
-    .await
-    .expect("accepted");
-    let after = invitations::resend_to_designated_admin(
-        &t.db,
-        &settings(),
-        &Outbox::default(),
-        NOW + 2 * DAY,
-        &email,
-        &agreement,
-        &account,
-    )
-    .await
-    .expect("resend");
-    assert!(after.is_none(), "{}", t.engine);
-    assert_eq!(queued_mail(&t.db).await.len(), 2);
-    t.close().await;
+    app.accept(new.as_str()).await.expect("accepted");
+    app.set_time(NOW + 2 * DAY);
+    let after = resend(&app, triple).await;
+    assert!(after.is_none(), "{}", app.engine());
+    assert_eq!(app.queued_mail().await.len(), 2);
+    app.close().await;
 }
 both_engines!(a_resend_kills_the_old_link_only_when_all_three_match);
 
-/// The public form, as someone with Contoso's three numbers sends it.
-async fn public_resend(t: &TestDb, at: i64) -> Option<app::domain::InvitationToken> {
-    let (email, agreement, account) = triple("harry@contoso.com", "1234567890", "9876543210");
-    invitations::resend_to_designated_admin(
-        &t.db,
-        &settings(),
-        &Outbox::default(),
-        at,
-        &email,
-        &agreement,
-        &account,
-    )
-    .await
-    .expect("resend")
-}
-
 async fn a_removed_or_revoked_administrator_cannot_mint_an_invitation(t: TestDb) {
-    let hasher = Hasher::default();
-    let harry_id = sign_up_harry(&t.db, &settings(), &hasher, NOW).await;
-    let harry = current_user::load(&t.db, harry_id)
-        .await
-        .expect("load")
-        .expect("harry");
-    let alice = member(
-        &t.db,
-        &settings(),
-        &hasher,
-        NOW,
-        &harry,
-        "alice@contoso.com",
-        &[Role::AccountAdmin],
-    )
-    .await;
-    members::remove_user(&t.db, NOW + DAY, &actor(&alice), harry_id)
+    let app = TestApp::new(t);
+    let harry = app.harry().await;
+    let alice = app
+        .member(&harry, "alice@contoso.com", &[Role::AccountAdmin])
+        .await;
+    app.set_time(NOW + DAY);
+    members::remove_user(&app.state, &alice, harry.user.id)
         .await
         .expect("Alice removes Harry");
+    app.set_time(NOW + 2 * DAY);
     assert!(
-        public_resend(&t, NOW + 2 * DAY).await.is_none(),
+        resend(&app, CONTOSO).await.is_none(),
         "{}: a removed administrator got a new Account Admin invitation",
-        t.engine
+        app.engine()
     );
-    t.close().await;
+    app.close().await;
 }
 both_engines!(a_removed_or_revoked_administrator_cannot_mint_an_invitation);
 
 async fn a_revoked_invitation_stays_revoked_but_an_expired_one_can_be_resent(t: TestDb) {
-    register(&t.db, contoso(), NOW).await;
+    let app = TestApp::new(t);
+    app.register(contoso()).await;
     // Expired by time only: the form exists for exactly this.
     let later = NOW + INVITATION_LIFETIME_SECS + DAY;
-    assert!(public_resend(&t, later).await.is_some(), "{}", t.engine);
+    app.set_time(later);
+    assert!(resend(&app, CONTOSO).await.is_some(), "{}", app.engine());
     // Revoked (as Manage access or a partner does): nothing to resend.
     sqlx::query("UPDATE invitations SET status = 'revoked' WHERE status = 'pending'")
-        .execute(&t.db)
+        .execute(app.db())
         .await
         .expect("revoke");
+    app.set_time(later + DAY);
     assert!(
-        public_resend(&t, later + DAY).await.is_none(),
+        resend(&app, CONTOSO).await.is_none(),
         "{}: a revoked invitation came back",
-        t.engine
+        app.engine()
     );
-    t.close().await;
+    app.close().await;
 }
 both_engines!(a_revoked_invitation_stays_revoked_but_an_expired_one_can_be_resent);
 
 async fn an_agreement_joins_an_organization_by_its_id_never_by_its_name(t: TestDb) {
-    let first = register(&t.db, contoso(), NOW).await;
+    let app = TestApp::new(t);
+    let first = app.register(contoso()).await;
     let second = |organization_id: Option<i64>| {
         let mut input = contoso();
         input.agreement_number = "5555555555".into();
@@ -469,43 +342,31 @@ async fn an_agreement_joins_an_organization_by_its_id_never_by_its_name(t: TestD
         input.organization_id = organization_id;
         input.parse().expect("valid")
     };
-    let same_name =
-        agreements::register(&t.db, &settings(), &Outbox::default(), NOW, &second(None))
-            .await
-            .expect_err("the name is taken");
+    let same_name = agreements::register(&app.state, &second(None))
+        .await
+        .expect_err("the name is taken");
     assert_eq!(
         same_name.problem_with("organization"),
         Some(Problem::OrganizationExists),
         "{}",
-        t.engine
+        app.engine()
     );
-    let unknown = agreements::register(
-        &t.db,
-        &settings(),
-        &Outbox::default(),
-        NOW,
-        &second(Some(999)),
-    )
-    .await
-    .expect_err("no such organization");
+    let unknown = agreements::register(&app.state, &second(Some(999)))
+        .await
+        .expect_err("no such organization");
     assert_eq!(
         unknown.problem_with("organization_id"),
         Some(Problem::OrganizationUnknown)
     );
-    let joined = agreements::register(
-        &t.db,
-        &settings(),
-        &Outbox::default(),
-        NOW,
-        &second(Some(first.organization_id)),
-    )
-    .await
-    .expect("added to the named organization");
+    let joined = agreements::register(&app.state, &second(Some(first.organization_id)))
+        .await
+        .expect("added to the named organization");
     assert_eq!(
-        joined.organization_id, first.organization_id,
+        joined.organization_id,
+        first.organization_id,
         "{}",
-        t.engine
+        app.engine()
     );
-    t.close().await;
+    app.close().await;
 }
 both_engines!(an_agreement_joins_an_organization_by_its_id_never_by_its_name);

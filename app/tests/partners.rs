@@ -2,25 +2,23 @@
 //! rescuing the designated administrator's invitation for those customers
 //! only, and seeing what each customer lets them see.
 
-use crate::common::{load, queued_mail, DAY};
+use crate::common::{invitee, DAY};
 use app::both_engines;
 use app::domain::wire::{AdminState, LinkState};
 use app::domain::{
     AgreementNumber, AuditAction, Capability, Email, OrganizationName, Problem, Role,
 };
 use app::error::AppError;
-use app::services::outbox::Outbox;
-use app::services::partners::{self, PersonInput};
-use app::services::password::Hasher;
-use app::services::testing::{
-    self, actor, invite_contoso, link_partner, newest_link, partner, settings, TestDb, NOW,
-};
-use app::services::{audit, invitations};
+use app::services::access::invite;
+use app::services::audit::{self, Actor};
+use app::services::partners::{self, AdminPerson, PersonInput};
+use app::services::testing::{TestApp, TestDb, NOW};
 
 const FABRIKAM_PARTNERS: &str = "Fabrikam Partners";
 const NORTHWIND: &str = "Northwind Resellers";
+const ANA: &str = "ana@fabrikam-partners.com";
 
-fn person(email: &str) -> PersonInput {
+fn person(email: &str) -> AdminPerson {
     PersonInput {
         email: email.into(),
         first_name: "Nora".into(),
@@ -28,97 +26,87 @@ fn person(email: &str) -> PersonInput {
         language: "fr".into(),
         country: "FR".into(),
     }
+    .parse()
+    .expect("person")
 }
 
-/// The id of Contoso's purchasing account 9876543210.
-async fn contoso_account(t: &TestDb) -> i64 {
-    let (id,): (i64,) =
-        sqlx::query_as("SELECT id FROM purchasing_accounts WHERE number = '9876543210'")
-            .fetch_one(&t.db)
-            .await
-            .expect("Contoso's purchasing account");
-    id
+/// Contoso's purchasing account 9876543210: its id and the email of its
+/// designated administrator.
+async fn contoso_account(app: &TestApp) -> (i64, String) {
+    sqlx::query_as("SELECT id, admin_email FROM purchasing_accounts WHERE number = '9876543210'")
+        .fetch_one(app.db())
+        .await
+        .expect("Contoso's purchasing account")
 }
 
-async fn designated_admin(t: &TestDb) -> String {
-    let (email,): (String,) =
-        sqlx::query_as("SELECT admin_email FROM purchasing_accounts WHERE number = '9876543210'")
-            .fetch_one(&t.db)
-            .await
-            .expect("designated administrator");
-    email
+async fn designated_admin(app: &TestApp) -> String {
+    contoso_account(app).await.1
+}
+
+/// Ana's Fabrikam Partners, partner of record for Contoso's agreement:
+/// Ana, and Contoso's purchasing account.
+async fn ana_for_contoso(app: &TestApp) -> (Actor, i64) {
+    let ana = app.partner(FABRIKAM_PARTNERS, ANA).await;
+    app.link_partner(FABRIKAM_PARTNERS, "1234567890").await;
+    (ana, contoso_account(app).await.0)
 }
 
 async fn a_partner_onboards_as_partner_admin_and_opens_only_partner_areas(t: TestDb) {
-    let ana = partner(&t.db, NOW, FABRIKAM_PARTNERS, "ana@fabrikam-partners.com").await;
-    assert_eq!(ana.roles, [Role::PartnerAdmin], "{}", t.engine);
-    assert!(Role::any_allows(&ana.roles, Capability::ManageCustomers));
-    assert!(Role::any_allows(&ana.roles, Capability::InviteUsers));
-    for area in [
-        Capability::ViewOrders,
-        Capability::ViewKeys,
-        Capability::ViewAgreements,
-    ] {
-        assert!(!Role::any_allows(&ana.roles, area), "{area:?}");
+    let app = TestApp::new(t);
+    let ana = app.partner(FABRIKAM_PARTNERS, ANA).await;
+    let roles = &ana.user.roles;
+    assert_eq!(roles, &[Role::PartnerAdmin], "{}", app.engine());
+    assert!(Role::any_allows(roles, Capability::ManageCustomers));
+    assert!(Role::any_allows(roles, Capability::InviteUsers));
+    use Capability::{ViewAgreements, ViewKeys, ViewOrders};
+    for area in [ViewOrders, ViewKeys, ViewAgreements] {
+        assert!(!Role::any_allows(roles, area), "{area:?}");
     }
     assert_eq!(
-        ana.access_view().grantable,
+        ana.user.access_view().grantable,
         [Role::PartnerAdmin, Role::PartnerAgent],
         "a partner grants partner roles only"
     );
 
     // Ana invites a colleague as Partner Agent, never with a customer role.
-    let agent = testing::member(
-        &t.db,
-        &settings(),
-        &Hasher::default(),
-        NOW,
-        &ana,
-        "joe@fabrikam-partners.com",
-        &[Role::PartnerAgent],
-    )
-    .await;
-    assert_eq!(agent.organization_id, ana.organization_id);
+    let agent = app
+        .member(&ana, "joe@fabrikam-partners.com", &[Role::PartnerAgent])
+        .await
+        .user;
+    assert_eq!(agent.organization_id, ana.user.organization_id);
     assert!(Role::any_allows(&agent.roles, Capability::ManageCustomers));
     assert!(!Role::any_allows(&agent.roles, Capability::InviteUsers));
-    let refused = app::services::access::invite::invite(
-        &t.db,
-        &settings(),
-        &Outbox::default(),
-        NOW,
-        &actor(&ana),
-        &crate::common::invitee("bob@fabrikam-partners.com", &[Role::AccountViewer], "en"),
-    )
-    .await;
+    let bob = invitee("bob@fabrikam-partners.com", &[Role::AccountViewer], "en");
+    let refused = invite::invite(&app.state, &ana, &bob).await;
     assert_eq!(refused.err(), Some(AppError::Forbidden));
 
     let name = OrganizationName::parse("fabrikam partners").expect("name");
-    let admin = person("someone@fabrikam-partners.com")
-        .parse()
-        .expect("person");
-    let again = partners::create(&t.db, &settings(), &Outbox::default(), NOW, &name, &admin).await;
+    let admin = person("someone@fabrikam-partners.com");
+    let again = partners::create(&app.state, &name, &admin).await;
     assert_eq!(
         again.err(),
         Some(AppError::field("name", Problem::OrganizationExists)),
         "names compare case-insensitively"
     );
     let other = OrganizationName::parse("Other Partner").expect("name");
-    let taken = person("ana@fabrikam-partners.com").parse().expect("person");
-    let taken = partners::create(&t.db, &settings(), &Outbox::default(), NOW, &other, &taken).await;
+    let taken = person(ANA);
+    let taken = partners::create(&app.state, &other, &taken).await;
     assert_eq!(
         taken.err(),
         Some(AppError::field("admin_email", Problem::EmailTaken))
     );
+    app.close().await;
 }
 both_engines!(a_partner_onboards_as_partner_admin_and_opens_only_partner_areas);
 
 async fn linking_names_what_is_unknown_and_unlinking_hides_the_customer(t: TestDb) {
-    invite_contoso(&t.db, &settings(), NOW).await;
-    let ana = partner(&t.db, NOW, FABRIKAM_PARTNERS, "ana@fabrikam-partners.com").await;
+    let app = TestApp::new(t);
+    app.invite_contoso().await;
+    let ana = app.partner(FABRIKAM_PARTNERS, ANA).await;
     let name = OrganizationName::parse(FABRIKAM_PARTNERS).expect("name");
     let unknown_agreement = AgreementNumber::parse("1111111111").expect("number");
     let contoso = AgreementNumber::parse("1234567890").expect("number");
-    let error = partners::link(&t.db, NOW, &name, &unknown_agreement)
+    let error = partners::link(&app.state, &name, &unknown_agreement)
         .await
         .expect_err("no such agreement");
     assert_eq!(
@@ -126,180 +114,125 @@ async fn linking_names_what_is_unknown_and_unlinking_hides_the_customer(t: TestD
         Some(Problem::AgreementUnknown)
     );
     let nobody = OrganizationName::parse("Nobody Inc").expect("name");
-    let error = partners::link(&t.db, NOW, &nobody, &contoso)
+    let error = partners::link(&app.state, &nobody, &contoso)
         .await
         .expect_err("no such partner");
     assert_eq!(error.problem_with("partner"), Some(Problem::PartnerUnknown));
     // A customer is not a partner, whatever its name.
     let customer = OrganizationName::parse("Contoso Ltd").expect("name");
-    let error = partners::link(&t.db, NOW, &customer, &contoso)
+    let error = partners::link(&app.state, &customer, &contoso)
         .await
         .expect_err("a customer is not a partner");
     assert_eq!(error.problem_with("partner"), Some(Problem::PartnerUnknown));
 
-    assert!(partners::customers(&t.db, &ana, NOW)
-        .await
-        .expect("list")
-        .is_empty());
-    partners::link(&t.db, NOW, &name, &contoso)
+    let customers = || partners::customers(&app.state, &ana);
+    assert!(customers().await.expect("list").is_empty());
+    partners::link(&app.state, &name, &contoso)
         .await
         .expect("link");
-    partners::link(&t.db, NOW, &name, &contoso)
+    partners::link(&app.state, &name, &contoso)
         .await
         .expect("linking twice is fine");
-    let customers = partners::customers(&t.db, &ana, NOW).await.expect("list");
-    assert_eq!(customers.len(), 1, "{}", t.engine);
-    assert_eq!(customers[0].customer, "Contoso Ltd");
-    assert_eq!(customers[0].admin_email, "harry@contoso.com");
-    assert_eq!(
-        customers[0].state,
-        AdminState::Invited {
-            expires_at: NOW + 60 * DAY
-        }
-    );
-    let later = partners::customers(&t.db, &ana, NOW + 61 * DAY)
-        .await
-        .expect("list");
+    let listed = customers().await.expect("list");
+    assert_eq!(listed.len(), 1, "{}", app.engine());
+    assert_eq!(listed[0].customer, "Contoso Ltd");
+    assert_eq!(listed[0].admin_email, "harry@contoso.com");
+    let expires_at = NOW + 60 * DAY;
+    assert_eq!(listed[0].state, AdminState::Invited { expires_at });
+    app.set_time(NOW + 61 * DAY);
+    let later = customers().await.expect("list");
     assert_eq!(later[0].state, AdminState::Expired);
+    app.set_time(NOW);
 
-    partners::unlink(&t.db, &name, &contoso)
+    partners::unlink(&app.state, &name, &contoso)
         .await
         .expect("unlink");
-    assert!(partners::customers(&t.db, &ana, NOW)
-        .await
-        .expect("list")
-        .is_empty());
-    let error = partners::unlink(&t.db, &name, &contoso)
+    assert!(customers().await.expect("list").is_empty());
+    let error = partners::unlink(&app.state, &name, &contoso)
         .await
         .expect_err("not linked any more");
     assert_eq!(
         error.problem_with("partner"),
         Some(Problem::PartnerNotLinked)
     );
+    app.close().await;
 }
 both_engines!(linking_names_what_is_unknown_and_unlinking_hides_the_customer);
 
 async fn a_resend_kills_the_old_link_and_is_audited_on_both_sides(t: TestDb) {
-    let old = invite_contoso(&t.db, &settings(), NOW).await;
-    let ana = partner(&t.db, NOW, FABRIKAM_PARTNERS, "ana@fabrikam-partners.com").await;
-    link_partner(&t.db, NOW, FABRIKAM_PARTNERS, "1234567890").await;
-    let account = contoso_account(&t).await;
+    let app = TestApp::new(t);
+    let old = app.invite_contoso().await;
+    let (ana, account) = ana_for_contoso(&app).await;
     let later = NOW + 59 * DAY;
-    let sent = partners::resend(
-        &t.db,
-        &settings(),
-        &Outbox::default(),
-        later,
-        &actor(&ana),
-        account,
-    )
-    .await
-    .expect("resent");
+    app.set_time(later);
+    let sent = partners::resend(&app.state, &ana, account)
+        .await
+        .expect("resent");
     assert_eq!(sent.as_str(), "harry@contoso.com");
     assert_eq!(
-        invitations::look_up(&t.db, &old, later)
-            .await
-            .expect("look up"),
+        app.look_up(&old).await,
         LinkState::Superseded,
         "{}",
-        t.engine
+        app.engine()
     );
-    let new = newest_link(&t.db, "harry@contoso.com").await;
-    let LinkState::Valid(view) = invitations::look_up(&t.db, &new, later)
-        .await
-        .expect("look up")
-    else {
+    let new = app.newest_link("harry@contoso.com").await;
+    let LinkState::Valid(view) = app.look_up(&new).await else {
         panic!("the new link works");
     };
     assert_eq!(view.expires_at, later + 60 * DAY, "60 days again");
 
     // Harry signs up; his log shows the partner's resend, naming it.
-    let harry_id = invitations::accept(
-        &t.db,
-        &Hasher::default(),
-        later,
-        &new,
-        testing::accept_form(testing::PASSWORD, testing::PASSWORD),
-    )
-    .await
-    .expect("Harry signs up");
-    let harry = load(&t.db, harry_id).await;
-    let log = audit::log(&t.db, &harry, None).await.expect("customer log");
+    let harry_id = app.accept(&new).await.expect("Harry signs up");
+    let harry = app.actor(harry_id).await;
+    let log = audit::log(&app.state, &harry, None)
+        .await
+        .expect("customer log");
     let entry = &log.last().expect("an entry").1;
     assert_eq!(entry.action, AuditAction::DesignatedAdminInvitationResent);
-    assert_eq!(entry.actor_email, "ana@fabrikam-partners.com");
+    assert_eq!(entry.actor_email, ANA);
     assert_eq!(entry.actor_organization, FABRIKAM_PARTNERS);
-    let own = audit::log(&t.db, &ana, None).await.expect("partner log");
-    assert_eq!(
-        own[0].1.action,
-        AuditAction::DesignatedAdminInvitationResent
-    );
-    assert!(
-        own[0].1.detail.contains("Contoso Ltd"),
-        "{}",
-        own[0].1.detail
-    );
+    let own = audit::log(&app.state, &ana, None)
+        .await
+        .expect("partner log");
+    let own = &own[0].1;
+    assert_eq!(own.action, AuditAction::DesignatedAdminInvitationResent);
+    assert!(own.detail.contains("Contoso Ltd"), "{}", own.detail);
 
     // Registered: nothing to resend.
-    let error = partners::resend(
-        &t.db,
-        &settings(),
-        &Outbox::default(),
-        later,
-        &actor(&ana),
-        account,
-    )
-    .await
-    .expect_err("already registered");
+    let error = partners::resend(&app.state, &ana, account)
+        .await
+        .expect_err("already registered");
     assert_eq!(
         error.problem_with("purchasing_account"),
         Some(Problem::AdminRegistered)
     );
-    let customers = partners::customers(&t.db, &ana, later).await.expect("list");
+    let customers = partners::customers(&app.state, &ana).await.expect("list");
     assert_eq!(customers[0].state, AdminState::Registered);
+    app.close().await;
 }
 both_engines!(a_resend_kills_the_old_link_and_is_audited_on_both_sides);
 
 async fn a_partner_reaches_only_its_customers_whatever_ids_it_sends(t: TestDb) {
-    let harry_link = invite_contoso(&t.db, &settings(), NOW).await;
-    let ana = partner(&t.db, NOW, FABRIKAM_PARTNERS, "ana@fabrikam-partners.com").await;
-    let sam = partner(&t.db, NOW, NORTHWIND, "sam@northwind-resellers.com").await;
-    link_partner(&t.db, NOW, FABRIKAM_PARTNERS, "1234567890").await;
-    testing::register_fabrikam(&t.db, &settings(), NOW).await;
-    link_partner(&t.db, NOW, NORTHWIND, "5555555555").await;
-    let contoso = contoso_account(&t).await;
-    let mails_before = queued_mail(&t.db).await.len();
+    let app = TestApp::new(t);
+    let harry_link = app.invite_contoso().await;
+    let (_ana, contoso) = ana_for_contoso(&app).await;
+    let sam = app.partner(NORTHWIND, "sam@northwind-resellers.com").await;
+    app.register_fabrikam().await;
+    app.link_partner(NORTHWIND, "5555555555").await;
+    let mails_before = app.queued_mail().await.len();
 
-    let new_admin = person("nora@contoso.com").parse().expect("person");
+    let new_admin = person("nora@contoso.com");
     let email = Email::parse("typo@contoso.com").expect("email");
     for id in [contoso, 999_999, -1] {
-        let outbox_ = Outbox::default();
-        let resend = partners::resend(&t.db, &settings(), &outbox_, NOW, &actor(&sam), id).await;
-        assert_eq!(resend.err(), Some(AppError::Forbidden), "{} {id}", t.engine);
-        let change = partners::change_admin(
-            &t.db,
-            &settings(),
-            &outbox_,
-            NOW,
-            &actor(&sam),
-            id,
-            &new_admin,
-        )
-        .await;
+        let resend = partners::resend(&app.state, &sam, id).await;
+        let engine = app.engine();
+        assert_eq!(resend.err(), Some(AppError::Forbidden), "{engine} {id}");
+        let change = partners::change_admin(&app.state, &sam, id, &new_admin).await;
         assert_eq!(change.err(), Some(AppError::Forbidden));
-        let fix = partners::change_admin_email(
-            &t.db,
-            &settings(),
-            &outbox_,
-            NOW,
-            &actor(&sam),
-            id,
-            &email,
-        )
-        .await;
+        let fix = partners::change_admin_email(&app.state, &sam, id, &email).await;
         assert_eq!(fix.err(), Some(AppError::Forbidden));
     }
-    let seen: Vec<String> = partners::customers(&t.db, &sam, NOW)
+    let seen: Vec<String> = partners::customers(&app.state, &sam)
         .await
         .expect("list")
         .into_iter()
@@ -307,195 +240,118 @@ async fn a_partner_reaches_only_its_customers_whatever_ids_it_sends(t: TestDb) {
         .collect();
     assert_eq!(seen, ["Fabrikam"], "Northwind sees its own customer only");
     assert_eq!(
-        queued_mail(&t.db).await.len(),
+        app.queued_mail().await.len(),
         mails_before,
         "no email went out"
     );
-    assert_eq!(designated_admin(&t).await, "harry@contoso.com");
+    assert_eq!(designated_admin(&app).await, "harry@contoso.com");
     assert!(matches!(
-        invitations::look_up(&t.db, &harry_link, NOW)
-            .await
-            .expect("look up"),
+        app.look_up(&harry_link).await,
         LinkState::Valid(_)
     ));
 
     // A customer's own Account Admin is not a partner.
-    let olga_link = newest_link(&t.db, "olga@fabrikam.com").await;
-    let olga_id = invitations::accept(
-        &t.db,
-        &Hasher::default(),
-        NOW,
-        &olga_link,
-        testing::accept_form(testing::PASSWORD, testing::PASSWORD),
-    )
-    .await
-    .expect("Olga signs up");
-    let olga = load(&t.db, olga_id).await;
-    let resend = partners::resend(
-        &t.db,
-        &settings(),
-        &Outbox::default(),
-        NOW,
-        &actor(&olga),
-        contoso,
-    )
-    .await;
+    let olga_link = app.newest_link("olga@fabrikam.com").await;
+    let olga_id = app.accept(&olga_link).await.expect("Olga signs up");
+    let olga = app.actor(olga_id).await;
+    let resend = partners::resend(&app.state, &olga, contoso).await;
     assert_eq!(resend.err(), Some(AppError::Forbidden));
     assert_eq!(
-        partners::customers(&t.db, &olga, NOW).await.err(),
+        partners::customers(&app.state, &olga).await.err(),
         Some(AppError::Forbidden)
     );
-    let _ = ana;
+    app.close().await;
 }
 both_engines!(a_partner_reaches_only_its_customers_whatever_ids_it_sends);
 
 async fn changing_a_pending_administrator_revokes_the_old_link(t: TestDb) {
-    let old = invite_contoso(&t.db, &settings(), NOW).await;
-    let ana = partner(&t.db, NOW, FABRIKAM_PARTNERS, "ana@fabrikam-partners.com").await;
-    link_partner(&t.db, NOW, FABRIKAM_PARTNERS, "1234567890").await;
-    let account = contoso_account(&t).await;
-    let nora = person("Nora@Contoso.com").parse().expect("person");
-    partners::change_admin(
-        &t.db,
-        &settings(),
-        &Outbox::default(),
-        NOW,
-        &actor(&ana),
-        account,
-        &nora,
-    )
-    .await
-    .expect("changed");
+    let app = TestApp::new(t);
+    let old = app.invite_contoso().await;
+    let (ana, account) = ana_for_contoso(&app).await;
+    let nora = person("Nora@Contoso.com");
+    partners::change_admin(&app.state, &ana, account, &nora)
+        .await
+        .expect("changed");
     assert_eq!(
-        invitations::look_up(&t.db, &old, NOW)
-            .await
-            .expect("look up"),
+        app.look_up(&old).await,
         LinkState::Revoked,
         "{}",
-        t.engine
+        app.engine()
     );
-    assert_eq!(designated_admin(&t).await, "nora@contoso.com");
-    let mails = queued_mail(&t.db).await;
+    assert_eq!(designated_admin(&app).await, "nora@contoso.com");
+    let mails = app.queued_mail().await;
     assert_eq!(mails[0].to_email, "nora@contoso.com");
     assert!(
         mails[0].subject.contains("Centre d'affaires") || mails[0].body_text.contains("Commencer"),
         "in Nora's language: {}",
         mails[0].subject
     );
-    let link = newest_link(&t.db, "nora@contoso.com").await;
-    let id = invitations::accept(
-        &t.db,
-        &Hasher::default(),
-        NOW,
-        &link,
-        testing::accept_form(testing::PASSWORD, testing::PASSWORD),
-    )
-    .await
-    .expect("Nora signs up");
-    let nora = load(&t.db, id).await;
+    let link = app.newest_link("nora@contoso.com").await;
+    let id = app.accept(&link).await.expect("Nora signs up");
+    let nora = app.load(id).await;
     assert_eq!(nora.roles, [Role::AccountAdmin]);
     let (contoso,): (i64,) =
         sqlx::query_as("SELECT id FROM organizations WHERE name = 'Contoso Ltd'")
-            .fetch_one(&t.db)
+            .fetch_one(app.db())
             .await
             .expect("Contoso");
     assert_eq!(nora.organization_id, contoso, "she joins the customer");
 
     // Someone who already has an account is not invited again.
-    let taken = person("ana@fabrikam-partners.com").parse().expect("person");
-    let error = partners::change_admin(
-        &t.db,
-        &settings(),
-        &Outbox::default(),
-        NOW,
-        &actor(&ana),
-        account,
-        &taken,
-    )
-    .await
-    .expect_err("has an account");
+    let taken = person(ANA);
+    let error = partners::change_admin(&app.state, &ana, account, &taken)
+        .await
+        .expect_err("has an account");
     assert_eq!(error.problem_with("email"), Some(Problem::EmailTaken));
+    app.close().await;
 }
 both_engines!(changing_a_pending_administrator_revokes_the_old_link);
 
 async fn changing_a_registered_administrator_keeps_their_account_and_tells_the_admins(t: TestDb) {
-    let harry = testing::harry(&t.db, NOW).await;
-    let ana = partner(&t.db, NOW, FABRIKAM_PARTNERS, "ana@fabrikam-partners.com").await;
-    link_partner(&t.db, NOW, FABRIKAM_PARTNERS, "1234567890").await;
-    let account = contoso_account(&t).await;
+    let app = TestApp::new(t);
+    let harry = app.harry().await;
+    let (ana, account) = ana_for_contoso(&app).await;
     let email = Email::parse("nora@contoso.com").expect("email");
-    let error = partners::change_admin_email(
-        &t.db,
-        &settings(),
-        &Outbox::default(),
-        NOW,
-        &actor(&ana),
-        account,
-        &email,
-    )
-    .await
-    .expect_err("Harry has registered");
+    let error = partners::change_admin_email(&app.state, &ana, account, &email)
+        .await
+        .expect_err("Harry has registered");
     assert_eq!(error.problem_with("email"), Some(Problem::AdminRegistered));
 
-    let nora = person("nora@contoso.com").parse().expect("person");
-    partners::change_admin(
-        &t.db,
-        &settings(),
-        &Outbox::default(),
-        NOW,
-        &actor(&ana),
-        account,
-        &nora,
-    )
-    .await
-    .expect("changed");
-    let harry_again = load(&t.db, harry.id).await;
+    let nora = person("nora@contoso.com");
+    partners::change_admin(&app.state, &ana, account, &nora)
+        .await
+        .expect("changed");
+    let harry_again = app.load(harry.user.id).await;
     assert_eq!(
         harry_again.roles,
         [Role::AccountAdmin],
         "Harry keeps his account"
     );
-    let mails = queued_mail(&t.db).await;
+    let mails = app.queued_mail().await;
     let told: Vec<&str> = mails
         .iter()
         .filter(|mail| mail.subject.contains(FABRIKAM_PARTNERS))
         .map(|mail| mail.to_email.as_str())
         .collect();
-    assert_eq!(told, ["harry@contoso.com"], "{}", t.engine);
-    let log = audit::log(&t.db, &harry, None).await.expect("log");
+    assert_eq!(told, ["harry@contoso.com"], "{}", app.engine());
+    let log = audit::log(&app.state, &harry, None).await.expect("log");
     assert_eq!(log[0].1.action, AuditAction::DesignatedAdminChanged);
     assert_eq!(log[0].1.detail, "harry@contoso.com -> nora@contoso.com");
+    app.close().await;
 }
 both_engines!(changing_a_registered_administrator_keeps_their_account_and_tells_the_admins);
 
 async fn fixing_a_pending_address_sends_the_invitation_there(t: TestDb) {
-    let old = invite_contoso(&t.db, &settings(), NOW).await;
-    let ana = partner(&t.db, NOW, FABRIKAM_PARTNERS, "ana@fabrikam-partners.com").await;
-    link_partner(&t.db, NOW, FABRIKAM_PARTNERS, "1234567890").await;
-    let account = contoso_account(&t).await;
+    let app = TestApp::new(t);
+    let old = app.invite_contoso().await;
+    let (ana, account) = ana_for_contoso(&app).await;
     let email = Email::parse("harry.roldan@contoso.com").expect("email");
-    partners::change_admin_email(
-        &t.db,
-        &settings(),
-        &Outbox::default(),
-        NOW,
-        &actor(&ana),
-        account,
-        &email,
-    )
-    .await
-    .expect("fixed");
-    assert_eq!(
-        invitations::look_up(&t.db, &old, NOW)
-            .await
-            .expect("look up"),
-        LinkState::Revoked
-    );
-    let link = newest_link(&t.db, "harry.roldan@contoso.com").await;
-    let LinkState::Valid(view) = invitations::look_up(&t.db, &link, NOW)
+    partners::change_admin_email(&app.state, &ana, account, &email)
         .await
-        .expect("look up")
-    else {
+        .expect("fixed");
+    assert_eq!(app.look_up(&old).await, LinkState::Revoked);
+    let link = app.newest_link("harry.roldan@contoso.com").await;
+    let LinkState::Valid(view) = app.look_up(&link).await else {
         panic!("the new address's link works");
     };
     assert_eq!(
@@ -503,41 +359,34 @@ async fn fixing_a_pending_address_sends_the_invitation_there(t: TestDb) {
         ("Harry", "Roldan")
     );
     assert_eq!(
-        designated_admin(&t).await,
+        designated_admin(&app).await,
         "harry.roldan@contoso.com",
         "{}",
-        t.engine
+        app.engine()
     );
+    app.close().await;
 }
 both_engines!(fixing_a_pending_address_sends_the_invitation_there);
 
 async fn partner_rescues_count_against_the_invitation_quotas(t: TestDb) {
-    invite_contoso(&t.db, &settings(), NOW).await;
-    let ana = partner(&t.db, NOW, FABRIKAM_PARTNERS, "ana@fabrikam-partners.com").await;
-    link_partner(&t.db, NOW, FABRIKAM_PARTNERS, "1234567890").await;
-    let account = contoso_account(&t).await;
+    let app = TestApp::new(t);
+    app.invite_contoso().await;
+    let (ana, account) = ana_for_contoso(&app).await;
     // Ana's organization has sent its day's invitations.
     sqlx::query("INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, $2, $3)")
-        .bind(format!("invite:organization:{}", ana.organization_id))
+        .bind(format!("invite:organization:{}", ana.user.organization_id))
         .bind(NOW)
-        .bind(app::services::access::invite::INVITES_PER_ORGANIZATION.max)
-        .execute(&t.db)
+        .bind(invite::INVITES_PER_ORGANIZATION.max)
+        .execute(app.db())
         .await
         .expect("spent quota");
-    let refused = partners::resend(
-        &t.db,
-        &settings(),
-        &Outbox::default(),
-        NOW + 60,
-        &actor(&ana),
-        account,
-    )
-    .await;
+    app.set_time(NOW + 60);
+    let refused = partners::resend(&app.state, &ana, account).await;
     assert!(
         matches!(refused, Err(AppError::RateLimited { .. })),
         "{}: {refused:?}",
-        t.engine
+        app.engine()
     );
-    t.close().await;
+    app.close().await;
 }
 both_engines!(partner_rescues_count_against_the_invitation_quotas);

@@ -1,25 +1,38 @@
 //! Signing in, sessions, and the rate limits that guard the public forms.
 
+use std::sync::Arc;
+
 use app::both_engines;
 use app::domain::Problem;
 use app::error::AppError;
 use app::services::accounts::{Credentials, PasswordChange};
-use app::services::password::Hasher;
 use app::services::ratelimit::Limit;
-use app::services::testing::{actor, settings, sign_up_harry, TestDb, PASSWORD};
-use app::services::Clock;
-use app::services::{accounts, current_user, ratelimit, sessions, sign_in};
+use app::services::testing::{TestApp, TestDb, NOW, PASSWORD};
+use app::services::{accounts, ratelimit, sessions, sign_in, AppState};
 
-use app::services::testing::NOW;
+/// Whose session `secret` is, at the time `state`'s clock reads.
+async fn lookup(state: &AppState, secret: &str) -> Option<i64> {
+    sessions::user_of(state, secret).await.expect("lookup")
+}
+
+/// `app`'s state with sessions ending after `secs` unused.
+fn idling(app: &TestApp, secs: i64) -> AppState {
+    let mut settings = (*app.state.settings).clone();
+    settings.session_idle_secs = secs;
+    AppState {
+        settings: Arc::new(settings),
+        ..app.state.clone()
+    }
+}
 
 async fn sign_in_compares_emails_case_insensitively_and_fails_generically(t: TestDb) {
-    let hasher = Hasher::default();
-    let user_id = sign_up_harry(&t.db, &settings(), &hasher, NOW).await;
+    let app = TestApp::new(t);
+    let user_id = app.sign_up_harry().await;
     assert_eq!(
-        accounts::verify_credentials(&t.db, &hasher, "  HARRY@Contoso.com ", PASSWORD).await,
+        accounts::verify_credentials(&app.state, "  HARRY@Contoso.com ", PASSWORD).await,
         Ok(Credentials::Valid(user_id)),
         "{}",
-        t.engine
+        app.engine()
     );
     for (email, password, expected) in [
         (
@@ -32,7 +45,7 @@ async fn sign_in_compares_emails_case_insensitively_and_fails_generically(t: Tes
         ("not an email", PASSWORD, Credentials::UnknownEmail),
     ] {
         assert_eq!(
-            accounts::verify_credentials(&t.db, &hasher, email, password).await,
+            accounts::verify_credentials(&app.state, email, password).await,
             Ok(expected),
             "{email:?} / {password:?}"
         );
@@ -42,51 +55,38 @@ async fn sign_in_compares_emails_case_insensitively_and_fails_generically(t: Tes
         ("harry@contoso.com", "Correct-Horse-43"),
         ("nobody@contoso.com", PASSWORD),
     ] {
-        let answer = sign_in::sign_in(&t.db, &hasher, NOW, None, email, password).await;
+        let answer = sign_in::sign_in(&app.state, None, email, password).await;
         assert!(
             matches!(answer, Err(AppError::BadCredentials)),
             "{email:?}: {answer:?}"
         );
     }
-    t.close().await;
+    app.close().await;
 }
 both_engines!(sign_in_compares_emails_case_insensitively_and_fails_generically);
 
 async fn changing_the_password_ends_the_other_sessions(t: TestDb) {
-    let hasher = Hasher::default();
-    let user_id = sign_up_harry(&t.db, &settings(), &hasher, NOW).await;
-    let here = sessions::create(&t.db, user_id, NOW)
-        .await
-        .expect("session");
-    let elsewhere = sessions::create(&t.db, user_id, NOW)
-        .await
-        .expect("session");
-    let user = current_user::load(&t.db, user_id)
-        .await
-        .expect("load")
-        .expect("exists");
+    let app = TestApp::new(t);
+    let harry = app.harry().await;
+    let user_id = harry.user.id;
+    let here = app.session_for(user_id).await;
+    let elsewhere = app.session_for(user_id).await;
 
-    let state = app::services::testing::state(&t.db, settings(), Clock::fixed(NOW));
     let change = |current: &'static str| PasswordChange {
         current,
         new: "New-Password-77",
         confirmation: "New-Password-77",
     };
-    let wrong = accounts::change_password(&state, &actor(&user), &here, &change("nope"))
+    let wrong = accounts::change_password(&app.state, &harry, &here, &change("nope"))
         .await
         .expect_err("wrong current password");
     assert_eq!(
         wrong.problem_with("current_password"),
         Some(Problem::CurrentPasswordWrong)
     );
-    assert_eq!(
-        sessions::user_of(&t.db, &elsewhere, NOW, sessions::DEFAULT_IDLE_SECS)
-            .await
-            .expect("lookup"),
-        Some(user_id)
-    );
+    assert_eq!(lookup(&app.state, &elsewhere).await, Some(user_id));
 
-    accounts::change_password(&state, &actor(&user), &here, &change(PASSWORD))
+    accounts::change_password(&app.state, &harry, &here, &change(PASSWORD))
         .await
         .expect("changed");
     // Audited, and the owner is told by email.
@@ -94,84 +94,65 @@ async fn changing_the_password_ends_the_other_sessions(t: TestDb) {
         "SELECT COUNT(*) FROM audit_log WHERE action = 'auth.password_changed' AND subject_email = $1",
     )
     .bind("harry@contoso.com")
-    .fetch_one(&t.db)
+    .fetch_one(app.db())
     .await
     .expect("audit");
-    assert_eq!(actions, 1, "{}", t.engine);
-    let mails = app::services::outbox::recent(&t.db, 10)
-        .await
-        .expect("outbox");
+    assert_eq!(actions, 1, "{}", app.engine());
+    let mails = app.queued_mail().await;
     assert_eq!(
-        mails[0].subject, "Your Business Center password was changed",
+        mails[0].subject,
+        "Your Business Center password was changed",
         "{}",
-        t.engine
+        app.engine()
     );
     assert_eq!(mails[0].to_email, "harry@contoso.com");
     assert_eq!(
-        sessions::user_of(&t.db, &here, NOW, sessions::DEFAULT_IDLE_SECS)
-            .await
-            .expect("lookup"),
+        lookup(&app.state, &here).await,
         Some(user_id),
         "{}",
-        t.engine
+        app.engine()
     );
     assert_eq!(
-        sessions::user_of(&t.db, &elsewhere, NOW, sessions::DEFAULT_IDLE_SECS)
-            .await
-            .expect("lookup"),
+        lookup(&app.state, &elsewhere).await,
         None,
         "{}",
-        t.engine
+        app.engine()
     );
     assert_eq!(
-        accounts::verify_credentials(&t.db, &hasher, "harry@contoso.com", "New-Password-77").await,
+        accounts::verify_credentials(&app.state, "harry@contoso.com", "New-Password-77").await,
         Ok(Credentials::Valid(user_id))
     );
     assert_eq!(
-        accounts::verify_credentials(&t.db, &hasher, "harry@contoso.com", PASSWORD).await,
+        accounts::verify_credentials(&app.state, "harry@contoso.com", PASSWORD).await,
         Ok(Credentials::WrongPassword(user_id))
     );
-    t.close().await;
+    app.close().await;
 }
 both_engines!(changing_the_password_ends_the_other_sessions);
 
 async fn sessions_end_after_twelve_hours_and_on_sign_out(t: TestDb) {
-    let user_id = sign_up_harry(&t.db, &settings(), &Hasher::default(), NOW).await;
-    let secret = sessions::create(&t.db, user_id, NOW)
-        .await
-        .expect("session");
+    let app = TestApp::new(t);
+    let user_id = app.sign_up_harry().await;
+    let secret = app.session_for(user_id).await;
+    app.set_time(NOW + 12 * 3600 - 1);
     assert_eq!(
         // Kept in use all along: only the absolute limit applies.
-        sessions::user_of(&t.db, &secret, NOW + 12 * 3600 - 1, 12 * 3600)
-            .await
-            .expect("lookup"),
+        lookup(&idling(&app, 12 * 3600), &secret).await,
         Some(user_id)
     );
+    app.set_time(NOW + 12 * 3600);
     assert_eq!(
-        sessions::user_of(&t.db, &secret, NOW + 12 * 3600, 13 * 3600)
-            .await
-            .expect("lookup"),
+        lookup(&idling(&app, 13 * 3600), &secret).await,
         None,
         "{}",
-        t.engine
+        app.engine()
     );
-    let other = sessions::create(&t.db, user_id, NOW)
-        .await
-        .expect("session");
-    sessions::end(&t.db, &other).await.expect("sign out");
-    assert_eq!(
-        sessions::user_of(&t.db, &other, NOW, sessions::DEFAULT_IDLE_SECS)
-            .await
-            .expect("lookup"),
-        None
-    );
-    assert_eq!(
-        sessions::user_of(&t.db, "forged", NOW, sessions::DEFAULT_IDLE_SECS)
-            .await
-            .expect("lookup"),
-        None
-    );
-    t.close().await;
+    app.set_time(NOW);
+    let other = app.session_for(user_id).await;
+    sessions::end(&app.state, &other).await.expect("sign out");
+    assert_eq!(lookup(&app.state, &other).await, None);
+    assert_eq!(lookup(&app.state, "forged").await, None);
+    app.close().await;
 }
 both_engines!(sessions_end_after_twelve_hours_and_on_sign_out);
 
@@ -181,42 +162,48 @@ const FIVE_AN_HOUR: Limit = Limit {
 };
 
 async fn rate_limits_count_per_key_within_the_window(t: TestDb) {
+    let app = TestApp::new(t);
     for _ in 0..5 {
-        ratelimit::hit(&t.db, "agreement:1", NOW, FIVE_AN_HOUR)
+        ratelimit::hit(app.db(), "agreement:1", NOW, FIVE_AN_HOUR)
             .await
             .expect("within the limit");
     }
     assert_eq!(
-        ratelimit::hit(&t.db, "agreement:1", NOW + 600, FIVE_AN_HOUR).await,
+        ratelimit::hit(app.db(), "agreement:1", NOW + 600, FIVE_AN_HOUR).await,
         Err(AppError::RateLimited {
             retry_after_secs: 3000
         }),
         "{}",
-        t.engine
+        app.engine()
     );
-    ratelimit::hit(&t.db, "agreement:2", NOW + 1, FIVE_AN_HOUR)
+    ratelimit::hit(app.db(), "agreement:2", NOW + 1, FIVE_AN_HOUR)
         .await
         .expect("another key counts apart");
-    ratelimit::hit(&t.db, "agreement:1", NOW + 3600, FIVE_AN_HOUR)
+    ratelimit::hit(app.db(), "agreement:1", NOW + 3600, FIVE_AN_HOUR)
         .await
         .expect("a new window");
     // Old windows are purged, current ones kept.
-    let purged = ratelimit::purge(&t.db, NOW + 1 + ratelimit::LONGEST_WINDOW_SECS)
-        .await
-        .expect("purge");
-    assert_eq!(purged, 1, "{}: only agreement:2's window was old", t.engine);
-    t.close().await;
+    app.set_time(NOW + 1 + ratelimit::LONGEST_WINDOW_SECS);
+    let purged = ratelimit::purge(&app.state).await.expect("purge");
+    assert_eq!(
+        purged,
+        1,
+        "{}: only agreement:2's window was old",
+        app.engine()
+    );
+    app.close().await;
 }
 both_engines!(rate_limits_count_per_key_within_the_window);
 
 async fn concurrent_hits_never_slip_past_a_limit(t: TestDb) {
+    let app = TestApp::new(t);
     let limit = Limit {
         max: 10,
         window_secs: 60,
     };
     let attempts: Vec<_> = (0..40)
         .map(|_| {
-            let db = t.db.clone();
+            let db = app.db().clone();
             tokio::spawn(async move { ratelimit::hit(&db, "burst", NOW, limit).await })
         })
         .collect();
@@ -225,138 +212,129 @@ async fn concurrent_hits_never_slip_past_a_limit(t: TestDb) {
         match attempt.await.expect("task") {
             Ok(()) => allowed += 1,
             Err(AppError::RateLimited { .. }) => {}
-            Err(other) => panic!("{}: {other:?}", t.engine),
+            Err(other) => panic!("{}: {other:?}", app.engine()),
         }
     }
-    assert_eq!(allowed, 10, "{}", t.engine);
-    t.close().await;
+    assert_eq!(allowed, 10, "{}", app.engine());
+    app.close().await;
 }
 both_engines!(concurrent_hits_never_slip_past_a_limit);
 
 async fn sign_in_is_throttled_per_account_for_a_while_only(t: TestDb) {
-    let hasher = Hasher::default();
-    let user_id = sign_up_harry(&t.db, &settings(), &hasher, NOW).await;
+    let app = TestApp::new(t);
+    let user_id = app.sign_up_harry().await;
     let from = Some("203.0.113.9".parse().expect("ip"));
-    let attempt = |now: i64, password: &'static str| {
-        let (db, hasher) = (t.db.clone(), hasher.clone());
-        async move { sign_in::sign_in(&db, &hasher, now, from, "harry@contoso.com", password).await }
-    };
+    let attempt =
+        |password: &'static str| sign_in::sign_in(&app.state, from, "harry@contoso.com", password);
     for _ in 0..sign_in::PER_ACCOUNT.max {
         assert_eq!(
-            attempt(NOW, "wrong-guess-000").await,
+            attempt("wrong-guess-000").await,
             Err(AppError::BadCredentials)
         );
     }
     // Locked: even the right password is refused, and says for how long.
+    app.set_time(NOW + 60);
     assert_eq!(
-        attempt(NOW + 60, PASSWORD).await,
+        attempt(PASSWORD).await,
         Err(AppError::RateLimited {
             retry_after_secs: sign_in::PER_ACCOUNT.window_secs - 60
         }),
         "{}",
-        t.engine
+        app.engine()
     );
     // Another account from the same address is not locked.
     assert_eq!(
-        sign_in::sign_in(&t.db, &hasher, NOW + 60, from, "nobody@contoso.com", "x").await,
+        sign_in::sign_in(&app.state, from, "nobody@contoso.com", "x").await,
         Err(AppError::BadCredentials)
     );
     // The lock ends by itself; a success clears the failures.
-    let later = NOW + sign_in::PER_ACCOUNT.window_secs;
+    app.set_time(NOW + sign_in::PER_ACCOUNT.window_secs);
     assert_eq!(
-        attempt(later, PASSWORD).await,
+        attempt(PASSWORD).await,
         Ok(sign_in::Outcome::SignedIn(user_id)),
         "{}",
-        t.engine
+        app.engine()
     );
     for _ in 0..sign_in::PER_ACCOUNT.max - 1 {
         assert_eq!(
-            attempt(later, "wrong-guess-000").await,
+            attempt("wrong-guess-000").await,
             Err(AppError::BadCredentials)
         );
     }
     assert_eq!(
-        attempt(later, PASSWORD).await,
+        attempt(PASSWORD).await,
         Ok(sign_in::Outcome::SignedIn(user_id)),
         "{}",
-        t.engine
+        app.engine()
     );
-    t.close().await;
+    app.close().await;
 }
 both_engines!(sign_in_is_throttled_per_account_for_a_while_only);
 
 async fn one_address_trying_many_accounts_is_throttled(t: TestDb) {
-    let hasher = Hasher::default();
+    let app = TestApp::new(t);
     let attacker = Some("2001:db8:7:7::1".parse().expect("ip"));
     let neighbour = Some("2001:db8:7:7:ffff::2".parse().expect("ip"));
     for n in 0..sign_in::PER_CLIENT.max {
         let email = format!("user{n}@contoso.com");
         assert_eq!(
-            sign_in::sign_in(&t.db, &hasher, NOW, attacker, &email, "guess").await,
+            sign_in::sign_in(&app.state, attacker, &email, "guess").await,
             Err(AppError::BadCredentials)
         );
     }
     // The same /64 shares the budget.
     assert!(matches!(
-        sign_in::sign_in(&t.db, &hasher, NOW, neighbour, "x@contoso.com", "guess").await,
+        sign_in::sign_in(&app.state, neighbour, "x@contoso.com", "guess").await,
         Err(AppError::RateLimited { .. })
     ));
     // Another network does not.
     let elsewhere = Some("198.51.100.1".parse().expect("ip"));
     assert_eq!(
-        sign_in::sign_in(&t.db, &hasher, NOW, elsewhere, "x@contoso.com", "guess").await,
+        sign_in::sign_in(&app.state, elsewhere, "x@contoso.com", "guess").await,
         Err(AppError::BadCredentials),
         "{}",
-        t.engine
+        app.engine()
     );
-    t.close().await;
+    app.close().await;
 }
 both_engines!(one_address_trying_many_accounts_is_throttled);
 
 async fn sessions_end_after_thirty_idle_minutes_and_are_purged(t: TestDb) {
-    let hasher = Hasher::default();
-    let user_id = sign_up_harry(&t.db, &settings(), &hasher, NOW).await;
+    let app = TestApp::new(t);
+    let user_id = app.sign_up_harry().await;
     let idle = sessions::DEFAULT_IDLE_SECS;
-    let busy = sessions::create(&t.db, user_id, NOW)
-        .await
-        .expect("session");
-    let quiet = sessions::create(&t.db, user_id, NOW)
-        .await
-        .expect("session");
+    let busy = app.session_for(user_id).await;
+    let quiet = app.session_for(user_id).await;
     // Used every 20 minutes, the busy one lives on past the idle limit.
     for minutes in [20, 40, 60] {
+        app.set_time(NOW + minutes * 60);
         assert_eq!(
-            sessions::user_of(&t.db, &busy, NOW + minutes * 60, idle)
-                .await
-                .expect("lookup"),
+            lookup(&app.state, &busy).await,
             Some(user_id),
             "{}: after {minutes} min",
-            t.engine
+            app.engine()
         );
     }
+    app.set_time(NOW + idle);
     assert_eq!(
-        sessions::user_of(&t.db, &quiet, NOW + idle, idle)
-            .await
-            .expect("lookup"),
+        lookup(&app.state, &quiet).await,
         None,
         "{}: 30 minutes unused",
-        t.engine
+        app.engine()
     );
-    let purged = sessions::purge(&t.db, NOW + idle + 1, idle)
-        .await
-        .expect("purge");
-    assert_eq!(purged, 1, "{}: only the idle session goes", t.engine);
-    t.close().await;
+    app.set_time(NOW + idle + 1);
+    let purged = sessions::purge(&app.state).await.expect("purge");
+    assert_eq!(purged, 1, "{}: only the idle session goes", app.engine());
+    app.close().await;
 }
 both_engines!(sessions_end_after_thirty_idle_minutes_and_are_purged);
 
 async fn sign_ins_and_sign_outs_are_audited_for_known_accounts(t: TestDb) {
-    let hasher = Hasher::default();
-    sign_up_harry(&t.db, &settings(), &hasher, NOW).await;
+    let app = TestApp::new(t);
+    app.sign_up_harry().await;
     let from = Some("198.51.100.4".parse().expect("ip"));
     let attempt = |email: &'static str, password: &'static str| {
-        let (db, hasher) = (t.db.clone(), hasher.clone());
-        async move { sign_in::sign_in(&db, &hasher, NOW, from, email, password).await }
+        sign_in::sign_in(&app.state, from, email, password)
     };
     attempt("harry@contoso.com", "wrong-password-9")
         .await
@@ -366,19 +344,18 @@ async fn sign_ins_and_sign_outs_are_audited_for_known_accounts(t: TestDb) {
         .expect_err("unknown");
     let Ok(sign_in::Outcome::SignedIn(user_id)) = attempt("harry@contoso.com", PASSWORD).await
     else {
-        panic!("{}: signed in", t.engine);
+        panic!("{}: signed in", app.engine());
     };
-    let secret = sessions::create(&t.db, user_id, NOW)
-        .await
-        .expect("session");
-    sign_in::sign_out(&t.db, NOW + 60, from, &secret)
+    let secret = app.session_for(user_id).await;
+    app.set_time(NOW + 60);
+    sign_in::sign_out(&app.state, from, &secret)
         .await
         .expect("signed out");
     let logged: Vec<(String, String, String)> = sqlx::query_as(
         "SELECT action, subject_email, client_address FROM audit_log \
          WHERE action LIKE 'auth.%' ORDER BY id",
     )
-    .fetch_all(&t.db)
+    .fetch_all(app.db())
     .await
     .expect("audit");
     let harry = |action: &str| {
@@ -396,14 +373,9 @@ async fn sign_ins_and_sign_outs_are_audited_for_known_accounts(t: TestDb) {
             harry("auth.signed_out")
         ],
         "{}: an unknown address leaves no line",
-        t.engine
+        app.engine()
     );
-    assert_eq!(
-        sessions::user_of(&t.db, &secret, NOW + 60, sessions::DEFAULT_IDLE_SECS)
-            .await
-            .expect("lookup"),
-        None
-    );
-    t.close().await;
+    assert_eq!(lookup(&app.state, &secret).await, None);
+    app.close().await;
 }
 both_engines!(sign_ins_and_sign_outs_are_audited_for_known_accounts);

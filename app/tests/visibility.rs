@@ -7,10 +7,8 @@ use app::domain::wire::OrderFilter;
 use app::domain::{AuditAction, Role};
 use app::error::AppError;
 use app::services::catalog::ImportOutcome;
-use app::services::partners;
-use app::services::password::Hasher;
-use app::services::testing::{self, actor, link_partner, partner, TestDb, NOW};
-use app::services::{audit, orders};
+use app::services::testing::{TestApp, TestDb};
+use app::services::{audit, orders, partners};
 
 const FABRIKAM_PARTNERS: &str = "Fabrikam Partners";
 const NORTHWIND: &str = "Northwind Resellers";
@@ -23,12 +21,15 @@ const ORDERS: &str = "agreement_number,purchasing_account,order_number,order_dat
 ";
 
 async fn visibility_decides_which_orders_a_partner_reads(t: TestDb) {
-    let harry = testing::harry(&t.db, NOW).await;
-    let ana = partner(&t.db, NOW, FABRIKAM_PARTNERS, "ana@fabrikam-partners.com").await;
-    let sam = partner(&t.db, NOW, NORTHWIND, "sam@northwind-resellers.com").await;
-    link_partner(&t.db, NOW, FABRIKAM_PARTNERS, "1234567890").await;
-    link_partner(&t.db, NOW, NORTHWIND, "1234567890").await;
-    let results = orders::import(&t.db, NOW, ORDERS).await.expect("import");
+    let app = TestApp::new(t);
+    let harry = app.harry().await;
+    let ana = app
+        .partner(FABRIKAM_PARTNERS, "ana@fabrikam-partners.com")
+        .await;
+    let sam = app.partner(NORTHWIND, "sam@northwind-resellers.com").await;
+    app.link_partner(FABRIKAM_PARTNERS, "1234567890").await;
+    app.link_partner(NORTHWIND, "1234567890").await;
+    let results = orders::import(&app.state, ORDERS).await.expect("import");
     assert!(results[..3]
         .iter()
         .all(|(_, outcome)| *outcome == ImportOutcome::Imported));
@@ -39,17 +40,17 @@ async fn visibility_decides_which_orders_a_partner_reads(t: TestDb) {
         page.orders.into_iter().map(|order| order.number).collect()
     };
     let filter = OrderFilter::default();
-    let seen = orders::partner_page(&t.db, &ana, "1234567890", &filter, "")
+    let seen = orders::partner_page(&app.state, &ana, "1234567890", &filter, "")
         .await
         .expect("page");
-    assert_eq!(numbers(seen), ["VIA-FAB"], "{}", t.engine);
-    let licenses = orders::partner_licenses(&t.db, &ana, "1234567890")
+    assert_eq!(numbers(seen), ["VIA-FAB"], "{}", app.engine());
+    let licenses = orders::partner_licenses(&app.state, &ana, "1234567890")
         .await
         .expect("licenses");
     let products: Vec<&str> = licenses.iter().map(|row| row.product.as_str()).collect();
     assert_eq!(products, ["Office Professional Plus"]);
 
-    let customer_view = orders::page(&t.db, &harry, &filter, "")
+    let customer_view = orders::page(&app.state, &harry, &filter, "")
         .await
         .expect("customer");
     let partners_named: Vec<Option<String>> = customer_view
@@ -66,7 +67,7 @@ async fn visibility_decides_which_orders_a_partner_reads(t: TestDb) {
         ]
     );
 
-    let visibility = partners::of_customer(&t.db, harry.organization_id)
+    let visibility = partners::of_customer(&app.state, &harry)
         .await
         .expect("partners");
     let fabrikam_id = visibility
@@ -77,30 +78,30 @@ async fn visibility_decides_which_orders_a_partner_reads(t: TestDb) {
     assert!(visibility
         .iter()
         .all(|partner| !partner.sees_other_partners));
-    partners::set_visibility(&t.db, NOW, &actor(&harry), fabrikam_id, true)
+    partners::set_visibility(&app.state, &harry, fabrikam_id, true)
         .await
         .expect("on");
-    let seen = orders::partner_page(&t.db, &ana, "1234567890", &filter, "")
+    let seen = orders::partner_page(&app.state, &ana, "1234567890", &filter, "")
         .await
         .expect("page");
     assert_eq!(numbers(seen), ["DIRECT", "VIA-NW", "VIA-FAB"]);
-    let licenses = orders::partner_licenses(&t.db, &ana, "1234567890")
+    let licenses = orders::partner_licenses(&app.state, &ana, "1234567890")
         .await
         .expect("licenses");
     assert_eq!(licenses.len(), 3);
-    let seen = orders::partner_page(&t.db, &sam, "1234567890", &filter, "")
+    let seen = orders::partner_page(&app.state, &sam, "1234567890", &filter, "")
         .await
         .expect("page");
     assert_eq!(numbers(seen), ["VIA-NW"], "the switch is per partner");
 
-    partners::set_visibility(&t.db, NOW, &actor(&harry), fabrikam_id, false)
+    partners::set_visibility(&app.state, &harry, fabrikam_id, false)
         .await
         .expect("off");
-    let seen = orders::partner_page(&t.db, &ana, "1234567890", &filter, "")
+    let seen = orders::partner_page(&app.state, &ana, "1234567890", &filter, "")
         .await
         .expect("page");
     assert_eq!(numbers(seen), ["VIA-FAB"]);
-    let log = audit::log(&t.db, &harry, None).await.expect("log");
+    let log = audit::log(&app.state, &harry, None).await.expect("log");
     let changes = log
         .iter()
         .filter(|(_, entry)| entry.action == AuditAction::PartnerVisibilityChanged)
@@ -108,39 +109,35 @@ async fn visibility_decides_which_orders_a_partner_reads(t: TestDb) {
     assert_eq!(changes, 2, "each change is audited");
 
     // Only Account Admins decide, and only about their own partners.
-    let user_admin = crate::common::member(
-        &t.db,
-        &Hasher::default(),
-        &harry,
-        "ua@contoso.com",
-        &[Role::UserAdmin],
-    )
-    .await;
+    let user_admin = app
+        .member(&harry, "ua@contoso.com", &[Role::UserAdmin])
+        .await;
     assert_eq!(
-        partners::set_visibility(&t.db, NOW, &actor(&user_admin), fabrikam_id, true)
+        partners::set_visibility(&app.state, &user_admin, fabrikam_id, true)
             .await
             .err(),
         Some(AppError::Forbidden)
     );
-    let stranger = partner(&t.db, NOW, "Stranger Partners", "x@stranger.com").await;
+    let stranger = app.partner("Stranger Partners", "x@stranger.com").await;
     assert_eq!(
-        partners::set_visibility(&t.db, NOW, &actor(&harry), stranger.organization_id, true)
+        partners::set_visibility(&app.state, &harry, stranger.user.organization_id, true)
             .await
             .err(),
         Some(AppError::NotFound)
     );
     // A partner reads nothing of an agreement it is not linked to.
     assert_eq!(
-        orders::partner_page(&t.db, &stranger, "1234567890", &filter, "")
+        orders::partner_page(&app.state, &stranger, "1234567890", &filter, "")
             .await
             .err(),
         Some(AppError::Forbidden)
     );
     assert_eq!(
-        orders::partner_licenses(&t.db, &stranger, "1234567890")
+        orders::partner_licenses(&app.state, &stranger, "1234567890")
             .await
             .err(),
         Some(AppError::Forbidden)
     );
+    app.close().await;
 }
 both_engines!(visibility_decides_which_orders_a_partner_reads);

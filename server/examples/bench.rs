@@ -10,8 +10,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use app::services::testing::{self, sign_up_harry, TestDb};
-use app::services::{sessions, AppState, Clock};
+use app::services::testing::{TestApp, TestDb};
+use app::services::AppState;
 use axum::body::Body;
 use axum::http::Request;
 use axum::Router;
@@ -26,16 +26,13 @@ use app::services::testing::NOW;
 #[tokio::main]
 async fn main() {
     for t in TestDb::all().await {
-        let state = testing::state(&t.db, testing::settings(), Clock::fixed(NOW));
-        let harry = sign_up_harry(&state.db, &state.settings, &state.hasher, NOW).await;
-        let secret = sessions::create(&state.db, harry, NOW)
-            .await
-            .expect("session");
-        let cookie = format!("bc_session={secret}");
-        println!("\n{}", t.engine);
-        users(&state, harry, &cookie).await;
-        orders(&state, &cookie).await;
-        t.close().await;
+        let app = TestApp::new(t);
+        let harry = app.sign_up_harry().await;
+        let cookie = format!("bc_session={}", app.session_for(harry).await);
+        println!("\n{}", app.engine());
+        users(&app.state, harry, &cookie).await;
+        orders(&app.state, &cookie).await;
+        app.close().await;
     }
 }
 

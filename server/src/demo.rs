@@ -32,23 +32,11 @@ fn input() -> AgreementInput {
 pub async fn load(state: &AppState) -> Result<(), String> {
     let fail = |error: AppError| format!("loading the demo data: {error}");
     let agreement = input().parse().map_err(fail)?;
-    let now = state.clock.now();
-    let token = match agreements::register(
-        &state.db,
-        &state.settings,
-        &state.outbox,
-        now,
-        &agreement,
-    )
-    .await
-    {
+    let token = match agreements::register(state, &agreement).await {
         Ok(registered) => registered.invitation,
         Err(error) if error.problem_with("agreement_number").is_some() => {
             invitations::resend_to_designated_admin(
-                &state.db,
-                &state.settings,
-                &state.outbox,
-                now,
+                state,
                 &Email::parse(ADMIN_EMAIL).map_err(|problem| problem.to_string())?,
                 &AgreementNumber::parse(AGREEMENT).map_err(|problem| problem.to_string())?,
                 &PurchasingAccountNumber::parse(PURCHASING_ACCOUNT)
@@ -108,7 +96,6 @@ pub const DEMO_PARTNERS: [(&str, &str, &str, &str); 2] = [
 /// demo agreement; says how each administrator gets in.
 async fn load_partners(state: &AppState) -> Result<Vec<String>, String> {
     let fail = |error: AppError| format!("loading the demo partners: {error}");
-    let now = state.clock.now();
     let agreement = AgreementNumber::parse(AGREEMENT).map_err(|problem| problem.to_string())?;
     let mut lines = Vec::new();
     for (name, email, first_name, last_name) in DEMO_PARTNERS {
@@ -122,16 +109,7 @@ async fn load_partners(state: &AppState) -> Result<Vec<String>, String> {
         }
         .parse()
         .map_err(fail)?;
-        match partners::create(
-            &state.db,
-            &state.settings,
-            &state.outbox,
-            now,
-            &name,
-            &admin,
-        )
-        .await
-        {
+        match partners::create(state, &name, &admin).await {
             Ok(registered) => lines.push(format!(
                 "Partner {name}: invitation for {email}: {}",
                 state
@@ -145,7 +123,7 @@ async fn load_partners(state: &AppState) -> Result<Vec<String>, String> {
             }
             Err(error) => return Err(fail(error)),
         }
-        partners::link(&state.db, now, &name, &agreement)
+        partners::link(state, &name, &agreement)
             .await
             .map_err(fail)?;
     }
@@ -207,10 +185,7 @@ async fn load_orders(state: &AppState) -> Result<(), String> {
             cents % 100
         ));
     }
-    all_imported(
-        "orders",
-        app::services::orders::import(&state.db, state.clock.now(), &file).await,
-    )?;
+    all_imported("orders", app::services::orders::import(state, &file).await)?;
     let keys: String = DEMO_PRODUCTS
         .iter()
         .enumerate()
@@ -218,10 +193,7 @@ async fn load_orders(state: &AppState) -> Result<(), String> {
             format!("{AGREEMENT},{PURCHASING_ACCOUNT},{product},{version},DEMO{n}-7QX4K-M2P9R-W8T3V-K6J{n}H\n")
         })
         .collect();
-    all_imported(
-        "keys",
-        app::services::keys::import(&state.db, state.clock.now(), &keys).await,
-    )
+    all_imported("keys", app::services::keys::import(state, &keys).await)
 }
 
 /// The demo's own files must import whole; says which lines did not.
@@ -303,18 +275,11 @@ async fn load_products(state: &AppState) -> Result<(), String> {
             cents % 100
         ));
     }
-    let imported = app::services::products::import(
-        &state.db,
-        &state.settings.downloads_dir,
-        &dir,
-        state.clock.now(),
-        &catalog,
-    )
-    .await;
+    let imported = app::services::products::import(state, &dir, &catalog).await;
     let _ = std::fs::remove_dir_all(&dir);
     all_imported("products", imported)?;
     all_imported(
         "service orders",
-        app::services::orders::import(&state.db, state.clock.now(), &orders).await,
+        app::services::orders::import(state, &orders).await,
     )
 }

@@ -29,14 +29,7 @@ pub async fn download(
         Ok(cx) => cx,
         Err(error) => return signed_out(&request, error),
     };
-    let download = match products::file_for_download(
-        cx.db(),
-        &cx.settings().downloads_dir,
-        cx.user(),
-        file_id,
-    )
-    .await
-    {
+    let download = match products::file_for_download(cx.state(), cx.actor(), file_id).await {
         Ok(download) => download,
         Err(error) => return refusal(error),
     };
@@ -79,7 +72,7 @@ pub async fn export_report(
         Ok(cx) => cx,
         Err(error) => return signed_out(&request, error),
     };
-    let export = match reports::export(cx.db(), cx.now(), cx.actor(), report).await {
+    let export = match reports::export(cx.state(), cx.actor(), report).await {
         Ok(export) => export,
         Err(error) => return refusal(error),
     };

@@ -104,33 +104,27 @@ pub async fn run(state: AppState, mailer: Mailer, mut stop: watch::Receiver<bool
 pub async fn deliver_due(state: &AppState, mailer: &Mailer) -> Result<usize, app::error::AppError> {
     let mut delivered = 0;
     loop {
-        let due = outbox::claim_due(&state.db, state.clock.now(), BATCH).await?;
+        let due = outbox::claim_due(state, BATCH).await?;
         let Some(first) = due.first() else {
             return Ok(delivered);
         };
         let claim = first.claim_token.clone();
         for message in &due {
             if !outbox::claim_allows_sending(message, state.clock.now()) {
-                outbox::release(&state.db, &claim).await?;
+                outbox::release(state, &claim).await?;
                 return Ok(delivered);
             }
             match mailer.deliver(message).await {
                 Ok(()) => {
-                    if !outbox::mark_sent(&state.db, message, state.clock.now()).await? {
+                    if !outbox::mark_sent(state, message).await? {
                         tracing::warn!(id = message.id, "mail sent after its claim lapsed");
                     }
                     delivered += 1;
                 }
                 Err(error) => {
                     tracing::warn!(id = message.id, permanent = error.permanent, error = %error.message, "mail not delivered");
-                    outbox::mark_attempt_failed(
-                        &state.db,
-                        message,
-                        &error.message,
-                        error.permanent,
-                        state.clock.now(),
-                    )
-                    .await?;
+                    outbox::mark_attempt_failed(state, message, &error.message, error.permanent)
+                        .await?;
                 }
             }
         }
@@ -148,13 +142,7 @@ const REMINDER_CHECK: Duration = Duration::from_secs(60);
 /// of verified domains.
 pub async fn run_reminders(state: AppState, mut stop: watch::Receiver<bool>) {
     loop {
-        match app::services::reminders::send_reminders(
-            &state.db,
-            &state.settings,
-            state.clock.now(),
-        )
-        .await
-        {
+        match app::services::reminders::send_reminders(&state).await {
             Ok(0) => {}
             Ok(queued) => {
                 tracing::info!(queued, "invitation reminders queued");
@@ -164,14 +152,7 @@ pub async fn run_reminders(state: AppState, mut stop: watch::Receiver<bool>) {
         }
         // Domains are due once a day each; asking as often as reminders
         // costs one indexed query when none is.
-        match app::services::domains::recheck_due(
-            &state.db,
-            &state.settings,
-            &state.outbox,
-            state.clock.now(),
-        )
-        .await
-        {
+        match app::services::domains::recheck_due(&state).await {
             Ok(0) => {}
             Ok(checked) => tracing::info!(checked, "verified domains checked again"),
             Err(error) => tracing::warn!(?error, "could not check verified domains again"),
@@ -188,24 +169,22 @@ pub async fn run_reminders(state: AppState, mut stop: watch::Receiver<bool>) {
 /// closed and the results of CSV files sent over a day ago are of no use
 /// to anyone; any server may sweep them, twice is harmless.
 async fn purge_ended(state: &AppState) {
-    let now = state.clock.now();
-    let idle = state.settings.session_idle_secs;
-    match app::services::sessions::purge(&state.db, now, idle).await {
+    match app::services::sessions::purge(state).await {
         Ok(0) => {}
         Ok(purged) => tracing::debug!(purged, "ended sessions purged"),
         Err(error) => tracing::warn!(?error, "could not purge ended sessions"),
     }
-    match app::services::ratelimit::purge(&state.db, now).await {
+    match app::services::ratelimit::purge(state).await {
         Ok(0) => {}
         Ok(purged) => tracing::debug!(purged, "old rate-limit windows purged"),
         Err(error) => tracing::warn!(?error, "could not purge rate-limit windows"),
     }
-    match app::services::two_step::purge(&state.db, now).await {
+    match app::services::two_step::purge(state).await {
         Ok(0) => {}
         Ok(purged) => tracing::debug!(purged, "unfinished sign-ins purged"),
         Err(error) => tracing::warn!(?error, "could not purge unfinished sign-ins"),
     }
-    match app::services::access::bulk::purge(&state.db, now).await {
+    match app::services::access::bulk::purge(state).await {
         Ok(0) => {}
         Ok(purged) => tracing::debug!(purged, "old CSV invitation results purged"),
         Err(error) => tracing::warn!(?error, "could not purge CSV invitation results"),

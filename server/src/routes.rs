@@ -143,10 +143,9 @@ async fn set_language(
         return (StatusCode::BAD_REQUEST, "Unknown language.").into_response();
     };
     if let Some(secret) = Cookie::Session.read(&state.settings, &headers) {
-        let idle = state.settings.session_idle_secs;
-        let signed_in = sessions::user_of(&state.db, &secret, state.clock.now(), idle).await;
+        let signed_in = sessions::user_of(&state, &secret).await;
         if let Ok(Some(user_id)) = signed_in {
-            if let Err(error) = accounts::set_language(&state.db, user_id, lang).await {
+            if let Err(error) = accounts::set_language(&state, user_id, lang).await {
                 tracing::warn!(?error, "could not save the preferred language");
             }
         }
@@ -174,7 +173,7 @@ fn local_path(next: &str) -> &str {
 
 /// The development mailbox: what the Center would have sent, newest first.
 async fn dev_mailbox(State(state): State<AppState>) -> Response {
-    let page = outbox::recent(&state.db, 50).await.and_then(|entries| {
+    let page = outbox::recent(&state, 50).await.and_then(|entries| {
         let public = state.settings.link("/");
         let mails: Vec<templates::MailboxMail> = entries
             .into_iter()

@@ -1,14 +1,11 @@
 //! Manage access over HTTP, called the way an attacker would: server
 //! functions posted directly, with forged roles and other people's ids.
 
-use crate::common::{Reply, TestApp, SAME_ORIGIN};
+use crate::common::{pending_for, Reply, TestApp, SAME_ORIGIN};
 use app::both_engines;
 use app::domain::Role;
-use app::services::invitations;
-use app::services::outbox;
-use app::services::outbox::Outbox;
 use app::services::testing::TestDb;
-use app::services::testing::{self, accept_form, PASSWORD};
+use app::services::testing::PASSWORD;
 
 fn spec_allows(inviter: Role, granted: Role) -> bool {
     use Role::*;
@@ -43,21 +40,12 @@ async fn invite_over_http(app: &TestApp, cookie: &str, email: &str, roles: &[&st
     .await
 }
 
-async fn pending_for(app: &TestApp, email: &str) -> i64 {
-    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM invitations WHERE email = $1")
-        .bind(email)
-        .fetch_one(&app.state.db)
-        .await
-        .expect("count");
-    count
-}
-
 async fn the_grant_matrix_holds_for_forged_requests_and_acceptance(t: TestDb) {
     let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
-    let harry = app.user(app.harry().await).await;
+    let harry = app.user(app.sign_up_harry().await).await;
     for (i, inviter_role) in Role::CUSTOMER.into_iter().enumerate() {
         let (_, cookie) = app
-            .member(&harry, &format!("inviter{i}@contoso.com"), &[inviter_role])
+            .signed_in_member(&harry, &format!("inviter{i}@contoso.com"), &[inviter_role])
             .await;
         for (j, granted) in Role::ALL.into_iter().enumerate() {
             let email = format!("invitee{i}-{j}@contoso.com");
@@ -70,7 +58,7 @@ async fn the_grant_matrix_holds_for_forged_requests_and_acceptance(t: TestDb) {
                 );
                 assert_eq!(pending_for(&app, &email).await, 1);
                 // The invitee joins with exactly that role, over HTTP too.
-                let token = testing::newest_link(&app.state.db, &email).await;
+                let token = app.newest_link(&email).await;
                 let joined = app
                     .post_form(
                         "/api/accept_invitation",
@@ -108,12 +96,12 @@ both_engines!(the_grant_matrix_holds_for_forged_requests_and_acceptance);
 
 async fn forged_role_changes_and_lists_are_refused(t: TestDb) {
     let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
-    let harry = app.user(app.harry().await).await;
+    let harry = app.user(app.sign_up_harry().await).await;
     let (_, ursula) = app
-        .member(&harry, "ursula@contoso.com", &[Role::UserAdmin])
+        .signed_in_member(&harry, "ursula@contoso.com", &[Role::UserAdmin])
         .await;
     let (viewer, viewer_cookie) = app
-        .member(&harry, "viewer@contoso.com", &[Role::AccountViewer])
+        .signed_in_member(&harry, "viewer@contoso.com", &[Role::AccountViewer])
         .await;
 
     let harry_id = harry.id.to_string();
@@ -165,33 +153,12 @@ both_engines!(forged_role_changes_and_lists_are_refused);
 
 async fn another_organizations_people_cannot_be_touched(t: TestDb) {
     let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
-    let harry = app.user(app.harry().await).await;
+    let harry = app.user(app.sign_up_harry().await).await;
     let (ana, _) = app
-        .member(&harry, "ana@contoso.com", &[Role::AccountViewer])
+        .signed_in_member(&harry, "ana@contoso.com", &[Role::AccountViewer])
         .await;
     // A second organization with its own admin.
-    let other = testing::fabrikam().parse().expect("valid");
-    app::services::agreements::register(
-        &app.state.db,
-        &app.state.settings,
-        &Outbox::default(),
-        app.state.clock.now(),
-        &other,
-    )
-    .await
-    .expect("registered");
-    let mails = outbox::recent(&app.state.db, 1).await.expect("outbox");
-    let text = &mails[0].body_text;
-    let start = text.find("/invitation/").expect("link") + "/invitation/".len();
-    let olga = invitations::accept(
-        &app.state.db,
-        &app.state.hasher,
-        app.state.clock.now(),
-        &text[start..start + 43],
-        accept_form(PASSWORD, PASSWORD),
-    )
-    .await
-    .expect("olga joins");
+    let olga = app.sign_up_olga().await;
     let olga_cookie = app.cookie_for(olga).await;
     let ana_id = ana.id.to_string();
     for (path, form) in [
@@ -211,71 +178,16 @@ async fn another_organizations_people_cannot_be_touched(t: TestDb) {
 }
 both_engines!(another_organizations_people_cannot_be_touched);
 
-async fn a_bulk_invite_answers_row_by_row(t: TestDb) {
-    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
-    let harry_id = app.harry().await;
-    let cookie = app.cookie_for(harry_id).await;
-    let rows = serde_json::json!({ "rows": [
-        { "line": 2, "email": "ana@contoso.com", "first_name": "Ana", "last_name": "Bell", "language": "fr", "country": "FR", "roles": ["Account Viewer"] },
-        { "line": 3, "email": "not-an-email", "first_name": "Bad", "last_name": "Row", "language": "en", "country": "US", "roles": ["account_viewer"] },
-        { "line": 4, "email": "harry@contoso.com", "first_name": "Harry", "last_name": "Roldan", "language": "en", "country": "US", "roles": ["account_viewer"] },
-        { "line": 5, "email": "ana@contoso.com", "first_name": "Ana", "last_name": "Bell", "language": "fr", "country": "FR", "roles": ["account_viewer"] },
-        { "line": 6, "email": "bob@contoso.com", "first_name": "Bob", "last_name": "Stone", "language": "en", "country": "US", "roles": ["superuser"] }
-    ]});
-    let request = axum::http::Request::builder()
-        .method("POST")
-        .uri("/api/bulk_invite")
-        .header("content-type", "application/json")
-        .header("sec-fetch-site", "same-origin")
-        .header("cookie", &cookie)
-        .body(axum::body::Body::from(rows.to_string()))
-        .expect("request");
-    let reply = app.send(request).await;
-    assert_eq!(reply.status, 200, "{}", reply.body);
-    let results: serde_json::Value = serde_json::from_str(&reply.body).expect("json");
-    let outcomes: Vec<String> = results
-        .as_array()
-        .expect("a list")
-        .iter()
-        .map(|row| match &row["outcome"] {
-            serde_json::Value::String(name) => name.clone(),
-            other => other
-                .as_object()
-                .and_then(|o| o.keys().next().cloned())
-                .unwrap_or_default(),
-        })
-        .collect();
-    assert_eq!(
-        outcomes,
-        ["Invited", "Refused", "AlreadyUser", "Resent", "Refused"],
-        "{}",
-        reply.body
-    );
-    assert!(
-        reply.body.contains("Enter an email address"),
-        "{}",
-        reply.body
-    );
-    assert_eq!(
-        pending_for(&app, "ana@contoso.com").await,
-        2,
-        "invited then resent: {}",
-        app.t.engine
-    );
-    app.close().await;
-}
-both_engines!(a_bulk_invite_answers_row_by_row);
-
 async fn role_changes_over_http_follow_the_grant_matrix(t: TestDb) {
     let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
-    let harry = app.user(app.harry().await).await;
+    let harry = app.user(app.sign_up_harry().await).await;
     let (target, _) = app
-        .member(&harry, "target@contoso.com", &[Role::AccountViewer])
+        .signed_in_member(&harry, "target@contoso.com", &[Role::AccountViewer])
         .await;
     let target_id = target.id.to_string();
     for (i, actor_role) in Role::CUSTOMER.into_iter().enumerate() {
         let (_, cookie) = app
-            .member(&harry, &format!("editor{i}@contoso.com"), &[actor_role])
+            .signed_in_member(&harry, &format!("editor{i}@contoso.com"), &[actor_role])
             .await;
         for wanted in Role::ALL {
             sqlx::query("UPDATE user_roles SET role = 'account_viewer' WHERE user_id = $1")
@@ -317,7 +229,7 @@ both_engines!(role_changes_over_http_follow_the_grant_matrix);
 
 async fn the_audit_log_pages_back_through_older_entries_by_link(t: TestDb) {
     let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
-    let harry = app.user(app.harry().await).await;
+    let harry = app.user(app.sign_up_harry().await).await;
     // More entries than one page holds, the oldest first.
     for i in 0..130 {
         sqlx::query(
@@ -367,90 +279,9 @@ async fn the_audit_log_pages_back_through_older_entries_by_link(t: TestDb) {
 }
 both_engines!(the_audit_log_pages_back_through_older_entries_by_link);
 
-/// A CSV file posted as the page's form posts it, without script.
-fn csv_file_post(cookie: &str, csv: &str) -> axum::http::Request<axum::body::Body> {
-    let boundary = "----bulk-boundary-7MA4YWxkTrZu0gW";
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"people.csv\"\r\n\
-         Content-Type: text/csv\r\n\r\n{csv}\r\n--{boundary}--\r\n"
-    );
-    axum::http::Request::builder()
-        .method("POST")
-        .uri("/api/bulk_invite_file")
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .header("accept", "text/html")
-        .header("referer", "http://127.0.0.1:3000/manage-access")
-        .header("sec-fetch-site", "same-origin")
-        .header("cookie", cookie)
-        .body(axum::body::Body::from(body))
-        .expect("request")
-}
-
-async fn a_csv_file_sent_as_a_form_comes_back_with_a_result_per_row(t: TestDb) {
-    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
-    let harry = app.user(app.harry().await).await;
-    let cookie = app.cookie_for(harry.id).await;
-    let csv = "email,first name,last name,language,country,roles\n\
-               ana@contoso.com,Ana,Bell,fr,FR,Account Viewer\n\
-               not-an-email,Bad,Row,en,US,account_viewer\n";
-    let reply = app.send(csv_file_post(&cookie, csv)).await;
-    assert_eq!(reply.status, 303, "{}", reply.body);
-    let location = reply.header("location").expect("a redirect").to_owned();
-    assert!(location.starts_with("/manage-access?bulk="), "{location}");
-    assert_eq!(pending_for(&app, "ana@contoso.com").await, 1);
-
-    let page = app.get(&location, Some(&cookie)).await;
-    assert_eq!(page.status, 200);
-    assert!(page.body.contains("Rows processed: 2 / 2"), "{}", page.body);
-    assert!(
-        page.body.contains("Enter an email address"),
-        "{}",
-        page.body
-    );
-
-    // The results are the sender's: a colleague sees the page without them.
-    let (_, ursula) = app
-        .member(&harry, "ursula@contoso.com", &[Role::UserAdmin])
-        .await;
-    let theirs = app.get(&location, Some(&ursula)).await;
-    assert_eq!(theirs.status, 200);
-    assert!(!theirs.body.contains("Rows processed"), "{}", theirs.body);
-
-    // An empty file is refused next to the file field, and invites nobody.
-    let empty = app
-        .send(csv_file_post(
-            &cookie,
-            "email,first name,last name,language,country,roles\n",
-        ))
-        .await;
-    assert_eq!(empty.status, 302, "{}", empty.body);
-    let back = empty
-        .header("location")
-        .expect("back to the form")
-        .to_owned();
-    assert!(back.contains("__err="), "{back}");
-    let page = app
-        .get(
-            back.trim_start_matches("http://127.0.0.1:3000"),
-            Some(&cookie),
-        )
-        .await;
-    assert!(
-        page.body
-            .contains("Choose a CSV file with at least one person in it."),
-        "{}",
-        page.body
-    );
-    app.close().await;
-}
-both_engines!(a_csv_file_sent_as_a_form_comes_back_with_a_result_per_row);
-
 async fn manage_users_forms_work_without_script(t: TestDb) {
     let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
-    let harry = app.user(app.harry().await).await;
+    let harry = app.user(app.sign_up_harry().await).await;
     let cookie = app.cookie_for(harry.id).await;
     let plain = [
         SAME_ORIGIN,
@@ -513,7 +344,7 @@ async fn manage_users_forms_work_without_script(t: TestDb) {
 
     // Editing roles opens on its own page, with the held roles checked.
     let (bob, _) = app
-        .member(&harry, "bob@contoso.com", &[Role::ReportViewer])
+        .signed_in_member(&harry, "bob@contoso.com", &[Role::ReportViewer])
         .await;
     let edit = app
         .get(

@@ -8,11 +8,11 @@ use app::services::testing::TestDb;
 
 async fn agreements_are_shown_and_edited_only_as_roles_allow(t: TestDb) {
     let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
-    let harry_id = app.harry().await;
+    let harry_id = app.sign_up_harry().await;
     let harry = app.user(harry_id).await;
     for (i, role) in Role::CUSTOMER.into_iter().enumerate() {
         let (_user, cookie) = app
-            .member(&harry, &format!("m{i}@contoso.com"), &[role])
+            .signed_in_member(&harry, &format!("m{i}@contoso.com"), &[role])
             .await;
 
         let page = app.get("/agreements", Some(&cookie)).await;
@@ -55,18 +55,17 @@ both_engines!(agreements_are_shown_and_edited_only_as_roles_allow);
 
 async fn orders_and_license_pages_open_only_to_roles_that_see_them(t: TestDb) {
     let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
-    let harry_id = app.harry().await;
+    let harry_id = app.sign_up_harry().await;
     let harry = app.user(harry_id).await;
     app::services::orders::import(
-        &app.state.db,
-        app.state.clock.now(),
+        &app.state,
         "1234567890,9876543210,ORD-77,2026-02-01,Visio Professional,2024,5,52.90,USD\n",
     )
     .await
     .expect("import");
     for (i, role) in Role::CUSTOMER.into_iter().enumerate() {
         let (_user, cookie) = app
-            .member(&harry, &format!("o{i}@contoso.com"), &[role])
+            .signed_in_member(&harry, &format!("o{i}@contoso.com"), &[role])
             .await;
         let allowed = !matches!(role, Role::AgreementAdmin | Role::UserAdmin);
         for path in ["/orders", "/licenses"] {
@@ -120,11 +119,10 @@ both_engines!(orders_and_license_pages_open_only_to_roles_that_see_them);
 
 async fn keys_over_http_follow_the_role_table(t: TestDb) {
     let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
-    let harry_id = app.harry().await;
+    let harry_id = app.sign_up_harry().await;
     let harry = app.user(harry_id).await;
     app::services::keys::import(
-        &app.state.db,
-        app.state.clock.now(),
+        &app.state,
         "1234567890,9876543210,Windows Server Standard,2022,ABCDE-FGHIJ-KLMNO-PQRST-UVWXY\n",
     )
     .await
@@ -135,7 +133,7 @@ async fn keys_over_http_follow_the_role_table(t: TestDb) {
         .expect("key");
     for (i, role) in Role::CUSTOMER.into_iter().enumerate() {
         let (_user, cookie) = app
-            .member(&harry, &format!("k{i}@contoso.com"), &[role])
+            .signed_in_member(&harry, &format!("k{i}@contoso.com"), &[role])
             .await;
         let allowed = matches!(
             role,

@@ -39,26 +39,18 @@ fn file_content() -> Vec<u8> {
 /// Office image to download; returns the ids of the key, the file, and
 /// the Microsoft 365 service choice.
 async fn contoso(app: &TestApp) -> (i64, i64, String) {
-    let harry = app.user(app.harry().await).await;
-    let now = app.state.clock.now();
-    app::services::testing::verified_domain(
-        &app.state.db,
-        harry.organization_id,
-        "contoso.com",
-        now,
-    )
-    .await;
+    let harry = app.user(app.sign_up_harry().await).await;
+    app.verified_domain(harry.organization_id, "contoso.com")
+        .await;
     orders::import(
-        &app.state.db,
-        now,
+        &app.state,
         "1234567890,9876543210,ORD-1,2026-01-15,Office Professional Plus,2024,100,12.50,USD\n\
          1234567890,9876543210,ORD-2,2026-02-01,Microsoft 365 E3,,40,36.00,USD\n",
     )
     .await
     .expect("orders");
     app::services::keys::import(
-        &app.state.db,
-        now,
+        &app.state,
         &format!("1234567890,9876543210,Office Professional Plus,2024,{KEY}\n"),
     )
     .await
@@ -67,10 +59,8 @@ async fn contoso(app: &TestApp) -> (i64, i64, String) {
     std::fs::create_dir_all(&source).expect("folder");
     std::fs::write(source.join("office-2024.img"), file_content()).expect("file");
     let results = products::import(
-        &app.state.db,
-        &app.state.settings.downloads_dir,
+        &app.state,
         &source,
-        now,
         "Office Professional Plus,2024,software,office-2024.img\nMicrosoft 365 E3,,online_service,\n",
     )
     .await
@@ -124,7 +114,7 @@ async fn every_role_reaches_exactly_the_areas_the_specification_gives_it(t: Test
     let harry = app.user(1).await;
     for (i, role) in Role::CUSTOMER.into_iter().enumerate() {
         let (_user, cookie) = app
-            .member(&harry, &format!("r{i}@contoso.com"), &[role])
+            .signed_in_member(&harry, &format!("r{i}@contoso.com"), &[role])
             .await;
         let who = format!("{role} ({})", app.t.engine);
 
@@ -296,14 +286,7 @@ both_engines!(downloads_resume_with_http_range_and_only_over_the_same_content);
 async fn another_organization_gets_nothing_whatever_ids_it_sends(t: TestDb) {
     let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
     let (key, file, service) = contoso(&app).await;
-    let now = app.state.clock.now();
-    let olga = app::services::testing::sign_up_olga(
-        &app.state.db,
-        &app.state.settings,
-        &app.state.hasher,
-        now,
-    )
-    .await;
+    let olga = app.sign_up_olga().await;
     let cookie = app.cookie_for(olga).await;
     let contoso_data = [
         "9876543210",

@@ -5,30 +5,25 @@
 use crate::common::TestApp;
 use app::both_engines;
 use app::domain::Role;
-use app::services::testing::{self, TestDb};
+use app::services::testing::TestDb;
 
 /// Domains: the page and its server functions for every customer role
 /// and a partner, and another organization's domain id sent on purpose.
 async fn domains_are_for_account_admins_and_account_managers_of_the_organization(t: TestDb) {
     let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
-    let now = app.state.clock.now();
-    let harry = app.user(app.harry().await).await;
-    let ana = testing::partner(
-        &app.state.db,
-        now,
-        "Fabrikam Partners",
-        "ana@fabrikam-partners.com",
-    )
-    .await;
+    let harry = app.user(app.sign_up_harry().await).await;
+    let ana = app
+        .partner("Fabrikam Partners", "ana@fabrikam-partners.com")
+        .await;
     let mut people = Vec::new();
     for (i, role) in Role::CUSTOMER.into_iter().enumerate() {
         let cookie = app
-            .member(&harry, &format!("d{i}@contoso.com"), &[role])
+            .signed_in_member(&harry, &format!("d{i}@contoso.com"), &[role])
             .await
             .1;
         people.push((role, cookie));
     }
-    people.push((Role::PartnerAdmin, app.cookie_for(ana.id).await));
+    people.push((Role::PartnerAdmin, app.cookie_for(ana.user.id).await));
     for (i, (role, cookie)) in people.iter().enumerate() {
         let who = format!("{role} ({})", app.t.engine);
         let allowed = matches!(role, Role::AccountAdmin | Role::AccountManager);
@@ -65,8 +60,7 @@ async fn domains_are_for_account_admins_and_account_managers_of_the_organization
     }
 
     // Fabrikam's administrator sends Contoso's domain id: not found.
-    let olga =
-        testing::sign_up_olga(&app.state.db, &app.state.settings, &app.state.hasher, now).await;
+    let olga = app.sign_up_olga().await;
     let olga_cookie = app.cookie_for(olga).await;
     let (contoso_domain,): (i64,) = sqlx::query_as("SELECT id FROM domains LIMIT 1")
         .fetch_one(&app.state.db)

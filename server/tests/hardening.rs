@@ -70,10 +70,10 @@ fn malformed_bodies() -> Vec<(&'static str, &'static str, Vec<u8>)> {
 
 async fn malformed_input_gets_a_4xx_from_every_server_function(t: TestDb) {
     let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
-    let harry_id = app.harry().await;
+    let harry_id = app.sign_up_harry().await;
     let harry = app.user(harry_id).await;
     let (_, admin_cookie) = app
-        .member(&harry, "alice@contoso.com", &[Role::AccountAdmin])
+        .signed_in_member(&harry, "alice@contoso.com", &[Role::AccountAdmin])
         .await;
     let mut failures = Vec::new();
     for path in endpoints() {
@@ -161,7 +161,7 @@ both_engines!(unexpected_methods_get_a_quiet_405);
 
 async fn the_bulk_invitation_takes_a_larger_body(t: TestDb) {
     let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
-    let harry_id = app.harry().await;
+    let harry_id = app.sign_up_harry().await;
     let cookie = app.cookie_for(harry_id).await;
     let row = r#"{"email":"someone@contoso.com","first_name":"Some","last_name":"One","roles":"Reports Viewer","padding":""}"#;
     let rows = vec![row; 50].join(",");
@@ -210,7 +210,7 @@ fn sign_in_from(peer: &str, forwarded: Option<&str>, email: &str, password: &str
 
 async fn wrong_passwords_lock_the_account_for_a_while(t: TestDb) {
     let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
-    app.harry().await;
+    app.sign_up_harry().await;
     let harry_with =
         |password: &str| sign_in_from("203.0.113.5", None, "harry@contoso.com", password);
     for _ in 0..sign_in::PER_ACCOUNT.max {
@@ -319,7 +319,7 @@ both_engines!(pages_carry_a_fresh_nonce_policy_and_https_adds_hsts);
 
 async fn another_site_cannot_make_a_browser_fetch_an_audited_export(t: TestDb) {
     let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
-    let harry_id = app.harry().await;
+    let harry_id = app.sign_up_harry().await;
     let cookie = app.cookie_for(harry_id).await;
     let fetch = |site: &'static str| {
         Request::builder()

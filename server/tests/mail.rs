@@ -4,7 +4,6 @@
 
 use app::both_engines;
 use app::services::outbox;
-use app::services::outbox::Outbox;
 use app::services::testing::TestDb;
 use std::sync::{Arc, Mutex};
 
@@ -93,7 +92,7 @@ async fn closed_port() -> u16 {
 }
 
 async fn statuses(app: &TestApp) -> Vec<String> {
-    outbox::recent(&app.state.db, 10)
+    outbox::recent(&app.state, 10)
         .await
         .expect("outbox")
         .into_iter()
@@ -129,7 +128,7 @@ async fn queued_invitations_are_delivered_over_smtp(t: TestDb) {
     );
     assert_eq!(statuses(&app).await, vec!["sent"]);
     // Once sent, the outbox keeps the delivery, not the key to the account.
-    let stored = &outbox::recent(&app.state.db, 1).await.expect("outbox")[0];
+    let stored = &outbox::recent(&app.state, 1).await.expect("outbox")[0];
     assert!(!stored.body_text.contains(&token), "{}", stored.body_text);
     assert!(stored.body_text.contains("/invitation/redacted"));
     assert_eq!(
@@ -190,15 +189,9 @@ async fn a_refused_address_fails_at_once(t: TestDb) {
     }
     .parse()
     .expect("valid");
-    app::services::agreements::register(
-        &app.state.db,
-        &app.state.settings,
-        &Outbox::default(),
-        crate::common::NOW,
-        &agreement,
-    )
-    .await
-    .expect("registered");
+    app::services::agreements::register(&app.state, &agreement)
+        .await
+        .expect("registered");
     let server = SmtpServer::start().await;
     assert_eq!(
         deliver_due(&app.state, &server.mailer())

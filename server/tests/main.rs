@@ -4,6 +4,7 @@
 mod access;
 mod agreements;
 mod areas;
+mod bulk;
 mod cli;
 mod common;
 mod domains;
@@ -11,3 +12,4 @@ mod hardening;
 mod http;
 mod mail;
 mod partners;
+mod sessions;

@@ -6,7 +6,7 @@ use crate::common::{Reply, TestApp};
 use app::both_engines;
 use app::domain::Role;
 use app::services::orders;
-use app::services::testing::{self, link_partner, TestDb};
+use app::services::testing::TestDb;
 
 const FABRIKAM_PARTNERS: &str = "Fabrikam Partners";
 const NORTHWIND: &str = "Northwind Resellers";
@@ -51,24 +51,16 @@ async fn contoso_with_partner(
     app::services::current_user::CurrentUser,
     app::services::current_user::CurrentUser,
 ) {
-    let now = app.state.clock.now();
-    let harry = app.user(app.harry().await).await;
-    let ana = testing::partner(
-        &app.state.db,
-        now,
-        FABRIKAM_PARTNERS,
-        "ana@fabrikam-partners.com",
-    )
-    .await;
-    link_partner(&app.state.db, now, FABRIKAM_PARTNERS, "1234567890").await;
-    orders::import(
-        &app.state.db,
-        now,
-        "1234567890,9876543210,VIA-FAB,2026-01-15,Office Professional Plus,2024,10,12.50,USD,Fabrikam Partners\n",
+    let harry = app.user(app.sign_up_harry().await).await;
+    let ana = app
+        .partner(FABRIKAM_PARTNERS, "ana@fabrikam-partners.com")
+        .await;
+    app.link_partner(FABRIKAM_PARTNERS, "1234567890").await;
+    orders::import(&app.state, "1234567890,9876543210,VIA-FAB,2026-01-15,Office Professional Plus,2024,10,12.50,USD,Fabrikam Partners\n",
     )
     .await
     .expect("orders");
-    (harry, ana)
+    (harry, ana.user)
 }
 
 async fn customer_orders(app: &TestApp, cookie: &str) -> Reply {
@@ -89,7 +81,7 @@ async fn every_role_reaches_the_partner_screens_the_roles_module_gives_it(t: Tes
     for (i, role) in Role::CUSTOMER.into_iter().enumerate() {
         people.push((
             role,
-            app.member(&harry, &format!("c{i}@contoso.com"), &[role])
+            app.signed_in_member(&harry, &format!("c{i}@contoso.com"), &[role])
                 .await
                 .1,
         ));
@@ -100,7 +92,7 @@ async fn every_role_reaches_the_partner_screens_the_roles_module_gives_it(t: Tes
     {
         people.push((
             role,
-            app.member(&ana, &format!("p{i}@fabrikam-partners.com"), &[role])
+            app.signed_in_member(&ana, &format!("p{i}@fabrikam-partners.com"), &[role])
                 .await
                 .1,
         ));
@@ -200,22 +192,19 @@ both_engines!(every_role_reaches_the_partner_screens_the_roles_module_gives_it);
 
 async fn two_partners_and_two_customers_never_reach_each_other(t: TestDb) {
     let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
-    let now = app.state.clock.now();
+    let _now = app.state.clock.now();
     let (harry, ana) = contoso_with_partner(&app).await;
-    testing::register_fabrikam(&app.state.db, &app.state.settings, now).await;
-    let sam = testing::partner(&app.state.db, now, NORTHWIND, "sam@northwind-resellers.com").await;
-    link_partner(&app.state.db, now, NORTHWIND, "5555555555").await;
-    link_partner(&app.state.db, now, NORTHWIND, "1234567890").await;
-    orders::import(
-        &app.state.db,
-        now,
-        "1234567890,9876543210,VIA-NW,2026-02-15,Visio Professional,2024,7,500,USD,Northwind Resellers\n\
+    app.register_fabrikam().await;
+    let sam = app.partner(NORTHWIND, "sam@northwind-resellers.com").await;
+    app.link_partner(NORTHWIND, "5555555555").await;
+    app.link_partner(NORTHWIND, "1234567890").await;
+    orders::import(&app.state, "1234567890,9876543210,VIA-NW,2026-02-15,Visio Professional,2024,7,500,USD,Northwind Resellers\n\
          5555555555,77,FAB-NW,2026-02-16,Visio Professional,2024,2,500,USD,Northwind Resellers\n",
     )
     .await
     .expect("orders");
     let ana_cookie = app.cookie_for(ana.id).await;
-    let sam_cookie = app.cookie_for(sam.id).await;
+    let sam_cookie = app.cookie_for(sam.user.id).await;
     let harry_cookie = app.cookie_for(harry.id).await;
     let fabrikam_account = account_id(&app, "77").await;
 
@@ -310,14 +299,13 @@ async fn two_partners_and_two_customers_never_reach_each_other(t: TestDb) {
     );
 
     // Harry cannot decide for a partner that is not his, nor send nonsense.
-    let stranger =
-        testing::partner(&app.state.db, now, "Stranger Partners", "x@stranger.com").await;
+    let stranger = app.partner("Stranger Partners", "x@stranger.com").await;
     let reply = app
         .call(
             &harry_cookie,
             "set_partner_visibility",
             &[
-                ("partner_id", &stranger.organization_id.to_string()),
+                ("partner_id", &stranger.user.organization_id.to_string()),
                 ("sees", "true"),
             ],
         )

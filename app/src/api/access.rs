@@ -25,7 +25,7 @@ pub async fn get_manage_users(bulk: Option<i64>) -> Result<ManageUsersView, AppE
     let cx = Ctx::signed_in().await?;
     cx.require(Capability::InviteUsers)?;
     let bulk = match bulk {
-        Some(run) => bulk::run_results(cx.db(), cx.user().id, run, cx.now()).await?,
+        Some(run) => bulk::run_results(cx.state(), cx.actor(), run).await?,
         None => None,
     };
     Ok(ManageUsersView {
@@ -71,15 +71,7 @@ pub async fn invite_user(
         roles: Vec::new(),
     };
     let invitee = input.parse_with(roles)?;
-    let outcome = invite::invite(
-        cx.db(),
-        cx.settings(),
-        cx.outbox(),
-        cx.now(),
-        cx.actor(),
-        &invitee,
-    )
-    .await?;
+    let outcome = invite::invite(cx.state(), cx.actor(), &invitee).await?;
     let what = match (outcome, another.is_some()) {
         (InviteOutcome::Invited, false) => "sent",
         (InviteOutcome::Resent, false) => "resent",
@@ -98,7 +90,7 @@ pub async fn invite_user(
 #[server(endpoint = "list_people")]
 pub async fn list_people(search: String, after: String) -> Result<PeoplePage, AppError> {
     let cx = Ctx::signed_in().await?;
-    people::list(cx.db(), cx.user(), cx.now(), &search, &after).await
+    people::list(cx.state(), cx.actor(), &search, &after).await
 }
 
 /// Sends an invitation again with a new link; `email`, when not empty,
@@ -110,16 +102,8 @@ pub async fn resend_invitation(invitation_id: i64, email: String) -> Result<Stri
         "" => None,
         typed => Some(Email::parse(typed).map_err(|problem| AppError::field("email", problem))?),
     };
-    let sent = invite::resend_invitation(
-        cx.db(),
-        cx.settings(),
-        cx.outbox(),
-        cx.now(),
-        cx.actor(),
-        invitation_id,
-        corrected.as_ref(),
-    )
-    .await?;
+    let sent = invite::resend_invitation(cx.state(), cx.actor(), invitation_id, corrected.as_ref())
+        .await?;
     answer_at(&back_to_users("resent", sent.as_str()));
     Ok(sent.to_string())
 }
@@ -127,7 +111,7 @@ pub async fn resend_invitation(invitation_id: i64, email: String) -> Result<Stri
 #[server(endpoint = "revoke_invitation")]
 pub async fn revoke_invitation(invitation_id: i64) -> Result<(), AppError> {
     let cx = Ctx::signed_in().await?;
-    invite::revoke_invitation(cx.db(), cx.now(), cx.actor(), invitation_id).await?;
+    invite::revoke_invitation(cx.state(), cx.actor(), invitation_id).await?;
     answer_at("/manage-access");
     Ok(())
 }
@@ -140,7 +124,7 @@ pub async fn change_roles(
 ) -> Result<(), AppError> {
     let cx = Ctx::signed_in().await?;
     let roles = Role::normalize(roles).map_err(|problem| AppError::field("roles", problem))?;
-    members::change_roles(cx.db(), cx.now(), cx.actor(), user_id, &roles).await?;
+    members::change_roles(cx.state(), cx.actor(), user_id, &roles).await?;
     answer_at("/manage-access");
     Ok(())
 }
@@ -148,7 +132,7 @@ pub async fn change_roles(
 #[server(endpoint = "remove_user")]
 pub async fn remove_user(user_id: i64) -> Result<(), AppError> {
     let cx = Ctx::signed_in().await?;
-    members::remove_user(cx.db(), cx.now(), cx.actor(), user_id).await?;
+    members::remove_user(cx.state(), cx.actor(), user_id).await?;
     answer_at("/manage-access");
     Ok(())
 }
@@ -164,15 +148,7 @@ pub async fn bulk_invite(rows: Vec<CsvInvite>) -> Result<Vec<RowResult>, AppErro
         )));
     }
     cx.require(Capability::InviteUsers)?;
-    bulk::invite_rows(
-        cx.db(),
-        cx.settings(),
-        cx.outbox(),
-        cx.now(),
-        cx.actor(),
-        rows,
-    )
-    .await
+    bulk::invite_rows(cx.state(), cx.actor(), rows).await
 }
 
 /// Invites everyone in the CSV file of the form's `file` field, as
@@ -196,15 +172,7 @@ pub async fn bulk_invite_file(data: server_fn::codec::MultipartData) -> Result<(
             text = String::from_utf8_lossy(&bytes).into_owned();
         }
     }
-    let run = bulk::invite_file(
-        cx.db(),
-        cx.settings(),
-        cx.outbox(),
-        cx.now(),
-        cx.actor(),
-        &text,
-    )
-    .await?;
+    let run = bulk::invite_file(cx.state(), cx.actor(), &text).await?;
     answer_at(&format!("/manage-access?bulk={run}"));
     Ok(())
 }
@@ -215,6 +183,6 @@ pub async fn get_audit_log(
     before: Option<i64>,
 ) -> Result<(AccessView, Vec<(i64, AuditEntry)>), AppError> {
     let cx = Ctx::signed_in().await?;
-    let entries = audit::log(cx.db(), cx.user(), before).await?;
+    let entries = audit::log(cx.state(), cx.actor(), before).await?;
     Ok((cx.user().access_view(), entries))
 }

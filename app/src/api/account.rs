@@ -16,7 +16,7 @@ use crate::{
 #[server(endpoint = "get_dashboard")]
 pub async fn get_dashboard() -> Result<Dashboard, AppError> {
     let cx = Ctx::signed_in().await?;
-    dashboard::page(cx.db(), cx.user()).await
+    dashboard::page(cx.state(), cx.actor()).await
 }
 
 #[server(endpoint = "get_profile")]

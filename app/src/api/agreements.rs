@@ -15,12 +15,12 @@ use crate::{
 #[server(endpoint = "get_agreements")]
 pub async fn get_agreements() -> Result<AgreementsView, AppError> {
     let cx = Ctx::signed_in().await?;
-    let agreements = agreements::list(cx.db(), cx.user(), cx.now()).await?;
+    let agreements = agreements::list(cx.state(), cx.actor()).await?;
     Ok(AgreementsView {
         can_modify: cx.require(Capability::ModifyAgreements).is_ok(),
         user: cx.user().summary(),
         agreements,
-        partners: partners::of_customer(cx.db(), cx.user().organization_id).await?,
+        partners: partners::of_customer(cx.state(), cx.actor()).await?,
     })
 }
 
@@ -38,7 +38,7 @@ pub async fn update_agreement(
         contact_name,
         contact_email,
     };
-    agreements::update(cx.db(), cx.now(), cx.actor(), &number, &edit).await?;
+    agreements::update(cx.state(), cx.actor(), &number, &edit).await?;
     // The agreements, saying this one was saved.
     let saved: String = url::form_urlencoded::byte_serialize(number.as_bytes()).collect();
     answer_at(&format!("/agreements?saved={saved}"));

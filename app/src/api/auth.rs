@@ -16,16 +16,7 @@ use crate::{
 #[server(endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String) -> Result<String, AppError> {
     let state = state()?;
-    let now = state.clock.now();
-    let outcome = sign_in::sign_in(
-        &state.db,
-        &state.hasher,
-        now,
-        client::of_request(),
-        &email,
-        &password,
-    )
-    .await?;
+    let outcome = sign_in::sign_in(&state, client::of_request(), &email, &password).await?;
     let next = match outcome {
         Outcome::SignedIn(user_id) => {
             start_session(&state, user_id).await?;
@@ -61,11 +52,11 @@ pub async fn sign_in_code(code: String) -> Result<String, AppError> {
 #[cfg(feature = "ssr")]
 pub async fn start_session(state: &AppState, user_id: i64) -> Result<(), AppError> {
     if let Some(previous) = Cookie::Session.of_request(&state.settings) {
-        sessions::end(&state.db, &previous).await?;
+        sessions::end(state, &previous).await?;
     }
-    let secret = sessions::create(&state.db, user_id, state.clock.now()).await?;
+    let secret = sessions::create(state, user_id).await?;
     cookies::add(&Cookie::Session.set(&state.settings, &secret));
-    if let Some(user) = current_user::load(&state.db, user_id).await? {
+    if let Some(user) = current_user::load(state, user_id).await? {
         cookies::add(&Cookie::Lang.set(&state.settings, user.lang.code()));
     }
     Ok(())
@@ -76,8 +67,7 @@ pub async fn start_session(state: &AppState, user_id: i64) -> Result<(), AppErro
 pub async fn sign_out() -> Result<String, AppError> {
     let state = state()?;
     if let Some(secret) = Cookie::Session.of_request(&state.settings) {
-        let now = state.clock.now();
-        sign_in::sign_out(&state.db, now, client::of_request(), &secret).await?;
+        sign_in::sign_out(&state, client::of_request(), &secret).await?;
     }
     cookies::add(&Cookie::Session.expire(&state.settings));
     answer_at("/sign-in");

@@ -15,7 +15,7 @@ use crate::{
 pub async fn get_domains() -> Result<DomainsView, AppError> {
     let cx = Ctx::signed_in().await?;
     cx.require(Capability::ManageDomains)?;
-    domains::page(cx.db(), cx.user(), cx.now()).await
+    domains::page(cx.state(), cx.actor()).await
 }
 
 /// Adds a domain, pending until its TXT record is found.
@@ -23,7 +23,7 @@ pub async fn get_domains() -> Result<DomainsView, AppError> {
 pub async fn add_domain(domain: String, purchasing_account: String) -> Result<DomainRow, AppError> {
     let cx = Ctx::signed_in().await?;
     cx.require(Capability::ManageDomains)?;
-    domains::add(cx.db(), cx.now(), cx.actor(), &domain, &purchasing_account).await
+    domains::add(cx.state(), cx.actor(), &domain, &purchasing_account).await
 }
 
 /// Looks the domain's record up in DNS now; answers with the domain's id
@@ -32,7 +32,7 @@ pub async fn add_domain(domain: String, purchasing_account: String) -> Result<Do
 pub async fn verify_domain(domain_id: i64) -> Result<(i64, DomainCheck), AppError> {
     let cx = Ctx::signed_in().await?;
     cx.require(Capability::ManageDomains)?;
-    let found = domains::verify(cx.db(), cx.settings(), cx.now(), cx.actor(), domain_id).await?;
+    let found = domains::verify(cx.state(), cx.actor(), domain_id).await?;
     // A plain form comes back to the domains, with what was found.
     let said = leptos::serde_json::to_string(&found).unwrap_or_default();
     let said: String = url::form_urlencoded::byte_serialize(said.as_bytes()).collect();

@@ -13,7 +13,7 @@ use crate::{http::Ctx, services::products};
 pub async fn get_downloads() -> Result<DownloadsPage, AppError> {
     let cx = Ctx::signed_in().await?;
     Ok(DownloadsPage {
-        products: products::downloads(cx.db(), cx.user()).await?,
+        products: products::downloads(cx.state(), cx.actor()).await?,
         user: cx.user().summary(),
     })
 }

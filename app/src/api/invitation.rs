@@ -17,7 +17,7 @@ use crate::{
 #[server(endpoint = "get_invitation")]
 pub async fn get_invitation(token: String) -> Result<LinkState, AppError> {
     let state = state()?;
-    invitations::look_up(&state.db, &token, state.clock.now()).await
+    invitations::look_up(&state, &token).await
 }
 
 /// Creates the organizational account an invitation offers, consumes the
@@ -39,8 +39,7 @@ pub async fn accept_invitation(
         password,
         confirm_password,
     };
-    let user_id =
-        invitations::accept(&state.db, &state.hasher, state.clock.now(), &token, form).await?;
+    let user_id = invitations::accept(&state, &token, form).await?;
     super::auth::start_session(&state, user_id).await?;
     answer_at("/dashboard");
     Ok("/dashboard".to_owned())
@@ -90,16 +89,7 @@ pub async fn request_invitation(
         let agreement_key = format!("request_invitation:agreement:{agreement}");
         ratelimit::hit(&state.db, &client_key, now, PER_CLIENT).await?;
         ratelimit::hit(&state.db, &agreement_key, now, PER_AGREEMENT).await?;
-        invitations::resend_to_designated_admin(
-            &state.db,
-            &state.settings,
-            &state.outbox,
-            now,
-            &email,
-            &agreement,
-            &account,
-        )
-        .await?;
+        invitations::resend_to_designated_admin(&state, &email, &agreement, &account).await?;
         Ok(())
     }
     .await;

@@ -11,7 +11,7 @@ use crate::{http::Ctx, services::keys};
 pub async fn get_keys() -> Result<KeysPage, AppError> {
     let cx = Ctx::signed_in().await?;
     Ok(KeysPage {
-        keys: keys::list(cx.db(), cx.user()).await?,
+        keys: keys::list(cx.state(), cx.actor()).await?,
         user: cx.user().summary(),
     })
 }
@@ -20,5 +20,5 @@ pub async fn get_keys() -> Result<KeysPage, AppError> {
 #[server(endpoint = "reveal_key")]
 pub async fn reveal_key(key_id: i64) -> Result<String, AppError> {
     let cx = Ctx::signed_in().await?;
-    keys::reveal(cx.db(), cx.now(), cx.actor(), key_id).await
+    keys::reveal(cx.state(), cx.actor(), key_id).await
 }

@@ -11,14 +11,14 @@ use crate::{http::Ctx, services::orders};
 #[server(endpoint = "get_orders")]
 pub async fn get_orders(filter: OrderFilter, after: String) -> Result<OrdersPage, AppError> {
     let cx = Ctx::signed_in().await?;
-    orders::page(cx.db(), cx.user(), &filter, &after).await
+    orders::page(cx.state(), cx.actor(), &filter, &after).await
 }
 
 #[server(endpoint = "get_licenses")]
 pub async fn get_licenses() -> Result<LicensesPage, AppError> {
     let cx = Ctx::signed_in().await?;
     Ok(LicensesPage {
-        licenses: orders::licenses(cx.db(), cx.user()).await?,
+        licenses: orders::licenses(cx.state(), cx.actor()).await?,
         user: cx.user().summary(),
     })
 }

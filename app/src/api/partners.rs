@@ -21,7 +21,7 @@ pub async fn get_customers() -> Result<CustomersView, AppError> {
     let cx = Ctx::signed_in().await?;
     cx.require(Capability::ManageCustomers)?;
     Ok(CustomersView {
-        accounts: partners::customers(cx.db(), cx.user(), cx.now()).await?,
+        accounts: partners::customers(cx.state(), cx.actor()).await?,
         user: cx.user().summary(),
     })
 }
@@ -32,15 +32,7 @@ pub async fn get_customers() -> Result<CustomersView, AppError> {
 pub async fn resend_admin_invitation(purchasing_account_id: i64) -> Result<String, AppError> {
     let cx = Ctx::signed_in().await?;
     cx.require(Capability::ManageCustomers)?;
-    let email = partners::resend(
-        cx.db(),
-        cx.settings(),
-        cx.outbox(),
-        cx.now(),
-        cx.actor(),
-        purchasing_account_id,
-    )
-    .await?;
+    let email = partners::resend(cx.state(), cx.actor(), purchasing_account_id).await?;
     // A plain form comes back to the customers, saying whose it was.
     answer_at(&format!("/customers?resent={purchasing_account_id}"));
     Ok(email.to_string())
@@ -67,16 +59,7 @@ pub async fn change_designated_admin(
         country,
     }
     .parse()?;
-    partners::change_admin(
-        cx.db(),
-        cx.settings(),
-        cx.outbox(),
-        cx.now(),
-        cx.actor(),
-        purchasing_account_id,
-        &admin,
-    )
-    .await?;
+    partners::change_admin(cx.state(), cx.actor(), purchasing_account_id, &admin).await?;
     answer_at("/customers?changed=admin");
     Ok(())
 }
@@ -90,16 +73,7 @@ pub async fn change_designated_admin_email(
     let cx = Ctx::signed_in().await?;
     cx.require(Capability::ManageCustomers)?;
     let email = Email::parse(&email).map_err(|problem| AppError::field("email", problem))?;
-    partners::change_admin_email(
-        cx.db(),
-        cx.settings(),
-        cx.outbox(),
-        cx.now(),
-        cx.actor(),
-        purchasing_account_id,
-        &email,
-    )
-    .await?;
+    partners::change_admin_email(cx.state(), cx.actor(), purchasing_account_id, &email).await?;
     answer_at("/customers?changed=email");
     Ok(())
 }
@@ -113,12 +87,12 @@ pub async fn get_customer_orders(
 ) -> Result<CustomerOrdersView, AppError> {
     let cx = Ctx::signed_in().await?;
     cx.require(Capability::ManageCustomers)?;
-    let (_, customer) = partners::scope(cx.db(), cx.user(), &agreement).await?;
+    let (_, customer) = partners::scope(cx.state(), cx.actor(), &agreement).await?;
     let filter = crate::domain::wire::OrderFilter::default();
     Ok(CustomerOrdersView {
         customer,
-        licenses: orders::partner_licenses(cx.db(), cx.user(), &agreement).await?,
-        orders: orders::partner_page(cx.db(), cx.user(), &agreement, &filter, &after).await?,
+        licenses: orders::partner_licenses(cx.state(), cx.actor(), &agreement).await?,
+        orders: orders::partner_page(cx.state(), cx.actor(), &agreement, &filter, &after).await?,
         agreement_number: agreement,
     })
 }
@@ -129,7 +103,7 @@ pub async fn get_partner_visibility() -> Result<PartnerVisibilityView, AppError>
     let cx = Ctx::signed_in().await?;
     cx.require(Capability::ManagePartnerVisibility)?;
     Ok(PartnerVisibilityView {
-        partners: partners::of_customer(cx.db(), cx.user().organization_id).await?,
+        partners: partners::of_customer(cx.state(), cx.actor()).await?,
         user: cx.user().summary(),
     })
 }
@@ -145,5 +119,5 @@ pub async fn set_partner_visibility(partner_id: i64, sees: String) -> Result<(),
         "false" => false,
         _ => return Err(AppError::field("sees", Problem::Required)),
     };
-    partners::set_visibility(cx.db(), cx.now(), cx.actor(), partner_id, sees).await
+    partners::set_visibility(cx.state(), cx.actor(), partner_id, sees).await
 }

@@ -14,7 +14,7 @@ use crate::{
 #[server(endpoint = "get_provisioning")]
 pub async fn get_provisioning() -> Result<ProvisioningPage, AppError> {
     let cx = Ctx::signed_in().await?;
-    provisioning::overview(cx.db(), cx.user()).await
+    provisioning::overview(cx.state(), cx.actor()).await
 }
 
 /// Where the assignment form comes back to once subscriptions were
@@ -33,7 +33,7 @@ pub async fn assign_subscription(
 ) -> Result<(), AppError> {
     let cx = Ctx::signed_in().await?;
     let assignment = provisioning::Assignment::parse(&service, &quantity, &start_date, &domain)?;
-    provisioning::assign(cx.db(), cx.now(), cx.actor(), &assignment).await?;
+    provisioning::assign(cx.state(), cx.actor(), &assignment).await?;
     answer_at(ASSIGNED);
     Ok(())
 }

@@ -18,14 +18,14 @@ use crate::{
 #[server(endpoint = "get_two_step")]
 pub async fn get_two_step() -> Result<TwoStep, AppError> {
     let cx = Ctx::signed_in_setting_up_two_step().await?;
-    two_step::view(cx.db(), cx.user()).await
+    two_step::view(cx.state(), cx.actor()).await
 }
 
 /// Starts setting up an authenticator app with a new key.
 #[server(endpoint = "start_two_step")]
 pub async fn start_two_step() -> Result<(), AppError> {
     let cx = Ctx::signed_in_setting_up_two_step().await?;
-    two_step::start(cx.db(), cx.user()).await
+    two_step::start(cx.state(), cx.actor()).await
 }
 
 /// Turns two-step verification on with the app's first code; answers the
@@ -34,7 +34,7 @@ pub async fn start_two_step() -> Result<(), AppError> {
 pub async fn confirm_two_step(code: String) -> Result<Vec<String>, AppError> {
     let cx = Ctx::signed_in_setting_up_two_step().await?;
     let codes = two_step::confirm(cx.state(), cx.actor(), &code).await?;
-    leave_new_codes(cx.settings(), &codes);
+    leave_new_codes(&cx.state().settings, &codes);
     Ok(codes)
 }
 
@@ -48,7 +48,7 @@ pub async fn turn_off_two_step(password: String) -> Result<(), AppError> {
 pub async fn renew_recovery_codes(password: String) -> Result<Vec<String>, AppError> {
     let cx = Ctx::signed_in().await?;
     let codes = two_step::renew_recovery_codes(cx.state(), cx.actor(), &password).await?;
-    leave_new_codes(cx.settings(), &codes);
+    leave_new_codes(&cx.state().settings, &codes);
     Ok(codes)
 }
 
@@ -84,5 +84,5 @@ pub fn take_new_recovery_codes() -> Option<Vec<String>> {
 pub async fn require_two_step(required: bool) -> Result<(), AppError> {
     let cx = Ctx::signed_in().await?;
     cx.require(Capability::ManageSecurity)?;
-    two_step::set_required(cx.db(), cx.actor(), cx.now(), required).await
+    two_step::set_required(cx.state(), cx.actor(), required).await
 }

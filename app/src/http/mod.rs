@@ -15,8 +15,7 @@ use crate::domain::{Capability, Role};
 use crate::error::AppError;
 use crate::services::audit::{self, Actor};
 use crate::services::current_user::{self, CurrentUser};
-use crate::services::outbox::Outbox;
-use crate::services::{internal, sessions, AppState, Db, Settings};
+use crate::services::{internal, sessions, AppState};
 use cookies::Cookie;
 
 /// What a signed-in request must pass besides a live session.
@@ -73,11 +72,10 @@ impl Ctx {
         let session = Cookie::Session
             .read(&state.settings, headers)
             .ok_or(AppError::Unauthenticated)?;
-        let now = state.clock.now();
-        let user_id = sessions::user_of(&state.db, &session, now, state.settings.session_idle_secs)
+        let user_id = sessions::user_of(&state, &session)
             .await?
             .ok_or(AppError::Unauthenticated)?;
-        let user = current_user::load(&state.db, user_id)
+        let user = current_user::load(&state, user_id)
             .await?
             .ok_or(AppError::Unauthenticated)?;
         if gate == Gate::TwoStepRule && user.must_set_up_two_step() {
@@ -115,22 +113,6 @@ impl Ctx {
     /// The secret of the session this request came with.
     pub fn session(&self) -> &str {
         &self.session
-    }
-
-    pub fn db(&self) -> &Db {
-        &self.state.db
-    }
-
-    pub fn now(&self) -> i64 {
-        self.state.clock.now()
-    }
-
-    pub fn settings(&self) -> &Settings {
-        &self.state.settings
-    }
-
-    pub fn outbox(&self) -> &Outbox {
-        &self.state.outbox
     }
 
     pub fn state(&self) -> &AppState {

@@ -7,8 +7,8 @@ use super::audit::{self, Actor};
 use super::current_user::CurrentUser;
 use super::mail::PasswordChangedMail;
 use super::outbox::enqueue;
-use super::password::{self, Hasher};
-use super::{sessions, AppState, Db};
+use super::password;
+use super::{sessions, AppState};
 use crate::domain::wire::Profile;
 use crate::domain::{AuditAction, Country, Email, Lang, Problem, Role};
 use crate::error::{AppError, FormErrors};
@@ -41,7 +41,8 @@ pub async fn account_admins(
 
 /// Records the interface language a user chose.
 #[instrument(skip_all)]
-pub async fn set_language(db: &Db, user_id: i64, lang: Lang) -> Result<(), AppError> {
+pub async fn set_language(state: &AppState, user_id: i64, lang: Lang) -> Result<(), AppError> {
+    let db = &state.db;
     sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
         .bind(lang.code())
         .bind(user_id)
@@ -65,11 +66,11 @@ pub enum Credentials {
 /// both failures alike.
 #[instrument(skip_all)]
 pub async fn verify_credentials(
-    db: &Db,
-    hasher: &Hasher,
+    state: &AppState,
     email: &str,
     password: &str,
 ) -> Result<Credentials, AppError> {
+    let (db, hasher) = (&state.db, &state.hasher);
     let email = Email::parse(email).ok();
     let found: Option<(i64, String)> = match &email {
         Some(email) => {
@@ -95,16 +96,15 @@ pub async fn verify_credentials(
 /// Whether `password` is the user's own: asked again before a change
 /// that weakens or replaces how they sign in.
 pub async fn password_matches(
-    db: &Db,
-    hasher: &Hasher,
+    state: &AppState,
     user_id: i64,
     password: &str,
 ) -> Result<bool, AppError> {
     let (stored,): (String,) = sqlx::query_as("SELECT password_hash FROM users WHERE id = $1")
         .bind(user_id)
-        .fetch_one(db)
+        .fetch_one(&state.db)
         .await?;
-    hasher.verify(password.to_owned(), Some(stored)).await
+    state.hasher.verify(password.to_owned(), Some(stored)).await
 }
 
 /// A password change as the profile form sends it.
@@ -139,7 +139,7 @@ pub async fn change_password(
     errors.finish(Some(()))?;
 
     let db = &state.db;
-    if !password_matches(db, &state.hasher, user.id, change.current).await? {
+    if !password_matches(state, user.id, change.current).await? {
         return Err(AppError::field(
             "current_password",
             Problem::CurrentPasswordWrong,
@@ -172,7 +172,7 @@ pub async fn change_password(
     .await?;
     enqueue(&mut tx, &mail, None, now).await?;
     state.outbox.commit(tx).await?;
-    sessions::end_others(db, user.id, keep_session).await?;
+    sessions::end_others(state, user.id, keep_session).await?;
     Ok(())
 }
 

@@ -5,7 +5,7 @@ use sqlx::AnyConnection;
 use tracing::instrument;
 
 use super::current_user::CurrentUser;
-use super::Db;
+use super::AppState;
 use crate::domain::wire::AuditEntry;
 use crate::domain::{AuditAction, Capability, Role};
 use crate::error::AppError;
@@ -85,12 +85,13 @@ pub async fn record_in(
 }
 
 /// The organization's audit log, newest first, for Account Admins.
-#[instrument(skip_all, fields(user = viewer.id))]
+#[instrument(skip_all, fields(user = actor.user.id))]
 pub async fn log(
-    db: &Db,
-    viewer: &CurrentUser,
+    state: &AppState,
+    actor: &Actor,
     before: Option<i64>,
 ) -> Result<Vec<(i64, AuditEntry)>, AppError> {
+    let (db, viewer) = (&state.db, &actor.user);
     if !Role::any_allows(&viewer.roles, Capability::ViewAuditLog) {
         return Err(AppError::Forbidden);
     }

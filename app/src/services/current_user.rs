@@ -4,7 +4,7 @@
 
 use tracing::instrument;
 
-use super::Db;
+use super::AppState;
 use crate::domain::wire::{AccessView, UserSummary};
 use crate::domain::{Lang, Role};
 use crate::error::AppError;
@@ -55,7 +55,8 @@ impl CurrentUser {
 
 /// The user with this id, with their roles; `None` once they are gone.
 #[instrument(skip_all)]
-pub async fn load(db: &Db, user_id: i64) -> Result<Option<CurrentUser>, AppError> {
+pub async fn load(state: &AppState, user_id: i64) -> Result<Option<CurrentUser>, AppError> {
+    let db = &state.db;
     #[derive(sqlx::FromRow)]
     struct Row {
         organization_id: i64,

@@ -4,8 +4,9 @@
 
 use tracing::instrument;
 
+use super::audit::Actor;
 use super::current_user::CurrentUser;
-use super::{orders, products, reports, Db};
+use super::{orders, products, reports, AppState, Db};
 use crate::domain::wire::{AgreementSummary, Dashboard, PurchasingAccountSummary};
 use crate::domain::{Capability, Role};
 use crate::error::AppError;
@@ -22,8 +23,9 @@ struct AgreementRow {
 }
 
 /// The home page: the organization, its agreements and purchasing accounts.
-#[instrument(skip_all, fields(user = user.id))]
-pub async fn page(db: &Db, user: &CurrentUser) -> Result<Dashboard, AppError> {
+#[instrument(skip_all, fields(user = actor.user.id))]
+pub async fn page(state: &AppState, actor: &Actor) -> Result<Dashboard, AppError> {
+    let (db, user) = (&state.db, &actor.user);
     let (organization,): (String,) = sqlx::query_as("SELECT name FROM organizations WHERE id = $1")
         .bind(user.organization_id)
         .fetch_one(db)
@@ -69,7 +71,7 @@ pub async fn page(db: &Db, user: &CurrentUser) -> Result<Dashboard, AppError> {
         }
     }
     let usage = if Role::any_allows(&user.roles, Capability::ViewLicenses) {
-        orders::usage(db, user).await?
+        orders::usage(state, actor).await?
     } else {
         Vec::new()
     };

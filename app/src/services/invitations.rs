@@ -7,9 +7,7 @@ use tracing::instrument;
 use super::current_user;
 use super::mail::InvitationMail;
 use super::outbox;
-use super::outbox::Outbox;
-use super::password::Hasher;
-use super::{is_unique_violation, Db, Settings, INVITATION_LIFETIME_SECS};
+use super::{is_unique_violation, AppState, Settings, INVITATION_LIFETIME_SECS};
 use crate::domain::wire::{InvitationView, LinkState};
 use crate::domain::{
     AgreementNumber, Country, Email, InvitationToken, Lang, PersonName, Problem,
@@ -148,14 +146,17 @@ fn state_of(row: Option<InvitationRow>, now: i64) -> LinkState {
     }
 }
 
-/// What an invitation link leads to at `now`.
+/// What an invitation link leads to now.
 #[instrument(skip_all)]
-pub async fn look_up(db: &Db, token: &str, now: i64) -> Result<LinkState, AppError> {
+pub async fn look_up(state: &AppState, token: &str) -> Result<LinkState, AppError> {
     let Ok(token) = InvitationToken::parse(token) else {
         return Ok(LinkState::Unknown);
     };
-    let mut conn = db.acquire().await?;
-    Ok(state_of(find_by_token(&mut conn, &token).await?, now))
+    let mut conn = state.db.acquire().await?;
+    Ok(state_of(
+        find_by_token(&mut conn, &token).await?,
+        state.clock.now(),
+    ))
 }
 
 /// Sends a fresh invitation to a purchasing account's designated
@@ -167,10 +168,7 @@ pub async fn look_up(db: &Db, token: &str, now: i64) -> Result<LinkState, AppErr
 /// `None` otherwise; callers must not tell the two apart to the public.
 #[instrument(skip_all)]
 pub async fn resend_to_designated_admin(
-    db: &Db,
-    settings: &Settings,
-    outbox: &Outbox,
-    now: i64,
+    state: &AppState,
     email: &Email,
     agreement: &AgreementNumber,
     purchasing_account: &PurchasingAccountNumber,
@@ -185,7 +183,8 @@ pub async fn resend_to_designated_admin(
         organization_id: i64,
         organization: String,
     }
-    let mut tx = super::db::begin_write(db).await?;
+    let (settings, now) = (&*state.settings, state.clock.now());
+    let mut tx = super::db::begin_write(&state.db).await?;
     let designated: Option<Designated> = sqlx::query_as(
         "SELECT p.id AS purchasing_account_id, p.admin_first_name, p.admin_last_name, \
          p.admin_language, p.admin_country, a.organization_id, o.name AS organization \
@@ -229,7 +228,7 @@ pub async fn resend_to_designated_admin(
         },
     )
     .await?;
-    outbox.commit(tx).await?;
+    state.outbox.commit(tx).await?;
     Ok(Some(token))
 }
 
@@ -245,13 +244,8 @@ pub struct AcceptForm {
 /// Creates the account an invitation offers and consumes the invitation.
 /// Returns the new user's id.
 #[instrument(skip_all)]
-pub async fn accept(
-    db: &Db,
-    hasher: &Hasher,
-    now: i64,
-    token: &str,
-    form: AcceptForm,
-) -> Result<i64, AppError> {
+pub async fn accept(state: &AppState, token: &str, form: AcceptForm) -> Result<i64, AppError> {
+    let (db, hasher, now) = (&state.db, &state.hasher, state.clock.now());
     let token = InvitationToken::parse(token).map_err(|_| AppError::NotFound)?;
     let mut errors = FormErrors::default();
     let first_name = errors.check("first_name", PersonName::parse(&form.first_name));

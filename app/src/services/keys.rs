@@ -4,7 +4,7 @@
 use super::audit::{self, Actor};
 use super::catalog::{self, ImportResults};
 use super::current_user::CurrentUser;
-use super::Db;
+use super::{AppState, Db};
 use crate::domain::wire::KeyRow;
 use crate::domain::{
     product_label, AgreementNumber, AuditAction, Capability, PurchasingAccountNumber, Role,
@@ -43,8 +43,9 @@ pub struct WholeKey {
     pub key_text: String,
 }
 
-#[instrument(skip_all, fields(user = viewer.id))]
-pub async fn list(db: &Db, viewer: &CurrentUser) -> Result<Vec<KeyRow>, AppError> {
+#[instrument(skip_all, fields(user = actor.user.id))]
+pub async fn list(state: &AppState, actor: &Actor) -> Result<Vec<KeyRow>, AppError> {
+    let (db, viewer) = (&state.db, &actor.user);
     check(viewer)?;
     let rows: Vec<WholeKey> = sqlx::query_as(LIST_SQL)
         .bind(viewer.organization_id)
@@ -64,9 +65,10 @@ pub async fn list(db: &Db, viewer: &CurrentUser) -> Result<Vec<KeyRow>, AppError
 
 /// One whole key of the viewer's organization, audited.
 #[instrument(skip_all, fields(user = actor.user.id))]
-pub async fn reveal(db: &Db, now: i64, actor: &Actor, key_id: i64) -> Result<String, AppError> {
+pub async fn reveal(state: &AppState, actor: &Actor, key_id: i64) -> Result<String, AppError> {
     check(&actor.user)?;
-    let mut tx = super::db::begin_write(db).await?;
+    let now = state.clock.now();
+    let mut tx = super::db::begin_write(&state.db).await?;
     let found: Option<(String, String, String)> = sqlx::query_as(
         "SELECT k.key_text, pr.name, pr.version FROM product_keys k \
          JOIN products pr ON pr.id = k.product_id WHERE k.id = $1 AND k.organization_id = $2",
@@ -101,7 +103,8 @@ pub const COLUMNS: [&str; 5] = [
 
 /// Imports product keys from CSV text, with a result per line.
 #[instrument(skip_all)]
-pub async fn import(db: &Db, now: i64, text: &str) -> Result<ImportResults, AppError> {
+pub async fn import(state: &AppState, text: &str) -> Result<ImportResults, AppError> {
+    let (db, now) = (&state.db, state.clock.now());
     Ok(catalog::import_each(text, &COLUMNS, &[], async |cells| {
         import_row(db, now, &cells).await
     })

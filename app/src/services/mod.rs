@@ -1,5 +1,11 @@
 //! Everything that runs only on the server: state, database access, the
 //! business services the server functions call, and mail.
+//!
+//! Every service is called one way: `f(&AppState, &Actor, args…)`, or
+//! `f(&AppState, args…)` where nobody acts (the operator's commands, the
+//! periodic work). The state holds the database, settings, outbox, hasher
+//! and clock; `now` is always the clock's. A step that runs inside its
+//! caller's transaction takes that connection first instead.
 
 pub mod access;
 pub mod accounts;

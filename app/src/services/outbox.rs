@@ -7,7 +7,7 @@ use sqlx::AnyConnection;
 use tracing::instrument;
 
 use super::mail::OutgoingMail;
-use super::Db;
+use super::AppState;
 use crate::error::AppError;
 
 /// Wakes the mail worker once a transaction that queued mail has
@@ -86,7 +86,8 @@ pub const LEASE_SECS: i64 = 300;
 /// concurrent workers take disjoint batches instead of queueing; SQLite
 /// runs one writer at a time anyway.
 #[instrument(skip_all)]
-pub async fn claim_due(db: &Db, now: i64, limit: i64) -> Result<Vec<QueuedMail>, AppError> {
+pub async fn claim_due(state: &AppState, limit: i64) -> Result<Vec<QueuedMail>, AppError> {
+    let (db, now) = (&state.db, state.clock.now());
     let postgres = db.connect_options().database_url.scheme() != "sqlite";
     let due = "status = 'queued' AND next_attempt_at <= $3 \
                AND (locked_until IS NULL OR locked_until < $3)";
@@ -118,7 +119,8 @@ pub fn claim_allows_sending(mail: &QueuedMail, now: i64) -> bool {
 
 /// Lets go of the messages of a claim not yet sent, for any worker to take.
 #[instrument(skip_all)]
-pub async fn release(db: &Db, claim_token: &str) -> Result<u64, AppError> {
+pub async fn release(state: &AppState, claim_token: &str) -> Result<u64, AppError> {
+    let db = &state.db;
     let result = sqlx::query(
         "UPDATE outbox SET locked_until = NULL, claim_token = NULL \
          WHERE claim_token = $1 AND status = 'queued'",
@@ -133,7 +135,8 @@ pub async fn release(db: &Db, claim_token: &str) -> Result<u64, AppError> {
 /// lapsed and the message is another worker's now). The invitation link
 /// leaves the stored body: the delivery record stays, the key does not.
 #[instrument(skip_all)]
-pub async fn mark_sent(db: &Db, mail: &QueuedMail, now: i64) -> Result<bool, AppError> {
+pub async fn mark_sent(state: &AppState, mail: &QueuedMail) -> Result<bool, AppError> {
+    let (db, now) = (&state.db, state.clock.now());
     let result = sqlx::query(
         "UPDATE outbox SET status = 'sent', sent_at = $1, attempts = attempts + 1, \
          locked_until = NULL, claim_token = NULL, last_error = NULL, \
@@ -154,12 +157,12 @@ pub async fn mark_sent(db: &Db, mail: &QueuedMail, now: i64) -> Result<bool, App
 /// address or attempts ran out. Only the holder of the claim records.
 #[instrument(skip_all)]
 pub async fn mark_attempt_failed(
-    db: &Db,
+    state: &AppState,
     mail: &QueuedMail,
     error: &str,
     permanent: bool,
-    now: i64,
 ) -> Result<bool, AppError> {
+    let (db, now) = (&state.db, state.clock.now());
     let attempts = mail.attempts + 1;
     let give_up = permanent || attempts >= MAX_ATTEMPTS;
     // Only a message given up on is rewritten, without its link.
@@ -223,7 +226,8 @@ pub struct MailboxEntry {
 }
 
 #[instrument(skip_all)]
-pub async fn recent(db: &Db, limit: i64) -> Result<Vec<MailboxEntry>, AppError> {
+pub async fn recent(state: &AppState, limit: i64) -> Result<Vec<MailboxEntry>, AppError> {
+    let db = &state.db;
     Ok(sqlx::query_as(
         "SELECT id, to_email, subject, body_text, status, created_at FROM outbox \
          ORDER BY id DESC LIMIT $1",

@@ -9,9 +9,10 @@ use tracing::instrument;
 
 use sha2::{Digest, Sha256};
 
+use super::audit::Actor;
 use super::catalog::{self, ImportResults};
 use super::current_user::CurrentUser;
-use super::Db;
+use super::{AppState, Db};
 use crate::domain::wire::{DownloadFile, DownloadProduct};
 use crate::domain::{Capability, ProductKind, Role};
 use crate::error::AppError;
@@ -29,8 +30,9 @@ fn check(viewer: &CurrentUser) -> Result<(), AppError> {
 }
 
 /// The software the viewer's organization has ordered, with its files.
-#[instrument(skip_all, fields(user = viewer.id))]
-pub async fn downloads(db: &Db, viewer: &CurrentUser) -> Result<Vec<DownloadProduct>, AppError> {
+#[instrument(skip_all, fields(user = actor.user.id))]
+pub async fn downloads(state: &AppState, actor: &Actor) -> Result<Vec<DownloadProduct>, AppError> {
+    let (db, viewer) = (&state.db, &actor.user);
     check(viewer)?;
     #[derive(sqlx::FromRow)]
     struct Row {
@@ -91,13 +93,13 @@ pub struct Download {
 
 /// The file `file_id`, if the viewer may download it; `NotFound` for a
 /// file of software their organization has not ordered, whatever it is.
-#[instrument(skip_all, fields(user = viewer.id))]
+#[instrument(skip_all, fields(user = actor.user.id))]
 pub async fn file_for_download(
-    db: &Db,
-    downloads_dir: &Path,
-    viewer: &CurrentUser,
+    state: &AppState,
+    actor: &Actor,
     file_id: i64,
 ) -> Result<Download, AppError> {
+    let (db, viewer) = (&state.db, &actor.user);
     check(viewer)?;
     let found: Option<(String, String)> = sqlx::query_as(&format!(
         "SELECT f.name, f.sha256 FROM product_files f JOIN products pr ON pr.id = f.product_id \
@@ -109,7 +111,7 @@ pub async fn file_for_download(
     .await?;
     let (name, sha256) = found.ok_or(AppError::NotFound)?;
     Ok(Download {
-        path: downloads_dir.join(&sha256),
+        path: state.settings.downloads_dir.join(&sha256),
         name,
         sha256,
     })
@@ -121,16 +123,12 @@ pub async fn file_for_download(
 pub const COLUMNS: [&str; 4] = ["product", "version", "kind", "file"];
 
 /// Imports products from CSV text: each line names a product, its kind
-/// and optionally a file (relative to `base`) that is copied into
-/// `downloads_dir`. Returns a result per line.
+/// and optionally a file (relative to `base`) that is copied into the
+/// downloads folder. Returns a result per line.
 #[instrument(skip_all)]
-pub async fn import(
-    db: &Db,
-    downloads_dir: &Path,
-    base: &Path,
-    now: i64,
-    text: &str,
-) -> Result<ImportResults, AppError> {
+pub async fn import(state: &AppState, base: &Path, text: &str) -> Result<ImportResults, AppError> {
+    let (db, now) = (&state.db, state.clock.now());
+    let downloads_dir = state.settings.downloads_dir.as_path();
     let import = async |cells: Vec<String>| import_row(db, downloads_dir, base, now, &cells).await;
     Ok(catalog::import_each(text, &COLUMNS, &["file"], import).await)
 }

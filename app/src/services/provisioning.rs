@@ -8,7 +8,7 @@ use tracing::instrument;
 
 use super::audit::{self, Actor};
 use super::current_user::CurrentUser;
-use super::Db;
+use super::AppState;
 use crate::domain::wire::{ProvisioningPage, ServiceRow, SubscriptionRow};
 use crate::domain::{
     product_label, AuditAction, Capability, DomainName, Problem, PurchasingAccountNumber, Role,
@@ -110,8 +110,9 @@ struct Entitlement {
 }
 
 /// The online services the organization may provision, and what it has.
-#[instrument(skip_all, fields(user = viewer.id))]
-pub async fn overview(db: &Db, viewer: &CurrentUser) -> Result<ProvisioningPage, AppError> {
+#[instrument(skip_all, fields(user = actor.user.id))]
+pub async fn overview(state: &AppState, actor: &Actor) -> Result<ProvisioningPage, AppError> {
+    let (db, viewer) = (&state.db, &actor.user);
     check(viewer)?;
     let ordered: Vec<Entitlement> = sqlx::query_as(&format!(
         "{ENTITLEMENTS} ORDER BY pr.name, pr.version, p.number"
@@ -188,14 +189,13 @@ pub async fn overview(db: &Db, viewer: &CurrentUser) -> Result<ProvisioningPage,
 /// otherwise says how much remains.
 #[instrument(skip_all, fields(user = actor.user.id))]
 pub async fn assign(
-    db: &Db,
-    now: i64,
+    state: &AppState,
     actor: &Actor,
     assignment: &Assignment,
 ) -> Result<(), AppError> {
     check(&actor.user)?;
-    let organization_id = actor.user.organization_id;
-    let mut tx = super::db::begin_write(db).await?;
+    let (organization_id, now) = (actor.user.organization_id, state.clock.now());
+    let mut tx = super::db::begin_write(&state.db).await?;
     super::db::lock_organization(&mut tx, organization_id).await?;
     let entitlement: Option<Entitlement> =
         sqlx::query_as(&format!("{ENTITLEMENTS} AND pr.id = $2 AND p.number = $3"))

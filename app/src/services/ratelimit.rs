@@ -5,7 +5,7 @@
 
 use std::net::IpAddr;
 
-use super::Db;
+use super::AppState;
 use crate::error::AppError;
 
 /// At most `max` hits per `window_secs`.
@@ -50,19 +50,19 @@ pub async fn hit<'c>(
 }
 
 /// Forgets the hits on `key` (a successful sign-in clears its failures).
-pub async fn clear(db: &Db, key: &str) -> Result<(), AppError> {
+pub async fn clear(state: &AppState, key: &str) -> Result<(), AppError> {
     sqlx::query("DELETE FROM rate_limits WHERE key = $1")
         .bind(key)
-        .execute(db)
+        .execute(&state.db)
         .await?;
     Ok(())
 }
 
 /// Deletes the counters whose window ended long ago.
-pub async fn purge(db: &Db, now: i64) -> Result<u64, AppError> {
+pub async fn purge(state: &AppState) -> Result<u64, AppError> {
     let result = sqlx::query("DELETE FROM rate_limits WHERE window_start <= $1")
-        .bind(now - LONGEST_WINDOW_SECS)
-        .execute(db)
+        .bind(state.clock.now() - LONGEST_WINDOW_SECS)
+        .execute(&state.db)
         .await?;
     Ok(result.rows_affected())
 }

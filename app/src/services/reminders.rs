@@ -4,7 +4,7 @@ use tracing::instrument;
 
 use super::mail;
 use super::outbox;
-use super::{Db, Settings};
+use super::AppState;
 use crate::domain::{Email, Lang};
 use crate::error::AppError;
 
@@ -15,7 +15,8 @@ pub const REMINDER_BEFORE_SECS: i64 = 7 * 24 * 60 * 60;
 /// week and has not had one; each gets exactly one, even with several
 /// instances doing this at once. Returns how many were queued.
 #[instrument(skip_all)]
-pub async fn send_reminders(db: &Db, settings: &Settings, now: i64) -> Result<usize, AppError> {
+pub async fn send_reminders(state: &AppState) -> Result<usize, AppError> {
+    let (db, settings, now) = (&state.db, &*state.settings, state.clock.now());
     #[derive(sqlx::FromRow)]
     struct Due {
         id: i64,

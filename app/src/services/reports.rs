@@ -9,7 +9,7 @@ use tracing::instrument;
 use super::audit::{self, Actor};
 use super::csv_file;
 use super::current_user::CurrentUser;
-use super::{internal, keys, orders, Db};
+use super::{internal, keys, orders, AppState, Db};
 use crate::domain::wire::LicenseRow;
 use crate::domain::{AuditAction, Capability, Report, Role};
 use crate::error::AppError;
@@ -66,8 +66,8 @@ fn money(cents: i64) -> String {
 /// Starts exporting `report` for the actor's organization, after checking
 /// their roles. Exporting keys shows them whole, so it is audited.
 #[instrument(skip_all, fields(user = actor.user.id))]
-pub async fn export(db: &Db, now: i64, actor: &Actor, report: Report) -> Result<Export, AppError> {
-    let viewer = &actor.user;
+pub async fn export(state: &AppState, actor: &Actor, report: Report) -> Result<Export, AppError> {
+    let (db, now, viewer) = (&state.db, state.clock.now(), &actor.user);
     if !report.allowed_for(&viewer.roles) {
         return Err(AppError::Forbidden);
     }
@@ -98,18 +98,13 @@ pub async fn export(db: &Db, now: i64, actor: &Actor, report: Report) -> Result<
             db.clone(),
             ORDER_LINES,
             organization,
-            &[
-                "agreement_number",
-                "purchasing_account",
-                "order_number",
-                "order_date",
-                "product",
-                "version",
-                "quantity",
-                "unit_price",
-                "currency",
-                "amount",
-            ],
+            // The columns of an orders file, so an export imports again;
+            // the partner column aside, and the line's amount after them.
+            &orders::COLUMNS[..orders::COLUMNS.len() - 1]
+                .iter()
+                .chain(&["amount"])
+                .copied()
+                .collect::<Vec<_>>(),
             |line: OrderLine| {
                 vec![
                     line.agreement,
@@ -176,13 +171,14 @@ fn stream<R>(
     db: Db,
     sql: &'static str,
     organization: i64,
-    header: &'static [&'static str],
+    header: &[&str],
     cells: fn(R) -> Vec<String>,
 ) -> mpsc::Receiver<Result<String, AppError>>
 where
     R: for<'r> sqlx::FromRow<'r, AnyRow> + Send + Unpin + 'static,
 {
     let (sender, receiver) = mpsc::channel(4);
+    let header = csv_file::record(header);
     tokio::spawn(async move {
         let send = async |chunk: Result<String, AppError>| {
             matches!(
@@ -192,7 +188,7 @@ where
         };
         // A byte-order mark, so that spreadsheets read UTF-8 as such.
         let mut chunk = String::from("\u{feff}");
-        chunk.push_str(&csv_file::record(header));
+        chunk.push_str(&header);
         let batch_sql = format!("{sql} LIMIT $2 OFFSET $3");
         let mut offset: i64 = 0;
         loop {

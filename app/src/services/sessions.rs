@@ -1,7 +1,7 @@
 //! Sign-in sessions, kept in the database so any instance can serve them.
 //! The cookie holds a random secret; the table holds only its hash.
 
-use super::{random_secret, sha256_hex, Db};
+use super::{random_secret, sha256_hex, AppState};
 use crate::error::AppError;
 use tracing::instrument;
 
@@ -17,7 +17,8 @@ const TOUCH_EVERY_SECS: i64 = 60;
 
 /// Starts a session for `user_id`; returns the secret for the cookie.
 #[instrument(skip_all)]
-pub async fn create(db: &Db, user_id: i64, now: i64) -> Result<String, AppError> {
+pub async fn create(state: &AppState, user_id: i64) -> Result<String, AppError> {
+    let (db, now) = (&state.db, state.clock.now());
     let secret = random_secret();
     sqlx::query(
         "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at) \
@@ -39,14 +40,11 @@ pub async fn create(db: &Db, user_id: i64, now: i64) -> Result<String, AppError>
 }
 
 /// The user a live session belongs to: one neither past its 12 hours nor
-/// unused for `idle_secs`. Using it keeps it alive.
+/// unused for `SESSION_IDLE_MINUTES`. Using it keeps it alive.
 #[instrument(skip_all)]
-pub async fn user_of(
-    db: &Db,
-    secret: &str,
-    now: i64,
-    idle_secs: i64,
-) -> Result<Option<i64>, AppError> {
+pub async fn user_of(state: &AppState, secret: &str) -> Result<Option<i64>, AppError> {
+    let (db, now) = (&state.db, state.clock.now());
+    let idle_secs = state.settings.session_idle_secs;
     let token_hash = sha256_hex(secret.as_bytes());
     let row: Option<(i64, i64)> = sqlx::query_as(
         "SELECT user_id, last_seen_at FROM sessions \
@@ -73,7 +71,8 @@ pub async fn user_of(
 /// Whose session `secret` is, live or not (signing out of an ended session
 /// is still signing out).
 #[instrument(skip_all)]
-pub async fn owner(db: &Db, secret: &str) -> Result<Option<i64>, AppError> {
+pub async fn owner(state: &AppState, secret: &str) -> Result<Option<i64>, AppError> {
+    let db = &state.db;
     let row: Option<(i64,)> = sqlx::query_as("SELECT user_id FROM sessions WHERE token_hash = $1")
         .bind(sha256_hex(secret.as_bytes()))
         .fetch_optional(db)
@@ -83,7 +82,9 @@ pub async fn owner(db: &Db, secret: &str) -> Result<Option<i64>, AppError> {
 
 /// Deletes the sessions that have ended, by age or by disuse.
 #[instrument(skip_all)]
-pub async fn purge(db: &Db, now: i64, idle_secs: i64) -> Result<u64, AppError> {
+pub async fn purge(state: &AppState) -> Result<u64, AppError> {
+    let (db, now) = (&state.db, state.clock.now());
+    let idle_secs = state.settings.session_idle_secs;
     let result = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2")
         .bind(now)
         .bind(now - idle_secs)
@@ -93,7 +94,8 @@ pub async fn purge(db: &Db, now: i64, idle_secs: i64) -> Result<u64, AppError> {
 }
 
 #[instrument(skip_all)]
-pub async fn end(db: &Db, secret: &str) -> Result<(), AppError> {
+pub async fn end(state: &AppState, secret: &str) -> Result<(), AppError> {
+    let db = &state.db;
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(sha256_hex(secret.as_bytes()))
         .execute(db)
@@ -103,7 +105,8 @@ pub async fn end(db: &Db, secret: &str) -> Result<(), AppError> {
 
 /// Ends every session of `user_id` except the one holding `keep`.
 #[instrument(skip_all)]
-pub async fn end_others(db: &Db, user_id: i64, keep: &str) -> Result<u64, AppError> {
+pub async fn end_others(state: &AppState, user_id: i64, keep: &str) -> Result<u64, AppError> {
+    let db = &state.db;
     let result = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
         .bind(user_id)
         .bind(sha256_hex(keep.as_bytes()))

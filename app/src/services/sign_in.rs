@@ -8,10 +8,9 @@ use std::net::IpAddr;
 use super::accounts::{self, Credentials};
 use super::audit::{self, Actor};
 use super::current_user;
-use super::password::Hasher;
 use super::ratelimit::{self, Limit};
 use super::two_step::{self, SecondStep};
-use super::{sessions, sha256_hex, AppState, Db};
+use super::{sessions, sha256_hex, AppState};
 use crate::domain::{AuditAction, Problem};
 use crate::error::AppError;
 
@@ -50,31 +49,30 @@ pub enum Outcome {
 /// What the email and password lead to, or `BadCredentials`, or
 /// `RateLimited` with when to try again.
 pub async fn sign_in(
-    db: &Db,
-    hasher: &Hasher,
-    now: i64,
+    state: &AppState,
     client: Option<IpAddr>,
     email: &str,
     password: &str,
 ) -> Result<Outcome, AppError> {
+    let (db, now) = (&state.db, state.clock.now());
     let client_key = format!("sign_in:client:{}", ratelimit::client_key(client));
     ratelimit::hit(db, &client_key, now, PER_CLIENT).await?;
     let account_key = account_key(email);
     ratelimit::hit(db, &account_key, now, PER_ACCOUNT).await?;
-    match accounts::verify_credentials(db, hasher, email, password).await? {
+    match accounts::verify_credentials(state, email, password).await? {
         Credentials::Valid(user_id) => {
-            ratelimit::clear(db, &account_key).await?;
-            if two_step::is_on(db, user_id).await? {
-                let challenge = two_step::open_challenge(db, user_id, now).await?;
+            ratelimit::clear(state, &account_key).await?;
+            if two_step::is_on(state, user_id).await? {
+                let challenge = two_step::open_challenge(state, user_id).await?;
                 return Ok(Outcome::SecondStep { challenge });
             }
-            record(db, now, client, user_id, AuditAction::SignedIn).await?;
+            record(state, client, user_id, AuditAction::SignedIn).await?;
             Ok(Outcome::SignedIn(user_id))
         }
         // A wrong password for a real account goes to that account's
         // organization's log; an unknown address has no organization.
         Credentials::WrongPassword(user_id) => {
-            record(db, now, client, user_id, AuditAction::SignInFailed).await?;
+            record(state, client, user_id, AuditAction::SignInFailed).await?;
             Err(AppError::BadCredentials)
         }
         Credentials::UnknownEmail => Err(AppError::BadCredentials),
@@ -91,9 +89,8 @@ pub async fn second_step(
     challenge: &str,
     code: &str,
 ) -> Result<i64, AppError> {
-    let db = &state.db;
-    let now = state.clock.now();
-    let user_id = two_step::challenge_owner(db, challenge, now)
+    let (db, now) = (&state.db, state.clock.now());
+    let user_id = two_step::challenge_owner(state, challenge)
         .await?
         .ok_or(AppError::Unauthenticated)?;
     if code.trim().is_empty() {
@@ -101,16 +98,16 @@ pub async fn second_step(
     }
     let attempts_key = format!("sign_in:code:{user_id}");
     ratelimit::hit(db, &attempts_key, now, CODE_ATTEMPTS).await?;
-    let Some(passed) = two_step::check(db, &state.hasher, user_id, now, code).await? else {
-        record(db, now, client, user_id, AuditAction::SecondStepFailed).await?;
+    let Some(passed) = two_step::check(state, user_id, code).await? else {
+        record(state, client, user_id, AuditAction::SecondStepFailed).await?;
         return Err(AppError::field("code", Problem::CodeIncorrect));
     };
-    two_step::close_challenge(db, challenge).await?;
-    ratelimit::clear(db, &attempts_key).await?;
+    two_step::close_challenge(state, challenge).await?;
+    ratelimit::clear(state, &attempts_key).await?;
     // One load of the user serves both the sign-in's audit entry and the
     // spent recovery code's.
-    if let Some(actor) = actor_of(db, client, user_id).await? {
-        record_as(db, now, &actor, AuditAction::SignedIn).await?;
+    if let Some(actor) = actor_of(state, client, user_id).await? {
+        record_as(state, &actor, AuditAction::SignedIn).await?;
         if let SecondStep::RecoveryCode { left } = passed {
             two_step::record_recovery_code_used(state, &actor, left).await?;
         }
@@ -120,41 +117,40 @@ pub async fn second_step(
 
 /// Ends the session `secret` and writes who signed out to their log.
 pub async fn sign_out(
-    db: &Db,
-    now: i64,
+    state: &AppState,
     client: Option<IpAddr>,
     secret: &str,
 ) -> Result<(), AppError> {
-    if let Some(user_id) = sessions::owner(db, secret).await? {
-        record(db, now, client, user_id, AuditAction::SignedOut).await?;
+    if let Some(user_id) = sessions::owner(state, secret).await? {
+        record(state, client, user_id, AuditAction::SignedOut).await?;
     }
-    sessions::end(db, secret).await
+    sessions::end(state, secret).await
 }
 
 async fn record(
-    db: &Db,
-    now: i64,
+    state: &AppState,
     client: Option<IpAddr>,
     user_id: i64,
     action: AuditAction,
 ) -> Result<(), AppError> {
-    let Some(actor) = actor_of(db, client, user_id).await? else {
+    let Some(actor) = actor_of(state, client, user_id).await? else {
         return Ok(());
     };
-    record_as(db, now, &actor, action).await
+    record_as(state, &actor, action).await
 }
 
-async fn record_as(db: &Db, now: i64, actor: &Actor, action: AuditAction) -> Result<(), AppError> {
-    let mut conn = db.acquire().await?;
+async fn record_as(state: &AppState, actor: &Actor, action: AuditAction) -> Result<(), AppError> {
+    let mut conn = state.db.acquire().await?;
+    let now = state.clock.now();
     audit::record(&mut conn, actor, now, action, &actor.user.email, "").await
 }
 
 async fn actor_of(
-    db: &Db,
+    state: &AppState,
     client: Option<IpAddr>,
     user_id: i64,
 ) -> Result<Option<Actor>, AppError> {
-    Ok(current_user::load(db, user_id).await?.map(|user| Actor {
+    Ok(current_user::load(state, user_id).await?.map(|user| Actor {
         client_address: audit::describe_client(client),
         user,
     }))

@@ -205,15 +205,7 @@ async fn create_agreement(config: &Config, args: CreateAgreement) -> Result<(), 
     let agreement = input.parse().map_err(|error| explain(&error))?;
     let state = command_state(config).await?;
     let now = state.clock.now();
-    let registered = match agreements::register(
-        &state.db,
-        &state.settings,
-        &state.outbox,
-        now,
-        &agreement,
-    )
-    .await
-    {
+    let registered = match agreements::register(&state, &agreement).await {
         Ok(registered) => registered,
         Err(error) if error.problem_with("organization").is_some() => {
             let mut conn = state.db.acquire().await.map_err(|e| e.to_string())?;
@@ -270,25 +262,18 @@ async fn import(config: &Config, file: &std::path::Path, what: Import) -> Result
     let text =
         std::fs::read_to_string(file).map_err(|error| format!("{}: {error}", file.display()))?;
     let state = command_state(config).await?;
-    let now = state.clock.now();
     let results = match what {
-        Import::Orders => app::services::orders::import(&state.db, now, &text)
+        Import::Orders => app::services::orders::import(&state, &text)
             .await
             .map_err(|error| explain(&error))?,
-        Import::Keys => app::services::keys::import(&state.db, now, &text)
+        Import::Keys => app::services::keys::import(&state, &text)
             .await
             .map_err(|error| explain(&error))?,
         Import::Products => {
             let base = file.parent().unwrap_or(std::path::Path::new("."));
-            app::services::products::import(
-                &state.db,
-                &state.settings.downloads_dir,
-                base,
-                now,
-                &text,
-            )
-            .await
-            .map_err(|error| explain(&error))?
+            app::services::products::import(&state, base, &text)
+                .await
+                .map_err(|error| explain(&error))?
         }
     };
     let mut refused = 0;

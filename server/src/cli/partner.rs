@@ -65,16 +65,9 @@ async fn create(config: &Config, args: CreatePartner) -> Result<(), String> {
         .map_err(|error| explain(&error))?;
     let state = command_state(config).await?;
     let now = state.clock.now();
-    partners::create(
-        &state.db,
-        &state.settings,
-        &state.outbox,
-        now,
-        &name,
-        &admin,
-    )
-    .await
-    .map_err(|error| explain(&error))?;
+    partners::create(&state, &name, &admin)
+        .await
+        .map_err(|error| explain(&error))?;
     println!("Partner {name} registered.");
     println!(
         "Invitation email queued for {} {} <{}> as Partner Admin ({}); the link expires on {}.",
@@ -101,12 +94,12 @@ async fn link(config: &Config, args: PartnerLink, linked: bool) -> Result<(), St
         .map_err(|error| explain(&error))?;
     let state = command_state(config).await?;
     if linked {
-        partners::link(&state.db, state.clock.now(), &partner, &agreement)
+        partners::link(&state, &partner, &agreement)
             .await
             .map_err(|error| explain(&error))?;
         println!("{partner} is now partner of record for agreement {agreement}.");
     } else {
-        partners::unlink(&state.db, &partner, &agreement)
+        partners::unlink(&state, &partner, &agreement)
             .await
             .map_err(|error| explain(&error))?;
         println!("{partner} is no longer partner of record for agreement {agreement}.");

@@ -1,28 +1,29 @@
 //! A real router over a fresh database, driven request by request.
 #![allow(dead_code)]
 
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::Arc;
-
 use app::domain::Role;
-use app::services::current_user::{self, CurrentUser};
+use app::services::current_user::CurrentUser;
 use app::services::testing::{self, TestDb};
-use app::services::{sessions, two_step, AppState, Clock, Settings};
+use app::services::{two_step, Settings};
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
-pub use app::services::testing::NOW;
 /// What a browser says of a request from the Center's own pages.
 pub const SAME_ORIGIN: (&str, &str) = ("sec-fetch-site", "same-origin");
 #[allow(unused_imports)] // not every test file signs in
 pub use app::services::testing::PASSWORD;
 
-pub struct TestApp {
-    pub t: TestDb,
-    pub state: AppState,
-    pub now: Arc<AtomicI64>,
+/// The service tests' [`testing::TestApp`] (state, clock, people), driven
+/// through the real router.
+pub struct TestApp(testing::TestApp);
+
+impl std::ops::Deref for TestApp {
+    type Target = testing::TestApp;
+    fn deref(&self) -> &testing::TestApp {
+        &self.0
+    }
 }
 
 pub struct Reply {
@@ -69,17 +70,7 @@ impl TestApp {
 
     /// A router with the test settings as `configure` changes them.
     pub async fn configured(t: TestDb, configure: impl FnOnce(&mut Settings)) -> TestApp {
-        let now = Arc::new(AtomicI64::new(NOW));
-        let clock_now = now.clone();
-        let mut settings = testing::settings();
-        configure(&mut settings);
-        let clock = Clock::from_fn(move || clock_now.load(Ordering::SeqCst));
-        let state = testing::state(&t.db, settings, clock);
-        TestApp { t, state, now }
-    }
-
-    pub fn advance(&self, seconds: i64) {
-        self.now.fetch_add(seconds, Ordering::SeqCst);
+        TestApp(testing::TestApp::configured(t, configure))
     }
 
     pub async fn send(&self, request: Request<Body>) -> Reply {
@@ -142,6 +133,19 @@ impl TestApp {
             .await
     }
 
+    /// The sign-in form posted as the app's own page sends it, with
+    /// `extra` headers.
+    pub async fn sign_in(&self, email: &str, password: &str, extra: &[(&str, &str)]) -> Reply {
+        let mut headers = vec![SAME_ORIGIN];
+        headers.extend_from_slice(extra);
+        self.post_form(
+            "/api/sign_in",
+            &[("email", email), ("password", password)],
+            &headers,
+        )
+        .await
+    }
+
     /// A server function called as the app's pages call it, by the
     /// holder of `cookie`.
     pub async fn call(&self, cookie: &str, endpoint: &str, form: &[(&str, &str)]) -> Reply {
@@ -153,66 +157,35 @@ impl TestApp {
         .await
     }
 
-    /// Registers Contoso and returns the invitation link's token.
-    pub async fn invite_contoso(&self) -> String {
-        testing::invite_contoso(&self.state.db, &self.state.settings, self.state.clock.now()).await
-    }
-
     /// The user `id`, as the server sees them once signed in.
     pub async fn user(&self, id: i64) -> CurrentUser {
-        current_user::load(&self.state.db, id)
-            .await
-            .expect("load")
-            .expect("the user exists")
+        self.load(id).await
     }
 
     /// A session cookie for user `id`, as if they had signed in.
     pub async fn cookie_for(&self, id: i64) -> String {
-        let secret = sessions::create(&self.state.db, id, self.state.clock.now())
-            .await
-            .expect("session");
-        format!("bc_session={secret}")
+        format!("bc_session={}", self.session_for(id).await)
     }
 
     /// A member of Contoso holding `roles`, invited by `by`, signed up and
     /// signed in: the user and their cookie.
-    pub async fn member(
+    pub async fn signed_in_member(
         &self,
         by: &CurrentUser,
         email: &str,
         roles: &[Role],
     ) -> (CurrentUser, String) {
-        let state = &self.state;
-        let user = testing::member(
-            &state.db,
-            &state.settings,
-            &state.hasher,
-            state.clock.now(),
-            by,
-            email,
-            roles,
-        )
-        .await;
-        let cookie = self.cookie_for(user.id).await;
-        (user, cookie)
-    }
-
-    /// Contoso with Harry signed up; returns his user id.
-    pub async fn harry(&self) -> i64 {
-        testing::sign_up_harry(
-            &self.state.db,
-            &self.state.settings,
-            &self.state.hasher,
-            self.state.clock.now(),
-        )
-        .await
+        let member = self.member(&testing::actor(by), email, roles).await;
+        let cookie = self.cookie_for(member.user.id).await;
+        (member.user, cookie)
     }
 
     /// Turns on two-step verification for `user` as the Two-step page
     /// does (start, then the first code); returns the authenticator key.
     pub async fn turn_on_two_step(&self, user: &CurrentUser) -> String {
-        two_step::start(&self.state.db, user).await.expect("start");
-        let key = two_step::view(&self.state.db, user)
+        let actor = testing::actor(user);
+        two_step::start(&self.state, &actor).await.expect("start");
+        let key = two_step::view(&self.state, &actor)
             .await
             .expect("view")
             .setup
@@ -220,16 +193,25 @@ impl TestApp {
             .secret
             .replace(' ', "");
         let code = two_step::totp::code_at(&key, self.state.clock.now()).expect("code");
-        two_step::confirm(&self.state, &testing::actor(user), &code)
+        two_step::confirm(&self.state, &actor, &code)
             .await
             .expect("turned on");
         key
     }
 
     pub async fn close(self) {
-        let _ = std::fs::remove_dir_all(&self.state.settings.downloads_dir);
-        self.t.close().await;
+        self.0.close().await;
     }
+}
+
+/// How many invitations were ever sent to `email`, whatever became of them.
+pub async fn pending_for(app: &TestApp, email: &str) -> i64 {
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM invitations WHERE email = $1")
+        .bind(email)
+        .fetch_one(&app.state.db)
+        .await
+        .expect("count");
+    count
 }
 
 pub fn encode(value: &str) -> String {

@@ -9,15 +9,11 @@ use crate::domain::wire::{InviteOutcome, RowOutcome, RowResult};
 use crate::domain::Problem;
 use crate::error::AppError;
 use crate::services::audit::Actor;
-use crate::services::outbox::Outbox;
-use crate::services::{Db, Settings};
+use crate::services::AppState;
 
 #[instrument(skip_all, fields(inviter = actor.user.id, rows = rows.len()))]
 pub async fn invite_rows(
-    db: &Db,
-    settings: &Settings,
-    outbox: &Outbox,
-    now: i64,
+    state: &AppState,
     actor: &Actor,
     rows: Vec<CsvInvite>,
 ) -> Result<Vec<RowResult>, AppError> {
@@ -39,7 +35,7 @@ pub async fn invite_rows(
         };
         let outcome = match input.parse() {
             Err(error) => Err(error),
-            Ok(invitee) => invite::invite(db, settings, outbox, now, actor, &invitee).await,
+            Ok(invitee) => invite::invite(state, actor, &invitee).await,
         };
         let outcome = match outcome {
             Ok(InviteOutcome::Invited) => RowOutcome::Invited,
@@ -75,14 +71,7 @@ const RUN_KEPT_SECS: i64 = 24 * 60 * 60;
 /// Invites everyone in a CSV file's text and keeps the per-row results
 /// for the page the form comes back to; returns the run that holds them.
 #[instrument(skip_all, fields(inviter = actor.user.id))]
-pub async fn invite_file(
-    db: &Db,
-    settings: &Settings,
-    outbox: &Outbox,
-    now: i64,
-    actor: &Actor,
-    text: &str,
-) -> Result<i64, AppError> {
+pub async fn invite_file(state: &AppState, actor: &Actor, text: &str) -> Result<i64, AppError> {
     let rows = crate::domain::csv::invites(text);
     if rows.is_empty() {
         return Err(AppError::field("file", Problem::BulkFileEmpty));
@@ -90,7 +79,7 @@ pub async fn invite_file(
     if rows.len() > MAX_FILE_ROWS {
         return Err(AppError::field("file", Problem::BulkFileTooLong));
     }
-    let results = invite_rows(db, settings, outbox, now, actor, rows).await?;
+    let results = invite_rows(state, actor, rows).await?;
     let results = serde_json::to_string(&results)
         .map_err(|error| crate::services::internal(format!("bulk results: {error}")))?;
     let (run,): (i64,) = sqlx::query_as(
@@ -98,29 +87,28 @@ pub async fn invite_file(
          RETURNING id",
     )
     .bind(actor.user.id)
-    .bind(now)
+    .bind(state.clock.now())
     .bind(results)
-    .fetch_one(db)
+    .fetch_one(&state.db)
     .await?;
     Ok(run)
 }
 
-/// The results of `run`, if `user_id` sent it less than a day before
-/// `now` (whether or not the purge has deleted it yet).
+/// The results of `run`, if the actor sent it less than a day ago
+/// (whether or not the purge has deleted it yet).
 pub async fn run_results(
-    db: &Db,
-    user_id: i64,
+    state: &AppState,
+    actor: &Actor,
     run: i64,
-    now: i64,
 ) -> Result<Option<Vec<RowResult>>, AppError> {
     let stored: Option<(String,)> = sqlx::query_as(
         "SELECT results FROM bulk_invite_runs \
          WHERE id = $1 AND user_id = $2 AND created_at >= $3",
     )
     .bind(run)
-    .bind(user_id)
-    .bind(now - RUN_KEPT_SECS)
-    .fetch_optional(db)
+    .bind(actor.user.id)
+    .bind(state.clock.now() - RUN_KEPT_SECS)
+    .fetch_optional(&state.db)
     .await?;
     stored
         .map(|(results,)| {
@@ -131,10 +119,10 @@ pub async fn run_results(
 }
 
 /// Deletes the results no page shows any more (the periodic purge).
-pub async fn purge(db: &Db, now: i64) -> Result<u64, AppError> {
+pub async fn purge(state: &AppState) -> Result<u64, AppError> {
     let result = sqlx::query("DELETE FROM bulk_invite_runs WHERE created_at < $1")
-        .bind(now - RUN_KEPT_SECS)
-        .execute(db)
+        .bind(state.clock.now() - RUN_KEPT_SECS)
+        .execute(&state.db)
         .await?;
     Ok(result.rows_affected())
 }

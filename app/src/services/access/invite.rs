@@ -10,9 +10,8 @@ use crate::error::{AppError, FormErrors};
 use crate::services::audit::{self, Actor};
 use crate::services::current_user::CurrentUser;
 use crate::services::invitations::{self, Ending, NewInvitation};
-use crate::services::outbox::Outbox;
 use crate::services::ratelimit::{self, Limit};
-use crate::services::{Db, Settings};
+use crate::services::{AppState, Settings};
 
 /// The invite form as typed.
 #[derive(Debug, Clone, Default)]
@@ -86,16 +85,14 @@ pub fn check_grant(inviter: &CurrentUser, roles: &[Role]) -> Result<(), AppError
 /// the address's owner alone).
 #[instrument(skip_all, fields(inviter = inviter.user.id))]
 pub async fn invite(
-    db: &Db,
-    settings: &Settings,
-    outbox: &Outbox,
-    now: i64,
+    state: &AppState,
     inviter: &Actor,
     invitee: &Invitee,
 ) -> Result<InviteOutcome, AppError> {
-    let mut tx = crate::services::db::begin_write(db).await?;
-    let outcome = invite_in(&mut tx, settings, now, inviter, invitee).await?;
-    outbox.commit(tx).await?;
+    let mut tx = crate::services::db::begin_write(&state.db).await?;
+    let now = state.clock.now();
+    let outcome = invite_in(&mut tx, &state.settings, now, inviter, invitee).await?;
+    state.outbox.commit(tx).await?;
     Ok(outcome)
 }
 
@@ -256,15 +253,13 @@ async fn managed_invitation(
 /// corrected address.
 #[instrument(skip_all, fields(invitation = invitation_id))]
 pub async fn resend_invitation(
-    db: &Db,
-    settings: &Settings,
-    outbox: &Outbox,
-    now: i64,
+    state: &AppState,
     actor: &Actor,
     invitation_id: i64,
     corrected_email: Option<&Email>,
 ) -> Result<Email, AppError> {
-    let mut tx = crate::services::db::begin_write(db).await?;
+    let now = state.clock.now();
+    let mut tx = crate::services::db::begin_write(&state.db).await?;
     let (old, roles) = managed_invitation(&mut tx, &actor.user, invitation_id).await?;
     if !matches!(old.status.as_str(), "pending" | "revoked") {
         return Err(AppError::NotFound);
@@ -285,7 +280,7 @@ pub async fn resend_invitation(
         email,
     };
     // Same address: issuing supersedes the pending one and logs a resend.
-    invite_in(&mut tx, settings, now, actor, &invitee).await?;
+    invite_in(&mut tx, &state.settings, now, actor, &invitee).await?;
     // A corrected address or a revoked invitation: the old link dies too.
     sqlx::query(
         "UPDATE invitations SET status = 'superseded', finished_at = $1 WHERE id = $2 \
@@ -306,19 +301,19 @@ pub async fn resend_invitation(
         )
         .await?;
     }
-    outbox.commit(tx).await?;
+    state.outbox.commit(tx).await?;
     Ok(invitee.email)
 }
 
 /// Withdraws a pending invitation: its link shows the revoked page.
 #[instrument(skip_all, fields(invitation = invitation_id))]
 pub async fn revoke_invitation(
-    db: &Db,
-    now: i64,
+    state: &AppState,
     actor: &Actor,
     invitation_id: i64,
 ) -> Result<(), AppError> {
-    let mut tx = crate::services::db::begin_write(db).await?;
+    let now = state.clock.now();
+    let mut tx = crate::services::db::begin_write(&state.db).await?;
     let (invitation, _) = managed_invitation(&mut tx, &actor.user, invitation_id).await?;
     invitations::finish_pending(&mut tx, invitation.id, Ending::Revoked, now).await?;
     audit::record(

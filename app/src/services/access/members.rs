@@ -10,7 +10,7 @@ use crate::domain::{AuditAction, Capability, Problem, Role};
 use crate::error::AppError;
 use crate::services::audit::{self, Actor};
 use crate::services::current_user::{self, CurrentUser};
-use crate::services::Db;
+use crate::services::AppState;
 
 /// A member of the actor's organization, with their roles.
 async fn member(
@@ -64,12 +64,12 @@ fn check_change(actor: &CurrentUser, current: &[Role], wanted: &[Role]) -> Resul
 /// Replaces a member's roles. The last Account Admin keeps that role.
 #[instrument(skip_all, fields(user = user_id))]
 pub async fn change_roles(
-    db: &Db,
-    now: i64,
+    state: &AppState,
     actor: &Actor,
     user_id: i64,
     roles: &[Role],
 ) -> Result<(), AppError> {
+    let now = state.clock.now();
     if roles.is_empty() {
         return Err(AppError::field("roles", Problem::RoleRequired));
     }
@@ -77,7 +77,7 @@ pub async fn change_roles(
     if user_id == actor.user.id {
         return Err(AppError::Forbidden);
     }
-    let mut tx = crate::services::db::begin_write(db).await?;
+    let mut tx = crate::services::db::begin_write(&state.db).await?;
     crate::services::db::lock_organization(&mut tx, actor.user.organization_id).await?;
     let (email, current) = member(&mut tx, &actor.user, user_id).await?;
     check_change(&actor.user, &current, roles)?;
@@ -109,8 +109,9 @@ pub async fn change_roles(
 /// they sent and nobody accepted yet are revoked, since a removed inviter
 /// grants nothing. The last Account Admin cannot be removed.
 #[instrument(skip_all, fields(user = user_id))]
-pub async fn remove_user(db: &Db, now: i64, actor: &Actor, user_id: i64) -> Result<(), AppError> {
-    let mut tx = crate::services::db::begin_write(db).await?;
+pub async fn remove_user(state: &AppState, actor: &Actor, user_id: i64) -> Result<(), AppError> {
+    let now = state.clock.now();
+    let mut tx = crate::services::db::begin_write(&state.db).await?;
     crate::services::db::lock_organization(&mut tx, actor.user.organization_id).await?;
     let (email, current) = member(&mut tx, &actor.user, user_id).await?;
     check_change(&actor.user, &current, &[])?;

@@ -5,8 +5,8 @@ use tracing::instrument;
 use crate::domain::wire::{InvitationState, PeoplePage, PersonKind, PersonRow};
 use crate::domain::{Capability, Role};
 use crate::error::AppError;
-use crate::services::current_user::CurrentUser;
-use crate::services::Db;
+use crate::services::audit::Actor;
+use crate::services::AppState;
 
 /// How many accounts a page of the list shows.
 pub const PAGE_SIZE: i64 = 50;
@@ -15,14 +15,14 @@ pub const PAGE_SIZE: i64 = 50;
 /// page of its accounts, both narrowed by `search` (name or email).
 /// Accounts are paged by email after `after`, so that a page costs the
 /// same however many accounts come before it.
-#[instrument(skip_all, fields(organization = viewer.organization_id))]
+#[instrument(skip_all, fields(organization = actor.user.organization_id))]
 pub async fn list(
-    db: &Db,
-    viewer: &CurrentUser,
-    now: i64,
+    state: &AppState,
+    actor: &Actor,
     search: &str,
     after: &str,
 ) -> Result<PeoplePage, AppError> {
+    let (db, now, viewer) = (&state.db, state.clock.now(), &actor.user);
     if !Role::any_allows(&viewer.roles, Capability::InviteUsers) {
         return Err(AppError::Forbidden);
     }

@@ -4,8 +4,7 @@
 use tracing::instrument;
 
 use super::audit::{self, Actor};
-use super::current_user::CurrentUser;
-use super::Db;
+use super::AppState;
 use crate::domain::wire::AgreementDetail;
 use crate::domain::wire::PurchasingAccountSummary;
 use crate::domain::{AuditAction, Capability, Email, PersonName, Problem, Role};
@@ -19,12 +18,9 @@ pub use register::{
 };
 
 /// The organization's agreements, for roles that may view them.
-#[instrument(skip_all, fields(user = viewer.id))]
-pub async fn list(
-    db: &Db,
-    viewer: &CurrentUser,
-    now: i64,
-) -> Result<Vec<AgreementDetail>, AppError> {
+#[instrument(skip_all, fields(user = actor.user.id))]
+pub async fn list(state: &AppState, actor: &Actor) -> Result<Vec<AgreementDetail>, AppError> {
+    let (db, now, viewer) = (&state.db, state.clock.now(), &actor.user);
     if !Role::any_allows(&viewer.roles, Capability::ViewAgreements) {
         return Err(AppError::Forbidden);
     }
@@ -107,8 +103,7 @@ fn purchase_order(text: &str) -> Result<String, Problem> {
 /// modify agreements, and records the change in the audit log.
 #[instrument(skip_all, fields(agreement = number))]
 pub async fn update(
-    db: &Db,
-    now: i64,
+    state: &AppState,
     actor: &Actor,
     number: &str,
     edit: &AgreementEdit,
@@ -137,7 +132,8 @@ pub async fn update(
             .map(|((order, name), email)| (order, name, email)),
     )?;
 
-    let mut tx = super::db::begin_write(db).await?;
+    let now = state.clock.now();
+    let mut tx = super::db::begin_write(&state.db).await?;
     #[derive(sqlx::FromRow)]
     struct Found {
         id: i64,

@@ -9,8 +9,7 @@ use crate::domain::{
 };
 use crate::error::{AppError, FormErrors};
 use crate::services::invitations::{self, NewInvitation};
-use crate::services::outbox::Outbox;
-use crate::services::{is_unique_violation, Db, Settings};
+use crate::services::{is_unique_violation, AppState};
 
 /// How long an MPSA runs from its registration: three years.
 pub const AGREEMENT_TERM_SECS: i64 = 3 * 365 * 24 * 60 * 60;
@@ -102,13 +101,11 @@ pub struct RegisteredAgreement {
 /// name, which would hand another customer's agreement to its admins.
 #[instrument(skip_all, fields(agreement = %agreement.number))]
 pub async fn register(
-    db: &Db,
-    settings: &Settings,
-    outbox: &Outbox,
-    now: i64,
+    state: &AppState,
     agreement: &NewAgreement,
 ) -> Result<RegisteredAgreement, AppError> {
-    let mut tx = crate::services::db::begin_write(db).await?;
+    let (settings, now) = (&state.settings, state.clock.now());
+    let mut tx = crate::services::db::begin_write(&state.db).await?;
     let taken: Option<(i64,)> = sqlx::query_as("SELECT id FROM agreements WHERE number = $1")
         .bind(agreement.number.as_str())
         .fetch_optional(&mut *tx)
@@ -212,7 +209,7 @@ pub async fn register(
             Some(token)
         }
     };
-    outbox.commit(tx).await?;
+    state.outbox.commit(tx).await?;
     Ok(RegisteredAgreement {
         organization_id,
         agreement_id,

@@ -16,7 +16,7 @@ use tracing::instrument;
 use super::audit::{self, Actor};
 use super::current_user::CurrentUser;
 use super::dns::{self, LookupFailure};
-use super::{db, is_unique_violation, Db, Settings};
+use super::{db, is_unique_violation, AppState, Db, Settings};
 use crate::domain::wire::{DomainCheck, DomainRow, DomainStatus, DomainsView};
 use crate::domain::{record_name_of, AuditAction, Capability, DomainName, Problem, Role};
 use crate::error::{AppError, FormErrors};
@@ -94,8 +94,7 @@ pub(crate) async fn covering_verified(
 /// one the organization already has.
 #[instrument(skip_all, fields(user = actor.user.id))]
 pub async fn add(
-    db: &Db,
-    now: i64,
+    state: &AppState,
     actor: &Actor,
     domain: &str,
     purchasing_account: &str,
@@ -113,7 +112,8 @@ pub async fn add(
             }
         }),
     );
-    let mut tx = super::db::begin_write(db).await?;
+    let now = state.clock.now();
+    let mut tx = super::db::begin_write(&state.db).await?;
     let account: Option<(i64, String)> = sqlx::query_as(
         "SELECT p.id, p.number FROM purchasing_accounts p JOIN agreements a ON a.id = p.agreement_id \
          WHERE a.organization_id = $1 AND p.number = $2",
@@ -225,8 +225,9 @@ impl Row {
 }
 
 /// The organization's domains, newest first.
-#[instrument(skip_all, fields(user = viewer.id))]
-pub async fn list(db: &Db, viewer: &CurrentUser, now: i64) -> Result<Vec<DomainRow>, AppError> {
+#[instrument(skip_all, fields(user = actor.user.id))]
+pub async fn list(state: &AppState, actor: &Actor) -> Result<Vec<DomainRow>, AppError> {
+    let (db, now, viewer) = (&state.db, state.clock.now(), &actor.user);
     require(viewer)?;
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "{ROWS} WHERE d.organization_id = $1 ORDER BY d.id DESC LIMIT 200"
@@ -238,8 +239,9 @@ pub async fn list(db: &Db, viewer: &CurrentUser, now: i64) -> Result<Vec<DomainR
 }
 
 /// The Domains page: the domains, and the purchasing accounts to add one for.
-pub async fn page(db: &Db, viewer: &CurrentUser, now: i64) -> Result<DomainsView, AppError> {
-    let domains = list(db, viewer, now).await?;
+pub async fn page(state: &AppState, actor: &Actor) -> Result<DomainsView, AppError> {
+    let domains = list(state, actor).await?;
+    let (db, viewer) = (&state.db, &actor.user);
     let accounts: Vec<(String,)> = sqlx::query_as(
         "SELECT p.number FROM purchasing_accounts p JOIN agreements a ON a.id = p.agreement_id \
          WHERE a.organization_id = $1 ORDER BY p.number",
@@ -255,7 +257,7 @@ pub async fn page(db: &Db, viewer: &CurrentUser, now: i64) -> Result<DomainsView
 }
 
 /// The names of the organization's verified domains, for provisioning.
-pub async fn verified_names(db: &Db, organization_id: i64) -> Result<Vec<String>, AppError> {
+pub(crate) async fn verified_names(db: &Db, organization_id: i64) -> Result<Vec<String>, AppError> {
     let rows: Vec<(String,)> = sqlx::query_as(
         "SELECT name FROM domains WHERE organization_id = $1 AND status = 'verified' ORDER BY name",
     )
@@ -281,12 +283,11 @@ async fn check(settings: &Settings, row: &Row) -> DomainCheck {
 /// it holds the expected value; otherwise says what was found instead.
 #[instrument(skip_all, fields(user = actor.user.id, domain = domain_id))]
 pub async fn verify(
-    db: &Db,
-    settings: &Settings,
-    now: i64,
+    state: &AppState,
     actor: &Actor,
     domain_id: i64,
 ) -> Result<DomainCheck, AppError> {
+    let (db, settings, now) = (&state.db, &*state.settings, state.clock.now());
     require(&actor.user)?;
     let row: Option<Row> = sqlx::query_as(&format!(
         "{ROWS} WHERE d.id = $1 AND d.organization_id = $2"

@@ -9,8 +9,7 @@ use crate::error::AppError;
 use crate::services::accounts;
 use crate::services::mail::DomainLapsedMail;
 use crate::services::outbox;
-use crate::services::outbox::Outbox;
-use crate::services::{db, Db, Settings};
+use crate::services::{db, AppState, Settings};
 
 /// The daily work: pending domains past their 7 days expire; each
 /// verified domain not checked for a day is checked again, and lapses,
@@ -18,12 +17,8 @@ use crate::services::{db, Db, Settings};
 /// [`FAILED_CHECKS_TO_LAPSE`] failures in a row. Several servers may run
 /// it at once: each domain's check is claimed by one statement.
 #[instrument(skip_all)]
-pub async fn recheck_due(
-    db: &Db,
-    settings: &Settings,
-    outbox: &Outbox,
-    now: i64,
-) -> Result<usize, AppError> {
+pub async fn recheck_due(state: &AppState) -> Result<usize, AppError> {
+    let (db, settings, now) = (&state.db, &*state.settings, state.clock.now());
     sqlx::query(
         "UPDATE domains SET status = 'expired' WHERE status = 'pending' AND created_at <= $1",
     )
@@ -77,7 +72,7 @@ pub async fn recheck_due(
                 tell_admins(&mut tx, settings, now, &row).await?;
             }
         }
-        outbox.commit(tx).await?;
+        state.outbox.commit(tx).await?;
     }
     Ok(checked)
 }

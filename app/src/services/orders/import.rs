@@ -7,7 +7,7 @@ use crate::domain::{AgreementNumber, PurchasingAccountNumber};
 use crate::error::AppError;
 use crate::i18n::parse_iso_date;
 use crate::services::catalog::{self, ImportResults};
-use crate::services::{db, Db};
+use crate::services::{db, AppState, Db};
 
 /// The columns of an orders file, found by name on its first line (in
 /// this order when it has no header).
@@ -30,7 +30,8 @@ pub const COLUMNS: [&str; 10] = [
 /// through; it must be partner of record for the agreement. Each row is
 /// checked and written on its own, so a bad row never stops the good ones.
 #[instrument(skip_all)]
-pub async fn import(db: &Db, now: i64, text: &str) -> Result<ImportResults, AppError> {
+pub async fn import(state: &AppState, text: &str) -> Result<ImportResults, AppError> {
+    let (db, now) = (&state.db, state.clock.now());
     Ok(
         catalog::import_each(text, &COLUMNS, &["partner"], async |cells| {
             import_row(db, now, &cells).await

@@ -10,10 +10,11 @@ use std::collections::HashMap;
 
 use tracing::instrument;
 
+use super::audit::Actor;
 use super::current_user::CurrentUser;
 use super::partners::{self, PartnerScope};
 use super::products::ORDERED_BY_ORGANIZATION;
-use super::{db, Db};
+use super::{db, AppState, Db};
 use crate::domain::wire::{
     LicenseRow, OrderFilter, OrderLineView, OrderView, OrdersPage, ProductChoice, ProductUsage,
 };
@@ -40,13 +41,14 @@ fn parse_cursor(text: &str) -> Option<(i64, i64)> {
 
 /// One page of the organization's orders, newest first, narrowed by
 /// `filter`, starting after the cursor `after` ("" for the first page).
-#[instrument(skip_all, fields(organization = viewer.organization_id))]
+#[instrument(skip_all, fields(organization = actor.user.organization_id))]
 pub async fn page(
-    db: &Db,
-    viewer: &CurrentUser,
+    state: &AppState,
+    actor: &Actor,
     filter: &OrderFilter,
     after: &str,
 ) -> Result<OrdersPage, AppError> {
+    let (db, viewer) = (&state.db, &actor.user);
     if !Role::any_allows(&viewer.roles, Capability::ViewOrders) {
         return Err(AppError::Forbidden);
     }
@@ -55,15 +57,16 @@ pub async fn page(
 
 /// [`page`] for a partner: the orders of the customer's agreement
 /// numbered `agreement` that the customer lets it see.
-#[instrument(skip_all, fields(organization = viewer.organization_id))]
+#[instrument(skip_all, fields(organization = actor.user.organization_id))]
 pub async fn partner_page(
-    db: &Db,
-    viewer: &CurrentUser,
+    state: &AppState,
+    actor: &Actor,
     agreement: &str,
     filter: &OrderFilter,
     after: &str,
 ) -> Result<OrdersPage, AppError> {
-    let (scope, _) = partners::scope(db, viewer, agreement).await?;
+    let (scope, _) = partners::scope(state, actor, agreement).await?;
+    let (db, viewer) = (&state.db, &actor.user);
     page_in(db, viewer, Some(scope), filter, after).await
 }
 
@@ -278,8 +281,9 @@ pub const LICENSES_SQL: &str = "SELECT pr.id AS product_id, pr.name AS product, 
      WHERE t.organization_id = $1 ORDER BY pr.name, pr.version, p.number";
 
 /// Owned quantities per product version and purchasing account.
-#[instrument(skip_all, fields(user = viewer.id))]
-pub async fn licenses(db: &Db, viewer: &CurrentUser) -> Result<Vec<LicenseRow>, AppError> {
+#[instrument(skip_all, fields(user = actor.user.id))]
+pub async fn licenses(state: &AppState, actor: &Actor) -> Result<Vec<LicenseRow>, AppError> {
+    let (db, viewer) = (&state.db, &actor.user);
     if !Role::any_allows(&viewer.roles, Capability::ViewLicenses) {
         return Err(AppError::Forbidden);
     }
@@ -294,8 +298,9 @@ pub async fn licenses(db: &Db, viewer: &CurrentUser) -> Result<Vec<LicenseRow>, 
 /// dashboard's license usage, most owned first. Both read a row per
 /// product and purchasing account (`license_totals`, `subscriptions`
 /// by their organization's index), never the orders.
-#[instrument(skip_all, fields(user = viewer.id))]
-pub async fn usage(db: &Db, viewer: &CurrentUser) -> Result<Vec<ProductUsage>, AppError> {
+#[instrument(skip_all, fields(user = actor.user.id))]
+pub async fn usage(state: &AppState, actor: &Actor) -> Result<Vec<ProductUsage>, AppError> {
+    let (db, viewer) = (&state.db, &actor.user);
     if !Role::any_allows(&viewer.roles, Capability::ViewLicenses) {
         return Err(AppError::Forbidden);
     }
@@ -345,13 +350,13 @@ pub async fn usage(db: &Db, viewer: &CurrentUser) -> Result<Vec<ProductUsage>, A
 
 /// [`licenses`] for a partner: what the orders it may see of the
 /// customer's agreement numbered `agreement` add up to.
-#[instrument(skip_all, fields(user = viewer.id))]
+#[instrument(skip_all, fields(user = actor.user.id))]
 pub async fn partner_licenses(
-    db: &Db,
-    viewer: &CurrentUser,
+    state: &AppState,
+    actor: &Actor,
     agreement: &str,
 ) -> Result<Vec<LicenseRow>, AppError> {
-    let (scope, _) = partners::scope(db, viewer, agreement).await?;
+    let (scope, _) = partners::scope(state, actor, agreement).await?;
     let (condition, values) = partner_condition(&scope, 2);
     let sql = format!(
         // PostgreSQL sums BIGINTs into NUMERIC, which the Any driver cannot read.
@@ -367,7 +372,7 @@ pub async fn partner_licenses(
     for value in values {
         query = query.bind(value);
     }
-    Ok(query.fetch_all(db).await?)
+    Ok(query.fetch_all(&state.db).await?)
 }
 
 #[cfg(test)]

@@ -7,8 +7,8 @@ use tracing::instrument;
 use crate::domain::wire::{AdminState, CustomerAccount};
 use crate::domain::{Capability, Lang, Role};
 use crate::error::AppError;
-use crate::services::current_user::CurrentUser;
-use crate::services::Db;
+use crate::services::audit::Actor;
+use crate::services::AppState;
 
 #[derive(sqlx::FromRow)]
 pub(super) struct LinkedAccount {
@@ -95,16 +95,13 @@ async fn admin_state(
 /// The purchasing accounts of every agreement the viewer's partner
 /// organization is partner of record for, with where each designated
 /// administrator stands.
-#[instrument(skip_all, fields(user = viewer.id))]
-pub async fn customers(
-    db: &Db,
-    viewer: &CurrentUser,
-    now: i64,
-) -> Result<Vec<CustomerAccount>, AppError> {
+#[instrument(skip_all, fields(user = actor.user.id))]
+pub async fn customers(state: &AppState, actor: &Actor) -> Result<Vec<CustomerAccount>, AppError> {
+    let (now, viewer) = (state.clock.now(), &actor.user);
     if !Role::any_allows(&viewer.roles, Capability::ManageCustomers) {
         return Err(AppError::Forbidden);
     }
-    let mut conn = db.acquire().await?;
+    let mut conn = state.db.acquire().await?;
     let accounts: Vec<LinkedAccount> = sqlx::query_as(&format!(
         "{LINKED_ACCOUNTS} ORDER BY o.name, a.number, p.number"
     ))
@@ -113,7 +110,7 @@ pub async fn customers(
     .await?;
     let mut rows = Vec::with_capacity(accounts.len());
     for account in accounts {
-        let state = admin_state(&mut conn, &account, now).await?;
+        let admin = admin_state(&mut conn, &account, now).await?;
         rows.push(CustomerAccount {
             purchasing_account_id: account.purchasing_account_id,
             customer: account.customer,
@@ -124,7 +121,7 @@ pub async fn customers(
             admin_last_name: account.admin_last_name,
             admin_lang: Lang::parse(&account.admin_language).unwrap_or_default(),
             admin_country: account.admin_country,
-            state,
+            state: admin,
         });
     }
     Ok(rows)

@@ -16,8 +16,7 @@ use sqlx::AnyConnection;
 use tracing::instrument;
 
 use super::invitations::{self, NewInvitation};
-use super::outbox::Outbox;
-use super::{is_unique_violation, Db, Settings};
+use super::{is_unique_violation, AppState};
 use crate::domain::{
     AgreementNumber, Country, Email, InvitationToken, Lang, OrganizationName, PersonName, Problem,
     Role,
@@ -91,14 +90,12 @@ pub struct RegisteredPartner {
 /// invited (same email, same page, same 60 days).
 #[instrument(skip_all, fields(partner = %name))]
 pub async fn create(
-    db: &Db,
-    settings: &Settings,
-    outbox: &Outbox,
-    now: i64,
+    state: &AppState,
     name: &OrganizationName,
     admin: &AdminPerson,
 ) -> Result<RegisteredPartner, AppError> {
-    let mut tx = super::db::begin_write(db).await?;
+    let (settings, now) = (&*state.settings, state.clock.now());
+    let mut tx = super::db::begin_write(&state.db).await?;
     let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
         "INSERT INTO organizations (name, kind, created_at) VALUES ($1, 'partner', $2) RETURNING id",
     )
@@ -139,7 +136,7 @@ pub async fn create(
         },
     )
     .await?;
-    outbox.commit(tx).await?;
+    state.outbox.commit(tx).await?;
     Ok(RegisteredPartner {
         organization_id,
         invitation,
@@ -176,12 +173,12 @@ async fn partner_and_agreement(
 /// changes nothing.
 #[instrument(skip_all, fields(partner = %partner, agreement = %agreement))]
 pub async fn link(
-    db: &Db,
-    now: i64,
+    state: &AppState,
     partner: &OrganizationName,
     agreement: &AgreementNumber,
 ) -> Result<(), AppError> {
-    let mut tx = super::db::begin_write(db).await?;
+    let now = state.clock.now();
+    let mut tx = super::db::begin_write(&state.db).await?;
     let (partner_id, agreement_id) = partner_and_agreement(&mut tx, partner, agreement).await?;
     sqlx::query(
         "INSERT INTO partner_links (partner_id, agreement_id, created_at) VALUES ($1, $2, $3) \
@@ -199,11 +196,11 @@ pub async fn link(
 /// Ends a partner's standing on an agreement.
 #[instrument(skip_all, fields(partner = %partner, agreement = %agreement))]
 pub async fn unlink(
-    db: &Db,
+    state: &AppState,
     partner: &OrganizationName,
     agreement: &AgreementNumber,
 ) -> Result<(), AppError> {
-    let mut tx = super::db::begin_write(db).await?;
+    let mut tx = super::db::begin_write(&state.db).await?;
     let (partner_id, agreement_id) = partner_and_agreement(&mut tx, partner, agreement).await?;
     let removed =
         sqlx::query("DELETE FROM partner_links WHERE partner_id = $1 AND agreement_id = $2")

@@ -14,8 +14,7 @@ use crate::services::audit::{self, Actor, Entry};
 use crate::services::invitations::{self, NewInvitation};
 use crate::services::mail::AdminChangedMail;
 use crate::services::outbox;
-use crate::services::outbox::Outbox;
-use crate::services::{db, Db, Settings};
+use crate::services::{db, AppState, Db, Settings};
 
 /// The partner acting, checked: its organization's name, for both audit
 /// logs. Every rescue mails an invitation, so each counts against the
@@ -121,18 +120,16 @@ fn current_admin(account: &LinkedAccount) -> Result<AdminPerson, AppError> {
 /// address it went to.
 #[instrument(skip_all, fields(user = actor.user.id, account = purchasing_account_id))]
 pub async fn resend(
-    db: &Db,
-    settings: &Settings,
-    outbox: &Outbox,
-    now: i64,
+    state: &AppState,
     actor: &Actor,
     purchasing_account_id: i64,
 ) -> Result<Email, AppError> {
+    let (settings, now) = (&*state.settings, state.clock.now());
     let Rescue {
         mut tx,
         partner,
         account,
-    } = begin_rescue(db, actor, now, purchasing_account_id).await?;
+    } = begin_rescue(&state.db, actor, now, purchasing_account_id).await?;
     if registered(&mut tx, account.customer_id, &account.admin_email).await? {
         return Err(AppError::field(
             "purchasing_account",
@@ -153,7 +150,7 @@ pub async fn resend(
         detail: "",
     };
     audit_both(&mut tx, actor, &partner, &account, now, entry).await?;
-    outbox.commit(tx).await?;
+    state.outbox.commit(tx).await?;
     Ok(admin.email)
 }
 
@@ -163,19 +160,17 @@ pub async fn resend(
 /// their account, and the customer's Account Admins are told by email.
 #[instrument(skip_all, fields(user = actor.user.id, account = purchasing_account_id))]
 pub async fn change_admin(
-    db: &Db,
-    settings: &Settings,
-    outbox: &Outbox,
-    now: i64,
+    state: &AppState,
     actor: &Actor,
     purchasing_account_id: i64,
     admin: &AdminPerson,
 ) -> Result<(), AppError> {
+    let (settings, now) = (&*state.settings, state.clock.now());
     let Rescue {
         mut tx,
         partner,
         account,
-    } = begin_rescue(db, actor, now, purchasing_account_id).await?;
+    } = begin_rescue(&state.db, actor, now, purchasing_account_id).await?;
     let was_registered = registered(&mut tx, account.customer_id, &account.admin_email).await?;
     redesignate(&mut tx, settings, now, &account, admin).await?;
     let detail = format!("{} -> {}", account.admin_email, admin.email);
@@ -188,7 +183,7 @@ pub async fn change_admin(
     if was_registered && account.admin_email != admin.email.as_str() {
         tell_account_admins(&mut tx, settings, now, &partner, &account, admin).await?;
     }
-    outbox.commit(tx).await?;
+    state.outbox.commit(tx).await?;
     Ok(())
 }
 
@@ -196,19 +191,17 @@ pub async fn change_admin(
 /// registered: the pending link dies and the invitation goes to `email`.
 #[instrument(skip_all, fields(user = actor.user.id, account = purchasing_account_id))]
 pub async fn change_admin_email(
-    db: &Db,
-    settings: &Settings,
-    outbox: &Outbox,
-    now: i64,
+    state: &AppState,
     actor: &Actor,
     purchasing_account_id: i64,
     email: &Email,
 ) -> Result<(), AppError> {
+    let (settings, now) = (&*state.settings, state.clock.now());
     let Rescue {
         mut tx,
         partner,
         account,
-    } = begin_rescue(db, actor, now, purchasing_account_id).await?;
+    } = begin_rescue(&state.db, actor, now, purchasing_account_id).await?;
     if registered(&mut tx, account.customer_id, &account.admin_email).await? {
         return Err(AppError::field("email", Problem::AdminRegistered));
     }
@@ -224,7 +217,7 @@ pub async fn change_admin_email(
         detail: &detail,
     };
     audit_both(&mut tx, actor, &partner, &account, now, entry).await?;
-    outbox.commit(tx).await?;
+    state.outbox.commit(tx).await?;
     Ok(())
 }
 

@@ -7,13 +7,15 @@ use crate::domain::wire::PartnerOfRecord;
 use crate::domain::{AuditAction, Capability, Role};
 use crate::error::AppError;
 use crate::services::audit::{self, Actor};
-use crate::services::current_user::CurrentUser;
-use crate::services::{db, Db};
+use crate::services::{db, AppState};
 
 /// The customer's partners: which agreements each is partner of record
 /// for, and whether it may see orders placed through other partners.
-#[instrument(skip_all, fields(organization = customer_id))]
-pub async fn of_customer(db: &Db, customer_id: i64) -> Result<Vec<PartnerOfRecord>, AppError> {
+#[instrument(skip_all, fields(organization = actor.user.organization_id))]
+pub async fn of_customer(
+    state: &AppState,
+    actor: &Actor,
+) -> Result<Vec<PartnerOfRecord>, AppError> {
     #[derive(sqlx::FromRow)]
     struct Row {
         partner_id: i64,
@@ -29,8 +31,8 @@ pub async fn of_customer(db: &Db, customer_id: i64) -> Result<Vec<PartnerOfRecor
          AND v.partner_id = o.id \
          WHERE a.organization_id = $1 ORDER BY o.name, o.id, a.number",
     )
-    .bind(customer_id)
-    .fetch_all(db)
+    .bind(actor.user.organization_id)
+    .fetch_all(&state.db)
     .await?;
     let mut partners: Vec<PartnerOfRecord> = Vec::new();
     for row in rows {
@@ -51,8 +53,7 @@ pub async fn of_customer(db: &Db, customer_id: i64) -> Result<Vec<PartnerOfRecor
 /// and licenses placed through its other partners.
 #[instrument(skip_all, fields(user = actor.user.id, partner = partner_id))]
 pub async fn set_visibility(
-    db: &Db,
-    now: i64,
+    state: &AppState,
     actor: &Actor,
     partner_id: i64,
     sees_other_partners: bool,
@@ -61,7 +62,8 @@ pub async fn set_visibility(
         return Err(AppError::Forbidden);
     }
     let customer_id = actor.user.organization_id;
-    let mut tx = db::begin_write(db).await?;
+    let now = state.clock.now();
+    let mut tx = db::begin_write(&state.db).await?;
     let partner: Option<(String,)> = sqlx::query_as(
         "SELECT o.name FROM organizations o WHERE o.id = $1 AND EXISTS (SELECT 1 \
          FROM partner_links k JOIN agreements a ON a.id = k.agreement_id \
@@ -114,12 +116,13 @@ pub struct PartnerScope {
 
 /// The scope of the viewer's partner on the agreement numbered
 /// `agreement`; `Forbidden` unless it is partner of record for it.
-#[instrument(skip_all, fields(user = viewer.id))]
+#[instrument(skip_all, fields(user = actor.user.id))]
 pub async fn scope(
-    db: &Db,
-    viewer: &CurrentUser,
+    state: &AppState,
+    actor: &Actor,
     agreement: &str,
 ) -> Result<(PartnerScope, String), AppError> {
+    let (db, viewer) = (&state.db, &actor.user);
     if !Role::any_allows(&viewer.roles, Capability::ManageCustomers) {
         return Err(AppError::Forbidden);
     }

@@ -5,8 +5,7 @@
 use super::recovery::{normalized_recovery_code, recovery_codes_left, LOOKUP_LEN};
 use super::totp;
 use crate::error::AppError;
-use crate::services::password::Hasher;
-use crate::services::{random_secret, sha256_hex, Db};
+use crate::services::{random_secret, sha256_hex, AppState, Db};
 
 /// How long the second step may wait after the password was right.
 pub const CHALLENGE_SECS: i64 = 5 * 60;
@@ -25,12 +24,11 @@ pub enum SecondStep {
 /// accepted before, or an unused recovery code (which is then spent).
 /// `None` when it is neither.
 pub async fn check(
-    db: &Db,
-    hasher: &Hasher,
+    state: &AppState,
     user_id: i64,
-    now: i64,
     input: &str,
 ) -> Result<Option<SecondStep>, AppError> {
+    let (db, now, hasher) = (&state.db, state.clock.now(), &state.hasher);
     if totp::looks_like_code(input) {
         return Ok(accept_code(db, user_id, now, input)
             .await?
@@ -95,7 +93,8 @@ async fn accept_code(db: &Db, user_id: i64, now: i64, code: &str) -> Result<bool
 
 /// Opens the wait for a second step after the right password; answers
 /// the secret for the browser's cookie.
-pub async fn open_challenge(db: &Db, user_id: i64, now: i64) -> Result<String, AppError> {
+pub async fn open_challenge(state: &AppState, user_id: i64) -> Result<String, AppError> {
+    let (db, now) = (&state.db, state.clock.now());
     let secret = random_secret();
     sqlx::query(
         "INSERT INTO sign_in_challenges (token_hash, user_id, expires_at) VALUES ($1, $2, $3)",
@@ -109,7 +108,8 @@ pub async fn open_challenge(db: &Db, user_id: i64, now: i64) -> Result<String, A
 }
 
 /// Whose sign-in the challenge `secret` is, while it has not expired.
-pub async fn challenge_owner(db: &Db, secret: &str, now: i64) -> Result<Option<i64>, AppError> {
+pub async fn challenge_owner(state: &AppState, secret: &str) -> Result<Option<i64>, AppError> {
+    let (db, now) = (&state.db, state.clock.now());
     let row: Option<(i64,)> = sqlx::query_as(
         "SELECT user_id FROM sign_in_challenges WHERE token_hash = $1 AND expires_at > $2",
     )
@@ -121,19 +121,19 @@ pub async fn challenge_owner(db: &Db, secret: &str, now: i64) -> Result<Option<i
 }
 
 /// Ends a challenge once passed: its cookie opens nothing more.
-pub async fn close_challenge(db: &Db, secret: &str) -> Result<(), AppError> {
+pub async fn close_challenge(state: &AppState, secret: &str) -> Result<(), AppError> {
     sqlx::query("DELETE FROM sign_in_challenges WHERE token_hash = $1")
         .bind(sha256_hex(secret.as_bytes()))
-        .execute(db)
+        .execute(&state.db)
         .await?;
     Ok(())
 }
 
 /// Removes challenges nobody finished; answers how many.
-pub async fn purge(db: &Db, now: i64) -> Result<u64, AppError> {
+pub async fn purge(state: &AppState) -> Result<u64, AppError> {
     let purged = sqlx::query("DELETE FROM sign_in_challenges WHERE expires_at <= $1")
-        .bind(now)
-        .execute(db)
+        .bind(state.clock.now())
+        .execute(&state.db)
         .await?
         .rows_affected();
     Ok(purged)

@@ -20,13 +20,14 @@ use super::audit::{self, Actor};
 use super::current_user::CurrentUser;
 use super::mail::{TwoStepChange, TwoStepChangedMail};
 use super::outbox::enqueue;
-use super::{accounts, AppState, Db};
+use super::{accounts, AppState};
 use crate::domain::wire::{TwoStep, TwoStepSetup};
 use crate::domain::{AuditAction, Capability, Email, Problem, Role};
 use crate::error::AppError;
 
 /// What the Two-step verification page shows.
-pub async fn view(db: &Db, user: &CurrentUser) -> Result<TwoStep, AppError> {
+pub async fn view(state: &AppState, actor: &Actor) -> Result<TwoStep, AppError> {
+    let (db, user) = (&state.db, &actor.user);
     let (since, pending): (Option<i64>, Option<String>) =
         sqlx::query_as("SELECT two_step_since, totp_pending_secret FROM users WHERE id = $1")
             .bind(user.id)
@@ -60,13 +61,13 @@ fn setup_of(secret: &str, email: &str) -> Result<TwoStepSetup, AppError> {
 /// Starts setting up an authenticator with a fresh key, replacing any
 /// setup left unfinished. Nothing changes how the user signs in until a
 /// code confirms it.
-pub async fn start(db: &Db, user: &CurrentUser) -> Result<(), AppError> {
+pub async fn start(state: &AppState, actor: &Actor) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE users SET totp_pending_secret = $1 WHERE id = $2 AND two_step_since IS NULL",
     )
     .bind(totp::new_secret())
-    .bind(user.id)
-    .execute(db)
+    .bind(actor.user.id)
+    .execute(&state.db)
     .await?;
     Ok(())
 }
@@ -179,13 +180,8 @@ pub async fn renew_recovery_codes(
 /// Requires (or stops requiring) two-step verification of everyone in the
 /// actor's organization. Whoever requires it must use it first, so that
 /// the rule cannot shut out the one person who set it.
-pub async fn set_required(
-    db: &Db,
-    actor: &Actor,
-    now: i64,
-    required: bool,
-) -> Result<(), AppError> {
-    let user = &actor.user;
+pub async fn set_required(state: &AppState, actor: &Actor, required: bool) -> Result<(), AppError> {
+    let (db, now, user) = (&state.db, state.clock.now(), &actor.user);
     if required && !user.two_step_on {
         return Err(AppError::field("required", Problem::TwoStepYoursFirst));
     }
@@ -224,11 +220,11 @@ pub async fn set_required(
 }
 
 /// Whether `user_id` signs in with a second step.
-pub async fn is_on(db: &Db, user_id: i64) -> Result<bool, AppError> {
+pub async fn is_on(state: &AppState, user_id: i64) -> Result<bool, AppError> {
     let since: Option<(Option<i64>,)> =
         sqlx::query_as("SELECT two_step_since FROM users WHERE id = $1")
             .bind(user_id)
-            .fetch_optional(db)
+            .fetch_optional(&state.db)
             .await?;
     Ok(matches!(since, Some((Some(_),))))
 }
@@ -241,7 +237,7 @@ async fn check_password(
     if password.is_empty() {
         return Err(AppError::field("password", Problem::Required));
     }
-    if accounts::password_matches(&state.db, &state.hasher, user.id, password).await? {
+    if accounts::password_matches(state, user.id, password).await? {
         Ok(())
     } else {
         Err(AppError::field("password", Problem::CurrentPasswordWrong))
