@@ -38,6 +38,7 @@ pub async fn serve(config: &Config, demo: bool) -> Result<(), String> {
     if demo {
         crate::demo::load(&state).await?;
     }
+    raise_open_files_limit();
     let addr = state.leptos_options.site_addr;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -67,7 +68,7 @@ pub async fn serve(config: &Config, demo: bool) -> Result<(), String> {
     crate::listen::serve(
         listener,
         crate::router(state),
-        crate::listen::HEADER_READ_TIMEOUT,
+        crate::listen::Limits::SERVER,
         shutdown_signal(),
     )
     .await;
@@ -77,6 +78,17 @@ pub async fn serve(config: &Config, demo: bool) -> Result<(), String> {
     }
     let _ = reminders.await;
     Ok(())
+}
+
+/// Lifts this process's limit on open files to the most the system
+/// allows it (the soft limit is often 1 024, the hard one far more), so
+/// that `listen::Limits::SERVER` connections fit.
+pub fn raise_open_files_limit() {
+    #[cfg(unix)]
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) => tracing::debug!(limit, "open files"),
+        Err(error) => tracing::warn!(%error, "could not raise the limit on open files"),
+    }
 }
 
 async fn shutdown_signal() {

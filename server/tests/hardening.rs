@@ -12,6 +12,7 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Method, Request};
 use std::net::SocketAddr;
+use std::time::Duration;
 
 /// Every server function the router serves, as registered.
 fn endpoints() -> Vec<String> {
@@ -347,3 +348,124 @@ async fn another_site_cannot_make_a_browser_fetch_an_audited_export(t: TestDb) {
     app.close().await;
 }
 both_engines!(another_site_cannot_make_a_browser_fetch_an_audited_export);
+
+/// A server on a loopback port with `limits`, and what stops it.
+async fn listening(
+    app: &TestApp,
+    limits: server::listen::Limits,
+) -> (SocketAddr, tokio::sync::oneshot::Sender<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("address");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(server::listen::serve(
+        listener,
+        server::router(app.state.clone()),
+        limits,
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    (addr, stop)
+}
+
+/// Whether the server hangs up on `stream` within `within`.
+async fn hung_up(mut stream: tokio::net::TcpStream, within: Duration) -> bool {
+    use tokio::io::AsyncReadExt;
+    let mut sink = Vec::new();
+    matches!(
+        tokio::time::timeout(within, stream.read_to_end(&mut sink)).await,
+        Ok(Ok(_)) | Ok(Err(_))
+    )
+}
+
+async fn get_health(addr: SocketAddr) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    stream
+        .write_all(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .expect("request");
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer)).await;
+    assert!(read.is_ok(), "answered in time");
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+/// The preface an HTTP/2 client opens with (RFC 9113 §3.4).
+const HTTP2_PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+
+/// Sockets that say nothing, or only open HTTP/2, are closed once their
+/// time is up, and the server answers others meanwhile, even with 2 000
+/// such sockets open.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn silent_and_preface_only_sockets_are_closed() {
+    use tokio::io::AsyncWriteExt;
+    server::startup::raise_open_files_limit();
+    let app = TestApp::new(TestDb::sqlite().await, "http://127.0.0.1:3000", false).await;
+    let limits = server::listen::Limits {
+        first_bytes: Duration::from_secs(2),
+        request_head: Duration::from_secs(3),
+        max_connections: 3_000,
+    };
+    let (addr, stop) = listening(&app, limits).await;
+    let mut idle = Vec::new();
+    for _ in 0..2_000 {
+        idle.push(tokio::net::TcpStream::connect(addr).await.expect("connect"));
+    }
+    let mut preface_only = Vec::new();
+    for _ in 0..50 {
+        let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+        stream.write_all(HTTP2_PREFACE).await.expect("preface");
+        preface_only.push(stream);
+    }
+    let health = get_health(addr).await;
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+
+    let started = std::time::Instant::now();
+    let closed = futures::future::join_all(
+        idle.into_iter()
+            .chain(preface_only)
+            .map(|stream| hung_up(stream, Duration::from_secs(15))),
+    )
+    .await;
+    assert_eq!(closed.iter().filter(|closed| !**closed).count(), 0);
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "closed after {:?}",
+        started.elapsed()
+    );
+    let _ = stop.send(());
+    app.close().await;
+}
+
+/// Past the cap, a connection is closed at once instead of waiting.
+#[tokio::test]
+async fn connections_past_the_cap_are_refused_not_queued() {
+    let app = TestApp::new(TestDb::sqlite().await, "http://127.0.0.1:3000", false).await;
+    let limits = server::listen::Limits {
+        first_bytes: Duration::from_secs(2),
+        request_head: Duration::from_secs(2),
+        max_connections: 5,
+    };
+    let (addr, stop) = listening(&app, limits).await;
+    let mut held = Vec::new();
+    for _ in 0..5 {
+        held.push(tokio::net::TcpStream::connect(addr).await.expect("connect"));
+    }
+    // Let the server accept all five before the sixth.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let sixth = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    assert!(
+        hung_up(sixth, Duration::from_millis(500)).await,
+        "closed at once"
+    );
+    // Once the silent ones are cut off, there is room again.
+    drop(held);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let health = get_health(addr).await;
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    let _ = stop.send(());
+    app.close().await;
+}

@@ -258,7 +258,11 @@ async fn slow_and_idle_connections_are_cut_off() {
     let server = tokio::spawn(server::listen::serve(
         listener,
         server::router(app.state.clone()),
-        Duration::from_secs(1),
+        server::listen::Limits {
+            first_bytes: Duration::from_secs(1),
+            request_head: Duration::from_secs(1),
+            max_connections: 100,
+        },
         async {
             let _ = stopped.await;
         },
