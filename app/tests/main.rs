@@ -9,6 +9,7 @@ mod delivery;
 mod docs;
 mod domains;
 mod keys;
+mod limits;
 mod members;
 mod migrations;
 mod onboarding;

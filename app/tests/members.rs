@@ -6,7 +6,7 @@ use app::domain::wire::LinkState;
 use app::domain::{Problem, Role};
 use app::error::AppError;
 use app::services::access::{invite, members, people};
-use app::services::accounts::{self, Credentials};
+use app::services::credentials::{self, Credentials};
 use app::services::sessions;
 use app::services::testing::{TestApp, TestDb, NOW, PASSWORD};
 
@@ -184,7 +184,7 @@ async fn removing_a_user_ends_their_access_and_their_pending_invitations(t: Test
     );
     assert_eq!(app.look_up(&link).await, LinkState::Revoked);
     assert_eq!(
-        accounts::verify_credentials(&app.state, "ursula@contoso.com", PASSWORD).await,
+        credentials::verify(&app.state, "ursula@contoso.com", PASSWORD).await,
         Ok(Credentials::UnknownEmail),
         "her account is gone"
     );

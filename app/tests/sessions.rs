@@ -5,10 +5,10 @@ use std::sync::Arc;
 use app::both_engines;
 use app::domain::Problem;
 use app::error::AppError;
-use app::services::accounts::{Credentials, PasswordChange};
-use app::services::ratelimit::Limit;
+use app::services::accounts::PasswordChange;
+use app::services::credentials::{self, Credentials};
 use app::services::testing::{TestApp, TestDb, NOW, PASSWORD};
-use app::services::{accounts, ratelimit, sessions, sign_in, AppState};
+use app::services::{accounts, sessions, sign_in, AppState};
 
 /// Whose session `secret` is, at the time `state`'s clock reads.
 async fn lookup(state: &AppState, secret: &str) -> Option<i64> {
@@ -29,7 +29,7 @@ async fn sign_in_compares_emails_case_insensitively_and_fails_generically(t: Tes
     let app = TestApp::new(t);
     let user_id = app.sign_up_harry().await;
     assert_eq!(
-        accounts::verify_credentials(&app.state, "  HARRY@Contoso.com ", PASSWORD).await,
+        credentials::verify(&app.state, "  HARRY@Contoso.com ", PASSWORD).await,
         Ok(Credentials::Valid(user_id)),
         "{}",
         app.engine()
@@ -45,7 +45,7 @@ async fn sign_in_compares_emails_case_insensitively_and_fails_generically(t: Tes
         ("not an email", PASSWORD, Credentials::UnknownEmail),
     ] {
         assert_eq!(
-            accounts::verify_credentials(&app.state, email, password).await,
+            credentials::verify(&app.state, email, password).await,
             Ok(expected),
             "{email:?} / {password:?}"
         );
@@ -55,7 +55,7 @@ async fn sign_in_compares_emails_case_insensitively_and_fails_generically(t: Tes
         ("harry@contoso.com", "Correct-Horse-43"),
         ("nobody@contoso.com", PASSWORD),
     ] {
-        let answer = sign_in::sign_in(&app.state, None, email, password).await;
+        let answer = sign_in::sign_in(&app.state, None, None, email, password).await;
         assert!(
             matches!(answer, Err(AppError::BadCredentials)),
             "{email:?}: {answer:?}"
@@ -119,11 +119,11 @@ async fn changing_the_password_ends_the_other_sessions(t: TestDb) {
         app.engine()
     );
     assert_eq!(
-        accounts::verify_credentials(&app.state, "harry@contoso.com", "New-Password-77").await,
+        credentials::verify(&app.state, "harry@contoso.com", "New-Password-77").await,
         Ok(Credentials::Valid(user_id))
     );
     assert_eq!(
-        accounts::verify_credentials(&app.state, "harry@contoso.com", PASSWORD).await,
+        credentials::verify(&app.state, "harry@contoso.com", PASSWORD).await,
         Ok(Credentials::WrongPassword(user_id))
     );
     app.close().await;
@@ -155,149 +155,6 @@ async fn sessions_end_after_twelve_hours_and_on_sign_out(t: TestDb) {
     app.close().await;
 }
 both_engines!(sessions_end_after_twelve_hours_and_on_sign_out);
-
-const FIVE_AN_HOUR: Limit = Limit {
-    max: 5,
-    window_secs: 3600,
-};
-
-async fn rate_limits_count_per_key_within_the_window(t: TestDb) {
-    let app = TestApp::new(t);
-    for _ in 0..5 {
-        ratelimit::hit(app.db(), "agreement:1", NOW, FIVE_AN_HOUR)
-            .await
-            .expect("within the limit");
-    }
-    assert_eq!(
-        ratelimit::hit(app.db(), "agreement:1", NOW + 600, FIVE_AN_HOUR).await,
-        Err(AppError::RateLimited {
-            retry_after_secs: 3000
-        }),
-        "{}",
-        app.engine()
-    );
-    ratelimit::hit(app.db(), "agreement:2", NOW + 1, FIVE_AN_HOUR)
-        .await
-        .expect("another key counts apart");
-    ratelimit::hit(app.db(), "agreement:1", NOW + 3600, FIVE_AN_HOUR)
-        .await
-        .expect("a new window");
-    // Old windows are purged, current ones kept.
-    app.set_time(NOW + 1 + ratelimit::LONGEST_WINDOW_SECS);
-    let purged = ratelimit::purge(&app.state).await.expect("purge");
-    assert_eq!(
-        purged,
-        1,
-        "{}: only agreement:2's window was old",
-        app.engine()
-    );
-    app.close().await;
-}
-both_engines!(rate_limits_count_per_key_within_the_window);
-
-async fn concurrent_hits_never_slip_past_a_limit(t: TestDb) {
-    let app = TestApp::new(t);
-    let limit = Limit {
-        max: 10,
-        window_secs: 60,
-    };
-    let attempts: Vec<_> = (0..40)
-        .map(|_| {
-            let db = app.db().clone();
-            tokio::spawn(async move { ratelimit::hit(&db, "burst", NOW, limit).await })
-        })
-        .collect();
-    let mut allowed = 0;
-    for attempt in attempts {
-        match attempt.await.expect("task") {
-            Ok(()) => allowed += 1,
-            Err(AppError::RateLimited { .. }) => {}
-            Err(other) => panic!("{}: {other:?}", app.engine()),
-        }
-    }
-    assert_eq!(allowed, 10, "{}", app.engine());
-    app.close().await;
-}
-both_engines!(concurrent_hits_never_slip_past_a_limit);
-
-async fn sign_in_is_throttled_per_account_for_a_while_only(t: TestDb) {
-    let app = TestApp::new(t);
-    let user_id = app.sign_up_harry().await;
-    let from = Some("203.0.113.9".parse().expect("ip"));
-    let attempt =
-        |password: &'static str| sign_in::sign_in(&app.state, from, "harry@contoso.com", password);
-    for _ in 0..sign_in::PER_ACCOUNT.max {
-        assert_eq!(
-            attempt("wrong-guess-000").await,
-            Err(AppError::BadCredentials)
-        );
-    }
-    // Locked: even the right password is refused, and says for how long.
-    app.set_time(NOW + 60);
-    assert_eq!(
-        attempt(PASSWORD).await,
-        Err(AppError::RateLimited {
-            retry_after_secs: sign_in::PER_ACCOUNT.window_secs - 60
-        }),
-        "{}",
-        app.engine()
-    );
-    // Another account from the same address is not locked.
-    assert_eq!(
-        sign_in::sign_in(&app.state, from, "nobody@contoso.com", "x").await,
-        Err(AppError::BadCredentials)
-    );
-    // The lock ends by itself; a success clears the failures.
-    app.set_time(NOW + sign_in::PER_ACCOUNT.window_secs);
-    assert_eq!(
-        attempt(PASSWORD).await,
-        Ok(sign_in::Outcome::SignedIn(user_id)),
-        "{}",
-        app.engine()
-    );
-    for _ in 0..sign_in::PER_ACCOUNT.max - 1 {
-        assert_eq!(
-            attempt("wrong-guess-000").await,
-            Err(AppError::BadCredentials)
-        );
-    }
-    assert_eq!(
-        attempt(PASSWORD).await,
-        Ok(sign_in::Outcome::SignedIn(user_id)),
-        "{}",
-        app.engine()
-    );
-    app.close().await;
-}
-both_engines!(sign_in_is_throttled_per_account_for_a_while_only);
-
-async fn one_address_trying_many_accounts_is_throttled(t: TestDb) {
-    let app = TestApp::new(t);
-    let attacker = Some("2001:db8:7:7::1".parse().expect("ip"));
-    let neighbour = Some("2001:db8:7:7:ffff::2".parse().expect("ip"));
-    for n in 0..sign_in::PER_CLIENT.max {
-        let email = format!("user{n}@contoso.com");
-        assert_eq!(
-            sign_in::sign_in(&app.state, attacker, &email, "guess").await,
-            Err(AppError::BadCredentials)
-        );
-    }
-    // The same /64 shares the budget.
-    assert!(matches!(
-        sign_in::sign_in(&app.state, neighbour, "x@contoso.com", "guess").await,
-        Err(AppError::RateLimited { .. })
-    ));
-    // Another network does not.
-    let elsewhere = Some("198.51.100.1".parse().expect("ip"));
-    assert_eq!(
-        sign_in::sign_in(&app.state, elsewhere, "x@contoso.com", "guess").await,
-        Err(AppError::BadCredentials),
-        "{}",
-        app.engine()
-    );
-    app.close().await;
-}
-both_engines!(one_address_trying_many_accounts_is_throttled);
 
 async fn sessions_end_after_thirty_idle_minutes_and_are_purged(t: TestDb) {
     let app = TestApp::new(t);
@@ -334,7 +191,7 @@ async fn sign_ins_and_sign_outs_are_audited_for_known_accounts(t: TestDb) {
     app.sign_up_harry().await;
     let from = Some("198.51.100.4".parse().expect("ip"));
     let attempt = |email: &'static str, password: &'static str| {
-        sign_in::sign_in(&app.state, from, email, password)
+        sign_in::sign_in(&app.state, from, None, email, password)
     };
     attempt("harry@contoso.com", "wrong-password-9")
         .await

@@ -55,7 +55,7 @@ async fn subjects_to(app: &TestApp, email: &str) -> Vec<String> {
 
 /// Harry's password, at the time the clock reads: the challenge it opens.
 async fn password_then(app: &TestApp) -> String {
-    let outcome = sign_in::sign_in(&app.state, None, HARRY, PASSWORD)
+    let outcome = sign_in::sign_in(&app.state, None, None, HARRY, PASSWORD)
         .await
         .expect("right password");
     match outcome {
@@ -281,7 +281,7 @@ async fn turning_off_and_renewing_codes_take_the_password(t: TestDb) {
     two_step::turn_off(&app.state, &user, PASSWORD)
         .await
         .expect("turned off");
-    let outcome = sign_in::sign_in(&app.state, None, HARRY, PASSWORD).await;
+    let outcome = sign_in::sign_in(&app.state, None, None, HARRY, PASSWORD).await;
     assert_eq!(
         outcome,
         Ok(Outcome::SignedIn(user.user.id)),

@@ -184,6 +184,11 @@ async fn purge_ended(state: &AppState) {
         Ok(purged) => tracing::debug!(purged, "unfinished sign-ins purged"),
         Err(error) => tracing::warn!(?error, "could not purge unfinished sign-ins"),
     }
+    match app::services::credentials::purge(state).await {
+        Ok(0) => {}
+        Ok(purged) => tracing::debug!(purged, "browsers unused for a year forgotten"),
+        Err(error) => tracing::warn!(?error, "could not forget unused browsers"),
+    }
     match app::services::access::bulk::purge(state).await {
         Ok(0) => {}
         Ok(purged) => tracing::debug!(purged, "old CSV invitation results purged"),

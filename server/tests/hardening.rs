@@ -6,7 +6,7 @@ use crate::common::{TestApp, SAME_ORIGIN};
 use app::both_engines;
 use app::domain::cidr;
 use app::domain::Role;
-use app::services::sign_in;
+use app::services::credentials;
 use app::services::testing::TestDb;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
@@ -214,7 +214,7 @@ async fn wrong_passwords_lock_the_account_for_a_while(t: TestDb) {
     app.sign_up_harry().await;
     let harry_with =
         |password: &str| sign_in_from("203.0.113.5", None, "harry@contoso.com", password);
-    for _ in 0..sign_in::PER_ACCOUNT.max {
+    for _ in 0..credentials::PER_ACCOUNT_AND_CLIENT.max {
         let reply = app.send(harry_with("wrong-password-1")).await;
         assert_eq!(reply.status, 401, "{}", app.t.engine);
     }
@@ -222,16 +222,53 @@ async fn wrong_passwords_lock_the_account_for_a_while(t: TestDb) {
     assert_eq!(reply.status, 429, "{}: {}", app.t.engine, reply.body);
     assert_eq!(reply.header("retry-after"), Some("900"));
     // Fifteen minutes later the owner signs in.
-    app.advance(sign_in::PER_ACCOUNT.window_secs);
+    app.advance(credentials::PER_ACCOUNT_AND_CLIENT.window_secs);
     let reply = app.send(harry_with(crate::common::PASSWORD)).await;
     assert_eq!(reply.status, 200, "{}: {}", app.t.engine, reply.body);
     app.close().await;
 }
 both_engines!(wrong_passwords_lock_the_account_for_a_while);
 
+/// The owner's browser keeps signing in while addresses elsewhere hammer
+/// the account past its account-wide ceiling: its device cookie, set when
+/// it signed in, vouches for it.
+async fn the_owners_browser_signs_in_while_others_hammer_the_account(t: TestDb) {
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    app.sign_up_harry().await;
+    let harry =
+        |peer: &str, password: &str| sign_in_from(peer, None, "harry@contoso.com", password);
+    let first = app
+        .send(harry("198.51.100.7", crate::common::PASSWORD))
+        .await;
+    assert_eq!(first.status, 200, "{}: {}", app.t.engine, first.body);
+    let device = first.cookie("bc_device").expect("a device cookie");
+    let set = first.cookies().join("\n");
+    assert!(
+        set.contains("bc_device=") && set.contains("HttpOnly"),
+        "{set}"
+    );
+    let per_address = credentials::PER_ACCOUNT_AND_CLIENT.max;
+    for n in 0..credentials::PER_ACCOUNT.max / per_address {
+        for _ in 0..per_address {
+            app.send(harry(&format!("192.0.2.{n}"), "guess-0000")).await;
+        }
+    }
+    let stranger = app
+        .send(harry("203.0.113.1", crate::common::PASSWORD))
+        .await;
+    assert_eq!(stranger.status, 429, "{}: {}", app.t.engine, stranger.body);
+    let mut known = harry("203.0.113.1", crate::common::PASSWORD);
+    let cookie = format!("bc_device={device}").parse().expect("header");
+    known.headers_mut().insert("cookie", cookie);
+    let reply = app.send(known).await;
+    assert_eq!(reply.status, 200, "{}: {}", app.t.engine, reply.body);
+    app.close().await;
+}
+both_engines!(the_owners_browser_signs_in_while_others_hammer_the_account);
+
 /// Spends one address's whole sign-in budget on different accounts.
 async fn exhaust_client(app: &TestApp, peer: &str, forwarded: Option<&str>) {
-    for n in 0..sign_in::PER_CLIENT.max {
+    for n in 0..credentials::PER_CLIENT.max {
         let email = format!("guess{n}@contoso.com");
         let reply = app
             .send(sign_in_from(peer, forwarded, &email, "guess"))

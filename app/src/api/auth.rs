@@ -7,7 +7,7 @@ use crate::error::AppError;
 use crate::{
     http::cookies::{self, Cookie},
     http::{answer::answer_at, client, state},
-    services::{current_user, sessions, sign_in, sign_in::Outcome, AppState},
+    services::{credentials, current_user, sessions, sign_in, sign_in::Outcome, AppState},
 };
 
 /// Signs in with a work email and password; answers where to go next:
@@ -16,7 +16,9 @@ use crate::{
 #[server(endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String) -> Result<String, AppError> {
     let state = state()?;
-    let outcome = sign_in::sign_in(&state, client::of_request(), &email, &password).await?;
+    let device = Cookie::Device.of_request(&state.settings);
+    let client = client::of_request();
+    let outcome = sign_in::sign_in(&state, client, device.as_deref(), &email, &password).await?;
     let next = match outcome {
         Outcome::SignedIn(user_id) => {
             start_session(&state, user_id).await?;
@@ -47,8 +49,9 @@ pub async fn sign_in_code(code: String) -> Result<String, AppError> {
 }
 
 /// Starts a fresh session for `user_id`, ending the one the browser came
-/// with (so a planted session id is worthless), and switches the interface
-/// to the user's preferred language.
+/// with (so a planted session id is worthless), remembers the browser as
+/// one that signed in to this account, and switches the interface to the
+/// user's preferred language.
 #[cfg(feature = "ssr")]
 pub async fn start_session(state: &AppState, user_id: i64) -> Result<(), AppError> {
     if let Some(previous) = Cookie::Session.of_request(&state.settings) {
@@ -58,6 +61,12 @@ pub async fn start_session(state: &AppState, user_id: i64) -> Result<(), AppErro
     cookies::add(&Cookie::Session.set(&state.settings, &secret));
     if let Some(user) = current_user::load(state, user_id).await? {
         cookies::add(&Cookie::Lang.set(&state.settings, user.lang.code()));
+        let device = Cookie::Device.of_request(&state.settings);
+        if let Some(secret) =
+            credentials::remember_device(state, &user.email, device.as_deref()).await?
+        {
+            cookies::add(&Cookie::Device.set(&state.settings, &secret));
+        }
     }
     Ok(())
 }

@@ -26,6 +26,7 @@ pub enum AuditAction {
     SecondStepFailed,
     SignedOut,
     PasswordChanged,
+    PasswordRecheckFailed,
     TwoStepEnabled,
     TwoStepDisabled,
     RecoveryCodeUsed,
@@ -34,7 +35,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 26] = [
+    pub const ALL: [AuditAction; 27] = [
         AuditAction::InvitationSent,
         AuditAction::InvitationResent,
         AuditAction::InvitationAddressFixed,
@@ -56,6 +57,7 @@ impl AuditAction {
         AuditAction::SecondStepFailed,
         AuditAction::SignedOut,
         AuditAction::PasswordChanged,
+        AuditAction::PasswordRecheckFailed,
         AuditAction::TwoStepEnabled,
         AuditAction::TwoStepDisabled,
         AuditAction::RecoveryCodeUsed,
@@ -87,6 +89,7 @@ impl AuditAction {
             AuditAction::SecondStepFailed => "auth.second_step_failed",
             AuditAction::SignedOut => "auth.signed_out",
             AuditAction::PasswordChanged => "auth.password_changed",
+            AuditAction::PasswordRecheckFailed => "auth.password_recheck_failed",
             AuditAction::TwoStepEnabled => "auth.two_step_enabled",
             AuditAction::TwoStepDisabled => "auth.two_step_disabled",
             AuditAction::RecoveryCodeUsed => "auth.recovery_code_used",

@@ -8,7 +8,7 @@ use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
 use crate::domain::Lang;
-use crate::services::{sessions, two_step, Settings};
+use crate::services::{credentials, sessions, two_step, Settings};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cookie {
@@ -24,6 +24,9 @@ pub enum Cookie {
     /// The interface language: the switch sets it, and signing in sets it
     /// to the user's preference.
     Lang,
+    /// A browser that signed in before: failed sign-ins from elsewhere do
+    /// not hold it back. Sent only with the Center's own forms (Strict).
+    Device,
 }
 
 struct Rules {
@@ -60,6 +63,13 @@ impl Cookie {
                 http_only: true,
                 same_site: "Strict",
                 max_age_secs: 120,
+            },
+            Cookie::Device => Rules {
+                name: "bc_device",
+                https_name: Some("__Host-bc_device"),
+                http_only: true,
+                same_site: "Strict",
+                max_age_secs: credentials::DEVICE_LIFETIME_SECS,
             },
             // Read before anyone signs in, and by nothing secret.
             Cookie::Lang => Rules {

@@ -315,6 +315,7 @@ pub fn audit_action(value: AuditAction) -> &'static str {
         SignInFailed => "Sign-in failed (wrong password)",
         SignedOut => "Signed out",
         PasswordChanged => "Password changed",
+        PasswordRecheckFailed => "Password asked again: wrong password",
         SecondStepFailed => "Sign-in failed (wrong code)",
         TwoStepEnabled => "Two-step verification turned on",
         TwoStepDisabled => "Two-step verification turned off",

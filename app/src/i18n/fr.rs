@@ -317,6 +317,7 @@ pub fn audit_action(value: AuditAction) -> &'static str {
         SignInFailed => "Échec de connexion (mot de passe erroné)",
         SignedOut => "Déconnexion",
         PasswordChanged => "Mot de passe modifié",
+        PasswordRecheckFailed => "Mot de passe redemandé : mot de passe erroné",
         SecondStepFailed => "Échec de connexion (code erroné)",
         TwoStepEnabled => "Validation en deux étapes activée",
         TwoStepDisabled => "Validation en deux étapes désactivée",

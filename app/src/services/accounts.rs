@@ -1,5 +1,5 @@
-//! Accounts: credentials, the interface language, passwords and the
-//! profile page.
+//! Accounts: the interface language, password changes and the profile
+//! page.
 
 use tracing::instrument;
 
@@ -8,7 +8,7 @@ use super::current_user::CurrentUser;
 use super::mail::PasswordChangedMail;
 use super::outbox::enqueue;
 use super::password;
-use super::{sessions, AppState};
+use super::{credentials, sessions, AppState};
 use crate::domain::wire::Profile;
 use crate::domain::{AuditAction, Country, Email, Lang, Problem, Role};
 use crate::error::{AppError, FormErrors};
@@ -51,62 +51,6 @@ pub async fn set_language(state: &AppState, user_id: i64, lang: Lang) -> Result<
     Ok(())
 }
 
-/// What an email and password turned out to be.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Credentials {
-    Valid(i64),
-    /// A real account, the wrong password: its organization's log says so.
-    WrongPassword(i64),
-    UnknownEmail,
-}
-
-/// Checks an email and password. Every failure takes as long (an unknown
-/// address is checked against a dummy hash), so the time of the answer
-/// reveals nothing about which accounts exist; the caller must answer
-/// both failures alike.
-#[instrument(skip_all)]
-pub async fn verify_credentials(
-    state: &AppState,
-    email: &str,
-    password: &str,
-) -> Result<Credentials, AppError> {
-    let (db, hasher) = (&state.db, &state.hasher);
-    let email = Email::parse(email).ok();
-    let found: Option<(i64, String)> = match &email {
-        Some(email) => {
-            sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1")
-                .bind(email.as_str())
-                .fetch_optional(db)
-                .await?
-        }
-        None => None,
-    };
-    let (user_id, stored) = match found {
-        Some((id, hash)) => (Some(id), Some(hash)),
-        None => (None, None),
-    };
-    let matches = hasher.verify(password.to_owned(), stored).await?;
-    Ok(match user_id {
-        Some(id) if matches => Credentials::Valid(id),
-        Some(id) => Credentials::WrongPassword(id),
-        None => Credentials::UnknownEmail,
-    })
-}
-
-/// Whether `password` is the user's own: asked again before a change
-/// that weakens or replaces how they sign in.
-pub async fn password_matches(
-    state: &AppState,
-    user_id: i64,
-    password: &str,
-) -> Result<bool, AppError> {
-    let (stored,): (String,) = sqlx::query_as("SELECT password_hash FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_one(&state.db)
-        .await?;
-    state.hasher.verify(password.to_owned(), Some(stored)).await
-}
-
 /// A password change as the profile form sends it.
 pub struct PasswordChange<'a> {
     pub current: &'a str,
@@ -139,12 +83,7 @@ pub async fn change_password(
     errors.finish(Some(()))?;
 
     let db = &state.db;
-    if !password_matches(state, user.id, change.current).await? {
-        return Err(AppError::field(
-            "current_password",
-            Problem::CurrentPasswordWrong,
-        ));
-    }
+    credentials::recheck(state, actor, "current_password", change.current).await?;
     let hash = state.hasher.hash(change.new.to_owned()).await?;
     let now = state.clock.now();
     let email = Email::parse(&user.email).map_err(|_| super::internal("stored email invalid"))?;

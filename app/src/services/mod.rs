@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod agreements;
 pub mod audit;
 pub mod catalog;
+pub mod credentials;
 pub mod csv_file;
 pub mod current_user;
 pub mod dashboard;

@@ -1,32 +1,16 @@
-//! Signing in and out, audited; signing in throttled per account and per client address in the
-//! database (so several servers share the count), decided before any
-//! password is hashed. A lock is a window that ends by itself: an
-//! attacker can slow an account's owner down, never shut them out.
+//! Signing in and out, audited; the password is checked under the limits
+//! of `credentials`, the second step under its own.
 
 use std::net::IpAddr;
 
-use super::accounts::{self, Credentials};
 use super::audit::{self, Actor};
+use super::credentials::{self, Credentials};
 use super::current_user;
 use super::ratelimit::{self, Limit};
 use super::two_step::{self, SecondStep};
-use super::{sessions, sha256_hex, AppState};
+use super::{sessions, AppState};
 use crate::domain::{AuditAction, Problem};
 use crate::error::AppError;
-
-/// Attempts one account may take in a quarter of an hour; a success
-/// clears them.
-pub const PER_ACCOUNT: Limit = Limit {
-    max: 10,
-    window_secs: 15 * 60,
-};
-
-/// Attempts one client address (or IPv6 /64) may take in a quarter of an
-/// hour, over every account: enough for an office behind one address.
-pub const PER_CLIENT: Limit = Limit {
-    max: 100,
-    window_secs: 15 * 60,
-};
 
 /// Codes one sign-in may try at its second step in a quarter of an hour:
 /// with three codes valid at a time, a guesser holding the password gets
@@ -47,21 +31,19 @@ pub enum Outcome {
 }
 
 /// What the email and password lead to, or `BadCredentials`, or
-/// `RateLimited` with when to try again.
+/// `RateLimited` with when to try again. `device` is the browser's device
+/// cookie, if it sent one.
 pub async fn sign_in(
     state: &AppState,
     client: Option<IpAddr>,
+    device: Option<&str>,
     email: &str,
     password: &str,
 ) -> Result<Outcome, AppError> {
-    let (db, now) = (&state.db, state.clock.now());
-    let client_key = format!("sign_in:client:{}", ratelimit::client_key(client));
-    ratelimit::hit(db, &client_key, now, PER_CLIENT).await?;
-    let account_key = account_key(email);
-    ratelimit::hit(db, &account_key, now, PER_ACCOUNT).await?;
-    match accounts::verify_credentials(state, email, password).await? {
+    let attempt = credentials::admit(state, client, device, email).await?;
+    match credentials::verify(state, email, password).await? {
         Credentials::Valid(user_id) => {
-            ratelimit::clear(state, &account_key).await?;
+            credentials::passed(state, attempt).await?;
             if two_step::is_on(state, user_id).await? {
                 let challenge = two_step::open_challenge(state, user_id).await?;
                 return Ok(Outcome::SecondStep { challenge });
@@ -154,12 +136,4 @@ async fn actor_of(
         client_address: audit::describe_client(client),
         user,
     }))
-}
-
-/// Hashed, so the table never holds the addresses people typed.
-fn account_key(email: &str) -> String {
-    format!(
-        "sign_in:account:{}",
-        sha256_hex(email.trim().to_lowercase().as_bytes())
-    )
 }

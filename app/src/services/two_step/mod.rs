@@ -17,10 +17,9 @@ pub use recovery::RECOVERY_CODES;
 use recovery::{new_recovery_codes, recovery_codes_left, replace_recovery_codes};
 
 use super::audit::{self, Actor};
-use super::current_user::CurrentUser;
 use super::mail::{TwoStepChange, TwoStepChangedMail};
 use super::outbox::enqueue;
-use super::{accounts, AppState};
+use super::{credentials, AppState};
 use crate::domain::wire::{TwoStep, TwoStepSetup};
 use crate::domain::{AuditAction, Capability, Email, Problem, Role};
 use crate::error::AppError;
@@ -129,7 +128,7 @@ pub async fn turn_off(state: &AppState, actor: &Actor, password: &str) -> Result
             Problem::TwoStepRequiredByOrganization,
         ));
     }
-    check_password(state, user, password).await?;
+    credentials::recheck(state, actor, "password", password).await?;
     let mut tx = super::db::begin_write(&state.db).await?;
     sqlx::query(
         "UPDATE users SET totp_secret = NULL, totp_pending_secret = NULL, totp_last_step = NULL, \
@@ -158,7 +157,7 @@ pub async fn renew_recovery_codes(
     password: &str,
 ) -> Result<Vec<String>, AppError> {
     let user = &actor.user;
-    check_password(state, user, password).await?;
+    credentials::recheck(state, actor, "password", password).await?;
     if !user.two_step_on {
         return Err(AppError::field("password", Problem::TwoStepSetupStale));
     }
@@ -227,21 +226,6 @@ pub async fn is_on(state: &AppState, user_id: i64) -> Result<bool, AppError> {
             .fetch_optional(&state.db)
             .await?;
     Ok(matches!(since, Some((Some(_),))))
-}
-
-async fn check_password(
-    state: &AppState,
-    user: &CurrentUser,
-    password: &str,
-) -> Result<(), AppError> {
-    if password.is_empty() {
-        return Err(AppError::field("password", Problem::Required));
-    }
-    if accounts::password_matches(state, user.id, password).await? {
-        Ok(())
-    } else {
-        Err(AppError::field("password", Problem::CurrentPasswordWrong))
-    }
 }
 
 fn change_mail(
