@@ -46,12 +46,34 @@ impl Mailer {
         Ok(Mailer { transport, from })
     }
 
+    /// The message's `Message-ID`, at the domain of `MAIL_FROM` (spam
+    /// filters count a missing one against a message): the same for every
+    /// attempt at one outbox entry, so a receiver can tell a resend from a
+    /// new message, and unlike any other server's, since the entry's id
+    /// is mixed with what it says.
+    fn message_id(&self, mail: &QueuedMail) -> String {
+        let digest = app::services::sha256_hex(
+            format!(
+                "{}\n{}\n{}\n{}",
+                mail.id, mail.to_email, mail.subject, mail.body_text
+            )
+            .as_bytes(),
+        );
+        format!(
+            "<{}.{}@{}>",
+            mail.id,
+            &digest[..24],
+            self.from.email.domain()
+        )
+    }
+
     pub async fn deliver(&self, mail: &QueuedMail) -> Result<(), DeliveryError> {
         let to: Mailbox = mail.to_email.parse().map_err(|error| DeliveryError {
             message: format!("invalid recipient: {error}"),
             permanent: true,
         })?;
         let message = Message::builder()
+            .message_id(Some(self.message_id(mail)))
             .from(self.from.clone())
             .to(to)
             .subject(&mail.subject)

@@ -112,6 +112,14 @@ async fn queued_invitations_are_delivered_over_smtp(t: TestDb) {
     assert_eq!(messages.len(), 1);
     let message = &messages[0];
     assert!(message.contains("To: harry@contoso.com"), "{message}");
+    let message_id = message
+        .lines()
+        .find_map(|line| line.strip_prefix("Message-ID: "))
+        .expect("a Message-ID");
+    assert!(
+        message_id.starts_with('<') && message_id.ends_with("@localhost>"),
+        "at MAIL_FROM's domain: {message_id}"
+    );
     assert!(
         message.contains("Subject: Explore the new Business Center"),
         "{message}"

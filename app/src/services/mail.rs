@@ -5,13 +5,25 @@ use super::{templates, Settings};
 use crate::domain::{Email, InvitationToken, Lang};
 use crate::error::AppError;
 
-/// A message ready to be queued.
-#[derive(Debug, Clone)]
+/// A message ready to be queued. Its body may hold a live invitation
+/// link, so it has no `Debug` that would print it (see the impl).
+#[derive(Clone)]
 pub struct OutgoingMail {
     pub to: Email,
     pub subject: String,
     pub text: String,
     pub html: String,
+}
+
+/// Names the message, never its body: a log or a panic must not carry a
+/// link that opens an account.
+impl std::fmt::Debug for OutgoingMail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OutgoingMail")
+            .field("to", &self.to)
+            .field("subject", &self.subject)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What an invitation email needs to say.

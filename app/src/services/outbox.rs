@@ -61,8 +61,9 @@ pub async fn enqueue(
     Ok(id)
 }
 
-/// A queued message, as the worker delivers it, under its claim.
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// A queued message, as the worker delivers it, under its claim. Its body
+/// may hold a live link: its `Debug` leaves the body out.
+#[derive(Clone, sqlx::FromRow)]
 pub struct QueuedMail {
     pub id: i64,
     pub to_email: String,
@@ -74,6 +75,17 @@ pub struct QueuedMail {
     pub claim_token: String,
     /// When the claim lapses and another worker may take the message.
     pub locked_until: i64,
+}
+
+impl std::fmt::Debug for QueuedMail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QueuedMail")
+            .field("id", &self.id)
+            .field("to_email", &self.to_email)
+            .field("subject", &self.subject)
+            .field("attempts", &self.attempts)
+            .finish_non_exhaustive()
+    }
 }
 
 /// How long a claim lasts. A worker starts no delivery it could not
@@ -214,8 +226,9 @@ pub fn retry_delay(attempts: i64) -> i64 {
     (10_i64 << exponent).min(3600)
 }
 
-/// One message as the development mailbox shows it.
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// One message as the development mailbox shows it (with its links, for
+/// the demo; no `Debug`, so that it is never logged).
+#[derive(Clone, sqlx::FromRow)]
 pub struct MailboxEntry {
     pub id: i64,
     pub to_email: String,
@@ -247,5 +260,30 @@ mod tests {
         assert_eq!(retry_delay(2), 20);
         assert_eq!(retry_delay(4), 80);
         assert_eq!(retry_delay(12), 3600);
+    }
+
+    #[test]
+    fn debug_output_never_carries_a_body() {
+        let link = "https://bc.example.com/invitation/live-token";
+        let queued = QueuedMail {
+            id: 7,
+            to_email: "ana@contoso.com".into(),
+            subject: "Invitation".into(),
+            body_text: link.into(),
+            body_html: link.into(),
+            attempts: 0,
+            claim_token: "claim".into(),
+            locked_until: 0,
+        };
+        let outgoing = super::super::mail::OutgoingMail {
+            to: crate::domain::Email::parse("ana@contoso.com").expect("email"),
+            subject: "Invitation".into(),
+            text: link.into(),
+            html: link.into(),
+        };
+        for shown in [format!("{queued:?}"), format!("{outgoing:?}")] {
+            assert!(shown.contains("ana@contoso.com"), "{shown}");
+            assert!(!shown.contains("live-token"), "{shown}");
+        }
     }
 }
