@@ -6,6 +6,8 @@ import { simpleParser } from 'mailparser';
 
 const SMTP_PORT = Number(process.env.E2E_SMTP_PORT ?? 2525);
 const API_PORT = Number(process.env.E2E_MAIL_API_PORT ?? 2526);
+// A slow mail server, for scripts/soak: each message is answered this late.
+const DELAY_MS = Number(process.env.E2E_SMTP_DELAY_MS ?? 0);
 const messages = [];
 
 const smtp = new SMTPServer({
@@ -23,7 +25,7 @@ const smtp = new SMTPServer({
           html: typeof mail.html === 'string' ? mail.html : '',
           receivedAt: Date.now(),
         });
-        callback();
+        setTimeout(callback, DELAY_MS);
       })
       .catch(callback);
   },

@@ -102,14 +102,22 @@ async fn a_lapsed_claim_records_nothing_and_failed_mail_keeps_no_link(t: TestDb)
     let app = TestApp::new(t);
     app.register(contoso()).await;
     let first = claim_at(&app, NOW).await.remove(0);
-    assert!(outbox::claim_allows_sending(&first, NOW));
-    assert!(
-        !outbox::claim_allows_sending(&first, NOW + outbox::LEASE_SECS - outbox::DELIVERY_SECS),
-        "no delivery starts that could outlast the lease"
-    );
-    // The lease lapses; another worker takes the message over.
-    let later = NOW + outbox::LEASE_SECS + 1;
+    // Renewed before each delivery, the claim holds past its first lease…
+    app.set_time(NOW + outbox::LEASE_SECS - 1);
+    assert!(outbox::renew(&app.state, &first.claim_token)
+        .await
+        .expect("renew"));
+    app.set_time(NOW + outbox::LEASE_SECS + 1);
+    assert!(claim_at(&app, NOW + outbox::LEASE_SECS + 1)
+        .await
+        .is_empty());
+    // Not renewed (its server died), it lapses; another worker takes the
+    // message over, and the first can neither renew nor record it.
+    let later = NOW + 2 * outbox::LEASE_SECS;
     let second = claim_at(&app, later).await.remove(0);
+    assert!(!outbox::renew(&app.state, &first.claim_token)
+        .await
+        .expect("renew"));
     assert_eq!(second.id, first.id);
     assert_ne!(second.claim_token, first.claim_token);
     assert!(

@@ -324,3 +324,38 @@ async fn pending_domains_expire_after_seven_days_and_verified_ones_lapse_after_t
     app.close().await;
 }
 both_engines!(pending_domains_expire_after_seven_days_and_verified_ones_lapse_after_three_failures);
+
+/// A server that dies while it checks a domain again leaves the domain due
+/// again after a short lease, not a day later.
+async fn a_check_cut_short_is_taken_over_within_a_minute(t: TestDb) {
+    // A resolver that never answers: the lookup hangs until it is dropped.
+    let silent = tokio::net::UdpSocket::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = silent.local_addr().expect("address");
+    let app = TestApp::configured(t, |settings| settings.dns_resolver = Some(address));
+    let harry = app.harry().await;
+    app.verified_domain(harry.user.organization_id, "contoso.com")
+        .await;
+    app.set_time(NOW + DAY);
+    // Claimed, then cut off mid-lookup, as by a crash.
+    let cut = tokio::time::timeout(
+        std::time::Duration::from_millis(300),
+        domains::recheck_due(&app.state),
+    );
+    assert!(cut.await.is_err(), "the lookup was still waiting");
+    app.set_time(NOW + DAY + 1);
+    let claimed = domains::recheck_due(&app.state).await;
+    assert_eq!(
+        claimed,
+        Ok(0),
+        "{}: held while the lease lasts",
+        app.engine()
+    );
+    app.set_time(NOW + DAY + domains::CHECK_LEASE_SECS + 1);
+    // Taken over (the lookup still gets no answer: a failed check).
+    let taken = domains::recheck_due(&app.state).await;
+    assert_eq!(taken, Ok(1), "{}", app.engine());
+    app.close().await;
+}
+both_engines!(a_check_cut_short_is_taken_over_within_a_minute);

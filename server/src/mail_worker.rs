@@ -35,10 +35,10 @@ impl Mailer {
     /// `smtp_url` is lettre's URL form: `smtp://host:port`, `smtps://…`,
     /// `smtp://user:pass@host:587?tls=required`.
     pub fn new(smtp_url: &str, from: &str) -> Result<Self, String> {
-        // Well within outbox::DELIVERY_SECS, which the claim leaves room for.
+        // Each read and write; `deliver` bounds the whole exchange.
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp_url)
             .map_err(|error| format!("SMTP_URL: {error}"))?
-            .timeout(Some(Duration::from_secs(30)))
+            .timeout(Some(Duration::from_secs(20)))
             .build();
         let from = from
             .parse()
@@ -94,9 +94,13 @@ impl Mailer {
                 message: format!("could not build the message: {error}"),
                 permanent: true,
             })?;
-        self.transport
-            .send(message)
+        let deadline = Duration::from_secs(outbox::DELIVERY_SECS as u64);
+        tokio::time::timeout(deadline, self.transport.send(message))
             .await
+            .map_err(|_| DeliveryError {
+                message: format!("no answer from the mail server within {deadline:?}"),
+                permanent: false,
+            })?
             .map(|_| ())
             .map_err(|error| DeliveryError {
                 permanent: error.is_permanent(),
@@ -108,7 +112,7 @@ impl Mailer {
 /// Delivers due messages until `stop` turns true.
 pub async fn run(state: AppState, mailer: Mailer, mut stop: watch::Receiver<bool>) {
     loop {
-        if let Err(error) = deliver_due(&state, &mailer).await {
+        if let Err(error) = deliver(&state, &mailer, || *stop.borrow()).await {
             tracing::warn!(?error, "mail worker could not read the outbox");
         }
         tokio::select! {
@@ -120,10 +124,21 @@ pub async fn run(state: AppState, mailer: Mailer, mut stop: watch::Receiver<bool
 }
 
 /// One pass over the outbox; returns how many messages were delivered.
-/// Each batch is claimed under a lease; a message whose delivery could
-/// outlast the lease is let go for the next pass instead of sent late, so
-/// two servers never both send it.
+/// Each batch is claimed under a short lease, renewed before each message
+/// (whose delivery has a deadline well within it): a server that dies
+/// holds its batch for `outbox::LEASE_SECS` at most, and two servers never
+/// both send a message.
 pub async fn deliver_due(state: &AppState, mailer: &Mailer) -> Result<usize, app::error::AppError> {
+    deliver(state, mailer, || false).await
+}
+
+/// [`deliver_due`] until `stopping` says the server is shutting down:
+/// then what is left of the batch is let go at once for the next server.
+async fn deliver(
+    state: &AppState,
+    mailer: &Mailer,
+    stopping: impl Fn() -> bool,
+) -> Result<usize, app::error::AppError> {
     let mut delivered = 0;
     loop {
         let due = outbox::claim_due(state, BATCH).await?;
@@ -132,8 +147,15 @@ pub async fn deliver_due(state: &AppState, mailer: &Mailer) -> Result<usize, app
         };
         let claim = first.claim_token.clone();
         for message in &due {
-            if !outbox::claim_allows_sending(message, state.clock.now()) {
+            if stopping() {
                 outbox::release(state, &claim).await?;
+                return Ok(delivered);
+            }
+            if !outbox::renew(state, &claim).await? {
+                tracing::warn!(
+                    id = message.id,
+                    "claim lapsed before delivery: left to others"
+                );
                 return Ok(delivered);
             }
             match mailer.deliver(message).await {

@@ -88,9 +88,11 @@ impl std::fmt::Debug for QueuedMail {
     }
 }
 
-/// How long a claim lasts. A worker starts no delivery it could not
-/// finish well within it (see `claim_allows_sending`).
-pub const LEASE_SECS: i64 = 300;
+/// How long a claim lasts unless renewed. The worker renews it before each
+/// delivery (`renew`), and a delivery is cut off after `DELIVERY_SECS`, so
+/// a slow one is never sent twice; a server that dies holds its batch for
+/// no longer than this.
+pub const LEASE_SECS: i64 = 45;
 
 /// Claims up to `limit` due messages in one statement, under a fresh
 /// claim token, so that no other worker (in this or another instance)
@@ -120,13 +122,31 @@ pub async fn claim_due(state: &AppState, limit: i64) -> Result<Vec<QueuedMail>, 
     Ok(claimed)
 }
 
-/// The longest one delivery may take (the SMTP timeout), with room to
-/// record its outcome.
-pub const DELIVERY_SECS: i64 = 60;
+/// The longest one delivery may take, whole (the worker's deadline on the
+/// SMTP exchange), well within a renewed lease with room to record it.
+pub const DELIVERY_SECS: i64 = 30;
+const _: () = assert!(
+    DELIVERY_SECS + 10 <= LEASE_SECS,
+    "a delivery must end within a lease"
+);
 
-/// Whether a delivery started `now` ends well before the claim lapses.
-pub fn claim_allows_sending(mail: &QueuedMail, now: i64) -> bool {
-    now + DELIVERY_SECS < mail.locked_until
+/// Extends the claim on the messages of `claim_token` not yet sent, before
+/// the next delivery: `false` once it lapsed and another worker may hold
+/// them (then send nothing more of it).
+#[instrument(skip_all)]
+pub async fn renew(state: &AppState, claim_token: &str) -> Result<bool, AppError> {
+    let now = state.clock.now();
+    let renewed = sqlx::query(
+        "UPDATE outbox SET locked_until = $1 \
+         WHERE claim_token = $2 AND status = 'queued' AND locked_until >= $3",
+    )
+    .bind(now + LEASE_SECS)
+    .bind(claim_token)
+    .bind(now)
+    .execute(&state.db)
+    .await?
+    .rows_affected();
+    Ok(renewed > 0)
 }
 
 /// Lets go of the messages of a claim not yet sent, for any worker to take.

@@ -5,7 +5,7 @@
 
 mod recheck;
 
-pub use recheck::recheck_due;
+pub use recheck::{recheck_due, CHECK_LEASE_SECS};
 
 use std::collections::HashSet;
 use std::sync::LazyLock;

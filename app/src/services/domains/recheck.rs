@@ -16,6 +16,10 @@ use crate::services::{db, AppState, Settings};
 /// with the organization's Account Admins told by email, after
 /// [`FAILED_CHECKS_TO_LAPSE`] failures in a row. Several servers may run
 /// it at once: each domain's check is claimed by one statement.
+/// How long a claimed check may take (DNS answers within seconds) before
+/// another server may take the domain over.
+pub const CHECK_LEASE_SECS: i64 = 60;
+
 #[instrument(skip_all)]
 pub async fn recheck_due(state: &AppState) -> Result<usize, AppError> {
     let (db, settings, now) = (&state.db, &*state.settings, state.clock.now());
@@ -33,11 +37,13 @@ pub async fn recheck_due(state: &AppState) -> Result<usize, AppError> {
     .await?;
     let mut checked = 0;
     for row in due {
+        // Claimed for a lease only: a server that dies while the lookup
+        // runs leaves the domain due again a minute later, not a day.
         let claimed = sqlx::query(
             "UPDATE domains SET checked_at = $1 WHERE id = $2 AND status = 'verified' \
              AND checked_at <= $3",
         )
-        .bind(now)
+        .bind(now - RECHECK_EVERY_SECS + CHECK_LEASE_SECS)
         .bind(row.id)
         .bind(now - RECHECK_EVERY_SECS)
         .execute(db)
@@ -50,8 +56,10 @@ pub async fn recheck_due(state: &AppState) -> Result<usize, AppError> {
         let mut tx = db::begin_write(db).await?;
         if found == DomainCheck::Verified {
             sqlx::query(
-                "UPDATE domains SET failed_checks = 0, last_result = 'Verified' WHERE id = $1",
+                "UPDATE domains SET failed_checks = 0, last_result = 'Verified', checked_at = $1 \
+                 WHERE id = $2",
             )
+            .bind(now)
             .bind(row.id)
             .execute(&mut *tx)
             .await?;
@@ -59,11 +67,12 @@ pub async fn recheck_due(state: &AppState) -> Result<usize, AppError> {
             let failures = row.failed_checks + 1;
             let lapsed = failures >= FAILED_CHECKS_TO_LAPSE;
             sqlx::query(
-                "UPDATE domains SET failed_checks = $1, last_result = $2, \
-                 status = CASE WHEN $3 = 1 THEN 'lapsed' ELSE status END WHERE id = $4",
+                "UPDATE domains SET failed_checks = $1, last_result = $2, checked_at = $3, \
+                 status = CASE WHEN $4 = 1 THEN 'lapsed' ELSE status END WHERE id = $5",
             )
             .bind(failures)
             .bind(format!("{found:?}"))
+            .bind(now)
             .bind(i64::from(lapsed))
             .bind(row.id)
             .execute(&mut *tx)
