@@ -175,3 +175,32 @@ fn redaction_removes_every_invitation_token_and_nothing_else() {
         "Open https://bc.example/invitation/redacted now.\n<a href=\"/invitation/redacted\">x</a> /invitation/"
     );
 }
+
+/// A claim takes no more than it asks for, so that a server that dies
+/// holds one batch, not the whole outbox.
+async fn a_claim_takes_one_batch_only(t: TestDb) {
+    let app = TestApp::new(t);
+    for n in 0..30 {
+        let email = format!("person{n}@contoso.com");
+        let mail = app::services::mail::OutgoingMail {
+            to: app::domain::Email::parse(&email).expect("email"),
+            subject: format!("Message {n}"),
+            text: "text".into(),
+            html: "html".into(),
+        };
+        let mut conn = app.db().acquire().await.expect("connection");
+        outbox::enqueue(&mut conn, &mail, None, NOW)
+            .await
+            .expect("queued");
+    }
+    let claimed = claim_at(&app, NOW).await;
+    assert_eq!(claimed.len(), 10);
+    let (held,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE claim_token IS NOT NULL")
+            .fetch_one(app.db())
+            .await
+            .expect("count");
+    assert_eq!(held, 10, "{}: rows under the claim", app.engine());
+    app.close().await;
+}
+both_engines!(a_claim_takes_one_batch_only);

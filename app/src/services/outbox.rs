@@ -103,11 +103,15 @@ pub const LEASE_SECS: i64 = 45;
 pub async fn claim_due(state: &AppState, limit: i64) -> Result<Vec<QueuedMail>, AppError> {
     let (db, now) = (&state.db, state.clock.now());
     let postgres = db.connect_options().database_url.scheme() != "sqlite";
-    let due = "status = 'queued' AND next_attempt_at <= $3 \
-               AND (locked_until IS NULL OR locked_until < $3)";
+    // The batch is picked once, in a materialized CTE: PostgreSQL may run a
+    // `WHERE id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)` subquery
+    // again for every row it updates, and then claimed the whole outbox
+    // (test: a_claim_takes_one_batch_only).
     let sql = format!(
-        "UPDATE outbox SET locked_until = $1, claim_token = $2 \
-         WHERE {due} AND id IN (SELECT id FROM outbox WHERE {due} ORDER BY id LIMIT $4{}) \
+        "WITH picked AS MATERIALIZED (SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= $3 \
+         AND (locked_until IS NULL OR locked_until < $3) ORDER BY id LIMIT $4{}) \
+         UPDATE outbox SET locked_until = $1, claim_token = $2 \
+         WHERE id IN (SELECT id FROM picked) \
          RETURNING id, to_email, subject, body_text, body_html, attempts, claim_token, locked_until",
         if postgres { " FOR UPDATE SKIP LOCKED" } else { "" }
     );
