@@ -210,7 +210,8 @@ async fn log_request(request: Request, next: Next) -> Response {
         .map(|path| path.as_str().to_owned())
         .unwrap_or_else(|| request.uri().path().to_owned());
     let started = std::time::Instant::now();
-    let span = tracing::info_span!("request", id = %id);
+    // `user` is filled in once the session is read (`http::Ctx`).
+    let span = tracing::info_span!("request", id = %id, user = tracing::field::Empty);
     let mut response = app::services::REQUEST_ID
         .scope(id.clone(), next.run(request).instrument(span.clone()))
         .await;

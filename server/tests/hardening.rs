@@ -506,3 +506,63 @@ async fn connections_past_the_cap_are_refused_not_queued() {
     let _ = stop.send(());
     app.close().await;
 }
+
+/// Where the log lines of a test go, to be read back.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("log").extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A refused request is logged with who asked and what was refused, so an
+/// operator can tell a forged request from a stale page.
+#[tokio::test]
+async fn a_refusal_is_logged_with_who_asked_and_for_what() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _logging = tracing::subscriber::set_default(subscriber);
+    let app = TestApp::new(TestDb::sqlite().await, "http://127.0.0.1:3000", false).await;
+    let harry = app.user(app.sign_up_harry().await).await;
+    let (viewer, cookie) = app
+        .signed_in_member(&harry, "viewer@contoso.com", &[Role::AccountViewer])
+        .await;
+    let reply = app.call(&cookie, "get_audit_log", &[]).await;
+    assert_eq!(reply.status, 403, "{}", reply.body);
+    let reply = app
+        .call(
+            &cookie,
+            "remove_user",
+            &[("user_id", &harry.id.to_string())],
+        )
+        .await;
+    assert_eq!(reply.status, 403, "{}", reply.body);
+    let log = String::from_utf8_lossy(&captured.0.lock().expect("log")).into_owned();
+    let refusals: Vec<&str> = log
+        .lines()
+        .filter(|line| line.contains("refused"))
+        .collect();
+    assert_eq!(refusals.len(), 2, "{log}");
+    let user = format!("user={}", viewer.id);
+    assert!(
+        refusals[0].contains(&user) && refusals[0].contains("capability=ViewAuditLog"),
+        "{log}"
+    );
+    assert!(refusals[1].contains(&user), "{log}");
+    let answered = log
+        .lines()
+        .filter(|line| line.contains("status=403"))
+        .all(|line| line.contains(&user));
+    assert!(answered, "the request's own line names who asked: {log}");
+    app.close().await;
+}

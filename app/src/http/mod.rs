@@ -11,7 +11,7 @@ use axum::http::request::Parts;
 use axum::http::{Extensions, HeaderMap};
 use leptos::prelude::use_context;
 
-use crate::domain::{Capability, Role};
+use crate::domain::Capability;
 use crate::error::AppError;
 use crate::services::audit::{self, Actor};
 use crate::services::current_user::{self, CurrentUser};
@@ -78,6 +78,8 @@ impl Ctx {
         let user = current_user::load(&state, user_id)
             .await?
             .ok_or(AppError::Unauthenticated)?;
+        // Every line the request logs from here names who asked.
+        tracing::Span::current().record("user", user.id);
         if gate == Gate::TwoStepRule && user.must_set_up_two_step() {
             return Err(AppError::TwoStepSetupRequired);
         }
@@ -94,11 +96,7 @@ impl Ctx {
 
     /// `Forbidden` unless one of the user's roles opens `capability`.
     pub fn require(&self, capability: Capability) -> Result<(), AppError> {
-        if Role::any_allows(&self.actor.user.roles, capability) {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden)
-        }
+        self.actor.user.require(capability)
     }
 
     pub fn user(&self) -> &CurrentUser {

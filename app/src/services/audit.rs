@@ -7,7 +7,7 @@ use tracing::instrument;
 use super::current_user::CurrentUser;
 use super::AppState;
 use crate::domain::wire::AuditEntry;
-use crate::domain::{AuditAction, Capability, Role};
+use crate::domain::{AuditAction, Capability};
 use crate::error::AppError;
 
 /// What stands for a client whose address is not known (a request that
@@ -92,9 +92,7 @@ pub async fn log(
     before: Option<i64>,
 ) -> Result<Vec<(i64, AuditEntry)>, AppError> {
     let (db, viewer) = (&state.db, &actor.user);
-    if !Role::any_allows(&viewer.roles, Capability::ViewAuditLog) {
-        return Err(AppError::Forbidden);
-    }
+    viewer.require(Capability::ViewAuditLog)?;
     #[derive(sqlx::FromRow)]
     struct Row {
         id: i64,

@@ -6,7 +6,7 @@ use tracing::instrument;
 
 use super::AppState;
 use crate::domain::wire::{AccessView, UserSummary};
-use crate::domain::{Lang, Role};
+use crate::domain::{Capability, Lang, Role};
 use crate::error::AppError;
 
 /// The person behind a request, as the server knows them.
@@ -27,6 +27,22 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
+    /// `Forbidden` unless one of the user's roles opens `capability`; a
+    /// refusal is logged with who asked and for what (a forged request
+    /// or a stale page, worth seeing either way).
+    pub fn require(&self, capability: Capability) -> Result<(), AppError> {
+        if Role::any_allows(&self.roles, capability) {
+            return Ok(());
+        }
+        tracing::warn!(
+            user = self.id,
+            organization = self.organization_id,
+            ?capability,
+            "refused"
+        );
+        Err(AppError::Forbidden)
+    }
+
     /// Whether they must set up two-step verification before anything
     /// else opens.
     pub fn must_set_up_two_step(&self) -> bool {

@@ -3,11 +3,10 @@
 
 use super::audit::{self, Actor};
 use super::catalog::{self, ImportResults};
-use super::current_user::CurrentUser;
 use super::{AppState, Db};
 use crate::domain::wire::KeyRow;
 use crate::domain::{
-    product_label, AgreementNumber, AuditAction, Capability, PurchasingAccountNumber, Role,
+    product_label, AgreementNumber, AuditAction, Capability, PurchasingAccountNumber,
 };
 use crate::error::AppError;
 use tracing::instrument;
@@ -16,14 +15,6 @@ fn mask(key: &str) -> String {
     let last = key.rsplit('-').next().unwrap_or_default();
     let hidden = key.split('-').count().saturating_sub(1).max(1);
     format!("{}{last}", "XXXXX-".repeat(hidden))
-}
-
-fn check(viewer: &CurrentUser) -> Result<(), AppError> {
-    if Role::any_allows(&viewer.roles, Capability::ViewKeys) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
 }
 
 /// The organization's keys, whole, by product.
@@ -46,7 +37,7 @@ pub struct WholeKey {
 #[instrument(skip_all, fields(user = actor.user.id))]
 pub async fn list(state: &AppState, actor: &Actor) -> Result<Vec<KeyRow>, AppError> {
     let (db, viewer) = (&state.db, &actor.user);
-    check(viewer)?;
+    viewer.require(Capability::ViewKeys)?;
     let rows: Vec<WholeKey> = sqlx::query_as(LIST_SQL)
         .bind(viewer.organization_id)
         .fetch_all(db)
@@ -66,7 +57,7 @@ pub async fn list(state: &AppState, actor: &Actor) -> Result<Vec<KeyRow>, AppErr
 /// One whole key of the viewer's organization, audited.
 #[instrument(skip_all, fields(user = actor.user.id))]
 pub async fn reveal(state: &AppState, actor: &Actor, key_id: i64) -> Result<String, AppError> {
-    check(&actor.user)?;
+    actor.user.require(Capability::ViewKeys)?;
     let now = state.clock.now();
     let mut tx = super::db::begin_write(&state.db).await?;
     let found: Option<(String, String, String)> = sqlx::query_as(

@@ -7,11 +7,10 @@ use std::collections::HashMap;
 use tracing::instrument;
 
 use super::audit::{self, Actor};
-use super::current_user::CurrentUser;
 use super::AppState;
 use crate::domain::wire::{ProvisioningPage, ServiceRow, SubscriptionRow};
 use crate::domain::{
-    product_label, AuditAction, Capability, DomainName, Problem, PurchasingAccountNumber, Role,
+    product_label, AuditAction, Capability, DomainName, Problem, PurchasingAccountNumber,
 };
 use crate::error::{AppError, FormErrors};
 use crate::i18n::{iso_date, parse_iso_date};
@@ -82,14 +81,6 @@ impl Assignment {
     }
 }
 
-fn check(viewer: &CurrentUser) -> Result<(), AppError> {
-    if Role::any_allows(&viewer.roles, Capability::ManageProvisioning) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
 /// What each purchasing account's orders entitle: the quantity of each
 /// online service ordered, as the orders import keeps it.
 const ENTITLEMENTS: &str = "SELECT pr.id AS product_id, pr.name AS product, pr.version, \
@@ -113,7 +104,7 @@ struct Entitlement {
 #[instrument(skip_all, fields(user = actor.user.id))]
 pub async fn overview(state: &AppState, actor: &Actor) -> Result<ProvisioningPage, AppError> {
     let (db, viewer) = (&state.db, &actor.user);
-    check(viewer)?;
+    viewer.require(Capability::ManageProvisioning)?;
     let ordered: Vec<Entitlement> = sqlx::query_as(&format!(
         "{ENTITLEMENTS} ORDER BY pr.name, pr.version, p.number"
     ))
@@ -193,7 +184,7 @@ pub async fn assign(
     actor: &Actor,
     assignment: &Assignment,
 ) -> Result<(), AppError> {
-    check(&actor.user)?;
+    actor.user.require(Capability::ManageProvisioning)?;
     let (organization_id, now) = (actor.user.organization_id, state.clock.now());
     let mut tx = super::db::begin_write(&state.db).await?;
     super::db::lock_organization(&mut tx, organization_id).await?;
@@ -261,4 +252,25 @@ pub async fn assign(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_assignment_form_explains_each_bad_field() {
+        let parsed = Assignment::parse("nonsense", "0", "2026-02-30", "not a domain");
+        let problem = |field| {
+            parsed
+                .as_ref()
+                .err()
+                .and_then(|error| error.problem_with(field))
+        };
+        assert_eq!(problem("domain"), Some(Problem::DomainNotVerified));
+        assert_eq!(problem("service"), Some(Problem::ServiceUnknown));
+        assert_eq!(problem("quantity"), Some(Problem::QuantityInvalid));
+        assert_eq!(problem("start_date"), Some(Problem::DateInvalid));
+        assert!(Assignment::parse("3/9876543210", "12", "2026-02-28", "contoso.com").is_ok());
+    }
 }

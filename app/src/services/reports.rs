@@ -11,7 +11,7 @@ use super::csv_file;
 use super::current_user::CurrentUser;
 use super::{internal, keys, orders, AppState, Db};
 use crate::domain::wire::LicenseRow;
-use crate::domain::{AuditAction, Capability, Report, Role};
+use crate::domain::{AuditAction, Capability, Report};
 use crate::error::AppError;
 use crate::i18n::iso_date;
 
@@ -20,9 +20,7 @@ const CHUNK_BYTES: usize = 64 * 1024;
 
 /// The reports the viewer may export.
 pub fn available(viewer: &CurrentUser) -> Result<Vec<Report>, AppError> {
-    if !Role::any_allows(&viewer.roles, Capability::ViewReports) {
-        return Err(AppError::Forbidden);
-    }
+    viewer.require(Capability::ViewReports)?;
     Ok(Report::ALL
         .into_iter()
         .filter(|report| report.allowed_for(&viewer.roles))

@@ -67,13 +67,16 @@ impl InviteInput {
 
 /// Whether `inviter` may invite anyone at all, and give `roles`.
 pub fn check_grant(inviter: &CurrentUser, roles: &[Role]) -> Result<(), AppError> {
-    if Role::any_allows(&inviter.roles, Capability::InviteUsers)
-        && Role::may_grant_all(&inviter.roles, roles)
-    {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
+    inviter.require(Capability::InviteUsers)?;
+    if Role::may_grant_all(&inviter.roles, roles) {
+        return Ok(());
     }
+    tracing::warn!(
+        user = inviter.id,
+        roles = role_keys(roles),
+        "refused: a grant beyond their roles"
+    );
+    Err(AppError::Forbidden)
 }
 
 /// Invites `invitee` into the inviter's organization. Inviting an address

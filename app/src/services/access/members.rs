@@ -51,14 +51,18 @@ async fn account_admins(conn: &mut AnyConnection, organization_id: i64) -> Resul
 /// Whether `actor` may change someone holding `current` to `wanted`: they
 /// must manage users and be able to grant every role involved.
 fn check_change(actor: &CurrentUser, current: &[Role], wanted: &[Role]) -> Result<(), AppError> {
+    actor.require(Capability::ManageUsers)?;
     let involved: Vec<Role> = current.iter().chain(wanted).copied().collect();
-    if Role::any_allows(&actor.roles, Capability::ManageUsers)
-        && Role::may_grant_all(&actor.roles, &involved)
-    {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
+    if Role::may_grant_all(&actor.roles, &involved) {
+        return Ok(());
     }
+    let roles = role_keys(&involved);
+    tracing::warn!(
+        user = actor.id,
+        roles,
+        "refused: a change beyond their roles"
+    );
+    Err(AppError::Forbidden)
 }
 
 /// Replaces a member's roles. The last Account Admin keeps that role.

@@ -23,9 +23,7 @@ pub async fn list(
     after: &str,
 ) -> Result<PeoplePage, AppError> {
     let (db, now, viewer) = (&state.db, state.clock.now(), &actor.user);
-    if !Role::any_allows(&viewer.roles, Capability::InviteUsers) {
-        return Err(AppError::Forbidden);
-    }
+    viewer.require(Capability::InviteUsers)?;
     let pattern = format!("%{}%", search.trim().to_lowercase().replace(['%', '_'], ""));
     #[derive(sqlx::FromRow)]
     struct UserRow {

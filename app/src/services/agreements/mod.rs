@@ -7,7 +7,7 @@ use super::audit::{self, Actor};
 use super::AppState;
 use crate::domain::wire::AgreementDetail;
 use crate::domain::wire::PurchasingAccountSummary;
-use crate::domain::{AuditAction, Capability, Email, PersonName, Problem, Role};
+use crate::domain::{AuditAction, Capability, Email, PersonName, Problem};
 use crate::error::{AppError, FormErrors};
 
 mod register;
@@ -21,9 +21,7 @@ pub use register::{
 #[instrument(skip_all, fields(user = actor.user.id))]
 pub async fn list(state: &AppState, actor: &Actor) -> Result<Vec<AgreementDetail>, AppError> {
     let (db, now, viewer) = (&state.db, state.clock.now(), &actor.user);
-    if !Role::any_allows(&viewer.roles, Capability::ViewAgreements) {
-        return Err(AppError::Forbidden);
-    }
+    viewer.require(Capability::ViewAgreements)?;
     #[derive(sqlx::FromRow)]
     struct Row {
         id: i64,
@@ -108,9 +106,7 @@ pub async fn update(
     number: &str,
     edit: &AgreementEdit,
 ) -> Result<(), AppError> {
-    if !Role::any_allows(&actor.user.roles, Capability::ModifyAgreements) {
-        return Err(AppError::Forbidden);
-    }
+    actor.user.require(Capability::ModifyAgreements)?;
     let mut errors = FormErrors::default();
     let purchase_order = errors.check("purchase_order", purchase_order(&edit.purchase_order));
     let contact_name = match edit.contact_name.trim() {

@@ -14,11 +14,10 @@ use sqlx::AnyConnection;
 use tracing::instrument;
 
 use super::audit::{self, Actor};
-use super::current_user::CurrentUser;
 use super::dns::{self, LookupFailure};
 use super::{db, is_unique_violation, AppState, Db, Settings};
 use crate::domain::wire::{DomainCheck, DomainRow, DomainStatus, DomainsView};
-use crate::domain::{record_name_of, AuditAction, Capability, DomainName, Problem, Role};
+use crate::domain::{record_name_of, AuditAction, Capability, DomainName, Problem};
 use crate::error::{AppError, FormErrors};
 
 const DAY: i64 = 24 * 60 * 60;
@@ -62,14 +61,6 @@ pub fn is_consumer(domain: &DomainName) -> bool {
         .any(|name| CONSUMER.contains(name))
 }
 
-fn require(user: &CurrentUser) -> Result<(), AppError> {
-    if Role::any_allows(&user.roles, Capability::ManageDomains) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
 /// The verified domain that covers `domain` (itself or a parent), and its
 /// organization.
 pub(crate) async fn covering_verified(
@@ -99,7 +90,7 @@ pub async fn add(
     domain: &str,
     purchasing_account: &str,
 ) -> Result<DomainRow, AppError> {
-    require(&actor.user)?;
+    actor.user.require(Capability::ManageDomains)?;
     let organization_id = actor.user.organization_id;
     let mut errors = FormErrors::default();
     let domain = errors.check(
@@ -228,7 +219,7 @@ impl Row {
 #[instrument(skip_all, fields(user = actor.user.id))]
 pub async fn list(state: &AppState, actor: &Actor) -> Result<Vec<DomainRow>, AppError> {
     let (db, now, viewer) = (&state.db, state.clock.now(), &actor.user);
-    require(viewer)?;
+    viewer.require(Capability::ManageDomains)?;
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "{ROWS} WHERE d.organization_id = $1 ORDER BY d.id DESC LIMIT 200"
     ))
@@ -288,7 +279,7 @@ pub async fn verify(
     domain_id: i64,
 ) -> Result<DomainCheck, AppError> {
     let (db, settings, now) = (&state.db, &*state.settings, state.clock.now());
-    require(&actor.user)?;
+    actor.user.require(Capability::ManageDomains)?;
     let row: Option<Row> = sqlx::query_as(&format!(
         "{ROWS} WHERE d.id = $1 AND d.organization_id = $2"
     ))

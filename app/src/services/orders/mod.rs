@@ -18,7 +18,7 @@ use super::{db, AppState, Db};
 use crate::domain::wire::{
     LicenseRow, OrderFilter, OrderLineView, OrderView, OrdersPage, ProductChoice, ProductUsage,
 };
-use crate::domain::{product_label, Capability, Problem, Role};
+use crate::domain::{product_label, Capability, Problem};
 use crate::error::{AppError, FormErrors};
 use crate::i18n::parse_iso_date;
 
@@ -49,9 +49,7 @@ pub async fn page(
     after: &str,
 ) -> Result<OrdersPage, AppError> {
     let (db, viewer) = (&state.db, &actor.user);
-    if !Role::any_allows(&viewer.roles, Capability::ViewOrders) {
-        return Err(AppError::Forbidden);
-    }
+    viewer.require(Capability::ViewOrders)?;
     page_in(db, viewer, None, filter, after).await
 }
 
@@ -284,9 +282,7 @@ pub const LICENSES_SQL: &str = "SELECT pr.id AS product_id, pr.name AS product, 
 #[instrument(skip_all, fields(user = actor.user.id))]
 pub async fn licenses(state: &AppState, actor: &Actor) -> Result<Vec<LicenseRow>, AppError> {
     let (db, viewer) = (&state.db, &actor.user);
-    if !Role::any_allows(&viewer.roles, Capability::ViewLicenses) {
-        return Err(AppError::Forbidden);
-    }
+    viewer.require(Capability::ViewLicenses)?;
     Ok(sqlx::query_as(LICENSES_SQL)
         .bind(viewer.organization_id)
         .fetch_all(db)
@@ -301,9 +297,7 @@ pub async fn licenses(state: &AppState, actor: &Actor) -> Result<Vec<LicenseRow>
 #[instrument(skip_all, fields(user = actor.user.id))]
 pub async fn usage(state: &AppState, actor: &Actor) -> Result<Vec<ProductUsage>, AppError> {
     let (db, viewer) = (&state.db, &actor.user);
-    if !Role::any_allows(&viewer.roles, Capability::ViewLicenses) {
-        return Err(AppError::Forbidden);
-    }
+    viewer.require(Capability::ViewLicenses)?;
     #[derive(sqlx::FromRow)]
     struct Owned {
         id: i64,

@@ -5,7 +5,7 @@ use sqlx::AnyConnection;
 use tracing::instrument;
 
 use crate::domain::wire::{AdminState, CustomerAccount};
-use crate::domain::{Capability, Lang, Role};
+use crate::domain::{Capability, Lang};
 use crate::error::AppError;
 use crate::services::audit::Actor;
 use crate::services::AppState;
@@ -98,9 +98,7 @@ async fn admin_state(
 #[instrument(skip_all, fields(user = actor.user.id))]
 pub async fn customers(state: &AppState, actor: &Actor) -> Result<Vec<CustomerAccount>, AppError> {
     let (now, viewer) = (state.clock.now(), &actor.user);
-    if !Role::any_allows(&viewer.roles, Capability::ManageCustomers) {
-        return Err(AppError::Forbidden);
-    }
+    viewer.require(Capability::ManageCustomers)?;
     let mut conn = state.db.acquire().await?;
     let accounts: Vec<LinkedAccount> = sqlx::query_as(&format!(
         "{LINKED_ACCOUNTS} ORDER BY o.name, a.number, p.number"

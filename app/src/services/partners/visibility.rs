@@ -4,7 +4,7 @@
 use tracing::instrument;
 
 use crate::domain::wire::PartnerOfRecord;
-use crate::domain::{AuditAction, Capability, Role};
+use crate::domain::{AuditAction, Capability};
 use crate::error::AppError;
 use crate::services::audit::{self, Actor};
 use crate::services::{db, AppState};
@@ -58,9 +58,7 @@ pub async fn set_visibility(
     partner_id: i64,
     sees_other_partners: bool,
 ) -> Result<(), AppError> {
-    if !Role::any_allows(&actor.user.roles, Capability::ManagePartnerVisibility) {
-        return Err(AppError::Forbidden);
-    }
+    actor.user.require(Capability::ManagePartnerVisibility)?;
     let customer_id = actor.user.organization_id;
     let now = state.clock.now();
     let mut tx = db::begin_write(&state.db).await?;
@@ -123,9 +121,7 @@ pub async fn scope(
     agreement: &str,
 ) -> Result<(PartnerScope, String), AppError> {
     let (db, viewer) = (&state.db, &actor.user);
-    if !Role::any_allows(&viewer.roles, Capability::ManageCustomers) {
-        return Err(AppError::Forbidden);
-    }
+    viewer.require(Capability::ManageCustomers)?;
     #[derive(sqlx::FromRow)]
     struct Found {
         agreement_id: i64,
