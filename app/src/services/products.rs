@@ -9,31 +9,22 @@ use tracing::instrument;
 
 use sha2::{Digest, Sha256};
 
-use super::audit::Actor;
+use super::audit::{self, Actor};
 use super::catalog::{self, ImportResults};
-use super::current_user::CurrentUser;
 use super::{AppState, Db};
 use crate::domain::wire::{DownloadFile, DownloadProduct};
-use crate::domain::{Capability, ProductKind, Role};
+use crate::domain::{product_label, AuditAction, Capability, ProductKind};
 use crate::error::AppError;
 
 /// Whether the organization `$1`'s orders include the product `pr`.
 pub const ORDERED_BY_ORGANIZATION: &str = "EXISTS (SELECT 1 FROM order_lines l \
      WHERE l.organization_id = $1 AND l.product_id = pr.id)";
 
-fn check(viewer: &CurrentUser) -> Result<(), AppError> {
-    if Role::any_allows(&viewer.roles, Capability::DownloadSoftware) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
 /// The software the viewer's organization has ordered, with its files.
 #[instrument(skip_all, fields(user = actor.user.id))]
 pub async fn downloads(state: &AppState, actor: &Actor) -> Result<Vec<DownloadProduct>, AppError> {
     let (db, viewer) = (&state.db, &actor.user);
-    check(viewer)?;
+    viewer.require(Capability::DownloadSoftware)?;
     #[derive(sqlx::FromRow)]
     struct Row {
         product: String,
@@ -93,23 +84,38 @@ pub struct Download {
 
 /// The file `file_id`, if the viewer may download it; `NotFound` for a
 /// file of software their organization has not ordered, whatever it is.
+/// Each download is audited: who took which software is a licensing
+/// question the organization's admins must be able to answer.
 #[instrument(skip_all, fields(user = actor.user.id))]
 pub async fn file_for_download(
     state: &AppState,
     actor: &Actor,
     file_id: i64,
 ) -> Result<Download, AppError> {
-    let (db, viewer) = (&state.db, &actor.user);
-    check(viewer)?;
-    let found: Option<(String, String)> = sqlx::query_as(&format!(
-        "SELECT f.name, f.sha256 FROM product_files f JOIN products pr ON pr.id = f.product_id \
+    let viewer = &actor.user;
+    viewer.require(Capability::DownloadSoftware)?;
+    let mut conn = state.db.acquire().await?;
+    let found: Option<(String, String, String, String)> = sqlx::query_as(&format!(
+        "SELECT f.name, f.sha256, pr.name, pr.version FROM product_files f \
+         JOIN products pr ON pr.id = f.product_id \
          WHERE f.id = $2 AND pr.kind = 'software' AND {ORDERED_BY_ORGANIZATION}"
     ))
     .bind(viewer.organization_id)
     .bind(file_id)
-    .fetch_optional(db)
+    .fetch_optional(&mut *conn)
     .await?;
-    let (name, sha256) = found.ok_or(AppError::NotFound)?;
+    let (name, sha256, product, version) = found.ok_or(AppError::NotFound)?;
+    let label = product_label(&product, &version);
+    let now = state.clock.now();
+    audit::record(
+        &mut conn,
+        actor,
+        now,
+        AuditAction::SoftwareDownloaded,
+        &label,
+        &name,
+    )
+    .await?;
     Ok(Download {
         path: state.settings.downloads_dir.join(&sha256),
         name,
