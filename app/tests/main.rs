@@ -15,6 +15,7 @@ mod migrations;
 mod onboarding;
 mod orders;
 mod partners;
+mod rescues;
 mod sessions;
 mod two_step;
 mod visibility;

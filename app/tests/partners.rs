@@ -2,54 +2,18 @@
 //! rescuing the designated administrator's invitation for those customers
 //! only, and seeing what each customer lets them see.
 
-use crate::common::{invitee, DAY};
+use crate::common::{
+    ana_for_contoso, designated_admin, invitee, person, ANA, DAY, FABRIKAM_PARTNERS,
+};
 use app::both_engines;
 use app::domain::wire::{AdminState, LinkState};
-use app::domain::{
-    AgreementNumber, AuditAction, Capability, Email, OrganizationName, Problem, Role,
-};
+use app::domain::{AgreementNumber, Capability, Email, OrganizationName, Problem, Role};
 use app::error::AppError;
 use app::services::access::invite;
-use app::services::audit::{self, Actor};
-use app::services::partners::{self, AdminPerson, PersonInput};
+use app::services::partners::{self};
 use app::services::testing::{TestApp, TestDb, NOW};
 
-const FABRIKAM_PARTNERS: &str = "Fabrikam Partners";
 const NORTHWIND: &str = "Northwind Resellers";
-const ANA: &str = "ana@fabrikam-partners.com";
-
-fn person(email: &str) -> AdminPerson {
-    PersonInput {
-        email: email.into(),
-        first_name: "Nora".into(),
-        last_name: "Quinn".into(),
-        language: "fr".into(),
-        country: "FR".into(),
-    }
-    .parse()
-    .expect("person")
-}
-
-/// Contoso's purchasing account 9876543210: its id and the email of its
-/// designated administrator.
-async fn contoso_account(app: &TestApp) -> (i64, String) {
-    sqlx::query_as("SELECT id, admin_email FROM purchasing_accounts WHERE number = '9876543210'")
-        .fetch_one(app.db())
-        .await
-        .expect("Contoso's purchasing account")
-}
-
-async fn designated_admin(app: &TestApp) -> String {
-    contoso_account(app).await.1
-}
-
-/// Ana's Fabrikam Partners, partner of record for Contoso's agreement:
-/// Ana, and Contoso's purchasing account.
-async fn ana_for_contoso(app: &TestApp) -> (Actor, i64) {
-    let ana = app.partner(FABRIKAM_PARTNERS, ANA).await;
-    app.link_partner(FABRIKAM_PARTNERS, "1234567890").await;
-    (ana, contoso_account(app).await.0)
-}
 
 async fn a_partner_onboards_as_partner_admin_and_opens_only_partner_areas(t: TestDb) {
     let app = TestApp::new(t);
@@ -159,59 +123,6 @@ async fn linking_names_what_is_unknown_and_unlinking_hides_the_customer(t: TestD
 }
 both_engines!(linking_names_what_is_unknown_and_unlinking_hides_the_customer);
 
-async fn a_resend_kills_the_old_link_and_is_audited_on_both_sides(t: TestDb) {
-    let app = TestApp::new(t);
-    let old = app.invite_contoso().await;
-    let (ana, account) = ana_for_contoso(&app).await;
-    let later = NOW + 59 * DAY;
-    app.set_time(later);
-    let sent = partners::resend(&app.state, &ana, account)
-        .await
-        .expect("resent");
-    assert_eq!(sent.as_str(), "harry@contoso.com");
-    assert_eq!(
-        app.look_up(&old).await,
-        LinkState::Superseded,
-        "{}",
-        app.engine()
-    );
-    let new = app.newest_link("harry@contoso.com").await;
-    let LinkState::Valid(view) = app.look_up(&new).await else {
-        panic!("the new link works");
-    };
-    assert_eq!(view.expires_at, later + 60 * DAY, "60 days again");
-
-    // Harry signs up; his log shows the partner's resend, naming it.
-    let harry_id = app.accept(&new).await.expect("Harry signs up");
-    let harry = app.actor(harry_id).await;
-    let log = audit::log(&app.state, &harry, None)
-        .await
-        .expect("customer log");
-    let entry = &log.last().expect("an entry").1;
-    assert_eq!(entry.action, AuditAction::DesignatedAdminInvitationResent);
-    assert_eq!(entry.actor_email, ANA);
-    assert_eq!(entry.actor_organization, FABRIKAM_PARTNERS);
-    let own = audit::log(&app.state, &ana, None)
-        .await
-        .expect("partner log");
-    let own = &own[0].1;
-    assert_eq!(own.action, AuditAction::DesignatedAdminInvitationResent);
-    assert!(own.detail.contains("Contoso Ltd"), "{}", own.detail);
-
-    // Registered: nothing to resend.
-    let error = partners::resend(&app.state, &ana, account)
-        .await
-        .expect_err("already registered");
-    assert_eq!(
-        error.problem_with("purchasing_account"),
-        Some(Problem::AdminRegistered)
-    );
-    let customers = partners::customers(&app.state, &ana).await.expect("list");
-    assert_eq!(customers[0].state, AdminState::Registered);
-    app.close().await;
-}
-both_engines!(a_resend_kills_the_old_link_and_is_audited_on_both_sides);
-
 async fn a_partner_reaches_only_its_customers_whatever_ids_it_sends(t: TestDb) {
     let app = TestApp::new(t);
     let harry_link = app.invite_contoso().await;
@@ -263,130 +174,3 @@ async fn a_partner_reaches_only_its_customers_whatever_ids_it_sends(t: TestDb) {
     app.close().await;
 }
 both_engines!(a_partner_reaches_only_its_customers_whatever_ids_it_sends);
-
-async fn changing_a_pending_administrator_revokes_the_old_link(t: TestDb) {
-    let app = TestApp::new(t);
-    let old = app.invite_contoso().await;
-    let (ana, account) = ana_for_contoso(&app).await;
-    let nora = person("Nora@Contoso.com");
-    partners::change_admin(&app.state, &ana, account, &nora)
-        .await
-        .expect("changed");
-    assert_eq!(
-        app.look_up(&old).await,
-        LinkState::Revoked,
-        "{}",
-        app.engine()
-    );
-    assert_eq!(designated_admin(&app).await, "nora@contoso.com");
-    let mails = app.queued_mail().await;
-    assert_eq!(mails[0].to_email, "nora@contoso.com");
-    assert!(
-        mails[0].subject.contains("Centre d'affaires") || mails[0].body_text.contains("Commencer"),
-        "in Nora's language: {}",
-        mails[0].subject
-    );
-    let link = app.newest_link("nora@contoso.com").await;
-    let id = app.accept(&link).await.expect("Nora signs up");
-    let nora = app.load(id).await;
-    assert_eq!(nora.roles, [Role::AccountAdmin]);
-    let (contoso,): (i64,) =
-        sqlx::query_as("SELECT id FROM organizations WHERE name = 'Contoso Ltd'")
-            .fetch_one(app.db())
-            .await
-            .expect("Contoso");
-    assert_eq!(nora.organization_id, contoso, "she joins the customer");
-
-    // Someone who already has an account is not invited again.
-    let taken = person(ANA);
-    let error = partners::change_admin(&app.state, &ana, account, &taken)
-        .await
-        .expect_err("has an account");
-    assert_eq!(error.problem_with("email"), Some(Problem::EmailTaken));
-    app.close().await;
-}
-both_engines!(changing_a_pending_administrator_revokes_the_old_link);
-
-async fn changing_a_registered_administrator_keeps_their_account_and_tells_the_admins(t: TestDb) {
-    let app = TestApp::new(t);
-    let harry = app.harry().await;
-    let (ana, account) = ana_for_contoso(&app).await;
-    let email = Email::parse("nora@contoso.com").expect("email");
-    let error = partners::change_admin_email(&app.state, &ana, account, &email)
-        .await
-        .expect_err("Harry has registered");
-    assert_eq!(error.problem_with("email"), Some(Problem::AdminRegistered));
-
-    let nora = person("nora@contoso.com");
-    partners::change_admin(&app.state, &ana, account, &nora)
-        .await
-        .expect("changed");
-    let harry_again = app.load(harry.user.id).await;
-    assert_eq!(
-        harry_again.roles,
-        [Role::AccountAdmin],
-        "Harry keeps his account"
-    );
-    let mails = app.queued_mail().await;
-    let told: Vec<&str> = mails
-        .iter()
-        .filter(|mail| mail.subject.contains(FABRIKAM_PARTNERS))
-        .map(|mail| mail.to_email.as_str())
-        .collect();
-    assert_eq!(told, ["harry@contoso.com"], "{}", app.engine());
-    let log = audit::log(&app.state, &harry, None).await.expect("log");
-    assert_eq!(log[0].1.action, AuditAction::DesignatedAdminChanged);
-    assert_eq!(log[0].1.detail, "harry@contoso.com -> nora@contoso.com");
-    app.close().await;
-}
-both_engines!(changing_a_registered_administrator_keeps_their_account_and_tells_the_admins);
-
-async fn fixing_a_pending_address_sends_the_invitation_there(t: TestDb) {
-    let app = TestApp::new(t);
-    let old = app.invite_contoso().await;
-    let (ana, account) = ana_for_contoso(&app).await;
-    let email = Email::parse("harry.roldan@contoso.com").expect("email");
-    partners::change_admin_email(&app.state, &ana, account, &email)
-        .await
-        .expect("fixed");
-    assert_eq!(app.look_up(&old).await, LinkState::Revoked);
-    let link = app.newest_link("harry.roldan@contoso.com").await;
-    let LinkState::Valid(view) = app.look_up(&link).await else {
-        panic!("the new address's link works");
-    };
-    assert_eq!(
-        (view.first_name.as_str(), view.last_name.as_str()),
-        ("Harry", "Roldan")
-    );
-    assert_eq!(
-        designated_admin(&app).await,
-        "harry.roldan@contoso.com",
-        "{}",
-        app.engine()
-    );
-    app.close().await;
-}
-both_engines!(fixing_a_pending_address_sends_the_invitation_there);
-
-async fn partner_rescues_count_against_the_invitation_quotas(t: TestDb) {
-    let app = TestApp::new(t);
-    app.invite_contoso().await;
-    let (ana, account) = ana_for_contoso(&app).await;
-    // Ana's organization has sent its day's invitations.
-    sqlx::query("INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, $2, $3)")
-        .bind(format!("invite:organization:{}", ana.user.organization_id))
-        .bind(NOW)
-        .bind(invite::INVITES_PER_ORGANIZATION.max)
-        .execute(app.db())
-        .await
-        .expect("spent quota");
-    app.set_time(NOW + 60);
-    let refused = partners::resend(&app.state, &ana, account).await;
-    assert!(
-        matches!(refused, Err(AppError::RateLimited { .. })),
-        "{}: {refused:?}",
-        app.engine()
-    );
-    app.close().await;
-}
-both_engines!(partner_rescues_count_against_the_invitation_quotas);

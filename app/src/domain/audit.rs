@@ -14,6 +14,7 @@ pub enum AuditAction {
     AgreementModified,
     KeyViewed,
     KeysExported,
+    SoftwareDownloaded,
     SubscriptionAssigned,
     DesignatedAdminInvitationResent,
     DesignatedAdminChanged,
@@ -35,7 +36,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 27] = [
+    pub const ALL: [AuditAction; 28] = [
         AuditAction::InvitationSent,
         AuditAction::InvitationResent,
         AuditAction::InvitationAddressFixed,
@@ -45,6 +46,7 @@ impl AuditAction {
         AuditAction::AgreementModified,
         AuditAction::KeyViewed,
         AuditAction::KeysExported,
+        AuditAction::SoftwareDownloaded,
         AuditAction::SubscriptionAssigned,
         AuditAction::DesignatedAdminInvitationResent,
         AuditAction::DesignatedAdminChanged,
@@ -77,6 +79,7 @@ impl AuditAction {
             AuditAction::AgreementModified => "agreement.modified",
             AuditAction::KeyViewed => "key.viewed",
             AuditAction::KeysExported => "keys.exported",
+            AuditAction::SoftwareDownloaded => "software.downloaded",
             AuditAction::SubscriptionAssigned => "subscription.assigned",
             AuditAction::DesignatedAdminInvitationResent => "designated_admin.invitation_resent",
             AuditAction::DesignatedAdminChanged => "designated_admin.changed",

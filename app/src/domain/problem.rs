@@ -61,8 +61,8 @@ pub enum Problem {
     QuantityInvalid,
     #[error("choose an online service and purchasing account from the list")]
     ServiceUnknown,
-    #[error("this administrator has already created their account: change the designated administrator instead")]
-    AdminRegistered,
+    #[error("the designated administrator has no pending invitation any more: ask the customer's Account Admins")]
+    AdminInvitationClosed,
     #[error("no partner organization has this name")]
     PartnerUnknown,
     #[error("no agreement has this number")]

@@ -304,6 +304,7 @@ pub fn audit_action(value: AuditAction) -> &'static str {
         AgreementModified => "Agreement modified",
         KeyViewed => "Product key viewed",
         KeysExported => "Product keys exported",
+        SoftwareDownloaded => "Software downloaded",
         SubscriptionAssigned => "Subscriptions assigned",
         DesignatedAdminInvitationResent => "Administrator's invitation resent by partner",
         DesignatedAdminChanged => "Designated administrator changed",
@@ -371,7 +372,7 @@ pub fn problem(value: Problem) -> &'static str {
         ServiceUnknown => {
             "Choose an online service and purchasing account from the list."
         }
-        AdminRegistered => "This administrator has already created their account: change the designated administrator instead.",
+        AdminInvitationClosed => "The designated administrator has no pending invitation any more: they created their account, or the customer withdrew it. Ask the customer's Account Admins.",
         PartnerUnknown => "No partner organization has this name.",
         AgreementUnknown => "No agreement has this number.",
         OrganizationExists => "An organization with this name already exists: give its id to add the agreement to it, or choose another name.",

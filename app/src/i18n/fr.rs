@@ -304,6 +304,7 @@ pub fn audit_action(value: AuditAction) -> &'static str {
         AgreementModified => "Contrat modifié",
         KeyViewed => "Clé de produit affichée",
         KeysExported => "Clés de produit exportées",
+        SoftwareDownloaded => "Logiciel téléchargé",
         SubscriptionAssigned => "Abonnements attribués",
         DesignatedAdminInvitationResent => {
             "Invitation de l'administrateur renvoyée par le partenaire"
@@ -370,7 +371,7 @@ pub fn problem(value: Problem) -> &'static str {
         ServiceUnknown => {
             "Choisissez un service en ligne et un compte d'achats dans la liste."
         }
-        AdminRegistered => "Cet administrateur a déjà créé son compte : changez plutôt d'administrateur désigné.",
+        AdminInvitationClosed => "L'administrateur désigné n'a plus d'invitation en attente : il a créé son compte, ou le client l'a retirée. Adressez-vous aux administrateurs de compte du client.",
         PartnerUnknown => "Aucune organisation partenaire ne porte ce nom.",
         AgreementUnknown => "Aucun contrat ne porte ce numéro.",
         OrganizationExists => "Une organisation porte déjà ce nom : donnez son identifiant pour y ajouter le contrat, ou choisissez un autre nom.",

@@ -108,6 +108,8 @@ pub struct AdminChangedMail<'a> {
     pub purchasing_account: &'a str,
     pub old_admin: &'a str,
     pub new_admin: &'a str,
+    /// The same administrator invited again rather than another named.
+    pub resent: bool,
 }
 
 impl AdminChangedMail<'_> {
@@ -122,6 +124,7 @@ impl AdminChangedMail<'_> {
                 purchasing_account => self.purchasing_account,
                 old_admin => self.old_admin,
                 new_admin => self.new_admin,
+                resent => self.resent,
                 access_link => templates::link(&settings.link("/manage-access")),
             },
         )?;

@@ -256,22 +256,29 @@ mod tests {
             )
             .expect("reminder");
             assert!(reminder.text.contains("Harry Roldan"));
-            let changed = email(
-                "admin_changed",
-                lang,
-                minijinja::context! {
-                    partner => "Fabrikam <Partners>",
-                    organization => "Contoso",
-                    agreement_number => "1234567890",
-                    purchasing_account => "9876543210",
-                    old_admin => "Harry Roldan",
-                    new_admin => "Ana Silva",
-                    access_link => link("https://bc.example.com/manage-access"),
-                },
-            )
-            .expect("admin changed");
+            let rescue = |resent: bool| {
+                email(
+                    "admin_changed",
+                    lang,
+                    minijinja::context! {
+                        partner => "Fabrikam <Partners>",
+                        organization => "Contoso",
+                        agreement_number => "1234567890",
+                        purchasing_account => "9876543210",
+                        old_admin => "Harry Roldan",
+                        new_admin => "Ana Silva",
+                        resent => resent,
+                        access_link => link("https://bc.example.com/manage-access"),
+                    },
+                )
+                .expect("admin changed")
+            };
+            let (changed, resent) = (rescue(false), rescue(true));
             assert!(changed.subject.contains("Fabrikam <Partners>"));
             assert!(changed.html.contains("Fabrikam &lt;Partners&gt;"));
+            assert!(changed.text.contains("Harry Roldan"));
+            assert_ne!(changed.subject, resent.subject);
+            assert!(!resent.text.contains("Harry Roldan"), "{}", resent.text);
             let lapsed = email(
                 "domain_lapsed",
                 lang,

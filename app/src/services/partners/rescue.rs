@@ -1,5 +1,9 @@
 //! A partner acting for its customers: the three rescues (resend, change
-//! the administrator, correct their address), for linked agreements only.
+//! the administrator, correct their address), for linked agreements only,
+//! and only while the designated administrator's invitation is pending,
+//! as on the public resend form: a partner never brings back an
+//! administrator the customer removed or revoked. The customer's Account
+//! Admins hear of every rescue.
 
 use sqlx::AnyConnection;
 use tracing::instrument;
@@ -24,9 +28,7 @@ async fn acting_partner(
     actor: &Actor,
     now: i64,
 ) -> Result<String, AppError> {
-    if !Role::any_allows(&actor.user.roles, Capability::ManageCustomers) {
-        return Err(AppError::Forbidden);
-    }
+    actor.user.require(Capability::ManageCustomers)?;
     invite::count_invitation(&mut *conn, &actor.user, now).await?;
     let (name,): (String,) = sqlx::query_as("SELECT name FROM organizations WHERE id = $1")
         .bind(actor.user.organization_id)
@@ -130,12 +132,7 @@ pub async fn resend(
         partner,
         account,
     } = begin_rescue(&state.db, actor, now, purchasing_account_id).await?;
-    if registered(&mut tx, account.customer_id, &account.admin_email).await? {
-        return Err(AppError::field(
-            "purchasing_account",
-            Problem::AdminRegistered,
-        ));
-    }
+    still_pending(&mut tx, &account, "purchasing_account").await?;
     let admin = current_admin(&account)?;
     invitations::issue(
         &mut tx,
@@ -150,14 +147,20 @@ pub async fn resend(
         detail: "",
     };
     audit_both(&mut tx, actor, &partner, &account, now, entry).await?;
+    let told = Told {
+        partner: &partner,
+        account: &account,
+        admin: &admin,
+        resent: true,
+    };
+    tell_account_admins(&mut tx, settings, now, told).await?;
     state.outbox.commit(tx).await?;
     Ok(admin.email)
 }
 
 /// Makes `admin` the designated administrator of a customer's purchasing
-/// account and invites them as Account Admin. The previous administrator's
-/// pending invitation is revoked; if they had already registered they keep
-/// their account, and the customer's Account Admins are told by email.
+/// account, in place of one who has not registered, and invites them as
+/// Account Admin; the previous administrator's invitation is revoked.
 #[instrument(skip_all, fields(user = actor.user.id, account = purchasing_account_id))]
 pub async fn change_admin(
     state: &AppState,
@@ -171,7 +174,7 @@ pub async fn change_admin(
         partner,
         account,
     } = begin_rescue(&state.db, actor, now, purchasing_account_id).await?;
-    let was_registered = registered(&mut tx, account.customer_id, &account.admin_email).await?;
+    still_pending(&mut tx, &account, "purchasing_account").await?;
     redesignate(&mut tx, settings, now, &account, admin).await?;
     let detail = format!("{} -> {}", account.admin_email, admin.email);
     let entry = Entry {
@@ -180,9 +183,13 @@ pub async fn change_admin(
         detail: &detail,
     };
     audit_both(&mut tx, actor, &partner, &account, now, entry).await?;
-    if was_registered && account.admin_email != admin.email.as_str() {
-        tell_account_admins(&mut tx, settings, now, &partner, &account, admin).await?;
-    }
+    let told = Told {
+        partner: &partner,
+        account: &account,
+        admin,
+        resent: false,
+    };
+    tell_account_admins(&mut tx, settings, now, told).await?;
     state.outbox.commit(tx).await?;
     Ok(())
 }
@@ -202,9 +209,7 @@ pub async fn change_admin_email(
         partner,
         account,
     } = begin_rescue(&state.db, actor, now, purchasing_account_id).await?;
-    if registered(&mut tx, account.customer_id, &account.admin_email).await? {
-        return Err(AppError::field("email", Problem::AdminRegistered));
-    }
+    still_pending(&mut tx, &account, "email").await?;
     let admin = AdminPerson {
         email: email.clone(),
         ..current_admin(&account)?
@@ -217,6 +222,13 @@ pub async fn change_admin_email(
         detail: &detail,
     };
     audit_both(&mut tx, actor, &partner, &account, now, entry).await?;
+    let told = Told {
+        partner: &partner,
+        account: &account,
+        admin: &admin,
+        resent: false,
+    };
+    tell_account_admins(&mut tx, settings, now, told).await?;
     state.outbox.commit(tx).await?;
     Ok(())
 }
@@ -230,15 +242,12 @@ async fn redesignate(
     account: &LinkedAccount,
     admin: &AdminPerson,
 ) -> Result<(), AppError> {
-    let holder: Option<(i64,)> =
-        sqlx::query_as("SELECT organization_id FROM users WHERE email = $1")
-            .bind(admin.email.as_str())
-            .fetch_optional(&mut *tx)
-            .await?;
-    if holder.is_some() {
-        // Someone who already has an account is given roles by the
-        // customer's own administrators, not through a partner.
-        return Err(AppError::field("email", Problem::EmailTaken));
+    // A user of the customer is given roles by its own administrators, not
+    // through a partner. An account elsewhere is not the partner's to know
+    // of: that address is invited like any other (accepting tells its
+    // owner alone).
+    if registered(tx, account.customer_id, admin.email.as_str()).await? {
+        return Err(AppError::field("email", Problem::AlreadyMember));
     }
     sqlx::query(
         "UPDATE invitations SET status = 'revoked', finished_at = $1 \
@@ -271,14 +280,31 @@ async fn redesignate(
     Ok(())
 }
 
+/// What the customer's Account Admins are told of a rescue.
+struct Told<'a> {
+    partner: &'a str,
+    account: &'a LinkedAccount,
+    /// The designated administrator after the rescue.
+    admin: &'a AdminPerson,
+    /// The same administrator invited again, rather than another one.
+    resent: bool,
+}
+
+/// Emails the customer's Account Admins (if it has any yet) what the
+/// partner did, so that a rescue they did not ask for does not go
+/// unnoticed.
 async fn tell_account_admins(
     tx: &mut AnyConnection,
     settings: &Settings,
     now: i64,
-    partner: &str,
-    account: &LinkedAccount,
-    admin: &AdminPerson,
+    told: Told<'_>,
 ) -> Result<(), AppError> {
+    let Told {
+        partner,
+        account,
+        admin,
+        resent,
+    } = told;
     let admins = accounts::account_admins(tx, account.customer_id).await?;
     let old_admin = format!(
         "{} {} ({})",
@@ -295,9 +321,33 @@ async fn tell_account_admins(
             purchasing_account: &account.purchasing_account,
             old_admin: &old_admin,
             new_admin: &new_admin,
+            resent,
         }
         .render(settings)?;
         outbox::enqueue(tx, &message, None, now).await?;
+    }
+    Ok(())
+}
+
+/// `AdminInvitationClosed` (on `field`) unless the account's designated
+/// administrator still has an Account Admin invitation pending (expired by
+/// time is fine): registered since, revoked by the customer, or accepted by
+/// someone the customer removed, it is the customer's to decide.
+async fn still_pending(
+    conn: &mut AnyConnection,
+    account: &LinkedAccount,
+    field: &'static str,
+) -> Result<(), AppError> {
+    let pending: Option<(i64,)> = sqlx::query_as(
+        "SELECT id FROM invitations WHERE purchasing_account_id = $1 AND email = $2 \
+         AND status = 'pending'",
+    )
+    .bind(account.purchasing_account_id)
+    .bind(&account.admin_email)
+    .fetch_optional(conn)
+    .await?;
+    if pending.is_none() {
+        return Err(AppError::field(field, Problem::AdminInvitationClosed));
     }
     Ok(())
 }
