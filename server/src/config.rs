@@ -43,6 +43,25 @@ pub struct Config {
         default_value = "Business Center <no-reply@localhost>"
     )]
     pub mail_from: String,
+    /// A file holding the DKIM key every email is signed with, for the
+    /// domain of `MAIL_FROM` (an RSA key in PKCS#1 PEM, `BEGIN RSA PRIVATE
+    /// KEY`). Unset: mail is not signed.
+    #[arg(
+        long,
+        global = true,
+        env = "DKIM_PRIVATE_KEY",
+        requires = "dkim_selector"
+    )]
+    pub dkim_private_key: Option<std::path::PathBuf>,
+    /// The selector the DKIM public key is published under, as the TXT
+    /// record `<selector>._domainkey.<domain of MAIL_FROM>`.
+    #[arg(
+        long,
+        global = true,
+        env = "DKIM_SELECTOR",
+        requires = "dkim_private_key"
+    )]
+    pub dkim_selector: Option<String>,
     /// Where `products import` keeps the software files customers
     /// download, each named by its SHA-256.
     #[arg(

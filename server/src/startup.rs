@@ -52,7 +52,7 @@ pub async fn serve(config: &Config, demo: bool) -> Result<(), String> {
     let worker = match &config.smtp_url {
         Some(smtp_url) => Some(tokio::spawn(crate::mail_worker::run(
             state.clone(),
-            crate::mail_worker::Mailer::new(smtp_url.expose(), &config.mail_from)?,
+            mailer(config, smtp_url.expose())?,
             stopped,
         ))),
         None => {
@@ -78,6 +78,20 @@ pub async fn serve(config: &Config, demo: bool) -> Result<(), String> {
     }
     let _ = reminders.await;
     Ok(())
+}
+
+/// The mail worker's connection and sender, signing with DKIM when a key
+/// is configured.
+fn mailer(config: &Config, smtp_url: &str) -> Result<crate::mail_worker::Mailer, String> {
+    let mailer = crate::mail_worker::Mailer::new(smtp_url, &config.mail_from)?;
+    match (&config.dkim_private_key, &config.dkim_selector) {
+        (Some(path), Some(selector)) => {
+            let pem = std::fs::read_to_string(path)
+                .map_err(|error| format!("DKIM_PRIVATE_KEY: {}: {error}", path.display()))?;
+            mailer.signed_with(selector, &pem)
+        }
+        _ => Ok(mailer),
+    }
 }
 
 /// Lifts this process's limit on open files to the most the system

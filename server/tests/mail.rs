@@ -150,6 +150,77 @@ async fn queued_invitations_are_delivered_over_smtp(t: TestDb) {
 }
 both_engines!(queued_invitations_are_delivered_over_smtp);
 
+/// The public key of `fixtures/dkim-test-key.pem`, a key made for this test
+/// alone, as its DNS record's `p=`.
+const DKIM_TEST_PUBLIC_KEY: &str = "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA29zgNujn2Vmjg2BCX9LpwFjywCa/X6kzBnXAt6EAoRslOsNPgaxqPF7T8UHvjWF9cOx5pCuU/zjvR2t7Hk47rraFEcrP1lnc3mPGXeAqMASFcHIxLNu+rQ9TDjZHjo8iFOEwDeLQj6KQgRKWMYD7gpbdJAV0GnKvTY8knvTD5aqw90tJp+cjK7kCO3TM/GgM6gzcx2BgXkwHZ/WpcU7XnKIMHIRF3dRUiPsqOIWWNJ+1gFfc+UFXQ8fsc+tSxcah1fyJgrHbS1qqlUtr2PZBCQXllyu8eq1WQLqeUOVZZVIitDSrjUZtxX41fcCNjc0Z2k1mmspHiwLXAeMwpKdiMwIDAQAB";
+
+/// What an independent verifier (dkimpy, Debian's python3-dkim, which
+/// `scripts/setup` installs) says of `message` as received, the public key
+/// published as `public_key`.
+fn dkim_verifies(message: &str, public_key: &str) -> bool {
+    use std::io::Write;
+    // Back to the bytes on the wire: CRLF line ends, dots unstuffed.
+    let wire: String = message
+        .lines()
+        .map(|line| format!("{}\r\n", line.strip_prefix('.').unwrap_or(line)))
+        .collect();
+    let script = "import sys, dkim\n\
+        key = sys.argv[1]\n\
+        dns = lambda name, timeout=5: ('v=DKIM1; k=rsa; p=' + key).encode()\n\
+        print('pass' if dkim.verify(sys.stdin.buffer.read(), dnsfunc=dns) else 'fail')\n";
+    let mut child = std::process::Command::new("/usr/bin/python3")
+        .args(["-c", script, public_key])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("Debian's python3");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(wire.as_bytes())
+        .expect("message");
+    let output = child.wait_with_output().expect("verifier");
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "dkimpy (python3-dkim) must be installed: {said}"
+    );
+    said.trim() == "pass"
+}
+
+async fn mail_is_dkim_signed_for_the_senders_domain(t: TestDb) {
+    let app = TestApp::new(t, "https://bc.example.com", false).await;
+    let server = SmtpServer::start().await;
+    let mailer = server
+        .mailer()
+        .signed_with("bc2026", include_str!("fixtures/dkim-test-key.pem"))
+        .expect("a valid key");
+    app.invite_contoso().await;
+    let delivered = deliver_due(&app.state, &mailer).await.expect("outbox");
+    assert_eq!(delivered, 1, "{}", app.t.engine);
+    let message = &server.messages()[0];
+    let signature = message
+        .lines()
+        .find(|line| line.starts_with("DKIM-Signature:"))
+        .expect("signed");
+    assert!(
+        signature.contains("d=localhost") && signature.contains("s=bc2026"),
+        "{signature}"
+    );
+    assert!(dkim_verifies(message, DKIM_TEST_PUBLIC_KEY), "{message}");
+    // The verifier is not a rubber stamp: another key, or a changed
+    // subject, fails.
+    let changed = message.replacen("Subject: Explore", "Subject: Exploit", 1);
+    assert!(!dkim_verifies(&changed, DKIM_TEST_PUBLIC_KEY));
+    assert!(Mailer::new("smtp://127.0.0.1:25", "x@localhost")
+        .expect("mailer")
+        .signed_with("s", "not a key")
+        .is_err());
+    app.close().await;
+}
+both_engines!(mail_is_dkim_signed_for_the_senders_domain);
+
 async fn a_mail_server_that_is_down_delays_mail_and_loses_nothing(t: TestDb) {
     let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
     app.invite_contoso().await;
