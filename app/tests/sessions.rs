@@ -65,7 +65,7 @@ async fn sign_in_compares_emails_case_insensitively_and_fails_generically(t: Tes
 }
 both_engines!(sign_in_compares_emails_case_insensitively_and_fails_generically);
 
-async fn changing_the_password_ends_the_other_sessions(t: TestDb) {
+async fn changing_the_password_ends_every_session_but_a_new_one(t: TestDb) {
     let app = TestApp::new(t);
     let harry = app.harry().await;
     let user_id = harry.user.id;
@@ -77,7 +77,7 @@ async fn changing_the_password_ends_the_other_sessions(t: TestDb) {
         new: "New-Password-77",
         confirmation: "New-Password-77",
     };
-    let wrong = accounts::change_password(&app.state, &harry, &here, &change("nope"))
+    let wrong = accounts::change_password(&app.state, &harry, &change("nope"))
         .await
         .expect_err("wrong current password");
     assert_eq!(
@@ -86,7 +86,7 @@ async fn changing_the_password_ends_the_other_sessions(t: TestDb) {
     );
     assert_eq!(lookup(&app.state, &elsewhere).await, Some(user_id));
 
-    accounts::change_password(&app.state, &harry, &here, &change(PASSWORD))
+    let renewed = accounts::change_password(&app.state, &harry, &change(PASSWORD))
         .await
         .expect("changed");
     // Audited, and the owner is told by email.
@@ -106,18 +106,12 @@ async fn changing_the_password_ends_the_other_sessions(t: TestDb) {
         app.engine()
     );
     assert_eq!(mails[0].to_email, "harry@contoso.com");
-    assert_eq!(
-        lookup(&app.state, &here).await,
-        Some(user_id),
-        "{}",
-        app.engine()
-    );
-    assert_eq!(
-        lookup(&app.state, &elsewhere).await,
-        None,
-        "{}",
-        app.engine()
-    );
+    // The session it was changed from ends too: the browser gets a new one.
+    for old in [&here, &elsewhere] {
+        assert_eq!(lookup(&app.state, old).await, None, "{}", app.engine());
+    }
+    let new = lookup(&app.state, renewed.secret()).await;
+    assert_eq!(new, Some(user_id), "{}", app.engine());
     assert_eq!(
         credentials::verify(&app.state, "harry@contoso.com", "New-Password-77").await,
         Ok(Credentials::Valid(user_id))
@@ -128,7 +122,7 @@ async fn changing_the_password_ends_the_other_sessions(t: TestDb) {
     );
     app.close().await;
 }
-both_engines!(changing_the_password_ends_the_other_sessions);
+both_engines!(changing_the_password_ends_every_session_but_a_new_one);
 
 async fn sessions_end_after_twelve_hours_and_on_sign_out(t: TestDb) {
     let app = TestApp::new(t);

@@ -5,6 +5,7 @@ use app::both_engines;
 use app::domain::{Capability, Problem, Role};
 use app::error::AppError;
 use app::services::audit::Actor;
+use app::services::sessions;
 use app::services::sign_in::{self, Outcome};
 use app::services::testing::{TestApp, TestDb, NOW, PASSWORD};
 use app::services::two_step::{self, totp};
@@ -27,7 +28,7 @@ async fn harry_with_two_step(app: &TestApp) -> (Actor, String, Vec<String>) {
     two_step::start(&app.state, &user).await.expect("start");
     let key = setup_key(app, &user).await;
     let code = totp::code_at(&key, NOW).expect("code");
-    let codes = two_step::confirm(&app.state, &user, &code)
+    let (codes, _) = two_step::confirm(&app.state, &user, &code)
         .await
         .expect("turned on");
     (app.actor(user.user.id).await, key, codes)
@@ -101,9 +102,15 @@ async fn setting_up_takes_a_first_code_and_gives_ten_recovery_codes(t: TestDb) {
         app.engine()
     );
     let code = totp::code_at(&key, NOW).expect("code");
-    let codes = two_step::confirm(&app.state, &user, &code)
+    let before = app.session_for(user.user.id).await;
+    let (codes, session) = two_step::confirm(&app.state, &user, &code)
         .await
         .expect("turned on");
+    // Every session before it ends, this browser's too: it gets a new one.
+    let ended = sessions::user_of(&app.state, &before).await;
+    assert_eq!(ended, Ok(None), "{}", app.engine());
+    let renewed = sessions::user_of(&app.state, session.secret()).await;
+    assert_eq!(renewed, Ok(Some(user.user.id)));
     assert_eq!(codes.len(), two_step::RECOVERY_CODES);
     let mut distinct = codes.clone();
     distinct.sort();
@@ -278,9 +285,14 @@ async fn turning_off_and_renewing_codes_take_the_password(t: TestDb) {
         Err(AppError::field("password", Problem::Required))
     );
     app.set_time(NOW + 120);
-    two_step::turn_off(&app.state, &user, PASSWORD)
+    let before = app.session_for(user.user.id).await;
+    let session = two_step::turn_off(&app.state, &user, PASSWORD)
         .await
         .expect("turned off");
+    let ended = sessions::user_of(&app.state, &before).await;
+    assert_eq!(ended, Ok(None), "{}: sessions before it end", app.engine());
+    let renewed = sessions::user_of(&app.state, session.secret()).await;
+    assert_eq!(renewed, Ok(Some(user.user.id)));
     let outcome = sign_in::sign_in(&app.state, None, None, HARRY, PASSWORD).await;
     assert_eq!(
         outcome,

@@ -317,6 +317,17 @@ async fn recovery_codes_reach_a_plain_form_once(t: TestDb) {
         .await;
     assert_eq!(reply.status, 303, "{}: {}", app.t.engine, reply.body);
     assert_eq!(reply.header("location"), Some("/two-step"));
+    // Turning two-step on ends every session: this browser gets a new one.
+    let old = app.get("/two-step", Some(&cookie)).await;
+    assert!(
+        old.body.contains("Unauthenticated"),
+        "the old session is over: {}",
+        old.body
+    );
+    let cookie = format!(
+        "bc_session={}",
+        reply.cookie("bc_session").expect("a new session")
+    );
     let left = reply
         .cookies()
         .into_iter()

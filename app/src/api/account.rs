@@ -6,6 +6,7 @@ use crate::domain::wire::{Dashboard, Profile};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::{
+    http::cookies::{self, Cookie},
     http::{answer::answer_at, Ctx},
     services::{
         accounts::{self, PasswordChange},
@@ -29,7 +30,8 @@ pub async fn get_profile() -> Result<Profile, AppError> {
 /// My profile, saying so (`password-changed`).
 pub const PASSWORD_CHANGED: &str = "/profile?password-changed=1";
 
-/// Changes the signed-in user's password and ends their other sessions.
+/// Changes the signed-in user's password and ends all their sessions but
+/// the new one this browser gets.
 #[server(endpoint = "change_password")]
 pub async fn change_password(
     current_password: String,
@@ -42,7 +44,8 @@ pub async fn change_password(
         new: &new_password,
         confirmation: &confirm_password,
     };
-    accounts::change_password(cx.state(), cx.actor(), cx.session(), &change).await?;
+    let session = accounts::change_password(cx.state(), cx.actor(), &change).await?;
+    cookies::add(&Cookie::Session.set(&cx.state().settings, session.secret()));
     answer_at(PASSWORD_CHANGED);
     Ok(())
 }

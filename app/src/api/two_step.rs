@@ -33,7 +33,8 @@ pub async fn start_two_step() -> Result<(), AppError> {
 #[server(endpoint = "confirm_two_step")]
 pub async fn confirm_two_step(code: String) -> Result<Vec<String>, AppError> {
     let cx = Ctx::signed_in_setting_up_two_step().await?;
-    let codes = two_step::confirm(cx.state(), cx.actor(), &code).await?;
+    let (codes, session) = two_step::confirm(cx.state(), cx.actor(), &code).await?;
+    cookies::add(&Cookie::Session.set(&cx.state().settings, session.secret()));
     leave_new_codes(&cx.state().settings, &codes);
     Ok(codes)
 }
@@ -41,7 +42,9 @@ pub async fn confirm_two_step(code: String) -> Result<Vec<String>, AppError> {
 #[server(endpoint = "turn_off_two_step")]
 pub async fn turn_off_two_step(password: String) -> Result<(), AppError> {
     let cx = Ctx::signed_in().await?;
-    two_step::turn_off(cx.state(), cx.actor(), &password).await
+    let session = two_step::turn_off(cx.state(), cx.actor(), &password).await?;
+    cookies::add(&Cookie::Session.set(&cx.state().settings, session.secret()));
+    Ok(())
 }
 
 #[server(endpoint = "renew_recovery_codes")]

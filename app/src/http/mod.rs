@@ -30,7 +30,6 @@ enum Gate {
 pub struct Ctx {
     state: AppState,
     actor: Actor,
-    session: String,
 }
 
 impl Ctx {
@@ -87,11 +86,7 @@ impl Ctx {
             user,
             client_address: audit::describe_client(client::of_extensions(extensions)),
         };
-        Ok(Ctx {
-            state,
-            actor,
-            session,
-        })
+        Ok(Ctx { state, actor })
     }
 
     /// `Forbidden` unless one of the user's roles opens `capability`.
@@ -106,11 +101,6 @@ impl Ctx {
     /// The user and their address, for the audit log.
     pub fn actor(&self) -> &Actor {
         &self.actor
-    }
-
-    /// The secret of the session this request came with.
-    pub fn session(&self) -> &str {
-        &self.session
     }
 
     pub fn state(&self) -> &AppState {

@@ -8,7 +8,8 @@ use super::current_user::CurrentUser;
 use super::mail::PasswordChangedMail;
 use super::outbox::enqueue;
 use super::password;
-use super::{credentials, sessions, AppState};
+use super::sessions::{self, NewSession};
+use super::{credentials, AppState};
 use crate::domain::wire::Profile;
 use crate::domain::{AuditAction, Country, Email, Lang, Problem, Role};
 use crate::error::{AppError, FormErrors};
@@ -58,16 +59,15 @@ pub struct PasswordChange<'a> {
     pub confirmation: &'a str,
 }
 
-/// Changes a password after checking the current one, signs the user out
-/// everywhere but the session `keep_session`, audits the change and
-/// emails the user about it.
+/// Changes a password after checking the current one, audits the change,
+/// emails the user about it, and ends all their sessions: the new one it
+/// answers replaces the one they came with.
 #[instrument(skip_all, fields(user = actor.user.id))]
 pub async fn change_password(
     state: &AppState,
     actor: &Actor,
-    keep_session: &str,
     change: &PasswordChange<'_>,
-) -> Result<(), AppError> {
+) -> Result<NewSession, AppError> {
     let user = &actor.user;
     let mut errors = FormErrors::default();
     if change.current.is_empty() {
@@ -111,8 +111,7 @@ pub async fn change_password(
     .await?;
     enqueue(&mut tx, &mail, None, now).await?;
     state.outbox.commit(tx).await?;
-    sessions::end_others(state, user.id, keep_session).await?;
-    Ok(())
+    sessions::renew(state, user.id).await
 }
 
 pub fn profile(user: &CurrentUser) -> Profile {

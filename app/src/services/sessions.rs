@@ -103,14 +103,32 @@ pub async fn end(state: &AppState, secret: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Ends every session of `user_id` except the one holding `keep`.
+/// A session just started in place of all of a user's others: its secret,
+/// for the cookie.
+#[derive(PartialEq, Eq)]
+pub struct NewSession(String);
+
+impl NewSession {
+    pub fn secret(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Never the secret: it signs someone in.
+impl std::fmt::Debug for NewSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("NewSession(..)")
+    }
+}
+
+/// Ends every session of `user_id`, this one included, and starts a fresh
+/// one: after a change to how they sign in, a session someone else held
+/// (or planted) is worth nothing.
 #[instrument(skip_all)]
-pub async fn end_others(state: &AppState, user_id: i64, keep: &str) -> Result<u64, AppError> {
-    let db = &state.db;
-    let result = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+pub async fn renew(state: &AppState, user_id: i64) -> Result<NewSession, AppError> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
         .bind(user_id)
-        .bind(sha256_hex(keep.as_bytes()))
-        .execute(db)
+        .execute(&state.db)
         .await?;
-    Ok(result.rows_affected())
+    Ok(NewSession(create(state, user_id).await?))
 }

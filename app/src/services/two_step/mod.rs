@@ -19,6 +19,7 @@ use recovery::{new_recovery_codes, recovery_codes_left, replace_recovery_codes};
 use super::audit::{self, Actor};
 use super::mail::{TwoStepChange, TwoStepChangedMail};
 use super::outbox::enqueue;
+use super::sessions::{self, NewSession};
 use super::{credentials, AppState};
 use crate::domain::wire::{TwoStep, TwoStepSetup};
 use crate::domain::{AuditAction, Capability, Email, Problem, Role};
@@ -72,8 +73,15 @@ pub async fn start(state: &AppState, actor: &Actor) -> Result<(), AppError> {
 }
 
 /// Turns two-step verification on once `code` shows the authenticator
-/// holds the key; answers the recovery codes, which are shown only now.
-pub async fn confirm(state: &AppState, actor: &Actor, code: &str) -> Result<Vec<String>, AppError> {
+/// holds the key; answers the recovery codes, which are shown only now,
+/// and the session that replaces all of the user's others (someone who
+/// turns it on for fear of a stolen session must not keep that session
+/// alive).
+pub async fn confirm(
+    state: &AppState,
+    actor: &Actor,
+    code: &str,
+) -> Result<(Vec<String>, NewSession), AppError> {
     let user = &actor.user;
     let now = state.clock.now();
     let pending: Option<(Option<String>,)> = sqlx::query_as(
@@ -115,12 +123,17 @@ pub async fn confirm(state: &AppState, actor: &Actor, code: &str) -> Result<Vec<
         TwoStepChange::Enabled,
     )
     .await?;
-    Ok(codes)
+    Ok((codes, sessions::renew(state, user.id).await?))
 }
 
 /// Turns two-step verification off, after the password; not while the
-/// organization requires it.
-pub async fn turn_off(state: &AppState, actor: &Actor, password: &str) -> Result<(), AppError> {
+/// organization requires it. Answers the session that replaces all of the
+/// user's others.
+pub async fn turn_off(
+    state: &AppState,
+    actor: &Actor,
+    password: &str,
+) -> Result<NewSession, AppError> {
     let user = &actor.user;
     if user.two_step_required {
         return Err(AppError::field(
@@ -146,7 +159,8 @@ pub async fn turn_off(state: &AppState, actor: &Actor, password: &str) -> Result
         "",
         TwoStepChange::Disabled,
     )
-    .await
+    .await?;
+    sessions::renew(state, user.id).await
 }
 
 /// Replaces the user's recovery codes with ten new ones, after the
