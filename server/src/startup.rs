@@ -34,6 +34,12 @@ pub async fn command_state(config: &Config) -> Result<AppState, String> {
 }
 
 pub async fn serve(config: &Config, demo: bool) -> Result<(), String> {
+    // Mail settings are checked first: a wrong key must not wait for the
+    // database to be opened to be reported.
+    let mailer = match &config.smtp_url {
+        Some(smtp_url) => Some(mailer(config, smtp_url.expose())?),
+        None => None,
+    };
     let state = state(config, demo, config.leptos_options()?).await?;
     if demo {
         crate::demo::load(&state).await?;
@@ -49,10 +55,10 @@ pub async fn serve(config: &Config, demo: bool) -> Result<(), String> {
         state.clone(),
         stopped.clone(),
     ));
-    let worker = match &config.smtp_url {
-        Some(smtp_url) => Some(tokio::spawn(crate::mail_worker::run(
+    let worker = match mailer {
+        Some(mailer) => Some(tokio::spawn(crate::mail_worker::run(
             state.clone(),
-            mailer(config, smtp_url.expose())?,
+            mailer,
             stopped,
         ))),
         None => {

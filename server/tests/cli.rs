@@ -348,3 +348,38 @@ fn a_second_agreement_names_its_organization_by_id() {
     assert!(output.status.success(), "{stdout}{}", text(&output.stderr));
     assert!(stdout.contains("(organization id 1)"), "{stdout}");
 }
+
+/// A DKIM key is checked before the server starts, and half the DKIM
+/// settings are refused, each with the variable named.
+#[test]
+fn wrong_dkim_settings_stop_the_server_before_it_starts() {
+    let scratch = Scratch::new("dkim");
+    std::fs::create_dir_all(&scratch.0).expect("folder");
+    let not_a_key = scratch.0.join("key.pem");
+    std::fs::write(&not_a_key, "not a key").expect("file");
+    let serve = |env: &[(&str, &str)]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_business-center"));
+        command
+            .arg("serve")
+            .env("DATABASE_URL", scratch.database_url())
+            .env("SMTP_URL", "smtp://127.0.0.1:1")
+            .env_remove("DKIM_PRIVATE_KEY")
+            .env_remove("DKIM_SELECTOR");
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        command.output().expect("run business-center")
+    };
+    let key = not_a_key.display().to_string();
+    let bad_key = serve(&[("DKIM_PRIVATE_KEY", &key), ("DKIM_SELECTOR", "bc2026")]);
+    assert!(!bad_key.status.success());
+    let said = text(&bad_key.stderr);
+    assert!(said.contains("DKIM_PRIVATE_KEY: not an RSA key"), "{said}");
+    let half = serve(&[("DKIM_SELECTOR", "bc2026")]);
+    assert!(!half.status.success());
+    let said = text(&half.stderr);
+    assert!(
+        said.contains("dkim-private-key") || said.contains("DKIM_PRIVATE_KEY"),
+        "{said}"
+    );
+}
