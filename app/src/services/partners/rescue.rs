@@ -127,18 +127,14 @@ pub async fn resend(
     purchasing_account_id: i64,
 ) -> Result<Email, AppError> {
     let (settings, now) = (&*state.settings, state.clock.now());
-    let Rescue {
-        mut tx,
-        partner,
-        account,
-    } = begin_rescue(&state.db, actor, now, purchasing_account_id).await?;
-    still_pending(&mut tx, &account, "purchasing_account").await?;
-    let admin = current_admin(&account)?;
+    let mut rescue = begin_rescue(&state.db, actor, now, purchasing_account_id).await?;
+    still_pending(&mut rescue.tx, &rescue.account, "purchasing_account").await?;
+    let admin = current_admin(&rescue.account)?;
     invitations::issue(
-        &mut tx,
+        &mut rescue.tx,
         settings,
         now,
-        &invitation_of(&account, &admin, admin.lang),
+        &invitation_of(&rescue.account, &admin, admin.lang),
     )
     .await?;
     let entry = Entry {
@@ -146,15 +142,7 @@ pub async fn resend(
         subject: admin.email.as_str(),
         detail: "",
     };
-    audit_both(&mut tx, actor, &partner, &account, now, entry).await?;
-    let told = Told {
-        partner: &partner,
-        account: &account,
-        admin: &admin,
-        resent: true,
-    };
-    tell_account_admins(&mut tx, settings, now, told).await?;
-    state.outbox.commit(tx).await?;
+    finish(state, actor, rescue, now, entry, &admin, true).await?;
     Ok(admin.email)
 }
 
@@ -169,28 +157,16 @@ pub async fn change_admin(
     admin: &AdminPerson,
 ) -> Result<(), AppError> {
     let (settings, now) = (&*state.settings, state.clock.now());
-    let Rescue {
-        mut tx,
-        partner,
-        account,
-    } = begin_rescue(&state.db, actor, now, purchasing_account_id).await?;
-    still_pending(&mut tx, &account, "purchasing_account").await?;
-    redesignate(&mut tx, settings, now, &account, admin).await?;
-    let detail = format!("{} -> {}", account.admin_email, admin.email);
+    let mut rescue = begin_rescue(&state.db, actor, now, purchasing_account_id).await?;
+    still_pending(&mut rescue.tx, &rescue.account, "purchasing_account").await?;
+    redesignate(&mut rescue.tx, settings, now, &rescue.account, admin).await?;
+    let detail = format!("{} -> {}", rescue.account.admin_email, admin.email);
     let entry = Entry {
         action: AuditAction::DesignatedAdminChanged,
         subject: admin.email.as_str(),
         detail: &detail,
     };
-    audit_both(&mut tx, actor, &partner, &account, now, entry).await?;
-    let told = Told {
-        partner: &partner,
-        account: &account,
-        admin,
-        resent: false,
-    };
-    tell_account_admins(&mut tx, settings, now, told).await?;
-    state.outbox.commit(tx).await?;
+    finish(state, actor, rescue, now, entry, admin, false).await?;
     Ok(())
 }
 
@@ -204,32 +180,20 @@ pub async fn change_admin_email(
     email: &Email,
 ) -> Result<(), AppError> {
     let (settings, now) = (&*state.settings, state.clock.now());
-    let Rescue {
-        mut tx,
-        partner,
-        account,
-    } = begin_rescue(&state.db, actor, now, purchasing_account_id).await?;
-    still_pending(&mut tx, &account, "email").await?;
+    let mut rescue = begin_rescue(&state.db, actor, now, purchasing_account_id).await?;
+    still_pending(&mut rescue.tx, &rescue.account, "email").await?;
     let admin = AdminPerson {
         email: email.clone(),
-        ..current_admin(&account)?
+        ..current_admin(&rescue.account)?
     };
-    redesignate(&mut tx, settings, now, &account, &admin).await?;
-    let detail = format!("{} -> {}", account.admin_email, admin.email);
+    redesignate(&mut rescue.tx, settings, now, &rescue.account, &admin).await?;
+    let detail = format!("{} -> {}", rescue.account.admin_email, admin.email);
     let entry = Entry {
         action: AuditAction::DesignatedAdminEmailChanged,
         subject: admin.email.as_str(),
         detail: &detail,
     };
-    audit_both(&mut tx, actor, &partner, &account, now, entry).await?;
-    let told = Told {
-        partner: &partner,
-        account: &account,
-        admin: &admin,
-        resent: false,
-    };
-    tell_account_admins(&mut tx, settings, now, told).await?;
-    state.outbox.commit(tx).await?;
+    finish(state, actor, rescue, now, entry, &admin, false).await?;
     Ok(())
 }
 
@@ -280,14 +244,27 @@ async fn redesignate(
     Ok(())
 }
 
-/// What the customer's Account Admins are told of a rescue.
-struct Told<'a> {
-    partner: &'a str,
-    account: &'a LinkedAccount,
-    /// The designated administrator after the rescue.
-    admin: &'a AdminPerson,
-    /// The same administrator invited again, rather than another one.
+/// Ends a rescue: audits it on both sides, tells the customer's Account
+/// Admins (`admin` is the designated administrator after it; `resent`, the
+/// same one invited again), and commits, waking the mail worker.
+async fn finish(
+    state: &AppState,
+    actor: &Actor,
+    rescue: Rescue,
+    now: i64,
+    entry: Entry<'_>,
+    admin: &AdminPerson,
     resent: bool,
+) -> Result<(), AppError> {
+    let Rescue {
+        mut tx,
+        partner,
+        account,
+    } = rescue;
+    audit_both(&mut tx, actor, &partner, &account, now, entry).await?;
+    let settings = &state.settings;
+    tell_account_admins(&mut tx, settings, now, &partner, &account, admin, resent).await?;
+    state.outbox.commit(tx).await
 }
 
 /// Emails the customer's Account Admins (if it has any yet) what the
@@ -297,14 +274,11 @@ async fn tell_account_admins(
     tx: &mut AnyConnection,
     settings: &Settings,
     now: i64,
-    told: Told<'_>,
+    partner: &str,
+    account: &LinkedAccount,
+    admin: &AdminPerson,
+    resent: bool,
 ) -> Result<(), AppError> {
-    let Told {
-        partner,
-        account,
-        admin,
-        resent,
-    } = told;
     let admins = accounts::account_admins(tx, account.customer_id).await?;
     let old_admin = format!(
         "{} {} ({})",
