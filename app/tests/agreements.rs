@@ -55,6 +55,7 @@ async fn each_role_sees_and_edits_agreements_as_the_specification_says(t: TestDb
         let actor = Actor {
             user: user.user.clone(),
             client_address: "198.51.100.4".to_owned(),
+            user_agent: String::new(),
         };
         let changed =
             agreements::update(&app.state, &actor, "1234567890", &edit(&format!("PO-{i}"))).await;
@@ -98,6 +99,7 @@ fn harry_from_anywhere(harry: &Actor) -> Actor {
     Actor {
         user: harry.user.clone(),
         client_address: "x".to_owned(),
+        user_agent: String::new(),
     }
 }
 

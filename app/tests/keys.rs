@@ -43,6 +43,7 @@ async fn keys_show_only_to_roles_that_may_see_them_and_every_view_is_audited(t: 
         let actor = Actor {
             user: user.user.clone(),
             client_address: "192.0.2.9".to_owned(),
+            user_agent: String::new(),
         };
         if spec_sees_keys(role) {
             let listed = listed.expect("allowed");
@@ -101,6 +102,7 @@ async fn another_organizations_keys_stay_out_of_reach(t: TestDb) {
     let actor = Actor {
         user: harry.user.clone(),
         client_address: "x".to_owned(),
+        user_agent: String::new(),
     };
     assert_eq!(
         keys::reveal(&app.state, &actor, fabrikam_key).await,

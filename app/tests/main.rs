@@ -2,8 +2,10 @@
 //! instead of once per file saves minutes and gigabytes on a 2-core machine.
 
 mod access;
+mod admin_requests;
 mod agreements;
 mod catalog;
+mod colleagues;
 mod common;
 mod delivery;
 mod docs;

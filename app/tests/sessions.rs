@@ -7,7 +7,7 @@ use app::domain::Problem;
 use app::error::AppError;
 use app::services::accounts::PasswordChange;
 use app::services::credentials::{self, Credentials};
-use app::services::testing::{TestApp, TestDb, NOW, PASSWORD};
+use app::services::testing::{TestApp, TestDb, CLIENT_ADDRESS, NOW, PASSWORD};
 use app::services::{accounts, sessions, sign_in, AppState};
 
 /// Whose session `secret` is, at the time `state`'s clock reads.
@@ -230,3 +230,62 @@ async fn sign_ins_and_sign_outs_are_audited_for_known_accounts(t: TestDb) {
     app.close().await;
 }
 both_engines!(sign_ins_and_sign_outs_are_audited_for_known_accounts);
+
+async fn a_person_sees_their_sessions_and_signs_the_others_out(t: TestDb) {
+    let app = TestApp::new(t);
+    let harry = app.harry().await;
+    let here = app.session_for(harry.user.id).await;
+    app.advance(60);
+    let laptop = app.session_for(harry.user.id).await;
+    app.advance(60);
+    let phone = app.session_for(harry.user.id).await;
+    let olga = app.olga().await;
+    let hers = app.session_for(olga.user.id).await;
+
+    let listed = sessions::list(&app.state, &harry, &here)
+        .await
+        .expect("list");
+    assert_eq!(listed.len(), 3, "{}", app.engine());
+    assert_eq!(
+        listed.iter().map(|row| row.current).collect::<Vec<_>>(),
+        [false, false, true],
+        "most recently used first, this one marked"
+    );
+    assert!(listed
+        .iter()
+        .all(|row| row.browser == "Firefox · Linux" && row.client_address == CLIENT_ADDRESS));
+    assert_eq!(listed[2].signed_in_at, NOW);
+    let handle_of = |index: usize| listed[index].handle.clone();
+    // The newest (the phone's) is listed first.
+    sessions::end_others(&app.state, &harry, &here, Some(&handle_of(0)))
+        .await
+        .expect("end one");
+    assert_eq!(lookup(&app.state, &phone).await, None, "{}", app.engine());
+    assert_eq!(lookup(&app.state, &laptop).await, Some(harry.user.id));
+    // Neither this session nor someone else's ends by its handle.
+    let olgas = sessions::list(&app.state, &olga, &hers)
+        .await
+        .expect("list");
+    for handle in [handle_of(2), olgas[0].handle.clone()] {
+        sessions::end_others(&app.state, &harry, &here, Some(&handle))
+            .await
+            .expect("nothing to end");
+    }
+    assert_eq!(lookup(&app.state, &here).await, Some(harry.user.id));
+    assert_eq!(lookup(&app.state, &hers).await, Some(olga.user.id));
+
+    sessions::end_others(&app.state, &harry, &here, None)
+        .await
+        .expect("end the others");
+    assert_eq!(lookup(&app.state, &laptop).await, None);
+    assert_eq!(lookup(&app.state, &here).await, Some(harry.user.id));
+    let audited: Vec<(String,)> = sqlx::query_as(
+        "SELECT detail FROM audit_log WHERE action = 'auth.sessions_ended' ORDER BY id",
+    )
+    .fetch_all(app.db())
+    .await
+    .expect("audit");
+    assert_eq!(audited, [("1".to_owned(),), ("1".to_owned(),)]);
+    app.close().await;
+}
+both_engines!(a_person_sees_their_sessions_and_signs_the_others_out);

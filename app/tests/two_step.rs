@@ -28,7 +28,7 @@ async fn harry_with_two_step(app: &TestApp) -> (Actor, String, Vec<String>) {
     two_step::start(&app.state, &user).await.expect("start");
     let key = setup_key(app, &user).await;
     let code = totp::code_at(&key, NOW).expect("code");
-    let (codes, _) = two_step::confirm(&app.state, &user, &code)
+    let (codes, _) = two_step::confirm(&app.state, &user, &code, PASSWORD)
         .await
         .expect("turned on");
     (app.actor(user.user.id).await, key, codes)
@@ -96,14 +96,21 @@ async fn setting_up_takes_a_first_code_and_gives_ten_recovery_codes(t: TestDb) {
         stale
     };
     assert_eq!(
-        two_step::confirm(&app.state, &user, &wrong).await,
+        two_step::confirm(&app.state, &user, &wrong, PASSWORD).await,
         Err(AppError::field("code", Problem::CodeIncorrect)),
         "{}",
         app.engine()
     );
     let code = totp::code_at(&key, NOW).expect("code");
+    // A stolen session cannot enrol its own authenticator: the password
+    // is asked, and a wrong one changes nothing.
+    assert_eq!(
+        two_step::confirm(&app.state, &user, &code, "not-my-password").await,
+        Err(AppError::field("password", Problem::CurrentPasswordWrong))
+    );
+    assert_eq!(setup_key(&app, &user).await, key, "the setup waits");
     let before = app.session_for(user.user.id).await;
-    let (codes, session) = two_step::confirm(&app.state, &user, &code)
+    let (codes, session) = two_step::confirm(&app.state, &user, &code, PASSWORD)
         .await
         .expect("turned on");
     // Every session before it ends, this browser's too: it gets a new one.
@@ -126,7 +133,7 @@ async fn setting_up_takes_a_first_code_and_gives_ten_recovery_codes(t: TestDb) {
     assert_eq!(after.setup, None, "the key is not shown again");
     // Confirming twice has nothing left to confirm.
     assert_eq!(
-        two_step::confirm(&app.state, &user, &code).await,
+        two_step::confirm(&app.state, &user, &code, PASSWORD).await,
         Err(AppError::field("code", Problem::TwoStepSetupStale))
     );
     // The codes are stored hashed, never as shown.
@@ -321,7 +328,7 @@ async fn an_account_admin_can_require_it_of_everyone(t: TestDb) {
     let app = TestApp::new(t);
     let without = app.harry().await;
     assert_eq!(
-        two_step::set_required(&app.state, &without, true).await,
+        two_step::set_required(&app.state, &without, true, PASSWORD).await,
         Err(AppError::field("required", Problem::TwoStepYoursFirst)),
         "{}",
         app.engine()
@@ -329,7 +336,7 @@ async fn an_account_admin_can_require_it_of_everyone(t: TestDb) {
     two_step::start(&app.state, &without).await.expect("start");
     let key = setup_key(&app, &without).await;
     let code = totp::code_at(&key, NOW).expect("code");
-    two_step::confirm(&app.state, &without, &code)
+    two_step::confirm(&app.state, &without, &code, PASSWORD)
         .await
         .expect("on");
     let harry = app.actor(without.user.id).await;
@@ -338,7 +345,12 @@ async fn an_account_admin_can_require_it_of_everyone(t: TestDb) {
         .await;
     assert!(!olga.user.must_set_up_two_step());
 
-    two_step::set_required(&app.state, &harry, true)
+    assert_eq!(
+        two_step::set_required(&app.state, &harry, true, "not-my-password").await,
+        Err(AppError::field("password", Problem::CurrentPasswordWrong))
+    );
+    assert!(!app.load(olga.user.id).await.must_set_up_two_step());
+    two_step::set_required(&app.state, &harry, true, PASSWORD)
         .await
         .expect("required");
     let olga = app.load(olga.user.id).await;
@@ -364,7 +376,7 @@ async fn an_account_admin_can_require_it_of_everyone(t: TestDb) {
         );
     }
 
-    two_step::set_required(&app.state, &harry, false)
+    two_step::set_required(&app.state, &harry, false, PASSWORD)
         .await
         .expect("optional");
     assert!(!app.load(olga.id).await.must_set_up_two_step());

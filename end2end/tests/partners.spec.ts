@@ -55,13 +55,37 @@ test('a partner resends an invitation and changes the designated administrator, 
   await expect(newAdmin.getByRole('heading', { name: 'Welcome, Nora' })).toBeVisible();
   await expect(newAdmin.locator('.organization')).toHaveText(agreement.organization);
   await expect(areaNav(newAdmin).getByRole('link', { name: 'Manage access' })).toBeVisible();
-  await context.close();
 
   // The resend's replacement link died with the change.
   const dead = await page.context().newPage();
   await dead.goto(invitationLink(mails[1]));
   await expect(dead.getByRole('heading', { name: 'This invitation was withdrawn' })).toBeVisible();
   await dead.close();
+
+  // Nora has registered: replacing her again is a request Contoso decides.
+  await openHydrated(page, '/customers');
+  await row.getByRole('button', { name: 'Change administrator' }).click();
+  const zoe = `zoe.${agreement.number}@contoso-e2e.com`;
+  await form.getByLabel('EMAIL ADDRESS').fill(zoe);
+  await form.getByLabel('FIRST NAME').fill('Zoe');
+  await form.getByLabel('LAST NAME').fill('Ward');
+  await form.getByLabel('PREFERRED LANGUAGE').selectOption('en');
+  await form.getByLabel('COUNTRY/REGION').selectOption('CA');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status')).toContainText('their Account Admins were emailed your request');
+  await expect(row).toContainText(nora);
+  const [asked] = await waitForMail(nora, 2).then((all) => all.slice(1));
+  expect(asked.subject).toContain('asks to change the designated administrator');
+
+  await openHydrated(newAdmin, '/manage-access/partners');
+  const request = newAdmin.locator(`tr[data-request="${agreement.purchasingAccount}"]`);
+  await expect(request).toContainText(`Zoe Ward (${zoe})`);
+  await request.getByRole('button', { name: 'Approve' }).click();
+  await expect(request).toHaveCount(0);
+  await waitForMail(zoe);
+  await context.close();
+  await openHydrated(page, '/customers');
+  await expect(row).toContainText(zoe);
 });
 
 test('a customer turns partner visibility on and the partner then sees the other partner\'s order', async ({ page, browser }) => {

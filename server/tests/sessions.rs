@@ -78,9 +78,7 @@ both_engines!(behind_https_the_session_cookie_is_secure_and_host_only);
 async fn signing_in_rotates_the_session_id(t: TestDb) {
     let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
     let user_id = app.sign_up_harry().await;
-    let planted = sessions::create(&app.state, user_id)
-        .await
-        .expect("session");
+    let planted = app.session_for(user_id).await;
     let cookie = format!("bc_session={planted}");
     let reply = app
         .sign_in("harry@contoso.com", PASSWORD, &[("cookie", &cookie)])
@@ -99,6 +97,39 @@ async fn signing_in_rotates_the_session_id(t: TestDb) {
     app.close().await;
 }
 both_engines!(signing_in_rotates_the_session_id);
+
+/// A sign-in remembers the browser it came from, which My profile lists;
+/// signing the others out leaves this one.
+async fn a_session_names_its_browser_and_the_others_can_be_signed_out(t: TestDb) {
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    let user_id = app.sign_up_harry().await;
+    let elsewhere = app.session_for(user_id).await;
+    let edge = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) \
+                Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0";
+    let reply = app
+        .sign_in("harry@contoso.com", PASSWORD, &[("user-agent", edge)])
+        .await;
+    let cookie = format!(
+        "bc_session={}",
+        reply.cookie("bc_session").expect("session")
+    );
+    let listed = app.call(&cookie, "list_sessions", &[]).await;
+    assert_eq!(listed.status, 200, "{}", listed.body);
+    assert!(
+        listed.body.contains(r#""browser":"Edge · Windows""#)
+            && listed.body.contains(r#""current":true"#),
+        "{}: {}",
+        app.t.engine,
+        listed.body
+    );
+    let ended = app.call(&cookie, "end_sessions", &[]).await;
+    assert_eq!(ended.status, 200, "{}", ended.body);
+    let lookup = sessions::user_of(&app.state, &elsewhere).await;
+    assert_eq!(lookup, Ok(None), "the other session ended");
+    assert_eq!(app.call(&cookie, "list_sessions", &[]).await.status, 200);
+    app.close().await;
+}
+both_engines!(a_session_names_its_browser_and_the_others_can_be_signed_out);
 
 async fn wrong_credentials_get_one_generic_answer(t: TestDb) {
     let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
@@ -257,14 +288,22 @@ async fn a_required_second_step_comes_before_every_page(t: TestDb) {
     app.turn_on_two_step(&harry).await;
     let harry_cookie = app.cookie_for(harry.id).await;
     let required = app
-        .call(&harry_cookie, "require_two_step", &[("required", "true")])
+        .call(
+            &harry_cookie,
+            "require_two_step",
+            &[("required", "true"), ("password", PASSWORD)],
+        )
         .await;
     assert_eq!(required.status, 200, "{}: {}", app.t.engine, required.body);
 
     // Olga may do nothing but set it up: not even lift the rule herself.
     assert_eq!(app.call(&cookie, "get_dashboard", &[]).await.status, 403);
     let lift = app
-        .call(&cookie, "require_two_step", &[("required", "false")])
+        .call(
+            &cookie,
+            "require_two_step",
+            &[("required", "false"), ("password", PASSWORD)],
+        )
         .await;
     assert_eq!(lift.status, 403, "{}", lift.body);
     let page = app.get("/orders", Some(&cookie)).await;
@@ -313,7 +352,11 @@ async fn recovery_codes_reach_a_plain_form_once(t: TestDb) {
         ("accept", "text/html"),
     ];
     let reply = app
-        .post_form("/api/confirm_two_step", &[("code", &code)], &plain_form)
+        .post_form(
+            "/api/confirm_two_step",
+            &[("code", &code), ("password", PASSWORD)],
+            &plain_form,
+        )
         .await;
     assert_eq!(reply.status, 303, "{}: {}", app.t.engine, reply.body);
     assert_eq!(reply.header("location"), Some("/two-step"));

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::domain::wire::{Dashboard, Profile};
+use crate::domain::wire::{Dashboard, Profile, SessionRow};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::{
@@ -10,7 +10,7 @@ use crate::{
     http::{answer::answer_at, Ctx},
     services::{
         accounts::{self, PasswordChange},
-        dashboard,
+        dashboard, sessions,
     },
 };
 
@@ -48,4 +48,31 @@ pub async fn change_password(
     cookies::add(&Cookie::Session.set(&cx.state().settings, session.secret()));
     answer_at(PASSWORD_CHANGED);
     Ok(())
+}
+
+/// The signed-in person's live sessions, this browser's marked.
+#[server(endpoint = "list_sessions")]
+pub async fn list_sessions() -> Result<Vec<SessionRow>, AppError> {
+    let cx = Ctx::signed_in().await?;
+    let current = this_session(&cx)?;
+    sessions::list(cx.state(), cx.actor(), &current).await
+}
+
+/// Signs out one of the person's other sessions (`handle`, from the
+/// list), or every other one when there is no handle.
+#[server(endpoint = "end_sessions")]
+pub async fn end_sessions(handle: Option<String>) -> Result<(), AppError> {
+    let cx = Ctx::signed_in().await?;
+    let current = this_session(&cx)?;
+    let handle = handle.filter(|handle| !handle.is_empty());
+    sessions::end_others(cx.state(), cx.actor(), &current, handle.as_deref()).await?;
+    answer_at("/profile");
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+fn this_session(cx: &Ctx) -> Result<String, AppError> {
+    Cookie::Session
+        .of_request(&cx.state().settings)
+        .ok_or(AppError::Unauthenticated)
 }

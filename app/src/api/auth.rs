@@ -7,7 +7,7 @@ use crate::error::AppError;
 use crate::{
     http::cookies::{self, Cookie},
     http::{answer::answer_at, client, state},
-    services::{credentials, current_user, sessions, sign_in, sign_in::Outcome, AppState},
+    services::{audit, credentials, current_user, sessions, sign_in, sign_in::Outcome, AppState},
 };
 
 /// Signs in with a work email and password; answers where to go next:
@@ -57,7 +57,13 @@ pub async fn start_session(state: &AppState, user_id: i64) -> Result<(), AppErro
     if let Some(previous) = Cookie::Session.of_request(&state.settings) {
         sessions::end(state, &previous).await?;
     }
-    let secret = sessions::create(state, user_id).await?;
+    let client_address = audit::describe_client(client::of_request());
+    let user_agent = client::user_agent_of_request();
+    let origin = sessions::Origin {
+        client_address: &client_address,
+        user_agent: &user_agent,
+    };
+    let secret = sessions::create(state, user_id, origin).await?;
     cookies::add(&Cookie::Session.set(&state.settings, &secret));
     if let Some(user) = current_user::load(state, user_id).await? {
         cookies::add(&Cookie::Lang.set(&state.settings, user.lang.code()));

@@ -59,8 +59,12 @@ pub async fn change_designated_admin(
         country,
     }
     .parse()?;
-    partners::change_admin(cx.state(), cx.actor(), purchasing_account_id, &admin).await?;
-    answer_at("/customers?changed=admin");
+    let done =
+        partners::change_admin(cx.state(), cx.actor(), purchasing_account_id, &admin).await?;
+    answer_at(match done {
+        partners::AdminChange::Changed => "/customers?changed=admin",
+        partners::AdminChange::Requested => "/customers?changed=admin-request",
+    });
     Ok(())
 }
 
@@ -104,8 +108,19 @@ pub async fn get_partner_visibility() -> Result<PartnerVisibilityView, AppError>
     cx.require(Capability::ManagePartnerVisibility)?;
     Ok(PartnerVisibilityView {
         partners: partners::of_customer(cx.state(), cx.actor()).await?,
+        requests: partners::pending_requests(cx.state(), cx.actor()).await?,
         user: cx.user().summary(),
     })
+}
+
+/// An Account Admin approves (`approve` is `true`) or declines (`false`)
+/// a partner's request to replace a designated administrator.
+#[server(endpoint = "decide_admin_change")]
+pub async fn decide_admin_change(request_id: i64, approve: bool) -> Result<(), AppError> {
+    let cx = Ctx::signed_in().await?;
+    partners::decide(cx.state(), cx.actor(), request_id, approve).await?;
+    answer_at("/manage-access/partners");
+    Ok(())
 }
 
 /// Lets a partner see (`sees` is `true`) or not see (`false`) the orders

@@ -28,12 +28,12 @@ pub async fn start_two_step() -> Result<(), AppError> {
     two_step::start(cx.state(), cx.actor()).await
 }
 
-/// Turns two-step verification on with the app's first code; answers the
-/// recovery codes.
+/// Turns two-step verification on with the app's first code and the
+/// user's password; answers the recovery codes.
 #[server(endpoint = "confirm_two_step")]
-pub async fn confirm_two_step(code: String) -> Result<Vec<String>, AppError> {
+pub async fn confirm_two_step(code: String, password: String) -> Result<Vec<String>, AppError> {
     let cx = Ctx::signed_in_setting_up_two_step().await?;
-    let (codes, session) = two_step::confirm(cx.state(), cx.actor(), &code).await?;
+    let (codes, session) = two_step::confirm(cx.state(), cx.actor(), &code, &password).await?;
     cookies::add(&Cookie::Session.set(&cx.state().settings, session.secret()));
     leave_new_codes(&cx.state().settings, &codes);
     Ok(codes)
@@ -84,8 +84,17 @@ pub fn take_new_recovery_codes() -> Option<Vec<String>> {
 /// Requires two-step verification of everyone in the organization, or
 /// stops requiring it.
 #[server(endpoint = "require_two_step")]
-pub async fn require_two_step(required: bool) -> Result<(), AppError> {
+pub async fn require_two_step(required: bool, password: String) -> Result<(), AppError> {
     let cx = Ctx::signed_in().await?;
     cx.require(Capability::ManageSecurity)?;
-    two_step::set_required(cx.state(), cx.actor(), required).await
+    two_step::set_required(cx.state(), cx.actor(), required, &password).await
+}
+
+/// An Account Admin's reset of a colleague's two-step verification.
+#[server(endpoint = "reset_two_step")]
+pub async fn reset_two_step(user_id: i64) -> Result<(), AppError> {
+    let cx = Ctx::signed_in().await?;
+    two_step::reset(cx.state(), cx.actor(), user_id).await?;
+    answer_at("/manage-access");
+    Ok(())
 }

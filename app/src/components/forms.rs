@@ -65,12 +65,16 @@ pub fn Field(
     #[prop(optional, into)] problem: Option<Signal<Option<Problem>>>,
     #[prop(optional)] required: bool,
     #[prop(optional)] inputmode: Option<&'static str>,
+    /// The input's id, where a page has two fields of one name; else
+    /// `field-<name>`.
+    #[prop(optional)]
+    id: Option<&'static str>,
     /// Told what is typed, keystroke by keystroke.
     #[prop(optional)]
     on_input: Option<Callback<String>>,
 ) -> impl IntoView {
     let lang = use_lang();
-    let id = format!("field-{name}");
+    let id = id.map_or_else(|| format!("field-{name}"), str::to_owned);
     let error_id = format!("{id}-error");
     let problem = problem.unwrap_or_else(|| Signal::derive(|| None));
     let invalid = move || problem.get().is_some().then_some("true");

@@ -33,10 +33,15 @@ pub enum AuditAction {
     RecoveryCodeUsed,
     RecoveryCodesRenewed,
     TwoStepRequirementChanged,
+    SessionsEnded,
+    TwoStepReset,
+    AdminChangeRequested,
+    AdminChangeApproved,
+    AdminChangeDeclined,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 28] = [
+    pub const ALL: [AuditAction; 33] = [
         AuditAction::InvitationSent,
         AuditAction::InvitationResent,
         AuditAction::InvitationAddressFixed,
@@ -65,6 +70,11 @@ impl AuditAction {
         AuditAction::RecoveryCodeUsed,
         AuditAction::RecoveryCodesRenewed,
         AuditAction::TwoStepRequirementChanged,
+        AuditAction::SessionsEnded,
+        AuditAction::TwoStepReset,
+        AuditAction::AdminChangeRequested,
+        AuditAction::AdminChangeApproved,
+        AuditAction::AdminChangeDeclined,
     ];
 
     /// The key stored in the database; never changes once written.
@@ -98,6 +108,11 @@ impl AuditAction {
             AuditAction::RecoveryCodeUsed => "auth.recovery_code_used",
             AuditAction::RecoveryCodesRenewed => "auth.recovery_codes_renewed",
             AuditAction::TwoStepRequirementChanged => "organization.two_step_requirement_changed",
+            AuditAction::SessionsEnded => "auth.sessions_ended",
+            AuditAction::TwoStepReset => "auth.two_step_reset",
+            AuditAction::AdminChangeRequested => "designated_admin.change_requested",
+            AuditAction::AdminChangeApproved => "designated_admin.change_approved",
+            AuditAction::AdminChangeDeclined => "designated_admin.change_declined",
         }
     }
 

@@ -63,6 +63,8 @@ pub enum Problem {
     ServiceUnknown,
     #[error("the designated administrator has no pending invitation any more: ask the customer's Account Admins")]
     AdminInvitationClosed,
+    #[error("this request has lapsed: the partner can ask again")]
+    RequestExpired,
     #[error("no partner organization has this name")]
     PartnerUnknown,
     #[error("no agreement has this number")]

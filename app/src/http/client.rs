@@ -69,6 +69,23 @@ pub fn of_request() -> Option<IpAddr> {
     use_context::<Parts>().and_then(|parts| of_extensions(&parts.extensions))
 }
 
+/// The browser's `User-Agent`, or nothing: it only describes a session
+/// to its owner, and proves nothing.
+pub fn user_agent(headers: &axum::http::HeaderMap) -> String {
+    headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Where this request comes from, for a session it starts.
+pub fn user_agent_of_request() -> String {
+    use_context::<Parts>()
+        .map(|parts| user_agent(&parts.headers))
+        .unwrap_or_default()
+}
+
 /// The client's address from a request's extensions: as the server's
 /// guard worked it out from trusted proxies, else the socket's.
 pub fn of_extensions(extensions: &Extensions) -> Option<IpAddr> {

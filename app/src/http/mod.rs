@@ -85,6 +85,7 @@ impl Ctx {
         let actor = Actor {
             user,
             client_address: audit::describe_client(client::of_extensions(extensions)),
+            user_agent: client::user_agent(headers),
         };
         Ok(Ctx { state, actor })
     }

@@ -32,6 +32,8 @@ enum Editing {
 enum Done {
     Resent(i64),
     AdminChanged,
+    /// The administrator had registered: the customer was asked.
+    AdminChangeRequested,
     EmailChanged,
 }
 
@@ -62,6 +64,7 @@ fn CustomersList(view: CustomersView) -> impl IntoView {
             .or_else(|| id("change-email").map(Editing::Email));
         let done = match query.get("changed").as_deref() {
             Some("admin") => Some(Done::AdminChanged),
+            Some("admin-request") => Some(Done::AdminChangeRequested),
             Some("email") => Some(Done::EmailChanged),
             _ => id("resent").map(Done::Resent),
         };
@@ -77,6 +80,7 @@ fn CustomersList(view: CustomersView) -> impl IntoView {
         Done::Resent(id) => account_of(id)
             .map(|account| format!("{} {}", t.invitation_sent_to, account.admin_email)),
         Done::AdminChanged => Some(t.admin_changed.to_owned()),
+        Done::AdminChangeRequested => Some(t.admin_change_requested.to_owned()),
         Done::EmailChanged => Some(t.admin_email_changed.to_owned()),
     });
     let open_form = editing.and_then(|editing| match editing {

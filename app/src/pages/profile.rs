@@ -1,11 +1,11 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::account::{get_profile, ChangePassword};
+use crate::api::account::{get_profile, list_sessions, ChangePassword, EndSessions};
 use crate::components::{
-    page_source, server_problem, signed_in_page, Field, FormError, Layout, NewPassword,
+    page_source, server_problem, signed_in_page, Field, FormError, Layout, NewPassword, TableScroll,
 };
-use crate::domain::wire::Profile;
+use crate::domain::wire::{Profile, SessionRow};
 use crate::domain::Country;
 use crate::i18n::use_lang;
 
@@ -57,6 +57,7 @@ fn ProfileView(profile: Profile) -> impl IntoView {
                     <a href="/two-step">{t.two_step_manage}</a>
                 </p>
             </section>
+            <Sessions />
         </Layout>
     }
 }
@@ -100,5 +101,99 @@ fn ChangePasswordForm() -> impl IntoView {
                     </button>
                 </ActionForm>
         </section>
+    }
+}
+
+/// The person's live sessions, to sign out one they do not recognise, or
+/// every one but this.
+#[component]
+fn Sessions() -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts();
+    let end = ServerAction::<EndSessions>::new();
+    let source = page_source();
+    let sessions = Resource::new(move || (source(), end.version().get()), |_| list_sessions());
+    view! {
+        <section class="card sessions" id="sessions">
+            <h2>{t.sessions_title}</h2>
+            <p>{t.sessions_intro}</p>
+            <FormError value=end.value() />
+            <Transition fallback=move || view! { <p>{t.loading}</p> }>
+                {move || {
+                    sessions
+                        .get()
+                        .map(|result| match result {
+                            Ok(rows) => view! { <SessionTable rows end /> }.into_any(),
+                            Err(error) => {
+                                view! { <p class="form-error" role="alert">{error.summary(lang)}</p> }
+                                    .into_any()
+                            }
+                        })
+                }}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn SessionTable(rows: Vec<SessionRow>, end: ServerAction<EndSessions>) -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts();
+    let others = rows.iter().filter(|row| !row.current).count();
+    let lines = rows
+        .into_iter()
+        .map(|row| {
+            let browser = if row.browser.is_empty() {
+                t.session_unknown_browser.to_owned()
+            } else {
+                row.browser
+            };
+            let action = if row.current {
+                view! { <strong>{t.session_this_one}</strong> }.into_any()
+            } else {
+                view! {
+                    <ActionForm action=end>
+                        <input type="hidden" name="handle" value=row.handle />
+                        <button type="submit" class="link-button">
+                            {t.sign_out_session}
+                        </button>
+                    </ActionForm>
+                }
+                .into_any()
+            };
+            view! {
+                <tr>
+                    <td>{browser}</td>
+                    <td>{row.client_address}</td>
+                    <td>{lang.format_date_time(row.signed_in_at)}</td>
+                    <td>{lang.format_date_time(row.last_seen_at)}</td>
+                    <td class="row-actions">{action}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <TableScroll>
+            <table class="sessions-table">
+                <thead>
+                    <tr>
+                        <th scope="col">{t.session_browser}</th>
+                        <th scope="col">{t.session_address}</th>
+                        <th scope="col">{t.session_signed_in}</th>
+                        <th scope="col">{t.session_last_seen}</th>
+                        <th scope="col">{t.actions}</th>
+                    </tr>
+                </thead>
+                <tbody>{lines}</tbody>
+            </table>
+        </TableScroll>
+        {(others > 1)
+            .then(|| {
+                view! {
+                    <ActionForm action=end>
+                        <button type="submit">{t.sign_out_other_sessions}</button>
+                    </ActionForm>
+                }
+            })}
     }
 }

@@ -112,6 +112,7 @@ fn TwoStepView(two_step: TwoStep, actions: Actions) -> impl IntoView {
                         <ActionForm action=renew>
                             <FormError value=renew.value() />
                             <PasswordConfirmed
+                                id="renew-password"
                                 label=t.renew_recovery_codes
                                 problem=server_problem(renew.value(), "password")
                             />
@@ -122,6 +123,7 @@ fn TwoStepView(two_step: TwoStep, actions: Actions) -> impl IntoView {
                                     <ActionForm action=turn_off>
                                         <FormError value=turn_off.value() />
                                         <PasswordConfirmed
+                                            id="turn-off-password"
                                             label=t.two_step_turn_off
                                             problem=server_problem(turn_off.value(), "password")
                                         />
@@ -196,6 +198,15 @@ fn SetUp(setup: TwoStepSetup, confirm: ServerAction<ConfirmTwoStep>) -> impl Int
                     required=true
                     problem=server_problem(value, "code")
                 />
+                <p class="note">{t.two_step_password_note}</p>
+                <Field
+                    label=t.password
+                    name="password"
+                    kind="password"
+                    autocomplete="current-password"
+                    required=true
+                    problem=server_problem(value, "password")
+                />
                 <button type="submit" class="primary">
                     {t.two_step_turn_on}
                 </button>
@@ -243,12 +254,17 @@ fn RecoveryCodes(codes: Vec<String>) -> impl IntoView {
 /// password confirms: new recovery codes, or turning two-step
 /// verification off.
 #[component]
-fn PasswordConfirmed(label: &'static str, problem: Signal<Option<Problem>>) -> impl IntoView {
+fn PasswordConfirmed(
+    id: &'static str,
+    label: &'static str,
+    problem: Signal<Option<Problem>>,
+) -> impl IntoView {
     let t = use_lang().texts();
     view! {
         <h2>{label}</h2>
         <p class="note">{t.two_step_password_note}</p>
         <Field
+            id
             label=t.password
             name="password"
             kind="password"
@@ -287,6 +303,16 @@ fn OrganizationRule(required: bool, action: ServerAction<RequireTwoStep>) -> imp
                     }}
                 </p>
                 <input type="hidden" name="required" value=next />
+                <p class="note">{t.two_step_password_note}</p>
+                <Field
+                    id="rule-password"
+                    label=t.password
+                    name="password"
+                    kind="password"
+                    autocomplete="current-password"
+                    required=true
+                    problem=server_problem(value, "password")
+                />
                 <button type="submit">{button}</button>
             </ActionForm>
         </section>

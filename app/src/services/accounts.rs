@@ -111,7 +111,7 @@ pub async fn change_password(
     .await?;
     enqueue(&mut tx, &mail, None, now).await?;
     state.outbox.commit(tx).await?;
-    sessions::renew(state, user.id).await
+    sessions::renew(state, actor).await
 }
 
 pub fn profile(user: &CurrentUser) -> Profile {

@@ -24,6 +24,9 @@ pub fn describe_client(address: Option<std::net::IpAddr>) -> String {
 pub struct Actor {
     pub user: CurrentUser,
     pub client_address: String,
+    /// The browser's `User-Agent`, for the sessions it starts; empty
+    /// where there is none.
+    pub user_agent: String,
 }
 
 /// Writes one line of the audit log in the transaction of the change.

@@ -132,6 +132,41 @@ impl AdminChangedMail<'_> {
     }
 }
 
+/// Asks a customer's Account Admins to approve or decline a partner's
+/// request to replace their designated administrator.
+pub struct AdminChangeRequestMail<'a> {
+    pub lang: Lang,
+    pub to: &'a Email,
+    pub partner: &'a str,
+    pub organization: &'a str,
+    pub agreement_number: &'a str,
+    pub purchasing_account: &'a str,
+    pub old_admin: &'a str,
+    pub new_admin: &'a str,
+    /// The request's last day, in the reader's words.
+    pub expires: &'a str,
+}
+
+impl AdminChangeRequestMail<'_> {
+    pub fn render(&self, settings: &Settings) -> Result<OutgoingMail, AppError> {
+        let rendered = templates::email(
+            "admin_change_request",
+            self.lang,
+            minijinja::context! {
+                partner => self.partner,
+                organization => self.organization,
+                agreement_number => self.agreement_number,
+                purchasing_account => self.purchasing_account,
+                old_admin => self.old_admin,
+                new_admin => self.new_admin,
+                expires => self.expires,
+                requests_link => templates::link(&settings.link("/manage-access/partners")),
+            },
+        )?;
+        Ok(OutgoingMail::new(self.to, rendered))
+    }
+}
+
 /// Tells a user their password changed, so that a change they did not
 /// make does not go unnoticed.
 pub struct PasswordChangedMail<'a> {
@@ -158,7 +193,7 @@ impl PasswordChangedMail<'_> {
 }
 
 /// What changed in a user's two-step verification.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TwoStepChange {
     Enabled,
     Disabled,
@@ -166,6 +201,10 @@ pub enum TwoStepChange {
     /// A recovery code signed them in; this many remain.
     RecoveryCodeUsed {
         left: i64,
+    },
+    /// An Account Admin (named) reset it, and signed them out everywhere.
+    Reset {
+        admin: String,
     },
 }
 
@@ -181,11 +220,12 @@ pub struct TwoStepChangedMail<'a> {
 
 impl TwoStepChangedMail<'_> {
     pub fn render(&self, settings: &Settings) -> Result<OutgoingMail, AppError> {
-        let (change, left) = match self.change {
-            TwoStepChange::Enabled => ("enabled", 0),
-            TwoStepChange::Disabled => ("disabled", 0),
-            TwoStepChange::CodesRenewed => ("codes_renewed", 0),
-            TwoStepChange::RecoveryCodeUsed { left } => ("recovery_code_used", left),
+        let (change, left, admin) = match &self.change {
+            TwoStepChange::Enabled => ("enabled", 0, ""),
+            TwoStepChange::Disabled => ("disabled", 0, ""),
+            TwoStepChange::CodesRenewed => ("codes_renewed", 0, ""),
+            TwoStepChange::RecoveryCodeUsed { left } => ("recovery_code_used", *left, ""),
+            TwoStepChange::Reset { admin } => ("reset", 0, admin.as_str()),
         };
         let rendered = templates::email(
             "two_step_changed",
@@ -194,6 +234,7 @@ impl TwoStepChangedMail<'_> {
                 email => self.to.as_str(),
                 change => change,
                 left => left,
+                admin => admin,
                 when => self.when,
                 client_address => self.client_address,
                 two_step_link => templates::link(&settings.link("/two-step")),

@@ -134,6 +134,7 @@ async fn actor_of(
 ) -> Result<Option<Actor>, AppError> {
     Ok(current_user::load(state, user_id).await?.map(|user| Actor {
         client_address: audit::describe_client(client),
+        user_agent: String::new(),
         user,
     }))
 }

@@ -67,6 +67,22 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
             include_str!("../../templates/mail/admin_changed.fr.html"),
         ),
         (
+            "admin_change_request.en.txt",
+            include_str!("../../templates/mail/admin_change_request.en.txt"),
+        ),
+        (
+            "admin_change_request.en.html",
+            include_str!("../../templates/mail/admin_change_request.en.html"),
+        ),
+        (
+            "admin_change_request.fr.txt",
+            include_str!("../../templates/mail/admin_change_request.fr.txt"),
+        ),
+        (
+            "admin_change_request.fr.html",
+            include_str!("../../templates/mail/admin_change_request.fr.html"),
+        ),
+        (
             "domain_lapsed.en.txt",
             include_str!("../../templates/mail/domain_lapsed.en.txt"),
         ),

@@ -193,7 +193,7 @@ impl TestApp {
             .secret
             .replace(' ', "");
         let code = two_step::totp::code_at(&key, self.state.clock.now()).expect("code");
-        two_step::confirm(&self.state, &actor, &code)
+        two_step::confirm(&self.state, &actor, &code, PASSWORD)
             .await
             .expect("turned on");
         key

@@ -58,6 +58,9 @@ pub struct PersonRow {
     pub first_name: String,
     pub last_name: String,
     pub roles: Vec<Role>,
+    /// Whether the account signs in with two-step verification (never
+    /// for an invitation).
+    pub two_step_on: bool,
 }
 
 /// A page of the Manage users list.

@@ -100,3 +100,17 @@ pub struct TwoStepSetup {
     pub qr_size: u32,
     pub qr_path: String,
 }
+
+/// One of the user's live sessions, as *My profile → Sessions* lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionRow {
+    /// Names the session to sign it out; it cannot sign anyone in.
+    pub handle: String,
+    /// The browser and system, "Firefox · Windows"; empty when unknown.
+    pub browser: String,
+    pub client_address: String,
+    pub signed_in_at: i64,
+    pub last_seen_at: i64,
+    /// The session of the browser looking at the list.
+    pub current: bool,
+}

@@ -58,6 +58,26 @@ pub struct PartnerOfRecord {
 pub struct PartnerVisibilityView {
     pub user: UserSummary,
     pub partners: Vec<PartnerOfRecord>,
+    /// Partners' requests to replace a designated administrator, waiting
+    /// for an Account Admin (empty for a viewer who may not decide).
+    pub requests: Vec<AdminChangeRequest>,
+}
+
+/// A partner's request to replace a designated administrator who has
+/// registered, as the customer's Account Admins see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminChangeRequest {
+    pub id: i64,
+    pub partner: String,
+    pub agreement_number: String,
+    pub purchasing_account: String,
+    /// "First Last (email)".
+    pub current_admin: String,
+    pub proposed_admin: String,
+    /// Who at the partner asked.
+    pub requested_by: String,
+    pub requested_at: i64,
+    pub expires_at: i64,
 }
 
 /// What a partner sees of one customer's agreement: the license details

@@ -75,6 +75,7 @@ fn ManageUsers(view: ManageUsersView) -> impl IntoView {
     let inviting = query.get("invite").is_some();
     let grantable = view.access.grantable.clone();
     let can_manage = Role::any_allows(&view.access.user.roles, Capability::ManageUsers);
+    let can_reset = Role::any_allows(&view.access.user.roles, Capability::ManageSecurity);
     view! {
         {notice.map(|notice| view! { <p class="notice" role="status">{notice}</p> })}
         {if inviting {
@@ -86,7 +87,7 @@ fn ManageUsers(view: ManageUsersView) -> impl IntoView {
             }
                 .into_any()
         }}
-        <PeopleList grantable can_manage own_email=view.access.user.email.clone() open />
+        <PeopleList grantable can_manage can_reset own_email=view.access.user.email.clone() open />
         <BulkInvite results=view.bulk />
     }
 }

@@ -3,11 +3,11 @@
 
 use leptos::prelude::*;
 
-use crate::api::partners::{get_partner_visibility, SetPartnerVisibility};
+use crate::api::partners::{get_partner_visibility, DecideAdminChange, SetPartnerVisibility};
 use crate::components::{
     changing_action, page_source, signed_in_page, FormError, Layout, TableScroll,
 };
-use crate::domain::wire::{PartnerOfRecord, PartnerVisibilityView};
+use crate::domain::wire::{AdminChangeRequest, PartnerOfRecord, PartnerVisibilityView};
 use crate::i18n::use_lang;
 
 use super::{AccessTabs, Tab};
@@ -32,7 +32,9 @@ pub fn PartnerVisibilityPage() -> impl IntoView {
 fn PartnerVisibility(view: PartnerVisibilityView) -> impl IntoView {
     let t = use_lang().texts();
     let action = changing_action::<SetPartnerVisibility>();
+    let requests = view.requests;
     view! {
+            {(!requests.is_empty()).then(|| view! { <AdminChangeRequests requests /> })}
             <section class="card">
                 <h2>{t.manage_partner_visibility}</h2>
                 <p>{t.partner_visibility_intro}</p>
@@ -96,5 +98,65 @@ fn PartnerRow(
                 </ActionForm>
             </td>
         </tr>
+    }
+}
+
+/// Partners' requests to replace a designated administrator who has
+/// registered, each approved or declined by a form of its own.
+#[component]
+fn AdminChangeRequests(requests: Vec<AdminChangeRequest>) -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts();
+    let decide = changing_action::<DecideAdminChange>();
+    let lines = requests
+        .into_iter()
+        .map(|request| {
+            let id = request.id;
+            view! {
+                <tr data-request=request.purchasing_account.clone()>
+                    <td>{request.partner}</td>
+                    <td>{format!("{} · {}", request.agreement_number, request.purchasing_account)}</td>
+                    <td>{request.current_admin}</td>
+                    <td>{request.proposed_admin}</td>
+                    <td>{format!("{} ({})", lang.format_date(request.requested_at), request.requested_by)}</td>
+                    <td>{lang.format_date(request.expires_at)}</td>
+                    <td class="row-actions">
+                        <ActionForm action=decide>
+                            <input type="hidden" name="request_id" value=id />
+                            <input type="hidden" name="approve" value="true" />
+                            <button type="submit" class="primary">{t.approve}</button>
+                        </ActionForm>
+                        <ActionForm action=decide>
+                            <input type="hidden" name="request_id" value=id />
+                            <input type="hidden" name="approve" value="false" />
+                            <button type="submit" class="secondary">{t.decline}</button>
+                        </ActionForm>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card" aria-labelledby="admin-requests-title">
+            <h2 id="admin-requests-title">{t.admin_requests_title}</h2>
+            <p>{t.admin_requests_intro}</p>
+            <FormError value=decide.value() />
+            <TableScroll>
+                <table class="admin-requests">
+                    <thead>
+                        <tr>
+                            <th scope="col">{t.partner}</th>
+                            <th scope="col">{t.purchasing_account_number}</th>
+                            <th scope="col">{t.admin_request_current}</th>
+                            <th scope="col">{t.admin_request_proposed}</th>
+                            <th scope="col">{t.admin_request_asked}</th>
+                            <th scope="col">{t.admin_request_lapses}</th>
+                            <th scope="col">{t.actions}</th>
+                        </tr>
+                    </thead>
+                    <tbody>{lines}</tbody>
+                </table>
+            </TableScroll>
+        </section>
     }
 }

@@ -9,6 +9,7 @@ use leptos_router::NavigateOptions;
 use crate::api::access::{
     list_people, ChangeRoles, RemoveUser, ResendInvitation, RevokeInvitation,
 };
+use crate::api::two_step::ResetTwoStep;
 use crate::components::{
     changing_action, server_problem, Changes, FormError, OpenForm, TableScroll,
 };
@@ -33,8 +34,11 @@ struct Lines {
     revoke: ServerAction<RevokeInvitation>,
     change: ServerAction<ChangeRoles>,
     remove: ServerAction<RemoveUser>,
+    reset: ServerAction<ResetTwoStep>,
     grantable: Vec<Role>,
     can_manage: bool,
+    /// Whether the viewer may reset a colleague's two-step verification.
+    can_reset: bool,
     /// The viewer, whose own line offers no actions: the server refuses
     /// changes to one's own roles.
     own_email: String,
@@ -61,6 +65,7 @@ fn list_href(search: &str, after: &str) -> String {
 pub(super) fn PeopleList(
     grantable: Vec<Role>,
     can_manage: bool,
+    can_reset: bool,
     own_email: String,
     open: Option<Open>,
 ) -> impl IntoView {
@@ -70,8 +75,10 @@ pub(super) fn PeopleList(
         revoke: changing_action(),
         change: changing_action(),
         remove: changing_action(),
+        reset: changing_action(),
         grantable,
         can_manage,
+        can_reset,
         own_email,
         open,
     };
@@ -84,6 +91,7 @@ pub(super) fn PeopleList(
         |(search, after, _)| list_people(search, after),
     );
     let (resend, revoke, change, remove) = (lines.resend, lines.revoke, lines.change, lines.remove);
+    let reset = lines.reset;
     let lines = StoredValue::new(lines);
     view! {
         <section class="card people">
@@ -92,6 +100,7 @@ pub(super) fn PeopleList(
             <FormError value=revoke.value() />
             <FormError value=change.value() />
             <FormError value=remove.value() />
+            <FormError value=reset.value() />
             // The page stays as it is while the next one is read.
             <Transition fallback=move || view! { <p>{t.loading}</p> }>
                 // Read with `get`: see `components::signed_in_page`.
@@ -287,6 +296,17 @@ fn PersonLine(row: PersonRow, lines: Lines) -> impl IntoView {
                             {t.remove}
                         </button>
                     </ActionForm>
+                    {(lines.can_reset && row.two_step_on)
+                        .then(|| {
+                            view! {
+                                <ActionForm action=lines.reset>
+                                    <input type="hidden" name="user_id" value=id />
+                                    <button type="submit" class="link-button">
+                                        {t.reset_two_step}
+                                    </button>
+                                </ActionForm>
+                            }
+                        })}
                     {editing
                         .then(|| {
                             view! {

@@ -31,9 +31,10 @@ pub async fn list(
         email: String,
         first_name: String,
         last_name: String,
+        two_step_since: Option<i64>,
     }
     let mut rows: Vec<UserRow> = sqlx::query_as(
-        "SELECT id, email, first_name, last_name FROM users \
+        "SELECT id, email, first_name, last_name, two_step_since FROM users \
          WHERE organization_id = $1 AND email > $2 \
          AND (email LIKE $3 OR lower(first_name || ' ' || last_name) LIKE $3) \
          ORDER BY email LIMIT $4",
@@ -78,6 +79,7 @@ pub async fn list(
                 first_name: row.first_name,
                 last_name: row.last_name,
                 roles,
+                two_step_on: row.two_step_since.is_some(),
             }
         })
         .collect();
@@ -126,6 +128,7 @@ pub async fn list(
                 first_name: row.first_name,
                 last_name: row.last_name,
                 roles,
+                two_step_on: false,
             }
         })
         .collect();

@@ -5,11 +5,13 @@
 //! the customer's choice (see [`set_visibility`]).
 
 mod customers;
+mod requests;
 mod rescue;
 mod visibility;
 
 pub use customers::customers;
-pub use rescue::{change_admin, change_admin_email, resend};
+pub use requests::{decide, pending_requests, REQUEST_DAYS};
+pub use rescue::{change_admin, change_admin_email, resend, AdminChange};
 pub use visibility::{of_customer, scope, set_visibility, PartnerScope};
 
 use sqlx::AnyConnection;

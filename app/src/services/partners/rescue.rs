@@ -2,8 +2,10 @@
 //! the administrator, correct their address), for linked agreements only,
 //! and only while the designated administrator's invitation is pending,
 //! as on the public resend form: a partner never brings back an
-//! administrator the customer removed or revoked. The customer's Account
-//! Admins hear of every rescue.
+//! administrator the customer removed or revoked. Past that, changing the
+//! administrator becomes a request the customer approves
+//! ([`super::requests`]). The customer's Account Admins hear of every
+//! rescue.
 
 use sqlx::AnyConnection;
 use tracing::instrument;
@@ -39,10 +41,10 @@ async fn acting_partner(
 
 /// What every rescue starts from: its transaction, the acting partner's
 /// name, and the customer's account it acts on.
-struct Rescue {
-    tx: sqlx::Transaction<'static, sqlx::Any>,
-    partner: String,
-    account: LinkedAccount,
+pub(super) struct Rescue {
+    pub(super) tx: sqlx::Transaction<'static, sqlx::Any>,
+    pub(super) partner: String,
+    pub(super) account: LinkedAccount,
 }
 
 /// Opens a rescue of `purchasing_account_id`, after checking the actor's
@@ -66,7 +68,7 @@ async fn begin_rescue(
 
 /// Writes a partner's action to the customer's log, naming the partner,
 /// and to the partner's own log, naming the customer.
-async fn audit_both(
+pub(super) async fn audit_both(
     conn: &mut AnyConnection,
     actor: &Actor,
     partner: &str,
@@ -90,6 +92,7 @@ fn invitation_of<'a>(
     account: &'a LinkedAccount,
     admin: &'a AdminPerson,
     lang: Lang,
+    invited_by: Option<(i64, &'a str)>,
 ) -> NewInvitation<'a> {
     NewInvitation {
         organization_id: account.customer_id,
@@ -102,11 +105,11 @@ fn invitation_of<'a>(
         lang,
         country: admin.country.code,
         roles: &[Role::AccountAdmin],
-        invited_by: None,
+        invited_by,
     }
 }
 
-fn current_admin(account: &LinkedAccount) -> Result<AdminPerson, AppError> {
+pub(super) fn current_admin(account: &LinkedAccount) -> Result<AdminPerson, AppError> {
     let field = |problem| AppError::field("purchasing_account", problem);
     Ok(AdminPerson {
         email: Email::parse(&account.admin_email).map_err(field)?,
@@ -134,7 +137,7 @@ pub async fn resend(
         &mut rescue.tx,
         settings,
         now,
-        &invitation_of(&rescue.account, &admin, admin.lang),
+        &invitation_of(&rescue.account, &admin, admin.lang, None),
     )
     .await?;
     let entry = Entry {
@@ -148,18 +151,22 @@ pub async fn resend(
 
 /// Makes `admin` the designated administrator of a customer's purchasing
 /// account, in place of one who has not registered, and invites them as
-/// Account Admin; the previous administrator's invitation is revoked.
+/// Account Admin; the previous administrator's invitation is revoked. In
+/// place of one who has, it asks the customer's Account Admins instead.
 #[instrument(skip_all, fields(user = actor.user.id, account = purchasing_account_id))]
 pub async fn change_admin(
     state: &AppState,
     actor: &Actor,
     purchasing_account_id: i64,
     admin: &AdminPerson,
-) -> Result<(), AppError> {
+) -> Result<AdminChange, AppError> {
     let (settings, now) = (&*state.settings, state.clock.now());
     let mut rescue = begin_rescue(&state.db, actor, now, purchasing_account_id).await?;
-    still_pending(&mut rescue.tx, &rescue.account, "purchasing_account").await?;
-    redesignate(&mut rescue.tx, settings, now, &rescue.account, admin).await?;
+    if !is_pending(&mut rescue.tx, &rescue.account).await? {
+        super::requests::file(state, actor, rescue, admin).await?;
+        return Ok(AdminChange::Requested);
+    }
+    redesignate(&mut rescue.tx, settings, now, &rescue.account, admin, None).await?;
     let detail = format!("{} -> {}", rescue.account.admin_email, admin.email);
     let entry = Entry {
         action: AuditAction::DesignatedAdminChanged,
@@ -167,7 +174,17 @@ pub async fn change_admin(
         detail: &detail,
     };
     finish(state, actor, rescue, now, entry, admin, false).await?;
-    Ok(())
+    Ok(AdminChange::Changed)
+}
+
+/// What a partner's change of administrator did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdminChange {
+    /// Done: the new administrator is invited.
+    Changed,
+    /// The administrator had registered: the customer's Account Admins
+    /// were asked to approve.
+    Requested,
 }
 
 /// Corrects the address of a designated administrator who has not yet
@@ -186,7 +203,7 @@ pub async fn change_admin_email(
         email: email.clone(),
         ..current_admin(&rescue.account)?
     };
-    redesignate(&mut rescue.tx, settings, now, &rescue.account, &admin).await?;
+    redesignate(&mut rescue.tx, settings, now, &rescue.account, &admin, None).await?;
     let detail = format!("{} -> {}", rescue.account.admin_email, admin.email);
     let entry = Entry {
         action: AuditAction::DesignatedAdminEmailChanged,
@@ -198,13 +215,15 @@ pub async fn change_admin_email(
 }
 
 /// Records `admin` as the account's designated administrator, revokes
-/// the previous one's pending invitation and invites the new one.
-async fn redesignate(
+/// the previous one's pending invitation and invites the new one (from
+/// `invited_by`, the customer's admin who approved it, if one did).
+pub(super) async fn redesignate(
     tx: &mut AnyConnection,
     settings: &Settings,
     now: i64,
     account: &LinkedAccount,
     admin: &AdminPerson,
+    invited_by: Option<(i64, &str)>,
 ) -> Result<(), AppError> {
     // A user of the customer is given roles by its own administrators, not
     // through a partner. An account elsewhere is not the partner's to know
@@ -238,7 +257,7 @@ async fn redesignate(
         tx,
         settings,
         now,
-        &invitation_of(account, admin, admin.lang),
+        &invitation_of(account, admin, admin.lang, invited_by),
     )
     .await?;
     Ok(())
@@ -312,6 +331,15 @@ async fn still_pending(
     account: &LinkedAccount,
     field: &'static str,
 ) -> Result<(), AppError> {
+    if !is_pending(conn, account).await? {
+        return Err(AppError::field(field, Problem::AdminInvitationClosed));
+    }
+    Ok(())
+}
+
+/// Whether the account's designated administrator still has an invitation
+/// pending.
+async fn is_pending(conn: &mut AnyConnection, account: &LinkedAccount) -> Result<bool, AppError> {
     let pending: Option<(i64,)> = sqlx::query_as(
         "SELECT id FROM invitations WHERE purchasing_account_id = $1 AND email = $2 \
          AND status = 'pending'",
@@ -320,8 +348,5 @@ async fn still_pending(
     .bind(&account.admin_email)
     .fetch_optional(conn)
     .await?;
-    if pending.is_none() {
-        return Err(AppError::field(field, Problem::AdminInvitationClosed));
-    }
-    Ok(())
+    Ok(pending.is_some())
 }

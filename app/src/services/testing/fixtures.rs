@@ -242,7 +242,13 @@ impl TestApp {
 
     /// A session for user `id`: its secret, as the cookie holds it.
     pub async fn session_for(&self, id: i64) -> String {
-        sessions::create(&self.state, id).await.expect("session")
+        let origin = sessions::Origin {
+            client_address: super::CLIENT_ADDRESS,
+            user_agent: "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
+        };
+        sessions::create(&self.state, id, origin)
+            .await
+            .expect("session")
     }
 
     /// Every email queued, newest first.

@@ -35,6 +35,7 @@ pub fn actor(user: &crate::services::current_user::CurrentUser) -> crate::servic
     crate::services::audit::Actor {
         user: user.clone(),
         client_address: CLIENT_ADDRESS.to_owned(),
+        user_agent: String::new(),
     }
 }
 

@@ -73,16 +73,19 @@ pub async fn start(state: &AppState, actor: &Actor) -> Result<(), AppError> {
 }
 
 /// Turns two-step verification on once `code` shows the authenticator
-/// holds the key; answers the recovery codes, which are shown only now,
-/// and the session that replaces all of the user's others (someone who
-/// turns it on for fear of a stolen session must not keep that session
-/// alive).
+/// holds the key and the password shows the owner is at the keyboard (a
+/// stolen session must not enrol its own authenticator and lock the owner
+/// out); answers the recovery codes, which are shown only now, and the
+/// session that replaces all of the user's others (someone who turns it
+/// on for fear of a stolen session must not keep that session alive).
 pub async fn confirm(
     state: &AppState,
     actor: &Actor,
     code: &str,
+    password: &str,
 ) -> Result<(Vec<String>, NewSession), AppError> {
     let user = &actor.user;
+    credentials::recheck(state, actor, "password", password).await?;
     let now = state.clock.now();
     let pending: Option<(Option<String>,)> = sqlx::query_as(
         "SELECT totp_pending_secret FROM users WHERE id = $1 AND two_step_since IS NULL",
@@ -123,7 +126,7 @@ pub async fn confirm(
         TwoStepChange::Enabled,
     )
     .await?;
-    Ok((codes, sessions::renew(state, user.id).await?))
+    Ok((codes, sessions::renew(state, actor).await?))
 }
 
 /// Turns two-step verification off, after the password; not while the
@@ -160,7 +163,7 @@ pub async fn turn_off(
         TwoStepChange::Disabled,
     )
     .await?;
-    sessions::renew(state, user.id).await
+    sessions::renew(state, actor).await
 }
 
 /// Replaces the user's recovery codes with ten new ones, after the
@@ -191,13 +194,20 @@ pub async fn renew_recovery_codes(
 }
 
 /// Requires (or stops requiring) two-step verification of everyone in the
-/// actor's organization. Whoever requires it must use it first, so that
-/// the rule cannot shut out the one person who set it.
-pub async fn set_required(state: &AppState, actor: &Actor, required: bool) -> Result<(), AppError> {
+/// actor's organization, after the actor's password. Whoever requires it
+/// must use it first, so that the rule cannot shut out the one person who
+/// set it.
+pub async fn set_required(
+    state: &AppState,
+    actor: &Actor,
+    required: bool,
+    password: &str,
+) -> Result<(), AppError> {
     let (db, now, user) = (&state.db, state.clock.now(), &actor.user);
     if required && !user.two_step_on {
         return Err(AppError::field("required", Problem::TwoStepYoursFirst));
     }
+    credentials::recheck(state, actor, "password", password).await?;
     let mut tx = super::db::begin_write(db).await?;
     let query = if required {
         sqlx::query(
@@ -232,6 +242,54 @@ pub async fn set_required(state: &AppState, actor: &Actor, required: bool) -> Re
     Ok(())
 }
 
+/// An Account Admin's reset of a colleague's two-step verification, for
+/// one who lost both phone and recovery codes: the key and codes go, every
+/// session of theirs ends, they are emailed, and it is audited. Nobody
+/// resets their own (that would undo the second step with the first), nor
+/// anyone holding a role the admin could not grant.
+pub async fn reset(state: &AppState, admin: &Actor, user_id: i64) -> Result<(), AppError> {
+    admin.user.require(Capability::ManageSecurity)?;
+    if user_id == admin.user.id {
+        return Err(AppError::Forbidden);
+    }
+    let target = super::current_user::load(state, user_id)
+        .await?
+        .filter(|target| target.organization_id == admin.user.organization_id)
+        .ok_or(AppError::NotFound)?;
+    if !Role::may_grant_all(&admin.user.roles, &target.roles) {
+        tracing::warn!(
+            user = admin.user.id,
+            target = user_id,
+            "refused: reset beyond their roles"
+        );
+        return Err(AppError::Forbidden);
+    }
+    let now = state.clock.now();
+    let change = TwoStepChange::Reset {
+        admin: admin.user.summary().full_name(),
+    };
+    let mail = change_mail_to(state, admin, &target.email, target.lang, change)?;
+    let mut tx = super::db::begin_write(&state.db).await?;
+    let cleared = sqlx::query(
+        "UPDATE users SET totp_secret = NULL, totp_pending_secret = NULL, totp_last_step = NULL, \
+         two_step_since = NULL WHERE id = $1 AND two_step_since IS NOT NULL",
+    )
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if cleared == 0 {
+        // Already off: nothing to reset, nobody to alarm.
+        return Ok(());
+    }
+    replace_recovery_codes(&mut tx, user_id, &[]).await?;
+    let action = AuditAction::TwoStepReset;
+    audit::record(&mut tx, admin, now, action, &target.email, "").await?;
+    enqueue(&mut tx, &mail, None, now).await?;
+    state.outbox.commit(tx).await?;
+    sessions::end_all(state, user_id).await
+}
+
 /// Whether `user_id` signs in with a second step.
 pub async fn is_on(state: &AppState, user_id: i64) -> Result<bool, AppError> {
     let since: Option<(Option<i64>,)> =
@@ -247,13 +305,23 @@ fn change_mail(
     actor: &Actor,
     change: TwoStepChange,
 ) -> Result<super::mail::OutgoingMail, AppError> {
-    let user = &actor.user;
-    let to = Email::parse(&user.email).map_err(|_| super::internal("stored email invalid"))?;
+    change_mail_to(state, actor, &actor.user.email, actor.user.lang, change)
+}
+
+/// The email that tells `email` of a change `actor` made.
+fn change_mail_to(
+    state: &AppState,
+    actor: &Actor,
+    email: &str,
+    lang: crate::domain::Lang,
+    change: TwoStepChange,
+) -> Result<super::mail::OutgoingMail, AppError> {
+    let to = Email::parse(email).map_err(|_| super::internal("stored email invalid"))?;
     TwoStepChangedMail {
-        lang: user.lang,
+        lang,
         to: &to,
         change,
-        when: &user.lang.format_date(state.clock.now()),
+        when: &lang.format_date(state.clock.now()),
         client_address: &actor.client_address,
     }
     .render(&state.settings)
