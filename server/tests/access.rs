@@ -290,23 +290,67 @@ async fn manage_users_forms_work_without_script(t: TestDb) {
         ("referer", "http://127.0.0.1:3000/manage-access?invite=1"),
     ];
 
-    // "Add another role" without script: the page comes back with what was
-    // typed and one dropdown more.
+    // "Add another role" without script posts the form, which comes back
+    // with what was typed and one dropdown more.
+    let typed = [
+        ("invite", "1"),
+        ("email", "ana@contoso.com"),
+        ("first_name", "Ana"),
+        ("last_name", "Bell"),
+        ("language", "fr"),
+        ("country", "FR"),
+        ("roles[0]", "report_viewer"),
+    ];
     let more = app
+        .post_form(
+            "/api/invite_draft",
+            &[&typed[..], &[("add_role", "1")]].concat(),
+            &plain,
+        )
+        .await;
+    assert_eq!(more.status, 303, "{}", more.body);
+    assert_eq!(more.header("location"), Some("/manage-access?invite=1"));
+    let draft = more.cookie("bc_invite_draft").expect("the draft");
+    let with_draft = format!("{cookie}; bc_invite_draft={draft}");
+    let page = app.get("/manage-access?invite=1", Some(&with_draft)).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains(r#"value="ana@contoso.com""#),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains(r#"value="report_viewer" selected"#),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(r#"name="roles[1]""#), "{}", page.body);
+    assert!(!page.body.contains(r#"name="roles[2]""#), "{}", page.body);
+    // No address opens the form with a role chosen, or anything typed:
+    // a link must not be one click from granting a role.
+    let linked = app
         .get(
-            "/manage-access?invite=1&email=ana%40contoso.com&first_name=Ana&last_name=Bell\
-             &language=fr&country=FR&roles%5B0%5D=report_viewer&add_role=1",
+            "/manage-access?invite=1&email=eve%40example.com&roles%5B0%5D=account_admin\
+             &add_role=1",
             Some(&cookie),
         )
         .await;
-    assert_eq!(more.status, 200);
-    assert!(
-        more.body.contains(r#"value="ana@contoso.com""#),
-        "{}",
-        more.body
-    );
-    assert!(more.body.contains(r#"name="roles[1]""#), "{}", more.body);
-    assert!(!more.body.contains(r#"name="roles[2]""#), "{}", more.body);
+    assert_eq!(linked.status, 200);
+    assert!(!linked.body.contains("eve@example.com"), "{}", linked.body);
+    assert!(!linked.body.contains(r#"value="account_admin" selected"#));
+    assert!(!linked.body.contains(r#"name="roles[1]""#));
+    // Nor does another site post the draft.
+    let forged = app
+        .post_form(
+            "/api/invite_draft",
+            &typed,
+            &[
+                ("sec-fetch-site", "cross-site"),
+                ("cookie", cookie.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(forged.status, 403, "{}", forged.body);
 
     // INVITE ANOTHER USER comes back to an open form; INVITE to the list.
     let another = app
@@ -325,21 +369,29 @@ async fn manage_users_forms_work_without_script(t: TestDb) {
         )
         .await;
     assert_eq!(another.status, 303, "{}", another.body);
-    assert_eq!(
-        another.header("location"),
-        Some("/manage-access?invite=1&sent=ana%40contoso.com")
-    );
-    let page = app
-        .get(
-            "/manage-access?invite=1&sent=ana%40contoso.com",
-            Some(&cookie),
-        )
-        .await;
+    let back = another.header("location").expect("back to the form");
+    let invitation = back
+        .strip_prefix("/manage-access?invite=1&sent=")
+        .expect("the invitation's id");
+    assert!(invitation.parse::<i64>().is_ok(), "{back}");
+    let page = app.get(back, Some(&cookie)).await;
     assert!(
         page.body.contains("Invitation sent to ana@contoso.com"),
         "{}",
         page.body
     );
+    // The notice names what the server finds, never what the address says.
+    for forged in [
+        "ana%40contoso.com",
+        "Your%20account%20is%20locked",
+        "999999",
+    ] {
+        let page = app
+            .get(&format!("/manage-access?sent={forged}"), Some(&cookie))
+            .await;
+        assert!(!page.body.contains("Invitation sent to"), "{forged}");
+        assert!(!page.body.contains("account is locked"), "{forged}");
+    }
     assert!(page.body.contains("INVITE ANOTHER USER"), "{}", page.body);
 
     // Editing roles opens on its own page, with the held roles checked.

@@ -95,3 +95,50 @@ async fn domains_are_for_account_admins_and_account_managers_of_the_organization
     app.close().await;
 }
 both_engines!(domains_are_for_account_admins_and_account_managers_of_the_organization);
+
+/// What a Verify found is shown from the server's record of it; the
+/// address only says which domain was checked, so a link cannot put
+/// words in the page.
+async fn a_checks_result_comes_from_the_server_not_the_address(t: TestDb) {
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    let harry = app.user(app.sign_up_harry().await).await;
+    let cookie = app.cookie_for(harry.id).await;
+    let reply = app
+        .call(
+            &cookie,
+            "add_domain",
+            &[
+                ("domain", "contoso.example"),
+                ("purchasing_account", "9876543210"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let (id,): (i64,) = sqlx::query_as("SELECT id FROM domains")
+        .fetch_one(&app.state.db)
+        .await
+        .expect("the domain");
+    // As a Verify leaves it when DNS holds another value.
+    sqlx::query("UPDATE domains SET last_result = $1 WHERE id = $2")
+        .bind(r#"{"WrongValue":["v=spf1 -all"]}"#)
+        .bind(id)
+        .execute(&app.state.db)
+        .await
+        .expect("a check");
+    let page = app
+        .get(&format!("/domains?checked={id}"), Some(&cookie))
+        .await;
+    assert!(page.body.contains("v=spf1 -all"), "{}", page.body);
+    let forged = r#"{"WrongValue":["Call 555-0100 to keep your account"]}"#;
+    let forged: String = url::form_urlencoded::byte_serialize(forged.as_bytes()).collect();
+    let page = app
+        .get(
+            &format!("/domains?checked={id}&found={forged}"),
+            Some(&cookie),
+        )
+        .await;
+    assert!(!page.body.contains("555-0100"), "{}", page.body);
+    assert!(page.body.contains("v=spf1 -all"), "{}", page.body);
+    app.close().await;
+}
+both_engines!(a_checks_result_comes_from_the_server_not_the_address);

@@ -12,7 +12,8 @@ use crate::error::AppError;
 use crate::{
     domain::wire::{InviteOutcome, BULK_CHUNK},
     domain::{Capability, Email},
-    http::{answer::answer_at, Ctx},
+    http::cookies::{self, Cookie},
+    http::{answer::answer_at, state, Ctx},
     services::access::{bulk, invite, members, people},
     services::audit,
 };
@@ -21,25 +22,33 @@ use crate::{
 /// grant what, and the results of the CSV file `bulk` if this user sent
 /// it.
 #[server(endpoint = "get_manage_users")]
-pub async fn get_manage_users(bulk: Option<i64>) -> Result<ManageUsersView, AppError> {
+pub async fn get_manage_users(
+    bulk: Option<i64>,
+    sent: Option<i64>,
+) -> Result<ManageUsersView, AppError> {
     let cx = Ctx::signed_in().await?;
     cx.require(Capability::InviteUsers)?;
     let bulk = match bulk {
         Some(run) => bulk::run_results(cx.state(), cx.actor(), run).await?,
         None => None,
     };
+    let sent_to = match sent {
+        Some(id) => invite::sent_to(cx.state(), cx.actor(), id).await?,
+        None => None,
+    };
     Ok(ManageUsersView {
         access: cx.user().access_view(),
         bulk,
+        sent_to,
     })
 }
 
 /// Where a form of Manage users comes back to: the list, saying `what`
-/// about `email` (a query key such as `sent`).
+/// (`sent` or `resent`) of invitation `invitation_id`, whose address the
+/// page asks the server for.
 #[cfg(feature = "ssr")]
-fn back_to_users(what: &str, email: &str) -> String {
-    let email: String = url::form_urlencoded::byte_serialize(email.as_bytes()).collect();
-    format!("/manage-access?{what}={email}")
+fn back_to_users(what: &str, invitation_id: i64) -> String {
+    format!("/manage-access?{what}={invitation_id}")
 }
 
 /// Invites a colleague with one or more roles (sent by their keys, as in
@@ -71,18 +80,72 @@ pub async fn invite_user(
         roles: Vec::new(),
     };
     let invitee = input.parse_with(roles)?;
-    let outcome = invite::invite(cx.state(), cx.actor(), &invitee).await?;
+    let sent = invite::invite(cx.state(), cx.actor(), &invitee).await?;
+    let outcome = sent.outcome;
     let what = match (outcome, another.is_some()) {
         (InviteOutcome::Invited, false) => "sent",
         (InviteOutcome::Resent, false) => "resent",
         (InviteOutcome::Invited, true) => "invite=1&sent",
         (InviteOutcome::Resent, true) => "invite=1&resent",
     };
-    answer_at(&back_to_users(what, invitee.email.as_str()));
+    answer_at(&back_to_users(what, sent.invitation_id));
     Ok(Invited {
         email: invitee.email.to_string(),
         outcome,
     })
+}
+
+/// Keeps what was typed in INVITE USER, with one ROLE dropdown more
+/// (`add_role`) or fewer (`remove_role`, its index): a browser without
+/// script posts the form here and comes back to it, as the app does in
+/// place. Only a form of the Center's own pages can post (the cross-site
+/// guard), and the draft waits in a cookie for that browser alone.
+#[server(endpoint = "invite_draft")]
+pub async fn invite_draft(
+    #[server(default)] email: String,
+    #[server(default)] first_name: String,
+    #[server(default)] last_name: String,
+    #[server(default)] language: String,
+    #[server(default)] country: String,
+    #[server(default)] roles: Vec<String>,
+    add_role: Option<String>,
+    remove_role: Option<usize>,
+) -> Result<(), AppError> {
+    let cx = Ctx::signed_in().await?;
+    cx.require(Capability::InviteUsers)?;
+    let mut roles: Vec<String> = roles.into_iter().take(Role::ALL.len()).collect();
+    if let Some(index) = remove_role.filter(|index| (1..roles.len()).contains(index)) {
+        roles.remove(index);
+    }
+    if add_role.is_some() && roles.len() < Role::ALL.len() {
+        roles.push(String::new());
+    }
+    let mut draft = url::form_urlencoded::Serializer::new(String::new());
+    for (name, value) in [
+        ("email", &email),
+        ("first_name", &first_name),
+        ("last_name", &last_name),
+        ("language", &language),
+        ("country", &country),
+    ] {
+        // Whatever fits a cookie: a longer value is refused by INVITE.
+        draft.append_pair(name, &value.chars().take(100).collect::<String>());
+    }
+    for role in &roles {
+        draft.append_pair("roles[]", role.get(..40).unwrap_or(role));
+    }
+    cookies::add(&Cookie::InviteDraft.set(&cx.state().settings, &draft.finish()));
+    answer_at("/manage-access?invite=1");
+    Ok(())
+}
+
+/// The draft `invite_draft` left for this page, taken away as it is shown.
+#[cfg(feature = "ssr")]
+pub fn take_invite_draft() -> Option<String> {
+    let state = state().ok()?;
+    let draft = Cookie::InviteDraft.of_request(&state.settings)?;
+    cookies::add(&Cookie::InviteDraft.expire(&state.settings));
+    Some(draft)
 }
 
 /// One page of Manage users: open invitations and accounts matching
@@ -96,7 +159,7 @@ pub async fn list_people(search: String, after: String) -> Result<PeoplePage, Ap
 /// Sends an invitation again with a new link; `email`, when not empty,
 /// corrects the address first.
 #[server(endpoint = "resend_invitation")]
-pub async fn resend_invitation(invitation_id: i64, email: String) -> Result<String, AppError> {
+pub async fn resend_invitation(invitation_id: i64, email: String) -> Result<(), AppError> {
     let cx = Ctx::signed_in().await?;
     let corrected = match email.trim() {
         "" => None,
@@ -104,8 +167,8 @@ pub async fn resend_invitation(invitation_id: i64, email: String) -> Result<Stri
     };
     let sent = invite::resend_invitation(cx.state(), cx.actor(), invitation_id, corrected.as_ref())
         .await?;
-    answer_at(&back_to_users("resent", sent.as_str()));
-    Ok(sent.to_string())
+    answer_at(&back_to_users("resent", sent.invitation_id));
+    Ok(())
 }
 
 #[server(endpoint = "revoke_invitation")]

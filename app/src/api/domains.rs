@@ -33,9 +33,7 @@ pub async fn verify_domain(domain_id: i64) -> Result<(i64, DomainCheck), AppErro
     let cx = Ctx::signed_in().await?;
     cx.require(Capability::ManageDomains)?;
     let found = domains::verify(cx.state(), cx.actor(), domain_id).await?;
-    // A plain form comes back to the domains, with what was found.
-    let said = leptos::serde_json::to_string(&found).unwrap_or_default();
-    let said: String = url::form_urlencoded::byte_serialize(said.as_bytes()).collect();
-    answer_at(&format!("/domains?checked={domain_id}&found={said}"));
+    // Back to the domains, which show what was found for this one.
+    answer_at(&format!("/domains?checked={domain_id}"));
     Ok((domain_id, found))
 }

@@ -27,6 +27,10 @@ pub enum Cookie {
     /// A browser that signed in before: failed sign-ins from elsewhere do
     /// not hold it back. Sent only with the Center's own forms (Strict).
     Device,
+    /// What was typed in INVITE USER when a form posted without script
+    /// asked for one ROLE dropdown more or less, waiting for the page it
+    /// comes back to, which takes it away.
+    InviteDraft,
 }
 
 struct Rules {
@@ -70,6 +74,13 @@ impl Cookie {
                 http_only: true,
                 same_site: "Strict",
                 max_age_secs: credentials::DEVICE_LIFETIME_SECS,
+            },
+            Cookie::InviteDraft => Rules {
+                name: "bc_invite_draft",
+                https_name: Some("__Host-bc_invite_draft"),
+                http_only: true,
+                same_site: "Strict",
+                max_age_secs: 600,
             },
             // Read before anyone signs in, and by nothing secret.
             Cookie::Lang => Rules {

@@ -33,12 +33,10 @@ fn Domains(view: DomainsView) -> impl IntoView {
     let t = lang.texts();
     let add = changing_action::<AddDomain>();
     let verify = changing_action::<VerifyDomain>();
-    // What the last Verify found, for the domain it checked.
-    let checked = use_query_map().with_untracked(|query| {
-        let id = query.get("checked")?.parse::<i64>().ok()?;
-        let found = leptos::serde_json::from_str::<DomainCheck>(&query.get("found")?).ok()?;
-        Some((id, found))
-    });
+    // The domain a Verify just checked; what it found comes from the
+    // server, never from the address.
+    let checked = use_query_map()
+        .with_untracked(|query| query.get("checked").and_then(|id| id.parse::<i64>().ok()));
     let value = add.value();
     let account_problem = server_problem(value, "purchasing_account");
     view! {
@@ -78,10 +76,10 @@ fn Domains(view: DomainsView) -> impl IntoView {
                     .domains
                     .into_iter()
                     .map(|domain| {
-                        let found = checked
+                        let found = domain
+                            .last_check
                             .clone()
-                            .filter(|(id, _)| *id == domain.id)
-                            .map(|(_, found)| found);
+                            .filter(|_| checked == Some(domain.id));
                         view! { <DomainCard domain verify found /> }
                     })
                     .collect_view()

@@ -80,6 +80,9 @@ pub struct PeoplePage {
 pub struct ManageUsersView {
     pub access: AccessView,
     pub bulk: Option<Vec<RowResult>>,
+    /// The address of the invitation the page was sent back about
+    /// (`?sent=<id>` or `?resent=<id>`), as the server finds it.
+    pub sent_to: Option<String>,
 }
 
 /// What inviting one line of a CSV file did.

@@ -29,6 +29,8 @@ pub struct DomainRow {
     pub status: DomainStatus,
     pub record_name: String,
     pub record_value: String,
+    /// What the last look-up in DNS found, if one was made.
+    pub last_check: Option<DomainCheck>,
 }
 
 /// What a Verify found in DNS.

@@ -4,11 +4,12 @@
 //! signed-in user may grant (`Role::grantable_by`, computed by the server
 //! and shipped as `grantable`) minus those chosen in the other dropdowns,
 //! and adding or removing one asks nothing of the server. Without script
-//! the same buttons are GET submissions that bring the form back with
-//! what was typed and one dropdown more or less.
+//! the same buttons post the form (`invite_draft`), which comes back with
+//! what was typed and one dropdown more or less. No address opens the
+//! form with anything chosen: a link must not be one click from granting
+//! a role.
 
 use leptos::prelude::*;
-use leptos_router::params::ParamsMap;
 
 use crate::api::access::InviteUser;
 use crate::components::{changing_action, server_problem, Field, FormError, LanguageAndCountry};
@@ -16,8 +17,7 @@ use crate::domain::Role;
 use crate::i18n::use_lang;
 
 /// What the form shows when it opens: empty, or what was typed before
-/// "Add another role" (or a dropdown's Remove) reloaded the page without
-/// script (the form's fields come back in the address).
+/// "Add another role" (or a dropdown's Remove) posted it without script.
 #[derive(Debug, Clone, Default)]
 pub(super) struct InvitePrefill {
     email: String,
@@ -30,31 +30,28 @@ pub(super) struct InvitePrefill {
 }
 
 impl InvitePrefill {
-    pub(super) fn from_query(query: &ParamsMap) -> Self {
-        let text = |name: &str| query.get(name).unwrap_or_default();
-        let mut roles: Vec<Option<Role>> = (0..Role::ALL.len())
-            .map_while(|index| query.get(&format!("roles[{index}]")))
-            .map(|key| Role::from_key(&key))
-            .collect();
-        if let Some(index) = query
-            .get("remove_role")
-            .and_then(|index| index.parse::<usize>().ok())
-        {
-            if index < roles.len() {
-                roles.remove(index);
+    /// The form as `invite_draft` left it (an `application/x-www-form-
+    /// urlencoded` draft, its roles as `roles[]`), or empty.
+    pub(super) fn from_draft(draft: Option<&str>) -> Self {
+        let mut prefill = Self::default();
+        for (name, value) in url::form_urlencoded::parse(draft.unwrap_or_default().as_bytes()) {
+            let value = value.into_owned();
+            match name.as_ref() {
+                "email" => prefill.email = value,
+                "first_name" => prefill.first_name = value,
+                "last_name" => prefill.last_name = value,
+                "language" => prefill.language = Some(value),
+                "country" => prefill.country = Some(value),
+                "roles[]" if prefill.roles.len() < Role::ALL.len() => {
+                    prefill.roles.push(Role::from_key(&value));
+                }
+                _ => {}
             }
         }
-        if roles.is_empty() || query.get("add_role").is_some() {
-            roles.push(None);
+        if prefill.roles.is_empty() {
+            prefill.roles.push(None);
         }
-        Self {
-            email: text("email"),
-            first_name: text("first_name"),
-            last_name: text("last_name"),
-            language: query.get("language"),
-            country: query.get("country"),
-            roles,
-        }
+        prefill
     }
 }
 
@@ -89,8 +86,8 @@ pub(super) fn InviteForm(grantable: Vec<Role>, prefill: InvitePrefill) -> impl I
     // No more dropdowns than roles to choose.
     let every_role_shown = move || choices.with(Vec::len) >= grantable.with_value(Vec::len);
     let add = move |event: leptos::ev::MouseEvent| {
-        // With script the dropdown is added here, and the GET submission
-        // the button stands for (without script) is not sent.
+        // With script the dropdown is added here, and the post the button
+        // stands for (without script) is not sent.
         event.prevent_default();
         let key = next_key.get_value();
         next_key.set_value(key + 1);
@@ -172,8 +169,8 @@ pub(super) fn InviteForm(grantable: Vec<Role>, prefill: InvitePrefill) -> impl I
                     <button
                         type="submit"
                         class="link-button"
-                        formmethod="get"
-                        formaction="/manage-access"
+                        formmethod="post"
+                        formaction="/api/invite_draft"
                         formnovalidate=true
                         name="add_role"
                         value="1"
@@ -281,8 +278,8 @@ fn RoleDropdown(
                         <button
                             type="submit"
                             class="link-button"
-                            formmethod="get"
-                            formaction="/manage-access"
+                            formmethod="post"
+                            formaction="/api/invite_draft"
                             formnovalidate=true
                             name="remove_role"
                             value=index

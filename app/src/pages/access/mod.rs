@@ -38,7 +38,10 @@ pub fn ManageAccessPage() -> impl IntoView {
     });
     let resource = Resource::new(
         move || frame.get(),
-        |query| get_manage_users(query.get("bulk").and_then(|run| run.parse::<i64>().ok())),
+        |query| {
+            let id = |name: &str| query.get(name).and_then(|id| id.parse::<i64>().ok());
+            get_manage_users(id("bulk"), id("sent").or_else(|| id("resent")))
+        },
     );
     let t = use_lang().texts();
     signed_in_page(resource, move |view| {
@@ -64,14 +67,13 @@ fn ManageUsers(view: ManageUsersView) -> impl IntoView {
     let open = id("edit-roles")
         .map(Open::Roles)
         .or_else(|| id("fix-address").map(Open::Address));
-    let notice = query
-        .get("sent")
-        .map(|email| format!("{} {email}", t.invitation_sent_to))
-        .or_else(|| {
-            query
-                .get("resent")
-                .map(|email| format!("{} {email}", t.invitation_resent_to))
-        });
+    // The address comes from the server: the query only says which.
+    let said = if query.get("sent").is_some() {
+        t.invitation_sent_to
+    } else {
+        t.invitation_resent_to
+    };
+    let notice = view.sent_to.clone().map(|email| format!("{said} {email}"));
     let inviting = query.get("invite").is_some();
     let grantable = view.access.grantable.clone();
     let can_manage = Role::any_allows(&view.access.user.roles, Capability::ManageUsers);
@@ -79,7 +81,8 @@ fn ManageUsers(view: ManageUsersView) -> impl IntoView {
     view! {
         {notice.map(|notice| view! { <p class="notice" role="status">{notice}</p> })}
         {if inviting {
-            view! { <InviteForm grantable=grantable.clone() prefill=InvitePrefill::from_query(&query) /> }
+            let prefill = InvitePrefill::from_draft(posted_draft().as_deref());
+            view! { <InviteForm grantable=grantable.clone() prefill /> }
                 .into_any()
         } else {
             view! {
@@ -89,6 +92,19 @@ fn ManageUsers(view: ManageUsersView) -> impl IntoView {
         }}
         <PeopleList grantable can_manage can_reset own_email=view.access.user.email.clone() open />
         <BulkInvite results=view.bulk />
+    }
+}
+
+/// What `invite_draft` kept of a form posted without script, taken away
+/// as the page shows it; a browser running the app never has one.
+fn posted_draft() -> Option<String> {
+    #[cfg(feature = "ssr")]
+    {
+        crate::api::access::take_invite_draft()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
     }
 }
 

@@ -35,7 +35,9 @@ pub async fn invite_rows(
         };
         let outcome = match input.parse() {
             Err(error) => Err(error),
-            Ok(invitee) => invite::invite(state, actor, &invitee).await,
+            Ok(invitee) => invite::invite(state, actor, &invitee)
+                .await
+                .map(|sent| sent.outcome),
         };
         let outcome = match outcome {
             Ok(InviteOutcome::Invited) => RowOutcome::Invited,

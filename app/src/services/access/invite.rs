@@ -91,12 +91,20 @@ pub async fn invite(
     state: &AppState,
     inviter: &Actor,
     invitee: &Invitee,
-) -> Result<InviteOutcome, AppError> {
+) -> Result<Sent, AppError> {
     let mut tx = crate::services::db::begin_write(&state.db).await?;
     let now = state.clock.now();
-    let outcome = invite_in(&mut tx, &state.settings, now, inviter, invitee).await?;
+    let sent = invite_in(&mut tx, &state.settings, now, inviter, invitee).await?;
     state.outbox.commit(tx).await?;
-    Ok(outcome)
+    Ok(sent)
+}
+
+/// An invitation just sent: whether it replaced a pending one, and its id
+/// (for the notice the page looks up).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sent {
+    pub outcome: InviteOutcome,
+    pub invitation_id: i64,
 }
 
 /// Invitations (new ones and resends) one person may send in a day: a
@@ -135,7 +143,7 @@ pub async fn invite_in(
     now: i64,
     actor: &Actor,
     invitee: &Invitee,
-) -> Result<InviteOutcome, AppError> {
+) -> Result<Sent, AppError> {
     let inviter = &actor.user;
     check_grant(inviter, &invitee.roles)?;
     count_invitation(&mut *tx, inviter, now).await?;
@@ -165,7 +173,7 @@ pub async fn invite_in(
         .fetch_one(&mut *tx)
         .await?;
     let inviter_name = format!("{} {}", inviter.first_name, inviter.last_name);
-    invitations::issue(
+    let (invitation_id, _) = invitations::issue(
         &mut *tx,
         settings,
         now,
@@ -202,7 +210,10 @@ pub async fn invite_in(
         &role_keys(&invitee.roles),
     )
     .await?;
-    Ok(outcome)
+    Ok(Sent {
+        outcome,
+        invitation_id,
+    })
 }
 
 /// The roles an invitation's `roles` column lists.
@@ -260,7 +271,7 @@ pub async fn resend_invitation(
     actor: &Actor,
     invitation_id: i64,
     corrected_email: Option<&Email>,
-) -> Result<Email, AppError> {
+) -> Result<Sent, AppError> {
     let now = state.clock.now();
     let mut tx = crate::services::db::begin_write(&state.db).await?;
     let (old, roles) = managed_invitation(&mut tx, &actor.user, invitation_id).await?;
@@ -283,7 +294,7 @@ pub async fn resend_invitation(
         email,
     };
     // Same address: issuing supersedes the pending one and logs a resend.
-    invite_in(&mut tx, &state.settings, now, actor, &invitee).await?;
+    let sent = invite_in(&mut tx, &state.settings, now, actor, &invitee).await?;
     // A corrected address or a revoked invitation: the old link dies too.
     sqlx::query(
         "UPDATE invitations SET status = 'superseded', finished_at = $1 WHERE id = $2 \
@@ -305,7 +316,25 @@ pub async fn resend_invitation(
         .await?;
     }
     state.outbox.commit(tx).await?;
-    Ok(invitee.email)
+    Ok(sent)
+}
+
+/// The address of invitation `invitation_id` of the actor's organization,
+/// for the notice that it was sent: the page names only what the server
+/// finds, never what its address says.
+pub async fn sent_to(
+    state: &AppState,
+    actor: &Actor,
+    invitation_id: i64,
+) -> Result<Option<String>, AppError> {
+    actor.user.require(Capability::InviteUsers)?;
+    let found: Option<(String,)> =
+        sqlx::query_as("SELECT email FROM invitations WHERE id = $1 AND organization_id = $2")
+            .bind(invitation_id)
+            .bind(actor.user.organization_id)
+            .fetch_optional(&state.db)
+            .await?;
+    Ok(found.map(|(email,)| email))
 }
 
 /// Withdraws a pending invitation: its link shows the revoked page.

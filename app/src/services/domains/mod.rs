@@ -162,6 +162,7 @@ pub async fn add(
         status: DomainStatus::Pending {
             expires_at: now + PENDING_LIFETIME_SECS,
         },
+        last_check: None,
     })
 }
 
@@ -176,10 +177,11 @@ struct Row {
     verified_at: Option<i64>,
     failed_checks: i64,
     purchasing_account: String,
+    last_result: Option<String>,
 }
 
 const ROWS: &str = "SELECT d.id, d.organization_id, d.name, d.token, d.status, d.created_at, \
-     d.verified_at, d.failed_checks, p.number AS purchasing_account \
+     d.verified_at, d.failed_checks, p.number AS purchasing_account, d.last_result \
      FROM domains d JOIN purchasing_accounts p ON p.id = d.purchasing_account_id";
 
 impl Row {
@@ -211,8 +213,17 @@ impl Row {
             record_value: self.expected(),
             name: self.name,
             purchasing_account: self.purchasing_account,
+            last_check: self
+                .last_result
+                .and_then(|text| serde_json::from_str(&text).ok()),
         }
     }
+}
+
+/// A check's result as `domains.last_result` keeps it (JSON), for the
+/// page to show what DNS said without taking it from the address.
+pub(crate) fn stored(found: &DomainCheck) -> String {
+    serde_json::to_string(found).unwrap_or_default()
 }
 
 /// The organization's domains, newest first.
@@ -298,7 +309,7 @@ pub async fn verify(
     let mut tx = super::db::begin_write(db).await?;
     if found != DomainCheck::Verified {
         sqlx::query("UPDATE domains SET last_result = $1, checked_at = $2 WHERE id = $3")
-            .bind(format!("{found:?}"))
+            .bind(stored(&found))
             .bind(now)
             .bind(row.id)
             .execute(&mut *tx)
@@ -315,10 +326,11 @@ pub async fn verify(
     }
     let updated = sqlx::query(
         "UPDATE domains SET status = 'verified', verified_at = $1, checked_at = $1, \
-         failed_checks = 0, last_result = 'Verified' WHERE id = $2 AND status = 'pending'",
+         failed_checks = 0, last_result = $3 WHERE id = $2 AND status = 'pending'",
     )
     .bind(now)
     .bind(row.id)
+    .bind(stored(&DomainCheck::Verified))
     .execute(&mut *tx)
     .await;
     match updated {

@@ -56,11 +56,12 @@ pub async fn recheck_due(state: &AppState) -> Result<usize, AppError> {
         let mut tx = db::begin_write(db).await?;
         if found == DomainCheck::Verified {
             sqlx::query(
-                "UPDATE domains SET failed_checks = 0, last_result = 'Verified', checked_at = $1 \
+                "UPDATE domains SET failed_checks = 0, last_result = $3, checked_at = $1 \
                  WHERE id = $2",
             )
             .bind(now)
             .bind(row.id)
+            .bind(super::stored(&found))
             .execute(&mut *tx)
             .await?;
         } else {
@@ -71,7 +72,7 @@ pub async fn recheck_due(state: &AppState) -> Result<usize, AppError> {
                  status = CASE WHEN $4 = 1 THEN 'lapsed' ELSE status END WHERE id = $5",
             )
             .bind(failures)
-            .bind(format!("{found:?}"))
+            .bind(super::stored(&found))
             .bind(now)
             .bind(i64::from(lapsed))
             .bind(row.id)

@@ -159,7 +159,9 @@ impl TestApp {
         email: &str,
         roles: &[Role],
     ) -> Result<InviteOutcome, AppError> {
-        invite::invite(&self.state, inviter, &colleague(email, roles)).await
+        invite::invite(&self.state, inviter, &colleague(email, roles))
+            .await
+            .map(|sent| sent.outcome)
     }
 
     /// A colleague `inviter` invited with `roles`, signed up with
