@@ -304,7 +304,7 @@ async fn manage_users_forms_work_without_script(t: TestDb) {
     let more = app
         .post_form(
             "/api/invite_draft",
-            &[&typed[..], &[("add_role", "1")]].concat(),
+            &[&typed[..], &[("dropdown", "add")]].concat(),
             &plain,
         )
         .await;

@@ -96,7 +96,7 @@ pub async fn invite_user(
 }
 
 /// Keeps what was typed in INVITE USER, with one ROLE dropdown more
-/// (`add_role`) or fewer (`remove_role`, its index): a browser without
+/// (`dropdown` is `add`) or fewer (`dropdown` is its index): a browser without
 /// script posts the form here and comes back to it, as the app does in
 /// place. Only a form of the Center's own pages can post (the cross-site
 /// guard), and the draft waits in a cookie for that browser alone.
@@ -108,17 +108,17 @@ pub async fn invite_draft(
     #[server(default)] language: String,
     #[server(default)] country: String,
     #[server(default)] roles: Vec<String>,
-    add_role: Option<String>,
-    remove_role: Option<usize>,
+    #[server(default)] dropdown: String,
 ) -> Result<(), AppError> {
     let cx = Ctx::signed_in().await?;
     cx.require(Capability::InviteUsers)?;
     let mut roles: Vec<String> = roles.into_iter().take(Role::ALL.len()).collect();
-    if let Some(index) = remove_role.filter(|index| (1..roles.len()).contains(index)) {
-        roles.remove(index);
-    }
-    if add_role.is_some() && roles.len() < Role::ALL.len() {
-        roles.push(String::new());
+    match dropdown.parse::<usize>() {
+        Ok(index) if (1..roles.len()).contains(&index) => {
+            roles.remove(index);
+        }
+        _ if dropdown == "add" && roles.len() < Role::ALL.len() => roles.push(String::new()),
+        _ => {}
     }
     let mut draft = url::form_urlencoded::Serializer::new(String::new());
     for (name, value) in [

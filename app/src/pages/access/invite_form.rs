@@ -172,8 +172,8 @@ pub(super) fn InviteForm(grantable: Vec<Role>, prefill: InvitePrefill) -> impl I
                         formmethod="post"
                         formaction="/api/invite_draft"
                         formnovalidate=true
-                        name="add_role"
-                        value="1"
+                        name="dropdown"
+                        value="add"
                         disabled=every_role_shown
                         on:click=add
                     >
@@ -281,7 +281,7 @@ fn RoleDropdown(
                             formmethod="post"
                             formaction="/api/invite_draft"
                             formnovalidate=true
-                            name="remove_role"
+                            name="dropdown"
                             value=index
                             aria-label=format!("{} {label}", t.remove)
                             on:click=remove
