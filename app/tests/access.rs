@@ -349,10 +349,16 @@ async fn a_csv_file_keeps_its_results_for_its_sender_for_a_day(t: TestDb) {
 
     let rows = "ana@contoso.com,Ana,Bell,fr,FR,account_viewer\nnot-an-email,Bad,Row,en,US,account_viewer\n";
     let run = send(rows.to_owned()).await.expect("a run");
-    let results = bulk::run_results(&app.state, &harry, run)
+    let waiting = bulk::run_results(&app.state, &harry, run).await;
+    let waiting = waiting.expect("read").expect("kept for its sender");
+    assert_eq!((waiting.done, waiting.total), (0, 2), "a job, not done yet");
+    assert_eq!(bulk::work(&app.state).await, Ok(2));
+    let done = bulk::run_results(&app.state, &harry, run)
         .await
         .expect("read")
         .expect("kept for its sender");
+    assert!(done.finished());
+    let results = done.results;
     assert_eq!(results.len(), 2);
     assert_eq!(results[0].email, "ana@contoso.com");
     assert!(matches!(results[1].outcome, RowOutcome::Refused(_)));

@@ -4,6 +4,7 @@
 mod access;
 mod admin_requests;
 mod agreements;
+mod bulk;
 mod catalog;
 mod colleagues;
 mod common;

@@ -220,8 +220,8 @@ async fn deliver(
 const REMINDER_CHECK: Duration = Duration::from_secs(60);
 
 /// The periodic work until `stop` turns true: invitation reminders (the
-/// delivery worker sends them like any other mail) and the daily checks
-/// of verified domains.
+/// delivery worker sends them like any other mail), the daily checks of
+/// verified domains, and CSV invitations another server left unfinished.
 pub async fn run_reminders(state: AppState, mut stop: watch::Receiver<bool>) {
     loop {
         match app::services::reminders::send_reminders(&state).await {
@@ -238,6 +238,12 @@ pub async fn run_reminders(state: AppState, mut stop: watch::Receiver<bool>) {
             Ok(0) => {}
             Ok(checked) => tracing::info!(checked, "verified domains checked again"),
             Err(error) => tracing::warn!(?error, "could not check verified domains again"),
+        }
+        // A CSV file's invitations a server dropped half way.
+        match app::services::access::bulk::work(&state).await {
+            Ok(0) => {}
+            Ok(rows) => tracing::info!(rows, "CSV invitations taken over and finished"),
+            Err(error) => tracing::warn!(?error, "could not finish CSV invitations"),
         }
         purge_ended(&state).await;
         tokio::select! {

@@ -15,13 +15,13 @@ use tokio::net::TcpListener;
 
 /// A minimal SMTP server: accepts every message except those addressed to
 /// a mailbox starting with "bounce", which it refuses for good.
-struct SmtpServer {
-    port: u16,
+pub(crate) struct SmtpServer {
+    pub(crate) port: u16,
     received: Arc<Mutex<Vec<String>>>,
 }
 
 impl SmtpServer {
-    async fn start() -> SmtpServer {
+    pub(crate) async fn start() -> SmtpServer {
         Self::start_on(TcpListener::bind("127.0.0.1:0").await.expect("bind"))
     }
 
@@ -80,7 +80,7 @@ impl SmtpServer {
         .expect("valid SMTP_URL")
     }
 
-    fn messages(&self) -> Vec<String> {
+    pub(crate) fn messages(&self) -> Vec<String> {
         self.received.lock().expect("store").clone()
     }
 }

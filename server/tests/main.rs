@@ -13,3 +13,4 @@ mod http;
 mod mail;
 mod partners;
 mod sessions;
+mod spam;

@@ -215,8 +215,8 @@ pub async fn bulk_invite(rows: Vec<CsvInvite>) -> Result<Vec<RowResult>, AppErro
 }
 
 /// Invites everyone in the CSV file of the form's `file` field, as
-/// `bulk_invite` does row by row, and comes back to Manage users with the
-/// results (`?bulk=<run>`).
+/// `bulk_invite` does row by row, as a job: comes back at once to Manage
+/// users, which shows its progress and results (`?bulk=<run>`).
 #[server(endpoint = "bulk_invite_file", input = server_fn::codec::MultipartFormData)]
 pub async fn bulk_invite_file(data: server_fn::codec::MultipartData) -> Result<(), AppError> {
     let cx = Ctx::signed_in().await?;
@@ -236,6 +236,13 @@ pub async fn bulk_invite_file(data: server_fn::codec::MultipartData) -> Result<(
         }
     }
     let run = bulk::invite_file(cx.state(), cx.actor(), &text).await?;
+    // Started now; the periodic work takes over a run a server dropped.
+    let state = cx.state().clone();
+    tokio::spawn(async move {
+        if let Err(error) = bulk::work(&state).await {
+            tracing::warn!(?error, "CSV invitations stopped; left for the next round");
+        }
+    });
     answer_at(&format!("/manage-access?bulk={run}"));
     Ok(())
 }

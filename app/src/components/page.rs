@@ -21,6 +21,11 @@ impl Changes {
         provide_context(Changes(RwSignal::new(0)));
     }
 
+    /// Tells every page's resources that something changed.
+    pub fn bump(self) {
+        self.0.update(|n| *n += 1);
+    }
+
     /// The count, for a resource's source.
     pub fn count() -> Signal<u32> {
         match use_context::<Changes>() {
@@ -51,8 +56,8 @@ where
     Effect::new(move |_| {
         let succeeded = action.value().with(|value| matches!(value, Some(Ok(_))));
         if succeeded {
-            if let Some(Changes(count)) = changes {
-                count.update(|n| *n += 1);
+            if let Some(changes) = changes {
+                changes.bump();
             }
         }
     });

@@ -79,7 +79,7 @@ pub struct PeoplePage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ManageUsersView {
     pub access: AccessView,
-    pub bulk: Option<Vec<RowResult>>,
+    pub bulk: Option<BulkRun>,
     /// The address of the invitation the page was sent back about
     /// (`?sent=<id>` or `?resent=<id>`), as the server finds it.
     pub sent_to: Option<String>,
@@ -93,6 +93,22 @@ pub enum RowOutcome {
     AlreadyUser,
     /// Refused, with the reasons in the reader's language.
     Refused(Vec<String>),
+}
+
+/// A CSV file of invitations, as its sender sees it: how far the job has
+/// got, and the result of each row done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkRun {
+    pub id: i64,
+    pub total: usize,
+    pub done: usize,
+    pub results: Vec<RowResult>,
+}
+
+impl BulkRun {
+    pub fn finished(&self) -> bool {
+        self.done >= self.total
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,16 +1,17 @@
 //! Inviting many people at once from a CSV file: a plain form that sends
-//! the file; the page it comes back to (`?bulk=<run>`) shows a result per
-//! row.
+//! the file; the page it comes back to (`?bulk=<run>`) shows how far the
+//! job has got, reloading every few seconds until it is done, and a
+//! result per row.
 
 use leptos::prelude::*;
 
 use crate::api::access::BulkInviteFile;
 use crate::components::{posted_error, server_problem, FormError, TableScroll};
-use crate::domain::wire::{RowOutcome, RowResult};
+use crate::domain::wire::{BulkRun, RowOutcome};
 use crate::i18n::use_lang;
 
 #[component]
-pub(super) fn BulkInvite(results: Option<Vec<RowResult>>) -> impl IntoView {
+pub(super) fn BulkInvite(run: Option<BulkRun>) -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();
     let error = posted_error::<BulkInviteFile>();
@@ -42,19 +43,38 @@ pub(super) fn BulkInvite(results: Option<Vec<RowResult>>) -> impl IntoView {
                     {t.invite}
                 </button>
             </form>
-            {results.map(|results| view! { <BulkResults results /> })}
+            {run.map(|run| view! { <BulkResults run /> })}
         </section>
     }
 }
 
+/// How often the page reads a job's progress again.
+const PROGRESS_EVERY_SECS: u64 = 2;
+
+/// A job's progress and results; until it is done, the page reloads
+/// every few seconds (a refresh, with or without script: a job runs for
+/// a minute at most, and the app's files come from the cache).
 #[component]
-fn BulkResults(results: Vec<RowResult>) -> impl IntoView {
+fn BulkResults(run: BulkRun) -> impl IntoView {
     let t = use_lang().texts();
-    let count = results.len();
+    let finished = run.finished();
+    let progress = if finished {
+        format!(
+            "{}: {} / {} — {}",
+            t.bulk_progress, run.done, run.total, t.done
+        )
+    } else {
+        format!("{}: {} / {}…", t.bulk_progress, run.done, run.total)
+    };
+    let results = run.results;
     view! {
         <p class="progress" role="status">
-            {format!("{}: {count} / {count} — {}", t.bulk_progress, t.done)}
+            {progress}
         </p>
+        {(!finished)
+            .then(|| {
+                view! { <meta http-equiv="refresh" content=PROGRESS_EVERY_SECS.to_string() /> }
+            })}
         <TableScroll>
             <table class="bulk-results">
                 <thead>

@@ -91,7 +91,7 @@ fn ManageUsers(view: ManageUsersView) -> impl IntoView {
                 .into_any()
         }}
         <PeopleList grantable can_manage can_reset own_email=view.access.user.email.clone() open />
-        <BulkInvite results=view.bulk />
+        <BulkInvite run=view.bulk />
     }
 }
 
