@@ -20,5 +20,6 @@ mod orders;
 mod partners;
 mod rescues;
 mod sessions;
+mod tokens;
 mod two_step;
 mod visibility;

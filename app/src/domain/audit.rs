@@ -38,10 +38,13 @@ pub enum AuditAction {
     AdminChangeRequested,
     AdminChangeApproved,
     AdminChangeDeclined,
+    ApiTokenCreated,
+    ApiTokenFirstUsed,
+    ApiTokenRevoked,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 33] = [
+    pub const ALL: [AuditAction; 36] = [
         AuditAction::InvitationSent,
         AuditAction::InvitationResent,
         AuditAction::InvitationAddressFixed,
@@ -75,6 +78,9 @@ impl AuditAction {
         AuditAction::AdminChangeRequested,
         AuditAction::AdminChangeApproved,
         AuditAction::AdminChangeDeclined,
+        AuditAction::ApiTokenCreated,
+        AuditAction::ApiTokenFirstUsed,
+        AuditAction::ApiTokenRevoked,
     ];
 
     /// The key stored in the database; never changes once written.
@@ -113,6 +119,9 @@ impl AuditAction {
             AuditAction::AdminChangeRequested => "designated_admin.change_requested",
             AuditAction::AdminChangeApproved => "designated_admin.change_approved",
             AuditAction::AdminChangeDeclined => "designated_admin.change_declined",
+            AuditAction::ApiTokenCreated => "api_token.created",
+            AuditAction::ApiTokenFirstUsed => "api_token.first_used",
+            AuditAction::ApiTokenRevoked => "api_token.revoked",
         }
     }
 

@@ -65,6 +65,14 @@ pub enum Problem {
     AdminInvitationClosed,
     #[error("this request has lapsed: the partner can ask again")]
     RequestExpired,
+    #[error("keep the name under 100 characters")]
+    NameTooLong,
+    #[error("choose from 1 to 365 days")]
+    TokenLifetime,
+    #[error("a token carries only roles you hold")]
+    TokenRolesNotHeld,
+    #[error("this organization has no administrator yet")]
+    OrganizationHasNoAdmin,
     #[error("no partner organization has this name")]
     PartnerUnknown,
     #[error("no agreement has this number")]

@@ -36,6 +36,7 @@ pub mod sign_in;
 pub mod templates;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+pub mod tokens;
 pub mod two_step;
 
 use std::sync::Arc;

@@ -114,3 +114,18 @@ pub struct SessionRow {
     /// The session of the browser looking at the list.
     pub current: bool,
 }
+
+/// An API token as *My profile → API tokens* lists it (never its secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiTokenRow {
+    pub id: i64,
+    pub name: String,
+    /// Whose it is (an admin sees the organization's).
+    pub owner: String,
+    /// The secret's first characters, to tell tokens apart.
+    pub prefix: String,
+    pub roles: Vec<crate::domain::Role>,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub expires_at: i64,
+}
