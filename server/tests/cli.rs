@@ -2,10 +2,10 @@
 
 use std::process::{Command, Output};
 
-struct Scratch(std::path::PathBuf);
+pub(crate) struct Scratch(std::path::PathBuf);
 
 impl Scratch {
-    fn new(name: &str) -> Scratch {
+    pub(crate) fn new(name: &str) -> Scratch {
         let dir = std::env::temp_dir().join(format!("bc-cli-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         Scratch(dir)
@@ -15,7 +15,7 @@ impl Scratch {
         format!("sqlite://{}/bc.db", self.0.display())
     }
 
-    fn run(&self, args: &[&str]) -> Output {
+    pub(crate) fn run(&self, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_business-center"))
             .args(args)
             .env("DATABASE_URL", self.database_url())
@@ -33,7 +33,7 @@ impl Drop for Scratch {
     }
 }
 
-fn create(number: &str, email: &str) -> Vec<String> {
+pub(crate) fn create(number: &str, email: &str) -> Vec<String> {
     [
         "agreement",
         "create",

@@ -6,6 +6,7 @@ mod agreements;
 mod areas;
 mod bulk;
 mod cli;
+mod cli_tokens;
 mod common;
 mod domains;
 mod hardening;

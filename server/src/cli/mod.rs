@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::startup::{self, command_state};
 
 mod partner;
+mod token;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -48,6 +49,9 @@ pub enum Command {
     /// Partner organizations and the agreements they are partner of record for.
     #[command(subcommand)]
     Partner(partner::PartnerCommand),
+    /// API tokens for the JSON API under /api/v1.
+    #[command(subcommand)]
+    Token(token::TokenCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -166,6 +170,7 @@ pub async fn run(cli: Cli) -> ExitCode {
             import(config, &file, Import::Products).await
         }
         Command::Partner(command) => partner::run(config, command).await,
+        Command::Token(command) => token::run(config, command).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
