@@ -146,7 +146,9 @@ pub async fn file_uploads_have_a_boundary(request: Request, next: Next) -> Respo
 /// 422, 429…): server functions answer every error with 500, and the
 /// error, which says which it is, travels in the body.
 pub async fn server_fn_error_status(request: Request, next: Next) -> Response {
-    let is_server_fn = request.uri().path().starts_with("/api/");
+    // The public API under /api/v1 answers its own statuses.
+    let path = request.uri().path();
+    let is_server_fn = path.starts_with("/api/") && !path.starts_with("/api/v1/");
     let response = next.run(request).await;
     if !is_server_fn || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
         return response;

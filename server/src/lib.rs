@@ -3,6 +3,7 @@
 //! The Business Center server: configuration, the HTTP router, the mail
 //! worker and the operator's command line.
 
+pub mod api_v1;
 pub mod assets;
 pub mod cli;
 pub mod config;

@@ -70,7 +70,8 @@ pub fn router(state: AppState) -> Router {
     let mut router = Router::new()
         .route("/language", post(set_language))
         .route("/health", get(health))
-        .merge(files);
+        .merge(files)
+        .merge(crate::api_v1::router());
     if state.settings.dev_mailbox {
         router = router.route("/dev/mailbox", get(dev_mailbox));
     }

@@ -3,6 +3,7 @@
 
 mod access;
 mod agreements;
+mod api_v1;
 mod areas;
 mod bulk;
 mod cli;

@@ -1,0 +1,307 @@
+//! The public JSON API under `/api/v1`, for scripts: `Authorization:
+//! Bearer <token>` only (the session cookie is never read here, so another
+//! site's page cannot reach it), the same services and roles module as the
+//! pages, and errors as `application/problem+json` (RFC 9457) with a
+//! stable `type`, the fields in error and a message a person can act on.
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequestParts, Query, State};
+use axum::http::header::{self, HeaderValue};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+
+use app::domain::wire::InviteOutcome;
+use app::domain::{Lang, Problem, Role};
+use app::error::AppError;
+use app::http::client;
+use app::services::access::invite::{self, InviteInput};
+use app::services::access::people;
+use app::services::audit::{self, Actor};
+use app::services::tokens::{self, Caller};
+use app::services::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/me", get(me))
+        .route("/api/v1/users", get(users))
+        .route("/api/v1/invitations", post(create_invitation))
+}
+
+/// An error as the API answers it.
+pub struct ApiError(AppError);
+
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
+        ApiError(error)
+    }
+}
+
+#[derive(Serialize)]
+struct FieldProblem {
+    field: String,
+    /// The problem's stable name (`Required`, `EmailInvalid`, …).
+    problem: Problem,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct ProblemDocument {
+    #[serde(rename = "type")]
+    kind: String,
+    title: String,
+    status: u16,
+    detail: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    errors: Vec<FieldProblem>,
+}
+
+/// A conflict with what is stored rather than a bad field: 409.
+fn is_conflict(problem: Problem) -> bool {
+    matches!(problem, Problem::AlreadyMember | Problem::LastAccountAdmin)
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let error = self.0;
+        let conflict = match &error {
+            AppError::Invalid(problems) => problems.iter().any(|p| is_conflict(p.problem)),
+            _ => false,
+        };
+        let (status, kind) = match &error {
+            _ if conflict => (409, "conflict"),
+            AppError::Invalid(_) => (422, "invalid"),
+            AppError::Unauthenticated | AppError::BadCredentials => (401, "unauthenticated"),
+            AppError::Forbidden | AppError::TwoStepSetupRequired => (403, "forbidden"),
+            AppError::NotFound => (404, "not-found"),
+            AppError::RateLimited { .. } => (429, "rate-limited"),
+            AppError::Busy => (503, "busy"),
+            AppError::BadRequest | AppError::Request(_) => (400, "bad-request"),
+            AppError::Internal(_) => (500, "internal"),
+        };
+        let errors = match &error {
+            AppError::Invalid(problems) => problems
+                .iter()
+                .map(|problem| FieldProblem {
+                    field: problem.field.clone(),
+                    problem: problem.problem,
+                    message: problem.problem.text(Lang::En).to_owned(),
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let document = ProblemDocument {
+            kind: format!("/api/v1/problems/{kind}"),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail: error.summary(Lang::En),
+            errors,
+        };
+        let mut response = (status, Json(document)).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if let AppError::RateLimited { retry_after_secs } = error {
+            if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+        }
+        response
+    }
+}
+
+/// A body that is not the JSON the operation takes: 400, saying where.
+fn bad_body(rejection: JsonRejection) -> ApiError {
+    tracing::debug!(%rejection, "API body refused");
+    ApiError(AppError::BadRequest)
+}
+
+/// Whoever the request's bearer token acts for; 401 without a live one.
+pub struct ApiCaller(pub Caller);
+
+impl FromRequestParts<AppState> for ApiCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let secret = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .map(str::trim)
+            .ok_or(ApiError(AppError::Unauthenticated))?;
+        let address = audit::describe_client(client::of_extensions(&parts.extensions));
+        match tokens::authenticate(state, secret, &address).await? {
+            Some(caller) => {
+                if let Caller::User(actor) = &caller {
+                    tracing::Span::current().record("user", actor.user.id);
+                }
+                Ok(ApiCaller(caller))
+            }
+            None => Err(ApiError(AppError::Unauthenticated)),
+        }
+    }
+}
+
+impl ApiCaller {
+    /// The person the token acts for; an operator's token is not one.
+    fn person(self) -> Result<Actor, ApiError> {
+        match self.0 {
+            Caller::User(actor) => Ok(actor),
+            Caller::Operator { .. } => Err(ApiError(AppError::Forbidden)),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Me {
+    id: i64,
+    email: String,
+    first_name: String,
+    last_name: String,
+    organization_id: i64,
+    /// What this token may do: the roles it carries that its owner holds.
+    roles: Vec<Role>,
+}
+
+#[derive(Serialize)]
+struct Operator {
+    operator: bool,
+}
+
+/// `GET /api/v1/me`: who the token acts for.
+async fn me(caller: ApiCaller) -> Response {
+    match caller.0 {
+        Caller::User(actor) => Json(Me {
+            id: actor.user.id,
+            email: actor.user.email,
+            first_name: actor.user.first_name,
+            last_name: actor.user.last_name,
+            organization_id: actor.user.organization_id,
+            roles: actor.user.roles,
+        })
+        .into_response(),
+        Caller::Operator { .. } => Json(Operator { operator: true }).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+struct UsersQuery {
+    #[serde(default)]
+    q: String,
+    /// The cursor: the `next_after` of the page before.
+    #[serde(default)]
+    after: String,
+}
+
+#[derive(Serialize)]
+struct User {
+    id: i64,
+    email: String,
+    first_name: String,
+    last_name: String,
+    roles: Vec<Role>,
+    two_step: bool,
+}
+
+#[derive(Serialize)]
+struct UsersPage {
+    users: Vec<User>,
+    /// Pass as `after` for the next page; absent on the last.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_after: Option<String>,
+}
+
+/// `GET /api/v1/users?q=&after=`: the organization's users with their
+/// roles, 50 a page in email order.
+async fn users(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    query: Result<Query<UsersQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<UsersPage>, ApiError> {
+    let actor = caller.person()?;
+    let Query(query) = query.map_err(|_| ApiError(AppError::BadRequest))?;
+    let page = people::list(&state, &actor, &query.q, &query.after).await?;
+    Ok(Json(UsersPage {
+        users: page
+            .users
+            .into_iter()
+            .map(|row| User {
+                id: row.id,
+                email: row.email,
+                first_name: row.first_name,
+                last_name: row.last_name,
+                roles: row.roles,
+                two_step: row.two_step_on,
+            })
+            .collect(),
+        next_after: page.next_after,
+    }))
+}
+
+#[derive(Deserialize)]
+struct NewInvitation {
+    email: String,
+    first_name: String,
+    last_name: String,
+    #[serde(default = "english")]
+    language: String,
+    #[serde(default = "united_states")]
+    country: String,
+    roles: Vec<String>,
+}
+
+fn english() -> String {
+    "en".to_owned()
+}
+
+fn united_states() -> String {
+    "US".to_owned()
+}
+
+#[derive(Serialize)]
+struct Invitation {
+    id: i64,
+    email: String,
+    status: &'static str,
+    /// `invited`, or `resent` when a pending invitation to this address
+    /// was replaced (its link no longer works).
+    outcome: &'static str,
+}
+
+/// `POST /api/v1/invitations`: invites one person, as INVITE USER does.
+async fn create_invitation(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    body: Result<Json<NewInvitation>, JsonRejection>,
+) -> Result<(StatusCode, Json<Invitation>), ApiError> {
+    let actor = caller.person()?;
+    let Json(body) = body.map_err(bad_body)?;
+    let invitee = InviteInput {
+        email: body.email,
+        first_name: body.first_name,
+        last_name: body.last_name,
+        language: body.language,
+        country: body.country,
+        roles: body.roles,
+    }
+    .parse()?;
+    let sent = invite::invite(&state, &actor, &invitee).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Invitation {
+            id: sent.invitation_id,
+            email: invitee.email.to_string(),
+            status: "pending",
+            outcome: match sent.outcome {
+                InviteOutcome::Invited => "invited",
+                InviteOutcome::Resent => "resent",
+            },
+        }),
+    ))
+}

@@ -1,0 +1,170 @@
+//! The public JSON API through the real router: bearer tokens only, the
+//! roles module deciding, problem+json errors.
+
+use axum::body::Body;
+use axum::http::Request;
+
+use crate::common::{Reply, TestApp};
+use app::both_engines;
+use app::domain::Role;
+use app::services::testing::{self, TestDb};
+use app::services::tokens::{self, TokenRequest};
+
+fn call(method: &str, path: &str, token: Option<&str>, body: Option<&str>) -> Request<Body> {
+    let mut request = Request::builder().method(method).uri(path);
+    if let Some(token) = token {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    if body.is_some() {
+        request = request.header("content-type", "application/json");
+    }
+    request
+        .body(Body::from(body.unwrap_or_default().to_owned()))
+        .expect("request")
+}
+
+async fn token_for(app: &TestApp, user_id: i64, roles: &[Role]) -> String {
+    let owner = testing::actor(&app.user(user_id).await);
+    let request = TokenRequest {
+        name: "script",
+        expires_days: 30,
+        roles,
+    };
+    tokens::create(&app.state, &owner, &request)
+        .await
+        .expect("token")
+        .secret
+}
+
+fn problem(reply: &Reply) -> serde_json::Value {
+    assert_eq!(
+        reply.header("content-type"),
+        Some("application/problem+json"),
+        "{}",
+        reply.body
+    );
+    serde_json::from_str(&reply.body).expect("problem+json")
+}
+
+async fn tokens_open_the_api_and_cookies_do_not(t: TestDb) {
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    let harry = app.sign_up_harry().await;
+    let token = token_for(&app, harry, &[Role::AccountAdmin]).await;
+
+    let me = app
+        .send(call("GET", "/api/v1/me", Some(&token), None))
+        .await;
+    assert_eq!(me.status, 200, "{}: {}", app.t.engine, me.body);
+    let me: serde_json::Value = serde_json::from_str(&me.body).expect("json");
+    assert_eq!(me["email"], "harry@contoso.com");
+    assert_eq!(me["roles"], serde_json::json!(["account_admin"]));
+
+    // No token, a cookie, a mistyped or unknown token: 401, problem+json.
+    let cookie = app.cookie_for(harry).await;
+    let with_cookie = Request::builder()
+        .uri("/api/v1/me")
+        .header("cookie", cookie)
+        .body(Body::empty())
+        .expect("request");
+    for reply in [
+        app.send(call("GET", "/api/v1/me", None, None)).await,
+        app.send(with_cookie).await,
+        app.send(call("GET", "/api/v1/me", Some("bc_nope"), None))
+            .await,
+    ] {
+        assert_eq!(reply.status, 401, "{}", reply.body);
+        let problem = problem(&reply);
+        assert_eq!(problem["type"], "/api/v1/problems/unauthenticated");
+        assert_eq!(problem["status"], 401);
+    }
+    app.close().await;
+}
+both_engines!(tokens_open_the_api_and_cookies_do_not);
+
+async fn a_script_invites_and_lists_within_its_roles(t: TestDb) {
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    let harry = app.sign_up_harry().await;
+    let admin = token_for(&app, harry, &[Role::AccountAdmin]).await;
+    let body = r#"{"email": "Ana@Contoso.com", "first_name": "Ana", "last_name": "Bell",
+        "language": "fr", "country": "FR", "roles": ["account_viewer", "report_viewer"]}"#;
+    let made = app
+        .send(call(
+            "POST",
+            "/api/v1/invitations",
+            Some(&admin),
+            Some(body),
+        ))
+        .await;
+    assert_eq!(made.status, 201, "{}: {}", app.t.engine, made.body);
+    let made: serde_json::Value = serde_json::from_str(&made.body).expect("json");
+    assert_eq!(made["email"], "ana@contoso.com");
+    assert_eq!(made["outcome"], "invited");
+    assert!(made["id"].as_i64().is_some());
+
+    // Bad fields: 422 naming each; an existing member: 409.
+    let bad = r#"{"email": "not-an-email", "first_name": "", "last_name": "B", "roles": []}"#;
+    let refused = app
+        .send(call("POST", "/api/v1/invitations", Some(&admin), Some(bad)))
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    let fields: Vec<String> = problem(&refused)["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|error| error["field"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    for field in ["email", "first_name", "roles"] {
+        assert!(fields.contains(&field.to_owned()), "{fields:?}");
+    }
+    let member = r#"{"email": "harry@contoso.com", "first_name": "H", "last_name": "R",
+        "roles": ["account_viewer"]}"#;
+    let conflict = app
+        .send(call(
+            "POST",
+            "/api/v1/invitations",
+            Some(&admin),
+            Some(member),
+        ))
+        .await;
+    assert_eq!(conflict.status, 409, "{}", conflict.body);
+    let broken = app
+        .send(call("POST", "/api/v1/invitations", Some(&admin), Some("{")))
+        .await;
+    assert_eq!(broken.status, 400, "{}", broken.body);
+
+    // Bob's token, Report Viewer like him, may not invite, nor list users.
+    let harry_user = app.user(harry).await;
+    let (bob, _) = app
+        .signed_in_member(&harry_user, "bob@contoso.com", &[Role::ReportViewer])
+        .await;
+    let viewer = token_for(&app, bob.id, &[Role::ReportViewer]).await;
+    let invite = app
+        .send(call(
+            "POST",
+            "/api/v1/invitations",
+            Some(&viewer),
+            Some(body),
+        ))
+        .await;
+    let listed = app
+        .send(call("GET", "/api/v1/users", Some(&viewer), None))
+        .await;
+    for reply in [invite, listed] {
+        assert_eq!(reply.status, 403, "{}", reply.body);
+        assert_eq!(problem(&reply)["type"], "/api/v1/problems/forbidden");
+    }
+    let users = app
+        .send(call("GET", "/api/v1/users?q=harry", Some(&admin), None))
+        .await;
+    assert_eq!(users.status, 200, "{}", users.body);
+    let users: serde_json::Value = serde_json::from_str(&users.body).expect("json");
+    let harry = users["users"]
+        .as_array()
+        .expect("users")
+        .iter()
+        .find(|user| user["email"] == "harry@contoso.com")
+        .expect("Harry is listed");
+    assert_eq!(harry["roles"], serde_json::json!(["account_admin"]));
+    app.close().await;
+}
+both_engines!(a_script_invites_and_lists_within_its_roles);
