@@ -168,3 +168,59 @@ async fn a_script_invites_and_lists_within_its_roles(t: TestDb) {
     app.close().await;
 }
 both_engines!(a_script_invites_and_lists_within_its_roles);
+
+/// My profile makes a token without script too: the secret waits in a
+/// short-lived cookie for the page, which shows it once.
+async fn a_token_made_on_my_profile_is_shown_once(t: TestDb) {
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    let harry = app.sign_up_harry().await;
+    let cookie = app.cookie_for(harry).await;
+    let plain_form = [
+        crate::common::SAME_ORIGIN,
+        ("cookie", cookie.as_str()),
+        ("accept", "text/html"),
+        ("referer", "http://127.0.0.1:3000/profile"),
+    ];
+    let made = app
+        .post_form(
+            "/api/create_api_token",
+            &[
+                ("name", "user sync"),
+                ("expires_days", "90"),
+                ("roles[]", "account_admin"),
+            ],
+            &plain_form,
+        )
+        .await;
+    assert_eq!(made.status, 303, "{}: {}", app.t.engine, made.body);
+    let secret = made
+        .cookie("bc_new_token")
+        .expect("the secret, for the page");
+    let with_secret = format!("{cookie}; bc_new_token={secret}");
+    let page = app.get("/profile", Some(&with_secret)).await;
+    assert!(page.body.contains(&secret), "{}", page.body);
+    assert!(page.body.contains("user sync"), "{}", page.body);
+    let again = app.get("/profile", Some(&cookie)).await;
+    assert!(!again.body.contains(&secret), "shown once");
+    let me = app
+        .send(call("GET", "/api/v1/me", Some(&secret), None))
+        .await;
+    assert_eq!(me.status, 200, "{}", me.body);
+
+    // A role Harry does not hold is refused beside the roles.
+    let beyond = app
+        .call(
+            &cookie,
+            "create_api_token",
+            &[
+                ("name", "x"),
+                ("expires_days", "90"),
+                ("roles[]", "partner_admin"),
+            ],
+        )
+        .await;
+    assert_eq!(beyond.status, 422, "{}", beyond.body);
+    assert!(beyond.body.contains("TokenRolesNotHeld"), "{}", beyond.body);
+    app.close().await;
+}
+both_engines!(a_token_made_on_my_profile_is_shown_once);

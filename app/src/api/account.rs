@@ -2,15 +2,20 @@
 
 use leptos::prelude::*;
 
-use crate::domain::wire::{Dashboard, Profile, SessionRow};
+use crate::domain::wire::{ApiTokenRow, Dashboard, Profile, SessionRow};
+use crate::domain::Role;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::{
     http::cookies::{self, Cookie},
-    http::{answer::answer_at, Ctx},
+    http::{
+        answer::{answer_at, is_plain_form},
+        state, Ctx,
+    },
     services::{
         accounts::{self, PasswordChange},
         dashboard, sessions,
+        tokens::{self, TokenRequest},
     },
 };
 
@@ -75,4 +80,54 @@ fn this_session(cx: &Ctx) -> Result<String, AppError> {
     Cookie::Session
         .of_request(&cx.state().settings)
         .ok_or(AppError::Unauthenticated)
+}
+
+/// The person's API tokens, or the organization's for whoever manages its
+/// security.
+#[server(endpoint = "list_api_tokens")]
+pub async fn list_api_tokens() -> Result<Vec<ApiTokenRow>, AppError> {
+    let cx = Ctx::signed_in().await?;
+    tokens::list(cx.state(), cx.actor()).await
+}
+
+/// Makes an API token with some of the person's roles; answers its
+/// secret, shown only now.
+#[server(endpoint = "create_api_token")]
+pub async fn create_api_token(
+    name: String,
+    expires_days: i64,
+    #[server(default)] roles: Vec<Role>,
+) -> Result<String, AppError> {
+    let cx = Ctx::signed_in().await?;
+    let request = TokenRequest {
+        name: &name,
+        expires_days,
+        roles: &roles,
+    };
+    let made = tokens::create(cx.state(), cx.actor(), &request).await?;
+    // A plain form's answer is a page, which cannot carry the secret: it
+    // waits for My profile in a cookie (`Cookie::NewToken`).
+    if is_plain_form() {
+        cookies::add(&Cookie::NewToken.set(&cx.state().settings, &made.secret));
+        answer_at("/profile#api-tokens");
+    }
+    Ok(made.secret)
+}
+
+#[server(endpoint = "revoke_api_token")]
+pub async fn revoke_api_token(token_id: i64) -> Result<(), AppError> {
+    let cx = Ctx::signed_in().await?;
+    tokens::revoke(cx.state(), cx.actor(), token_id).await?;
+    answer_at("/profile#api-tokens");
+    Ok(())
+}
+
+/// The secret a plain form's `create_api_token` left for this page, taken
+/// away as it is shown; nothing unless it looks like one.
+#[cfg(feature = "ssr")]
+pub fn take_new_token() -> Option<String> {
+    let state = state().ok()?;
+    let secret = Cookie::NewToken.of_request(&state.settings)?;
+    cookies::add(&Cookie::NewToken.expire(&state.settings));
+    tokens::well_formed(&secret).then_some(secret)
 }

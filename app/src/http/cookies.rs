@@ -31,6 +31,9 @@ pub enum Cookie {
     /// asked for one ROLE dropdown more or less, waiting for the page it
     /// comes back to, which takes it away.
     InviteDraft,
+    /// An API token's secret just made, waiting for the page a form posted
+    /// without script comes back to, which takes it away.
+    NewToken,
 }
 
 struct Rules {
@@ -74,6 +77,13 @@ impl Cookie {
                 http_only: true,
                 same_site: "Strict",
                 max_age_secs: credentials::DEVICE_LIFETIME_SECS,
+            },
+            Cookie::NewToken => Rules {
+                name: "bc_new_token",
+                https_name: Some("__Host-bc_new_token"),
+                http_only: true,
+                same_site: "Strict",
+                max_age_secs: 120,
             },
             Cookie::InviteDraft => Rules {
                 name: "bc_invite_draft",
