@@ -10,9 +10,13 @@ use axum::http::header::{self, HeaderValue};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use app::domain::wire::InviteOutcome;
 use app::domain::{Lang, Problem, Role};
@@ -24,11 +28,51 @@ use app::services::audit::{self, Actor};
 use app::services::tokens::{self, Caller};
 use app::services::AppState;
 
+/// The document's frame: what the handlers' own annotations do not say.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Business Center API",
+        description = "The organization's users and invitations, for scripts. \
+            Send `Authorization: Bearer <token>` (My profile → API tokens, or \
+            `business-center token create`). Errors are `application/problem+json`."
+    ),
+    modifiers(&BearerTokens)
+)]
+struct ApiDoc;
+
+/// Every operation takes a bearer token.
+struct BearerTokens;
+
+impl Modify for BearerTokens {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let scheme = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .description(Some(
+                "An API token: bc_, 64 hexadecimal digits, _ and a checksum",
+            ))
+            .build();
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme("token", SecurityScheme::Http(scheme));
+    }
+}
+
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/me", get(me))
-        .route("/api/v1/users", get(users))
-        .route("/api/v1/invitations", post(create_invitation))
+    let (router, document) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(me))
+        .routes(routes!(users))
+        .routes(routes!(create_invitation))
+        .split_for_parts();
+    let document = std::sync::Arc::new(document);
+    router.route(
+        "/api/v1/openapi.json",
+        get(move || {
+            let document = document.clone();
+            async move { Json(document.as_ref().clone()) }
+        }),
+    )
 }
 
 /// An error as the API answers it.
@@ -40,15 +84,17 @@ impl From<AppError> for ApiError {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct FieldProblem {
     field: String,
     /// The problem's stable name (`Required`, `EmailInvalid`, …).
+    #[schema(value_type = String)]
     problem: Problem,
     message: String,
 }
 
-#[derive(Serialize)]
+/// An error (RFC 9457), sent as `application/problem+json`.
+#[derive(Serialize, ToSchema)]
 struct ProblemDocument {
     #[serde(rename = "type")]
     kind: String,
@@ -158,7 +204,7 @@ impl ApiCaller {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct Me {
     id: i64,
     email: String,
@@ -166,6 +212,7 @@ struct Me {
     last_name: String,
     organization_id: i64,
     /// What this token may do: the roles it carries that its owner holds.
+    #[schema(value_type = Vec<String>, example = json!(["account_admin"]))]
     roles: Vec<Role>,
 }
 
@@ -174,7 +221,18 @@ struct Operator {
     operator: bool,
 }
 
-/// `GET /api/v1/me`: who the token acts for.
+/// Who the token acts for, with the roles it carries that its owner holds
+/// now (a vendor operator's token answers `{"operator": true}`).
+#[utoipa::path(
+    get,
+    path = "/api/v1/me",
+    tag = "me",
+    security(("token" = [])),
+    responses(
+        (status = 200, body = Me),
+        (status = 401, body = ProblemDocument, content_type = "application/problem+json"),
+    )
+)]
 async fn me(caller: ApiCaller) -> Response {
     match caller.0 {
         Caller::User(actor) => Json(Me {
@@ -190,8 +248,10 @@ async fn me(caller: ApiCaller) -> Response {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct UsersQuery {
+    /// Part of a name or an email address.
     #[serde(default)]
     q: String,
     /// The cursor: the `next_after` of the page before.
@@ -199,17 +259,18 @@ struct UsersQuery {
     after: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct User {
     id: i64,
     email: String,
     first_name: String,
     last_name: String,
+    #[schema(value_type = Vec<String>)]
     roles: Vec<Role>,
     two_step: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct UsersPage {
     users: Vec<User>,
     /// Pass as `after` for the next page; absent on the last.
@@ -217,8 +278,20 @@ struct UsersPage {
     next_after: Option<String>,
 }
 
-/// `GET /api/v1/users?q=&after=`: the organization's users with their
-/// roles, 50 a page in email order.
+/// The organization's users with their roles, 50 a page in email order.
+#[utoipa::path(
+    get,
+    path = "/api/v1/users",
+    tag = "users",
+    security(("token" = [])),
+    params(UsersQuery),
+    responses(
+        (status = 200, body = UsersPage),
+        (status = 400, body = ProblemDocument, content_type = "application/problem+json"),
+        (status = 401, body = ProblemDocument, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
+    )
+)]
 async fn users(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -244,15 +317,17 @@ async fn users(
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 struct NewInvitation {
     email: String,
     first_name: String,
     last_name: String,
     #[serde(default = "english")]
     language: String,
+    /// ISO 3166 code.
     #[serde(default = "united_states")]
     country: String,
+    /// Role keys, as in the CSV invitation: `account_viewer`, …
     roles: Vec<String>,
 }
 
@@ -264,7 +339,7 @@ fn united_states() -> String {
     "US".to_owned()
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 struct Invitation {
     id: i64,
     email: String,
@@ -274,7 +349,24 @@ struct Invitation {
     outcome: &'static str,
 }
 
-/// `POST /api/v1/invitations`: invites one person, as INVITE USER does.
+/// Invites one person, as INVITE USER does, within the roles the token
+/// may grant.
+#[utoipa::path(
+    post,
+    path = "/api/v1/invitations",
+    tag = "invitations",
+    security(("token" = [])),
+    request_body = NewInvitation,
+    responses(
+        (status = 201, body = Invitation),
+        (status = 400, body = ProblemDocument, content_type = "application/problem+json"),
+        (status = 401, body = ProblemDocument, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
+        (status = 409, body = ProblemDocument, content_type = "application/problem+json"),
+        (status = 422, body = ProblemDocument, content_type = "application/problem+json"),
+        (status = 429, body = ProblemDocument, content_type = "application/problem+json"),
+    )
+)]
 async fn create_invitation(
     State(state): State<AppState>,
     caller: ApiCaller,

@@ -224,3 +224,46 @@ async fn a_token_made_on_my_profile_is_shown_once(t: TestDb) {
     app.close().await;
 }
 both_engines!(a_token_made_on_my_profile_is_shown_once);
+
+/// The OpenAPI document is generated from the handlers: every operation
+/// with its token, parameters, bodies and error responses.
+async fn the_api_describes_itself_in_openapi(t: TestDb) {
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    let reply = app
+        .send(call("GET", "/api/v1/openapi.json", None, None))
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let document: serde_json::Value = serde_json::from_str(&reply.body).expect("json");
+    assert!(
+        document["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3.1")),
+        "{}",
+        document["openapi"]
+    );
+    assert_eq!(
+        document["components"]["securitySchemes"]["token"]["scheme"],
+        "bearer"
+    );
+    for (path, method) in [
+        ("/api/v1/me", "get"),
+        ("/api/v1/users", "get"),
+        ("/api/v1/invitations", "post"),
+    ] {
+        let operation = &document["paths"][path][method];
+        assert!(operation.is_object(), "{path} {method}");
+        assert_eq!(operation["security"][0]["token"], serde_json::json!([]));
+        assert!(operation["responses"]["401"].is_object(), "{path}");
+    }
+    let invitation = &document["paths"]["/api/v1/invitations"]["post"];
+    assert!(invitation["requestBody"].is_object());
+    assert!(invitation["responses"]["201"].is_object());
+    assert!(invitation["responses"]["409"].is_object());
+    let params = document["paths"]["/api/v1/users"]["get"]["parameters"].to_string();
+    assert!(
+        params.contains("\"after\"") && params.contains("\"q\""),
+        "{params}"
+    );
+    app.close().await;
+}
+both_engines!(the_api_describes_itself_in_openapi);
