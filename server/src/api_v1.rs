@@ -153,8 +153,28 @@ impl IntoResponse for ApiError {
             HeaderValue::from_static("application/problem+json"),
         );
         if let AppError::RateLimited { retry_after_secs } = error {
-            if let Ok(value) = HeaderValue::from_str(&retry_after_secs.to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
+            let limit = tokens::PER_TOKEN.max;
+            let wait = retry_after_secs.max(1);
+            let headers = response.headers_mut();
+            if let Ok(value) = HeaderValue::from_str(&wait.to_string()) {
+                headers.insert(header::RETRY_AFTER, value);
+            }
+            // The IETF RateLimit fields: the policy, and none left until
+            // the window resets.
+            let fields = [
+                (
+                    "ratelimit-policy",
+                    format!("{limit};w={}", tokens::PER_TOKEN.window_secs),
+                ),
+                (
+                    "ratelimit",
+                    format!("limit={limit}, remaining=0, reset={wait}"),
+                ),
+            ];
+            for (name, value) in fields {
+                if let Ok(value) = HeaderValue::from_str(&value) {
+                    headers.insert(name, value);
+                }
             }
         }
         response
@@ -231,6 +251,7 @@ struct Operator {
     responses(
         (status = 200, body = Me),
         (status = 401, body = ProblemDocument, content_type = "application/problem+json"),
+        (status = 429, body = ProblemDocument, content_type = "application/problem+json"),
     )
 )]
 async fn me(caller: ApiCaller) -> Response {
@@ -290,6 +311,7 @@ struct UsersPage {
         (status = 400, body = ProblemDocument, content_type = "application/problem+json"),
         (status = 401, body = ProblemDocument, content_type = "application/problem+json"),
         (status = 403, body = ProblemDocument, content_type = "application/problem+json"),
+        (status = 429, body = ProblemDocument, content_type = "application/problem+json"),
     )
 )]
 async fn users(

@@ -267,3 +267,40 @@ async fn the_api_describes_itself_in_openapi(t: TestDb) {
     app.close().await;
 }
 both_engines!(the_api_describes_itself_in_openapi);
+
+/// Past its rate a token gets 429 with when to come back, counted in the
+/// database (a full window stored as another server would leave it).
+async fn a_token_past_its_rate_is_told_when_to_come_back(t: TestDb) {
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    let harry = app.sign_up_harry().await;
+    let token = token_for(&app, harry, &[Role::AccountAdmin]).await;
+    let (id,): (i64,) = sqlx::query_as("SELECT id FROM api_tokens")
+        .fetch_one(&app.state.db)
+        .await
+        .expect("the token");
+    sqlx::query("INSERT INTO rate_limits (key, window_start, hits) VALUES ($1, $2, $3)")
+        .bind(format!("api:token:{id}"))
+        .bind(app.state.clock.now())
+        .bind(tokens::PER_TOKEN.max)
+        .execute(&app.state.db)
+        .await
+        .expect("a full window");
+    let reply = app
+        .send(call("GET", "/api/v1/me", Some(&token), None))
+        .await;
+    assert_eq!(reply.status, 429, "{}: {}", app.t.engine, reply.body);
+    assert_eq!(problem(&reply)["type"], "/api/v1/problems/rate-limited");
+    let wait: i64 = reply
+        .header("retry-after")
+        .and_then(|value| value.parse().ok())
+        .expect("Retry-After");
+    assert!((1..=60).contains(&wait), "{wait}");
+    assert_eq!(reply.header("ratelimit-policy"), Some("600;w=60"));
+    app.advance(61);
+    let later = app
+        .send(call("GET", "/api/v1/me", Some(&token), None))
+        .await;
+    assert_eq!(later.status, 200, "{}", later.body);
+    app.close().await;
+}
+both_engines!(a_token_past_its_rate_is_told_when_to_come_back);

@@ -14,6 +14,7 @@ use tracing::instrument;
 
 use super::audit::{self, Actor};
 use super::current_user::{self, CurrentUser};
+use super::ratelimit::{self, Limit};
 use super::{hex, sha256_hex, AppState};
 use crate::domain::wire::ApiTokenRow;
 use crate::domain::{AuditAction, Capability, Problem, Role};
@@ -23,6 +24,13 @@ use crate::error::{AppError, FormErrors};
 pub const MAX_DAYS: i64 = 365;
 
 const DAY_SECS: i64 = 24 * 60 * 60;
+
+/// Calls one token may make: counted in the database, so every server
+/// agrees; the answer past it is 429 with when to come back.
+pub const PER_TOKEN: Limit = Limit {
+    max: 600,
+    window_secs: 60,
+};
 
 /// How stale `last_used_at` may get before a use writes it again.
 const TOUCH_EVERY_SECS: i64 = 60;
@@ -268,8 +276,8 @@ pub enum Caller {
 }
 
 /// The caller behind `secret`, or `None` for a secret that is malformed,
-/// unknown, expired or revoked, or whose owner is gone. The first use of
-/// a person's token is audited.
+/// unknown, expired or revoked, or whose owner is gone; `RateLimited`
+/// past [`PER_TOKEN`]. The first use of a person's token is audited.
 #[instrument(skip_all)]
 pub async fn authenticate(
     state: &AppState,
@@ -300,6 +308,7 @@ pub async fn authenticate(
     let Some(row) = row else {
         return Ok(None);
     };
+    ratelimit::hit(&state.db, &format!("api:token:{}", row.id), now, PER_TOKEN).await?;
     let first_use = row.last_used_at.is_none();
     if row
         .last_used_at
