@@ -27,7 +27,7 @@ async fn token(app: &TestApp, owner: &Actor, roles: &[Role]) -> String {
 /// The roles a token acts with now, or `None` when it does not work.
 async fn acting(app: &TestApp, secret: &str) -> Option<Vec<Role>> {
     match tokens::authenticate(&app.state, secret, CLIENT_ADDRESS).await {
-        Ok(Some(Caller::User(actor))) => Some(actor.user.roles),
+        Ok(Some(Caller::User { actor, .. })) => Some(actor.user.roles),
         Ok(_) => None,
         Err(error) => panic!("{error:?}"),
     }

@@ -4,10 +4,11 @@
 //! pages, and errors as `application/problem+json` (RFC 9457) with a
 //! stable `type`, the fields in error and a message a person can act on.
 
-use axum::extract::rejection::JsonRejection;
+use axum::body::Bytes;
 use axum::extract::{FromRequestParts, Query, State};
 use axum::http::header::{self, HeaderValue};
 use axum::http::request::Parts;
+use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -25,6 +26,7 @@ use app::http::client;
 use app::services::access::invite::{self, InviteInput};
 use app::services::access::people;
 use app::services::audit::{self, Actor};
+use app::services::idempotency;
 use app::services::tokens::{self, Caller};
 use app::services::AppState;
 
@@ -107,7 +109,10 @@ struct ProblemDocument {
 
 /// A conflict with what is stored rather than a bad field: 409.
 fn is_conflict(problem: Problem) -> bool {
-    matches!(problem, Problem::AlreadyMember | Problem::LastAccountAdmin)
+    matches!(
+        problem,
+        Problem::AlreadyMember | Problem::LastAccountAdmin | Problem::IdempotencyKeyInProgress
+    )
 }
 
 impl IntoResponse for ApiError {
@@ -181,12 +186,6 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// A body that is not the JSON the operation takes: 400, saying where.
-fn bad_body(rejection: JsonRejection) -> ApiError {
-    tracing::debug!(%rejection, "API body refused");
-    ApiError(AppError::BadRequest)
-}
-
 /// Whoever the request's bearer token acts for; 401 without a live one.
 pub struct ApiCaller(pub Caller);
 
@@ -204,7 +203,7 @@ impl FromRequestParts<AppState> for ApiCaller {
         let address = audit::describe_client(client::of_extensions(&parts.extensions));
         match tokens::authenticate(state, secret, &address).await? {
             Some(caller) => {
-                if let Caller::User(actor) = &caller {
+                if let Caller::User { actor, .. } = &caller {
                     tracing::Span::current().record("user", actor.user.id);
                 }
                 Ok(ApiCaller(caller))
@@ -217,8 +216,13 @@ impl FromRequestParts<AppState> for ApiCaller {
 impl ApiCaller {
     /// The person the token acts for; an operator's token is not one.
     fn person(self) -> Result<Actor, ApiError> {
+        self.person_and_token().map(|(actor, _)| actor)
+    }
+
+    /// The person, and the token's id (which idempotency keys belong to).
+    fn person_and_token(self) -> Result<(Actor, i64), ApiError> {
         match self.0 {
-            Caller::User(actor) => Ok(actor),
+            Caller::User { actor, token_id } => Ok((actor, token_id)),
             Caller::Operator { .. } => Err(ApiError(AppError::Forbidden)),
         }
     }
@@ -256,7 +260,7 @@ struct Operator {
 )]
 async fn me(caller: ApiCaller) -> Response {
     match caller.0 {
-        Caller::User(actor) => Json(Me {
+        Caller::User { actor, .. } => Json(Me {
             id: actor.user.id,
             email: actor.user.email,
             first_name: actor.user.first_name,
@@ -379,6 +383,10 @@ struct Invitation {
     tag = "invitations",
     security(("token" = [])),
     request_body = NewInvitation,
+    params(
+        ("Idempotency-Key" = Option<String>, Header,
+            description = "Up to 255 characters: the same key and body within 24 hours returns the first answer and invites nobody twice"),
+    ),
     responses(
         (status = 201, body = Invitation),
         (status = 400, body = ProblemDocument, content_type = "application/problem+json"),
@@ -392,23 +400,26 @@ struct Invitation {
 async fn create_invitation(
     State(state): State<AppState>,
     caller: ApiCaller,
-    body: Result<Json<NewInvitation>, JsonRejection>,
-) -> Result<(StatusCode, Json<Invitation>), ApiError> {
-    let actor = caller.person()?;
-    let Json(body) = body.map_err(bad_body)?;
-    let invitee = InviteInput {
-        email: body.email,
-        first_name: body.first_name,
-        last_name: body.last_name,
-        language: body.language,
-        country: body.country,
-        roles: body.roles,
-    }
-    .parse()?;
-    let sent = invite::invite(&state, &actor, &invitee).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(Invitation {
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let (actor, token_id) = caller.person_and_token()?;
+    idempotent(&state, token_id, &headers, &body, || async {
+        let body: NewInvitation = serde_json::from_slice(&body).map_err(|error| {
+            tracing::debug!(%error, "API body refused");
+            ApiError(AppError::BadRequest)
+        })?;
+        let invitee = InviteInput {
+            email: body.email,
+            first_name: body.first_name,
+            last_name: body.last_name,
+            language: body.language,
+            country: body.country,
+            roles: body.roles,
+        }
+        .parse()?;
+        let sent = invite::invite(&state, &actor, &invitee).await?;
+        let invitation = Invitation {
             id: sent.invitation_id,
             email: invitee.email.to_string(),
             status: "pending",
@@ -416,6 +427,67 @@ async fn create_invitation(
                 InviteOutcome::Invited => "invited",
                 InviteOutcome::Resent => "resent",
             },
-        }),
-    ))
+        };
+        Ok((StatusCode::CREATED, Json(invitation)).into_response())
+    })
+    .await
+}
+
+/// Runs `work` once per `Idempotency-Key` (when the request has one): the
+/// same key and body again within a day gets the first answer, marked
+/// `Idempotent-Replayed`; the key with another body is 422, and while the
+/// first is still being answered, 409. An answer that failed on our side
+/// (5xx) or was rate-limited is not kept, so a retry does the work.
+async fn idempotent<F, Fut>(
+    state: &AppState,
+    token_id: i64,
+    headers: &HeaderMap,
+    body: &[u8],
+    work: F,
+) -> Result<Response, ApiError>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<Response, ApiError>>,
+{
+    let field = |problem| ApiError(AppError::field("idempotency_key", problem));
+    let key = match headers.get("idempotency-key") {
+        None => return work().await.or_else(|error| Ok(error.into_response())),
+        Some(value) => value
+            .to_str()
+            .ok()
+            .filter(|key| (1..=idempotency::MAX_KEY_LEN).contains(&key.len()))
+            .ok_or(ApiError(AppError::BadRequest))?
+            .to_owned(),
+    };
+    match idempotency::begin(state, token_id, &key, body).await? {
+        idempotency::Begin::New => {}
+        idempotency::Begin::Replay { status, body } => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+            let kind = if status.is_success() {
+                "application/json"
+            } else {
+                "application/problem+json"
+            };
+            let mut response = (status, body).into_response();
+            let headers = response.headers_mut();
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+            headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
+            return Ok(response);
+        }
+        idempotency::Begin::OtherRequest => return Err(field(Problem::IdempotencyKeyReused)),
+        idempotency::Begin::InProgress => return Err(field(Problem::IdempotencyKeyInProgress)),
+    }
+    let response = work().await.unwrap_or_else(IntoResponse::into_response);
+    let status = response.status();
+    if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
+        idempotency::abandon(state, token_id, &key).await?;
+        return Ok(response);
+    }
+    let (parts, answer) = response.into_parts();
+    let answer = axum::body::to_bytes(answer, 1024 * 1024)
+        .await
+        .map_err(|_| ApiError(app::services::internal("API answer unreadable")))?;
+    let text = String::from_utf8_lossy(&answer);
+    idempotency::finish(state, token_id, &key, status.as_u16(), &text).await?;
+    Ok(Response::from_parts(parts, axum::body::Body::from(answer)))
 }

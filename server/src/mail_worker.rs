@@ -277,6 +277,11 @@ async fn purge_ended(state: &AppState) {
         Ok(purged) => tracing::debug!(purged, "browsers unused for a year forgotten"),
         Err(error) => tracing::warn!(?error, "could not forget unused browsers"),
     }
+    match app::services::idempotency::purge(state).await {
+        Ok(0) => {}
+        Ok(purged) => tracing::debug!(purged, "API answers kept for idempotency purged"),
+        Err(error) => tracing::warn!(?error, "could not purge idempotency keys"),
+    }
     match app::services::access::bulk::purge(state).await {
         Ok(0) => {}
         Ok(purged) => tracing::debug!(purged, "old CSV invitation results purged"),

@@ -304,3 +304,56 @@ async fn a_token_past_its_rate_is_told_when_to_come_back(t: TestDb) {
     app.close().await;
 }
 both_engines!(a_token_past_its_rate_is_told_when_to_come_back);
+
+/// A script that retries with its Idempotency-Key gets the first answer
+/// and invites nobody twice; the key with another body is refused.
+async fn a_retried_post_with_its_idempotency_key_invites_once(t: TestDb) {
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    let harry = app.sign_up_harry().await;
+    let token = token_for(&app, harry, &[Role::AccountAdmin]).await;
+    let post = |key: &'static str, body: &'static str| {
+        let mut request = call("POST", "/api/v1/invitations", Some(&token), Some(body));
+        request
+            .headers_mut()
+            .insert("idempotency-key", key.parse().expect("header"));
+        request
+    };
+    let ana = r#"{"email": "ana@contoso.com", "first_name": "Ana", "last_name": "Bell",
+        "roles": ["account_viewer"]}"#;
+    let first = app.send(post("run-42", ana)).await;
+    assert_eq!(first.status, 201, "{}: {}", app.t.engine, first.body);
+    let again = app.send(post("run-42", ana)).await;
+    assert_eq!(again.status, 201, "{}", again.body);
+    assert_eq!(again.body, first.body, "the first answer, again");
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    let (invitations,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM invitations WHERE email = 'ana@contoso.com'")
+            .fetch_one(&app.state.db)
+            .await
+            .expect("count");
+    assert_eq!(invitations, 1, "invited once");
+
+    let bob = r#"{"email": "bob@contoso.com", "first_name": "Bob", "last_name": "Ray",
+        "roles": ["account_viewer"]}"#;
+    let reused = app.send(post("run-42", bob)).await;
+    assert_eq!(reused.status, 422, "{}", reused.body);
+    assert!(
+        reused.body.contains("IdempotencyKeyReused"),
+        "{}",
+        reused.body
+    );
+    // A refusal is an answer too: replayed, not tried again.
+    let bad =
+        r#"{"email": "nope", "first_name": "B", "last_name": "R", "roles": ["account_viewer"]}"#;
+    let refused = app.send(post("run-43", bad)).await;
+    assert_eq!(refused.status, 422);
+    let replayed = app.send(post("run-43", bad)).await;
+    assert_eq!(replayed.status, 422);
+    assert_eq!(replayed.header("idempotent-replayed"), Some("true"));
+    assert_eq!(
+        replayed.header("content-type"),
+        Some("application/problem+json")
+    );
+    app.close().await;
+}
+both_engines!(a_retried_post_with_its_idempotency_key_invites_once);

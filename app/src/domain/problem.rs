@@ -73,6 +73,10 @@ pub enum Problem {
     TokenRolesNotHeld,
     #[error("this organization has no administrator yet")]
     OrganizationHasNoAdmin,
+    #[error("this Idempotency-Key came before with another request")]
+    IdempotencyKeyReused,
+    #[error("the first request with this Idempotency-Key is still being answered")]
+    IdempotencyKeyInProgress,
     #[error("no partner organization has this name")]
     PartnerUnknown,
     #[error("no agreement has this number")]

@@ -420,6 +420,8 @@ pub fn problem(value: Problem) -> &'static str {
         TokenLifetime => "Choose from 1 to 365 days.",
         TokenRolesNotHeld => "A token can carry only roles you hold.",
         OrganizationHasNoAdmin => "This organization has no administrator yet.",
+        IdempotencyKeyReused => "This Idempotency-Key came before with another request: use a new key for a new request.",
+        IdempotencyKeyInProgress => "The first request with this Idempotency-Key is still being answered: try again in a moment.",
         PartnerUnknown => "No partner organization has this name.",
         AgreementUnknown => "No agreement has this number.",
         OrganizationExists => "An organization with this name already exists: give its id to add the agreement to it, or choose another name.",

@@ -419,6 +419,8 @@ pub fn problem(value: Problem) -> &'static str {
         TokenLifetime => "Choisissez entre 1 et 365 jours.",
         TokenRolesNotHeld => "Un jeton ne peut porter que des rôles que vous détenez.",
         OrganizationHasNoAdmin => "Cette organisation n'a pas encore d'administrateur.",
+        IdempotencyKeyReused => "Cette clé Idempotency-Key a déjà servi pour une autre requête : utilisez une nouvelle clé pour une nouvelle requête.",
+        IdempotencyKeyInProgress => "La première requête avec cette clé Idempotency-Key est encore en cours : réessayez dans un instant.",
         PartnerUnknown => "Aucune organisation partenaire ne porte ce nom.",
         AgreementUnknown => "Aucun contrat ne porte ce numéro.",
         OrganizationExists => "Une organisation porte déjà ce nom : donnez son identifiant pour y ajouter le contrat, ou choisissez un autre nom.",

@@ -19,6 +19,7 @@ pub mod dashboard;
 pub mod db;
 pub mod dns;
 pub mod domains;
+pub mod idempotency;
 pub mod invitations;
 pub mod keys;
 pub mod mail;

@@ -270,7 +270,7 @@ fn roles_of(keys: &str) -> Vec<Role> {
 pub enum Caller {
     /// A person's token: the owner, with the roles both the token and the
     /// owner hold now.
-    User(Actor),
+    User { actor: Actor, token_id: i64 },
     /// A vendor operator's token.
     Operator { token_id: i64 },
 }
@@ -341,7 +341,10 @@ pub async fn authenticate(
         let (action, subject) = (AuditAction::ApiTokenFirstUsed, &actor.user.email);
         audit::record(&mut conn, &actor, now, action, subject, &row.name).await?;
     }
-    Ok(Some(Caller::User(actor)))
+    Ok(Some(Caller::User {
+        actor,
+        token_id: row.id,
+    }))
 }
 
 /// The actor's own tokens, or, for whoever manages the organization's
