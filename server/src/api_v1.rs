@@ -5,7 +5,7 @@
 //! stable `type`, the fields in error and a message a person can act on.
 
 use axum::body::Bytes;
-use axum::extract::{FromRequestParts, Query, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::header::{self, HeaderValue};
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
@@ -19,12 +19,12 @@ use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use app::domain::wire::InviteOutcome;
+use app::domain::wire::{InvitationState, InviteOutcome, PersonKind};
 use app::domain::{Lang, Problem, Role};
 use app::error::AppError;
 use app::http::client;
 use app::services::access::invite::{self, InviteInput};
-use app::services::access::people;
+use app::services::access::{members, people};
 use app::services::audit::{self, Actor};
 use app::services::idempotency;
 use app::services::tokens::{self, Caller};
@@ -65,7 +65,11 @@ pub fn router() -> Router<AppState> {
     let (router, document) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(me))
         .routes(routes!(users))
-        .routes(routes!(create_invitation))
+        .routes(routes!(list_invitations, create_invitation))
+        .routes(routes!(resend_invitation))
+        .routes(routes!(revoke_invitation))
+        .routes(routes!(change_roles))
+        .routes(routes!(remove_user))
         .split_for_parts();
     let document = std::sync::Arc::new(document);
     router.route(
@@ -490,4 +494,200 @@ where
     let text = String::from_utf8_lossy(&answer);
     idempotency::finish(state, token_id, &key, status.as_u16(), &text).await?;
     Ok(Response::from_parts(parts, axum::body::Body::from(answer)))
+}
+
+const PROBLEM: &str = "application/problem+json";
+
+#[derive(Serialize, ToSchema)]
+struct OpenInvitation {
+    id: i64,
+    email: String,
+    first_name: String,
+    last_name: String,
+    #[schema(value_type = Vec<String>)]
+    roles: Vec<Role>,
+    /// `invited`, `expired`, `revoked` or `delivery_failed`.
+    status: &'static str,
+    expires_at: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+struct Invitations {
+    invitations: Vec<OpenInvitation>,
+}
+
+/// The organization's invitations not yet accepted, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/invitations",
+    tag = "invitations",
+    security(("token" = [])),
+    responses(
+        (status = 200, body = Invitations),
+        (status = 401, body = ProblemDocument, content_type = PROBLEM),
+        (status = 403, body = ProblemDocument, content_type = PROBLEM),
+        (status = 429, body = ProblemDocument, content_type = PROBLEM),
+    )
+)]
+async fn list_invitations(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+) -> Result<Json<Invitations>, ApiError> {
+    let actor = caller.person()?;
+    let page = people::list(&state, &actor, "", "").await?;
+    let invitations = page
+        .invitations
+        .into_iter()
+        .filter_map(|row| match row.kind {
+            PersonKind::Invitation { state, expires_at } => Some(OpenInvitation {
+                id: row.id,
+                email: row.email,
+                first_name: row.first_name,
+                last_name: row.last_name,
+                roles: row.roles,
+                status: match state {
+                    InvitationState::Invited => "invited",
+                    InvitationState::Expired => "expired",
+                    InvitationState::Revoked => "revoked",
+                    InvitationState::DeliveryFailed => "delivery_failed",
+                },
+                expires_at,
+            }),
+            PersonKind::User => None,
+        })
+        .collect();
+    Ok(Json(Invitations { invitations }))
+}
+
+/// Sends an invitation again: a new link, 60 days again, the old link
+/// dead. Answers the new invitation.
+#[utoipa::path(
+    post,
+    path = "/api/v1/invitations/{id}/resend",
+    tag = "invitations",
+    security(("token" = [])),
+    params(("id" = i64, Path, description = "The invitation's id")),
+    responses(
+        (status = 200, body = Invitation),
+        (status = 401, body = ProblemDocument, content_type = PROBLEM),
+        (status = 403, body = ProblemDocument, content_type = PROBLEM),
+        (status = 404, body = ProblemDocument, content_type = PROBLEM),
+        (status = 429, body = ProblemDocument, content_type = PROBLEM),
+    )
+)]
+async fn resend_invitation(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<i64>,
+) -> Result<Json<Invitation>, ApiError> {
+    let actor = caller.person()?;
+    let sent = invite::resend_invitation(&state, &actor, id, None).await?;
+    let email = invite::sent_to(&state, &actor, sent.invitation_id)
+        .await?
+        .unwrap_or_default();
+    Ok(Json(Invitation {
+        id: sent.invitation_id,
+        email,
+        status: "pending",
+        outcome: "resent",
+    }))
+}
+
+/// Revokes an invitation: its link stops working.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/invitations/{id}",
+    tag = "invitations",
+    security(("token" = [])),
+    params(("id" = i64, Path, description = "The invitation's id")),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 401, body = ProblemDocument, content_type = PROBLEM),
+        (status = 403, body = ProblemDocument, content_type = PROBLEM),
+        (status = 404, body = ProblemDocument, content_type = PROBLEM),
+        (status = 429, body = ProblemDocument, content_type = PROBLEM),
+    )
+)]
+async fn revoke_invitation(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    let actor = caller.person()?;
+    invite::revoke_invitation(&state, &actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+struct NewRoles {
+    /// Role keys: `account_viewer`, …
+    roles: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+struct UserRoles {
+    id: i64,
+    #[schema(value_type = Vec<String>)]
+    roles: Vec<Role>,
+}
+
+/// Replaces a user's roles, within what the token may grant; the last
+/// Account Admin keeps that role (409), and nobody changes their own.
+#[utoipa::path(
+    put,
+    path = "/api/v1/users/{id}/roles",
+    tag = "users",
+    security(("token" = [])),
+    params(("id" = i64, Path, description = "The user's id")),
+    request_body = NewRoles,
+    responses(
+        (status = 200, body = UserRoles),
+        (status = 400, body = ProblemDocument, content_type = PROBLEM),
+        (status = 401, body = ProblemDocument, content_type = PROBLEM),
+        (status = 403, body = ProblemDocument, content_type = PROBLEM),
+        (status = 404, body = ProblemDocument, content_type = PROBLEM),
+        (status = 409, body = ProblemDocument, content_type = PROBLEM),
+        (status = 422, body = ProblemDocument, content_type = PROBLEM),
+        (status = 429, body = ProblemDocument, content_type = PROBLEM),
+    )
+)]
+async fn change_roles(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Json<UserRoles>, ApiError> {
+    let actor = caller.person()?;
+    let body: NewRoles =
+        serde_json::from_slice(&body).map_err(|_| ApiError(AppError::BadRequest))?;
+    let roles =
+        Role::parse_list(&body.roles).map_err(|problem| AppError::field("roles", problem))?;
+    members::change_roles(&state, &actor, id, &roles).await?;
+    Ok(Json(UserRoles { id, roles }))
+}
+
+/// Removes a user: their account, sessions, tokens and roles go.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/users/{id}",
+    tag = "users",
+    security(("token" = [])),
+    params(("id" = i64, Path, description = "The user's id")),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 401, body = ProblemDocument, content_type = PROBLEM),
+        (status = 403, body = ProblemDocument, content_type = PROBLEM),
+        (status = 404, body = ProblemDocument, content_type = PROBLEM),
+        (status = 409, body = ProblemDocument, content_type = PROBLEM),
+        (status = 429, body = ProblemDocument, content_type = PROBLEM),
+    )
+)]
+async fn remove_user(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    let actor = caller.person()?;
+    members::remove_user(&state, &actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

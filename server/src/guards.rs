@@ -31,11 +31,18 @@ const ANSWER_WITHIN: Duration = Duration::from_secs(30);
 /// The longest a client may take to send a request's body.
 const BODY_WITHIN: Duration = Duration::from_secs(15);
 
-/// The Center answers GET, HEAD and POST. Anything else gets an empty
-/// 405 here, before any handler: a CONNECT answered with a page made
-/// hyper log four errors per request, an easy way to flood the log.
+/// The Center answers GET, HEAD and POST, and the JSON API under
+/// `/api/v1` PUT and DELETE too. Anything else gets an empty 405 here,
+/// before any handler: a CONNECT answered with a page made hyper log four
+/// errors per request, an easy way to flood the log.
 pub async fn allowed_methods(request: Request, next: Next) -> Response {
-    if matches!(*request.method(), Method::GET | Method::HEAD | Method::POST) {
+    let api = request.uri().path().starts_with("/api/v1/");
+    let allowed = match *request.method() {
+        Method::GET | Method::HEAD | Method::POST => true,
+        Method::PUT | Method::DELETE => api,
+        _ => false,
+    };
+    if allowed {
         return next.run(request).await;
     }
     tracing::debug!(method = %request.method(), "method not allowed");
