@@ -142,10 +142,7 @@ pub async fn invite_draft(
 /// The draft `invite_draft` left for this page, taken away as it is shown.
 #[cfg(feature = "ssr")]
 pub fn take_invite_draft() -> Option<String> {
-    let state = state().ok()?;
-    let draft = Cookie::InviteDraft.of_request(&state.settings)?;
-    cookies::add(&Cookie::InviteDraft.expire(&state.settings));
-    Some(draft)
+    Cookie::InviteDraft.take(&state().ok()?.settings)
 }
 
 /// One page of Manage users: open invitations and accounts matching

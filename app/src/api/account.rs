@@ -126,8 +126,6 @@ pub async fn revoke_api_token(token_id: i64) -> Result<(), AppError> {
 /// away as it is shown; nothing unless it looks like one.
 #[cfg(feature = "ssr")]
 pub fn take_new_token() -> Option<String> {
-    let state = state().ok()?;
-    let secret = Cookie::NewToken.of_request(&state.settings)?;
-    cookies::add(&Cookie::NewToken.expire(&state.settings));
+    let secret = Cookie::NewToken.take(&state().ok()?.settings)?;
     tokens::well_formed(&secret).then_some(secret)
 }

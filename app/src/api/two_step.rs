@@ -69,9 +69,7 @@ fn leave_new_codes(settings: &Settings, codes: &[String]) {
 /// as they are shown; nothing unless each looks like a recovery code.
 #[cfg(feature = "ssr")]
 pub fn take_new_recovery_codes() -> Option<Vec<String>> {
-    let state = state().ok()?;
-    let value = Cookie::NewCodes.of_request(&state.settings)?;
-    cookies::add(&Cookie::NewCodes.expire(&state.settings));
+    let value = Cookie::NewCodes.take(&state().ok()?.settings)?;
     let codes: Vec<String> = value.split('.').map(str::to_owned).collect();
     let well_formed = (1..=16).contains(&codes.len())
         && codes.iter().all(|code| {

@@ -145,6 +145,15 @@ impl Cookie {
     pub fn of_request(self, settings: &Settings) -> Option<String> {
         use_context::<Parts>().and_then(|parts| self.read(settings, &parts.headers))
     }
+
+    /// A one-shot cookie's value in the request being served, deleted by
+    /// the response: what a form posted without script left for the page
+    /// it comes back to, shown once.
+    pub fn take(self, settings: &Settings) -> Option<String> {
+        let value = self.of_request(settings)?;
+        add(&self.expire(settings));
+        Some(value)
+    }
 }
 
 fn read(headers: &HeaderMap, name: &str) -> Option<String> {

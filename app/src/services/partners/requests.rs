@@ -25,7 +25,7 @@ pub const REQUEST_DAYS: i64 = 7;
 const DAY_SECS: i64 = 24 * 60 * 60;
 
 /// "First Last (email)", as requests and emails name a person.
-fn named(first_name: &str, last_name: &str, email: &str) -> String {
+pub(super) fn named(first_name: &str, last_name: &str, email: &str) -> String {
     format!("{first_name} {last_name} ({email})")
 }
 

@@ -299,9 +299,10 @@ async fn tell_account_admins(
     resent: bool,
 ) -> Result<(), AppError> {
     let admins = accounts::account_admins(tx, account.customer_id).await?;
-    let old_admin = format!(
-        "{} {} ({})",
-        account.admin_first_name, account.admin_last_name, account.admin_email
+    let old_admin = super::requests::named(
+        &account.admin_first_name,
+        &account.admin_last_name,
+        &account.admin_email,
     );
     let new_admin = format!("{} ({})", admin.full_name(), admin.email);
     for (to, lang) in admins {
