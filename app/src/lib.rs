@@ -154,6 +154,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=path!("/webhooks")
+                        view={Lazy::<routes::Webhooks>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("/customers")
                         view={Lazy::<routes::Customers>::new()}
                         ssr=SsrMode::Async

@@ -11,6 +11,7 @@ use app::error::AppError;
 use app::services::audit;
 use app::services::audit::Actor;
 use app::services::dns::{self, LookupFailure};
+use app::services::events;
 use app::services::testing::dns::DnsServer;
 use app::services::testing::{TestApp, TestDb, NOW};
 use app::services::{domains, provisioning};
@@ -313,6 +314,23 @@ async fn pending_domains_expire_after_seven_days_and_verified_ones_lapse_after_t
         .collect();
     assert_eq!(told, ["harry@contoso.com"]);
     assert!(verified_names(&app, &harry).await.is_empty());
+    // Scripts hear of it as they heard of the verification.
+    app.set_time(NOW + 5 * DAY);
+    let contoso = events::Audience::Organization(harry.user.organization_id);
+    let announced: Vec<(String, serde_json::Value)> = events::list(&app.state, contoso, 0)
+        .await
+        .expect("events")
+        .into_iter()
+        .filter(|event| event.kind.starts_with("domain."))
+        .map(|event| (event.kind, event.data["domain_id"].clone()))
+        .collect();
+    assert_eq!(
+        announced,
+        [
+            ("domain.verified".to_owned(), kept.id.into()),
+            ("domain.unverified".to_owned(), kept.id.into())
+        ]
+    );
     app.set_time(NOW + 8 * DAY);
     let listed = domains::list(&app.state, &harry).await.expect("list");
     let late_status = listed

@@ -11,6 +11,7 @@ mod common;
 mod delivery;
 mod docs;
 mod domains;
+mod events;
 mod keys;
 mod limits;
 mod members;

@@ -96,6 +96,11 @@ pub struct Config {
         value_parser = clap::value_parser!(u32).range(1..=720)
     )]
     pub session_idle_minutes: u32,
+    /// Lets webhooks call private and local networks, and plain http://
+    /// (a receiver inside your own network, the tests). Off, webhooks
+    /// reach only public https:// addresses.
+    #[arg(long, global = true, env = "WEBHOOK_ALLOW_PRIVATE")]
+    pub webhook_allow_private: bool,
     /// The address to listen on.
     #[arg(
         long,
@@ -138,6 +143,7 @@ impl Config {
             dns_resolver: self.dns_resolver,
             trusted_proxies: self.trusted_proxies.0.clone(),
             session_idle_secs: i64::from(self.session_idle_minutes) * 60,
+            webhook_allow_private: self.webhook_allow_private,
         })
     }
 

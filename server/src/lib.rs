@@ -14,5 +14,6 @@ pub mod listen;
 pub mod mail_worker;
 pub mod routes;
 pub mod startup;
+pub mod webhook_worker;
 
 pub use routes::router;

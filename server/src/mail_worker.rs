@@ -239,6 +239,11 @@ pub async fn run_reminders(state: AppState, mut stop: watch::Receiver<bool>) {
             Ok(checked) => tracing::info!(checked, "verified domains checked again"),
             Err(error) => tracing::warn!(?error, "could not check verified domains again"),
         }
+        match app::services::reminders::announce_expired(&state).await {
+            Ok(0) => {}
+            Ok(announced) => tracing::info!(announced, "expired invitations announced"),
+            Err(error) => tracing::warn!(?error, "could not announce expired invitations"),
+        }
         // A CSV file's invitations a server dropped half way.
         match app::services::access::bulk::work(&state).await {
             Ok(0) => {}

@@ -55,6 +55,11 @@ pub async fn serve(config: &Config, demo: bool) -> Result<(), String> {
         state.clone(),
         stopped.clone(),
     ));
+    let webhooks = tokio::spawn(crate::webhook_worker::run(
+        state.clone(),
+        crate::webhook_worker::Sender::new(config.webhook_allow_private)?,
+        stopped.clone(),
+    ));
     let worker = match mailer {
         Some(mailer) => Some(tokio::spawn(crate::mail_worker::run(
             state.clone(),
@@ -83,6 +88,7 @@ pub async fn serve(config: &Config, demo: bool) -> Result<(), String> {
         let _ = worker.await;
     }
     let _ = reminders.await;
+    let _ = webhooks.await;
     Ok(())
 }
 

@@ -10,7 +10,12 @@ use app::domain::Role;
 use app::services::testing::{self, TestDb};
 use app::services::tokens::{self, TokenRequest};
 
-fn call(method: &str, path: &str, token: Option<&str>, body: Option<&str>) -> Request<Body> {
+pub(crate) fn call(
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+) -> Request<Body> {
     let mut request = Request::builder().method(method).uri(path);
     if let Some(token) = token {
         request = request.header("authorization", format!("Bearer {token}"));
@@ -23,7 +28,7 @@ fn call(method: &str, path: &str, token: Option<&str>, body: Option<&str>) -> Re
         .expect("request")
 }
 
-async fn token_for(app: &TestApp, user_id: i64, roles: &[Role]) -> String {
+pub(crate) async fn token_for(app: &TestApp, user_id: i64, roles: &[Role]) -> String {
     let owner = testing::actor(&app.user(user_id).await);
     let request = TokenRequest {
         name: "script",
@@ -194,9 +199,9 @@ async fn a_token_made_on_my_profile_is_shown_once(t: TestDb) {
         .await;
     assert_eq!(made.status, 303, "{}: {}", app.t.engine, made.body);
     let secret = made
-        .cookie("bc_new_token")
+        .cookie("bc_new_secret")
         .expect("the secret, for the page");
-    let with_secret = format!("{cookie}; bc_new_token={secret}");
+    let with_secret = format!("{cookie}; bc_new_secret={secret}");
     let page = app.get("/profile", Some(&with_secret)).await;
     assert!(page.body.contains(&secret), "{}", page.body);
     assert!(page.body.contains("user sync"), "{}", page.body);

@@ -17,3 +17,5 @@ mod mail;
 mod partners;
 mod sessions;
 mod spam;
+mod webhooks;
+mod webhooks_limits;

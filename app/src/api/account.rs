@@ -106,9 +106,9 @@ pub async fn create_api_token(
     };
     let made = tokens::create(cx.state(), cx.actor(), &request).await?;
     // A plain form's answer is a page, which cannot carry the secret: it
-    // waits for My profile in a cookie (`Cookie::NewToken`).
+    // waits for My profile in a cookie (`Cookie::NewSecret`).
     if is_plain_form() {
-        cookies::add(&Cookie::NewToken.set(&cx.state().settings, &made.secret));
+        cookies::add(&Cookie::NewSecret.set(&cx.state().settings, &made.secret));
         answer_at("/profile#api-tokens");
     }
     Ok(made.secret)
@@ -126,6 +126,6 @@ pub async fn revoke_api_token(token_id: i64) -> Result<(), AppError> {
 /// away as it is shown; nothing unless it looks like one.
 #[cfg(feature = "ssr")]
 pub fn take_new_token() -> Option<String> {
-    let secret = Cookie::NewToken.take(&state().ok()?.settings)?;
+    let secret = Cookie::NewSecret.take(&state().ok()?.settings)?;
     tokens::well_formed(&secret).then_some(secret)
 }

@@ -14,3 +14,4 @@ pub mod partners;
 pub mod provisioning;
 pub mod reports;
 pub mod two_step;
+pub mod webhooks;

@@ -23,6 +23,7 @@ pub fn area(capability: Capability, t: &'static Texts) -> Option<(&'static str, 
         Capability::ManageProvisioning => (t.area_provisioning, "/provisioning"),
         Capability::InviteUsers => (t.area_users, "/manage-access"),
         Capability::ManageDomains => (t.area_domains, "/domains"),
+        Capability::ManageWebhooks => (t.area_webhooks, "/webhooks"),
         Capability::ManageUsers
         | Capability::ModifyAgreements
         | Capability::ViewAuditLog
@@ -36,7 +37,10 @@ pub fn area(capability: Capability, t: &'static Texts) -> Option<(&'static str, 
 fn in_account_menu(capability: Capability) -> bool {
     matches!(
         capability,
-        Capability::InviteUsers | Capability::ManageDomains | Capability::ManageCustomers
+        Capability::InviteUsers
+            | Capability::ManageDomains
+            | Capability::ManageCustomers
+            | Capability::ManageWebhooks
     )
 }
 

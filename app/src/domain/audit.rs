@@ -41,10 +41,13 @@ pub enum AuditAction {
     ApiTokenCreated,
     ApiTokenFirstUsed,
     ApiTokenRevoked,
+    WebhookCreated,
+    WebhookChanged,
+    WebhookDeleted,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 36] = [
+    pub const ALL: [AuditAction; 39] = [
         AuditAction::InvitationSent,
         AuditAction::InvitationResent,
         AuditAction::InvitationAddressFixed,
@@ -81,6 +84,9 @@ impl AuditAction {
         AuditAction::ApiTokenCreated,
         AuditAction::ApiTokenFirstUsed,
         AuditAction::ApiTokenRevoked,
+        AuditAction::WebhookCreated,
+        AuditAction::WebhookChanged,
+        AuditAction::WebhookDeleted,
     ];
 
     /// The key stored in the database; never changes once written.
@@ -122,6 +128,9 @@ impl AuditAction {
             AuditAction::ApiTokenCreated => "api_token.created",
             AuditAction::ApiTokenFirstUsed => "api_token.first_used",
             AuditAction::ApiTokenRevoked => "api_token.revoked",
+            AuditAction::WebhookCreated => "webhook.created",
+            AuditAction::WebhookChanged => "webhook.changed",
+            AuditAction::WebhookDeleted => "webhook.deleted",
         }
     }
 

@@ -103,6 +103,18 @@ pub enum Problem {
     BulkFileEmpty,
     #[error("a CSV file can invite at most 1000 people at once: split it")]
     BulkFileTooLong,
+    #[error("enter the receiver's address with https://, such as https://example.com/webhooks")]
+    WebhookUrlInvalid,
+    #[error("this address leads to a private or local network, which webhooks do not reach")]
+    WebhookUrlPrivate,
+    #[error("this host name does not resolve: check the address")]
+    WebhookHostUnknown,
+    #[error("an organization can have at most 20 webhook endpoints: delete one first")]
+    WebhookLimit,
+    #[error("choose at least one event")]
+    EventRequired,
+    #[error("choose events from the list")]
+    EventUnknown,
     #[error("only {} remain: {ordered} ordered, {assigned} already assigned", ordered - assigned)]
     ExceedsEntitlement { ordered: i64, assigned: i64 },
 }

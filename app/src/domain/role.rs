@@ -52,12 +52,14 @@ pub enum Capability {
     ManageCustomers,
     /// The organization's sign-in rules: requiring two-step verification.
     ManageSecurity,
+    /// Webhook endpoints: where the organization's events are sent.
+    ManageWebhooks,
 }
 
 impl Capability {
     /// The areas of the Center, in the dashboard's order: each is opened
     /// by one capability.
-    pub const AREAS: [Capability; 10] = [
+    pub const AREAS: [Capability; 11] = [
         Capability::ManageCustomers,
         Capability::ViewAgreements,
         Capability::ViewOrders,
@@ -68,6 +70,7 @@ impl Capability {
         Capability::ManageProvisioning,
         Capability::InviteUsers,
         Capability::ManageDomains,
+        Capability::ManageWebhooks,
     ];
 
     /// Whether only partners use it; every other capability is a
@@ -153,7 +156,12 @@ impl Role {
             }
             Role::PartnerAdmin => matches!(
                 capability,
-                ManageCustomers | InviteUsers | ManageUsers | ViewAuditLog | ManageSecurity
+                ManageCustomers
+                    | InviteUsers
+                    | ManageUsers
+                    | ViewAuditLog
+                    | ManageSecurity
+                    | ManageWebhooks
             ),
             Role::PartnerAgent => capability == ManageCustomers,
         }

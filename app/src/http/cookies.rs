@@ -31,9 +31,10 @@ pub enum Cookie {
     /// asked for one ROLE dropdown more or less, waiting for the page it
     /// comes back to, which takes it away.
     InviteDraft,
-    /// An API token's secret just made, waiting for the page a form posted
-    /// without script comes back to, which takes it away.
-    NewToken,
+    /// A secret just made (an API token, a webhook's signing secret),
+    /// waiting for the page a form posted without script comes back to,
+    /// which takes it away.
+    NewSecret,
 }
 
 struct Rules {
@@ -78,9 +79,9 @@ impl Cookie {
                 same_site: "Strict",
                 max_age_secs: credentials::DEVICE_LIFETIME_SECS,
             },
-            Cookie::NewToken => Rules {
-                name: "bc_new_token",
-                https_name: Some("__Host-bc_new_token"),
+            Cookie::NewSecret => Rules {
+                name: "bc_new_secret",
+                https_name: Some("__Host-bc_new_secret"),
                 http_only: true,
                 same_site: "Strict",
                 max_age_secs: 120,
@@ -205,6 +206,7 @@ mod tests {
             dns_resolver: None,
             trusted_proxies: Vec::new(),
             session_idle_secs: 1800,
+            webhook_allow_private: false,
         }
     }
 

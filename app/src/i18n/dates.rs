@@ -90,6 +90,19 @@ pub fn iso_date(unix_seconds: i64) -> String {
     )
 }
 
+/// The moment `unix_seconds` in RFC 3339, UTC: `2026-11-18T10:00:00Z`,
+/// as the JSON API and webhooks write times.
+pub fn rfc3339(unix_seconds: i64) -> String {
+    let moment = utc(unix_seconds);
+    format!(
+        "{}T{:02}:{:02}:{:02}Z",
+        iso_date(unix_seconds),
+        moment.hour(),
+        moment.minute(),
+        moment.second()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,6 +119,12 @@ mod tests {
         assert_eq!(Lang::En.format_date(0), "January 1, 1970");
         // 2028-02-29T00:00:00Z
         assert_eq!(Lang::En.format_date(1_835_395_200), "February 29, 2028");
+    }
+
+    #[test]
+    fn moments_are_written_in_rfc_3339() {
+        assert_eq!(rfc3339(1_800_698_400), "2027-01-23T10:00:00Z");
+        assert_eq!(rfc3339(59), "1970-01-01T00:00:59Z");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! translation is a compile error. A sentence with a value in it is one
 //! text with a `{name}` placeholder, so a translator can move the value.
 
-mod dates;
+pub mod dates;
 pub mod en;
 pub mod fr;
 
@@ -229,6 +229,34 @@ pub struct Texts {
     pub token_never_used: &'static str,
     pub token_expires: &'static str,
     pub no_tokens: &'static str,
+    pub webhooks_intro: &'static str,
+    pub add_webhook: &'static str,
+    pub webhook_url: &'static str,
+    pub webhook_events: &'static str,
+    pub webhook_secret_shown: &'static str,
+    pub no_webhooks: &'static str,
+    pub webhook_active: &'static str,
+    pub webhook_paused: &'static str,
+    pub webhook_gone: &'static str,
+    pub webhook_failing: &'static str,
+    pub webhook_waiting: &'static str,
+    pub deliveries: &'static str,
+    pub send_test_event: &'static str,
+    pub rotate_secret: &'static str,
+    pub pause: &'static str,
+    pub resume: &'static str,
+    pub delete: &'static str,
+    pub redeliver: &'static str,
+    pub deliveries_of: &'static str,
+    pub no_deliveries: &'static str,
+    pub event: &'static str,
+    pub attempts: &'static str,
+    pub response: &'static str,
+    pub last_attempt: &'static str,
+    pub next_attempt: &'static str,
+    pub delivery_pending: &'static str,
+    pub delivery_delivered: &'static str,
+    pub delivery_failed: &'static str,
     pub two_step_on_since: &'static str,
     pub two_step_off: &'static str,
     pub recovery_codes_left: &'static str,
@@ -276,6 +304,7 @@ pub struct Texts {
     pub main_navigation: &'static str,
     pub area_customers: &'static str,
     pub area_domains: &'static str,
+    pub area_webhooks: &'static str,
     pub customer: &'static str,
     pub partners_of_record: &'static str,
     pub partner: &'static str,

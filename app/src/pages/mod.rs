@@ -17,6 +17,7 @@ pub mod reports;
 pub mod request_invitation;
 pub mod sign_in;
 pub mod two_step;
+pub mod webhooks;
 
 use leptos::prelude::*;
 use leptos_router::components::Redirect;

@@ -118,6 +118,9 @@ async fn area_count(db: &Db, user: &CurrentUser, area: Capability) -> Result<i64
         Capability::ManageDomains => {
             "SELECT COUNT(*) FROM domains WHERE organization_id = $1 AND status = 'verified'".into()
         }
+        Capability::ManageWebhooks => {
+            "SELECT COUNT(*) FROM webhook_endpoints WHERE organization_id = $1".into()
+        }
         Capability::ManageCustomers => "SELECT COUNT(DISTINCT a.organization_id) \
              FROM partner_links k JOIN agreements a ON a.id = k.agreement_id \
              WHERE k.partner_id = $1"

@@ -5,15 +5,17 @@ use sqlx::AnyConnection;
 use tracing::instrument;
 
 use super::current_user;
+use super::events::{self, Audience};
 use super::mail::InvitationMail;
 use super::outbox;
 use super::{is_unique_violation, AppState, Settings, INVITATION_LIFETIME_SECS};
 use crate::domain::wire::{InvitationView, LinkState};
 use crate::domain::{
-    AgreementNumber, Country, Email, InvitationToken, Lang, PersonName, Problem,
+    AgreementNumber, Country, Email, EventType, InvitationToken, Lang, PersonName, Problem,
     PurchasingAccountNumber, Role,
 };
 use crate::error::{AppError, FormErrors};
+use crate::i18n::dates::rfc3339;
 
 /// Who to invite, to what, and with which roles.
 pub struct NewInvitation<'a> {
@@ -42,14 +44,14 @@ pub async fn issue(
     now: i64,
     new: &NewInvitation<'_>,
 ) -> Result<(i64, InvitationToken), AppError> {
-    sqlx::query(
+    let superseded: Vec<(i64,)> = sqlx::query_as(
         "UPDATE invitations SET status = 'superseded', finished_at = $1 \
-         WHERE organization_id = $2 AND email = $3 AND status = 'pending'",
+         WHERE organization_id = $2 AND email = $3 AND status = 'pending' RETURNING id",
     )
     .bind(now)
     .bind(new.organization_id)
     .bind(new.email.as_str())
-    .execute(&mut *conn)
+    .fetch_all(&mut *conn)
     .await?;
 
     let token = InvitationToken::generate();
@@ -87,6 +89,23 @@ pub async fn issue(
     }
     .render(settings)?;
     outbox::enqueue(conn, &message, Some(id), now).await?;
+    let mut data = serde_json::json!({
+        "invitation_id": id,
+        "email": new.email.as_str(),
+        "first_name": new.first_name,
+        "last_name": new.last_name,
+        "roles": roles,
+        "expires_at": rfc3339(expires_at),
+    });
+    let kind = match superseded.first() {
+        Some((previous,)) => {
+            data["previous_invitation_id"] = (*previous).into();
+            EventType::InvitationResent
+        }
+        None => EventType::InvitationCreated,
+    };
+    let audience = Audience::Organization(new.organization_id);
+    events::emit(conn, audience, now, kind, data).await?;
     Ok((id, token))
 }
 
@@ -325,7 +344,7 @@ pub async fn accept(state: &AppState, token: &str, form: AcceptForm) -> Result<i
         Err(error) => return Err(error.into()),
     };
     current_user::add_roles(&mut tx, user_id, &roles).await?;
-    finish_pending(&mut tx, row.id, Ending::Accepted, now).await?;
+    finish_pending(&mut tx, row.id, Ending::Accepted { user_id }, now).await?;
     tx.commit().await?;
     Ok(user_id)
 }
@@ -333,13 +352,17 @@ pub async fn accept(state: &AppState, token: &str, form: AcceptForm) -> Result<i
 /// How a pending invitation ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ending {
-    Accepted,
+    /// The account it offered was created.
+    Accepted {
+        user_id: i64,
+    },
     Revoked,
 }
 
-/// Ends the pending invitation `id`; `NotFound` when it is no longer
-/// pending. The status guard makes the second of two requests racing to
-/// end it (two acceptances, a revocation and an acceptance) change nothing.
+/// Ends the pending invitation `id`, and announces it (`invitation.accepted`
+/// or `invitation.revoked`); `NotFound` when it is no longer pending. The
+/// status guard makes the second of two requests racing to end it (two
+/// acceptances, a revocation and an acceptance) change nothing.
 pub async fn finish_pending(
     conn: &mut AnyConnection,
     id: i64,
@@ -347,19 +370,37 @@ pub async fn finish_pending(
     now: i64,
 ) -> Result<(), AppError> {
     let status = match ending {
-        Ending::Accepted => "accepted",
+        Ending::Accepted { .. } => "accepted",
         Ending::Revoked => "revoked",
     };
-    let ended = sqlx::query(
-        "UPDATE invitations SET status = $1, finished_at = $2 WHERE id = $3 AND status = 'pending'",
+    let ended: Option<(i64, String, String)> = sqlx::query_as(
+        "UPDATE invitations SET status = $1, finished_at = $2 WHERE id = $3 AND status = 'pending' \
+         RETURNING organization_id, email, roles",
     )
     .bind(status)
     .bind(now)
     .bind(id)
-    .execute(&mut *conn)
+    .fetch_optional(&mut *conn)
     .await?;
-    if ended.rows_affected() != 1 {
-        return Err(AppError::NotFound);
-    }
+    let (organization_id, email, roles) = ended.ok_or(AppError::NotFound)?;
+    let roles: Vec<&str> = roles.split(',').filter(|key| !key.is_empty()).collect();
+    let (kind, data) = match ending {
+        Ending::Accepted { user_id } => (
+            EventType::InvitationAccepted,
+            serde_json::json!({ "invitation_id": id, "user_id": user_id, "email": email, "roles": roles }),
+        ),
+        Ending::Revoked => (
+            EventType::InvitationRevoked,
+            serde_json::json!({ "invitation_id": id, "email": email }),
+        ),
+    };
+    events::emit(
+        conn,
+        Audience::Organization(organization_id),
+        now,
+        kind,
+        data,
+    )
+    .await?;
     Ok(())
 }

@@ -268,3 +268,28 @@ impl DomainLapsedMail<'_> {
         Ok(OutgoingMail::new(self.to, rendered))
     }
 }
+
+/// Tells an organization's Account Admins that one of its webhook
+/// endpoints was disabled, and how to turn it back on.
+pub struct WebhookDisabledMail<'a> {
+    pub lang: Lang,
+    pub to: &'a Email,
+    pub url: &'a str,
+    /// The receiver answered 410 Gone (rather than failing for 3 days).
+    pub gone: bool,
+}
+
+impl WebhookDisabledMail<'_> {
+    pub fn render(&self, settings: &Settings) -> Result<OutgoingMail, AppError> {
+        let rendered = templates::email(
+            "webhook_disabled",
+            self.lang,
+            minijinja::context! {
+                url => self.url,
+                gone => self.gone,
+                webhooks_link => templates::link(&settings.link("/webhooks")),
+            },
+        )?;
+        Ok(OutgoingMail::new(self.to, rendered))
+    }
+}

@@ -19,6 +19,7 @@ pub mod dashboard;
 pub mod db;
 pub mod dns;
 pub mod domains;
+pub mod events;
 pub mod idempotency;
 pub mod invitations;
 pub mod keys;
@@ -39,6 +40,7 @@ pub mod templates;
 pub mod testing;
 pub mod tokens;
 pub mod two_step;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -69,6 +71,9 @@ pub struct Settings {
     pub trusted_proxies: Vec<crate::domain::cidr::Cidr>,
     /// A session unused for this long ends (`SESSION_IDLE_MINUTES`).
     pub session_idle_secs: i64,
+    /// Webhooks may call private and local networks, and plain http://
+    /// (`WEBHOOK_ALLOW_PRIVATE`).
+    pub webhook_allow_private: bool,
 }
 
 impl Settings {

@@ -1,11 +1,13 @@
-//! The reminder a pending invitation gets once, a week before it expires.
+//! The reminder a pending invitation gets once, a week before it expires,
+//! and the event that announces it expired.
 
 use tracing::instrument;
 
+use super::events::{self, Audience};
 use super::mail;
 use super::outbox;
 use super::AppState;
-use crate::domain::{Email, Lang};
+use crate::domain::{Email, EventType, Lang};
 use crate::error::AppError;
 
 /// How long before expiry a pending invitation gets its reminder.
@@ -75,4 +77,39 @@ pub async fn send_reminders(state: &AppState) -> Result<usize, AppError> {
         queued += 1;
     }
     Ok(queued)
+}
+
+/// Announces every pending invitation whose link has expired, once each
+/// (`invitation.expired`), even with several instances doing this at once.
+/// Returns how many were announced.
+#[instrument(skip_all)]
+pub async fn announce_expired(state: &AppState) -> Result<usize, AppError> {
+    let (db, now) = (&state.db, state.clock.now());
+    let due: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT id, organization_id, email FROM invitations \
+         WHERE status = 'pending' AND expires_at <= $1 AND expiry_announced = 0 \
+         ORDER BY expires_at LIMIT 500",
+    )
+    .bind(now)
+    .fetch_all(db)
+    .await?;
+    let mut announced = 0;
+    for (id, organization_id, email) in due {
+        let mut tx = super::db::begin_write(db).await?;
+        let claimed = sqlx::query(
+            "UPDATE invitations SET expiry_announced = 1 WHERE id = $1 AND expiry_announced = 0",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if claimed.rows_affected() != 1 {
+            continue;
+        }
+        let data = serde_json::json!({ "invitation_id": id, "email": email });
+        let audience = Audience::Organization(organization_id);
+        events::emit(&mut tx, audience, now, EventType::InvitationExpired, data).await?;
+        tx.commit().await?;
+        announced += 1;
+    }
+    Ok(announced)
 }

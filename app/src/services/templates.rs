@@ -83,6 +83,22 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
             include_str!("../../templates/mail/admin_change_request.fr.html"),
         ),
         (
+            "webhook_disabled.en.txt",
+            include_str!("../../templates/mail/webhook_disabled.en.txt"),
+        ),
+        (
+            "webhook_disabled.en.html",
+            include_str!("../../templates/mail/webhook_disabled.en.html"),
+        ),
+        (
+            "webhook_disabled.fr.txt",
+            include_str!("../../templates/mail/webhook_disabled.fr.txt"),
+        ),
+        (
+            "webhook_disabled.fr.html",
+            include_str!("../../templates/mail/webhook_disabled.fr.html"),
+        ),
+        (
             "domain_lapsed.en.txt",
             include_str!("../../templates/mail/domain_lapsed.en.txt"),
         ),
@@ -308,6 +324,20 @@ mod tests {
             .expect("domain lapsed");
             assert!(lapsed.subject.contains("contoso.com"));
             assert!(lapsed.text.contains("business-center-verification=abc"));
+            for gone in [false, true] {
+                let disabled = email(
+                    "webhook_disabled",
+                    lang,
+                    minijinja::context! {
+                        url => "https://hooks.contoso.com/in",
+                        gone => gone,
+                        webhooks_link => link("https://bc.example.com/webhooks"),
+                    },
+                )
+                .expect("webhook disabled");
+                assert!(disabled.text.contains("https://hooks.contoso.com/in"));
+                assert_eq!(disabled.text.contains("410"), gone, "{}", disabled.text);
+            }
             let mut subjects = Vec::new();
             for change in ["enabled", "disabled", "codes_renewed", "recovery_code_used"] {
                 let mail = email(

@@ -13,6 +13,7 @@ mod orders;
 mod partners;
 mod provisioning;
 mod reports;
+mod webhooks;
 
 pub use access::*;
 pub use account::*;
@@ -25,3 +26,4 @@ pub use orders::*;
 pub use partners::*;
 pub use provisioning::*;
 pub use reports::*;
+pub use webhooks::*;

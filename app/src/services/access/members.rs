@@ -6,10 +6,12 @@ use tracing::instrument;
 use sqlx::AnyConnection;
 
 use super::invite::role_keys;
-use crate::domain::{AuditAction, Capability, Problem, Role};
+use crate::domain::{AuditAction, Capability, EventType, Problem, Role};
 use crate::error::AppError;
 use crate::services::audit::{self, Actor};
 use crate::services::current_user::{self, CurrentUser};
+use crate::services::events::{self, Audience};
+use crate::services::invitations::{self, Ending};
 use crate::services::AppState;
 
 /// A member of the actor's organization, with their roles.
@@ -105,6 +107,14 @@ pub async fn change_roles(
         &detail,
     )
     .await?;
+    let data = serde_json::json!({
+        "user_id": user_id,
+        "email": email,
+        "before": keys(&current),
+        "after": keys(roles),
+    });
+    let audience = Audience::Organization(actor.user.organization_id);
+    events::emit(&mut tx, audience, now, EventType::UserRolesChanged, data).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -124,14 +134,14 @@ pub async fn remove_user(state: &AppState, actor: &Actor, user_id: i64) -> Resul
     {
         return Err(AppError::field("roles", Problem::LastAccountAdmin));
     }
-    sqlx::query(
-        "UPDATE invitations SET status = 'revoked', finished_at = $1 \
-         WHERE invited_by = $2 AND status = 'pending'",
-    )
-    .bind(now)
-    .bind(user_id)
-    .execute(&mut *tx)
-    .await?;
+    let sent: Vec<(i64,)> =
+        sqlx::query_as("SELECT id FROM invitations WHERE invited_by = $1 AND status = 'pending'")
+            .bind(user_id)
+            .fetch_all(&mut *tx)
+            .await?;
+    for (invitation_id,) in sent {
+        invitations::finish_pending(&mut tx, invitation_id, Ending::Revoked, now).await?;
+    }
     sqlx::query(
         "UPDATE invitations SET invited_by = NULL WHERE invited_by = $1 AND status <> 'pending'",
     )
@@ -151,6 +161,14 @@ pub async fn remove_user(state: &AppState, actor: &Actor, user_id: i64) -> Resul
         &role_keys(&current),
     )
     .await?;
+    let data = serde_json::json!({ "user_id": user_id, "email": email, "roles": keys(&current) });
+    let audience = Audience::Organization(actor.user.organization_id);
+    events::emit(&mut tx, audience, now, EventType::UserRemoved, data).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Role keys, for an event.
+fn keys(roles: &[Role]) -> Vec<&'static str> {
+    roles.iter().map(|role| role.key()).collect()
 }

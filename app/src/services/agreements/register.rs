@@ -4,10 +4,11 @@
 use tracing::instrument;
 
 use crate::domain::{
-    AgreementNumber, Country, Email, InvitationToken, Lang, OrganizationName, PersonName, Problem,
-    PurchasingAccountNumber, Role,
+    AgreementNumber, Country, Email, EventType, InvitationToken, Lang, OrganizationName,
+    PersonName, Problem, PurchasingAccountNumber, Role,
 };
 use crate::error::{AppError, FormErrors};
+use crate::services::events::{self, Audience};
 use crate::services::invitations::{self, NewInvitation};
 use crate::services::{is_unique_violation, AppState};
 
@@ -209,6 +210,16 @@ pub async fn register(
             Some(token)
         }
     };
+    let data = serde_json::json!({
+        "agreement_id": agreement_id,
+        "agreement_number": agreement.number.as_str(),
+        "organization_id": organization_id,
+        "organization": organization_name,
+        "purchasing_account_number": agreement.purchasing_account.as_str(),
+        "admin_email": agreement.admin_email.as_str(),
+    });
+    let kind = EventType::AgreementCreated;
+    events::emit(&mut tx, Audience::Operator, now, kind, data).await?;
     state.outbox.commit(tx).await?;
     Ok(RegisteredAgreement {
         organization_id,

@@ -15,9 +15,10 @@ use tracing::instrument;
 
 use super::audit::{self, Actor};
 use super::dns::{self, LookupFailure};
+use super::events::{self, Audience};
 use super::{db, is_unique_violation, AppState, Db, Settings};
 use crate::domain::wire::{DomainCheck, DomainRow, DomainStatus, DomainsView};
-use crate::domain::{record_name_of, AuditAction, Capability, DomainName, Problem};
+use crate::domain::{record_name_of, AuditAction, Capability, DomainName, EventType, Problem};
 use crate::error::{AppError, FormErrors};
 
 const DAY: i64 = 24 * 60 * 60;
@@ -350,6 +351,9 @@ pub async fn verify(
         "",
     )
     .await?;
+    let data = serde_json::json!({ "domain_id": row.id, "domain": row.name });
+    let audience = Audience::Organization(row.organization_id);
+    events::emit(&mut tx, audience, now, EventType::DomainVerified, data).await?;
     tx.commit().await?;
     Ok(DomainCheck::Verified)
 }

@@ -5,8 +5,10 @@ use tracing::instrument;
 
 use super::{check, Row, FAILED_CHECKS_TO_LAPSE, PENDING_LIFETIME_SECS, RECHECK_EVERY_SECS, ROWS};
 use crate::domain::wire::DomainCheck;
+use crate::domain::EventType;
 use crate::error::AppError;
 use crate::services::accounts;
+use crate::services::events::{self, Audience};
 use crate::services::mail::DomainLapsedMail;
 use crate::services::outbox;
 use crate::services::{db, AppState, Settings};
@@ -80,6 +82,9 @@ pub async fn recheck_due(state: &AppState) -> Result<usize, AppError> {
             .await?;
             if lapsed {
                 tell_admins(&mut tx, settings, now, &row).await?;
+                let data = serde_json::json!({ "domain_id": row.id, "domain": row.name });
+                let audience = Audience::Organization(row.organization_id);
+                events::emit(&mut tx, audience, now, EventType::DomainUnverified, data).await?;
             }
         }
         state.outbox.commit(tx).await?;

@@ -3,10 +3,11 @@
 
 use tracing::instrument;
 
-use crate::domain::{AgreementNumber, PurchasingAccountNumber};
+use crate::domain::{AgreementNumber, EventType, PurchasingAccountNumber};
 use crate::error::AppError;
 use crate::i18n::parse_iso_date;
 use crate::services::catalog::{self, ImportResults};
+use crate::services::events::{self, Audience};
 use crate::services::{db, AppState, Db};
 
 /// The columns of an orders file, found by name on its first line (in
@@ -158,6 +159,20 @@ async fn import_row(db: &Db, now: i64, cells: &[String]) -> Result<(), String> {
     .execute(&mut *tx)
     .await
     .map_err(internal)?;
+    // One event per line imported, so a receiver sees each as it lands.
+    let data = serde_json::json!({
+        "order_id": order_id,
+        "order_number": number,
+        "agreement_number": agreement.as_str(),
+        "purchasing_account_number": account.as_str(),
+        "product": product,
+        "version": version,
+        "quantity": quantity,
+    });
+    let audience = Audience::Organization(organization_id);
+    events::emit(&mut tx, audience, now, EventType::OrderImported, data)
+        .await
+        .map_err(|error| format!("database: {error}"))?;
     tx.commit().await.map_err(internal)?;
     Ok(())
 }

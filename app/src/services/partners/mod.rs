@@ -17,11 +17,12 @@ pub use visibility::{of_customer, scope, set_visibility, PartnerScope};
 use sqlx::AnyConnection;
 use tracing::instrument;
 
+use super::events::{self, Audience};
 use super::invitations::{self, NewInvitation};
 use super::{is_unique_violation, AppState};
 use crate::domain::{
-    AgreementNumber, Country, Email, InvitationToken, Lang, OrganizationName, PersonName, Problem,
-    Role,
+    AgreementNumber, Country, Email, EventType, InvitationToken, Lang, OrganizationName,
+    PersonName, Problem, Role,
 };
 use crate::error::{AppError, FormErrors};
 
@@ -182,7 +183,7 @@ pub async fn link(
     let now = state.clock.now();
     let mut tx = super::db::begin_write(&state.db).await?;
     let (partner_id, agreement_id) = partner_and_agreement(&mut tx, partner, agreement).await?;
-    sqlx::query(
+    let linked = sqlx::query(
         "INSERT INTO partner_links (partner_id, agreement_id, created_at) VALUES ($1, $2, $3) \
          ON CONFLICT (partner_id, agreement_id) DO NOTHING",
     )
@@ -191,7 +192,36 @@ pub async fn link(
     .bind(now)
     .execute(&mut *tx)
     .await?;
+    if linked.rows_affected() == 1 {
+        let link = (partner_id, agreement_id, agreement);
+        announce(&mut tx, now, EventType::PartnerLinked, link).await?;
+    }
     tx.commit().await?;
+    Ok(())
+}
+
+/// Tells both the partner and the customer that the partner's standing
+/// on an agreement began or ended.
+async fn announce(
+    conn: &mut AnyConnection,
+    now: i64,
+    kind: EventType,
+    (partner_id, agreement_id, agreement): (i64, i64, &AgreementNumber),
+) -> Result<(), AppError> {
+    let (customer_id,): (i64,) =
+        sqlx::query_as("SELECT organization_id FROM agreements WHERE id = $1")
+            .bind(agreement_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let data = serde_json::json!({
+        "partner_organization_id": partner_id,
+        "customer_organization_id": customer_id,
+        "agreement_number": agreement.as_str(),
+    });
+    for organization in [partner_id, customer_id] {
+        let audience = Audience::Organization(organization);
+        events::emit(conn, audience, now, kind, data.clone()).await?;
+    }
     Ok(())
 }
 
@@ -213,6 +243,8 @@ pub async fn unlink(
     if removed.rows_affected() == 0 {
         return Err(AppError::field("partner", Problem::PartnerNotLinked));
     }
+    let link = (partner_id, agreement_id, agreement);
+    announce(&mut tx, state.clock.now(), EventType::PartnerUnlinked, link).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -339,6 +339,7 @@ pub fn settings() -> Settings {
         dns_resolver: None,
         trusted_proxies: Vec::new(),
         session_idle_secs: sessions::DEFAULT_IDLE_SECS,
+        webhook_allow_private: false,
     }
 }
 

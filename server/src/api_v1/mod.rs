@@ -30,12 +30,14 @@ use app::services::idempotency;
 use app::services::tokens::{self, Caller};
 use app::services::AppState;
 
+mod webhooks;
+
 /// The document's frame: what the handlers' own annotations do not say.
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "Business Center API",
-        description = "The organization's users and invitations, for scripts. \
+        description = "The organization's users, invitations, webhooks and events, for scripts. \
             Send `Authorization: Bearer <token>` (My profile → API tokens, or \
             `business-center token create`). Errors are `application/problem+json`."
     ),
@@ -70,6 +72,14 @@ pub fn router() -> Router<AppState> {
         .routes(routes!(revoke_invitation))
         .routes(routes!(change_roles))
         .routes(routes!(remove_user))
+        .routes(routes!(webhooks::list_webhooks, webhooks::create_webhook))
+        .routes(routes!(webhooks::delete_webhook))
+        .routes(routes!(webhooks::pause_webhook))
+        .routes(routes!(webhooks::rotate_secret))
+        .routes(routes!(webhooks::test_webhook))
+        .routes(routes!(webhooks::list_deliveries))
+        .routes(routes!(webhooks::redeliver))
+        .routes(routes!(webhooks::list_events))
         .split_for_parts();
     let document = std::sync::Arc::new(document);
     router.route(
