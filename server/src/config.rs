@@ -99,7 +99,12 @@ pub struct Config {
     /// Lets webhooks call private and local networks, and plain http://
     /// (a receiver inside your own network, the tests). Off, webhooks
     /// reach only public https:// addresses.
-    #[arg(long, global = true, env = "WEBHOOK_ALLOW_PRIVATE")]
+    #[arg(
+        long,
+        global = true,
+        env = "WEBHOOK_ALLOW_PRIVATE",
+        value_parser = clap::builder::FalseyValueParser::new()
+    )]
     pub webhook_allow_private: bool,
     /// The address to listen on.
     #[arg(

@@ -6,7 +6,7 @@
 use app::domain::{Email, InvitationToken, Lang};
 use app::services::mail::{
     AdminChangeRequestMail, AdminChangedMail, DomainLapsedMail, InvitationMail, OutgoingMail,
-    PasswordChangedMail, ReminderMail, TwoStepChange, TwoStepChangedMail,
+    PasswordChangedMail, ReminderMail, TwoStepChange, TwoStepChangedMail, WebhookDisabledMail,
 };
 use app::services::outbox;
 use app::services::testing::TestDb;
@@ -136,6 +136,16 @@ fn every_kind(app: &TestApp, lang: Lang, to: &Email) -> Vec<(&'static str, Outgo
                 domain: "contoso.com",
                 record_name: "_business-center.contoso.com",
                 record_value: "business-center-verification=abc123",
+            }
+            .render(settings),
+        ),
+        (
+            "webhook-disabled",
+            WebhookDisabledMail {
+                lang,
+                to,
+                url: "https://hooks.contoso.com/business-center",
+                gone: false,
             }
             .render(settings),
         ),

@@ -296,3 +296,41 @@ async fn a_delivery_a_dead_server_held_is_taken_over(t: TestDb) {
 }
 
 both_engines!(a_delivery_a_dead_server_held_is_taken_over);
+
+/// Two servers' workers on one database: every event is delivered once,
+/// and in order to each endpoint.
+async fn two_workers_deliver_each_event_once_in_order(t: TestDb) {
+    let app = private_allowed(t).await;
+    let harry = app.sign_up_harry().await;
+    let token = token_for(&app, harry, &[Role::AccountAdmin]).await;
+    let (first, first_url) = Receiver::start().await;
+    let (second, second_url) = Receiver::start().await;
+    add_webhook(&app, &token, &first_url, &["invitation.created"]).await;
+    add_webhook(&app, &token, &second_url, &["invitation.created"]).await;
+    let mut sent = Vec::new();
+    for name in ["ana", "bob", "carl", "dan", "eve", "fay"] {
+        let email = format!("{name}@contoso.com");
+        invite(&app, &token, &email).await;
+        sent.push(email);
+    }
+    let (one, two) = (sender(), sender());
+    let (a, b) = tokio::join!(
+        deliver_due(&app.state, &one),
+        deliver_due(&app.state, &two)
+    );
+    assert_eq!(a.expect("worker") + b.expect("worker"), 12, "{}", app.t.engine);
+    for receiver in [first, second] {
+        let emails: Vec<String> = receiver
+            .received()
+            .iter()
+            .map(|received| {
+                let event: Value = serde_json::from_str(&received.body).expect("json");
+                event["data"]["email"].as_str().expect("email").to_owned()
+            })
+            .collect();
+        assert_eq!(emails, sent);
+    }
+    app.close().await;
+}
+
+both_engines!(two_workers_deliver_each_event_once_in_order);
