@@ -31,16 +31,17 @@ const ANSWER_WITHIN: Duration = Duration::from_secs(30);
 /// The longest a client may take to send a request's body.
 const BODY_WITHIN: Duration = Duration::from_secs(15);
 
-/// The Center answers GET, HEAD and POST, and the JSON API under
-/// `/api/v1` PUT and DELETE too. Anything else gets an empty 405 here,
-/// before any handler: a CONNECT answered with a page made hyper log four
-/// errors per request, an easy way to flood the log.
+/// The Center answers GET, HEAD and POST; the JSON API under `/api/v1`
+/// answers each path's own methods itself (PUT, DELETE), and a 405 as
+/// problem+json. Anything else gets an empty 405 here, before any
+/// handler: a CONNECT answered with a page made hyper log four errors per
+/// request, an easy way to flood the log.
 pub async fn allowed_methods(request: Request, next: Next) -> Response {
     let api = request.uri().path().starts_with("/api/v1/");
     let allowed = match *request.method() {
         Method::GET | Method::HEAD | Method::POST => true,
-        Method::PUT | Method::DELETE => api,
-        _ => false,
+        Method::CONNECT => false,
+        _ => api,
     };
     if allowed {
         return next.run(request).await;
@@ -90,7 +91,14 @@ pub async fn limit_body(request: Request, next: Next) -> Response {
         .get(header::CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<u64>().ok());
-    let too_large = || (StatusCode::PAYLOAD_TOO_LARGE, "Request too large.").into_response();
+    let api = path.starts_with("/api/v1/");
+    let too_large = move || {
+        if api {
+            crate::api_v1::too_large(limit)
+        } else {
+            (StatusCode::PAYLOAD_TOO_LARGE, "Request too large.").into_response()
+        }
+    };
     if declared.is_some_and(|length| length > limit as u64) {
         return too_large();
     }

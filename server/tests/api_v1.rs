@@ -362,3 +362,34 @@ async fn a_retried_post_with_its_idempotency_key_invites_once(t: TestDb) {
     app.close().await;
 }
 both_engines!(a_retried_post_with_its_idempotency_key_invites_once);
+
+/// Every answer of the API is problem+json, even those no handler wrote:
+/// a path it lacks, a method a path does not take, a body over the limit.
+async fn every_error_is_problem_json(t: TestDb) {
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    let harry = app.sign_up_harry().await;
+    let token = token_for(&app, harry, &[Role::AccountAdmin]).await;
+    let huge = format!(
+        r#"{{"url": "https://example.com/{}", "events": []}}"#,
+        "a".repeat(70_000)
+    );
+    for (request, status) in [
+        (
+            call("GET", "/api/v1/no-such-thing", Some(&token), None),
+            404,
+        ),
+        (call("PATCH", "/api/v1/me", Some(&token), None), 405),
+        (
+            call("POST", "/api/v1/webhooks", Some(&token), Some(&huge)),
+            413,
+        ),
+    ] {
+        let reply = app.send(request).await;
+        assert_eq!(reply.status, status, "{}", reply.body);
+        let document = problem(&reply);
+        assert_eq!(document["status"], status);
+    }
+    app.close().await;
+}
+
+both_engines!(every_error_is_problem_json);

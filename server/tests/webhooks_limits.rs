@@ -314,11 +314,13 @@ async fn two_workers_deliver_each_event_once_in_order(t: TestDb) {
         sent.push(email);
     }
     let (one, two) = (sender(), sender());
-    let (a, b) = tokio::join!(
-        deliver_due(&app.state, &one),
-        deliver_due(&app.state, &two)
+    let (a, b) = tokio::join!(deliver_due(&app.state, &one), deliver_due(&app.state, &two));
+    assert_eq!(
+        a.expect("worker") + b.expect("worker"),
+        12,
+        "{}",
+        app.t.engine
     );
-    assert_eq!(a.expect("worker") + b.expect("worker"), 12, "{}", app.t.engine);
     for receiver in [first, second] {
         let emails: Vec<String> = receiver
             .received()

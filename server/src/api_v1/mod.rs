@@ -82,13 +82,46 @@ pub fn router() -> Router<AppState> {
         .routes(routes!(webhooks::list_events))
         .split_for_parts();
     let document = std::sync::Arc::new(document);
-    router.route(
-        "/api/v1/openapi.json",
-        get(move || {
-            let document = document.clone();
-            async move { Json(document.as_ref().clone()) }
-        }),
-    )
+    router
+        .route(
+            "/api/v1/openapi.json",
+            get(move || {
+                let document = document.clone();
+                async move { Json(document.as_ref().clone()) }
+            }),
+        )
+        .route("/api/v1/{*rest}", axum::routing::any(no_such_path))
+        .layer(axum::middleware::map_response(problems_only))
+}
+
+/// Every error of the API is problem+json, also those axum answers
+/// before a handler runs (a method the path does not take: 405).
+async fn problems_only(response: Response) -> Response {
+    let status = response.status();
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|kind| kind.as_bytes().starts_with(b"application/problem+json"));
+    if is_problem || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let kind = match status {
+        StatusCode::METHOD_NOT_ALLOWED => "method-not-allowed",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported-media-type",
+        StatusCode::NOT_FOUND => "not-found",
+        _ if status.is_server_error() => "internal",
+        _ => "bad-request",
+    };
+    let detail = status
+        .canonical_reason()
+        .unwrap_or("The request was refused.")
+        .to_owned();
+    let mut answer = problem(status, kind, detail, Vec::new());
+    // An Allow header says what the path does take.
+    if let Some(allow) = response.headers().get(header::ALLOW) {
+        answer.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    answer
 }
 
 /// An error as the API answers it.
@@ -159,18 +192,7 @@ impl IntoResponse for ApiError {
             _ => Vec::new(),
         };
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let document = ProblemDocument {
-            kind: format!("/api/v1/problems/{kind}"),
-            title: status.canonical_reason().unwrap_or("Error").to_owned(),
-            status: status.as_u16(),
-            detail: error.summary(Lang::En),
-            errors,
-        };
-        let mut response = (status, Json(document)).into_response();
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/problem+json"),
-        );
+        let mut response = problem(status, kind, error.summary(Lang::En), errors);
         if let AppError::RateLimited { retry_after_secs } = error {
             let limit = tokens::PER_TOKEN.max;
             let wait = retry_after_secs.max(1);
@@ -198,6 +220,44 @@ impl IntoResponse for ApiError {
         }
         response
     }
+}
+
+/// An `application/problem+json` answer.
+fn problem(status: StatusCode, kind: &str, detail: String, errors: Vec<FieldProblem>) -> Response {
+    let document = ProblemDocument {
+        kind: format!("/api/v1/problems/{kind}"),
+        title: status.canonical_reason().unwrap_or("Error").to_owned(),
+        status: status.as_u16(),
+        detail,
+        errors,
+    };
+    let mut response = (status, Json(document)).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    response
+}
+
+/// The answer to a body over `limit` bytes: 413, as problem+json.
+pub fn too_large(limit: usize) -> Response {
+    let detail = format!(
+        "The request's body is over {} KiB: send less in one request.",
+        limit / 1024
+    );
+    problem(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "too-large",
+        detail,
+        Vec::new(),
+    )
+}
+
+/// What `/api/v1` answers for a path it does not have: 404, as
+/// problem+json like every other answer of the API.
+pub async fn no_such_path() -> Response {
+    let detail = "There is no such path in this API: see /api/v1/openapi.json.".to_owned();
+    problem(StatusCode::NOT_FOUND, "not-found", detail, Vec::new())
 }
 
 /// Whoever the request's bearer token acts for; 401 without a live one.
