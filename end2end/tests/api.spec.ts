@@ -27,3 +27,19 @@ test('a person makes an API token on My profile, a script uses it, and revoking 
   expect(after.status()).toBe(401);
   expect(after.headers()['content-type']).toBe('application/problem+json');
 });
+
+test('/api/docs shows every operation of the OpenAPI document from files this server serves, within the CSP', async ({ page }) => {
+  const outside: string[] = [];
+  page.on('request', (request) => {
+    if (!request.url().startsWith(APP_URL) && !request.url().startsWith('data:')) outside.push(request.url());
+  });
+  const response = await page.goto('/api/docs');
+  expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
+  await expect(page.getByRole('heading', { name: /Business Center API/ })).toBeVisible();
+  const document = await (await page.request.get(`${APP_URL}/api/v1/openapi.json`)).json();
+  const operations = Object.values(document.paths).flatMap((item) => Object.keys(item as object));
+  await expect(page.locator('.opblock')).toHaveCount(operations.length);
+  await expect(page.locator('.opblock-summary-path[data-path="/api/v1/events"]')).toBeVisible();
+  // Nothing from the internet; the fixture fails the test on any CSP violation.
+  expect(outside).toEqual([]);
+});

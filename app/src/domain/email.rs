@@ -55,9 +55,13 @@ fn valid_domain(domain: &str) -> bool {
                 && !label.ends_with('-')
                 && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         })
-        && labels
-            .last()
-            .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()))
+        && labels.last().is_some_and(|tld| {
+            // Letters, or an internationalized top-level domain in its
+            // ASCII form (xn--p1ai is .рф).
+            tld.len() >= 2
+                && (tld.chars().all(|c| c.is_ascii_alphabetic())
+                    || (tld.starts_with("xn--") && tld.len() > 4))
+        })
 }
 
 impl fmt::Display for Email {
@@ -132,6 +136,12 @@ mod tests {
     #[test]
     fn plus_addressing_and_subdomains_are_accepted() {
         assert!(Email::parse("harry.roldan+bc@mail.contoso.co.uk").is_ok());
+    }
+
+    #[test]
+    fn internationalized_top_level_domains_are_accepted_in_ascii_form() {
+        assert!(Email::parse("ana@contoso.xn--p1ai").is_ok());
+        assert_eq!(Email::parse("ana@contoso.xn--"), Err(Problem::EmailInvalid));
     }
 
     #[test]

@@ -30,6 +30,7 @@ use app::services::idempotency;
 use app::services::tokens::{self, Caller};
 use app::services::AppState;
 
+mod schemas;
 mod webhooks;
 
 /// The document's frame: what the handlers' own annotations do not say.
@@ -63,6 +64,50 @@ impl Modify for BearerTokens {
     }
 }
 
+/// What any operation may answer besides its own (applied once the
+/// routes are in the document): a request it cannot
+/// read (400, a path id beyond 64 bits included), no live token (401), a
+/// body over its limit (413), too many calls (429); all problem+json.
+struct CommonErrors;
+
+impl Modify for CommonErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let problem = |description: &str| {
+            let content = ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ProblemDocument")))
+                .build();
+            ResponseBuilder::new()
+                .description(description)
+                .content(PROBLEM, content)
+                .build()
+        };
+        let common = [
+            ("400", "The request could not be read"),
+            ("401", "No token, or not a live one"),
+            ("413", "The body is over its limit"),
+            ("429", "Too many calls: see Retry-After"),
+        ];
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+            ];
+            for operation in operations.into_iter().flatten() {
+                for (status, description) in common {
+                    operation
+                        .responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| problem(description).into());
+                }
+            }
+        }
+    }
+}
+
 pub fn router() -> Router<AppState> {
     let (router, document) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(me))
@@ -81,6 +126,8 @@ pub fn router() -> Router<AppState> {
         .routes(routes!(webhooks::redeliver))
         .routes(routes!(webhooks::list_events))
         .split_for_parts();
+    let mut document = document;
+    CommonErrors.modify(&mut document);
     let document = std::sync::Arc::new(document);
     router
         .route(
@@ -92,6 +139,21 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/v1/{*rest}", axum::routing::any(no_such_path))
         .layer(axum::middleware::map_response(problems_only))
+        .route("/api/docs", get(docs_page))
+}
+
+/// `/api/docs`: the OpenAPI document in the vendored Swagger UI
+/// (`public/api-docs/`), every file from this server.
+async fn docs_page() -> axum::response::Html<&'static str> {
+    axum::response::Html(
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>Business Center API</title>\n\
+         <link rel=\"stylesheet\" href=\"/api-docs/swagger-ui.css\">\n</head>\n<body>\n\
+         <div id=\"swagger-ui\"></div>\n\
+         <script src=\"/api-docs/swagger-ui-bundle.js\"></script>\n\
+         <script src=\"/api-docs/init.js\"></script>\n</body>\n</html>\n",
+    )
 }
 
 /// Every error of the API is problem+json, also those axum answers
@@ -314,9 +376,18 @@ struct Me {
     roles: Vec<Role>,
 }
 
-#[derive(Serialize)]
+/// A vendor operator's token, which acts for no person.
+#[derive(Serialize, ToSchema)]
 struct Operator {
     operator: bool,
+}
+
+/// Who a token acts for: a person, or the vendor operator.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+enum Whom {
+    Person(Me),
+    Operator(Operator),
 }
 
 /// Who the token acts for, with the roles it carries that its owner holds
@@ -327,24 +398,23 @@ struct Operator {
     tag = "me",
     security(("token" = [])),
     responses(
-        (status = 200, body = Me),
+        (status = 200, body = Whom),
         (status = 401, body = ProblemDocument, content_type = "application/problem+json"),
         (status = 429, body = ProblemDocument, content_type = "application/problem+json"),
     )
 )]
-async fn me(caller: ApiCaller) -> Response {
-    match caller.0 {
-        Caller::User { actor, .. } => Json(Me {
+async fn me(caller: ApiCaller) -> Json<Whom> {
+    Json(match caller.0 {
+        Caller::User { actor, .. } => Whom::Person(Me {
             id: actor.user.id,
             email: actor.user.email,
             first_name: actor.user.first_name,
             last_name: actor.user.last_name,
             organization_id: actor.user.organization_id,
             roles: actor.user.roles,
-        })
-        .into_response(),
-        Caller::Operator { .. } => Json(Operator { operator: true }).into_response(),
-    }
+        }),
+        Caller::Operator { .. } => Whom::Operator(Operator { operator: true }),
+    })
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -419,15 +489,21 @@ async fn users(
 
 #[derive(Deserialize, ToSchema)]
 struct NewInvitation {
+    #[schema(schema_with = schemas::email)]
     email: String,
+    #[schema(schema_with = schemas::person_name)]
     first_name: String,
+    #[schema(schema_with = schemas::person_name)]
     last_name: String,
     #[serde(default = "english")]
+    #[schema(schema_with = schemas::language)]
     language: String,
     /// ISO 3166 code.
     #[serde(default = "united_states")]
+    #[schema(schema_with = schemas::country)]
     country: String,
     /// Role keys, as in the CSV invitation: `account_viewer`, …
+    #[schema(schema_with = schemas::roles)]
     roles: Vec<String>,
 }
 
@@ -458,7 +534,7 @@ struct Invitation {
     security(("token" = [])),
     request_body = NewInvitation,
     params(
-        ("Idempotency-Key" = Option<String>, Header,
+        ("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255, pattern = "^[!-~]+$",
             description = "Up to 255 characters: the same key and body within 24 hours returns the first answer and invites nobody twice"),
     ),
     responses(
@@ -691,6 +767,7 @@ async fn revoke_invitation(
 #[derive(Deserialize, ToSchema)]
 struct NewRoles {
     /// Role keys: `account_viewer`, …
+    #[schema(schema_with = schemas::roles)]
     roles: Vec<String>,
 }
 

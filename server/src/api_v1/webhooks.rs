@@ -39,8 +39,10 @@ impl ApiCaller {
 #[derive(Deserialize, ToSchema)]
 pub(super) struct NewWebhook {
     /// `https://` and a public host.
+    #[schema(schema_with = super::schemas::webhook_url)]
     url: String,
     /// Event types, such as `invitation.created`.
+    #[schema(schema_with = super::schemas::events)]
     events: Vec<String>,
 }
 
@@ -95,7 +97,8 @@ pub(super) struct CreatedWebhook {
     tag = "webhooks",
     security(("token" = [])),
     request_body = NewWebhook,
-    params(("Idempotency-Key" = Option<String>, Header, description = "As on every POST")),
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255,
+        pattern = "^[!-~]+$", description = "As on every POST")),
     responses(
         (status = 201, body = CreatedWebhook),
         (status = 400, body = ProblemDocument, content_type = PROBLEM),
