@@ -87,6 +87,9 @@ pub async fn record_in(
     Ok(())
 }
 
+/// Entries in one page of the audit log.
+pub const LOG_PAGE: usize = 100;
+
 /// The organization's audit log, newest first, for Account Admins.
 #[instrument(skip_all, fields(user = actor.user.id))]
 pub async fn log(
@@ -110,10 +113,11 @@ pub async fn log(
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT id, at, actor_email, actor_organization, action, subject_email, detail, \
          client_address \
-         FROM audit_log WHERE organization_id = $1 AND id < $2 ORDER BY id DESC LIMIT 100",
+         FROM audit_log WHERE organization_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
     )
     .bind(viewer.organization_id)
     .bind(before.unwrap_or(i64::MAX))
+    .bind(LOG_PAGE as i64)
     .fetch_all(db)
     .await?;
     Ok(rows

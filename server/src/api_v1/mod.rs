@@ -30,6 +30,9 @@ use app::services::idempotency;
 use app::services::tokens::{self, Caller};
 use app::services::AppState;
 
+mod account;
+mod domains;
+mod invitations;
 mod schemas;
 mod webhooks;
 
@@ -117,6 +120,17 @@ pub fn router() -> Router<AppState> {
         .routes(routes!(revoke_invitation))
         .routes(routes!(change_roles))
         .routes(routes!(remove_user))
+        .routes(routes!(invitations::invite_many))
+        .routes(routes!(invitations::fix_email))
+        .routes(routes!(account::list_agreements))
+        .routes(routes!(account::list_orders))
+        .routes(routes!(account::list_licenses))
+        .routes(routes!(account::list_keys))
+        .routes(routes!(account::reveal_key))
+        .routes(routes!(account::list_downloads))
+        .routes(routes!(account::audit_log))
+        .routes(routes!(domains::list_domains, domains::add_domain))
+        .routes(routes!(domains::verify_domain))
         .routes(routes!(webhooks::list_webhooks, webhooks::create_webhook))
         .routes(routes!(webhooks::delete_webhook))
         .routes(routes!(webhooks::pause_webhook))
@@ -216,6 +230,21 @@ struct ProblemDocument {
     errors: Vec<FieldProblem>,
 }
 
+/// Each field in error, with its problem's stable name and message.
+fn field_problems(error: &AppError) -> Vec<FieldProblem> {
+    match error {
+        AppError::Invalid(problems) => problems
+            .iter()
+            .map(|problem| FieldProblem {
+                field: problem.field.clone(),
+                problem: problem.problem,
+                message: problem.problem.text(Lang::En).to_owned(),
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// A conflict with what is stored rather than a bad field: 409.
 fn is_conflict(problem: Problem) -> bool {
     matches!(
@@ -242,17 +271,7 @@ impl IntoResponse for ApiError {
             AppError::BadRequest | AppError::Request(_) => (400, "bad-request"),
             AppError::Internal(_) => (500, "internal"),
         };
-        let errors = match &error {
-            AppError::Invalid(problems) => problems
-                .iter()
-                .map(|problem| FieldProblem {
-                    field: problem.field.clone(),
-                    problem: problem.problem,
-                    message: problem.problem.text(Lang::En).to_owned(),
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
+        let errors = field_problems(&error);
         let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = problem(status, kind, error.summary(Lang::En), errors);
         if let AppError::RateLimited { retry_after_secs } = error {
@@ -507,6 +526,19 @@ struct NewInvitation {
     roles: Vec<String>,
 }
 
+impl NewInvitation {
+    fn input(self) -> InviteInput {
+        InviteInput {
+            email: self.email,
+            first_name: self.first_name,
+            last_name: self.last_name,
+            language: self.language,
+            country: self.country,
+            roles: self.roles,
+        }
+    }
+}
+
 fn english() -> String {
     "en".to_owned()
 }
@@ -559,15 +591,7 @@ async fn create_invitation(
             tracing::debug!(%error, "API body refused");
             ApiError(AppError::BadRequest)
         })?;
-        let invitee = InviteInput {
-            email: body.email,
-            first_name: body.first_name,
-            last_name: body.last_name,
-            language: body.language,
-            country: body.country,
-            roles: body.roles,
-        }
-        .parse()?;
+        let invitee = body.input().parse()?;
         let sent = invite::invite(&state, &actor, &invitee).await?;
         let invitation = Invitation {
             id: sent.invitation_id,

@@ -1,0 +1,450 @@
+//! What an organization holds, for scripts: agreements and purchasing
+//! accounts, orders, license totals, product keys (each one shown is
+//! audited, as on the page), downloads' files and the audit log. The same
+//! services and role checks as the pages.
+
+use axum::extract::{Path, Query, State};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{ApiCaller, ApiError, ProblemDocument, PROBLEM};
+use app::domain::wire::OrderFilter;
+use app::error::AppError;
+use app::i18n::dates::{iso_date, rfc3339};
+use app::services::{agreements, audit, keys, orders, products, AppState};
+
+#[derive(Serialize, ToSchema)]
+pub(super) struct PurchasingAccount {
+    number: String,
+    admin_name: String,
+    admin_email: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(super) struct Agreement {
+    number: String,
+    kind: String,
+    /// `YYYY-MM-DD`.
+    start_date: String,
+    end_date: String,
+    active: bool,
+    purchase_order: String,
+    contact_name: String,
+    contact_email: String,
+    purchasing_accounts: Vec<PurchasingAccount>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(super) struct Agreements {
+    agreements: Vec<Agreement>,
+}
+
+/// The organization's agreements with their purchasing accounts.
+#[utoipa::path(
+    get,
+    path = "/api/v1/agreements",
+    tag = "account",
+    security(("token" = [])),
+    responses(
+        (status = 200, body = Agreements),
+        (status = 403, body = ProblemDocument, content_type = PROBLEM),
+    )
+)]
+pub(super) async fn list_agreements(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+) -> Result<Json<Agreements>, ApiError> {
+    let actor = caller.person()?;
+    let rows = agreements::list(&state, &actor).await?;
+    Ok(Json(Agreements {
+        agreements: rows
+            .into_iter()
+            .map(|row| Agreement {
+                number: row.number,
+                kind: row.kind,
+                start_date: iso_date(row.start_date),
+                end_date: iso_date(row.end_date),
+                active: row.active,
+                purchase_order: row.purchase_order,
+                contact_name: row.contact_name,
+                contact_email: row.contact_email,
+                purchasing_accounts: row
+                    .purchasing_accounts
+                    .into_iter()
+                    .map(|account| PurchasingAccount {
+                        number: account.number,
+                        admin_name: account.admin_name,
+                        admin_email: account.admin_email,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct OrdersQuery {
+    /// Ordered on or after, `YYYY-MM-DD`.
+    #[serde(default)]
+    #[param(pattern = r"^(\d{4}-\d{2}-\d{2})?$")]
+    from: String,
+    /// Ordered on or before, `YYYY-MM-DD`.
+    #[serde(default)]
+    #[param(pattern = r"^(\d{4}-\d{2}-\d{2})?$")]
+    to: String,
+    /// A product's id (`product_id` of `/api/v1/licenses`).
+    #[serde(default)]
+    product: String,
+    /// A purchasing account's number.
+    #[serde(default)]
+    purchasing_account: String,
+    /// The cursor: the `next_after` of the page before.
+    #[serde(default)]
+    after: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(super) struct OrderLine {
+    product: String,
+    version: String,
+    quantity: i64,
+    /// In cents of `currency`.
+    amount_cents: i64,
+    currency: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(super) struct Order {
+    number: String,
+    /// `YYYY-MM-DD`.
+    ordered_on: String,
+    purchasing_account: String,
+    /// The partner it was placed through.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    partner: Option<String>,
+    lines: Vec<OrderLine>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(super) struct Orders {
+    orders: Vec<Order>,
+    /// Pass as `after` for the next page; absent on the last.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_after: Option<String>,
+}
+
+/// The organization's orders, newest first, a page at a time, narrowed
+/// by dates, product and purchasing account.
+#[utoipa::path(
+    get,
+    path = "/api/v1/orders",
+    tag = "account",
+    security(("token" = [])),
+    params(OrdersQuery),
+    responses(
+        (status = 200, body = Orders),
+        (status = 403, body = ProblemDocument, content_type = PROBLEM),
+        (status = 422, body = ProblemDocument, content_type = PROBLEM),
+    )
+)]
+pub(super) async fn list_orders(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    query: Result<Query<OrdersQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Orders>, ApiError> {
+    let actor = caller.person()?;
+    let Query(query) = query.map_err(|_| ApiError(AppError::BadRequest))?;
+    let filter = OrderFilter {
+        from: query.from,
+        to: query.to,
+        product: query.product,
+        purchasing_account: query.purchasing_account,
+    };
+    let page = orders::page(&state, &actor, &filter, &query.after).await?;
+    Ok(Json(Orders {
+        orders: page
+            .orders
+            .into_iter()
+            .map(|order| Order {
+                number: order.number,
+                ordered_on: iso_date(order.ordered_at),
+                purchasing_account: order.purchasing_account,
+                partner: order.partner,
+                lines: order
+                    .lines
+                    .into_iter()
+                    .map(|line| OrderLine {
+                        product: line.product,
+                        version: line.version,
+                        quantity: line.quantity,
+                        amount_cents: line.amount_cents,
+                        currency: line.currency,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        next_after: page.next,
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub(super) struct License {
+    product_id: i64,
+    product: String,
+    version: String,
+    purchasing_account: String,
+    /// Licenses ordered in all.
+    quantity: i64,
+    /// Orders they came in.
+    orders: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(super) struct Licenses {
+    licenses: Vec<License>,
+}
+
+/// The license summary: what the organization ordered of each product,
+/// per purchasing account.
+#[utoipa::path(
+    get,
+    path = "/api/v1/licenses",
+    tag = "account",
+    security(("token" = [])),
+    responses(
+        (status = 200, body = Licenses),
+        (status = 403, body = ProblemDocument, content_type = PROBLEM),
+    )
+)]
+pub(super) async fn list_licenses(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+) -> Result<Json<Licenses>, ApiError> {
+    let actor = caller.person()?;
+    let rows = orders::licenses(&state, &actor).await?;
+    Ok(Json(Licenses {
+        licenses: rows
+            .into_iter()
+            .map(|row| License {
+                product_id: row.product_id,
+                product: row.product,
+                version: row.version,
+                purchasing_account: row.purchasing_account,
+                quantity: row.quantity,
+                orders: row.orders,
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub(super) struct Key {
+    id: i64,
+    product: String,
+    version: String,
+    purchasing_account: String,
+    /// The key with all but its last characters hidden.
+    masked: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(super) struct Keys {
+    keys: Vec<Key>,
+}
+
+/// The organization's product keys, masked.
+#[utoipa::path(
+    get,
+    path = "/api/v1/keys",
+    tag = "account",
+    security(("token" = [])),
+    responses(
+        (status = 200, body = Keys),
+        (status = 403, body = ProblemDocument, content_type = PROBLEM),
+    )
+)]
+pub(super) async fn list_keys(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+) -> Result<Json<Keys>, ApiError> {
+    let actor = caller.person()?;
+    let rows = keys::list(&state, &actor).await?;
+    Ok(Json(Keys {
+        keys: rows
+            .into_iter()
+            .map(|row| Key {
+                id: row.id,
+                product: row.product,
+                version: row.version,
+                purchasing_account: row.purchasing_account,
+                masked: row.masked,
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub(super) struct RevealedKey {
+    id: i64,
+    key: String,
+}
+
+/// One product key in full; written to the audit log, as on the page.
+#[utoipa::path(
+    get,
+    path = "/api/v1/keys/{id}",
+    tag = "account",
+    security(("token" = [])),
+    params(("id" = i64, Path, description = "The key's id")),
+    responses(
+        (status = 200, body = RevealedKey),
+        (status = 403, body = ProblemDocument, content_type = PROBLEM),
+        (status = 404, body = ProblemDocument, content_type = PROBLEM),
+    )
+)]
+pub(super) async fn reveal_key(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    Path(id): Path<i64>,
+) -> Result<Json<RevealedKey>, ApiError> {
+    let actor = caller.person()?;
+    let key = keys::reveal(&state, &actor, id).await?;
+    Ok(Json(RevealedKey { id, key }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub(super) struct DownloadFile {
+    id: i64,
+    name: String,
+    size_bytes: i64,
+    sha256: String,
+    /// Where a signed-in browser downloads it (the download is audited).
+    href: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(super) struct Download {
+    product: String,
+    version: String,
+    files: Vec<DownloadFile>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(super) struct Downloads {
+    downloads: Vec<Download>,
+}
+
+/// The software the organization's orders include, with its files'
+/// names, sizes and SHA-256 sums.
+#[utoipa::path(
+    get,
+    path = "/api/v1/downloads",
+    tag = "account",
+    security(("token" = [])),
+    responses(
+        (status = 200, body = Downloads),
+        (status = 403, body = ProblemDocument, content_type = PROBLEM),
+    )
+)]
+pub(super) async fn list_downloads(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+) -> Result<Json<Downloads>, ApiError> {
+    let actor = caller.person()?;
+    let rows = products::downloads(&state, &actor).await?;
+    Ok(Json(Downloads {
+        downloads: rows
+            .into_iter()
+            .map(|row| Download {
+                product: row.product,
+                version: row.version,
+                files: row
+                    .files
+                    .into_iter()
+                    .map(|file| DownloadFile {
+                        href: state.settings.link(&file.href()),
+                        id: file.id,
+                        name: file.name,
+                        size_bytes: file.size_bytes,
+                        sha256: file.sha256,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct AuditQuery {
+    /// The cursor: the `next_before` of the page before; absent, the
+    /// newest entries.
+    #[serde(default)]
+    before: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(super) struct AuditLine {
+    id: i64,
+    at: String,
+    actor_email: String,
+    /// The partner organization the actor acted for, if any.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    actor_organization: String,
+    /// A stable key, such as `invitation.sent` or `key.viewed`.
+    action: String,
+    subject: String,
+    detail: String,
+    client_address: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(super) struct AuditLog {
+    entries: Vec<AuditLine>,
+    /// Pass as `before` for older entries; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_before: Option<i64>,
+}
+
+/// The organization's audit log, newest first, 100 a page.
+#[utoipa::path(
+    get,
+    path = "/api/v1/audit-log",
+    tag = "account",
+    security(("token" = [])),
+    params(AuditQuery),
+    responses(
+        (status = 200, body = AuditLog),
+        (status = 403, body = ProblemDocument, content_type = PROBLEM),
+    )
+)]
+pub(super) async fn audit_log(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    query: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<AuditLog>, ApiError> {
+    let actor = caller.person()?;
+    let Query(query) = query.map_err(|_| ApiError(AppError::BadRequest))?;
+    let rows = audit::log(&state, &actor, query.before).await?;
+    let next_before = (rows.len() == audit::LOG_PAGE)
+        .then(|| rows.last().map(|(id, _)| *id))
+        .flatten();
+    Ok(Json(AuditLog {
+        entries: rows
+            .into_iter()
+            .map(|(id, entry)| AuditLine {
+                id,
+                at: rfc3339(entry.at),
+                actor_email: entry.actor_email,
+                actor_organization: entry.actor_organization,
+                action: entry.action.key().to_owned(),
+                subject: entry.subject_email,
+                detail: entry.detail,
+                client_address: entry.client_address,
+            })
+            .collect(),
+        next_before,
+    }))
+}
