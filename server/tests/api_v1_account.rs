@@ -200,3 +200,61 @@ async fn domains_are_added_and_listed_with_their_record(t: TestDb) {
 }
 
 both_engines!(domains_are_added_and_listed_with_their_record);
+
+/// Every reading path × every customer role: a token is refused (403)
+/// exactly where the roles module says its role may not, as the pages
+/// are; the operator's token, which is no person, everywhere.
+async fn every_path_answers_each_role_as_the_roles_module_says(t: TestDb) {
+    use app::domain::Capability;
+    let app = TestApp::new(t, "http://127.0.0.1:3000", false).await;
+    let harry = app.sign_up_harry().await;
+    let paths = [
+        ("/api/v1/users", Capability::InviteUsers),
+        ("/api/v1/invitations", Capability::InviteUsers),
+        ("/api/v1/agreements", Capability::ViewAgreements),
+        ("/api/v1/orders", Capability::ViewOrders),
+        ("/api/v1/licenses", Capability::ViewLicenses),
+        ("/api/v1/keys", Capability::ViewKeys),
+        ("/api/v1/downloads", Capability::DownloadSoftware),
+        ("/api/v1/audit-log", Capability::ViewAuditLog),
+        ("/api/v1/domains", Capability::ManageDomains),
+        ("/api/v1/webhooks", Capability::ManageWebhooks),
+        ("/api/v1/events", Capability::ManageWebhooks),
+        ("/api/v1/customers", Capability::ManageCustomers),
+    ];
+    let admin = app.actor(harry).await;
+    for (i, role) in Role::CUSTOMER.into_iter().enumerate() {
+        let member = app
+            .member(&admin, &format!("r{i}@contoso.com"), &[role])
+            .await;
+        let token = token_for(&app, member.user.id, &[role]).await;
+        for (path, capability) in paths {
+            let (status, body) = json(&app, &token, "GET", path, None).await;
+            let expected = if role.allows(capability) { 200 } else { 403 };
+            assert_eq!(
+                status, expected,
+                "{role:?} {path} ({}): {body}",
+                app.t.engine
+            );
+        }
+    }
+    let operator = app::services::tokens::create_for_operator(&app.state, "ops", 30)
+        .await
+        .expect("token")
+        .secret;
+    for (path, _) in paths {
+        let expected = if path == "/api/v1/webhooks" || path == "/api/v1/events" {
+            200
+        } else {
+            403
+        };
+        assert_eq!(
+            json(&app, &operator, "GET", path, None).await.0,
+            expected,
+            "operator {path}"
+        );
+    }
+    app.close().await;
+}
+
+both_engines!(every_path_answers_each_role_as_the_roles_module_says);

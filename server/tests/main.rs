@@ -5,6 +5,7 @@ mod access;
 mod agreements;
 mod api_v1;
 mod api_v1_account;
+mod api_v1_operator;
 mod api_v1_people;
 mod areas;
 mod bulk;

@@ -237,7 +237,7 @@ async fn two_partners_and_two_customers_never_reach_each_other(t: TestDb) {
     ] {
         let reply = app.call(&ana_cookie, endpoint, &form).await;
         assert_eq!(
-            reply.status, 403,
+            reply.status, 404,
             "{endpoint} ({}): {}",
             app.t.engine, reply.body
         );

@@ -39,12 +39,20 @@ pub type ImportResults = Vec<(usize, ImportOutcome)>;
 /// Imports each record of an import file (see
 /// [`super::csv_file::read`]) with `row`, and says what became of each
 /// line; a file whose header lacks a column is refused on its first line.
-pub async fn import_each(
+///
+/// `row` returns a plain future rather than being an async closure: the
+/// future of an async closure is not known to be `Send`, which a request
+/// handler's must be (the JSON API imports too).
+pub async fn import_each<F, Fut>(
     text: &str,
     columns: &[&str],
     optional: &[&str],
-    row: impl AsyncFn(Vec<String>) -> Result<(), String>,
-) -> ImportResults {
+    row: F,
+) -> ImportResults
+where
+    F: Fn(Vec<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<(), String>>,
+{
     let rows = match super::csv_file::read(text, columns, optional) {
         Ok(rows) => rows,
         Err(reason) => return vec![(1, ImportOutcome::Refused(reason))],

@@ -96,10 +96,12 @@ pub const COLUMNS: [&str; 5] = [
 #[instrument(skip_all)]
 pub async fn import(state: &AppState, text: &str) -> Result<ImportResults, AppError> {
     let (db, now) = (&state.db, state.clock.now());
-    Ok(catalog::import_each(text, &COLUMNS, &[], async |cells| {
-        import_row(db, now, &cells).await
-    })
-    .await)
+    Ok(
+        catalog::import_each(text, &COLUMNS, &[], |cells| async move {
+            import_row(db, now, &cells).await
+        })
+        .await,
+    )
 }
 
 async fn import_row(db: &Db, now: i64, cells: &[String]) -> Result<(), String> {

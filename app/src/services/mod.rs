@@ -25,6 +25,7 @@ pub mod invitations;
 pub mod keys;
 pub mod mail;
 pub mod orders;
+pub mod organizations;
 pub mod outbox;
 pub mod partners;
 pub mod password;

@@ -135,7 +135,8 @@ pub const COLUMNS: [&str; 4] = ["product", "version", "kind", "file"];
 pub async fn import(state: &AppState, base: &Path, text: &str) -> Result<ImportResults, AppError> {
     let (db, now) = (&state.db, state.clock.now());
     let downloads_dir = state.settings.downloads_dir.as_path();
-    let import = async |cells: Vec<String>| import_row(db, downloads_dir, base, now, &cells).await;
+    let import =
+        |cells: Vec<String>| async move { import_row(db, downloads_dir, base, now, &cells).await };
     Ok(catalog::import_each(text, &COLUMNS, &["file"], import).await)
 }
 

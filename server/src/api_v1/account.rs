@@ -12,7 +12,7 @@ use super::{ApiCaller, ApiError, ProblemDocument, PROBLEM};
 use app::domain::wire::OrderFilter;
 use app::error::AppError;
 use app::i18n::dates::{iso_date, rfc3339};
-use app::services::{agreements, audit, keys, orders, products, AppState};
+use app::services::{agreements, audit, keys, orders, products, provisioning, AppState};
 
 #[derive(Serialize, ToSchema)]
 pub(super) struct PurchasingAccount {
@@ -447,4 +447,140 @@ pub(super) async fn audit_log(
             .collect(),
         next_before,
     }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub(super) struct Service {
+    product_id: i64,
+    product: String,
+    version: String,
+    purchasing_account: String,
+    ordered: i64,
+    assigned: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(super) struct Subscription {
+    product: String,
+    version: String,
+    purchasing_account: String,
+    quantity: i64,
+    /// `YYYY-MM-DD`.
+    starts_on: String,
+    assigned_by: String,
+    assigned_at: String,
+    /// The verified domain it was provisioned to.
+    domain: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(super) struct Provisioning {
+    /// Online services ordered, per purchasing account, with what is
+    /// already assigned.
+    services: Vec<Service>,
+    subscriptions: Vec<Subscription>,
+    /// The verified domains services can be provisioned to.
+    domains: Vec<String>,
+}
+
+/// Online services: what orders entitle the organization to, and the
+/// subscriptions assigned.
+#[utoipa::path(
+    get,
+    path = "/api/v1/provisioning",
+    tag = "account",
+    security(("token" = [])),
+    responses(
+        (status = 200, body = Provisioning),
+        (status = 403, body = ProblemDocument, content_type = PROBLEM),
+    )
+)]
+pub(super) async fn provisioning(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+) -> Result<Json<Provisioning>, ApiError> {
+    let actor = caller.person()?;
+    let page = provisioning::overview(&state, &actor).await?;
+    Ok(Json(Provisioning {
+        services: page
+            .services
+            .into_iter()
+            .map(|row| Service {
+                product_id: row.product_id,
+                product: row.product,
+                version: row.version,
+                purchasing_account: row.purchasing_account,
+                ordered: row.ordered,
+                assigned: row.assigned,
+            })
+            .collect(),
+        subscriptions: page
+            .subscriptions
+            .into_iter()
+            .map(|row| Subscription {
+                product: row.product,
+                version: row.version,
+                purchasing_account: row.purchasing_account,
+                quantity: row.quantity,
+                starts_on: iso_date(row.starts_on),
+                assigned_by: row.assigned_by,
+                assigned_at: rfc3339(row.assigned_at),
+                domain: row.domain,
+            })
+            .collect(),
+        domains: page.domains,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub(super) struct NewAssignment {
+    product_id: i64,
+    purchasing_account: String,
+    #[schema(minimum = 1)]
+    quantity: i64,
+    /// `YYYY-MM-DD`.
+    #[schema(pattern = r"^\d{4}-\d{2}-\d{2}$")]
+    starts_on: String,
+    /// One of the organization's verified domains.
+    domain: String,
+}
+
+/// Assigns subscriptions of an online service, within what the orders
+/// entitle (422 says how many remain).
+#[utoipa::path(
+    post,
+    path = "/api/v1/provisioning/assignments",
+    tag = "account",
+    security(("token" = [])),
+    request_body = NewAssignment,
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 1, max_length = 255,
+        pattern = "^[!-~]+$", description = "As on every POST")),
+    responses(
+        (status = 201, description = "Assigned"),
+        (status = 403, body = ProblemDocument, content_type = PROBLEM),
+        (status = 422, body = ProblemDocument, content_type = PROBLEM),
+    )
+)]
+pub(super) async fn assign(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let (actor, token_id) = caller.person_and_token()?;
+    super::idempotent(&state, token_id, &headers, &body, || async {
+        let body: NewAssignment =
+            serde_json::from_slice(&body).map_err(|_| ApiError(AppError::BadRequest))?;
+        let service = format!("{}/{}", body.product_id, body.purchasing_account);
+        let assignment = provisioning::Assignment::parse(
+            &service,
+            &body.quantity.to_string(),
+            &body.starts_on,
+            &body.domain,
+        )?;
+        provisioning::assign(&state, &actor, &assignment).await?;
+        Ok(axum::http::StatusCode::CREATED.into_response())
+    })
+    .await
 }

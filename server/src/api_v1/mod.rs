@@ -33,6 +33,8 @@ use app::services::AppState;
 mod account;
 mod domains;
 mod invitations;
+mod operator;
+mod partners;
 mod schemas;
 mod webhooks;
 
@@ -122,15 +124,28 @@ pub fn router() -> Router<AppState> {
         .routes(routes!(remove_user))
         .routes(routes!(invitations::invite_many))
         .routes(routes!(invitations::fix_email))
-        .routes(routes!(account::list_agreements))
+        .routes(routes!(
+            account::list_agreements,
+            operator::register_agreement
+        ))
         .routes(routes!(account::list_orders))
         .routes(routes!(account::list_licenses))
         .routes(routes!(account::list_keys))
         .routes(routes!(account::reveal_key))
         .routes(routes!(account::list_downloads))
         .routes(routes!(account::audit_log))
+        .routes(routes!(account::provisioning))
+        .routes(routes!(account::assign))
         .routes(routes!(domains::list_domains, domains::add_domain))
         .routes(routes!(domains::verify_domain))
+        .routes(routes!(partners::list_customers))
+        .routes(routes!(partners::resend))
+        .routes(routes!(partners::change_administrator))
+        .routes(routes!(partners::change_administrator_email))
+        .routes(routes!(operator::register_partner))
+        .routes(routes!(operator::link_partner, operator::unlink_partner))
+        .routes(routes!(operator::import))
+        .routes(routes!(operator::find_organizations))
         .routes(routes!(webhooks::list_webhooks, webhooks::create_webhook))
         .routes(routes!(webhooks::delete_webhook))
         .routes(routes!(webhooks::pause_webhook))
@@ -249,7 +264,11 @@ fn field_problems(error: &AppError) -> Vec<FieldProblem> {
 fn is_conflict(problem: Problem) -> bool {
     matches!(
         problem,
-        Problem::AlreadyMember | Problem::LastAccountAdmin | Problem::IdempotencyKeyInProgress
+        Problem::AlreadyMember
+            | Problem::LastAccountAdmin
+            | Problem::IdempotencyKeyInProgress
+            | Problem::AgreementExists
+            | Problem::OrganizationExists
     )
 }
 

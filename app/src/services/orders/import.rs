@@ -34,7 +34,7 @@ pub const COLUMNS: [&str; 10] = [
 pub async fn import(state: &AppState, text: &str) -> Result<ImportResults, AppError> {
     let (db, now) = (&state.db, state.clock.now());
     Ok(
-        catalog::import_each(text, &COLUMNS, &["partner"], async |cells| {
+        catalog::import_each(text, &COLUMNS, &["partner"], |cells| async move {
             import_row(db, now, &cells).await
         })
         .await,

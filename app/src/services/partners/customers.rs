@@ -33,7 +33,8 @@ const LINKED_ACCOUNTS: &str = "SELECT p.id AS purchasing_account_id, \
      JOIN purchasing_accounts p ON p.agreement_id = a.id WHERE k.partner_id = $1";
 
 /// A purchasing account of an agreement the partner is partner of record
-/// for; any other id, existing or not, is `Forbidden`.
+/// for; any other id, existing or not, is `NotFound` (as anything of
+/// another organization is: the answer never tells whether it exists).
 pub(super) async fn linked_account(
     conn: &mut AnyConnection,
     partner_id: i64,
@@ -44,7 +45,7 @@ pub(super) async fn linked_account(
         .bind(purchasing_account_id)
         .fetch_optional(conn)
         .await?;
-    found.ok_or(AppError::Forbidden)
+    found.ok_or(AppError::NotFound)
 }
 
 /// Whether `email` has an account in `organization_id`.
