@@ -7,6 +7,7 @@ mod api_v1;
 mod api_v1_account;
 mod api_v1_operator;
 mod api_v1_people;
+mod api_v1_tokens;
 mod areas;
 mod bulk;
 mod cli;
