@@ -23,12 +23,15 @@ pub struct Received {
     pub body: String,
 }
 
+/// A status to answer with, and the `Retry-After` to send with it.
+type Answer = (u16, Option<&'static str>);
+
 /// A webhook receiver on loopback: records every request and answers
 /// each with the next status queued (200 once none is left).
 #[derive(Clone, Default)]
 pub struct Receiver {
     pub received: Arc<Mutex<Vec<Received>>>,
-    answers: Arc<Mutex<VecDeque<(u16, Option<&'static str>)>>>,
+    answers: Arc<Mutex<VecDeque<Answer>>>,
 }
 
 impl Receiver {

@@ -230,7 +230,7 @@ pub const TEXTS: Texts = Texts {
     pause: "Suspendre",
     resume: "Reprendre",
     delete: "Supprimer",
-    redeliver: "Relivrer",
+    redeliver: "Envoyer à nouveau",
     deliveries_of: "Livraisons à {url}",
     no_deliveries: "Rien n'a encore été envoyé.",
     event: "Événement",

@@ -241,8 +241,13 @@ pub async fn page(
     opened: Option<i64>,
 ) -> Result<WebhooksView, AppError> {
     let endpoints = list(state, manager).await?;
+    // An endpoint deleted since its address was opened shows nothing.
     let deliveries = match opened {
-        Some(id) => Some((id, deliveries(state, manager, id).await?)),
+        Some(id) => match deliveries(state, manager, id).await {
+            Ok(rows) => Some((id, rows)),
+            Err(AppError::NotFound) => None,
+            Err(error) => return Err(error),
+        },
         None => None,
     };
     Ok(WebhooksView {
