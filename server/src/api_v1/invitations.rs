@@ -9,9 +9,10 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::people::{Invitation, NewInvitation};
 use super::{
-    field_problems, idempotent, schemas, ApiCaller, ApiError, FieldProblem, Invitation,
-    NewInvitation, ProblemDocument, PROBLEM,
+    field_problems, idempotent, schemas, ApiCaller, ApiError, FieldProblem, ProblemDocument,
+    PROBLEM,
 };
 use app::domain::wire::InviteOutcome;
 use app::domain::Email;

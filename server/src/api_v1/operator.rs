@@ -54,10 +54,10 @@ pub(super) struct NewAgreement {
     admin_first_name: String,
     #[schema(schema_with = schemas::person_name)]
     admin_last_name: String,
-    #[serde(default = "super::english")]
+    #[serde(default = "super::people::english")]
     #[schema(schema_with = schemas::language)]
     language: String,
-    #[serde(default = "super::united_states")]
+    #[serde(default = "super::people::united_states")]
     #[schema(schema_with = schemas::country)]
     country: String,
 }
@@ -132,10 +132,10 @@ pub(super) struct NewPartner {
     admin_first_name: String,
     #[schema(schema_with = schemas::person_name)]
     admin_last_name: String,
-    #[serde(default = "super::english")]
+    #[serde(default = "super::people::english")]
     #[schema(schema_with = schemas::language)]
     language: String,
-    #[serde(default = "super::united_states")]
+    #[serde(default = "super::people::united_states")]
     #[schema(schema_with = schemas::country)]
     country: String,
 }

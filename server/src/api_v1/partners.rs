@@ -130,10 +130,10 @@ pub(super) struct NewAdministrator {
     first_name: String,
     #[schema(schema_with = schemas::person_name)]
     last_name: String,
-    #[serde(default = "super::english")]
+    #[serde(default = "super::people::english")]
     #[schema(schema_with = schemas::language)]
     language: String,
-    #[serde(default = "super::united_states")]
+    #[serde(default = "super::people::united_states")]
     #[schema(schema_with = schemas::country)]
     country: String,
 }

@@ -101,11 +101,8 @@ pub(super) struct CreatedWebhook {
         pattern = "^[!-~]+$", description = "As on every POST")),
     responses(
         (status = 201, body = CreatedWebhook),
-        (status = 400, body = ProblemDocument, content_type = PROBLEM),
-        (status = 401, body = ProblemDocument, content_type = PROBLEM),
         (status = 403, body = ProblemDocument, content_type = PROBLEM),
         (status = 422, body = ProblemDocument, content_type = PROBLEM),
-        (status = 429, body = ProblemDocument, content_type = PROBLEM),
     )
 )]
 pub(super) async fn create_webhook(
@@ -148,9 +145,7 @@ pub(super) struct Webhooks {
     security(("token" = [])),
     responses(
         (status = 200, body = Webhooks),
-        (status = 401, body = ProblemDocument, content_type = PROBLEM),
         (status = 403, body = ProblemDocument, content_type = PROBLEM),
-        (status = 429, body = ProblemDocument, content_type = PROBLEM),
     )
 )]
 pub(super) async fn list_webhooks(
@@ -173,10 +168,8 @@ pub(super) async fn list_webhooks(
     params(("id" = i64, Path, description = "The endpoint's id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, body = ProblemDocument, content_type = PROBLEM),
         (status = 403, body = ProblemDocument, content_type = PROBLEM),
         (status = 404, body = ProblemDocument, content_type = PROBLEM),
-        (status = 429, body = ProblemDocument, content_type = PROBLEM),
     )
 )]
 pub(super) async fn delete_webhook(
@@ -205,11 +198,8 @@ pub(super) struct WebhookState {
     request_body = WebhookState,
     responses(
         (status = 200, body = Webhook),
-        (status = 400, body = ProblemDocument, content_type = PROBLEM),
-        (status = 401, body = ProblemDocument, content_type = PROBLEM),
         (status = 403, body = ProblemDocument, content_type = PROBLEM),
         (status = 404, body = ProblemDocument, content_type = PROBLEM),
-        (status = 429, body = ProblemDocument, content_type = PROBLEM),
     )
 )]
 pub(super) async fn pause_webhook(
@@ -241,10 +231,8 @@ pub(super) struct NewSecret {
     params(("id" = i64, Path, description = "The endpoint's id")),
     responses(
         (status = 200, body = NewSecret),
-        (status = 401, body = ProblemDocument, content_type = PROBLEM),
         (status = 403, body = ProblemDocument, content_type = PROBLEM),
         (status = 404, body = ProblemDocument, content_type = PROBLEM),
-        (status = 429, body = ProblemDocument, content_type = PROBLEM),
     )
 )]
 pub(super) async fn rotate_secret(
@@ -270,10 +258,8 @@ pub(super) struct Queued {
     params(("id" = i64, Path, description = "The endpoint's id")),
     responses(
         (status = 202, body = Queued),
-        (status = 401, body = ProblemDocument, content_type = PROBLEM),
         (status = 403, body = ProblemDocument, content_type = PROBLEM),
         (status = 404, body = ProblemDocument, content_type = PROBLEM),
-        (status = 429, body = ProblemDocument, content_type = PROBLEM),
     )
 )]
 pub(super) async fn test_webhook(
@@ -333,10 +319,8 @@ pub(super) struct Deliveries {
     params(("id" = i64, Path, description = "The endpoint's id")),
     responses(
         (status = 200, body = Deliveries),
-        (status = 401, body = ProblemDocument, content_type = PROBLEM),
         (status = 403, body = ProblemDocument, content_type = PROBLEM),
         (status = 404, body = ProblemDocument, content_type = PROBLEM),
-        (status = 429, body = ProblemDocument, content_type = PROBLEM),
     )
 )]
 pub(super) async fn list_deliveries(
@@ -362,10 +346,8 @@ pub(super) async fn list_deliveries(
     ),
     responses(
         (status = 202, body = Queued),
-        (status = 401, body = ProblemDocument, content_type = PROBLEM),
         (status = 403, body = ProblemDocument, content_type = PROBLEM),
         (status = 404, body = ProblemDocument, content_type = PROBLEM),
-        (status = 429, body = ProblemDocument, content_type = PROBLEM),
     )
 )]
 pub(super) async fn redeliver(
@@ -416,10 +398,7 @@ pub(super) struct EventsPage {
     params(EventsQuery),
     responses(
         (status = 200, body = EventsPage),
-        (status = 400, body = ProblemDocument, content_type = PROBLEM),
-        (status = 401, body = ProblemDocument, content_type = PROBLEM),
         (status = 403, body = ProblemDocument, content_type = PROBLEM),
-        (status = 429, body = ProblemDocument, content_type = PROBLEM),
     )
 )]
 pub(super) async fn list_events(
