@@ -24,12 +24,25 @@ pub fn WebhooksPage() -> impl IntoView {
         let opened = query.get("endpoint").and_then(|id| id.parse().ok());
         get_webhooks(opened)
     });
+    // Made here, not in the view the resource renders: each change reads
+    // the page again and renders that view anew, and an action made in it
+    // would lose the secret it answered.
+    let create = changing_action::<CreateWebhook>();
+    let actions = Actions {
+        rotate: changing_action::<RotateWebhookSecret>(),
+        pause: changing_action::<PauseWebhook>(),
+        delete: changing_action::<DeleteWebhook>(),
+        test: changing_action::<TestWebhook>(),
+        redeliver: changing_action::<RedeliverWebhook>(),
+    };
+    let left_by_plain_form = new_secret();
     signed_in_page(resource, move |view| {
+        let left = left_by_plain_form.clone();
         view! {
             <Layout user=view.user.clone()>
                 <h1>{t.area_webhooks}</h1>
                 <p>{t.webhooks_intro}</p>
-                <Webhooks view />
+                <Webhooks view create actions left />
             </Layout>
         }
     })
@@ -45,19 +58,18 @@ struct Actions {
     redeliver: ServerAction<RedeliverWebhook>,
 }
 
+/// The secret `left` is one a form posted without script left for this
+/// page.
 #[component]
-fn Webhooks(view: WebhooksView) -> impl IntoView {
+fn Webhooks(
+    view: WebhooksView,
+    create: ServerAction<CreateWebhook>,
+    actions: Actions,
+    left: Option<String>,
+) -> impl IntoView {
     let lang = use_lang();
     let t = lang.texts();
-    let create = changing_action::<CreateWebhook>();
-    let actions = Actions {
-        rotate: changing_action::<RotateWebhookSecret>(),
-        pause: changing_action::<PauseWebhook>(),
-        delete: changing_action::<DeleteWebhook>(),
-        test: changing_action::<TestWebhook>(),
-        redeliver: changing_action::<RedeliverWebhook>(),
-    };
-    let left_by_plain_form = new_secret();
+    let left_by_plain_form = left;
     let (created, rotated) = (create.value(), actions.rotate.value());
     let secret = move || {
         let fresh = rotated
