@@ -176,8 +176,14 @@ async fn the_operator_registers_links_imports_and_finds(t: TestDb) {
     );
 
     assert_eq!(json(&app, &operator, "DELETE", linked, None).await.0, 204);
+    // The link is gone: a link, a partner or an agreement that is not
+    // there is 404.
     let (status, refused) = json(&app, &operator, "DELETE", linked, None).await;
-    assert_eq!(status, 422, "{refused}");
+    assert_eq!(status, 404, "{refused}");
+    let nobody = "/api/v1/partners/Nobody/agreements/5550001111";
+    assert_eq!(json(&app, &operator, "PUT", nobody, None).await.0, 404);
+    let (status, _) = json(&app, &operator, "GET", "/api/v1/organizations?q=", None).await;
+    assert_eq!(status, 422, "a search needs words");
     app.close().await;
 }
 

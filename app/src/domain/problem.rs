@@ -111,6 +111,8 @@ pub enum Problem {
     WebhookHostUnknown,
     #[error("an organization can have at most 20 webhook endpoints: delete one first")]
     WebhookLimit,
+    #[error("the file lacks columns the import needs: see its header in the README")]
+    ImportColumnsMissing,
     #[error("choose at least one event")]
     EventRequired,
     #[error("choose events from the list")]

@@ -456,6 +456,7 @@ pub fn problem(value: Problem) -> &'static str {
         WebhookUrlPrivate => "This address leads to a private or local network, which webhooks do not reach.",
         WebhookHostUnknown => "This host name does not resolve: check the address.",
         WebhookLimit => "An organization can have at most 20 webhook endpoints: delete one first.",
+        ImportColumnsMissing => "The file lacks columns the import needs: see its header in the README.",
         EventRequired => "Choose at least one event.",
         EventUnknown => "Choose events from the list.",
         IdempotencyKeyReused => "This Idempotency-Key came before with another request: use a new key for a new request.",

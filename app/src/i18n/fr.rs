@@ -455,6 +455,7 @@ pub fn problem(value: Problem) -> &'static str {
         WebhookUrlPrivate => "Cette adresse mène à un réseau privé ou local, que les webhooks n'atteignent pas.",
         WebhookHostUnknown => "Ce nom d'hôte est introuvable : vérifiez l'adresse.",
         WebhookLimit => "Une organisation peut avoir au plus 20 points de terminaison de webhook : supprimez-en un d'abord.",
+        ImportColumnsMissing => "Il manque au fichier des colonnes dont l'import a besoin : voyez son en-tête dans le README.",
         EventRequired => "Choisissez au moins un événement.",
         EventUnknown => "Choisissez des événements dans la liste.",
         IdempotencyKeyReused => "Cette clé Idempotency-Key a déjà servi pour une autre requête : utilisez une nouvelle clé pour une nouvelle requête.",

@@ -86,23 +86,32 @@ pub(super) async fn list_agreements(
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(super) struct OrdersQuery {
-    /// Ordered on or after, `YYYY-MM-DD`.
-    #[serde(default)]
-    #[param(pattern = r"^(\d{4}-\d{2}-\d{2})?$")]
-    from: String,
-    /// Ordered on or before, `YYYY-MM-DD`.
-    #[serde(default)]
-    #[param(pattern = r"^(\d{4}-\d{2}-\d{2})?$")]
-    to: String,
+    /// Ordered on or after this day.
+    #[param(format = Date)]
+    from: Option<String>,
+    /// Ordered on or before this day.
+    #[param(format = Date)]
+    to: Option<String>,
     /// A product's id (`product_id` of `/api/v1/licenses`).
-    #[serde(default)]
-    product: String,
+    product: Option<i64>,
     /// A purchasing account's number.
-    #[serde(default)]
-    purchasing_account: String,
+    #[param(pattern = r"^\d{1,20}$")]
+    purchasing_account: Option<String>,
     /// The cursor: the `next_after` of the page before.
     #[serde(default)]
     after: String,
+}
+
+/// A day as `YYYY-MM-DD`, or nothing; an empty one is a mistake, not "no
+/// filter" (leave the parameter out for that).
+fn day(field: &str, value: Option<String>) -> Result<String, ApiError> {
+    match value {
+        Some(text) if text.trim().is_empty() => Err(ApiError(AppError::field(
+            field,
+            app::domain::Problem::DateInvalid,
+        ))),
+        other => Ok(other.unwrap_or_default()),
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -157,10 +166,16 @@ pub(super) async fn list_orders(
     let actor = caller.person()?;
     let Query(query) = query.map_err(|_| ApiError(AppError::BadRequest))?;
     let filter = OrderFilter {
-        from: query.from,
-        to: query.to,
-        product: query.product,
-        purchasing_account: query.purchasing_account,
+        from: day("from", query.from)?,
+        to: day("to", query.to)?,
+        product: query.product.map(|id| id.to_string()).unwrap_or_default(),
+        purchasing_account: match query.purchasing_account {
+            Some(number) => app::domain::PurchasingAccountNumber::parse(&number)
+                .map_err(|problem| AppError::field("purchasing_account", problem))?
+                .as_str()
+                .to_owned(),
+            None => String::new(),
+        },
     };
     let page = orders::page(&state, &actor, &filter, &query.after).await?;
     Ok(Json(Orders {
@@ -538,8 +553,7 @@ pub(super) struct NewAssignment {
     purchasing_account: String,
     #[schema(minimum = 1)]
     quantity: i64,
-    /// `YYYY-MM-DD`.
-    #[schema(pattern = r"^\d{4}-\d{2}-\d{2}$")]
+    #[schema(format = Date)]
     starts_on: String,
     /// One of the organization's verified domains.
     domain: String,

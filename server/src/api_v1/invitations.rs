@@ -9,7 +9,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::people::{Invitation, NewInvitation};
+use super::people::Invitation;
 use super::{
     field_problems, idempotent, schemas, ApiCaller, ApiError, FieldProblem, ProblemDocument,
     PROBLEM,
@@ -17,7 +17,7 @@ use super::{
 use app::domain::wire::InviteOutcome;
 use app::domain::Email;
 use app::error::AppError;
-use app::services::access::invite;
+use app::services::access::invite::{self, InviteInput};
 use app::services::AppState;
 
 /// The most invitations one request may hold.
@@ -26,7 +26,22 @@ const MAX_BULK: usize = 100;
 #[derive(Deserialize, ToSchema)]
 pub(super) struct BulkInvitations {
     #[schema(min_items = 1, max_items = 100)]
-    invitations: Vec<NewInvitation>,
+    invitations: Vec<BulkItem>,
+}
+
+/// One person to invite, as `POST /api/v1/invitations` takes it; each is
+/// checked on its own and its problems come back in its result, so the
+/// document asks only for strings here.
+#[derive(Deserialize, ToSchema)]
+pub(super) struct BulkItem {
+    email: String,
+    first_name: String,
+    last_name: String,
+    #[serde(default = "super::people::english")]
+    language: String,
+    #[serde(default = "super::people::united_states")]
+    country: String,
+    roles: Vec<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -83,7 +98,15 @@ pub(super) async fn invite_many(
         let mut results = Vec::with_capacity(body.invitations.len());
         for (index, item) in body.invitations.into_iter().enumerate() {
             let email = item.email.clone();
-            let sent = match item.input().parse() {
+            let input = InviteInput {
+                email: item.email,
+                first_name: item.first_name,
+                last_name: item.last_name,
+                language: item.language,
+                country: item.country,
+                roles: item.roles,
+            };
+            let sent = match input.parse() {
                 Ok(invitee) => invite::invite(&state, &actor, &invitee).await,
                 Err(error) => Err(error),
             };

@@ -257,6 +257,15 @@ fn field_problems(error: &AppError) -> Vec<FieldProblem> {
     }
 }
 
+/// What a path names and is not there: 404 (a partner or agreement of a
+/// link, a link that does not exist).
+fn is_missing(problem: Problem) -> bool {
+    matches!(
+        problem,
+        Problem::PartnerUnknown | Problem::AgreementUnknown | Problem::PartnerNotLinked
+    )
+}
+
 /// A conflict with what is stored rather than a bad field: 409.
 fn is_conflict(problem: Problem) -> bool {
     matches!(
@@ -272,12 +281,14 @@ fn is_conflict(problem: Problem) -> bool {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let error = self.0;
-        let conflict = match &error {
-            AppError::Invalid(problems) => problems.iter().any(|p| is_conflict(p.problem)),
+        let any = |test: fn(Problem) -> bool| match &error {
+            AppError::Invalid(problems) => problems.iter().any(|p| test(p.problem)),
             _ => false,
         };
+        let (conflict, missing) = (any(is_conflict), any(is_missing));
         let (status, kind) = match &error {
             _ if conflict => (409, "conflict"),
+            _ if missing => (404, "not-found"),
             AppError::Invalid(_) => (422, "invalid"),
             AppError::Unauthenticated | AppError::BadCredentials => (401, "unauthenticated"),
             AppError::Forbidden | AppError::TwoStepSetupRequired => (403, "forbidden"),
@@ -422,6 +433,8 @@ where
             .to_str()
             .ok()
             .filter(|key| (1..=idempotency::MAX_KEY_LEN).contains(&key.len()))
+            // Visible ASCII, as the document says (`^[!-~]+$`).
+            .filter(|key| key.bytes().all(|byte| (b'!'..=b'~').contains(&byte)))
             .ok_or(ApiError(AppError::BadRequest))?
             .to_owned(),
     };

@@ -41,7 +41,7 @@ pub(super) struct NewAgreement {
     agreement_number: String,
     /// A new organization's name; ignored with `organization_id`.
     #[serde(default)]
-    #[schema(max_length = 100)]
+    #[schema(max_length = 200)]
     organization: String,
     /// An existing organization (a second agreement of one customer).
     #[serde(default)]
@@ -124,7 +124,7 @@ pub(super) async fn register_agreement(
 
 #[derive(Deserialize, ToSchema)]
 pub(super) struct NewPartner {
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(schema_with = schemas::organization_name)]
     name: String,
     #[schema(schema_with = schemas::email)]
     admin_email: String,
@@ -158,6 +158,7 @@ pub(super) struct RegisteredPartner {
     responses(
         (status = 201, body = RegisteredPartner),
         (status = 403, body = ProblemDocument, content_type = PROBLEM),
+        (status = 409, body = ProblemDocument, content_type = PROBLEM),
         (status = 422, body = ProblemDocument, content_type = PROBLEM),
     )
 )]
@@ -208,12 +209,15 @@ fn link_of(
     tag = "operator",
     security(("token" = [])),
     params(
-        ("partner" = String, Path, description = "The partner organization's name"),
-        ("agreement_number" = String, Path, description = "10 digits"),
+        ("partner" = String, Path, min_length = 1, max_length = 200,
+            pattern = r"^[^<>\u0000-\u001f\u007f-\u009f]*[^\s<>\u0000-\u001f\u007f-\u009f][^<>\u0000-\u001f\u007f-\u009f]*$",
+            description = "The partner organization's name"),
+        ("agreement_number" = String, Path, pattern = r"^\d{10}$", description = "10 digits"),
     ),
     responses(
         (status = 204, description = "Linked"),
         (status = 403, body = ProblemDocument, content_type = PROBLEM),
+        (status = 404, body = ProblemDocument, content_type = PROBLEM),
         (status = 422, body = ProblemDocument, content_type = PROBLEM),
     )
 )]
@@ -235,12 +239,15 @@ pub(super) async fn link_partner(
     tag = "operator",
     security(("token" = [])),
     params(
-        ("partner" = String, Path, description = "The partner organization's name"),
-        ("agreement_number" = String, Path, description = "10 digits"),
+        ("partner" = String, Path, min_length = 1, max_length = 200,
+            pattern = r"^[^<>\u0000-\u001f\u007f-\u009f]*[^\s<>\u0000-\u001f\u007f-\u009f][^<>\u0000-\u001f\u007f-\u009f]*$",
+            description = "The partner organization's name"),
+        ("agreement_number" = String, Path, pattern = r"^\d{10}$", description = "10 digits"),
     ),
     responses(
         (status = 204, description = "Unlinked"),
         (status = 403, body = ProblemDocument, content_type = PROBLEM),
+        (status = 404, body = ProblemDocument, content_type = PROBLEM),
         (status = 422, body = ProblemDocument, content_type = PROBLEM),
     )
 )]
@@ -378,6 +385,14 @@ pub(super) async fn import(
         }
         _ => return Err(ApiError(AppError::NotFound)),
     };
+    // A file whose header lacks a column the import needs is refused on
+    // its header line: the request, not a record, is wrong.
+    if let [(1, ImportOutcome::Refused(_))] = results.as_slice() {
+        return Err(ApiError(AppError::field(
+            "file",
+            Problem::ImportColumnsMissing,
+        )));
+    }
     let results: Vec<RowResult> = results
         .into_iter()
         .map(|(line, outcome)| RowResult {
@@ -433,6 +448,7 @@ pub(super) struct Organizations {
     responses(
         (status = 200, body = Organizations),
         (status = 403, body = ProblemDocument, content_type = PROBLEM),
+        (status = 422, body = ProblemDocument, content_type = PROBLEM),
     )
 )]
 pub(super) async fn find_organizations(
@@ -442,6 +458,12 @@ pub(super) async fn find_organizations(
 ) -> Result<Json<Organizations>, ApiError> {
     caller.operator()?;
     let Query(query) = query.map_err(|_| ApiError(AppError::BadRequest))?;
+    if query.q.trim().is_empty() {
+        return Err(ApiError(AppError::field("q", Problem::Required)));
+    }
+    if query.q.chars().count() > 254 {
+        return Err(ApiError(AppError::field("q", Problem::NameTooLong)));
+    }
     let found = organizations::find(&state, &query.q).await?;
     Ok(Json(Organizations {
         organizations: found

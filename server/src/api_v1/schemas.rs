@@ -6,7 +6,7 @@
 use utoipa::openapi::schema::{ArrayBuilder, Object, ObjectBuilder, Type};
 use utoipa::openapi::SchemaFormat;
 
-use app::domain::{EventType, Role, COUNTRIES};
+use app::domain::{EventType, OrganizationName, PersonName, Role, COUNTRIES};
 
 fn text() -> ObjectBuilder {
     ObjectBuilder::new().schema_type(Type::String)
@@ -19,15 +19,23 @@ pub fn email() -> Object {
         .build()
 }
 
-/// A person's name: 1 to 100 characters, one of them not a space, no `<`,
-/// `>` or control characters.
+/// A name (a person's, an organization's): 1 to 100 characters, one of
+/// them not a space, no `<`, `>` or control characters.
+pub const NAME_PATTERN: &str = r"^[^<>\u0000-\u001f\u007f-\u009f]*[^\s<>\u0000-\u001f\u007f-\u009f][^<>\u0000-\u001f\u007f-\u009f]*$";
+
 pub fn person_name() -> Object {
+    name(PersonName::MAX_CHARS)
+}
+
+pub fn organization_name() -> Object {
+    name(OrganizationName::MAX_CHARS)
+}
+
+fn name(max: usize) -> Object {
     text()
         .min_length(Some(1))
-        .max_length(Some(100))
-        .pattern(Some(
-            r"^[^<>\u0000-\u001f\u007f-\u009f]*[^\s<>\u0000-\u001f\u007f-\u009f][^<>\u0000-\u001f\u007f-\u009f]*$",
-        ))
+        .max_length(Some(max))
+        .pattern(Some(NAME_PATTERN))
         .build()
 }
 
