@@ -549,8 +549,10 @@ pub(super) async fn provisioning(
 
 #[derive(Deserialize, ToSchema)]
 pub(super) struct NewAssignment {
+    #[serde(deserialize_with = "super::schemas::whole")]
     product_id: i64,
     purchasing_account: String,
+    #[serde(deserialize_with = "super::schemas::whole")]
     #[schema(minimum = 1)]
     quantity: i64,
     #[schema(format = Date)]

@@ -44,7 +44,7 @@ pub(super) struct NewAgreement {
     #[schema(max_length = 200)]
     organization: String,
     /// An existing organization (a second agreement of one customer).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "schemas::maybe_whole")]
     organization_id: Option<i64>,
     #[schema(pattern = r"^\d{1,20}$")]
     purchasing_account: String,

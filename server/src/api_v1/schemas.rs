@@ -3,6 +3,7 @@
 //! keys. Scripts (and Schemathesis) then know what is accepted before
 //! they send it, from the same lists the parsers use.
 
+use serde::Deserialize;
 use utoipa::openapi::schema::{ArrayBuilder, Object, ObjectBuilder, Type};
 use utoipa::openapi::SchemaFormat;
 
@@ -77,4 +78,54 @@ pub fn webhook_url() -> Object {
         .pattern(Some("^https://"))
         .max_length(Some(2000))
         .build()
+}
+
+/// Reads a JSON number as a whole number the way JSON Schema counts one:
+/// `12` and `12.0` are both the integer 12; `12.5` is not.
+pub fn whole<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+    use serde::de::Error;
+    let number = serde_json::Number::deserialize(deserializer)?;
+    if let Some(whole) = number.as_i64() {
+        return Ok(whole);
+    }
+    match number.as_f64() {
+        Some(value) if value.fract() == 0.0 && value.abs() < 9.0e15 => Ok(value as i64),
+        _ => Err(D::Error::custom("not a whole number")),
+    }
+}
+
+/// [`whole`], for a number that may be left out or null.
+pub fn maybe_whole<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<i64>, D::Error> {
+    #[derive(serde::Deserialize)]
+    struct Whole(#[serde(deserialize_with = "whole")] i64);
+    Ok(Option::<Whole>::deserialize(deserializer)?.map(|Whole(value)| value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize)]
+    struct Body {
+        #[serde(deserialize_with = "whole")]
+        count: i64,
+        #[serde(default, deserialize_with = "maybe_whole")]
+        id: Option<i64>,
+    }
+
+    #[test]
+    fn whole_numbers_may_be_written_with_a_zero_fraction() {
+        let read =
+            |text: &str| serde_json::from_str::<Body>(text).map(|body| (body.count, body.id));
+        assert_eq!(read(r#"{"count": 12}"#).ok(), Some((12, None)));
+        assert_eq!(
+            read(r#"{"count": 12.0, "id": 3.0}"#).ok(),
+            Some((12, Some(3)))
+        );
+        assert_eq!(read(r#"{"count": 1, "id": null}"#).ok(), Some((1, None)));
+        assert!(read(r#"{"count": 12.5}"#).is_err());
+        assert!(read(r#"{"count": "12"}"#).is_err());
+    }
 }
