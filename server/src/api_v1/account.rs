@@ -8,7 +8,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ApiCaller, ApiError, ProblemDocument, PROBLEM};
+use super::{json_body, ApiCaller, ApiError, ProblemDocument, PROBLEM};
 use app::domain::wire::OrderFilter;
 use app::error::AppError;
 use app::i18n::dates::{iso_date, rfc3339};
@@ -586,8 +586,7 @@ pub(super) async fn assign(
     use axum::response::IntoResponse;
     let (actor, token_id) = caller.person_and_token()?;
     super::idempotent(&state, token_id, &headers, &body, || async {
-        let body: NewAssignment =
-            serde_json::from_slice(&body).map_err(|_| ApiError(AppError::BadRequest))?;
+        let body: NewAssignment = json_body(&body)?;
         let service = format!("{}/{}", body.product_id, body.purchasing_account);
         let assignment = provisioning::Assignment::parse(
             &service,

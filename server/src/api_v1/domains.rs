@@ -9,9 +9,8 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{idempotent, ApiCaller, ApiError, ProblemDocument, PROBLEM};
+use super::{idempotent, json_body, ApiCaller, ApiError, ProblemDocument, PROBLEM};
 use app::domain::wire::{DomainCheck, DomainRow, DomainStatus};
-use app::error::AppError;
 use app::i18n::dates::rfc3339;
 use app::services::{domains, AppState};
 
@@ -111,8 +110,7 @@ pub(super) async fn add_domain(
 ) -> Result<Response, ApiError> {
     let (actor, token_id) = caller.person_and_token()?;
     idempotent(&state, token_id, &headers, &body, || async {
-        let body: NewDomain =
-            serde_json::from_slice(&body).map_err(|_| ApiError(AppError::BadRequest))?;
+        let body: NewDomain = json_body(&body)?;
         let row = domains::add(&state, &actor, &body.domain, &body.purchasing_account).await?;
         Ok((StatusCode::CREATED, Json(Domain::from(row))).into_response())
     })

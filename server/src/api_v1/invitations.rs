@@ -11,8 +11,8 @@ use utoipa::ToSchema;
 
 use super::people::Invitation;
 use super::{
-    field_problems, idempotent, schemas, ApiCaller, ApiError, FieldProblem, ProblemDocument,
-    PROBLEM,
+    field_problems, idempotent, json_body, schemas, ApiCaller, ApiError, FieldProblem,
+    ProblemDocument, PROBLEM,
 };
 use app::domain::wire::InviteOutcome;
 use app::domain::Email;
@@ -87,8 +87,7 @@ pub(super) async fn invite_many(
 ) -> Result<Response, ApiError> {
     let (actor, token_id) = caller.person_and_token()?;
     idempotent(&state, token_id, &headers, &body, || async {
-        let body: BulkInvitations =
-            serde_json::from_slice(&body).map_err(|_| ApiError(AppError::BadRequest))?;
+        let body: BulkInvitations = json_body(&body)?;
         if body.invitations.is_empty() || body.invitations.len() > MAX_BULK {
             return Err(ApiError(AppError::field(
                 "invitations",
@@ -171,8 +170,7 @@ pub(super) async fn fix_email(
     body: Bytes,
 ) -> Result<Json<Invitation>, ApiError> {
     let actor = caller.person()?;
-    let body: CorrectedEmail =
-        serde_json::from_slice(&body).map_err(|_| ApiError(AppError::BadRequest))?;
+    let body: CorrectedEmail = json_body(&body)?;
     let email = Email::parse(&body.email).map_err(|problem| AppError::field("email", problem))?;
     let sent = invite::resend_invitation(&state, &actor, id, Some(&email)).await?;
     Ok(Json(Invitation {

@@ -368,6 +368,15 @@ pub async fn no_such_path() -> Response {
     problem(StatusCode::NOT_FOUND, "not-found", detail, Vec::new())
 }
 
+/// A request's JSON body as `T`; one that is not is 400 (the decoder's
+/// words go to the debug log, not to the caller).
+pub(super) fn json_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|error| {
+        tracing::debug!(%error, "API body refused");
+        ApiError(AppError::BadRequest)
+    })
+}
+
 /// Whoever the request's bearer token acts for; 401 without a live one.
 pub struct ApiCaller(pub Caller);
 

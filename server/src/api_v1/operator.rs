@@ -11,7 +11,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{idempotent, schemas, ApiCaller, ApiError, ProblemDocument, PROBLEM};
+use super::{idempotent, json_body, schemas, ApiCaller, ApiError, ProblemDocument, PROBLEM};
 use app::domain::{AgreementNumber, OrganizationName, Problem};
 use app::error::AppError;
 use app::services::agreements::{self, AgreementInput};
@@ -28,10 +28,6 @@ impl ApiCaller {
             Caller::User { .. } => Err(ApiError(AppError::Forbidden)),
         }
     }
-}
-
-fn body_of<T: for<'a> Deserialize<'a>>(body: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(body).map_err(|_| ApiError(AppError::BadRequest))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -97,7 +93,7 @@ pub(super) async fn register_agreement(
 ) -> Result<Response, ApiError> {
     let token_id = caller.operator()?;
     idempotent(&state, token_id, &headers, &body, || async {
-        let body: NewAgreement = body_of(&body)?;
+        let body: NewAgreement = json_body(&body)?;
         let agreement = AgreementInput {
             agreement_number: body.agreement_number,
             organization: body.organization,
@@ -170,7 +166,7 @@ pub(super) async fn register_partner(
 ) -> Result<Response, ApiError> {
     let token_id = caller.operator()?;
     idempotent(&state, token_id, &headers, &body, || async {
-        let body: NewPartner = body_of(&body)?;
+        let body: NewPartner = json_body(&body)?;
         let name = OrganizationName::parse(&body.name)
             .map_err(|problem| AppError::field("name", problem))?;
         let admin = PersonInput {
@@ -367,7 +363,7 @@ pub(super) async fn import(
     let text = if content_type.starts_with("text/csv") {
         String::from_utf8(body.to_vec()).map_err(|_| ApiError(AppError::BadRequest))?
     } else if content_type.starts_with("application/json") {
-        let rows: ImportRows = body_of(&body)?;
+        let rows: ImportRows = json_body(&body)?;
         if rows.rows.is_empty() {
             return Err(ApiError(AppError::field("rows", Problem::Required)));
         }

@@ -8,7 +8,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{schemas, ApiCaller, ApiError, ProblemDocument, PROBLEM};
+use super::{json_body, schemas, ApiCaller, ApiError, ProblemDocument, PROBLEM};
 use app::domain::wire::AdminState;
 use app::domain::Email;
 use app::error::AppError;
@@ -163,8 +163,7 @@ pub(super) async fn change_administrator(
     body: Bytes,
 ) -> Result<Json<Rescued>, ApiError> {
     let actor = caller.person()?;
-    let body: NewAdministrator =
-        serde_json::from_slice(&body).map_err(|_| ApiError(AppError::BadRequest))?;
+    let body: NewAdministrator = json_body(&body)?;
     let admin = PersonInput {
         email: body.email,
         first_name: body.first_name,
@@ -216,8 +215,7 @@ pub(super) async fn change_administrator_email(
     body: Bytes,
 ) -> Result<Json<Rescued>, ApiError> {
     let actor = caller.person()?;
-    let body: AdministratorEmail =
-        serde_json::from_slice(&body).map_err(|_| ApiError(AppError::BadRequest))?;
+    let body: AdministratorEmail = json_body(&body)?;
     let email = Email::parse(&body.email).map_err(|problem| AppError::field("email", problem))?;
     rescue::change_admin_email(&state, &actor, id, &email).await?;
     Ok(Json(Rescued {

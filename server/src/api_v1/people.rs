@@ -9,7 +9,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{idempotent, schemas, ApiCaller, ApiError, ProblemDocument, PROBLEM};
+use super::{idempotent, json_body, schemas, ApiCaller, ApiError, ProblemDocument, PROBLEM};
 use app::domain::wire::{InvitationState, InviteOutcome, PersonKind};
 use app::domain::Role;
 use app::error::AppError;
@@ -214,10 +214,7 @@ pub(super) async fn create_invitation(
 ) -> Result<Response, ApiError> {
     let (actor, token_id) = caller.person_and_token()?;
     idempotent(&state, token_id, &headers, &body, || async {
-        let body: NewInvitation = serde_json::from_slice(&body).map_err(|error| {
-            tracing::debug!(%error, "API body refused");
-            ApiError(AppError::BadRequest)
-        })?;
+        let body: NewInvitation = json_body(&body)?;
         let invitee = body.input().parse()?;
         let sent = invite::invite(&state, &actor, &invitee).await?;
         let invitation = Invitation {
@@ -386,8 +383,7 @@ pub(super) async fn change_roles(
     body: Bytes,
 ) -> Result<Json<UserRoles>, ApiError> {
     let actor = caller.person()?;
-    let body: NewRoles =
-        serde_json::from_slice(&body).map_err(|_| ApiError(AppError::BadRequest))?;
+    let body: NewRoles = json_body(&body)?;
     let roles =
         Role::parse_list(&body.roles).map_err(|problem| AppError::field("roles", problem))?;
     members::change_roles(&state, &actor, id, &roles).await?;

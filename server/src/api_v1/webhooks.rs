@@ -10,7 +10,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{idempotent, ApiCaller, ApiError, ProblemDocument, PROBLEM};
+use super::{idempotent, json_body, ApiCaller, ApiError, ProblemDocument, PROBLEM};
 use app::domain::wire::{DeliveryRow, WebhookRow};
 use app::error::AppError;
 use app::i18n::dates::rfc3339;
@@ -113,8 +113,7 @@ pub(super) async fn create_webhook(
 ) -> Result<Response, ApiError> {
     let manager = caller.webhook_manager()?;
     idempotent(&state, caller.token_id(), &headers, &body, || async {
-        let body: NewWebhook =
-            serde_json::from_slice(&body).map_err(|_| ApiError(AppError::BadRequest))?;
+        let body: NewWebhook = json_body(&body)?;
         let created = webhooks::create(&state, &manager, &body.url, &body.events).await?;
         let row = webhooks::get(&state, &manager, created.id).await?;
         let answer = CreatedWebhook {
@@ -209,8 +208,7 @@ pub(super) async fn pause_webhook(
     body: Bytes,
 ) -> Result<Json<Webhook>, ApiError> {
     let manager = caller.webhook_manager()?;
-    let body: WebhookState =
-        serde_json::from_slice(&body).map_err(|_| ApiError(AppError::BadRequest))?;
+    let body: WebhookState = json_body(&body)?;
     webhooks::set_paused(&state, &manager, id, body.paused).await?;
     Ok(Json(webhooks::get(&state, &manager, id).await?.into()))
 }

@@ -276,18 +276,14 @@ pub async fn finish(state: &AppState, claimed: &Claimed, attempt: Attempt) -> Re
         tx.commit().await?;
         return Ok(());
     }
-    sqlx::query(
-        "UPDATE webhook_endpoints SET failing_since = COALESCE(failing_since, $1) WHERE id = $2",
+    let (failing_since,): (i64,) = sqlx::query_as(
+        "UPDATE webhook_endpoints SET failing_since = COALESCE(failing_since, $1) WHERE id = $2 \
+         RETURNING failing_since",
     )
     .bind(now)
     .bind(claimed.endpoint_id)
-    .execute(&mut *tx)
+    .fetch_one(&mut *tx)
     .await?;
-    let (failing_since,): (i64,) =
-        sqlx::query_as("SELECT failing_since FROM webhook_endpoints WHERE id = $1")
-            .bind(claimed.endpoint_id)
-            .fetch_one(&mut *tx)
-            .await?;
     let reason = if gone {
         Some(DISABLED_GONE)
     } else if now - failing_since >= DISABLE_AFTER_SECS {
