@@ -1,5 +1,6 @@
 // Where the browser tests find the server, its mail and its database.
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -27,6 +28,8 @@ export const SERVER_ENV = {
   DNS_RESOLVER: `127.0.0.1:${DNS_PORT}`,
   // The tests' webhook receivers listen on loopback.
   WEBHOOK_ALLOW_PRIVATE: 'true',
+  // A key of the run's own: the database is fresh each run too.
+  SECRETS_KEY: randomBytes(32).toString('base64'),
   // Warnings only: a line per request would bury the test report.
   RUST_LOG: 'warn',
 };

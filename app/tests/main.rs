@@ -20,6 +20,7 @@ mod onboarding;
 mod orders;
 mod partners;
 mod rescues;
+mod secrets;
 mod sessions;
 mod tokens;
 mod two_step;

@@ -5,6 +5,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use app::services::secrets::SecretsKey;
 use app::services::Settings;
 use clap::Args;
 use leptos::prelude::LeptosOptions;
@@ -106,6 +107,12 @@ pub struct Config {
         value_parser = clap::builder::FalseyValueParser::new()
     )]
     pub webhook_allow_private: bool,
+    /// The key (32 random bytes, base64) that the secrets the Center must
+    /// read back are sealed with: authenticator keys, webhook and single
+    /// sign-on client secrets. Required to serve (`serve --demo` keeps one
+    /// in data/secrets.key); `business-center secrets-key` makes one.
+    #[arg(long, global = true, env = "SECRETS_KEY", hide_env_values = true)]
+    pub secrets_key: Option<Secret>,
     /// The address to listen on.
     #[arg(
         long,
@@ -140,7 +147,15 @@ fn trusted_proxies(text: &str) -> Result<TrustedProxies, String> {
 }
 
 impl Config {
-    pub fn settings(&self, demo: bool) -> Arc<Settings> {
+    /// `SECRETS_KEY`, read: clap is not given it to parse, as its errors
+    /// repeat the value.
+    pub fn secrets_key(&self) -> Option<Result<SecretsKey, String>> {
+        self.secrets_key
+            .as_ref()
+            .map(|secret| SecretsKey::parse(secret.expose()))
+    }
+
+    pub fn settings(&self, demo: bool, secrets_key: SecretsKey) -> Arc<Settings> {
         Arc::new(Settings {
             public_url: self.public_url.clone(),
             dev_mailbox: demo && self.smtp_url.is_none(),
@@ -149,6 +164,7 @@ impl Config {
             trusted_proxies: self.trusted_proxies.0.clone(),
             session_idle_secs: i64::from(self.session_idle_minutes) * 60,
             webhook_allow_private: self.webhook_allow_private,
+            secrets_key,
         })
     }
 

@@ -2,6 +2,7 @@
 //! `serve`, which runs the web server beside the mail workers until a
 //! signal asks it to stop, then lets the workers finish.
 
+use app::services::secrets::{self, SecretsKey};
 use app::services::{db, password, AppState, Clock};
 use leptos::prelude::LeptosOptions;
 
@@ -11,12 +12,13 @@ use crate::config::Config;
 pub async fn state(
     config: &Config,
     demo: bool,
+    secrets_key: SecretsKey,
     leptos_options: LeptosOptions,
 ) -> Result<AppState, String> {
     let database = db::connect(config.database_url.expose()).await?;
     Ok(AppState {
         db: database,
-        settings: config.settings(demo),
+        settings: config.settings(demo, secrets_key),
         hasher: password::Hasher::default(),
         clock: Clock::system(),
         outbox: app::services::outbox::Outbox::default(),
@@ -30,8 +32,46 @@ pub async fn command_state(config: &Config) -> Result<AppState, String> {
     let pages = LeptosOptions::builder()
         .output_name("business-center")
         .build();
-    state(config, false, pages).await
+    // The commands seal nothing: without SECRETS_KEY they get a key of
+    // their own, which never reaches the database.
+    let key = config.secrets_key().transpose()?;
+    let key = key.unwrap_or_else(SecretsKey::generate);
+    state(config, false, key, pages).await
 }
+
+/// The key the server seals secrets with: `SECRETS_KEY`, or for the demo
+/// one kept beside its database (made on its first start).
+fn serving_key(config: &Config, demo: bool) -> Result<SecretsKey, String> {
+    if let Some(key) = config.secrets_key() {
+        return key;
+    }
+    if !demo {
+        return Err(
+            "SECRETS_KEY is not set: the server seals authenticator keys and client \
+                    secrets with it. Make one with `business-center secrets-key` and keep it \
+                    with your backups of the database (see README.md)"
+                .to_owned(),
+        );
+    }
+    let path = std::path::Path::new(DEMO_KEY_FILE);
+    match std::fs::read_to_string(path) {
+        Ok(text) => SecretsKey::parse(&text).map_err(|error| format!("{DEMO_KEY_FILE}: {error}")),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            let key = SecretsKey::generate();
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)
+                    .map_err(|error| format!("{}: {error}", dir.display()))?;
+            }
+            std::fs::write(path, key.encoded() + "\n")
+                .map_err(|error| format!("{DEMO_KEY_FILE}: {error}"))?;
+            Ok(key)
+        }
+        Err(error) => Err(format!("{DEMO_KEY_FILE}: {error}")),
+    }
+}
+
+/// Where `serve --demo` keeps its key when SECRETS_KEY is unset.
+const DEMO_KEY_FILE: &str = "data/secrets.key";
 
 pub async fn serve(config: &Config, demo: bool) -> Result<(), String> {
     // Mail settings are checked first: a wrong key must not wait for the
@@ -40,7 +80,12 @@ pub async fn serve(config: &Config, demo: bool) -> Result<(), String> {
         Some(smtp_url) => Some(mailer(config, smtp_url.expose())?),
         None => None,
     };
-    let state = state(config, demo, config.leptos_options()?).await?;
+    let key = serving_key(config, demo)?;
+    let state = state(config, demo, key, config.leptos_options()?).await?;
+    let sealed = secrets::prepare(&state.db, &state.settings.secrets_key).await?;
+    if sealed > 0 {
+        tracing::info!("sealed {sealed} secrets stored before SECRETS_KEY");
+    }
     if demo {
         crate::demo::load(&state).await?;
     }

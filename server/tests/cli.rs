@@ -11,7 +11,7 @@ impl Scratch {
         Scratch(dir)
     }
 
-    fn database_url(&self) -> String {
+    pub(crate) fn database_url(&self) -> String {
         format!("sqlite://{}/bc.db", self.0.display())
     }
 

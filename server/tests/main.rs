@@ -11,6 +11,7 @@ mod api_v1_tokens;
 mod areas;
 mod bulk;
 mod cli;
+mod cli_secrets;
 mod cli_tokens;
 mod common;
 mod domains;

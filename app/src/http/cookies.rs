@@ -207,6 +207,7 @@ mod tests {
             trusted_proxies: Vec::new(),
             session_idle_secs: 1800,
             webhook_allow_private: false,
+            secrets_key: crate::services::secrets::SecretsKey::generate(),
         }
     }
 

@@ -34,6 +34,7 @@ pub mod provisioning;
 pub mod ratelimit;
 pub mod reminders;
 pub mod reports;
+pub mod secrets;
 pub mod sessions;
 pub mod sign_in;
 pub mod templates;
@@ -75,6 +76,8 @@ pub struct Settings {
     /// Webhooks may call private and local networks, and plain http://
     /// (`WEBHOOK_ALLOW_PRIVATE`).
     pub webhook_allow_private: bool,
+    /// What secrets the Center reads back are sealed with (`SECRETS_KEY`).
+    pub secrets_key: secrets::SecretsKey,
 }
 
 impl Settings {

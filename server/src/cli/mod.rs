@@ -52,6 +52,8 @@ pub enum Command {
     /// API tokens for the JSON API under /api/v1.
     #[command(subcommand)]
     Token(token::TokenCommand),
+    /// Print a new random SECRETS_KEY (32 bytes, base64) on its own line.
+    SecretsKey,
 }
 
 #[derive(Debug, Subcommand)]
@@ -171,6 +173,13 @@ pub async fn run(cli: Cli) -> ExitCode {
         }
         Command::Partner(command) => partner::run(config, command).await,
         Command::Token(command) => token::run(config, command).await,
+        Command::SecretsKey => {
+            println!(
+                "{}",
+                app::services::secrets::SecretsKey::generate().encoded()
+            );
+            Ok(())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

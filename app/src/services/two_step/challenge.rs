@@ -5,7 +5,8 @@
 use super::recovery::{normalized_recovery_code, recovery_codes_left, LOOKUP_LEN};
 use super::totp;
 use crate::error::AppError;
-use crate::services::{random_secret, sha256_hex, AppState, Db};
+use crate::services::secrets::Purpose;
+use crate::services::{random_secret, sha256_hex, AppState};
 
 /// How long the second step may wait after the password was right.
 pub const CHALLENGE_SECS: i64 = 5 * 60;
@@ -30,7 +31,7 @@ pub async fn check(
 ) -> Result<Option<SecondStep>, AppError> {
     let (db, now, hasher) = (&state.db, state.clock.now(), &state.hasher);
     if totp::looks_like_code(input) {
-        return Ok(accept_code(db, user_id, now, input)
+        return Ok(accept_code(state, user_id, now, input)
             .await?
             .then_some(SecondStep::Authenticator));
     }
@@ -66,15 +67,22 @@ pub async fn check(
 
 /// Accepts an authenticator code for a time step later than any accepted
 /// before, and records that step.
-async fn accept_code(db: &Db, user_id: i64, now: i64, code: &str) -> Result<bool, AppError> {
-    let secret: Option<(Option<String>,)> =
+async fn accept_code(
+    state: &AppState,
+    user_id: i64,
+    now: i64,
+    code: &str,
+) -> Result<bool, AppError> {
+    let db = &state.db;
+    let sealed: Option<(Option<String>,)> =
         sqlx::query_as("SELECT totp_secret FROM users WHERE id = $1")
             .bind(user_id)
             .fetch_optional(db)
             .await?;
-    let Some((Some(secret),)) = secret else {
+    let Some((Some(sealed),)) = sealed else {
         return Ok(false);
     };
+    let secret = state.settings.secrets_key.open(Purpose::TotpKey, &sealed)?;
     let Some(step) = totp::matching_step(&secret, code, now) else {
         return Ok(false);
     };
@@ -84,7 +92,7 @@ async fn accept_code(db: &Db, user_id: i64, now: i64, code: &str) -> Result<bool
     )
     .bind(step)
     .bind(user_id)
-    .bind(&secret)
+    .bind(&sealed)
     .execute(db)
     .await?
     .rows_affected();

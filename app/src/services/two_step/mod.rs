@@ -19,6 +19,7 @@ use recovery::{new_recovery_codes, recovery_codes_left, replace_recovery_codes};
 use super::audit::{self, Actor};
 use super::mail::{TwoStepChange, TwoStepChangedMail};
 use super::outbox::enqueue;
+use super::secrets::Purpose;
 use super::sessions::{self, NewSession};
 use super::{credentials, AppState};
 use crate::domain::wire::{TwoStep, TwoStepSetup};
@@ -34,7 +35,10 @@ pub async fn view(state: &AppState, actor: &Actor) -> Result<TwoStep, AppError> 
             .fetch_one(db)
             .await?;
     let setup = match pending {
-        Some(secret) if since.is_none() => Some(setup_of(&secret, &user.email)?),
+        Some(sealed) if since.is_none() => {
+            let secret = state.settings.secrets_key.open(Purpose::TotpKey, &sealed)?;
+            Some(setup_of(&secret, &user.email)?)
+        }
         _ => None,
     };
     Ok(TwoStep {
@@ -65,7 +69,12 @@ pub async fn start(state: &AppState, actor: &Actor) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE users SET totp_pending_secret = $1 WHERE id = $2 AND two_step_since IS NULL",
     )
-    .bind(totp::new_secret())
+    .bind(
+        state
+            .settings
+            .secrets_key
+            .seal(Purpose::TotpKey, &totp::new_secret())?,
+    )
     .bind(actor.user.id)
     .execute(&state.db)
     .await?;
@@ -93,9 +102,10 @@ pub async fn confirm(
     .bind(user.id)
     .fetch_optional(&state.db)
     .await?;
-    let Some((Some(secret),)) = pending else {
+    let Some((Some(sealed),)) = pending else {
         return Err(AppError::field("code", Problem::TwoStepSetupStale));
     };
+    let secret = state.settings.secrets_key.open(Purpose::TotpKey, &sealed)?;
     let step = totp::matching_step(&secret, code, now)
         .ok_or_else(|| AppError::field("code", Problem::CodeIncorrect))?;
     let (codes, hashes) = new_recovery_codes(&state.hasher).await?;
@@ -109,7 +119,7 @@ pub async fn confirm(
     .bind(step)
     .bind(now)
     .bind(user.id)
-    .bind(&secret)
+    .bind(&sealed)
     .execute(&mut *tx)
     .await?
     .rows_affected();

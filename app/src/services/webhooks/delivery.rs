@@ -9,6 +9,7 @@ use tracing::instrument;
 
 use super::super::accounts;
 use super::super::mail::WebhookDisabledMail;
+use super::super::secrets::Purpose;
 use super::super::{db, outbox, AppState};
 use crate::error::AppError;
 
@@ -180,10 +181,11 @@ pub async fn claim_due(state: &AppState, limit: i64) -> Result<Vec<Claimed>, App
             "timestamp": crate::i18n::dates::rfc3339(row.event_at),
             "data": data,
         });
-        let mut secrets = vec![row.secret];
+        let key = &state.settings.secrets_key;
+        let mut secrets = vec![key.open(Purpose::WebhookSecret, &row.secret)?];
         if let (Some(previous), Some(until)) = (row.previous_secret, row.previous_secret_until) {
             if until > now {
-                secrets.push(previous);
+                secrets.push(key.open(Purpose::WebhookSecret, &previous)?);
             }
         }
         claimed.push(Claimed {

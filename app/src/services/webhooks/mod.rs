@@ -11,6 +11,7 @@ use tracing::instrument;
 
 use super::audit::{self, Actor};
 use super::events::Audience;
+use super::secrets::Purpose;
 use super::AppState;
 use crate::domain::wire::{DeliveryRow, UserSummary, WebhookRow, WebhooksView};
 use crate::domain::{AuditAction, Capability, EventType, Problem};
@@ -167,7 +168,12 @@ pub async fn create(
     .bind(manager.audience.organization_id())
     .bind(url.as_str())
     .bind(joined(&events))
-    .bind(&secret)
+    .bind(
+        state
+            .settings
+            .secrets_key
+            .seal(Purpose::WebhookSecret, &secret)?,
+    )
     .bind(&created_by)
     .bind(now)
     .fetch_one(&mut *tx)
@@ -363,6 +369,10 @@ pub async fn rotate_secret(
     id: i64,
 ) -> Result<String, AppError> {
     let secret = new_secret();
+    let sealed = state
+        .settings
+        .secrets_key
+        .seal(Purpose::WebhookSecret, &secret)?;
     let until = state.clock.now() + ROTATION_OVERLAP_SECS;
     let sql = format!(
         "UPDATE webhook_endpoints SET previous_secret = secret, previous_secret_until = {until}, \
@@ -372,7 +382,7 @@ pub async fn rotate_secret(
         state,
         manager,
         id,
-        (&sql, Some(&secret)),
+        (&sql, Some(&sealed)),
         AuditAction::WebhookChanged,
         "secret rotated",
     )
