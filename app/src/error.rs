@@ -36,6 +36,10 @@ pub enum AppError {
     /// The server has more work queued than it takes on; try again soon.
     #[error("the server is busy; try again in a moment")]
     Busy,
+    /// The organization's single sign-on provider (this host) did not
+    /// answer.
+    #[error("your organization's sign-in service ({0}) does not answer")]
+    ProviderUnreachable(String),
     /// The request could not be decoded: a script's mistake or an attack,
     /// never something a form of the Center sends. The decoder's words go
     /// to the log, not to the caller.
@@ -79,6 +83,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::RateLimited { .. } => 429,
             AppError::Busy => 503,
+            AppError::ProviderUnreachable(_) => 502,
             AppError::Internal(_) => 500,
         }
     }

@@ -22,6 +22,7 @@ mod partners;
 mod rescues;
 mod secrets;
 mod sessions;
+mod sso;
 mod tokens;
 mod two_step;
 mod visibility;

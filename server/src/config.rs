@@ -107,6 +107,16 @@ pub struct Config {
         value_parser = clap::builder::FalseyValueParser::new()
     )]
     pub webhook_allow_private: bool,
+    /// Lets single sign-on reach identity providers on private and local
+    /// networks, and over plain http:// (a provider inside your own
+    /// network, the tests). Off, only public https:// providers.
+    #[arg(
+        long,
+        global = true,
+        env = "SSO_ALLOW_PRIVATE",
+        value_parser = clap::builder::FalseyValueParser::new()
+    )]
+    pub sso_allow_private: bool,
     /// The key (32 random bytes, base64) that the secrets the Center must
     /// read back are sealed with: authenticator keys, webhook and single
     /// sign-on client secrets. Required to serve (`serve --demo` keeps one
@@ -164,6 +174,7 @@ impl Config {
             trusted_proxies: self.trusted_proxies.0.clone(),
             session_idle_secs: i64::from(self.session_idle_minutes) * 60,
             webhook_allow_private: self.webhook_allow_private,
+            sso_allow_private: self.sso_allow_private,
             secrets_key,
         })
     }

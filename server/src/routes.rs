@@ -70,6 +70,10 @@ pub fn router(state: AppState) -> Router {
     let mut router = Router::new()
         .route("/language", post(set_language))
         .route("/health", get(health))
+        .route(
+            app::services::sso::flow::CALLBACK_PATH,
+            get(crate::sso::callback),
+        )
         .merge(files)
         .merge(crate::api_v1::router());
     if state.settings.dev_mailbox {

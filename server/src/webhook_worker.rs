@@ -1,19 +1,14 @@
 //! Sends webhook deliveries over HTTP (see `app::services::webhooks`): a
 //! POST of the event's JSON with the Standard Webhooks headers, 15 s at
-//! most, no redirects followed, and, unless `WEBHOOK_ALLOW_PRIVATE`, only
-//! to public addresses: the host name is resolved here and only public
-//! addresses are connected to, so a name that resolves to the server's
-//! own network at delivery time (DNS rebinding) reaches nothing.
+//! most, through `app::services::outbound` (no redirects; unless
+//! `WEBHOOK_ALLOW_PRIVATE`, public addresses only).
 
-use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use app::services::webhooks::address;
 use app::services::webhooks::delivery::{self, Attempt, Claimed};
-use app::services::AppState;
+use app::services::{outbound, AppState};
 use futures::StreamExt;
-use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use tokio::sync::watch;
 
 /// How often due deliveries are looked for. Events are written by every
@@ -32,42 +27,10 @@ pub struct Sender {
     allow_private: bool,
 }
 
-/// Resolves host names to their public addresses only.
-struct PublicOnly;
-
-impl Resolve for PublicOnly {
-    fn resolve(&self, name: Name) -> Resolving {
-        Box::pin(async move {
-            let found = tokio::net::lookup_host((name.as_str(), 0)).await?;
-            let public: Vec<SocketAddr> = found
-                .filter(|found| address::is_public(found.ip()))
-                .collect();
-            if public.is_empty() {
-                let refused = format!("{} resolves to no public address", name.as_str());
-                return Err(refused.into());
-            }
-            Ok(Box::new(public.into_iter()) as Addrs)
-        })
-    }
-}
-
 impl Sender {
     pub fn new(allow_private: bool) -> Result<Sender, String> {
-        let mut builder = reqwest::Client::builder()
-            .timeout(Duration::from_secs(delivery::TIMEOUT_SECS))
-            .connect_timeout(Duration::from_secs(10))
-            // A redirect could lead anywhere, past the address checks.
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!(
-                "Business-Center-Webhooks/",
-                env!("CARGO_PKG_VERSION")
-            ));
-        if !allow_private {
-            builder = builder.dns_resolver(Arc::new(PublicOnly));
-        }
-        let client = builder
-            .build()
-            .map_err(|error| format!("webhook client: {error}"))?;
+        let timeout = Duration::from_secs(delivery::TIMEOUT_SECS);
+        let client = outbound::client("Business-Center-Webhooks", timeout, allow_private)?;
         Ok(Sender {
             client,
             allow_private,
@@ -97,26 +60,8 @@ impl Sender {
                     .and_then(|value| value.to_str().ok())
                     .and_then(|value| value.trim().parse().ok()),
             },
-            Err(error) => Attempt::NoAnswer(describe(&error)),
+            Err(error) => Attempt::NoAnswer(outbound::describe(&error, delivery::TIMEOUT_SECS)),
         }
-    }
-}
-
-/// What went wrong, in words for the deliveries list (no secrets: the
-/// URL is the endpoint's own).
-fn describe(error: &reqwest::Error) -> String {
-    if error.is_timeout() {
-        format!("no answer within {} s", delivery::TIMEOUT_SECS)
-    } else if error.is_connect() {
-        let mut source: Option<&dyn std::error::Error> = Some(error);
-        let mut deepest = String::from("could not connect");
-        while let Some(cause) = source {
-            deepest = cause.to_string();
-            source = cause.source();
-        }
-        format!("could not connect: {deepest}")
-    } else {
-        "the request failed".to_owned()
     }
 }
 

@@ -21,5 +21,7 @@ mod mail;
 mod partners;
 mod sessions;
 mod spam;
+mod sso;
+mod sso_tokens;
 mod webhooks;
 mod webhooks_limits;

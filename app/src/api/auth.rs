@@ -28,6 +28,11 @@ pub async fn sign_in(email: String, password: String) -> Result<String, AppError
             cookies::add(&Cookie::Challenge.set(&state.settings, &challenge));
             "/sign-in/code"
         }
+        Outcome::Provider(started) => {
+            cookies::add(&Cookie::SsoState.set(&state.settings, &started.state));
+            answer_at(&started.url);
+            return Ok(started.url);
+        }
     };
     answer_at(next);
     Ok(next.to_owned())
@@ -54,27 +59,46 @@ pub async fn sign_in_code(code: String) -> Result<String, AppError> {
 /// user's preferred language.
 #[cfg(feature = "ssr")]
 pub async fn start_session(state: &AppState, user_id: i64) -> Result<(), AppError> {
-    if let Some(previous) = Cookie::Session.of_request(&state.settings) {
+    let headers = use_context::<axum::http::request::Parts>()
+        .map(|parts| parts.headers)
+        .unwrap_or_default();
+    let client_address = audit::describe_client(client::of_request());
+    for cookie in session_cookies(state, user_id, &headers, &client_address).await? {
+        cookies::add(&cookie);
+    }
+    Ok(())
+}
+
+/// What [`start_session`] does, for any handler: the `Set-Cookie` values
+/// of the new session, given the request's headers.
+#[cfg(feature = "ssr")]
+pub async fn session_cookies(
+    state: &AppState,
+    user_id: i64,
+    headers: &axum::http::HeaderMap,
+    client_address: &str,
+) -> Result<Vec<String>, AppError> {
+    let settings = &state.settings;
+    if let Some(previous) = Cookie::Session.read(settings, headers) {
         sessions::end(state, &previous).await?;
     }
-    let client_address = audit::describe_client(client::of_request());
-    let user_agent = client::user_agent_of_request();
+    let user_agent = client::user_agent(headers);
     let origin = sessions::Origin {
-        client_address: &client_address,
+        client_address,
         user_agent: &user_agent,
     };
     let secret = sessions::create(state, user_id, origin).await?;
-    cookies::add(&Cookie::Session.set(&state.settings, &secret));
+    let mut set = vec![Cookie::Session.set(settings, &secret)];
     if let Some(user) = current_user::load(state, user_id).await? {
-        cookies::add(&Cookie::Lang.set(&state.settings, user.lang.code()));
-        let device = Cookie::Device.of_request(&state.settings);
+        set.push(Cookie::Lang.set(settings, user.lang.code()));
+        let device = Cookie::Device.read(settings, headers);
         if let Some(secret) =
             credentials::remember_device(state, &user.email, device.as_deref()).await?
         {
-            cookies::add(&Cookie::Device.set(&state.settings, &secret));
+            set.push(Cookie::Device.set(settings, &secret));
         }
     }
-    Ok(())
+    Ok(set)
 }
 
 /// Ends the current session.

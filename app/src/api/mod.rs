@@ -13,5 +13,6 @@ pub mod orders;
 pub mod partners;
 pub mod provisioning;
 pub mod reports;
+pub mod sso;
 pub mod two_step;
 pub mod webhooks;

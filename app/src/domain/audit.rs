@@ -44,10 +44,16 @@ pub enum AuditAction {
     WebhookCreated,
     WebhookChanged,
     WebhookDeleted,
+    SsoChanged,
+    SsoTested,
+    SsoSignedIn,
+    SsoRefused,
+    SsoPasswordRefused,
+    SsoBreakGlass,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 39] = [
+    pub const ALL: [AuditAction; 45] = [
         AuditAction::InvitationSent,
         AuditAction::InvitationResent,
         AuditAction::InvitationAddressFixed,
@@ -87,6 +93,12 @@ impl AuditAction {
         AuditAction::WebhookCreated,
         AuditAction::WebhookChanged,
         AuditAction::WebhookDeleted,
+        AuditAction::SsoChanged,
+        AuditAction::SsoTested,
+        AuditAction::SsoSignedIn,
+        AuditAction::SsoRefused,
+        AuditAction::SsoPasswordRefused,
+        AuditAction::SsoBreakGlass,
     ];
 
     /// The key stored in the database; never changes once written.
@@ -131,6 +143,12 @@ impl AuditAction {
             AuditAction::WebhookCreated => "webhook.created",
             AuditAction::WebhookChanged => "webhook.changed",
             AuditAction::WebhookDeleted => "webhook.deleted",
+            AuditAction::SsoChanged => "sso.changed",
+            AuditAction::SsoTested => "sso.tested",
+            AuditAction::SsoSignedIn => "sso.signed_in",
+            AuditAction::SsoRefused => "sso.refused",
+            AuditAction::SsoPasswordRefused => "sso.password_refused",
+            AuditAction::SsoBreakGlass => "sso.break_glass",
         }
     }
 

@@ -117,6 +117,18 @@ pub enum Problem {
     EventRequired,
     #[error("choose events from the list")]
     EventUnknown,
+    #[error("your organization signs you in with its own sign-in: leave the password empty and continue with your organization's sign-in")]
+    SsoRequired,
+    #[error("enter the provider's issuer URL with https://, such as https://login.example.com")]
+    SsoIssuerInvalid,
+    #[error("no OpenID provider answers at this issuer URL: check it")]
+    SsoIssuerUnreachable,
+    #[error("choose domains your organization has verified")]
+    SsoDomainNotVerified,
+    #[error("another organization signs in this domain with its provider")]
+    SsoDomainTaken,
+    #[error("run Test connection successfully before requiring single sign-on")]
+    SsoNotTested,
     #[error("only {} remain: {ordered} ordered, {assigned} already assigned", ordered - assigned)]
     ExceedsEntitlement { ordered: i64, assigned: i64 },
 }

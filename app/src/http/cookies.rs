@@ -35,6 +35,10 @@ pub enum Cookie {
     /// waiting for the page a form posted without script comes back to,
     /// which takes it away.
     NewSecret,
+    /// A sign-in sent to the organization's provider: its `state`, which
+    /// must come back with the same browser. Lax, as the provider sends
+    /// the browser back with a top-level navigation from its own site.
+    SsoState,
 }
 
 struct Rules {
@@ -92,6 +96,13 @@ impl Cookie {
                 http_only: true,
                 same_site: "Strict",
                 max_age_secs: 600,
+            },
+            Cookie::SsoState => Rules {
+                name: "bc_sso",
+                https_name: Some("__Host-bc_sso"),
+                http_only: true,
+                same_site: "Lax",
+                max_age_secs: crate::services::sso::flow::LOGIN_SECS,
             },
             // Read before anyone signs in, and by nothing secret.
             Cookie::Lang => Rules {
@@ -207,6 +218,7 @@ mod tests {
             trusted_proxies: Vec::new(),
             session_idle_secs: 1800,
             webhook_allow_private: false,
+            sso_allow_private: false,
             secrets_key: crate::services::secrets::SecretsKey::generate(),
         }
     }

@@ -296,6 +296,7 @@ pub struct Texts {
     pub error_not_found: &'static str,
     pub error_rate_limited: &'static str,
     pub error_busy: &'static str,
+    pub error_provider_unreachable: &'static str,
     pub error_bad_request: &'static str,
     /// `{reference}`: what to quote to support.
     pub error_internal: &'static str,
@@ -409,6 +410,9 @@ impl AppError {
                 &[("minutes", &minutes_to_wait(*retry_after_secs).to_string())],
             ),
             AppError::Busy => t.error_busy.to_owned(),
+            AppError::ProviderUnreachable(host) => {
+                fill(t.error_provider_unreachable, &[("provider", host)])
+            }
             AppError::BadRequest => t.error_bad_request.to_owned(),
             AppError::Internal(reference) => fill(t.error_internal, &[("reference", reference)]),
             AppError::Request(_) => t.error_request.to_owned(),

@@ -9,6 +9,7 @@ use super::mail::PasswordChangedMail;
 use super::outbox::enqueue;
 use super::password;
 use super::sessions::{self, NewSession};
+use super::sso::{self, PasswordPath};
 use super::{credentials, AppState};
 use crate::domain::wire::Profile;
 use crate::domain::{AuditAction, Country, Email, Lang, Problem, Role};
@@ -69,6 +70,13 @@ pub async fn change_password(
     change: &PasswordChange<'_>,
 ) -> Result<NewSession, AppError> {
     let user = &actor.user;
+    sso::check_password_path(
+        state,
+        &user.email,
+        PasswordPath::PasswordChange,
+        "new_password",
+    )
+    .await?;
     let mut errors = FormErrors::default();
     if change.current.is_empty() {
         errors.add("current_password", Problem::Required);

@@ -87,6 +87,33 @@ pub async fn record_in(
     Ok(())
 }
 
+/// Writes one line of an organization's log for someone who is not
+/// signed in (a sign-in through the organization's provider, or one it
+/// refused): named by the address they gave.
+pub async fn record_as(
+    conn: &mut AnyConnection,
+    organization_id: i64,
+    actor_email: &str,
+    client_address: &str,
+    now: i64,
+    entry: &Entry<'_>,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO audit_log (organization_id, actor_email, actor_organization, action, \
+         subject_email, detail, client_address, at) VALUES ($1, $2, '', $3, $4, $5, $6, $7)",
+    )
+    .bind(organization_id)
+    .bind(actor_email)
+    .bind(entry.action.key())
+    .bind(entry.subject)
+    .bind(entry.detail)
+    .bind(client_address)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Entries in one page of the audit log.
 pub const LOG_PAGE: usize = 100;
 

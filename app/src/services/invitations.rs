@@ -8,6 +8,7 @@ use super::current_user;
 use super::events::{self, Audience};
 use super::mail::InvitationMail;
 use super::outbox;
+use super::sso::{self, PasswordPath};
 use super::{is_unique_violation, AppState, Settings, INVITATION_LIFETIME_SECS};
 use crate::domain::wire::{InvitationView, LinkState};
 use crate::domain::{
@@ -286,15 +287,16 @@ pub async fn accept(state: &AppState, token: &str, form: AcceptForm) -> Result<i
     )?;
 
     // Refuse a dead link before spending a password hash on it.
-    {
+    let invited = {
         let mut conn = db.acquire().await?;
-        if !matches!(
-            state_of(find_by_token(&mut conn, &token).await?, now),
-            LinkState::Valid(_)
-        ) {
+        let row = find_by_token(&mut conn, &token).await?;
+        let invited = row.as_ref().map(|row| row.email.clone());
+        if !matches!(state_of(row, now), LinkState::Valid(_)) {
             return Err(AppError::NotFound);
         }
-    }
+        invited.unwrap_or_default()
+    };
+    sso::check_password_path(state, &invited, PasswordPath::Invitation, "password").await?;
     let password_hash = hasher.hash(form.password).await?;
 
     let mut tx = super::db::begin_write(db).await?;
@@ -302,6 +304,35 @@ pub async fn accept(state: &AppState, token: &str, form: AcceptForm) -> Result<i
     let Some(row) = row.filter(|row| row.status == "pending" && now < row.expires_at) else {
         return Err(AppError::NotFound);
     };
+    let account = NewAccount {
+        first_name: first_name.as_str(),
+        last_name: last_name.as_str(),
+        country: country.code,
+        password_hash: &password_hash,
+    };
+    let user_id = open_account(&mut tx, &row, &account, now).await?;
+    tx.commit().await?;
+    Ok(user_id)
+}
+
+/// The account an invitation opens.
+struct NewAccount<'a> {
+    first_name: &'a str,
+    last_name: &'a str,
+    country: &'a str,
+    /// Empty for someone who signs in only through their organization's
+    /// provider: no password matches it.
+    password_hash: &'a str,
+}
+
+/// Creates the account the pending invitation `row` offers, with its
+/// roles, and ends the invitation.
+async fn open_account(
+    tx: &mut AnyConnection,
+    row: &InvitationRow,
+    account: &NewAccount<'_>,
+    now: i64,
+) -> Result<i64, AppError> {
     let roles: Vec<Role> = row.roles.split(',').filter_map(Role::from_key).collect();
     if let Some(inviter) = row.invited_by {
         // The inviter's power is what it is now, not what it was when
@@ -328,11 +359,11 @@ pub async fn accept(state: &AppState, token: &str, form: AcceptForm) -> Result<i
     )
     .bind(row.organization_id)
     .bind(&row.email)
-    .bind(first_name.as_str())
-    .bind(last_name.as_str())
+    .bind(account.first_name)
+    .bind(account.last_name)
     .bind(&row.language)
-    .bind(country.code)
-    .bind(&password_hash)
+    .bind(account.country)
+    .bind(account.password_hash)
     .bind(now)
     .fetch_one(&mut *tx)
     .await;
@@ -343,10 +374,47 @@ pub async fn accept(state: &AppState, token: &str, form: AcceptForm) -> Result<i
         }
         Err(error) => return Err(error.into()),
     };
-    current_user::add_roles(&mut tx, user_id, &roles).await?;
-    finish_pending(&mut tx, row.id, Ending::Accepted { user_id }, now).await?;
-    tx.commit().await?;
+    current_user::add_roles(&mut *tx, user_id, &roles).await?;
+    finish_pending(&mut *tx, row.id, Ending::Accepted { user_id }, now).await?;
     Ok(user_id)
+}
+
+/// Accepts the pending invitation of `email` to `organization_id` for
+/// someone their organization's provider just signed in: the account has
+/// no password, and the names are the invitation's unless the provider
+/// gave them. `None` when no such invitation waits.
+pub async fn accept_signed_in(
+    tx: &mut AnyConnection,
+    organization_id: i64,
+    email: &str,
+    names: (Option<&str>, Option<&str>),
+    now: i64,
+) -> Result<Option<i64>, AppError> {
+    let row: Option<InvitationRow> = sqlx::query_as(
+        "SELECT i.id, i.status, i.expires_at, i.email, i.first_name, i.last_name, i.language, \
+         i.country, i.roles, i.organization_id, o.name AS organization, CAST(NULL AS TEXT) AS agreement_number, \
+         i.invited_by \
+         FROM invitations i JOIN organizations o ON o.id = i.organization_id \
+         WHERE i.email = $1 AND i.organization_id = $2 AND i.status = 'pending' \
+         AND i.expires_at > $3 ORDER BY i.id DESC LIMIT 1",
+    )
+    .bind(email)
+    .bind(organization_id)
+    .bind(now)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let first_name = names.0.filter(|name| !name.trim().is_empty());
+    let last_name = names.1.filter(|name| !name.trim().is_empty());
+    let account = NewAccount {
+        first_name: first_name.unwrap_or(&row.first_name),
+        last_name: last_name.unwrap_or(&row.last_name),
+        country: &row.country,
+        password_hash: "",
+    };
+    Ok(Some(open_account(tx, &row, &account, now).await?))
 }
 
 /// How a pending invitation ends.

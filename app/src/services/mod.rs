@@ -26,6 +26,7 @@ pub mod keys;
 pub mod mail;
 pub mod orders;
 pub mod organizations;
+pub mod outbound;
 pub mod outbox;
 pub mod partners;
 pub mod password;
@@ -37,6 +38,7 @@ pub mod reports;
 pub mod secrets;
 pub mod sessions;
 pub mod sign_in;
+pub mod sso;
 pub mod templates;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
@@ -76,6 +78,9 @@ pub struct Settings {
     /// Webhooks may call private and local networks, and plain http://
     /// (`WEBHOOK_ALLOW_PRIVATE`).
     pub webhook_allow_private: bool,
+    /// Single sign-on providers may be on private and local networks, and
+    /// plain http:// (`SSO_ALLOW_PRIVATE`).
+    pub sso_allow_private: bool,
     /// What secrets the Center reads back are sealed with (`SECRETS_KEY`).
     pub secrets_key: secrets::SecretsKey,
 }

@@ -84,6 +84,10 @@ impl Hasher {
     /// Checks `password` against `stored`; with no stored hash (no such
     /// user) it checks against a dummy so that the answer takes as long.
     pub async fn verify(&self, password: String, stored: Option<String>) -> Result<bool, AppError> {
+        // An account that signs in only through its organization's
+        // provider has no password (an empty hash): nothing matches it,
+        // after as long a check as any.
+        let stored = stored.filter(|hash| !hash.is_empty());
         let known = stored.is_some();
         let stored = stored.unwrap_or_else(|| dummy_hash().to_owned());
         let matches = self

@@ -7,9 +7,10 @@ use super::audit::{self, Actor};
 use super::credentials::{self, Credentials};
 use super::current_user;
 use super::ratelimit::{self, Limit};
+use super::sso::{self, flow, PasswordPath};
 use super::two_step::{self, SecondStep};
 use super::{sessions, AppState};
-use crate::domain::{AuditAction, Problem};
+use crate::domain::{AuditAction, Email, Problem};
 use crate::error::AppError;
 
 /// Codes one sign-in may try at its second step in a quarter of an hour:
@@ -28,6 +29,9 @@ pub enum Outcome {
     /// The user has two-step verification: the sign-in waits for a code,
     /// under this challenge secret (the browser keeps it in a cookie).
     SecondStep { challenge: String },
+    /// The address is at a domain whose organization signs its people in
+    /// with its own provider: send the browser there.
+    Provider(flow::Started),
 }
 
 /// What the email and password lead to, or `BadCredentials`, or
@@ -40,6 +44,23 @@ pub async fn sign_in(
     email: &str,
     password: &str,
 ) -> Result<Outcome, AppError> {
+    // An address at a domain with single sign-on and no password goes to
+    // the organization's provider; with a password, it signs in as any
+    // other unless single sign-on is required of it.
+    if let Ok(parsed) = Email::parse(email) {
+        if password.is_empty() {
+            if let Some(connection) = sso::route(state, &parsed).await? {
+                let started =
+                    flow::start(state, &connection, flow::Purpose::SignIn, &parsed).await?;
+                return Ok(Outcome::Provider(started));
+            }
+        } else {
+            sso::check_password_path(state, email, PasswordPath::SignIn, "password").await?;
+        }
+    }
+    if password.is_empty() {
+        return Err(AppError::field("password", Problem::Required));
+    }
     let attempt = credentials::admit(state, client, device, email).await?;
     match credentials::verify(state, email, password).await? {
         Credentials::Valid(user_id) => {

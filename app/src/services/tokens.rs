@@ -15,6 +15,7 @@ use tracing::instrument;
 use super::audit::{self, Actor};
 use super::current_user::{self, CurrentUser};
 use super::ratelimit::{self, Limit};
+use super::sso::{self, PasswordPath};
 use super::{hex, sha256_hex, AppState};
 use crate::domain::wire::ApiTokenRow;
 use crate::domain::{AuditAction, Capability, Problem, Role};
@@ -112,6 +113,10 @@ pub async fn create(
     request: &TokenRequest<'_>,
 ) -> Result<NewToken, AppError> {
     check(request, &actor.user.roles)?;
+    // A token would outlive single sign-on's checks: where it is
+    // required, scripts use the operator's tokens or the break-glass
+    // account's.
+    sso::check_password_path(state, &actor.user.email, PasswordPath::ApiToken, "name").await?;
     let now = state.clock.now();
     let mut tx = super::db::begin_write(&state.db).await?;
     let token = insert(&mut tx, &actor.user, request, now).await?;

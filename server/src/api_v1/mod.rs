@@ -295,6 +295,7 @@ impl IntoResponse for ApiError {
             AppError::NotFound => (404, "not-found"),
             AppError::RateLimited { .. } => (429, "rate-limited"),
             AppError::Busy => (503, "busy"),
+            AppError::ProviderUnreachable(_) => (502, "provider-unreachable"),
             AppError::BadRequest | AppError::Request(_) => (400, "bad-request"),
             AppError::Internal(_) => (500, "internal"),
         };

@@ -13,6 +13,7 @@ mod orders;
 mod partners;
 mod provisioning;
 mod reports;
+mod sso;
 mod webhooks;
 
 pub use access::*;
@@ -26,4 +27,5 @@ pub use orders::*;
 pub use partners::*;
 pub use provisioning::*;
 pub use reports::*;
+pub use sso::*;
 pub use webhooks::*;

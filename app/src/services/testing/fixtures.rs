@@ -340,6 +340,7 @@ pub fn settings() -> Settings {
         trusted_proxies: Vec::new(),
         session_idle_secs: sessions::DEFAULT_IDLE_SECS,
         webhook_allow_private: false,
+        sso_allow_private: false,
         secrets_key: super::super::secrets::SecretsKey::generate(),
     }
 }
