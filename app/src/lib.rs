@@ -159,6 +159,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=path!("/single-sign-on")
+                        view={Lazy::<routes::Sso>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("/customers")
                         view={Lazy::<routes::Customers>::new()}
                         ssr=SsrMode::Async

@@ -6,10 +6,10 @@ use app::both_engines;
 use app::services::sso::flow::ExtraClaims;
 use app::services::testing::TestDb;
 
-use crate::common::TestApp;
-use crate::sso::{
+use crate::common::oidc::{
     audited, claims, come_back, connect, key, send_away, sign, start_provider, Claims, KEY_A, KEY_B,
 };
+use crate::common::TestApp;
 
 async fn each_wrong_token_is_refused_for_its_own_reason(t: TestDb) {
     let app = TestApp::configured(t, |s| s.sso_allow_private = true).await;
@@ -155,7 +155,7 @@ async fn entra_tokens_are_held_to_the_tenant_the_test_bound(t: TestDb) {
             .map(|(_, value)| value.into_owned())
             .expect("param")
     };
-    let away = crate::sso::SentAway {
+    let away = crate::common::oidc::SentAway {
         cookie: format!(
             "{cookie}; __Host-bc_sso={}",
             test.cookie("__Host-bc_sso").expect("state")

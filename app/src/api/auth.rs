@@ -14,7 +14,10 @@ use crate::{
 /// the dashboard, or the code page when the user has two-step
 /// verification.
 #[server(endpoint = "sign_in")]
-pub async fn sign_in(email: String, password: String) -> Result<String, AppError> {
+pub async fn sign_in(
+    email: String,
+    #[server(default)] password: String,
+) -> Result<String, AppError> {
     let state = state()?;
     let device = Cookie::Device.of_request(&state.settings);
     let client = client::of_request();

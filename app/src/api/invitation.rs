@@ -45,6 +45,24 @@ pub async fn accept_invitation(
     Ok("/dashboard".to_owned())
 }
 
+/// Accepts an invitation to an address whose organization signs its
+/// people in with its own provider: answers where to send the browser.
+#[server(endpoint = "accept_invitation_with_sso")]
+pub async fn accept_invitation_with_sso(token: String) -> Result<String, AppError> {
+    use crate::http::cookies::{self, Cookie};
+    use crate::services::sso::{self, flow};
+    let state = state()?;
+    let (invitation_id, email) = invitations::pending(&state, &token).await?;
+    let connection = sso::route(&state, &email)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let purpose = flow::Purpose::Invitation { invitation_id };
+    let started = flow::start(&state, &connection, purpose, &email).await?;
+    cookies::add(&Cookie::SsoState.set(&state.settings, &started.state));
+    answer_at(&started.url);
+    Ok(started.url)
+}
+
 /// Where the public form below comes back to once a request was taken:
 /// the form again, with the answer (`sent`).
 pub const REQUEST_TAKEN: &str = "/request-invitation?sent=1";

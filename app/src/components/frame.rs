@@ -24,11 +24,11 @@ pub fn area(capability: Capability, t: &'static Texts) -> Option<(&'static str, 
         Capability::InviteUsers => (t.area_users, "/manage-access"),
         Capability::ManageDomains => (t.area_domains, "/domains"),
         Capability::ManageWebhooks => (t.area_webhooks, "/webhooks"),
+        Capability::ManageSecurity => (t.area_sso, "/single-sign-on"),
         Capability::ManageUsers
         | Capability::ModifyAgreements
         | Capability::ViewAuditLog
-        | Capability::ManagePartnerVisibility
-        | Capability::ManageSecurity => return None,
+        | Capability::ManagePartnerVisibility => return None,
     })
 }
 
@@ -41,6 +41,7 @@ fn in_account_menu(capability: Capability) -> bool {
             | Capability::ManageDomains
             | Capability::ManageCustomers
             | Capability::ManageWebhooks
+            | Capability::ManageSecurity
     )
 }
 

@@ -59,7 +59,7 @@ pub enum Capability {
 impl Capability {
     /// The areas of the Center, in the dashboard's order: each is opened
     /// by one capability.
-    pub const AREAS: [Capability; 11] = [
+    pub const AREAS: [Capability; 12] = [
         Capability::ManageCustomers,
         Capability::ViewAgreements,
         Capability::ViewOrders,
@@ -71,6 +71,7 @@ impl Capability {
         Capability::InviteUsers,
         Capability::ManageDomains,
         Capability::ManageWebhooks,
+        Capability::ManageSecurity,
     ];
 
     /// Whether only partners use it; every other capability is a

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::invitation::{get_invitation, AcceptInvitation};
+use crate::api::invitation::{get_invitation, AcceptInvitation, AcceptInvitationWithSso};
 use crate::components::{server_problem, Field, FormError, Layout, NewPassword};
 use crate::domain::wire::{InvitationView, LinkState};
 use crate::domain::COUNTRIES;
@@ -23,6 +23,9 @@ pub fn InvitationPage() -> impl IntoView {
                 {move || {
                     link.get()
                         .map(|result| match result {
+                            Ok(LinkState::Valid(invitation)) if invitation.sso => {
+                                view! { <AcceptWithSso token=token() invitation /> }.into_any()
+                            }
                             Ok(LinkState::Valid(invitation)) => {
                                 view! { <CreateAccount token=token() invitation /> }.into_any()
                             }
@@ -67,6 +70,31 @@ fn DeadLink(state: LinkState) -> impl IntoView {
                     {action_label}
                 </a>
             </p>
+        </section>
+    }
+}
+
+/// An invitation to an address whose organization signs its people in
+/// with its own provider: accepted there, with no password here.
+#[component]
+fn AcceptWithSso(token: String, invitation: InvitationView) -> impl IntoView {
+    let lang = use_lang();
+    let t = lang.texts();
+    let action = ServerAction::<AcceptInvitationWithSso>::new();
+    let expires = lang.format_date(invitation.expires_at);
+    view! {
+        <section class="card narrow">
+            <h1>{t.create_account_title}</h1>
+            <p class="context">{invitation.organization.clone()} " · " {invitation.email.clone()}</p>
+            <p>{t.invitation_with_sso}</p>
+            <ActionForm action=action>
+                <FormError value=action.value() />
+                <input type="hidden" name="token" value=token />
+                <p class="note">{fill(t.invitation_expires_on, &[("date", &expires)])}</p>
+                <button type="submit" class="primary">
+                    {t.continue_with_sso}
+                </button>
+            </ActionForm>
         </section>
     }
 }

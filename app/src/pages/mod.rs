@@ -16,6 +16,7 @@ pub mod provisioning;
 pub mod reports;
 pub mod request_invitation;
 pub mod sign_in;
+pub mod sso;
 pub mod two_step;
 pub mod webhooks;
 

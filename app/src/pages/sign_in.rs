@@ -1,8 +1,11 @@
 use leptos::prelude::*;
 
+use leptos_router::hooks::use_query_map;
+
 use crate::api::auth::{SignIn, SignInCode};
+use crate::api::sso::sso_for;
 use crate::components::{server_problem, Field, FormError, Layout};
-use crate::i18n::use_lang;
+use crate::i18n::{fill, use_lang, Texts};
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
@@ -13,6 +16,7 @@ pub fn SignInPage() -> impl IntoView {
                 <h1>{t.sign_in_title}</h1>
                 <p>{t.work_account_intro}</p>
                 <p class="note">{t.work_account_not_personal}</p>
+                <SsoFailure />
                 <SignInForm />
                 <p class="below-form">
                     <a href="/request-invitation">{t.no_invitation_link}</a>
@@ -22,10 +26,73 @@ pub fn SignInPage() -> impl IntoView {
     }
 }
 
+/// Why a sign-in through the organization's provider did not sign the
+/// person in (the callback comes back here with `?sso=`).
+#[component]
+fn SsoFailure() -> impl IntoView {
+    let t = use_lang().texts();
+    let query = use_query_map();
+    move || {
+        query.with(|query| {
+            let reason = query.get("sso")?;
+            let provider = query.get("provider").unwrap_or_default();
+            Some(view! {
+                <p class="form-error" role="alert">
+                    {sso_failure(t, &reason, &provider)}
+                </p>
+            })
+        })
+    }
+}
+
+fn sso_failure(t: &'static Texts, reason: &str, provider: &str) -> String {
+    match reason {
+        "provider_unreachable" => fill(t.sso_failed_unreachable, &[("provider", provider)]),
+        "unknown_state" => t.sso_failed_expired.to_owned(),
+        "provider_error" => t.sso_failed_denied.to_owned(),
+        "no_account" | "domain_not_served" | "linked_elsewhere" => {
+            t.sso_failed_no_account.to_owned()
+        }
+        _ => t.sso_failed_refused.to_owned(),
+    }
+}
+
+/// The email and password form. Once the page has hydrated, an address
+/// at a domain whose organization signs its people in with its own
+/// provider hides the password: the form then sends the person there.
+/// Without script the password may be left empty for the same.
 #[component]
 fn SignInForm() -> impl IntoView {
     let t = use_lang().texts();
     let action = ServerAction::<SignIn>::new();
+    let domain = RwSignal::new(String::new());
+    let lookup = Action::new(|domain: &String| {
+        let domain = domain.clone();
+        async move {
+            let routed = sso_for(format!("someone@{domain}")).await.unwrap_or(false);
+            (domain, routed)
+        }
+    });
+    let on_email = Callback::new(move |typed: String| {
+        let typed = typed.trim().to_ascii_lowercase();
+        let next = typed
+            .rsplit_once('@')
+            .map(|(_, domain)| domain.to_owned())
+            .filter(|domain| domain.contains('.') && !domain.ends_with('.'))
+            .unwrap_or_default();
+        if next != domain.get_untracked() {
+            domain.set(next.clone());
+            if !next.is_empty() {
+                lookup.dispatch(next);
+            }
+        }
+    });
+    let sso = move || {
+        lookup
+            .value()
+            .get()
+            .is_some_and(|(checked, routed)| routed && checked == domain.get())
+    };
     view! {
             <ActionForm action=action>
                 <FormError value=action.value() />
@@ -35,16 +102,19 @@ fn SignInForm() -> impl IntoView {
                     kind="email"
                     autocomplete="username"
                     required=true
+                    on_input=on_email
                 />
-                <Field
-                    label=t.password
-                    name="password"
-                    kind="password"
-                    autocomplete="current-password"
-                    required=true
-                />
+                <Show when=move || !sso()>
+                    <Field
+                        label=t.password
+                        name="password"
+                        kind="password"
+                        autocomplete="current-password"
+                        problem=server_problem(action.value(), "password")
+                    />
+                </Show>
                 <button type="submit" class="primary">
-                    {t.sign_in}
+                    {move || if sso() { t.continue_with_sso } else { t.sign_in }}
                 </button>
             </ActionForm>
     }

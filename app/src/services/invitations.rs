@@ -161,6 +161,7 @@ fn state_of(row: Option<InvitationRow>, now: i64) -> LinkState {
             organization: row.organization,
             agreement_number: row.agreement_number,
             expires_at: row.expires_at,
+            sso: false,
         }),
         _ => LinkState::Unknown,
     }
@@ -173,10 +174,27 @@ pub async fn look_up(state: &AppState, token: &str) -> Result<LinkState, AppErro
         return Ok(LinkState::Unknown);
     };
     let mut conn = state.db.acquire().await?;
-    Ok(state_of(
-        find_by_token(&mut conn, &token).await?,
-        state.clock.now(),
-    ))
+    let mut link = state_of(find_by_token(&mut conn, &token).await?, state.clock.now());
+    drop(conn);
+    if let LinkState::Valid(view) = &mut link {
+        if let Ok(email) = Email::parse(&view.email) {
+            view.sso = sso::route(state, &email).await?.is_some();
+        }
+    }
+    Ok(link)
+}
+
+/// The pending invitation behind the link `token` and its address, for
+/// accepting it by signing in with the organization's provider.
+pub async fn pending(state: &AppState, token: &str) -> Result<(i64, Email), AppError> {
+    let token = InvitationToken::parse(token).map_err(|_| AppError::NotFound)?;
+    let mut conn = state.db.acquire().await?;
+    let row = find_by_token(&mut conn, &token)
+        .await?
+        .filter(|row| row.status == "pending" && state.clock.now() < row.expires_at)
+        .ok_or(AppError::NotFound)?;
+    let email = Email::parse(&row.email).map_err(|_| AppError::NotFound)?;
+    Ok((row.id, email))
 }
 
 /// Sends a fresh invitation to a purchasing account's designated

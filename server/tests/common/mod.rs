@@ -1,6 +1,8 @@
 //! A real router over a fresh database, driven request by request.
 #![allow(dead_code)]
 
+pub mod oidc;
+
 use app::domain::Role;
 use app::services::current_user::CurrentUser;
 use app::services::testing::{self, TestDb};

@@ -10,6 +10,10 @@ pub struct InvitationView {
     pub organization: String,
     pub agreement_number: Option<String>,
     pub expires_at: i64,
+    /// The address is at a domain whose organization signs its people in
+    /// with its own provider: accepted by signing in there.
+    #[serde(default)]
+    pub sso: bool,
 }
 
 /// Where an invitation link leads: each dead end has its own page.

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// page shows it (never the client secret).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SsoView {
+    pub user: super::UserSummary,
     /// What to register at the provider.
     pub redirect_uri: String,
     pub configured: bool,

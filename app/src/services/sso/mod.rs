@@ -245,6 +245,7 @@ pub async fn view(state: &AppState, actor: &Actor) -> Result<SsoView, AppError> 
     .fetch_all(&mut *conn)
     .await?;
     Ok(SsoView {
+        user: actor.user.summary(),
         redirect_uri: flow::redirect_uri(&state.settings),
         configured: connection.is_some(),
         issuer: connection
