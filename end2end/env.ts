@@ -12,6 +12,10 @@ export const DNS_PORT = Number(process.env.E2E_DNS_PORT ?? 2553);
 export const DNS_API = `http://127.0.0.1:${Number(process.env.E2E_DNS_API_PORT ?? 2554)}`;
 export const APP_URL = `http://127.0.0.1:${APP_PORT}`;
 export const MAIL_API = `http://127.0.0.1:${MAIL_API_PORT}`;
+export const OIDC_PORT = Number(process.env.E2E_OIDC_PORT ?? 2560);
+export const OIDC_ISSUER = `http://127.0.0.1:${OIDC_PORT}`;
+export const OIDC_CLIENT_ID = 'business-center-e2e';
+export const OIDC_CLIENT_SECRET = 'e2e-client-secret-3f9a';
 export const DB_FILE = path.join(here, '.tmp', 'e2e.db');
 export const BINARY = path.join(ROOT, 'target', 'server-release', 'business-center');
 
@@ -28,6 +32,8 @@ export const SERVER_ENV = {
   DNS_RESOLVER: `127.0.0.1:${DNS_PORT}`,
   // The tests' webhook receivers listen on loopback.
   WEBHOOK_ALLOW_PRIVATE: 'true',
+  // So is the tests' OpenID provider.
+  SSO_ALLOW_PRIVATE: 'true',
   // A key of the run's own: the database is fresh each run too.
   SECRETS_KEY: randomBytes(32).toString('base64'),
   // Warnings only: a line per request would bury the test report.

@@ -1,5 +1,7 @@
 import { defineConfig } from '@playwright/test';
-import { APP_URL, BINARY, DB_FILE, DNS_API, MAIL_API, SERVER_ENV } from './env';
+import {
+  APP_URL, BINARY, DB_FILE, DNS_API, MAIL_API, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_ISSUER, SERVER_ENV,
+} from './env';
 import path from 'node:path';
 
 export default defineConfig({
@@ -41,6 +43,14 @@ export default defineConfig({
     {
       command: 'node dns-server.mjs',
       url: `${DNS_API}/health`,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      command: 'node oidc-provider.mjs',
+      env: { APP_URL, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_ISSUER },
+      url: `${OIDC_ISSUER}/.well-known/openid-configuration`,
       reuseExistingServer: false,
       stdout: 'ignore',
       stderr: 'pipe',

@@ -63,13 +63,13 @@ export function cli(args: string[]) {
   });
 }
 
-export function createAgreement(options: { language?: string; country?: string; firstName?: string } = {}): Agreement & { stdout: string } {
+export function createAgreement(options: { language?: string; country?: string; firstName?: string; email?: string } = {}): Agreement & { stdout: string } {
   const id = unique(6);
   const agreement: Agreement = {
     number: unique(10),
     purchasingAccount: unique(8),
     // Mixed case on purpose: the Center treats emails case-insensitively.
-    email: `Admin.${id}@Contoso-E2E.com`,
+    email: options.email ?? `Admin.${id}@Contoso-E2E.com`,
     firstName: options.firstName ?? 'Harry',
     lastName: `Roldan${id}`,
     organization: `Contoso ${id} Ltd`,
@@ -149,8 +149,8 @@ export function expireInvitationsOf(email: string) {
 export const ADMIN_PASSWORD = 'Correct-Horse-42';
 
 /** An operator registers an agreement and its administrator signs up; the page ends on the dashboard. */
-export async function onboardAdmin(page: Page): Promise<Agreement> {
-  const agreement = createAgreement();
+export async function onboardAdmin(page: Page, options: { email?: string } = {}): Promise<Agreement> {
+  const agreement = createAgreement(options);
   const [mail] = await waitForMail(agreement.email);
   await openHydrated(page, invitationLink(mail));
   await page.getByLabel('Create password').fill(ADMIN_PASSWORD);

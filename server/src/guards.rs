@@ -37,7 +37,8 @@ const BODY_WITHIN: Duration = Duration::from_secs(15);
 /// handler: a CONNECT answered with a page made hyper log four errors per
 /// request, an easy way to flood the log.
 pub async fn allowed_methods(request: Request, next: Next) -> Response {
-    let api = request.uri().path().starts_with("/api/v1/");
+    let path = request.uri().path();
+    let api = path.starts_with("/api/v1/") || path.starts_with("/scim/v2/");
     let allowed = match *request.method() {
         Method::GET | Method::HEAD | Method::POST => true,
         Method::CONNECT => false,

@@ -13,6 +13,7 @@ pub mod guards;
 pub mod listen;
 pub mod mail_worker;
 pub mod routes;
+pub mod scim;
 pub mod sso;
 pub mod startup;
 pub mod webhook_worker;

@@ -75,7 +75,8 @@ pub fn router(state: AppState) -> Router {
             get(crate::sso::callback),
         )
         .merge(files)
-        .merge(crate::api_v1::router());
+        .merge(crate::api_v1::router())
+        .merge(crate::scim::router(state.clone()));
     if state.settings.dev_mailbox {
         router = router.route("/dev/mailbox", get(dev_mailbox));
     }

@@ -72,3 +72,54 @@ fn token_create_prints_the_secret_alone_or_names_what_is_wrong() {
         text(&too_long.stderr)
     );
 }
+
+/// `--scim` makes the directory's token for the first Account Admin
+/// (scripts/scim-check uses it on a signed-up organization); it takes no
+/// roles of its own and belongs to an organization.
+#[test]
+fn a_scim_token_is_an_organizations_and_takes_no_roles() {
+    let scratch = Scratch::new("scim-tokens");
+    let agreement = create("1234567890", "harry@contoso.com");
+    let agreement: Vec<&str> = agreement.iter().map(String::as_str).collect();
+    assert!(scratch.run(&agreement).status.success());
+    let with_role = scratch.run(&[
+        "token",
+        "create",
+        "--organization-id",
+        "1",
+        "--name",
+        "entra",
+        "--scim",
+        "--role",
+        "account_admin",
+    ]);
+    assert!(!with_role.status.success());
+    assert!(
+        text(&with_role.stderr).contains("--role"),
+        "{}",
+        text(&with_role.stderr)
+    );
+    let alone = scratch.run(&["token", "create", "--name", "entra", "--scim"]);
+    assert!(!alone.status.success());
+    assert!(
+        text(&alone.stderr).contains("--organization-id"),
+        "{}",
+        text(&alone.stderr)
+    );
+    let early = scratch.run(&[
+        "token",
+        "create",
+        "--organization-id",
+        "1",
+        "--name",
+        "entra",
+        "--scim",
+    ]);
+    assert!(!early.status.success());
+    assert!(
+        text(&early.stderr).contains("this organization has no administrator yet"),
+        "{}",
+        text(&early.stderr)
+    );
+    assert!(text(&early.stdout).is_empty());
+}

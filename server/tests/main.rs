@@ -19,6 +19,7 @@ mod hardening;
 mod http;
 mod mail;
 mod partners;
+mod scim;
 mod sessions;
 mod spam;
 mod sso;

@@ -205,3 +205,63 @@ async fn an_invitation_at_an_sso_domain_is_accepted_at_the_provider(t: TestDb) {
     app.close().await;
 }
 both_engines!(an_invitation_at_an_sso_domain_is_accepted_at_the_provider);
+
+/// Only a domain the organization proved by DNS can be routed to its
+/// provider, and only one organization's provider routes a domain.
+async fn only_verified_domains_are_routed(t: TestDb) {
+    let app = TestApp::configured(t, |s| s.sso_allow_private = true).await;
+    let provider = start_provider("", None).await;
+    let issuer = provider.lock().expect("provider").issuer.clone();
+    let harry = app.harry().await;
+    let input = |domains: &[&str]| ConnectionInput {
+        issuer: issuer.clone(),
+        client_id: CLIENT_ID.to_owned(),
+        client_secret: "client-secret".to_owned(),
+        domains: domains.iter().map(|d| (*d).to_owned()).collect(),
+        ..ConnectionInput::default()
+    };
+    let unproved = sso::save(&app.state, &harry, input(&["contoso.com"])).await;
+    assert_eq!(
+        unproved.expect_err("refused").problem_with("domains"),
+        Some(app::domain::Problem::SsoDomainNotVerified)
+    );
+    // A typo in the issuer shows before anything is saved.
+    let wrong = ConnectionInput {
+        issuer: format!("{issuer}/nothing-here"),
+        ..input(&["contoso.com"])
+    };
+    let unreachable = sso::save(&app.state, &harry, wrong).await;
+    assert_eq!(
+        unreachable.expect_err("refused").problem_with("issuer"),
+        Some(app::domain::Problem::SsoIssuerUnreachable)
+    );
+    app.verified_domain(harry.user.organization_id, "contoso.com")
+        .await;
+    sso::save(&app.state, &harry, input(&["contoso.com"]))
+        .await
+        .expect("Contoso's");
+    sso::switch(&app.state, &harry, sso::Switch::Enabled(true))
+        .await
+        .expect("on");
+    let someone = app::domain::Email::parse("x@contoso.com").expect("email");
+    let routed = sso::route(&app.state, &someone).await.expect("route");
+    assert!(routed.is_some());
+    // Contoso's proof lapses (its TXT record went): nothing routes, and
+    // Fabrikam, proving the domain now, may connect it.
+    sqlx::query("UPDATE domains SET status = 'lapsed' WHERE name = 'contoso.com'")
+        .execute(app.db())
+        .await
+        .expect("lapsed");
+    assert!(sso::route(&app.state, &someone)
+        .await
+        .expect("route")
+        .is_none());
+    let olga = app.olga().await;
+    app.verified_domain(olga.user.organization_id, "contoso.com")
+        .await;
+    sso::save(&app.state, &olga, input(&["contoso.com"]))
+        .await
+        .expect("Fabrikam's now");
+    app.close().await;
+}
+both_engines!(only_verified_domains_are_routed);

@@ -92,6 +92,18 @@ pub async fn test_sso() -> Result<String, AppError> {
     Ok(started.url)
 }
 
+/// A token for the organization's directory (SCIM), shown only now.
+#[server(endpoint = "create_scim_token")]
+pub async fn create_scim_token(name: String) -> Result<String, AppError> {
+    let cx = Ctx::signed_in().await?;
+    let made = crate::services::tokens::create_scim(cx.state(), cx.actor(), &name).await?;
+    if crate::http::answer::is_plain_form() {
+        cookies::add(&Cookie::NewSecret.set(&cx.state().settings, &made.secret));
+    }
+    answer_at(PAGE);
+    Ok(made.secret)
+}
+
 /// Whether `email` signs in through its organization's provider: the
 /// sign-in page asks as soon as an address is typed.
 #[server(endpoint = "sso_for")]

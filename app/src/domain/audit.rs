@@ -50,10 +50,15 @@ pub enum AuditAction {
     SsoRefused,
     SsoPasswordRefused,
     SsoBreakGlass,
+    ScimProvisioned,
+    ScimDeactivated,
+    ScimReactivated,
+    ScimDeleted,
+    ScimAddressChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 45] = [
+    pub const ALL: [AuditAction; 50] = [
         AuditAction::InvitationSent,
         AuditAction::InvitationResent,
         AuditAction::InvitationAddressFixed,
@@ -99,6 +104,11 @@ impl AuditAction {
         AuditAction::SsoRefused,
         AuditAction::SsoPasswordRefused,
         AuditAction::SsoBreakGlass,
+        AuditAction::ScimProvisioned,
+        AuditAction::ScimDeactivated,
+        AuditAction::ScimReactivated,
+        AuditAction::ScimDeleted,
+        AuditAction::ScimAddressChanged,
     ];
 
     /// The key stored in the database; never changes once written.
@@ -149,6 +159,11 @@ impl AuditAction {
             AuditAction::SsoRefused => "sso.refused",
             AuditAction::SsoPasswordRefused => "sso.password_refused",
             AuditAction::SsoBreakGlass => "sso.break_glass",
+            AuditAction::ScimProvisioned => "scim.provisioned",
+            AuditAction::ScimDeactivated => "scim.deactivated",
+            AuditAction::ScimReactivated => "scim.reactivated",
+            AuditAction::ScimDeleted => "scim.deleted",
+            AuditAction::ScimAddressChanged => "scim.address_changed",
         }
     }
 

@@ -313,6 +313,12 @@ pub const TEXTS: Texts = Texts {
     sso_required_note: "Exigée : pour ces domaines, la connexion par mot de passe, l’acceptation d’une invitation avec un mot de passe, les changements de mot de passe et les nouveaux jetons d’API sont refusés. L’administrateur désigné du compte d’achat de chaque contrat garde un mot de passe et la validation en deux étapes comme compte de secours.",
     sso_require_needs_test: "Exiger l’authentification unique est possible après un test de connexion réussi.",
     continue_with_sso: "Continuer avec l’authentification de votre organisation",
+    sso_provisioning: "Provisionnement (SCIM)",
+    sso_provisioning_intro: "Votre annuaire (Microsoft Entra ID, Okta, Google) peut créer ici des personnes, les placer dans des groupes (un par rôle) et les désactiver : donnez-lui cette adresse et un jeton SCIM. Les personnes des domaines ci-dessus se connectent avec votre fournisseur ; les autres reçoivent l’e-mail d’invitation habituel. Une personne désactivée perd aussitôt ses sessions, ses jetons d’API et ses invitations.",
+    scim_base_url: "Adresse SCIM",
+    scim_token_name: "Nom du jeton",
+    create_scim_token: "Créer un jeton SCIM",
+    scim_token_shown: "Copiez ce jeton SCIM dans votre annuaire maintenant : il n’est affiché qu’une fois. Il agit avec vos rôles ; révoquez-le dans Mon profil → Jetons d’API.",
     sso_failed_expired: "La connexion par votre organisation a pris trop de temps ou a été ouverte dans un autre navigateur : recommencez.",
     sso_failed_unreachable: "Le service de connexion de votre organisation ({provider}) ne répond pas. Réessayez dans quelques minutes ou contactez votre administrateur.",
     sso_failed_denied: "La connexion par votre organisation a été annulée ou refusée.",
@@ -437,6 +443,11 @@ pub fn audit_action(value: AuditAction) -> &'static str {
         SsoBreakGlass => {
             "Mot de passe de secours utilisé alors que l’authentification unique est exigée"
         }
+        ScimProvisioned => "Provisionné par l’annuaire",
+        ScimDeactivated => "Désactivé par l’annuaire",
+        ScimReactivated => "Réactivé par l’annuaire",
+        ScimDeleted => "Supprimé par l’annuaire",
+        ScimAddressChanged => "Adresse modifiée par l’annuaire",
         RecoveryCodeUsed => "Connexion avec un code de récupération",
         RecoveryCodesRenewed => "Nouveaux codes de récupération",
         TwoStepRequirementChanged => "Exigence de validation en deux étapes modifiée",

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::sso::{get_sso, SaveSso, SwitchSso, TestSso};
+use crate::api::sso::{get_sso, CreateScimToken, SaveSso, SwitchSso, TestSso};
 use crate::components::{
     changing_action, page_source, server_problem, signed_in_page, Field, FormError, Layout,
 };
@@ -20,7 +20,11 @@ pub fn SsoPage() -> impl IntoView {
     let save = changing_action::<SaveSso>();
     let switch = changing_action::<SwitchSso>();
     let test = ServerAction::<TestSso>::new();
+    // Made here: the token it answers must survive the page's new render.
+    let scim = ServerAction::<CreateScimToken>::new();
+    let left_by_plain_form = crate::pages::webhooks::new_secret();
     signed_in_page(resource, move |view| {
+        let left = left_by_plain_form.clone();
         view! {
             <Layout user=view.user.clone()>
                 <h1>{t.area_sso}</h1>
@@ -28,6 +32,7 @@ pub fn SsoPage() -> impl IntoView {
                 <TestOutcome />
                 <Connection view=view.clone() save />
                 {view.configured.then(|| view! { <Switches view=view.clone() switch test /> })}
+                <Provisioning scim_url=view.scim_url.clone() scim left />
             </Layout>
         }
     })
@@ -218,6 +223,53 @@ fn Switches(
             } else {
                 view! { <p class="note">{t.sso_require_needs_test}</p> }.into_any()
             }}
+        </section>
+    }
+}
+
+/// The directory's way in: the SCIM address, and a token shown once
+/// (`left`: one a form posted without script left for this page).
+#[component]
+fn Provisioning(
+    scim_url: String,
+    scim: ServerAction<CreateScimToken>,
+    left: Option<String>,
+) -> impl IntoView {
+    let t = use_lang().texts();
+    let made = scim.value();
+    let secret = move || made.get().and_then(Result::ok).or_else(|| left.clone());
+    view! {
+        <section class="card narrow">
+            <h2>{t.sso_provisioning}</h2>
+            <p>{t.sso_provisioning_intro}</p>
+            <p>
+                {t.scim_base_url} ": " <code class="scim-url">{scim_url}</code>
+            </p>
+            {move || {
+                secret()
+                    .map(|secret| {
+                        view! {
+                            <div class="notice" role="status">
+                                <p>{t.scim_token_shown}</p>
+                                <p>
+                                    <code class="scim-token">{secret}</code>
+                                </p>
+                            </div>
+                        }
+                    })
+            }}
+            <ActionForm action=scim>
+                <FormError value=made />
+                <Field
+                    label=t.scim_token_name
+                    name="name"
+                    value="SCIM"
+                    autocomplete="off"
+                    required=true
+                    problem=server_problem(made, "name")
+                />
+                <button type="submit">{t.create_scim_token}</button>
+            </ActionForm>
         </section>
     }
 }

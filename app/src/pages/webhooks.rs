@@ -292,8 +292,9 @@ fn Deliveries(endpoint: WebhookRow, rows: Vec<DeliveryRow>, actions: Actions) ->
     }
 }
 
-/// The secret a form posted without script left for this page.
-fn new_secret() -> Option<String> {
+/// The secret a form posted without script left for this page (a
+/// webhook's, or a SCIM token on the Single sign-on page).
+pub(crate) fn new_secret() -> Option<String> {
     #[cfg(feature = "ssr")]
     {
         crate::api::webhooks::take_new_secret()

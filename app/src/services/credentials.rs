@@ -65,10 +65,14 @@ pub async fn verify(
     let email = Email::parse(email).ok();
     let found: Option<(i64, String)> = match &email {
         Some(email) => {
-            sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1")
-                .bind(email.as_str())
-                .fetch_optional(&state.db)
-                .await?
+            // A person the directory deactivated has no password here.
+            sqlx::query_as(
+                "SELECT id, CASE WHEN deactivated_at IS NULL THEN password_hash ELSE '' END \
+                 FROM users WHERE email = $1",
+            )
+            .bind(email.as_str())
+            .fetch_optional(&state.db)
+            .await?
         }
         None => None,
     };

@@ -87,7 +87,8 @@ pub async fn load(state: &AppState, user_id: i64) -> Result<Option<CurrentUser>,
     let row: Option<Row> = sqlx::query_as(
         "SELECT u.organization_id, u.email, u.first_name, u.last_name, u.language, u.country, \
          u.two_step_since, o.two_step_required_since \
-         FROM users u JOIN organizations o ON o.id = u.organization_id WHERE u.id = $1",
+         FROM users u JOIN organizations o ON o.id = u.organization_id \
+         WHERE u.id = $1 AND u.deactivated_at IS NULL",
     )
     .bind(user_id)
     .fetch_optional(db)

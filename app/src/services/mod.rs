@@ -35,6 +35,7 @@ pub mod provisioning;
 pub mod ratelimit;
 pub mod reminders;
 pub mod reports;
+pub mod scim;
 pub mod secrets;
 pub mod sessions;
 pub mod sign_in;

@@ -47,21 +47,19 @@ pub async fn sign_in(
     // An address at a domain with single sign-on and no password goes to
     // the organization's provider; with a password, it signs in as any
     // other unless single sign-on is required of it.
-    if let Ok(parsed) = Email::parse(email) {
-        if password.is_empty() {
+    if password.is_empty() {
+        if let Ok(parsed) = Email::parse(email) {
             if let Some(connection) = sso::route(state, &parsed).await? {
                 let started =
                     flow::start(state, &connection, flow::Purpose::SignIn, &parsed).await?;
                 return Ok(Outcome::Provider(started));
             }
-        } else {
-            sso::check_password_path(state, email, PasswordPath::SignIn, "password").await?;
         }
-    }
-    if password.is_empty() {
         return Err(AppError::field("password", Problem::Required));
     }
+    // Counted first: refusals are audited, and must not be free to repeat.
     let attempt = credentials::admit(state, client, device, email).await?;
+    sso::check_password_path(state, email, PasswordPath::SignIn, "password").await?;
     match credentials::verify(state, email, password).await? {
         Credentials::Valid(user_id) => {
             credentials::passed(state, attempt).await?;

@@ -119,7 +119,7 @@ pub async fn create(
     sso::check_password_path(state, &actor.user.email, PasswordPath::ApiToken, "name").await?;
     let now = state.clock.now();
     let mut tx = super::db::begin_write(&state.db).await?;
-    let token = insert(&mut tx, &actor.user, request, now).await?;
+    let token = insert(&mut tx, &actor.user, request, false, now).await?;
     let detail = format!("{} ({})", token.row.name, keys(request.roles));
     audit::record(
         &mut tx,
@@ -142,6 +142,13 @@ pub async fn create_for_organization(
     organization_id: i64,
     request: &TokenRequest<'_>,
 ) -> Result<NewToken, AppError> {
+    let actor = first_admin(state, organization_id).await?;
+    create(state, &actor, request).await
+}
+
+/// The organization's first Account Admin (a partner's first Partner
+/// Admin), acting from the command line.
+async fn first_admin(state: &AppState, organization_id: i64) -> Result<Actor, AppError> {
     let first: Option<(i64,)> = sqlx::query_as(
         "SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id \
          WHERE u.organization_id = $1 AND r.role IN ('account_admin', 'partner_admin') \
@@ -157,12 +164,11 @@ pub async fn create_for_organization(
     let user = current_user::load(state, user_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let actor = Actor {
+    Ok(Actor {
         user,
         client_address: "command line".to_owned(),
         user_agent: String::new(),
-    };
-    create(state, &actor, request).await
+    })
 }
 
 /// A vendor operator's token: the operator's own API calls (registering
@@ -220,14 +226,16 @@ async fn insert(
     conn: &mut sqlx::AnyConnection,
     owner: &CurrentUser,
     request: &TokenRequest<'_>,
+    scim: bool,
     now: i64,
 ) -> Result<NewToken, AppError> {
     let secret = new_secret();
     let expires_at = now + request.expires_days * DAY_SECS;
     let name = request.name.trim();
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO api_tokens (organization_id, user_id, operator, name, roles, token_hash, \
-         prefix, created_at, expires_at) VALUES ($1, $2, 0, $3, $4, $5, $6, $7, $8) RETURNING id",
+        "INSERT INTO api_tokens (organization_id, user_id, operator, scim, name, roles, \
+         token_hash, prefix, created_at, expires_at) \
+         VALUES ($1, $2, 0, $9, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(owner.organization_id)
     .bind(owner.id)
@@ -237,6 +245,7 @@ async fn insert(
     .bind(&secret[..10])
     .bind(now)
     .bind(expires_at)
+    .bind(i64::from(scim))
     .fetch_one(conn)
     .await?;
     let mut roles = request.roles.to_vec();
@@ -304,7 +313,7 @@ pub async fn authenticate(
     }
     let row: Option<Row> = sqlx::query_as(
         "SELECT id, user_id, operator, name, roles, last_used_at FROM api_tokens \
-         WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2",
+         WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2 AND scim = 0",
     )
     .bind(sha256_hex(secret.as_bytes()))
     .bind(now)
@@ -350,6 +359,87 @@ pub async fn authenticate(
         actor,
         token_id: row.id,
     }))
+}
+
+/// A token for the organization's directory (SCIM provisioning at
+/// `/scim/v2`, nothing else), carrying all of its maker's roles: it acts
+/// for them, never granting more than they may grant when it is used.
+/// Made by whoever may invite and manage people; audited.
+pub async fn create_scim(
+    state: &AppState,
+    actor: &Actor,
+    name: &str,
+) -> Result<NewToken, AppError> {
+    actor.user.require(Capability::InviteUsers)?;
+    actor.user.require(Capability::ManageUsers)?;
+    let request = TokenRequest {
+        name,
+        expires_days: MAX_DAYS,
+        roles: &actor.user.roles,
+    };
+    check(&request, &actor.user.roles)?;
+    let now = state.clock.now();
+    let mut tx = super::db::begin_write(&state.db).await?;
+    let token = insert(&mut tx, &actor.user, &request, true, now).await?;
+    let detail = format!("{} (SCIM provisioning)", token.row.name);
+    let action = AuditAction::ApiTokenCreated;
+    audit::record(&mut tx, actor, now, action, &actor.user.email, &detail).await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+/// [`create_scim`] for the organization's first Account Admin, from the
+/// server's command line.
+pub async fn create_scim_for_organization(
+    state: &AppState,
+    organization_id: i64,
+    name: &str,
+) -> Result<NewToken, AppError> {
+    let actor = first_admin(state, organization_id).await?;
+    create_scim(state, &actor, name).await
+}
+
+/// The SCIM token behind `secret`: its id, its name and the maker it acts
+/// for, with the roles both hold now; `None` as for [`authenticate`] (an
+/// API token is none).
+pub async fn authenticate_scim(
+    state: &AppState,
+    secret: &str,
+    client_address: &str,
+) -> Result<Option<(i64, String, Actor)>, AppError> {
+    if !well_formed(secret) {
+        return Ok(None);
+    }
+    let now = state.clock.now();
+    let row: Option<(i64, Option<i64>, String, String)> = sqlx::query_as(
+        "SELECT id, user_id, name, roles FROM api_tokens \
+         WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2 AND scim = 1",
+    )
+    .bind(sha256_hex(secret.as_bytes()))
+    .bind(now)
+    .fetch_optional(&state.db)
+    .await?;
+    let Some((id, Some(user_id), name, roles)) = row else {
+        return Ok(None);
+    };
+    ratelimit::hit(&state.db, &format!("api:token:{id}"), now, PER_TOKEN).await?;
+    sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $3)")
+        .bind(now)
+        .bind(id)
+        .bind(now - TOUCH_EVERY_SECS)
+        .execute(&state.db)
+        .await?;
+    let Some(mut user) = current_user::load(state, user_id).await? else {
+        return Ok(None);
+    };
+    let granted = roles_of(&roles);
+    user.roles.retain(|role| granted.contains(role));
+    let actor = Actor {
+        user,
+        client_address: client_address.to_owned(),
+        user_agent: String::new(),
+    };
+    Ok(Some((id, name, actor)))
 }
 
 /// The actor's own tokens, or, for whoever manages the organization's

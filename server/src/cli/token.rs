@@ -36,8 +36,13 @@ pub struct CreateToken {
     /// A role the token carries, by its key (as in the CSV invitation:
     /// account_admin, user_admin, …); repeat for several. The owner must
     /// hold each.
-    #[arg(long = "role", required_unless_present = "operator")]
+    #[arg(long = "role", required_unless_present_any = ["operator", "scim"])]
     pub roles: Vec<String>,
+    /// A token for the organization's directory: SCIM provisioning at
+    /// /scim/v2 only, with all of the first Account Admin's roles, for a
+    /// year.
+    #[arg(long, requires = "organization_id", conflicts_with_all = ["operator", "roles", "expires_days"])]
+    pub scim: bool,
     /// Days until the token expires (1 to 365).
     #[arg(long, default_value_t = 90)]
     pub expires_days: i64,
@@ -47,6 +52,9 @@ pub async fn run(config: &Config, command: TokenCommand) -> Result<(), String> {
     let TokenCommand::Create(args) = command;
     let state = command_state(config).await?;
     let made = match args.organization_id {
+        Some(organization_id) if args.scim => {
+            tokens::create_scim_for_organization(&state, organization_id, &args.name).await
+        }
         Some(organization_id) => {
             let roles =
                 Role::parse_list(&args.roles).map_err(|problem| format!("--role: {problem}"))?;
@@ -60,9 +68,10 @@ pub async fn run(config: &Config, command: TokenCommand) -> Result<(), String> {
         None => tokens::create_for_operator(&state, &args.name, args.expires_days).await,
     }
     .map_err(|error| explain(&error))?;
+    let days = (made.row.expires_at - made.row.created_at) / (24 * 60 * 60);
     eprintln!(
-        "token {} \"{}\" created; it expires in {} days. Its secret follows, shown only now:",
-        made.row.id, made.row.name, args.expires_days
+        "token {} \"{}\" created; it expires in {days} days. Its secret follows, shown only now:",
+        made.row.id, made.row.name
     );
     println!("{}", made.secret);
     Ok(())

@@ -22,4 +22,6 @@ pub struct SsoView {
     pub create_accounts: bool,
     /// Role keys, comma-separated.
     pub create_roles: String,
+    /// Where the directory sends SCIM requests.
+    pub scim_url: String,
 }

@@ -221,7 +221,7 @@ fn roles_of(keys: &str) -> Vec<Role> {
     keys.split(',').filter_map(Role::from_key).collect()
 }
 
-pub(super) fn role_keys(roles: &[Role]) -> String {
+pub(crate) fn role_keys(roles: &[Role]) -> String {
     roles
         .iter()
         .map(|role| role.key())

@@ -134,24 +134,7 @@ pub async fn remove_user(state: &AppState, actor: &Actor, user_id: i64) -> Resul
     {
         return Err(AppError::field("roles", Problem::LastAccountAdmin));
     }
-    let sent: Vec<(i64,)> =
-        sqlx::query_as("SELECT id FROM invitations WHERE invited_by = $1 AND status = 'pending'")
-            .bind(user_id)
-            .fetch_all(&mut *tx)
-            .await?;
-    for (invitation_id,) in sent {
-        invitations::finish_pending(&mut tx, invitation_id, Ending::Revoked, now).await?;
-    }
-    sqlx::query(
-        "UPDATE invitations SET invited_by = NULL WHERE invited_by = $1 AND status <> 'pending'",
-    )
-    .bind(user_id)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query("DELETE FROM users WHERE id = $1")
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
+    delete_account(&mut tx, user_id, now).await?;
     audit::record(
         &mut tx,
         actor,
@@ -165,6 +148,35 @@ pub async fn remove_user(state: &AppState, actor: &Actor, user_id: i64) -> Resul
     let audience = Audience::Organization(actor.user.organization_id);
     events::emit(&mut tx, audience, now, EventType::UserRemoved, data).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Deletes an account (its sessions, roles and tokens go with it) and
+/// revokes the invitations it sent that nobody accepted yet: a removed
+/// inviter grants nothing.
+pub(crate) async fn delete_account(
+    tx: &mut AnyConnection,
+    user_id: i64,
+    now: i64,
+) -> Result<(), AppError> {
+    let sent: Vec<(i64,)> =
+        sqlx::query_as("SELECT id FROM invitations WHERE invited_by = $1 AND status = 'pending'")
+            .bind(user_id)
+            .fetch_all(&mut *tx)
+            .await?;
+    for (invitation_id,) in sent {
+        invitations::finish_pending(tx, invitation_id, Ending::Revoked, now).await?;
+    }
+    sqlx::query(
+        "UPDATE invitations SET invited_by = NULL WHERE invited_by = $1 AND status <> 'pending'",
+    )
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM users WHERE id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
     Ok(())
 }
 

@@ -100,30 +100,34 @@ async fn find_or_make(
     now: i64,
 ) -> Result<Result<(i64, &'static str), Refusal>, AppError> {
     let connection = &pending.connection;
-    let linked: Option<(i64, i64)> = sqlx::query_as(
-        "SELECT u.id, u.organization_id FROM sso_identities s JOIN users u ON u.id = s.user_id \
-         WHERE s.issuer = $1 AND s.subject = $2",
+    let linked: Option<(i64, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT u.id, u.organization_id, u.deactivated_at FROM sso_identities s \
+         JOIN users u ON u.id = s.user_id WHERE s.issuer = $1 AND s.subject = $2",
     )
     .bind(&identity.issuer)
     .bind(&identity.subject)
     .fetch_optional(&mut *tx)
     .await?;
-    if let Some((user_id, organization_id)) = linked {
+    if let Some((user_id, organization_id, deactivated)) = linked {
         if organization_id != connection.organization_id {
             return Ok(Err(Refusal::LinkedElsewhere));
         }
+        if deactivated.is_some() {
+            return Ok(Err(Refusal::Deactivated));
+        }
         return Ok(Ok((user_id, "")));
     }
-    let existing: Option<(i64, i64)> =
-        sqlx::query_as("SELECT id, organization_id FROM users WHERE email = $1")
+    let existing: Option<(i64, i64, Option<i64>)> =
+        sqlx::query_as("SELECT id, organization_id, deactivated_at FROM users WHERE email = $1")
             .bind(identity.email.as_str())
             .fetch_optional(&mut *tx)
             .await?;
     let (user_id, how) = match existing {
-        Some((_, organization_id)) if organization_id != connection.organization_id => {
+        Some((_, organization_id, _)) if organization_id != connection.organization_id => {
             return Ok(Err(Refusal::NoAccount));
         }
-        Some((user_id, _)) => {
+        Some((_, _, Some(_))) => return Ok(Err(Refusal::Deactivated)),
+        Some((user_id, _, None)) => {
             let other: Option<(String,)> = sqlx::query_as(
                 "SELECT subject FROM sso_identities WHERE user_id = $1 AND issuer = $2",
             )

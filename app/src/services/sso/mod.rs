@@ -114,7 +114,8 @@ pub async fn route(state: &AppState, email: &Email) -> Result<Option<Connection>
 async fn route_in(conn: &mut AnyConnection, email: &Email) -> Result<Option<Connection>, AppError> {
     let row: Option<Row> = sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM sso_connections c JOIN sso_domains d ON d.connection_id = c.id \
-         WHERE d.name = $1 AND c.enabled <> 0"
+         JOIN domains v ON v.name = d.name AND v.organization_id = c.organization_id \
+         WHERE d.name = $1 AND c.enabled <> 0 AND v.status = 'verified'"
     ))
     .bind(email.domain())
     .fetch_optional(conn)
@@ -266,6 +267,7 @@ pub async fn view(state: &AppState, actor: &Actor) -> Result<SsoView, AppError> 
             .as_ref()
             .map(|c| c.create_roles.clone())
             .unwrap_or_else(|| Role::AccountViewer.key().to_owned()),
+        scim_url: state.settings.link("/scim/v2"),
     })
 }
 
@@ -381,6 +383,16 @@ pub async fn save(state: &AppState, actor: &Actor, input: ConnectionInput) -> Re
         .execute(&mut *tx)
         .await?;
     for name in &domains {
+        // A domain its organization no longer proves routes nowhere: its
+        // new owner may take it.
+        sqlx::query(
+            "DELETE FROM sso_domains WHERE name = $1 AND connection_id NOT IN \
+             (SELECT c.id FROM sso_connections c JOIN domains v \
+              ON v.organization_id = c.organization_id AND v.name = $1 AND v.status = 'verified')",
+        )
+        .bind(name)
+        .execute(&mut *tx)
+        .await?;
         let added = sqlx::query("INSERT INTO sso_domains (name, connection_id) VALUES ($1, $2)")
             .bind(name)
             .bind(id)
