@@ -32,6 +32,9 @@ test('the first pages and the daily ones break no accessibility rule', async ({ 
   await page.getByRole('button', { name: 'Start' }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
   await waitHydrated(page);
+  // The router swaps the page in once its chunk has come: check that
+  // page, not the moment before.
+  await expect(page.getByRole('heading', { level: 1, name: /^Welcome/ })).toBeVisible();
   await expectNoViolations(page, 'dashboard');
 
   loadCatalog(agreement);

@@ -113,6 +113,7 @@ test('an organization signs its people in with its provider, then requires it; t
   await signOut(page);
   await waitHydrated(page);
   await page.getByLabel('EMAIL ADDRESS').fill(admin);
+  await page.getByRole('button', { name: 'Sign in with a password instead' }).click();
   await page.getByLabel('PASSWORD').fill(ADMIN_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(`${APP_URL}/sign-in/code`);

@@ -313,6 +313,7 @@ pub const TEXTS: Texts = Texts {
     sso_required_note: "Required: for these domains, password sign-in, invitations accepted with a password, password changes and new API tokens are refused. The designated Purchasing Account Administrator of each agreement keeps a password and two-step verification as the break-glass account.",
     sso_require_needs_test: "Requiring SSO is possible once a test connection has succeeded.",
     continue_with_sso: "Continue with your organization's sign-in",
+    sso_use_password: "Sign in with a password instead",
     sso_provisioning: "Provisioning (SCIM)",
     sso_provisioning_intro: "Your directory (Microsoft Entra ID, Okta, Google) can create people here, put them in groups (one per role) and deactivate them: give it this address and a SCIM token. People at the domains above sign in with your provider; others get the usual invitation email. A deactivated person loses their sessions, API tokens and invitations at once.",
     scim_base_url: "SCIM address",

@@ -313,6 +313,7 @@ pub const TEXTS: Texts = Texts {
     sso_required_note: "Exigée : pour ces domaines, la connexion par mot de passe, l’acceptation d’une invitation avec un mot de passe, les changements de mot de passe et les nouveaux jetons d’API sont refusés. L’administrateur désigné du compte d’achat de chaque contrat garde un mot de passe et la validation en deux étapes comme compte de secours.",
     sso_require_needs_test: "Exiger l’authentification unique est possible après un test de connexion réussi.",
     continue_with_sso: "Continuer avec l’authentification de votre organisation",
+    sso_use_password: "Se connecter avec un mot de passe",
     sso_provisioning: "Provisionnement (SCIM)",
     sso_provisioning_intro: "Votre annuaire (Microsoft Entra ID, Okta, Google) peut créer ici des personnes, les placer dans des groupes (un par rôle) et les désactiver : donnez-lui cette adresse et un jeton SCIM. Les personnes des domaines ci-dessus se connectent avec votre fournisseur ; les autres reçoivent l’e-mail d’invitation habituel. Une personne désactivée perd aussitôt ses sessions, ses jetons d’API et ses invitations.",
     scim_base_url: "Adresse SCIM",

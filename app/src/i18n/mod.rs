@@ -332,6 +332,7 @@ pub struct Texts {
     pub sso_required_note: &'static str,
     pub sso_require_needs_test: &'static str,
     pub continue_with_sso: &'static str,
+    pub sso_use_password: &'static str,
     pub sso_provisioning: &'static str,
     pub sso_provisioning_intro: &'static str,
     pub scim_base_url: &'static str,

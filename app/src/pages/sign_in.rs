@@ -87,11 +87,15 @@ fn SignInForm() -> impl IntoView {
             }
         }
     });
+    // The designated administrator keeps a password (the break-glass
+    // account): one click brings the field back.
+    let with_password = RwSignal::new(false);
     let sso = move || {
-        lookup
-            .value()
-            .get()
-            .is_some_and(|(checked, routed)| routed && checked == domain.get())
+        !with_password.get()
+            && lookup
+                .value()
+                .get()
+                .is_some_and(|(checked, routed)| routed && checked == domain.get())
     };
     view! {
             <ActionForm action=action>
@@ -116,6 +120,13 @@ fn SignInForm() -> impl IntoView {
                 <button type="submit" class="primary">
                     {move || if sso() { t.continue_with_sso } else { t.sign_in }}
                 </button>
+                <Show when=sso>
+                    <p class="below-form">
+                        <button type="button" class="link" on:click=move |_| with_password.set(true)>
+                            {t.sso_use_password}
+                        </button>
+                    </p>
+                </Show>
             </ActionForm>
     }
 }
