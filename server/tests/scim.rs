@@ -285,6 +285,25 @@ async fn deprovisioning_ends_sessions_tokens_and_invitations_at_once(t: TestDb) 
     // No way back in: not with the password.
     let password = sign_in::sign_in(&app.state, None, None, "dan@contoso.com", PASSWORD).await;
     assert!(password.is_err(), "{password:?}");
+    // Manage access says so.
+    let listed = app::services::access::people::list(
+        &app.state,
+        &testing::actor(&app.user(harry).await),
+        "",
+        "",
+    )
+    .await
+    .expect("people");
+    let row = listed
+        .users
+        .iter()
+        .find(|row| row.email == "dan@contoso.com")
+        .expect("Dan");
+    assert!(row.deactivated);
+    assert_eq!(
+        row.status_name(app::domain::Lang::En),
+        "Deactivated by your directory"
+    );
     let audited: (String,) = sqlx::query_as(
         "SELECT detail FROM audit_log WHERE action = 'scim.deactivated' AND subject_email = 'dan@contoso.com'",
     )

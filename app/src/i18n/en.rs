@@ -283,6 +283,7 @@ pub const TEXTS: Texts = Texts {
     error_internal: "Something went wrong on our side. Try again; if it keeps happening, contact support with reference {reference}.",
     error_request: "The request did not go through. Check your connection and try again.",
     status_active: "Active",
+    status_deactivated: "Deactivated by your directory",
     main_navigation: "Areas of the Center",
     area_customers: "Customers",
     area_domains: "Domains",

@@ -283,6 +283,7 @@ pub const TEXTS: Texts = Texts {
     error_internal: "Une erreur s'est produite de notre côté. Réessayez ; si cela persiste, contactez le support avec la référence {reference}.",
     error_request: "La demande n'a pas abouti. Vérifiez votre connexion et réessayez.",
     status_active: "Actif",
+    status_deactivated: "Désactivé par votre annuaire",
     main_navigation: "Espaces du Centre",
     area_customers: "Clients",
     area_domains: "Domaines",

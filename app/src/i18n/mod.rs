@@ -302,6 +302,7 @@ pub struct Texts {
     pub error_internal: &'static str,
     pub error_request: &'static str,
     pub status_active: &'static str,
+    pub status_deactivated: &'static str,
     pub main_navigation: &'static str,
     pub area_customers: &'static str,
     pub area_domains: &'static str,
@@ -463,6 +464,7 @@ impl PersonRow {
     /// Where the person stands, in words.
     pub fn status_name(&self, lang: Lang) -> &'static str {
         match self.kind {
+            PersonKind::User if self.deactivated => lang.texts().status_deactivated,
             PersonKind::User => lang.texts().status_active,
             PersonKind::Invitation { state, .. } => match lang {
                 Lang::En => en::invitation_state(state),

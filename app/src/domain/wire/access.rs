@@ -61,6 +61,10 @@ pub struct PersonRow {
     /// Whether the account signs in with two-step verification (never
     /// for an invitation).
     pub two_step_on: bool,
+    /// Whether the organization's directory deactivated the account
+    /// (SCIM): it cannot sign in until the directory turns it active.
+    #[serde(default)]
+    pub deactivated: bool,
 }
 
 /// A page of the Manage users list.

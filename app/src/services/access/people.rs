@@ -32,9 +32,10 @@ pub async fn list(
         first_name: String,
         last_name: String,
         two_step_since: Option<i64>,
+        deactivated_at: Option<i64>,
     }
     let mut rows: Vec<UserRow> = sqlx::query_as(
-        "SELECT id, email, first_name, last_name, two_step_since FROM users \
+        "SELECT id, email, first_name, last_name, two_step_since, deactivated_at FROM users \
          WHERE organization_id = $1 AND email > $2 \
          AND (email LIKE $3 OR lower(first_name || ' ' || last_name) LIKE $3) \
          ORDER BY email LIMIT $4",
@@ -80,6 +81,7 @@ pub async fn list(
                 last_name: row.last_name,
                 roles,
                 two_step_on: row.two_step_since.is_some(),
+                deactivated: row.deactivated_at.is_some(),
             }
         })
         .collect();
@@ -129,6 +131,7 @@ pub async fn list(
                 last_name: row.last_name,
                 roles,
                 two_step_on: false,
+                deactivated: false,
             }
         })
         .collect();
