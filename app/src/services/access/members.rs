@@ -39,10 +39,15 @@ async fn member(
     ))
 }
 
-async fn account_admins(conn: &mut AnyConnection, organization_id: i64) -> Result<i64, AppError> {
+/// The organization's Account Admins who can still sign in: one the
+/// directory deactivated (SCIM) could not rescue the organization.
+pub(crate) async fn account_admins(
+    conn: &mut AnyConnection,
+    organization_id: i64,
+) -> Result<i64, AppError> {
     let (count,): (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM user_roles r JOIN users u ON u.id = r.user_id \
-         WHERE u.organization_id = $1 AND r.role = 'account_admin'",
+         WHERE u.organization_id = $1 AND r.role = 'account_admin' AND u.deactivated_at IS NULL",
     )
     .bind(organization_id)
     .fetch_one(conn)

@@ -13,8 +13,6 @@
 
 pub mod users;
 
-use sqlx::AnyConnection;
-
 use super::audit::Actor;
 use super::tokens;
 use super::AppState;
@@ -88,16 +86,4 @@ fn joined(roles: &[Role]) -> String {
 
 fn parsed(roles: &str) -> Vec<Role> {
     roles.split(',').filter_map(Role::from_key).collect()
-}
-
-/// The Account Admins of an organization who can still sign in.
-async fn account_admins(conn: &mut AnyConnection, organization_id: i64) -> Result<i64, AppError> {
-    let (count,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM user_roles r JOIN users u ON u.id = r.user_id \
-         WHERE u.organization_id = $1 AND r.role = 'account_admin' AND u.deactivated_at IS NULL",
-    )
-    .bind(organization_id)
-    .fetch_one(conn)
-    .await?;
-    Ok(count)
 }

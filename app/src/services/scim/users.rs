@@ -5,10 +5,11 @@
 use sqlx::AnyConnection;
 
 use super::super::access::invite::{count_invitation, invite_in, Invitee};
+use super::super::access::members::account_admins;
 use super::super::audit::{self, Entry};
 use super::super::invitations::{self, Ending};
 use super::super::{current_user, db, sso, AppState};
-use super::{account_admins, joined, parsed, Directory};
+use super::{joined, parsed, Directory};
 use crate::domain::{AuditAction, Country, Email, Lang, PersonName, Problem, Role};
 use crate::error::AppError;
 

@@ -239,12 +239,8 @@ pub async fn view(state: &AppState, actor: &Actor) -> Result<SsoView, AppError> 
         }
         None => Vec::new(),
     };
-    let verified: Vec<(String,)> = sqlx::query_as(
-        "SELECT name FROM domains WHERE organization_id = $1 AND status = 'verified' ORDER BY name",
-    )
-    .bind(organization_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    drop(conn);
+    let verified_domains = super::domains::verified_names(&state.db, organization_id).await?;
     Ok(SsoView {
         user: actor.user.summary(),
         redirect_uri: flow::redirect_uri(&state.settings),
@@ -258,7 +254,7 @@ pub async fn view(state: &AppState, actor: &Actor) -> Result<SsoView, AppError> 
             .map(|c| c.client_id.clone())
             .unwrap_or_default(),
         domains: domains.into_iter().map(|(name,)| name).collect(),
-        verified_domains: verified.into_iter().map(|(name,)| name).collect(),
+        verified_domains,
         enabled: connection.as_ref().is_some_and(|c| c.enabled),
         required: connection.as_ref().is_some_and(|c| c.required),
         tested_at: connection.as_ref().and_then(|c| c.tested_at),
